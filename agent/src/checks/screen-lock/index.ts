@@ -1,0 +1,13 @@
+// The screen-lock check: collectors per OS and the pure evaluator.
+import type { CheckDefinition } from "../types.js";
+import { collectScreenLockLinux } from "./collect.linux.js";
+import { collectScreenLockDarwin } from "./collect.darwin.js";
+import { collectScreenLockWin32 } from "./collect.win32.js";
+import { evaluateScreenLock } from "./evaluate.js";
+import type { ScreenLockFacts } from "./facts.js";
+
+export const screenLockCheck: CheckDefinition<ScreenLockFacts> = {
+  id: "screen-lock",
+  collectors: { linux: collectScreenLockLinux, darwin: collectScreenLockDarwin, win32: collectScreenLockWin32 },
+  evaluate: (facts, policy) => evaluateScreenLock(facts, policy.screenLock),
+};

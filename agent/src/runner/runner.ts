@@ -1,0 +1,78 @@
+// The one door through which collectors see the machine: commands and files, live or replayed.
+import type { Platform } from "@wegroup/shared";
+
+export interface CommandOutput {
+  argv: readonly string[];
+  exitCode: number;
+  /** Raw bytes: parsers decode them at their edge (see decode.ts). */
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+export interface RunOptions {
+  /** Kill the command after this many milliseconds (live runner; default 20 s). */
+  timeoutMs?: number;
+}
+
+export interface CommandRunner {
+  readonly platform: Platform;
+  /** Runs argv (no shell). A missing executable answers exit code 127, as a shell would. */
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput>;
+  /** The file's bytes, or undefined when it does not exist. */
+  readFile(path: string): Promise<Buffer | undefined>;
+  /** Names in a directory, or undefined when it does not exist. */
+  listDir(path: string): Promise<string[] | undefined>;
+}
+
+/** Exit code of a command whose executable is not on this machine. */
+export const COMMAND_NOT_FOUND = 127;
+
+/** Replay was asked for a command or file the bundle does not hold. */
+export class NotRecordedError extends Error {
+  constructor(readonly what: string) {
+    super(`not recorded: ${what}`);
+    this.name = "NotRecordedError";
+  }
+}
+
+/** A source the check needs is missing on this machine (or a command failed), so the check cannot tell. */
+export class SourceUnavailableError extends Error {
+  constructor(
+    readonly source: string,
+    detail: string,
+  ) {
+    super(`${source}: ${detail}`);
+    this.name = "SourceUnavailableError";
+  }
+}
+
+/**
+ * Runs a command that may legitimately be absent (rpm on Debian, snap without snapd): undefined
+ * when it is not installed here or, in replay, was not recorded.
+ */
+export async function runOptional(runner: CommandRunner, argv: readonly string[], options?: RunOptions): Promise<CommandOutput | undefined> {
+  try {
+    const out = await runner.run(argv, options);
+    return out.exitCode === COMMAND_NOT_FOUND ? undefined : out;
+  } catch (error) {
+    if (error instanceof NotRecordedError) return undefined;
+    throw error;
+  }
+}
+
+/** Reads a file that may legitimately be absent; in replay an unrecorded file counts as absent. */
+export async function readOptional(runner: CommandRunner, path: string): Promise<Buffer | undefined> {
+  try {
+    return await runner.readFile(path);
+  } catch (error) {
+    if (error instanceof NotRecordedError) return undefined;
+    throw error;
+  }
+}
+
+/** Runs a command the check cannot do without: not installed, not recorded or failing makes the check unknown. */
+export async function runRequired(runner: CommandRunner, argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {
+  const out = await runner.run(argv, options);
+  if (out.exitCode === COMMAND_NOT_FOUND) throw new SourceUnavailableError(argv.join(" "), "command not found on this machine");
+  return out;
+}

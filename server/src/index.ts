@@ -1,0 +1,2 @@
+// The central server: composition root lives in main.ts.
+export {};

@@ -1,0 +1,117 @@
+// Every frame between agent and server on the WebSocket channel: one schema per message.
+import { z } from "zod";
+import { ErrorCode } from "./errors.js";
+import { Policy } from "./policy.js";
+import { CheckResult, DeviceInfo } from "./result.js";
+
+/** Largest frame either side accepts; a larger one is refused with `payload_too_large`. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+export const PROTOCOL_VERSION = 1;
+export const AGENT_CHANNEL_PATH = "/api/v1/agent";
+
+const Id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: "expected an id of letters, digits, - and _" });
+const Timestamp = z.iso.datetime({ offset: true });
+
+// ── agent → server ──────────────────────────────────────────────────────────
+
+/** First frame on every connection: who this is and what it runs. */
+export const HelloFrame = z.object({
+  type: z.literal("hello"),
+  protocol: z.literal(PROTOCOL_VERSION),
+  deviceId: Id,
+  credential: z.string().min(16).max(256),
+  agentVersion: z.string().max(50),
+  policyVersion: z.number().int().min(0),
+  device: DeviceInfo,
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+export const EnforcementAction = z.object({
+  check: z.literal("usb-storage"),
+  subject: z.string().max(300),
+  action: z.enum(["eject"]),
+  ok: z.boolean(),
+  detail: z.string().max(2_000),
+});
+export type EnforcementAction = z.infer<typeof EnforcementAction>;
+
+/**
+ * The state of the checks it lists, as observed at `observedAt`. A check not listed is unchanged.
+ * `id` is unique per report (time-ordered), so that a resend is stored once.
+ */
+export const ReportFrame = z.object({
+  type: z.literal("report"),
+  id: Id,
+  observedAt: Timestamp,
+  policyVersion: z.number().int().min(0),
+  results: z.array(CheckResult).min(1).max(10),
+  enforcement: z.array(EnforcementAction).max(100).optional(),
+});
+export type ReportFrame = z.infer<typeof ReportFrame>;
+
+export const HeartbeatFrame = z.object({
+  type: z.literal("heartbeat"),
+  policyVersion: z.number().int().min(0),
+});
+export type HeartbeatFrame = z.infer<typeof HeartbeatFrame>;
+
+/** The agent validated and applied a pushed policy (or refused it: then an error frame instead). */
+export const PolicyAppliedFrame = z.object({
+  type: z.literal("policy-applied"),
+  version: z.number().int().min(0),
+});
+export type PolicyAppliedFrame = z.infer<typeof PolicyAppliedFrame>;
+
+/** Sent when the service stops on purpose, so that the silence that follows is explained. */
+export const GoodbyeFrame = z.object({
+  type: z.literal("goodbye"),
+  reason: z.enum(["service-stop", "uninstall", "reboot"]),
+});
+export type GoodbyeFrame = z.infer<typeof GoodbyeFrame>;
+
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  code: ErrorCode,
+  message: z.string().max(2_000),
+  /** The id of the frame this error answers, when it answers one. */
+  ref: z.string().max(64).optional(),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+
+export const AgentFrame = z.discriminatedUnion("type", [
+  HelloFrame,
+  ReportFrame,
+  HeartbeatFrame,
+  PolicyAppliedFrame,
+  GoodbyeFrame,
+  ErrorFrame,
+]);
+export type AgentFrame = z.infer<typeof AgentFrame>;
+
+// ── server → agent ──────────────────────────────────────────────────────────
+
+export const WelcomeFrame = z.object({
+  type: z.literal("welcome"),
+  deviceId: Id,
+  serverTime: Timestamp,
+  heartbeatSeconds: z.number().int().min(1),
+  /** The newest policy version; when it differs from the agent's, a policy frame follows. */
+  policyVersion: z.number().int().min(0),
+});
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+
+/** The report `id` is durably stored; the agent may now delete it from its outbox. */
+export const AckFrame = z.object({
+  type: z.literal("ack"),
+  id: Id,
+});
+export type AckFrame = z.infer<typeof AckFrame>;
+
+export const PolicyFrame = z.object({
+  type: z.literal("policy"),
+  policy: Policy,
+});
+export type PolicyFrame = z.infer<typeof PolicyFrame>;
+
+export const ServerFrame = z.discriminatedUnion("type", [WelcomeFrame, AckFrame, PolicyFrame, ErrorFrame]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
