@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import type { Platform } from "@wegroup/shared";
-import { COMMAND_NOT_FOUND, type CommandOutput, type CommandRunner, type RunOptions } from "./runner.js";
+import { COMMAND_NOT_FOUND, type CommandOutput, type CommandRunner, type RunOptions, type UsbDeviceDescriptor } from "./runner.js";
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -21,11 +21,21 @@ export function liveRunnerOptions(platform: Platform): LiveRunnerOptions {
   return { platform, privileged: platform === "win32" || info.uid === 0, currentUser: info.username };
 }
 
+/** Live sources that are not commands or files (the `usb` package's device list). */
+export interface LiveDevices {
+  usbDevices?: () => Promise<UsbDeviceDescriptor[] | undefined>;
+}
+
 export class LiveRunner implements CommandRunner {
   readonly platform: Platform;
+  readonly usbDevices?: () => Promise<UsbDeviceDescriptor[] | undefined>;
 
-  constructor(private readonly options: LiveRunnerOptions) {
+  constructor(
+    private readonly options: LiveRunnerOptions,
+    devices: LiveDevices = {},
+  ) {
     this.platform = options.platform;
+    if (devices.usbDevices !== undefined) this.usbDevices = devices.usbDevices;
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {

@@ -22,6 +22,24 @@ export interface CommandRunner {
   readFile(path: string): Promise<Buffer | undefined>;
   /** Names in a directory, or undefined when it does not exist. */
   listDir(path: string): Promise<string[] | undefined>;
+  /**
+   * USB devices as libusb sees them (the `usb` package), live only: undefined where it cannot list
+   * them (no /dev/bus/usb, no permission, replay). Collectors treat it as one more optional source.
+   */
+  usbDevices?(): Promise<UsbDeviceDescriptor[] | undefined>;
+}
+
+export interface UsbDeviceDescriptor {
+  /** 4 lowercase hex digits. */
+  vendorId: string;
+  productId: string;
+  serial?: string;
+  manufacturer?: string;
+  product?: string;
+  /** bInterfaceClass of every interface of the active configuration (8 = mass storage). */
+  interfaceClasses: number[];
+  busNumber: number;
+  portPath: string;
 }
 
 /** Exit code of a command whose executable is not on this machine. */

@@ -1,0 +1,63 @@
+// `compliance-agent enroll`: trades the enrollment secret for this device's own credential.
+import { readFile } from "node:fs/promises";
+import { EnrollResponse, ErrorBody } from "@wegroup/shared";
+import { hardwareId } from "../device.js";
+import { postJson } from "../net/http.js";
+import type { StatePaths } from "../config.js";
+import { saveEnrollment } from "../state/enrollment.js";
+import { CliError } from "./errors.js";
+import { liveMachine } from "./machine.js";
+
+export interface EnrollOptions {
+  server: string;
+  secret: string;
+  ca?: string;
+}
+
+export async function enrollCommand(options: EnrollOptions, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
+  let base: URL;
+  try {
+    base = new URL(options.server);
+    if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("not http(s)");
+  } catch {
+    throw new CliError("bad_request", `--server must be the server's base URL, such as https://compliance.example:8443, not "${options.server}"`);
+  }
+  const ca = options.ca === undefined ? undefined : await readCa(options.ca);
+  const machine = liveMachine();
+  const hwid = (await hardwareId(machine.runner)) ?? `host:${machine.host.hostname}`;
+  const url = new URL("api/v1/enroll", base.href.endsWith("/") ? base.href : `${base.href}/`).toString();
+  let response;
+  try {
+    response = await postJson(url, { secret: options.secret, hostname: machine.host.hostname, os: machine.runner.platform, hardwareId: hwid }, ca === undefined ? {} : { ca });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new CliError("unavailable", `cannot reach ${base.origin} (${code}). Check the --server URL and that the server is running.`);
+  }
+  if (response.status !== 200) {
+    const parsed = ErrorBody.safeParse(response.body);
+    const detail = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+    if (response.status === 401 || response.status === 403)
+      throw new CliError("unauthorized", `the server refused the enrollment secret (${detail}). Copy it from the server's data dir (enroll-secret) and try again.`);
+    if (response.status === 429) throw new CliError("rate_limited", `the server is limiting enrollments (${detail}); try again in a minute.`);
+    throw new CliError("unavailable", `enrollment failed: ${detail}`);
+  }
+  const enrolled = EnrollResponse.parse(response.body);
+  await saveEnrollment(paths.enrollment, {
+    serverUrl: base.origin + base.pathname.replace(/\/+$/, ""),
+    deviceId: enrolled.deviceId,
+    credential: enrolled.credential,
+    ...(options.ca !== undefined ? { caFile: options.ca } : {}),
+    enrolledAt: now().toISOString(),
+  });
+  out(`enrolled as device ${enrolled.deviceId} with ${base.origin}; credential stored in ${paths.enrollment}`);
+  out("start the service (compliance-agent run) to begin reporting.");
+  return 0;
+}
+
+async function readCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new CliError("bad_request", `cannot read the CA certificate ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,43 @@
+// `compliance-agent sources --platform P`: every command and file each collector reads, to assemble bundles by hand.
+import { Platform } from "@wegroup/shared";
+import { CHECKS } from "../checks/registry.js";
+import type { SourceSpec } from "../checks/types.js";
+import { CliError } from "./errors.js";
+
+export function sourcesCommand(options: { platform: string; json?: boolean }, out: (text: string) => void): number {
+  const parsed = Platform.safeParse(options.platform);
+  if (!parsed.success) throw new CliError("bad_request", `--platform must be linux, darwin or win32, not "${options.platform}"`);
+  const platform = parsed.data;
+  const checks = CHECKS.map((c) => ({ check: c.id, sources: c.collectors[platform].sources as readonly SourceSpec[] }));
+  if (options.json === true) {
+    out(
+      JSON.stringify(
+        {
+          platform,
+          placeholders: {
+            "{user}": "login name of a user with a desktop session",
+            "{uid}": "that user's numeric id",
+            "{home}": "that user's home directory",
+            "{sid}": "a Windows user's SID",
+          },
+          checks,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  for (const { check, sources } of checks) {
+    out(`${check}:`);
+    for (const s of sources) {
+      const target = s.kind === "command" ? s.argv.map(quote).join(" ") : `${s.kind === "directory" ? "dir " : "file "}${s.path}`;
+      out(`  ${s.optional ? "(optional) " : ""}${s.perUser === true ? "(per user) " : ""}${target}\n      ${s.what}`);
+    }
+  }
+  return 0;
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}

@@ -1,0 +1,71 @@
+// `compliance-agent status`: what the service is doing, at a glance for a help-desk engineer.
+import { readdir } from "node:fs/promises";
+import type { StatePaths } from "../config.js";
+import { readServiceStatus, type ServiceStatus } from "../service/status.js";
+import { loadEnrollment } from "../state/enrollment.js";
+
+export async function statusCommand(options: { json?: boolean }, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
+  const enrollment = await loadEnrollment(paths.enrollment).catch((error: unknown) => {
+    out(`warning: ${(error as Error).message}`);
+    return undefined;
+  });
+  const service = await readServiceStatus(paths.status);
+  const running = service !== undefined && isAlive(service.pid);
+  const queued = await countQueued(paths.outbox);
+  const report = {
+    enrolled: enrollment !== undefined,
+    serverUrl: enrollment?.serverUrl ?? null,
+    deviceId: enrollment?.deviceId ?? null,
+    running,
+    stateDir: paths.dir,
+    connection: running ? service.connection : "stopped",
+    connectionDetail: running ? (service.connectionDetail ?? null) : null,
+    connectedSince: running ? service.connectedSince : null,
+    lastReport: service?.lastReport ?? null,
+    queuedReports: queued,
+    policyVersion: service?.policyVersion ?? null,
+    results: service?.results ?? [],
+    statusUpdatedAt: service?.updatedAt ?? null,
+  };
+  if (options.json === true) {
+    out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  out(formatStatus(report, service, now()));
+  return 0;
+}
+
+function formatStatus(r: { enrolled: boolean; serverUrl: string | null; deviceId: string | null; running: boolean; connection: string; connectionDetail: string | null; connectedSince: string | null; lastReport: ServiceStatus["lastReport"]; queuedReports: number; policyVersion: number | null; results: ServiceStatus["results"]; stateDir: string }, service: ServiceStatus | undefined, now: Date): string {
+  const lines: string[] = [];
+  lines.push(r.enrolled ? `enrolled:     yes, device ${r.deviceId} with ${r.serverUrl}` : `enrolled:     no (run compliance-agent enroll --server URL --secret SECRET)`);
+  lines.push(`service:      ${r.running ? `running (pid ${service?.pid})` : service !== undefined ? `not running (last seen ${ago(service.updatedAt, now)})` : "not running"}`);
+  if (r.running) lines.push(`connection:   ${r.connection}${r.connectedSince !== null ? ` since ${r.connectedSince}` : ""}${r.connectionDetail !== null ? ` (${r.connectionDetail})` : ""}`);
+  lines.push(`policy:       ${r.policyVersion === null ? "unknown" : `version ${r.policyVersion}`}`);
+  lines.push(`last report:  ${r.lastReport === null ? "none" : `${r.lastReport.id} observed ${ago(r.lastReport.observedAt, now)}, ${r.lastReport.ackedAt !== null ? "acknowledged" : "not yet acknowledged"}`}`);
+  lines.push(`queued:       ${r.queuedReports} report${r.queuedReports === 1 ? "" : "s"} waiting for the server`);
+  for (const res of r.results) lines.push(`  ${res.check.padEnd(12)} ${res.status.toUpperCase().padEnd(8)} ${res.violations > 0 ? `${res.violations} violation(s)` : ""}${res.reason !== undefined ? ` ${res.reason}` : ""}`);
+  lines.push(`state dir:    ${r.stateDir}`);
+  return lines.join("\n");
+}
+
+function ago(iso: string, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function countQueued(dir: string): Promise<number> {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith(".json")).length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,262 @@
+// The agent service: runs the checks, reports changes through the durable outbox, applies pushed policies.
+import {
+  type AgentCheckId,
+  type CheckResult,
+  describeZodError,
+  type DeviceInfo,
+  type ErrorFrame,
+  Policy,
+  PROTOCOL_VERSION,
+  type ReportFrame,
+  type ServerFrame,
+  uuidv7,
+} from "@wegroup/shared";
+import type { Logger } from "pino";
+import { runChecks } from "../checks/engine.js";
+import type { CheckDefinition } from "../checks/types.js";
+import type { StatePaths } from "../config.js";
+import type { CommandRunner } from "../runner/runner.js";
+import type { Enrollment } from "../state/enrollment.js";
+import { agentChannelUrl } from "../state/enrollment.js";
+import { AGENT_VERSION } from "../version.js";
+import { Connection } from "./connection.js";
+import { Outbox } from "./outbox.js";
+import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
+import { type ServiceStatus, writeServiceStatus } from "./status.js";
+
+export interface AgentServiceDeps {
+  paths: StatePaths;
+  enrollment: Enrollment;
+  runner: CommandRunner;
+  device: DeviceInfo;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks of different fact types
+  checks: readonly CheckDefinition<any>[];
+  logger: Logger;
+  clock: () => Date;
+  random: () => number;
+  mode: "live" | "replay";
+  ca?: Buffer;
+  outboxMaxReports?: number;
+}
+
+export class AgentService {
+  private policy!: Policy;
+  private outbox!: Outbox;
+  private connection!: Connection;
+  private readonly latest = new Map<AgentCheckId, { result: CheckResult; observedAt: Date; key: string }>();
+  private readonly startedAt: Date;
+  private connectedSince: Date | null = null;
+  private connectionDetail: string | undefined;
+  private lastReport: ServiceStatus["lastReport"] = null;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private cycle: Promise<void> = Promise.resolve();
+  private pendingChecks: Set<AgentCheckId> | undefined;
+  private statusWrite: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(private readonly deps: AgentServiceDeps) {
+    this.startedAt = deps.clock();
+  }
+
+  get currentPolicy(): Policy {
+    return this.policy;
+  }
+
+  async start(): Promise<void> {
+    const { deps } = this;
+    this.policy = await loadCachedPolicy(deps.paths.policy, deps.logger);
+    this.outbox = await Outbox.open({ dir: deps.paths.outbox, maxReports: deps.outboxMaxReports ?? 1_000, logger: deps.logger });
+    this.connection = new Connection({
+      url: agentChannelUrl(deps.enrollment.serverUrl),
+      ...(deps.ca !== undefined ? { ca: deps.ca } : {}),
+      hello: () => ({
+        type: "hello",
+        protocol: PROTOCOL_VERSION,
+        deviceId: deps.enrollment.deviceId,
+        credential: deps.enrollment.credential,
+        agentVersion: AGENT_VERSION,
+        policyVersion: this.policy.version,
+        device: deps.device,
+      }),
+      logger: deps.logger,
+      backoff: { baseMs: 1_000, capMs: 60_000 },
+      random: deps.random,
+    });
+    this.connection.on("state", (state, detail) => {
+      deps.logger.info({ state, detail, server: deps.enrollment.serverUrl }, `connection ${state}${detail !== undefined ? `: ${detail}` : ""}`);
+      if (state !== "connected") this.connectedSince = null;
+      this.connectionDetail = detail;
+      this.writeStatus();
+    });
+    this.connection.on("frame", (frame) => void this.onFrame(frame).catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, "handling a server frame failed")));
+    this.connection.on("invalid", (detail, raw) => this.onInvalidFrame(detail, raw));
+    deps.logger.info({ policyVersion: this.policy.version, queued: this.outbox.size, mode: deps.mode }, "agent service starting");
+    await this.runChecks("all", "service start");
+    this.connection.start();
+  }
+
+  /** Requests a check run; runs are serialised, and requests that arrive meanwhile are merged into one more run. */
+  requestChecks(checks: readonly AgentCheckId[] | "all", why: string): Promise<void> {
+    const ids = checks === "all" ? this.deps.checks.map((c) => c.id) : checks;
+    if (this.pendingChecks !== undefined) {
+      for (const id of ids) this.pendingChecks.add(id);
+      return this.cycle;
+    }
+    this.pendingChecks = new Set(ids);
+    this.cycle = this.cycle.then(async () => {
+      const wanted = this.pendingChecks ?? new Set<AgentCheckId>();
+      this.pendingChecks = undefined;
+      if (!this.stopping) await this.runChecks([...wanted], why);
+    });
+    return this.cycle;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    await this.cycle.catch(() => undefined);
+    await this.connection.stop({ type: "goodbye", reason: "service-stop" });
+    this.writeStatus();
+    await this.statusWrite;
+    this.deps.logger.info({ queued: this.outbox.size }, "agent service stopped");
+  }
+
+  private async runChecks(checks: readonly AgentCheckId[] | "all", why: string): Promise<void> {
+    const definitions = checks === "all" ? this.deps.checks : this.deps.checks.filter((c) => checks.includes(c.id));
+    const started = performance.now();
+    const results = await runChecks(definitions, this.deps.runner, this.policy);
+    const observedAt = this.deps.clock();
+    const changed: CheckResult[] = [];
+    for (const result of results) {
+      const key = JSON.stringify(result);
+      if (this.latest.get(result.check)?.key !== key) changed.push(result);
+      this.latest.set(result.check, { result, observedAt, key });
+    }
+    this.deps.logger.debug({ why, checks: definitions.map((d) => d.id), changed: changed.map((c) => c.check), ms: Math.round(performance.now() - started) }, "checks ran");
+    if (changed.length > 0) {
+      this.deps.logger.info({ why, changed: changed.map((c) => `${c.check}=${c.status}`) }, "check results changed; reporting");
+      await this.enqueue(changed, observedAt);
+    }
+    this.writeStatus();
+  }
+
+  private async enqueue(results: CheckResult[], observedAt: Date): Promise<void> {
+    const report: ReportFrame = {
+      type: "report",
+      id: uuidv7(this.deps.clock().getTime()),
+      observedAt: observedAt.toISOString(),
+      policyVersion: this.policy.version,
+      results,
+    };
+    await this.outbox.put(report);
+    this.lastReport = { id: report.id, observedAt: report.observedAt, sentAt: null, ackedAt: null };
+    if (this.connection.isOpen) this.sendReport(report);
+  }
+
+  private sendReport(report: ReportFrame): void {
+    if (this.connection.send(report) && this.lastReport?.id === report.id) this.lastReport.sentAt = this.deps.clock().toISOString();
+  }
+
+  private async onFrame(frame: ServerFrame): Promise<void> {
+    switch (frame.type) {
+      case "welcome":
+        this.connection.accepted();
+        this.connectedSince = this.deps.clock();
+        this.startHeartbeat();
+        // Full state on every connect, then whatever is still queued (oldest first); the server stores each id once.
+        if (this.latest.size > 0) await this.enqueueFullState();
+        for (const report of this.outbox.pending()) this.sendReport(report);
+        break;
+      case "ack":
+        if (await this.outbox.acknowledge(frame.id)) {
+          if (this.lastReport?.id === frame.id) this.lastReport.ackedAt = this.deps.clock().toISOString();
+          this.writeStatus();
+        }
+        break;
+      case "policy":
+        await this.applyPolicy(frame.policy);
+        break;
+      case "error":
+        this.deps.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message}`);
+        break;
+    }
+  }
+
+  private async enqueueFullState(): Promise<void> {
+    const all = [...this.latest.values()];
+    const observedAt = new Date(Math.max(...all.map((l) => l.observedAt.getTime())));
+    const queuedChecks = new Set(this.outbox.pending().flatMap((r) => r.results.map((x) => x.check)));
+    // What is already queued will be delivered anyway; the full state adds the checks it does not cover.
+    const missing = all.filter((l) => !queuedChecks.has(l.result.check)).map((l) => l.result);
+    if (missing.length > 0) await this.enqueue(missing, observedAt);
+  }
+
+  private async applyPolicy(policy: Policy): Promise<void> {
+    const previous = this.policy.version;
+    if (policy.version !== previous) {
+      await saveCachedPolicy(this.deps.paths.policy, policy);
+      this.policy = policy;
+      this.restartHeartbeat();
+      this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
+    }
+    this.connection.send({ type: "policy-applied", version: policy.version });
+    if (policy.version !== previous) await this.requestChecks("all", `policy version ${policy.version}`);
+  }
+
+  private onInvalidFrame(detail: string, raw: unknown): void {
+    const type = typeof raw === "object" && raw !== null && "type" in raw ? String((raw as { type: unknown }).type) : undefined;
+    if (type === "policy") {
+      const policy = Policy.safeParse((raw as { policy?: unknown }).policy);
+      const message = policy.success ? detail : describeZodError(policy.error);
+      this.deps.logger.error({ detail: message }, `refused a pushed policy that does not validate; keeping version ${this.policy.version}`);
+      const error: ErrorFrame = { type: "error", code: "invalid_policy", message: `policy refused: ${message}` };
+      this.connection.send(error);
+      return;
+    }
+    this.deps.logger.warn({ detail, type }, "ignored a server frame that does not validate");
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      this.connection.send({ type: "heartbeat", policyVersion: this.policy.version });
+    }, this.policy.heartbeatSeconds * 1000);
+  }
+
+  private restartHeartbeat(): void {
+    if (this.heartbeatTimer !== undefined) this.startHeartbeat();
+  }
+
+  /** Status writes are serialised and never block the service. */
+  private writeStatus(): void {
+    const status = this.snapshot();
+    this.statusWrite = this.statusWrite
+      .then(() => writeServiceStatus(this.deps.paths.status, status))
+      .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "cannot write the status file"));
+  }
+
+  snapshot(): ServiceStatus {
+    const status: ServiceStatus = {
+      pid: process.pid,
+      startedAt: this.startedAt.toISOString(),
+      updatedAt: this.deps.clock().toISOString(),
+      mode: this.deps.mode,
+      serverUrl: this.deps.enrollment.serverUrl,
+      deviceId: this.deps.enrollment.deviceId,
+      connection: this.connection?.state ?? "waiting",
+      ...(this.connectionDetail !== undefined ? { connectionDetail: this.connectionDetail } : {}),
+      connectedSince: this.connectedSince?.toISOString() ?? null,
+      lastReport: this.lastReport === null ? null : { ...this.lastReport },
+      queuedReports: this.outbox?.size ?? 0,
+      policyVersion: this.policy?.version ?? 0,
+      results: [...this.latest.values()].map(({ result, observedAt }) => ({
+        check: result.check,
+        status: result.status,
+        violations: result.violations.length,
+        ...(result.reason !== undefined ? { reason: result.reason } : {}),
+        observedAt: observedAt.toISOString(),
+      })),
+    };
+    return status;
+  }
+}

@@ -1,0 +1,136 @@
+// The agent's WebSocket channel: hello, frames in and out, reconnect with jittered backoff. No policy logic.
+import { EventEmitter } from "node:events";
+import WebSocket from "ws";
+import { type AgentFrame, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
+import type { Logger } from "pino";
+import { backoffDelay, type BackoffOptions } from "./backoff.js";
+
+export interface ConnectionOptions {
+  url: string;
+  ca?: Buffer;
+  hello: () => HelloFrame;
+  logger: Logger;
+  backoff: BackoffOptions;
+  random: () => number;
+}
+
+export type ConnectionState = "connecting" | "connected" | "waiting" | "stopped";
+
+export interface ConnectionEvents {
+  frame: [frame: ServerFrame];
+  /** A frame that did not validate; `raw` is its type if it had one, for the error answer. */
+  invalid: [detail: string, raw: unknown];
+  state: [state: ConnectionState, detail?: string];
+}
+
+export class Connection extends EventEmitter<ConnectionEvents> {
+  private socket: WebSocket | undefined;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  state: ConnectionState = "waiting";
+
+  constructor(private readonly options: ConnectionOptions) {
+    super();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN && this.state === "connected";
+  }
+
+  /** Sends a frame if the channel is open; false when it is not (the caller keeps it queued). */
+  send(frame: AgentFrame): boolean {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Marks the connection as accepted by the server (after `welcome`): the backoff starts over. */
+  accepted(): void {
+    this.attempt = 0;
+    this.setState("connected");
+  }
+
+  /** Sends `last` (e.g. goodbye), waits for it to leave, and closes for good. */
+  async stop(last?: AgentFrame): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === WebSocket.OPEN) {
+      if (last !== undefined) await new Promise<void>((resolve) => socket.send(JSON.stringify(last), () => resolve()));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 2_000);
+        socket.once("close", () => {
+          clearTimeout(t);
+          resolve();
+        });
+        socket.close(1000, "agent stopping");
+      });
+    } else socket?.terminate();
+    this.setState("stopped");
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    this.setState("connecting");
+    const socket = new WebSocket(this.options.url, {
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 15_000,
+      perMessageDeflate: false,
+      ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
+    });
+    this.socket = socket;
+    socket.on("open", () => socket.send(JSON.stringify(this.options.hello())));
+    socket.on("message", (data, isBinary) => this.receive(data, isBinary));
+    socket.on("error", (error) => this.options.logger.debug({ err: error.message }, "connection error"));
+    socket.on("close", (code, reason) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      if (this.stopped) return;
+      this.scheduleReconnect(`closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`);
+    });
+    socket.on("unexpected-response", (_req, res) => {
+      this.options.logger.warn({ status: res.statusCode }, "the server refused the WebSocket upgrade");
+      socket.terminate();
+    });
+  }
+
+  private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.emit("invalid", "binary frame", undefined);
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      this.emit("invalid", "not JSON", undefined);
+      return;
+    }
+    const parsed = ServerFrame.safeParse(raw);
+    if (parsed.success) this.emit("frame", parsed.data);
+    else this.emit("invalid", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), raw);
+  }
+
+  private scheduleReconnect(why: string): void {
+    const delay = backoffDelay(this.attempt++, this.options.backoff, this.options.random);
+    this.setState("waiting", `${why}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    this.timer = setTimeout(() => this.open(), delay);
+    this.timer.unref?.();
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    if (this.state === state && detail === undefined) return;
+    this.state = state;
+    this.emit("state", state, detail);
+  }
+}
