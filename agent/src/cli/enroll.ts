@@ -6,12 +6,14 @@ import { postJson } from "../net/http.js";
 import type { StatePaths } from "../config.js";
 import { saveEnrollment } from "../state/enrollment.js";
 import { CliError } from "./errors.js";
-import { liveMachine } from "./machine.js";
+import { machineFor } from "./machine.js";
 
 export interface EnrollOptions {
   server: string;
   secret: string;
   ca?: string;
+  /** Enroll the simulated device of a bundle (its hostname, OS and hardware id) instead of this machine. */
+  replay?: string;
 }
 
 export async function enrollCommand(options: EnrollOptions, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
@@ -23,8 +25,8 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
     throw new CliError("bad_request", `--server must be the server's base URL, such as https://compliance.example:8443, not "${options.server}"`);
   }
   const ca = options.ca === undefined ? undefined : await readCa(options.ca);
-  const machine = liveMachine();
-  const hwid = (await hardwareId(machine.runner)) ?? `host:${machine.host.hostname}`;
+  const machine = await machineFor(options.replay);
+  const hwid = (await hardwareId(machine.runner).catch(() => undefined)) ?? `${options.replay !== undefined ? "bundle" : "host"}:${machine.host.hostname}`;
   const url = new URL("api/v1/enroll", base.href.endsWith("/") ? base.href : `${base.href}/`).toString();
   let response;
   try {

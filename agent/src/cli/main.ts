@@ -31,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption("--secret <secret>", "the enrollment secret (the server's data dir holds it)")
     .option("--state-dir <dir>", "where the agent keeps its state")
     .option("--ca <file>", "PEM certificate of a private CA to trust for https/wss")
-    .action(async (o: { server: string; secret: string; stateDir?: string; ca?: string }) => {
+    .option("--replay <bundle>", "enroll the simulated device recorded in this bundle (demos and tests)")
+    .action(async (o: { server: string; secret: string; stateDir?: string; ca?: string; replay?: string }) => {
       exitCode = await enrollCommand(o, paths(o.stateDir), out, now);
     });
 

@@ -1,0 +1,150 @@
+// Test support: the real server and agent programs as child processes, started on port 0 and stopped for sure.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SERVER_BIN = join(ROOT, "server", "bin", "compliance-server.js");
+export const AGENT_BIN = join(ROOT, "agent", "bin", "compliance-agent.js");
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first stdout/stderr line matching `pattern`, or rejects after `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    waitForLine(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const m = pattern.exec(text);
+          if (m !== null) {
+            cleanup();
+            resolve(m);
+            return true;
+          }
+          return false;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${pattern}; output so far:\n${text.slice(-4000)}`));
+        }, timeoutMs);
+        const onExit = (): void => {
+          if (!check()) {
+            cleanup();
+            reject(new Error(`process exited before printing ${pattern}; output:\n${text.slice(-4000)}`));
+          }
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          child.off("exit", onExit);
+        };
+        const listener = (): void => void check();
+        if (check()) return;
+        listeners.add(listener);
+        child.once("exit", onExit);
+      });
+    },
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  adminToken: string;
+  enrollSecret: string;
+  process: RunningProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `compliance-server` on 127.0.0.1:0 with a fresh data dir (or the given one) and waits until it listens. */
+export async function startServer(options: { dataDir?: string; db?: string; listen?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wg-server-")));
+  const args = [SERVER_BIN, "--listen", options.listen ?? "127.0.0.1:0", "--data-dir", dataDir];
+  if (options.db !== undefined) args.push("--db", options.db);
+  const proc = startProcess(args, { COMPLIANCE_LOG_LEVEL: "warn" });
+  const m = await proc.waitForLine(/listening on (http:\/\/[^\s]+)/);
+  const url = (m[1] ?? "").replace(/\/$/, "");
+  const adminToken = (await readFile(join(dataDir, "admin-token"), "utf8")).trim();
+  const enrollSecret = (await readFile(join(dataDir, "enroll-secret"), "utf8")).trim();
+  return {
+    url,
+    dataDir,
+    adminToken,
+    enrollSecret,
+    process: proc,
+    async stop(signal) {
+      await proc.stop(signal);
+    },
+  };
+}
+
+/** Runs `compliance-agent …` to completion. */
+export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Polls `probe` until it returns a value (not undefined), bounded by `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last error: ${String(last)})` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function api<T = unknown>(server: { url: string }, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
+}
