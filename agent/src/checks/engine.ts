@@ -1,23 +1,52 @@
 // Runs the checks through one runner: a failure to collect makes that check unknown, never the agent crash.
-import { type CheckResult, type Policy, unknown } from "@wegroup/shared";
+import { type CheckResult, type EnforcementAction, type Policy, unknown } from "@wegroup/shared";
 import { NotRecordedError, SourceUnavailableError, type CommandRunner } from "../runner/runner.js";
 import { ParseError } from "../runner/parse-error.js";
 import type { CheckDefinition } from "./types.js";
 
-export async function runCheck<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy): Promise<CheckResult> {
+export interface CheckOutcome {
+  result: CheckResult;
+  enforcement: EnforcementAction[];
+}
+
+/** Decides whether to act on a subject now (the service throttles repeated attempts). */
+export type ShouldAct = (check: CheckDefinition<unknown>["id"], subject: string) => boolean;
+
+export async function runCheck<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy, shouldAct?: ShouldAct): Promise<CheckOutcome> {
   const collector = definition.collectors[runner.platform];
   let facts: F;
   try {
     facts = await collector.collect(runner);
   } catch (error) {
-    return unknown(definition.id, reasonOf(error));
+    return { result: unknown(definition.id, reasonOf(error)), enforcement: [] };
   }
-  return definition.evaluate(facts, policy);
+  let result: CheckResult;
+  try {
+    result = definition.evaluate(facts, policy);
+  } catch (error) {
+    return { result: unknown(definition.id, `evaluation failed: ${(error as Error).message}`), enforcement: [] };
+  }
+  if (shouldAct === undefined || result.status !== "fail" || definition.enforce === undefined) return { result, enforcement: [] };
+  try {
+    return { result, enforcement: await definition.enforce(facts, policy, runner, (subject) => shouldAct(definition.id, subject)) };
+  } catch (error) {
+    // Enforcement is best effort: the verdict stands and the failure is visible in the report.
+    const failed: EnforcementAction = { check: "usb-storage", subject: "*", action: "eject", ok: false, detail: `enforcement failed: ${(error as Error).message}` };
+    return { result, enforcement: [failed] };
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of checks with different fact types
-export async function runChecks(definitions: readonly CheckDefinition<any>[], runner: CommandRunner, policy: Policy): Promise<CheckResult[]> {
-  return Promise.all(definitions.map((d) => runCheck(d, runner, policy)));
+type AnyCheck = CheckDefinition<any>;
+
+/** Every check once, verdicts only (`check`, `collect`). */
+export async function runChecks(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy): Promise<CheckResult[]> {
+  return (await Promise.all(definitions.map((d) => runCheck(d, runner, policy)))).map((o) => o.result);
+}
+
+/** Every check once, and the enforcement the policy asks for on failures (the service). */
+export function runChecksEnforcing(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy, shouldAct: ShouldAct): Promise<CheckOutcome[]> {
+  return Promise.all(definitions.map((d) => runCheck(d, runner, policy, shouldAct)));
 }
 
 /** Why a check could not tell, in words for the person reading the result. */

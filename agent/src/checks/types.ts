@@ -1,5 +1,5 @@
 // What a check is made of: per-OS collectors (I/O through the runner) and one pure evaluator.
-import type { AgentCheckId, CheckResult, Platform, Policy } from "@wegroup/shared";
+import type { AgentCheckId, CheckResult, EnforcementAction, Platform, Policy } from "@wegroup/shared";
 import type { CommandRunner } from "../runner/runner.js";
 
 /**
@@ -22,6 +22,8 @@ export interface CheckDefinition<F> {
   readonly id: AgentCheckId;
   readonly collectors: Readonly<Record<Platform, Collector<F>>>;
   evaluate(facts: F, policy: Policy): CheckResult;
+  /** Acts on a failing result when the policy asks for it (the service only; `check` never enforces). */
+  enforce?(facts: F, policy: Policy, runner: CommandRunner, shouldAct: (subject: string) => boolean): Promise<EnforcementAction[]>;
 }
 
 /** Fills `{name}` placeholders of a source template. */

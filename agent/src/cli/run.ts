@@ -5,6 +5,7 @@ import { CHECKS } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
+import { PACKAGE_DATABASES, statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
 import { loadEnrollment } from "../state/enrollment.js";
 import { CliError } from "./errors.js";
@@ -28,12 +29,17 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const ca = enrollment.caFile === undefined ? undefined : await readFile(enrollment.caFile);
   const machine = await machineFor(options.replay);
   const device = await describeDevice(machine.runner, machine.host);
+  // Live: the software inventory is re-read only when a package database changed (or hourly).
+  const checks =
+    options.replay === undefined
+      ? CHECKS.map((c) => (c.id === "software" ? withFactCache(c, PACKAGE_DATABASES[machine.runner.platform], statFingerprint, Date.now, 3_600_000) : c))
+      : CHECKS;
   const service = new AgentService({
     paths,
     enrollment,
     runner: machine.runner,
     device,
-    checks: CHECKS,
+    checks,
     logger,
     clock: () => new Date(),
     random: Math.random,

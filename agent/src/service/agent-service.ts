@@ -4,6 +4,7 @@ import {
   type CheckResult,
   describeZodError,
   type DeviceInfo,
+  type EnforcementAction,
   type ErrorFrame,
   Policy,
   PROTOCOL_VERSION,
@@ -12,7 +13,7 @@ import {
   uuidv7,
 } from "@wegroup/shared";
 import type { Logger } from "pino";
-import { runChecks } from "../checks/engine.js";
+import { runChecksEnforcing } from "../checks/engine.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { StatePaths } from "../config.js";
 import type { CommandRunner } from "../runner/runner.js";
@@ -23,6 +24,8 @@ import { Connection } from "./connection.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
+
+const ENFORCE_RETRY_MS = 5 * 60_000;
 
 export interface AgentServiceDeps {
   paths: StatePaths;
@@ -53,6 +56,7 @@ export class AgentService {
   private pendingChecks: Set<AgentCheckId> | undefined;
   private statusWrite: Promise<void> = Promise.resolve();
   private stopping = false;
+  private readonly lastEnforced = new Map<string, number>();
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.startedAt = deps.clock();
@@ -124,29 +128,46 @@ export class AgentService {
   private async runChecks(checks: readonly AgentCheckId[] | "all", why: string): Promise<void> {
     const definitions = checks === "all" ? this.deps.checks : this.deps.checks.filter((c) => checks.includes(c.id));
     const started = performance.now();
-    const results = await runChecks(definitions, this.deps.runner, this.policy);
+    const outcomes = await runChecksEnforcing(definitions, this.deps.runner, this.policy, (check, subject) => this.shouldEnforce(check, subject));
     const observedAt = this.deps.clock();
     const changed: CheckResult[] = [];
-    for (const result of results) {
+    const enforcement = outcomes.flatMap((o) => o.enforcement);
+    for (const { result, enforcement: acted } of outcomes) {
       const key = JSON.stringify(result);
-      if (this.latest.get(result.check)?.key !== key) changed.push(result);
+      if (this.latest.get(result.check)?.key !== key || acted.length > 0) changed.push(result);
       this.latest.set(result.check, { result, observedAt, key });
+    }
+    if (enforcement.length > 0) {
+      for (const a of enforcement) this.deps.logger.warn({ subject: a.subject, ok: a.ok, detail: a.detail }, `enforcement: ${a.action} ${a.ok ? "done" : "failed"}`);
+      // Confirm the device is gone (or still there) with a fresh look shortly after.
+      setTimeout(() => void this.requestChecks(["usb-storage"], "after enforcement"), 2_000).unref();
     }
     this.deps.logger.debug({ why, checks: definitions.map((d) => d.id), changed: changed.map((c) => c.check), ms: Math.round(performance.now() - started) }, "checks ran");
     if (changed.length > 0) {
       this.deps.logger.info({ why, changed: changed.map((c) => `${c.check}=${c.status}`) }, "check results changed; reporting");
-      await this.enqueue(changed, observedAt);
+      await this.enqueue(changed, observedAt, enforcement);
     }
     this.writeStatus();
   }
 
-  private async enqueue(results: CheckResult[], observedAt: Date): Promise<void> {
+  /** One enforcement attempt per device per few minutes: a device that resists is reported, not hammered. */
+  private shouldEnforce(check: AgentCheckId, subject: string): boolean {
+    const key = `${check}\u0000${subject}`;
+    const now = this.deps.clock().getTime();
+    const last = this.lastEnforced.get(key);
+    if (last !== undefined && now - last < ENFORCE_RETRY_MS) return false;
+    this.lastEnforced.set(key, now);
+    return true;
+  }
+
+  private async enqueue(results: CheckResult[], observedAt: Date, enforcement: EnforcementAction[] = []): Promise<void> {
     const report: ReportFrame = {
       type: "report",
       id: uuidv7(this.deps.clock().getTime()),
       observedAt: observedAt.toISOString(),
       policyVersion: this.policy.version,
       results,
+      ...(enforcement.length > 0 ? { enforcement: enforcement.slice(0, 100) } : {}),
     };
     await this.outbox.put(report);
     this.lastReport = { id: report.id, observedAt: report.observedAt, sentAt: null, ackedAt: null };

@@ -1,0 +1,57 @@
+// Enforcement when the policy says "eject": unmount and power off each offending device, through the runner.
+import type { EnforcementAction, UsbStoragePolicy } from "@wegroup/shared";
+import { decodeText } from "../../runner/decode.js";
+import { COMMAND_NOT_FOUND, type CommandRunner } from "../../runner/runner.js";
+import { isExcepted, usbSubject } from "./evaluate.js";
+import type { UsbFacts, UsbStorageDevice } from "./facts.js";
+
+/** The commands that eject one device on its OS, in order; each must succeed for the next to run. */
+export function ejectPlan(platform: CommandRunner["platform"], device: UsbStorageDevice): string[][] {
+  if (platform === "linux") {
+    const disk = device.name.startsWith("/dev/") ? device.name : `/dev/${device.name}`;
+    return [...device.mountpoints.map((m) => ["umount", m]), ["udisksctl", "power-off", "--no-user-interaction", "-b", disk]];
+  }
+  if (platform === "darwin") {
+    const disk = device.name.startsWith("/dev/") ? device.name : `/dev/${device.name}`;
+    return [["diskutil", "eject", disk]];
+  }
+  // Windows: take every volume of the disk offline, then ask the shell to eject it (what "Safely remove" does).
+  const number = /(\d+)$/.exec(device.name)?.[1];
+  const script =
+    number === undefined
+      ? `throw "no disk number for ${device.name.replace(/"/g, "")}"`
+      : `$ErrorActionPreference='Stop'; Get-Partition -DiskNumber ${number} | Where-Object DriveLetter | ForEach-Object { $l=$_.DriveLetter; (New-Object -ComObject Shell.Application).Namespace(17).ParseName("$($l):").InvokeVerb('Eject') }; Set-Disk -Number ${number} -IsOffline $true`;
+  return [["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", script]];
+}
+
+export async function enforceUsbStorage(
+  facts: UsbFacts,
+  policy: UsbStoragePolicy,
+  runner: CommandRunner,
+  shouldAct: (subject: string) => boolean = () => true,
+): Promise<EnforcementAction[]> {
+  if (policy.allowed || policy.enforce !== "eject") return [];
+  const offending = facts.devices.filter((d) => !isExcepted(d, policy.exceptions) && d.builtIn !== true && shouldAct(usbSubject(d)));
+  const actions: EnforcementAction[] = [];
+  for (const device of offending) actions.push(await eject(device, runner));
+  return actions;
+}
+
+async function eject(device: UsbStorageDevice, runner: CommandRunner): Promise<EnforcementAction> {
+  const subject = usbSubject(device);
+  const done: string[] = [];
+  for (const argv of ejectPlan(runner.platform, device)) {
+    let out;
+    try {
+      out = await runner.run(argv, { timeoutMs: 30_000 });
+    } catch (error) {
+      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${argv[0]}: ${(error as Error).message}` };
+    }
+    if (out.exitCode !== 0) {
+      const why = out.exitCode === COMMAND_NOT_FOUND ? "command not found" : decodeText(out.stderr).trim() || `exit code ${out.exitCode}`;
+      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${[...done, `${argv.slice(0, 2).join(" ")} failed: ${why}`].join("; ")}`.slice(0, 2_000) };
+    }
+    done.push(`${argv.slice(0, 2).join(" ")} ok`);
+  }
+  return { check: "usb-storage", subject, action: "eject", ok: true, detail: `ejected ${device.name}: ${done.join("; ")}` };
+}

@@ -1,0 +1,58 @@
+// Skips re-reading the software inventory when no package database changed since the last look (live mode).
+import { stat } from "node:fs/promises";
+import type { Platform } from "@wegroup/shared";
+import type { CheckDefinition, Collector } from "../checks/types.js";
+import type { CommandRunner } from "../runner/runner.js";
+
+/** Files and folders whose modification time changes whenever software is installed or removed. */
+export const PACKAGE_DATABASES: Readonly<Record<Platform, readonly string[]>> = {
+  linux: [
+    "/var/lib/dpkg/status",
+    "/var/lib/rpm",
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/usr/lib/sysimage/rpm",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+    "/var/lib/snapd/state.json",
+    "/var/lib/flatpak/app",
+  ],
+  darwin: ["/Applications", "/Library/Receipts/InstallHistory.plist", "/opt/homebrew/Cellar", "/opt/homebrew/Caskroom", "/usr/local/Cellar", "/usr/local/Caskroom"],
+  // The registry has no cheap change stamp from Node: Windows always re-reads (it is one reg query).
+  win32: [],
+};
+
+export type Fingerprint = (paths: readonly string[]) => Promise<string>;
+
+export const statFingerprint: Fingerprint = async (paths) => {
+  const parts = await Promise.all(
+    paths.map((p) =>
+      stat(p).then(
+        (s) => `${p}:${s.mtimeMs}:${s.size}`,
+        () => `${p}:-`,
+      ),
+    ),
+  );
+  return parts.join("|");
+};
+
+/**
+ * Wraps a check so that its collector reuses the last facts while the fingerprint of `paths` is
+ * unchanged and they are younger than `maxAgeMs`. Evaluation always runs (a new policy applies at once).
+ */
+export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly string[], fingerprint: Fingerprint, now: () => number, maxAgeMs: number): CheckDefinition<F> {
+  if (paths.length === 0) return definition;
+  let cached: { stamp: string; at: number; facts: F } | undefined;
+  const wrap = (collector: Collector<F>): Collector<F> => ({
+    sources: collector.sources,
+    async collect(runner: CommandRunner): Promise<F> {
+      const stamp = await fingerprint(paths);
+      if (cached !== undefined && cached.stamp === stamp && now() - cached.at < maxAgeMs) return cached.facts;
+      const facts = await collector.collect(runner);
+      cached = { stamp, at: now(), facts };
+      return facts;
+    },
+  });
+  return {
+    ...definition,
+    collectors: { linux: wrap(definition.collectors.linux), darwin: wrap(definition.collectors.darwin), win32: wrap(definition.collectors.win32) },
+  };
+}
