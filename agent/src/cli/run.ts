@@ -2,6 +2,9 @@
 import { readFile } from "node:fs/promises";
 import type { StatePaths } from "../config.js";
 import { CHECKS } from "../checks/registry.js";
+import { screenLockCheck } from "../checks/screen-lock/index.js";
+import { softwareCheck } from "../checks/software/index.js";
+import { usbStorageCheck } from "../checks/usb-storage/index.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
@@ -32,7 +35,7 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   // Live: the software inventory is re-read only when a package database changed (or hourly).
   const checks =
     options.replay === undefined
-      ? CHECKS.map((c) => (c.id === "software" ? withFactCache(c, PACKAGE_DATABASES[machine.runner.platform], statFingerprint, Date.now, 3_600_000) : c))
+      ? [screenLockCheck, usbStorageCheck, withFactCache(softwareCheck, PACKAGE_DATABASES[machine.runner.platform], statFingerprint, Date.now, 3_600_000)]
       : CHECKS;
   const service = new AgentService({
     paths,
