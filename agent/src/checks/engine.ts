@@ -12,7 +12,13 @@ export interface CheckOutcome {
 /** Decides whether to act on a subject now (the service throttles repeated attempts). */
 export type ShouldAct = (check: CheckDefinition<unknown>["id"], subject: string) => boolean;
 
-export async function runCheck<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy, shouldAct?: ShouldAct): Promise<CheckOutcome> {
+/** One check once: its verdict (a collector failure makes it unknown). */
+export async function runCheck<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy): Promise<CheckResult> {
+  return (await runCheckOutcome(definition, runner, policy)).result;
+}
+
+/** One check once, and when `shouldAct` is given, the enforcement its policy asks for on a failure. */
+export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy, shouldAct?: ShouldAct): Promise<CheckOutcome> {
   const collector = definition.collectors[runner.platform];
   let facts: F;
   try {
@@ -41,12 +47,12 @@ type AnyCheck = CheckDefinition<any>;
 
 /** Every check once, verdicts only (`check`, `collect`). */
 export async function runChecks(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy): Promise<CheckResult[]> {
-  return (await Promise.all(definitions.map((d) => runCheck(d, runner, policy)))).map((o) => o.result);
+  return Promise.all(definitions.map((d) => runCheck(d, runner, policy)));
 }
 
 /** Every check once, and the enforcement the policy asks for on failures (the service). */
 export function runChecksEnforcing(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy, shouldAct: ShouldAct): Promise<CheckOutcome[]> {
-  return Promise.all(definitions.map((d) => runCheck(d, runner, policy, shouldAct)));
+  return Promise.all(definitions.map((d) => runCheckOutcome(d, runner, policy, shouldAct)));
 }
 
 /** Why a check could not tell, in words for the person reading the result. */
