@@ -2,15 +2,18 @@
 import { fail, pass, unknown, type CheckResult, type CheckViolation, type ScreenLockPolicy } from "@wegroup/shared";
 import type { ScreenLockFacts, UserScreenLock } from "./facts.js";
 
+/** The result schema caps every text at 2,000 characters; reasons listing many users can be longer. */
+const MAX_TEXT = 2_000;
+
 export function evaluateScreenLock(facts: ScreenLockFacts, policy: ScreenLockPolicy): CheckResult {
   if (facts.users.length === 0 && facts.unreadable.length === 0) {
-    return unknown("screen-lock", facts.noSession ?? "no user has a graphical session on this device");
+    return unknown("screen-lock", clip(facts.noSession ?? "no user has a graphical session on this device"));
   }
   const violations = facts.users.flatMap((user) => judge(user, policy));
   const unreadable = facts.unreadable.map((u) => `${u.user}: ${u.reason}`).join("; ");
-  if (violations.length > 0) return fail("screen-lock", violations, unreadable === "" ? undefined : `not read: ${unreadable}`);
+  if (violations.length > 0) return fail("screen-lock", violations, unreadable === "" ? undefined : clip(`not read: ${unreadable}`));
   // A user we could not read might be the one who breaks the policy: never call that a pass.
-  if (facts.unreadable.length > 0) return unknown("screen-lock", `cannot read the screen-lock settings of ${unreadable}`);
+  if (facts.unreadable.length > 0) return unknown("screen-lock", clip(`cannot read the screen-lock settings of ${unreadable}`));
   return pass("screen-lock");
 }
 
@@ -22,7 +25,7 @@ function judge(user: UserScreenLock, policy: ScreenLockPolicy): CheckViolation[]
   const origin = user.managed ? "set by machine policy" : "user setting";
   const observed = describe(user);
   const violation = (message: string): CheckViolation[] => [
-    { subject: user.user, message: `${message} (${origin}; ${user.detail})`, observed, expected },
+    { subject: user.user, message: clip(`${message} (${origin}; ${user.detail})`), observed: clip(observed), expected },
   ];
 
   if (user.idleSeconds === null || user.idleSeconds <= 0) {
@@ -52,6 +55,10 @@ function describe(user: UserScreenLock): string {
         ? "password at once"
         : `password after a further ${user.lockDelaySeconds} s`;
   return `${user.desktop}: ${idle}, ${lock}`;
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
 }
 
 export function formatSeconds(seconds: number): string {
