@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ["server/public/**/*.js"],
+    languageOptions: {
+      globals: { document: "readonly", window: "readonly", localStorage: "readonly", fetch: "readonly", setInterval: "readonly", clearInterval: "readonly", setTimeout: "readonly", clearTimeout: "readonly", EventSource: "readonly", URLSearchParams: "readonly", console: "readonly" },
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" } },
   },

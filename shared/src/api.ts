@@ -94,3 +94,43 @@ export const ExemptionCreate = z
   })
   .refine((e) => e.rule !== undefined || e.subject !== undefined, { message: "an exemption needs a rule or a subject" });
 export type ExemptionCreate = z.infer<typeof ExemptionCreate>;
+
+// ── answers and events the server adds (extensions; the shapes above stay as they are) ──
+
+export const HealthResponse = z.object({ status: z.literal("ok") });
+export type HealthResponse = z.infer<typeof HealthResponse>;
+
+export const DeviceList = z.object({ items: z.array(DeviceSummary) });
+export type DeviceList = z.infer<typeof DeviceList>;
+
+export const ViolationPage = Page(Violation);
+export type ViolationPage = z.infer<typeof ViolationPage>;
+
+/** What happened to a violation; `updated` (a repeat) never becomes an event, so the feed never floods. */
+export const ViolationEventKind = z.enum(["opened", "resolved", "exempted"]);
+export type ViolationEventKind = z.infer<typeof ViolationEventKind>;
+
+/** One entry of the violation feed: `seq` increases monotonically and is stored, so a feed can resume from it. */
+export const ViolationEvent = z.object({
+  seq: z.number().int().positive(),
+  kind: ViolationEventKind,
+  at: Timestamp,
+  violation: Violation,
+});
+export type ViolationEvent = z.infer<typeof ViolationEvent>;
+
+/** A stored API token as listed: never the token itself, which is shown once when created. */
+export const TokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  createdAt: Timestamp,
+  revokedAt: Timestamp.nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+export const TokenCreated = z.object({ id: z.string(), name: z.string(), role: Role, token: z.string() });
+export type TokenCreated = z.infer<typeof TokenCreated>;
+
+export const TokenList = z.object({ items: z.array(TokenInfo) });
+export type TokenList = z.infer<typeof TokenList>;

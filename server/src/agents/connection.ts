@@ -1,0 +1,286 @@
+// One agent's WebSocket: hello first, then reports (acked after COMMIT), heartbeats, policy-applied, goodbye.
+import {
+  ERROR_TRANSPORT,
+  type AgentFrame,
+  type ErrorCode,
+  type HelloFrame,
+  type ReportFrame,
+  type ServerFrame,
+} from "@wegroup/shared";
+import { WebSocket, type RawData } from "ws";
+import type { DeviceAuthResult } from "../auth/device-auth.js";
+import type { Clock } from "../clock.js";
+import type { DeviceActivity } from "../store/devices.js";
+import { BatcherClosedError } from "../ingest/batcher.js";
+import type { Ingest } from "../ingest/ingest.js";
+import type { Logger } from "../logger.js";
+import type { CurrentPolicy } from "../policy/current.js";
+import { decodeAgentFrame, encodeServerFrame, errorFrame } from "./frames.js";
+import type { AgentRegistry, AgentSession } from "./registry.js";
+
+export interface ConnectionDeps {
+  authenticate(deviceId: string, credential: string): Promise<DeviceAuthResult>;
+  ingest: Ingest;
+  policy: CurrentPolicy;
+  registry: AgentRegistry;
+  clock: Clock;
+  helloTimeoutMs: number;
+  /** Reports of one connection waiting for their commit; beyond this the agent is told to slow down. */
+  maxReportsInFlight: number;
+}
+
+/** Frames that arrive while the hello is being checked wait, up to this many. */
+const MAX_EARLY_FRAMES = 256;
+/** A peer that keeps sending frames that do not validate is cut off after this many. */
+const MAX_INVALID_FRAMES = 20;
+
+/** WebSocket close codes for ends that are not errors. */
+export const CLOSE_REPLACED = ERROR_TRANSPORT.conflict.ws;
+export const CLOSE_GOING_AWAY = 1001;
+
+type State = "hello" | "authenticating" | "ready" | "draining" | "closed";
+
+export class AgentConnection implements AgentSession {
+  #state: State = "hello";
+  #deviceId = "";
+  #early: RawData[] = [];
+  #invalidFrames = 0;
+  #inFlight = 0;
+  #helloTimer: NodeJS.Timeout | undefined;
+  #log: Logger;
+  /** Set by any frame or pong; the endpoint's sweep drops a peer that stayed silent through a ping. */
+  alive = true;
+  /** Settles when the socket has closed, however it closed. */
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+    logger: Logger,
+  ) {
+    this.#log = logger;
+    this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
+    this.#helloTimer = setTimeout(() => {
+      this.#fail("unauthorized", `expected a hello frame within ${Math.round(deps.helloTimeoutMs / 1000)} s`);
+    }, deps.helloTimeoutMs);
+    ws.on("message", (data) => this.#onMessage(data));
+    ws.on("pong", () => {
+      this.alive = true;
+    });
+    ws.on("close", (code) => this.#onClose(code));
+    ws.on("error", (error) => {
+      // ws closes by itself after a protocol error (oversized frame: 1009); only note why.
+      this.#log.warn({ err: error }, "agent socket error");
+    });
+  }
+
+  get deviceId(): string {
+    return this.#deviceId;
+  }
+
+  get ready(): boolean {
+    return this.#state === "ready";
+  }
+
+  sendBytes(bytes: Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes, { binary: false });
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendBytes(encodeServerFrame(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.#state = "closed";
+    this.#clearHelloTimer();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  ping(): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+  }
+
+  /** Shutting down: frames that arrive now are not taken (the agent resends what was not acked). */
+  drain(): void {
+    if (this.#state !== "closed") this.#state = "draining";
+  }
+
+  #onMessage(data: RawData): void {
+    this.alive = true;
+    switch (this.#state) {
+      case "closed":
+      case "draining":
+        return;
+      case "authenticating":
+        if (this.#early.length >= MAX_EARLY_FRAMES) this.#fail("rate_limited", "too many frames before the hello was answered");
+        else this.#early.push(data);
+        return;
+      case "hello":
+        this.#onHello(data);
+        return;
+      case "ready":
+        this.#onFrame(data);
+        return;
+    }
+  }
+
+  #onHello(data: RawData): void {
+    const decoded = decodeAgentFrame(data as Buffer);
+    if (!decoded.ok) {
+      this.#fail("unauthorized", `the first frame must be a valid hello: ${decoded.message}`);
+      return;
+    }
+    if (decoded.frame.type !== "hello") {
+      this.#fail("unauthorized", `the first frame must be a hello, got "${decoded.frame.type}"`);
+      return;
+    }
+    this.#state = "authenticating";
+    void this.#authenticate(decoded.frame);
+  }
+
+  async #authenticate(hello: HelloFrame): Promise<void> {
+    let result: DeviceAuthResult;
+    try {
+      result = await this.deps.authenticate(hello.deviceId, hello.credential);
+    } catch (error) {
+      this.#log.error({ err: error }, "device lookup failed");
+      this.#fail("unavailable", "the server cannot check credentials right now; retry later");
+      return;
+    }
+    if (this.#state !== "authenticating") return; // closed meanwhile
+    if (result === "unknown-device") {
+      this.#fail("not_enrolled", "this device is not enrolled (or was removed); enroll it again");
+      return;
+    }
+    if (result === "wrong-credential") {
+      this.#fail("unauthorized", "wrong device credential (revoked by a later enrollment?); enroll again");
+      return;
+    }
+    this.#clearHelloTimer();
+    this.#deviceId = hello.deviceId;
+    this.#log = this.#log.child({ deviceId: hello.deviceId });
+    this.#state = "ready";
+    const replaced = this.deps.registry.add(this);
+    replaced?.close(CLOSE_REPLACED, "replaced by a newer connection of this device");
+
+    const policy = this.deps.policy;
+    this.send({
+      type: "welcome",
+      deviceId: hello.deviceId,
+      serverTime: this.deps.clock.now().toISOString(),
+      heartbeatSeconds: policy.heartbeatSeconds,
+      policyVersion: policy.version,
+    });
+    if (hello.policyVersion !== policy.version) this.send({ type: "policy", policy: policy.policy });
+    this.#record({
+      policyVersion: hello.policyVersion,
+      agentVersion: hello.agentVersion,
+      hostname: hello.device.hostname,
+      ...(hello.device.osName === undefined ? {} : { osName: hello.device.osName }),
+      ...(hello.device.osVersion === undefined ? {} : { osVersion: hello.device.osVersion }),
+      ...(hello.device.arch === undefined ? {} : { arch: hello.device.arch }),
+    });
+    this.#log.info({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined }, "agent connected");
+
+    const early = this.#early;
+    this.#early = [];
+    for (const data of early) this.#onMessage(data);
+  }
+
+  #onFrame(data: RawData): void {
+    const decoded = decodeAgentFrame(data as Buffer);
+    if (!decoded.ok) {
+      this.#invalidFrames++;
+      this.#log.warn({ code: decoded.code, reason: decoded.message, ref: decoded.ref }, "invalid agent frame");
+      this.send(errorFrame(decoded.code, decoded.message, decoded.ref));
+      if (this.#invalidFrames >= MAX_INVALID_FRAMES) this.#fail("invalid_frame", `${MAX_INVALID_FRAMES} invalid frames; closing`);
+      return;
+    }
+    this.#dispatch(decoded.frame);
+  }
+
+  #dispatch(frame: AgentFrame): void {
+    switch (frame.type) {
+      case "report":
+        this.#onReport(frame);
+        return;
+      case "heartbeat":
+        this.#record({ policyVersion: frame.policyVersion });
+        return;
+      case "policy-applied":
+        this.#record({ policyVersion: frame.version, policyAppliedAt: this.deps.clock.now().toISOString() });
+        this.#log.info({ policyVersion: frame.version }, "policy applied");
+        return;
+      case "goodbye":
+        this.#record({ goodbyeAt: this.deps.clock.now().toISOString(), goodbyeReason: frame.reason });
+        this.#log.info({ reason: frame.reason }, "agent said goodbye");
+        return;
+      case "error":
+        this.#log.warn({ code: frame.code, reason: frame.message, ref: frame.ref }, "agent reported an error");
+        return;
+      case "hello":
+        this.send(errorFrame("invalid_frame", "this connection has already said hello"));
+        return;
+    }
+  }
+
+  #onReport(report: ReportFrame): void {
+    const max = this.deps.maxReportsInFlight;
+    if (this.#inFlight >= max) {
+      // Not stored, not acked: the agent keeps it and sends it again once earlier ones are acked.
+      this.send(errorFrame("rate_limited", `${max} reports of this connection wait for storage; send this one again after the next ack`, report.id));
+      return;
+    }
+    this.#inFlight++;
+    this.deps.ingest.report(this.#deviceId, report, this.deps.clock.now()).finally(() => this.#inFlight--).then(
+      ({ stored }) => {
+        // Stored now or before: either way it is durable, so the agent may forget it.
+        this.send({ type: "ack", id: report.id });
+        this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
+      },
+      (error: unknown) => {
+        if (error instanceof BatcherClosedError) return; // shutting down: not acked, so the agent resends it
+        this.#log.error({ err: error, reportId: report.id }, "report could not be stored");
+        this.send(errorFrame("unavailable", "the report could not be stored; send it again later", report.id));
+      },
+    );
+  }
+
+  #record(fields: Omit<DeviceActivity, "deviceId" | "lastSeen">): void {
+    this.deps.ingest.activity({ deviceId: this.#deviceId, lastSeen: this.deps.clock.now().toISOString(), ...fields }).catch((error: unknown) => {
+      if (!(error instanceof BatcherClosedError)) this.#log.warn({ err: error }, "device activity not recorded");
+    });
+  }
+
+  #fail(code: ErrorCode, message: string): void {
+    if (this.#state === "closed") return;
+    this.#log.info({ code, reason: message }, "closing agent connection");
+    this.send(errorFrame(code, message));
+    this.close(ERROR_TRANSPORT[code].ws, closeReason(message));
+  }
+
+  #onClose(code: number): void {
+    this.#state = "closed";
+    this.#clearHelloTimer();
+    if (this.#deviceId !== "") {
+      this.deps.registry.remove(this);
+      this.#log.info({ code }, "agent disconnected");
+    }
+  }
+
+  #clearHelloTimer(): void {
+    if (this.#helloTimer !== undefined) clearTimeout(this.#helloTimer);
+    this.#helloTimer = undefined;
+  }
+}
+
+/** A close reason is limited to 123 bytes: cut at a character boundary below that. */
+export function closeReason(message: string): string {
+  let out = message;
+  while (Buffer.byteLength(out, "utf8") > 123) out = out.slice(0, -1);
+  return out;
+}

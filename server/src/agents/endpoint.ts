@@ -1,0 +1,99 @@
+// The agent channel endpoint: WebSocket upgrades on GET /api/v1/agent, liveness pings, orderly shutdown.
+import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { AGENT_CHANNEL_PATH, type ErrorCode, ERROR_TRANSPORT, MAX_FRAME_BYTES } from "@wegroup/shared";
+import { WebSocketServer } from "ws";
+import type { Logger } from "../logger.js";
+import { AgentConnection, CLOSE_GOING_AWAY, type ConnectionDeps } from "./connection.js";
+
+export interface EndpointDeps extends ConnectionDeps {
+  logger: Logger;
+  pingIntervalMs: number;
+}
+
+export class AgentEndpoint {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  readonly #connections = new Set<AgentConnection>();
+  readonly #sweep: NodeJS.Timeout;
+  #accepting = true;
+  #nextId = 1;
+
+  constructor(private readonly deps: EndpointDeps) {
+    this.#sweep = setInterval(() => this.#pingAll(), deps.pingIntervalMs);
+    this.#sweep.unref();
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Wire to the HTTP server's `upgrade` event. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on("error", () => socket.destroy());
+    const path = pathOf(req.url);
+    if (path !== AGENT_CHANNEL_PATH) {
+      reject(socket, "not_found", `no WebSocket endpoint at ${path}; agents connect to ${AGENT_CHANNEL_PATH}`);
+      return;
+    }
+    if (!this.#accepting) {
+      reject(socket, "unavailable", "the server is shutting down; reconnect shortly");
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const log = this.deps.logger.child({ conn: this.#nextId++, remote: req.socket.remoteAddress });
+      const connection = new AgentConnection(ws, this.deps, log);
+      this.#connections.add(connection);
+      void connection.closed.then(() => this.#connections.delete(connection));
+    });
+  };
+
+  /** Stop taking frames and upgrades: what was taken is written and acknowledged, the rest the agents resend. */
+  drain(): void {
+    this.#accepting = false;
+    for (const c of this.#connections) c.drain();
+  }
+
+  /** Closes every connection (1001, going away) and waits for them, at most `graceMs`, then cuts the rest. */
+  async close(graceMs = 2_000): Promise<void> {
+    this.drain();
+    clearInterval(this.#sweep);
+    const all = [...this.#connections];
+    for (const c of all) c.close(CLOSE_GOING_AWAY, "server shutting down");
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.all(all.map((c) => c.closed)), timeout]);
+    clearTimeout(timer);
+    for (const c of this.#connections) c.terminate();
+    this.#wss.close();
+  }
+
+  #pingAll(): void {
+    for (const c of this.#connections) {
+      if (!c.alive) {
+        c.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ping();
+    }
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? "/", "http://localhost").pathname;
+  } catch {
+    return url ?? "/";
+  }
+}
+
+/** Answers a refused upgrade as plain HTTP with the usual error body. */
+function reject(socket: Duplex, code: ErrorCode, message: string): void {
+  const status = ERROR_TRANSPORT[code].http;
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

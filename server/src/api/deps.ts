@@ -1,0 +1,22 @@
+// What the HTTP routes are given by the composition root.
+import type { AgentRegistry } from "../agents/registry.js";
+import type { RateLimiter } from "../auth/rate-limit.js";
+import type { Clock } from "../clock.js";
+import type { CurrentPolicy } from "../policy/current.js";
+import type { Store } from "../store/db.js";
+import type { DashboardFiles } from "./dashboard.js";
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  registry: AgentRegistry;
+  policy: CurrentPolicy;
+  /** SHA-256 of the enrollment secret from the data dir. */
+  enrollSecretHash: string;
+  enrollLimiter: RateLimiter;
+  newId(): string;
+  dashboard: DashboardFiles;
+  /** False while starting or stopping: /healthz answers 503 then. */
+  acceptingAgents(): boolean;
+  bodyLimitBytes: number;
+}

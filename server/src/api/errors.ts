@@ -1,0 +1,39 @@
+// HTTP errors: every failure answers {"error":{"code","message"}} with the status ERROR_TRANSPORT gives its code.
+import { AppError, describeZodError, ERROR_TRANSPORT, type ErrorCode } from "@wegroup/shared";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { z } from "zod";
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(ERROR_TRANSPORT[code].http).type("application/json; charset=utf-8").send({ error: { code, message } });
+}
+
+/** Validates a body or query with its shared schema; a failure is a 400 naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: "body" | "query"): z.infer<S> {
+  const parsed = schema.safeParse(value ?? (what === "query" ? {} : undefined));
+  if (!parsed.success) throw new AppError("bad_request", `invalid ${what}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+const BY_STATUS: Readonly<Record<number, ErrorCode>> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable" };
+
+export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number): void {
+  app.setNotFoundHandler((req, reply) => sendError(reply, "not_found", `no route ${req.method} ${req.url.split("?")[0] ?? ""}`));
+  app.setErrorHandler((error: FastifyError | AppError | Error, req, reply) => {
+    if (error instanceof AppError) return sendError(reply, error.code, error.message);
+    const fe = error as FastifyError;
+    switch (fe.code) {
+      case "FST_ERR_CTP_BODY_TOO_LARGE":
+        return sendError(reply, "payload_too_large", `the request body is larger than ${bodyLimitBytes} bytes`);
+      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+        return sendError(reply, "bad_request", "expected a JSON body (Content-Type: application/json)");
+      case "FST_ERR_CTP_EMPTY_JSON_BODY":
+        return sendError(reply, "bad_request", "invalid body: empty JSON body");
+      case "FST_ERR_CTP_INVALID_JSON_BODY":
+        return sendError(reply, "bad_request", `invalid body: not JSON (${fe.message})`);
+    }
+    const status = fe.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendError(reply, BY_STATUS[status] ?? "bad_request", fe.message);
+    req.log.error({ err: error }, "request failed");
+    return sendError(reply, "internal", "internal error; the server log has the details");
+  });
+}

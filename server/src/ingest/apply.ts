@@ -1,0 +1,186 @@
+// One group-commit batch inside one transaction: store new reports once, run the state machine, record events and device activity.
+import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } from "@wegroup/shared";
+import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import { applyDeviceActivity, type DeviceActivity, deviceHostnames } from "../store/devices.js";
+import { insertEvents, type NewEvent } from "../store/events.js";
+import { insertReports, reportKey } from "../store/reports.js";
+import type { Db } from "../store/schema.js";
+import { insertViolations, loadLastingViolations, updateViolations } from "../store/violations.js";
+import type { ViolationRecord } from "../violations/record.js";
+import { toApiViolation } from "../violations/record.js";
+import { applyCheckResult, type Transition } from "../violations/transition.js";
+
+export type IngestItem =
+  | { kind: "report"; deviceId: string; report: ReportFrame; receivedAt: string }
+  | { kind: "activity"; activity: DeviceActivity };
+
+export type IngestResult = { kind: "report"; stored: boolean } | { kind: "activity" };
+
+export interface ApplyContext {
+  /** Server time, ISO-8601 UTC: stamps events. */
+  now(): string;
+  /** A new violation id (UUIDv7). */
+  newId(): string;
+}
+
+export interface AppliedBatch {
+  results: IngestResult[];
+  /** Opened/resolved transitions with their stored sequence numbers, in order: side effects hang off these. */
+  events: ViolationEvent[];
+  transitions: Transition[];
+}
+
+/** ISO-8601 with any offset → the one fixed-width UTC form every stored timestamp has. */
+export const normalizeTime = (iso: string): string => new Date(iso).toISOString();
+
+/** How far ahead of the server an agent's clock may be before its observation times are not believed. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * The time a report counts as observed at. An agent whose clock runs far ahead would otherwise make
+ * every later, correct report look older than the last one applied and so freeze its violations:
+ * such a time is replaced by the server's receive time.
+ */
+export function effectiveObservedAt(observedAt: string, receivedAt: string): string {
+  const observed = normalizeTime(observedAt);
+  return Date.parse(observed) > Date.parse(receivedAt) + MAX_CLOCK_AHEAD_MS ? receivedAt : observed;
+}
+
+const stateKey = (deviceId: string, check: string): string => `${deviceId}\u0000${check}`;
+
+export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: ApplyContext): Promise<AppliedBatch> {
+  const results: IngestResult[] = items.map((item) => (item.kind === "report" ? { kind: "report", stored: false } : { kind: "activity" }));
+  const activity = new ActivityMerger();
+
+  // 1. Store each report once: a resend (in this batch or an earlier one) is not inserted, so it changes nothing.
+  const candidates: { index: number; deviceId: string; report: ReportFrame; observedAt: string; receivedAt: string }[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    if (item.kind === "activity") {
+      activity.add(item.activity);
+      return;
+    }
+    activity.add({ deviceId: item.deviceId, lastSeen: item.receivedAt, policyVersion: item.report.policyVersion });
+    const key = reportKey(item.deviceId, item.report.id);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const observedAt = effectiveObservedAt(item.report.observedAt, item.receivedAt);
+    candidates.push({ index, deviceId: item.deviceId, report: item.report, observedAt, receivedAt: item.receivedAt });
+  });
+  const inserted = await insertReports(
+    db,
+    candidates.map((c) => ({
+      device_id: c.deviceId,
+      id: c.report.id,
+      observed_at: c.observedAt,
+      received_at: c.receivedAt,
+      policy_version: c.report.policyVersion,
+      body: JSON.stringify(c.report),
+    })),
+  );
+  const fresh = candidates.filter((c) => inserted.has(reportKey(c.deviceId, c.report.id)));
+  // What the devices told (hostname from a hello in this batch) goes first, so that event snapshots carry it.
+  await applyDeviceActivity(db, activity.merged());
+  for (const c of fresh) results[c.index] = { kind: "report", stored: true };
+
+  // 2. Run the state machine over the new reports, in arrival order, against what is stored.
+  const transitions: Transition[] = [];
+  const newEvents: NewEvent[] = [];
+  if (fresh.length > 0) {
+    const deviceIds = [...new Set(fresh.map((c) => c.deviceId))];
+    const states = new Map((await loadCheckStates(db, deviceIds)).map((s) => [stateKey(s.device_id, s.check), s]));
+    const lasting = new Map<string, ViolationRecord[]>();
+    for (const v of await loadLastingViolations(db, deviceIds)) {
+      const key = stateKey(v.deviceId, v.check);
+      lasting.set(key, [...(lasting.get(key) ?? []), v]);
+    }
+    const hostnames = await deviceHostnames(db, deviceIds);
+    const changedStates = new Map<string, CheckStateRow>();
+    const at = ctx.now();
+
+    for (const c of fresh) {
+      for (const result of c.report.results) {
+        const key = stateKey(c.deviceId, result.check);
+        const outcome = applyCheckResult(lasting.get(key) ?? [], states.get(key)?.observed_at, result, c.observedAt, () => ({
+          id: ctx.newId(),
+          deviceId: c.deviceId,
+          check: result.check,
+        }));
+        if (outcome.stale) continue;
+        const state = checkState(c.deviceId, c.report.id, c.observedAt, result);
+        states.set(key, state);
+        changedStates.set(key, state);
+        if (outcome.transitions.length === 0) continue;
+        lasting.set(key, nextLasting(lasting.get(key) ?? [], outcome.transitions));
+        transitions.push(...outcome.transitions);
+        for (const t of outcome.transitions) {
+          const kind = eventKind(t);
+          if (kind !== undefined) newEvents.push({ kind, at, violation: toApiViolation(t.violation, hostnames.get(c.deviceId) ?? "") });
+        }
+      }
+    }
+    await writeTransitions(db, transitions);
+    await upsertCheckStates(db, [...changedStates.values()]);
+  }
+
+  // 3. Events last, so that their ids follow the order of the transitions.
+  const events = await insertEvents(db, newEvents);
+  return { results, events, transitions };
+}
+
+function checkState(deviceId: string, reportId: string, observedAt: string, result: CheckResult): CheckStateRow {
+  return { device_id: deviceId, check: result.check, status: result.status, observed_at: observedAt, report_id: reportId, result: JSON.stringify(result) };
+}
+
+function eventKind(t: Transition): ViolationEventKind | undefined {
+  if (t.kind === "opened") return "opened";
+  if (t.kind === "resolved") return "resolved";
+  return undefined;
+}
+
+function nextLasting(current: readonly ViolationRecord[], transitions: readonly Transition[]): ViolationRecord[] {
+  const byId = new Map(current.map((v) => [v.id, v]));
+  for (const t of transitions) {
+    if (t.kind === "resolved") byId.delete(t.violation.id);
+    else byId.set(t.violation.id, t.violation);
+  }
+  return [...byId.values()];
+}
+
+/** Collapses a batch's transitions to one write per row: a row opened and then updated is inserted once, as it ends. */
+async function writeTransitions(db: Db, transitions: readonly Transition[]): Promise<void> {
+  const inserts = new Map<string, ViolationRecord>();
+  const updates = new Map<string, { before: ViolationRecord; after: ViolationRecord }>();
+  for (const t of transitions) {
+    const id = t.violation.id;
+    if (t.kind === "opened") inserts.set(id, t.violation);
+    else if (inserts.has(id)) inserts.set(id, t.violation);
+    else updates.set(id, { before: updates.get(id)?.before ?? t.before, after: t.violation });
+  }
+  // Updates first: a row resolved and reopened in one batch must stop lasting before its successor is inserted.
+  await updateViolations(db, [...updates.values()]);
+  await insertViolations(db, [...inserts.values()]);
+}
+
+/** Many heartbeats of one device in one batch become one update carrying the latest of each field. */
+class ActivityMerger {
+  #byDevice = new Map<string, DeviceActivity>();
+
+  add(a: DeviceActivity): void {
+    const prev = this.#byDevice.get(a.deviceId);
+    if (prev === undefined) {
+      this.#byDevice.set(a.deviceId, { ...a });
+      return;
+    }
+    const merged: DeviceActivity = { ...prev };
+    for (const [k, v] of Object.entries(a) as [keyof DeviceActivity, string | number | undefined][]) {
+      if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+    }
+    merged.lastSeen = prev.lastSeen > a.lastSeen ? prev.lastSeen : a.lastSeen;
+    this.#byDevice.set(a.deviceId, merged);
+  }
+
+  merged(): DeviceActivity[] {
+    return [...this.#byDevice.values()];
+  }
+}

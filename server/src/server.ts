@@ -1,0 +1,150 @@
+// Builds and starts one server instance from a frozen config: store, ingest, agent channel, HTTP API. Answers how to stop it.
+import { mkdir, open, readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { DEFAULT_POLICY } from "@wegroup/shared";
+import type { DestinationStream } from "pino";
+import { AgentEndpoint } from "./agents/endpoint.js";
+import { AgentRegistry } from "./agents/registry.js";
+import { buildApp } from "./api/app.js";
+import { loadDashboard } from "./api/dashboard.js";
+import { authenticateDevice } from "./auth/device-auth.js";
+import { RateLimiter } from "./auth/rate-limit.js";
+import { hashSecret } from "./auth/secrets.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { type DataDirSecrets, prepareDataDir } from "./data-dir.js";
+import { EventBus } from "./events/bus.js";
+import { monotonicIds } from "./ids.js";
+import { Ingest } from "./ingest/ingest.js";
+import { createLogger, type Logger } from "./logger.js";
+import { CurrentPolicy } from "./policy/current.js";
+import { migrateToLatest, openStore, type Store } from "./store/db.js";
+import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
+import { seedDataDirAdminToken } from "./store/tokens.js";
+
+export interface BootOptions {
+  /** Where the human lines go (stdout in the CLI). */
+  out(line: string): void;
+  /** Where the JSON log goes (stdout when absent). */
+  logDestination?: DestinationStream;
+  clock?: Clock;
+  /** The dashboard folder (server/public when absent). */
+  publicDir?: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly secrets: DataDirSecrets;
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly registry: AgentRegistry;
+  readonly logger: Logger;
+  /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
+
+export async function boot(config: Config, options: BootOptions): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const clock = options.clock ?? systemClock;
+  const secrets = await prepareDataDir(config.dataDir);
+  for (const file of secrets.exposed) logger.warn({ file }, "secret file is readable by others than its owner; chmod 600 it");
+  const tls =
+    config.tls === null ? undefined : { cert: await readConfigFile(config.tls.certFile, "--tls-cert"), key: await readConfigFile(config.tls.keyFile, "--tls-key") };
+  const dashboard = await loadDashboard(options.publicDir ?? DEFAULT_PUBLIC_DIR);
+
+  if (config.database.kind === "sqlite" && config.database.path !== ":memory:") await prepareSqliteFile(config.database.path);
+  const store = openStore(config.database, (error) => logger.warn({ err: error }, "idle database connection failed; it will be replaced"));
+  try {
+    const applied = await migrateToLatest(store);
+    if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+    const now = clock.now().toISOString();
+    await seedDataDirAdminToken(store.db, hashSecret(secrets.adminToken), now);
+    await seedInitialPolicy(store.db, DEFAULT_POLICY, now);
+    const stored = await latestPolicy(store.db);
+    if (stored === undefined) throw new Error("no policy stored after seeding");
+    const policy = new CurrentPolicy(stored.policy);
+
+    const bus = new EventBus((error) => logger.error({ err: error }, "event listener failed"));
+    const ingest = new Ingest(store, clock, bus, { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs });
+    const registry = new AgentRegistry();
+    const endpoint = new AgentEndpoint({
+      authenticate: (deviceId, credential) => authenticateDevice(store.db, deviceId, credential),
+      ingest,
+      policy,
+      registry,
+      clock,
+      helloTimeoutMs: config.tuning.helloTimeoutMs,
+      maxReportsInFlight: config.tuning.maxReportsInFlight,
+      logger: logger.child({ component: "agents" }),
+      pingIntervalMs: config.tuning.pingIntervalMs,
+    });
+    let accepting = false;
+    const app = buildApp(
+      {
+        store,
+        clock,
+        registry,
+        policy,
+        enrollSecretHash: hashSecret(secrets.enrollSecret),
+        enrollLimiter: new RateLimiter(config.tuning.enrollBurst, config.tuning.enrollPerMinute, clock),
+        newId: monotonicIds(clock),
+        dashboard,
+        acceptingAgents: () => accepting,
+        bodyLimitBytes: config.tuning.bodyLimitBytes,
+      },
+      { logger, https: tls },
+    );
+    app.server.on("upgrade", endpoint.handleUpgrade);
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+    accepting = true;
+
+    const port = (app.server.address() as AddressInfo).port;
+    const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
+    options.out(`compliance-server listening on ${url}`);
+    if (secrets.created.length > 0) {
+      options.out(`first start: admin token written to ${secrets.adminTokenPath}, enrollment secret to ${secrets.enrollSecretPath} (mode 0600)`);
+      options.out(`dashboard: ${url}/ (sign in with the admin token)`);
+    }
+    logger.info({ url, dataDir: config.dataDir, database: config.database.kind, policyVersion: policy.version }, "ready for agents");
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        accepting = false;
+        logger.info("stopping");
+        endpoint.drain();
+        await ingest.close();
+        await endpoint.close();
+        await app.close();
+        await store.close();
+        logger.info("stopped");
+      })());
+    return { url, port, config, secrets, store, bus, registry, logger, stop };
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The database holds credential hashes and people's violations: owner-only, like the data dir (SQLite gives -wal/-shm the same mode). */
+async function prepareSqliteFile(file: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await (await open(file, "a", 0o600)).close();
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+async function readConfigFile(file: string, option: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new Error(`${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}

@@ -1,0 +1,143 @@
+// Queries on devices: enrollment, credential lookup, batched activity, listings with open-violation counts.
+import type { Selectable } from "kysely";
+import { chunks } from "./chunks.js";
+import type { Db, DevicesTable } from "./schema.js";
+
+export type DeviceRow = Selectable<DevicesTable>;
+export type DeviceListRow = DeviceRow & { open_violations: number };
+
+export interface EnrollDevice {
+  /** The id to use when this hardware id is new. */
+  newId: string;
+  hardwareId: string;
+  hostname: string;
+  os: string;
+  credentialHash: string;
+  now: string;
+}
+
+/**
+ * One statement, so that two instances enrolling the same hardware at once agree: a known hardware
+ * id keeps its device id and gets the new credential hash, which revokes the old credential.
+ */
+export async function enrollDevice(db: Db, e: EnrollDevice): Promise<{ deviceId: string; reEnrolled: boolean }> {
+  const row = await db
+    .insertInto("devices")
+    .values({
+      id: e.newId,
+      hardware_id: e.hardwareId,
+      hostname: e.hostname,
+      os: e.os,
+      credential_hash: e.credentialHash,
+      enrolled_at: e.now,
+      credential_issued_at: e.now,
+    })
+    .onConflict((oc) =>
+      oc.column("hardware_id").doUpdateSet((eb) => ({
+        hostname: eb.ref("excluded.hostname"),
+        os: eb.ref("excluded.os"),
+        credential_hash: eb.ref("excluded.credential_hash"),
+        credential_issued_at: eb.ref("excluded.credential_issued_at"),
+      })),
+    )
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { deviceId: row.id, reEnrolled: row.id !== e.newId };
+}
+
+export async function findDevice(db: Db, id: string): Promise<DeviceRow | undefined> {
+  return db.selectFrom("devices").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** What a hello needs to authenticate a device, and no more. */
+export async function findDeviceCredential(db: Db, id: string): Promise<{ id: string; credential_hash: string } | undefined> {
+  return db.selectFrom("devices").select(["id", "credential_hash"]).where("id", "=", id).executeTakeFirst();
+}
+
+export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(ids, 500)) {
+    const rows = await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute();
+    for (const row of rows) out.set(row.id, row.hostname);
+  }
+  return out;
+}
+
+export async function listDevices(db: Db): Promise<DeviceListRow[]> {
+  const rows = await db
+    .selectFrom("devices as d")
+    .selectAll("d")
+    .select((eb) =>
+      eb
+        .selectFrom("violations as v")
+        .whereRef("v.device_id", "=", "d.id")
+        .where("v.status", "=", "open")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("open_violations"),
+    )
+    .orderBy("d.hostname")
+    .orderBy("d.id")
+    .execute();
+  return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0) }));
+}
+
+export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceListRow | undefined> {
+  const row = await db
+    .selectFrom("devices as d")
+    .selectAll("d")
+    .select((eb) =>
+      eb
+        .selectFrom("violations as v")
+        .whereRef("v.device_id", "=", "d.id")
+        .where("v.status", "=", "open")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("open_violations"),
+    )
+    .where("d.id", "=", id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { ...row, open_violations: Number(row.open_violations ?? 0) };
+}
+
+/** What a batch learned about one device from its frames; absent fields stay as they are. */
+export interface DeviceActivity {
+  deviceId: string;
+  lastSeen: string;
+  policyVersion?: number;
+  policyAppliedAt?: string;
+  agentVersion?: string;
+  hostname?: string;
+  osName?: string;
+  osVersion?: string;
+  arch?: string;
+  goodbyeAt?: string;
+  goodbyeReason?: string;
+}
+
+/** One UPDATE per device per batch, however many heartbeats the batch held. */
+export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
+  for (const a of activities) {
+    await db
+      .updateTable("devices")
+      .set((eb) => ({
+        // Never move last_seen backwards (another instance may have written a later one).
+        last_seen: eb
+          .case()
+          .when("last_seen", "is", null)
+          .then(a.lastSeen)
+          .when("last_seen", "<", a.lastSeen)
+          .then(a.lastSeen)
+          .else(eb.ref("last_seen"))
+          .end(),
+        ...(a.policyVersion === undefined ? {} : { policy_version: a.policyVersion }),
+        ...(a.policyAppliedAt === undefined ? {} : { policy_applied_at: a.policyAppliedAt }),
+        ...(a.agentVersion === undefined ? {} : { agent_version: a.agentVersion }),
+        ...(a.hostname === undefined ? {} : { hostname: a.hostname }),
+        ...(a.osName === undefined ? {} : { os_name: a.osName }),
+        ...(a.osVersion === undefined ? {} : { os_version: a.osVersion }),
+        ...(a.arch === undefined ? {} : { arch: a.arch }),
+        ...(a.goodbyeAt === undefined ? {} : { goodbye_at: a.goodbyeAt, goodbye_reason: a.goodbyeReason ?? null }),
+      }))
+      .where("id", "=", a.deviceId)
+      .execute();
+  }
+}

@@ -1,0 +1,30 @@
+// The migrations, in code (no files to find at run time), shared by SQLite and PostgreSQL.
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { Dialect } from "../db.js";
+import * as initial from "./0001-initial.js";
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Names sort in the order they apply. */
+const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
+  "0001-initial": initial,
+};
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: () => {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
+        const down = m.down;
+        out[name] = {
+          up: (db) => m.up(db, dialect),
+          ...(down === undefined ? {} : { down: (db: Kysely<unknown>) => down(db, dialect) }),
+        };
+      }
+      return Promise.resolve(out);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Queries on stored reports: insert-once by (device, report id), so that a resend is stored once.
+import { chunks } from "./chunks.js";
+import type { Db } from "./schema.js";
+
+export interface ReportRow {
+  device_id: string;
+  id: string;
+  observed_at: string;
+  received_at: string;
+  policy_version: number;
+  body: string;
+}
+
+export const reportKey = (deviceId: string, reportId: string): string => `${deviceId}\u0000${reportId}`;
+
+/** Inserts the reports not stored yet and answers the keys (see reportKey) of those it inserted. */
+export async function insertReports(db: Db, rows: readonly ReportRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const part of chunks(rows, 200)) {
+    const done = await db
+      .insertInto("reports")
+      .values(part)
+      .onConflict((oc) => oc.columns(["device_id", "id"]).doNothing())
+      .returning(["device_id", "id"])
+      .execute();
+    for (const r of done) inserted.add(reportKey(r.device_id, r.id));
+  }
+  return inserted;
+}
+
+export async function countReports(db: Db, deviceId: string): Promise<number> {
+  const row = await db
+    .selectFrom("reports")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("device_id", "=", deviceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,102 @@
+// The database tables as Kysely sees them. Timestamps are ISO-8601 UTC strings of one fixed width
+// (Date#toISOString), so that they sort as text identically in SQLite and PostgreSQL.
+import type { Generated, Kysely, Transaction } from "kysely";
+
+export interface DevicesTable {
+  id: string;
+  hardware_id: string;
+  hostname: string;
+  os: string;
+  os_name: string | null;
+  os_version: string | null;
+  arch: string | null;
+  agent_version: string | null;
+  /** SHA-256 of the device credential; the credential itself is shown once at enrollment. */
+  credential_hash: string;
+  enrolled_at: string;
+  credential_issued_at: string;
+  /** Server time of the last frame (hello, report, heartbeat…) from the device. */
+  last_seen: string | null;
+  policy_version: number | null;
+  policy_applied_at: string | null;
+  goodbye_at: string | null;
+  goodbye_reason: string | null;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ReportsTable {
+  device_id: string;
+  /** The agent's report id; (device_id, id) is the key, so that a resend is stored once. */
+  id: string;
+  observed_at: string;
+  received_at: string;
+  policy_version: number;
+  /** The report frame as JSON. */
+  body: string;
+}
+
+/** The latest result per (device, check), and when it was observed: later reports older than it change nothing. */
+export interface CheckStatesTable {
+  device_id: string;
+  check: string;
+  status: string;
+  observed_at: string;
+  report_id: string;
+  /** The CheckResult as JSON. */
+  result: string;
+}
+
+export interface ViolationsTable {
+  id: string;
+  device_id: string;
+  check: string;
+  subject: string;
+  rule: string | null;
+  message: string;
+  observed: string;
+  expected: string;
+  /** open | resolved | exempted; at most one open-or-exempted row per (device, check, subject). */
+  status: string;
+  first_seen: string;
+  last_seen: string;
+  resolved_at: string | null;
+}
+
+/** The violation feed, durable: `id` increases monotonically, `violation` is the snapshot as JSON. */
+export interface EventsTable {
+  id: Generated<number>;
+  kind: string;
+  at: string;
+  violation_id: string;
+  device_id: string;
+  violation: string;
+}
+
+export interface PoliciesTable {
+  version: number;
+  /** The Policy document as JSON. */
+  document: string;
+  created_at: string;
+  author: string;
+}
+
+export interface Database {
+  devices: DevicesTable;
+  tokens: TokensTable;
+  reports: ReportsTable;
+  check_states: CheckStatesTable;
+  violations: ViolationsTable;
+  events: EventsTable;
+  policies: PoliciesTable;
+}
+
+/** The database or an open transaction: every query function takes either. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,52 @@
+// Queries on API tokens: stored only as SHA-256 hashes, looked up by hash, revocable.
+import type { Role } from "@wegroup/shared";
+import type { Db } from "./schema.js";
+
+export interface TokenIdentity {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** The admin token from the data dir keeps one row; rotating the file rotates the row. */
+export const DATA_DIR_ADMIN_TOKEN_ID = "data-dir-admin-token";
+
+export async function seedDataDirAdminToken(db: Db, tokenHash: string, now: string): Promise<void> {
+  await db
+    .insertInto("tokens")
+    .values({ id: DATA_DIR_ADMIN_TOKEN_ID, name: "admin-token (data dir)", role: "admin", token_hash: tokenHash, created_at: now, revoked_at: null })
+    .onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({ token_hash: eb.ref("excluded.token_hash"), revoked_at: null })))
+    .execute();
+}
+
+export async function createToken(db: Db, t: TokenIdentity & { tokenHash: string; now: string }): Promise<void> {
+  await db.insertInto("tokens").values({ id: t.id, name: t.name, role: t.role, token_hash: t.tokenHash, created_at: t.now, revoked_at: null }).execute();
+}
+
+/** The live token with this hash. Equality on a SHA-256 of a 256-bit secret leaks nothing useful through timing. */
+export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenIdentity | undefined> {
+  const row = await db
+    .selectFrom("tokens")
+    .select(["id", "name", "role"])
+    .where("token_hash", "=", tokenHash)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (row === undefined || (row.role !== "viewer" && row.role !== "admin")) return undefined;
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+export interface TokenListing extends TokenIdentity {
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export async function listTokens(db: Db): Promise<TokenListing[]> {
+  const rows = await db.selectFrom("tokens").select(["id", "name", "role", "created_at", "revoked_at"]).orderBy("created_at").orderBy("id").execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role === "admin" ? "admin" : "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/** Answers false when there is no such live token. */
+export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db.updateTable("tokens").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

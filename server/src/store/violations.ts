@@ -1,0 +1,115 @@
+// Queries on violations: the rows that last, batched writes of transitions, and the newest-first keyset listing.
+import type { CheckId, ViolationStatus } from "@wegroup/shared";
+import type { Selectable } from "kysely";
+import type { ViolationRecord } from "../violations/record.js";
+import { chunks } from "./chunks.js";
+import type { Db, ViolationsTable } from "./schema.js";
+
+type ViolationRow = Selectable<ViolationsTable>;
+
+export function recordOf(row: ViolationRow): ViolationRecord {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    check: row.check as CheckId,
+    subject: row.subject,
+    rule: row.rule,
+    message: row.message,
+    observed: row.observed,
+    expected: row.expected,
+    status: row.status as ViolationStatus,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+function rowOf(v: ViolationRecord): ViolationRow {
+  return {
+    id: v.id,
+    device_id: v.deviceId,
+    check: v.check,
+    subject: v.subject,
+    rule: v.rule,
+    message: v.message,
+    observed: v.observed,
+    expected: v.expected,
+    status: v.status,
+    first_seen: v.firstSeen,
+    last_seen: v.lastSeen,
+    resolved_at: v.resolvedAt,
+  };
+}
+
+/** The open and exempted rows of these devices: what a report's transitions start from. */
+export async function loadLastingViolations(db: Db, deviceIds: readonly string[]): Promise<ViolationRecord[]> {
+  const out: ViolationRecord[] = [];
+  for (const part of chunks(deviceIds, 500)) {
+    const rows = await db.selectFrom("violations").selectAll().where("device_id", "in", part).where("status", "in", ["open", "exempted"]).execute();
+    out.push(...rows.map(recordOf));
+  }
+  return out;
+}
+
+export async function insertViolations(db: Db, records: readonly ViolationRecord[]): Promise<void> {
+  for (const part of chunks(records, 200)) await db.insertInto("violations").values(part.map(rowOf)).execute();
+}
+
+/**
+ * Writes changed rows. Most changes of a busy fleet are repeats that only move lastSeen: those go out as
+ * one UPDATE per distinct lastSeen instead of one per row.
+ */
+export async function updateViolations(db: Db, changes: readonly { before: ViolationRecord; after: ViolationRecord }[]): Promise<void> {
+  const lastSeenOnly = new Map<string, string[]>();
+  for (const { before, after } of changes) {
+    if (onlyLastSeenMoved(before, after)) {
+      const ids = lastSeenOnly.get(after.lastSeen) ?? [];
+      ids.push(after.id);
+      lastSeenOnly.set(after.lastSeen, ids);
+      continue;
+    }
+    const { id: _id, ...rest } = rowOf(after);
+    await db.updateTable("violations").set(rest).where("id", "=", after.id).execute();
+  }
+  for (const [lastSeen, ids] of lastSeenOnly) {
+    for (const part of chunks(ids, 500)) await db.updateTable("violations").set({ last_seen: lastSeen }).where("id", "in", part).execute();
+  }
+}
+
+function onlyLastSeenMoved(a: ViolationRecord, b: ViolationRecord): boolean {
+  return (
+    a.status === b.status &&
+    a.message === b.message &&
+    a.observed === b.observed &&
+    a.expected === b.expected &&
+    a.rule === b.rule &&
+    a.resolvedAt === b.resolvedAt &&
+    a.firstSeen === b.firstSeen
+  );
+}
+
+export interface ViolationFilter {
+  status: ViolationStatus | "all";
+  deviceId?: string | undefined;
+  check?: CheckId | undefined;
+  /** Seen failing at or after this time, or resolved at or after it. */
+  since?: string | undefined;
+  /** Only ids below this one (the keyset cursor). */
+  beforeId?: string | undefined;
+  limit: number;
+}
+
+export type ViolationWithHost = ViolationRecord & { hostname: string };
+
+/** Newest first by id (UUIDv7, so by creation time); keyset paging by id keeps each page one index range. */
+export async function queryViolations(db: Db, f: ViolationFilter): Promise<ViolationWithHost[]> {
+  let q = db.selectFrom("violations as v").innerJoin("devices as d", "d.id", "v.device_id").selectAll("v").select("d.hostname");
+  if (f.status !== "all") q = q.where("v.status", "=", f.status);
+  if (f.deviceId !== undefined) q = q.where("v.device_id", "=", f.deviceId);
+  if (f.check !== undefined) q = q.where("v.check", "=", f.check);
+  const since = f.since;
+  if (since !== undefined) q = q.where((eb) => eb.or([eb("v.last_seen", ">=", since), eb("v.resolved_at", ">=", since)]));
+  if (f.beforeId !== undefined) q = q.where("v.id", "<", f.beforeId);
+  const rows = await q.orderBy("v.id", "desc").limit(f.limit).execute();
+  return rows.map((r) => ({ ...recordOf(r), hostname: r.hostname }));
+}
