@@ -50,7 +50,7 @@ const TOOLS: readonly Tool[] = [
   { id: "metasploit", reason: "exploitation framework", names: ["metasploit", "metasploit-framework", "metasploit framework*"] },
   { id: "sqlmap", reason: "SQL injection tool", names: ["sqlmap"] },
   { id: "nikto", reason: "web vulnerability scanner", names: ["nikto"] },
-  { id: "beef-xss", reason: "browser exploitation framework", names: ["beef-xss", "beef"] },
+  { id: "beef-xss", reason: "browser exploitation framework", names: ["beef-xss"] },
   { id: "yersinia", reason: "layer-2 attack tool", names: ["yersinia"] },
 ];
 
@@ -78,6 +78,7 @@ const ALLOW: SoftwareRule[] = [
   { id: "os-flatpak-runtimes", source: "flatpak", bundleId: "org.kde.*", reason: "KDE application or runtime" },
   { id: "os-flatpak-runtimes", source: "flatpak", bundleId: "org.fedoraproject.*", reason: "Fedora application or runtime" },
   { id: "apple", bundleId: "com.apple.*", reason: "shipped by Apple" },
+  { id: "apple", source: "app", publisher: "Apple Inc.", reason: "shipped by Apple (signed by Apple)" },
   { id: "microsoft", publisher: "Microsoft*", reason: "shipped by Microsoft" },
   { id: "browsers", name: "*firefox*", reason: "approved browser" },
   { id: "browsers", name: "google chrome*", reason: "approved browser" },

@@ -5,7 +5,8 @@ import type { CommandRunner } from "../runner/runner.js";
 /**
  * One thing a collector reads, as `sources` prints it. Placeholders in braces are filled per
  * target: `{user}`, `{uid}`, `{home}` (Linux/macOS users), `{sid}` (Windows), `{app}` (an
- * application bundle path), `{hwuuid}` (macOS host UUID).
+ * application bundle path), `{usbdev}`/`{usbif}` (Linux sysfs USB device/interface names), and
+ * the others `compliance-agent sources --json` lists in its legend.
  */
 export type SourceSpec =
   | { kind: "command"; argv: readonly string[]; what: string; optional: boolean; perUser?: boolean }

@@ -43,7 +43,9 @@ export class LiveRunner implements CommandRunner {
     const [file, ...args] = effective;
     if (file === undefined) return Promise.reject(new Error("empty argv"));
     // A fixed, English, UTF-8 environment: parsers read one format (Windows output is decoded at the parser's edge).
-    const env = this.platform === "win32" ? process.env : { ...process.env, LC_ALL: "C.UTF-8", LANG: "C.UTF-8", LANGUAGE: "C" };
+    // macOS has no C.UTF-8 locale before 13; en_US.UTF-8 exists on every release.
+    const utf8 = this.platform === "darwin" ? "en_US.UTF-8" : "C.UTF-8";
+    const env = this.platform === "win32" ? process.env : { ...process.env, LC_ALL: utf8, LANG: utf8, LANGUAGE: "C" };
     return new Promise((resolve) => {
       execFile(
         file,
@@ -91,7 +93,10 @@ export class LiveRunner implements CommandRunner {
    */
   private withoutOwnUserSwitch(argv: readonly string[]): readonly string[] {
     if (this.options.privileged) return argv;
-    if (argv[0] === "runuser" && argv[1] === "-u" && argv[3] === "--" && argv[2] === this.options.currentUser) return argv.slice(4);
+    const me = this.options.currentUser;
+    if (argv[0] === "runuser" && argv[1] === "-u" && argv[3] === "--" && argv[2] === me) return argv.slice(4);
+    if (argv[0] === "launchctl" && argv[1] === "asuser" && argv[3] === "sudo" && argv[4] === "-n" && argv[5] === "-u" && argv[6] === me) return argv.slice(7);
+    if (argv[0] === "sudo" && argv[1] === "-n" && argv[2] === "-H" && argv[3] === "-u" && argv[4] === me) return argv.slice(5);
     return argv;
   }
 }

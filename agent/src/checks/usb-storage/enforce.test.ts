@@ -35,6 +35,12 @@ describe("USB enforcement", () => {
     expect(action?.detail).toContain("target is busy");
   });
 
+  it("reports, without running anything, a device seen only on the USB bus (no block device to eject)", async () => {
+    const usbOnly = { ...stick, name: "/sys/bus/usb/devices/1-4", mountpoints: [] };
+    const [action] = await enforceUsbStorage({ devices: [usbOnly], missingSources: [] }, policy, fakeRunner("linux", []));
+    expect(action).toMatchObject({ ok: false, detail: expect.stringContaining("no block device") });
+  });
+
   it("does nothing when the policy only reports, allows USB storage, or excepts the device", async () => {
     const runner = fakeRunner("linux", []);
     expect(await enforceUsbStorage(facts, { ...policy, enforce: "report" }, runner)).toEqual([]);

@@ -2,7 +2,7 @@
 import type { EnforcementAction, UsbStoragePolicy } from "@wegroup/shared";
 import { decodeText } from "../../runner/decode.js";
 import { COMMAND_NOT_FOUND, type CommandRunner } from "../../runner/runner.js";
-import { isExcepted, usbSubject } from "./evaluate.js";
+import { offendingDevices, usbSubject } from "./evaluate.js";
 import type { UsbFacts, UsbStorageDevice } from "./facts.js";
 
 /** The commands that eject one device on its OS, in order; each must succeed for the next to run. */
@@ -31,7 +31,7 @@ export async function enforceUsbStorage(
   shouldAct: (subject: string) => boolean = () => true,
 ): Promise<EnforcementAction[]> {
   if (policy.allowed || policy.enforce !== "eject") return [];
-  const offending = facts.devices.filter((d) => !isExcepted(d, policy.exceptions) && d.builtIn !== true && shouldAct(usbSubject(d)));
+  const offending = offendingDevices(facts, policy).filter((d) => d.builtIn !== true && shouldAct(usbSubject(d)));
   const actions: EnforcementAction[] = [];
   for (const device of offending) actions.push(await eject(device, runner));
   return actions;
@@ -39,6 +39,9 @@ export async function enforceUsbStorage(
 
 async function eject(device: UsbStorageDevice, runner: CommandRunner): Promise<EnforcementAction> {
   const subject = usbSubject(device);
+  if (!hasBlockDevice(runner.platform, device.name)) {
+    return { check: "usb-storage", subject, action: "eject", ok: false, detail: `no block device to eject for ${device.name} (seen only on the USB bus)` };
+  }
   const done: string[] = [];
   for (const argv of ejectPlan(runner.platform, device)) {
     let out;
@@ -54,4 +57,11 @@ async function eject(device: UsbStorageDevice, runner: CommandRunner): Promise<E
     done.push(`${argv.slice(0, 2).join(" ")} ok`);
   }
   return { check: "usb-storage", subject, action: "eject", ok: true, detail: `ejected ${device.name}: ${done.join("; ")}` };
+}
+
+/** A device seen only on the USB side (sysfs path, "USB device vvvv:pppp") has no disk to unmount or power off. */
+function hasBlockDevice(platform: CommandRunner["platform"], name: string): boolean {
+  if (platform === "win32") return /\d+$/.test(name);
+  if (name.startsWith("/sys/") || name.includes(" ")) return false;
+  return name.startsWith("/dev/") || /^[a-z]+[0-9a-z]*$/i.test(name);
 }

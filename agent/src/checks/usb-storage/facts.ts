@@ -14,6 +14,12 @@ export interface UsbStorageDevice {
   sizeBytes?: number;
   /** A reader built into the laptop (e.g. Realtek USB card reader) rather than a plugged-in device. */
   builtIn?: boolean;
+  /**
+   * Whether a medium is in it: false for an empty card-reader slot or drive, true when it has a
+   * size, partitions or a mount; undefined when no source could tell. A built-in reader with no
+   * medium is not a violation.
+   */
+  mediaPresent?: boolean;
   /** Which source saw it (lsblk, udevadm, system_profiler, Get-Disk, …). */
   source: string;
 }
