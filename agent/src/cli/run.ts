@@ -12,7 +12,8 @@ import { PACKAGE_DATABASES, statFingerprint, withFactCache } from "../service/fa
 import { Triggers } from "../service/triggers.js";
 import { loadEnrollment } from "../state/enrollment.js";
 import { CliError } from "./errors.js";
-import { machineFor } from "./machine.js";
+import { machineFor, replayMachine } from "./machine.js";
+import { SwitchableRunner } from "../runner/switchable.js";
 
 export interface RunOptions {
   replay?: string;
@@ -31,6 +32,8 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const logger = createLogger().child({ deviceId: enrollment.deviceId });
   const ca = enrollment.caFile === undefined ? undefined : await readFile(enrollment.caFile);
   const machine = await machineFor(options.replay);
+  // Replay: the bundle may be swapped while running; the service keeps one runner whose source changes.
+  const runner = new SwitchableRunner(machine.runner);
   const device = await describeDevice(machine.runner, machine.host);
   // Live: the software inventory is re-read only when a package database changed (or hourly).
   const checks =
@@ -40,7 +43,7 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const service = new AgentService({
     paths,
     enrollment,
-    runner: machine.runner,
+    runner,
     device,
     checks,
     logger,
@@ -55,7 +58,16 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   });
   await service.start();
   if (options.replay !== undefined) {
-    triggers.watchFile(options.replay, 50);
+    const bundlePath = options.replay;
+    triggers.watchFile(bundlePath, 50, () => {
+      replayMachine(bundlePath).then(
+        (next) => {
+          runner.replace(next.runner);
+          void service.requestChecks("all", `${bundlePath} changed`);
+        },
+        (error: unknown) => logger.error({ err: (error as Error).message }, "the replayed bundle changed but cannot be read; keeping the previous one"),
+      );
+    });
     triggers.every(SCREEN_LOCK_EVERY, ["screen-lock", "usb-storage", "software"], "interval");
   } else {
     triggers.every(SCREEN_LOCK_EVERY, ["screen-lock"], "interval");

@@ -198,9 +198,24 @@ export class AgentService {
         await this.applyPolicy(frame.policy);
         break;
       case "error":
-        this.deps.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message}`);
+        await this.onServerError(frame);
         break;
     }
+  }
+
+  /**
+   * A report the server refused as invalid will never be accepted: keeping it would block nothing but
+   * would be resent forever, so it leaves the outbox (logged). Load errors keep it for a later resend.
+   */
+  private async onServerError(frame: ErrorFrame): Promise<void> {
+    const queued = frame.ref !== undefined && this.outbox.pending().some((r) => r.id === frame.ref);
+    if (queued && (frame.code === "invalid_frame" || frame.code === "payload_too_large")) {
+      await this.outbox.acknowledge(frame.ref ?? "");
+      this.deps.logger.error({ code: frame.code, report: frame.ref }, `the server refused a report for good and it was dropped: ${frame.message}`);
+      this.writeStatus();
+      return;
+    }
+    this.deps.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message}${queued ? " (the report stays queued and is sent again)" : ""}`);
   }
 
   private async enqueueFullState(): Promise<void> {

@@ -5,6 +5,9 @@ import { type AgentFrame, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "
 import type { Logger } from "pino";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 
+/** The server closes with this when the device credential is unknown or was replaced by a re-enrollment. */
+const CLOSE_UNAUTHORIZED = 4401;
+
 export interface ConnectionOptions {
   url: string;
   ca?: Buffer;
@@ -96,7 +99,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       if (this.socket !== socket) return;
       this.socket = undefined;
       if (this.stopped) return;
-      this.scheduleReconnect(`closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`);
+      const why = `closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`;
+      if (code === CLOSE_UNAUTHORIZED) {
+        this.options.logger.error({ code }, "the server refused this device's credential: enroll again (compliance-agent enroll --server URL --secret SECRET)");
+      }
+      this.scheduleReconnect(why);
     });
     socket.on("unexpected-response", (_req, res) => {
       this.options.logger.warn({ status: res.statusCode }, "the server refused the WebSocket upgrade");

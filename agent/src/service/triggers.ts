@@ -64,8 +64,8 @@ export class Triggers extends EventEmitter<TriggerEvents> {
   }
 
   /** Replay mode: swapping the bundle file is how a test or a demo "plugs in" a USB stick. */
-  watchFile(path: string, debounceMs: number): void {
-    const fire = debounce(() => this.emit("check", "all", `${path} changed`), debounceMs);
+  watchFile(path: string, debounceMs: number, onChange: () => void): void {
+    const fire = debounce(onChange, debounceMs);
     let lastSignature = "";
     const poll = (): void => {
       stat(path).then(
