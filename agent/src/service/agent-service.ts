@@ -170,6 +170,7 @@ export class AgentService {
       ...(enforcement.length > 0 ? { enforcement: enforcement.slice(0, 100) } : {}),
     };
     await this.outbox.put(report);
+    this.deps.logger.info({ report: report.id, checks: results.map((r) => r.check), queued: this.outbox.size }, "report queued");
     this.lastReport = { id: report.id, observedAt: report.observedAt, sentAt: null, ackedAt: null };
     if (this.connection.isOpen) this.sendReport(report);
   }
