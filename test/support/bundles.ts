@@ -62,6 +62,8 @@ export interface LinuxLaptop {
   hostname: string;
   usbStick: boolean;
   deniedSoftware: boolean;
+  /** A GNOME user (user001, uid 1000) logged in on seat0 whose screen never locks (the recorded "lax user"). */
+  laxGnomeUser?: boolean;
 }
 
 /**
@@ -76,12 +78,16 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
     hostname: laptop.hostname,
     collectedAt: "2026-11-25T09:00:00.000Z",
     commands: [
-      {
-        argv: commandArgv("linux", "screen-lock", "loginctl", "list-sessions"),
-        exitCode: 1,
-        stdout: "",
-        stderr: fixtureText("linux/loginctl/debian-12-container-no-systemd.list-sessions.stderr.txt"),
-      },
+      ...(laptop.laxGnomeUser === true
+        ? laxGnomeSession()
+        : [
+            {
+              argv: commandArgv("linux", "screen-lock", "loginctl", "list-sessions"),
+              exitCode: 1,
+              stdout: "",
+              stderr: fixtureText("linux/loginctl/debian-12-container-no-systemd.list-sessions.stderr.txt"),
+            },
+          ]),
       {
         argv: commandArgv("linux", "usb-storage", "udevadm"),
         exitCode: 0,
@@ -96,8 +102,44 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
     files: [
       { path: filePath("linux", "software", "/var/lib/dpkg/status"), content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, ["nmap", "nmap-common", "tcpdump"]) },
       { path: "/etc/machine-id", content: `${laptop.hostname.padEnd(32, "0").slice(0, 32)}\n` },
+      { path: "/etc/os-release", content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n' },
+      ...(laptop.laxGnomeUser === true ? [{ path: "/etc/passwd", content: "root:x:0:0:root:/root:/bin/bash\nuser001:x:1000:1000:,,,:/home/user001:/bin/bash\n" }] : []),
     ],
   };
+}
+
+/**
+ * The recorded Ubuntu session list (gdm greeter c1 + user001 on seat0) and the recorded gsettings of
+ * the "lax user" (idle-delay 0, lock-enabled false). The two `show-session` answers are CONSTRUCTED in
+ * the recorded Key=Value format (no recording of those sessions exists); /etc/passwd likewise.
+ */
+function laxGnomeSession() {
+  const asUser = (...argv: string[]) => ["runuser", "-u", "user001", "--", ...argv];
+  const show = (id: string) => commandArgv("linux", "screen-lock", "loginctl", "show-session").map((a) => (a === "{session}" ? id : a));
+  const get = (schema: string, key: string) => commandArgv("linux", "screen-lock", "runuser", "-u", "{user}", "--", "gsettings", "get", schema, key).map((a) => (a === "{user}" ? "user001" : a));
+  return [
+    { argv: commandArgv("linux", "screen-lock", "loginctl", "list-sessions"), exitCode: 0, stdout: fixtureText("linux/loginctl/ubuntu-gdm-greeter-and-user-session.list-sessions.txt"), stderr: "" },
+    {
+      argv: show("2"),
+      exitCode: 0,
+      stdout: "Id=2\nUser=1000\nName=user001\nTimestamp=Wed 2026-11-25 08:58:01 UTC\nVTNr=2\nSeat=seat0\nTTY=tty2\nRemote=no\nService=gdm-password\nDesktop=ubuntu:GNOME\nType=wayland\nClass=user\nActive=yes\nState=active\nIdleHint=no\nLockedHint=no\n",
+      stderr: "",
+    },
+    {
+      argv: show("c1"),
+      exitCode: 0,
+      stdout: "Id=c1\nUser=121\nName=gdm\nVTNr=1\nSeat=seat0\nTTY=tty1\nRemote=no\nService=gdm-launch-environment\nType=wayland\nClass=greeter\nActive=no\nState=online\n",
+      stderr: "",
+    },
+    { argv: get("org.gnome.desktop.session", "idle-delay"), exitCode: 0, stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-idle-delay.txt"), stderr: "" },
+    { argv: get("org.gnome.desktop.screensaver", "lock-enabled"), exitCode: 0, stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-lock-enabled.txt"), stderr: "" },
+    {
+      argv: asUser("gsettings", "list-recursively", "org.gnome.desktop.screensaver"),
+      exitCode: 0,
+      stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.list-recursively-screensaver.txt"),
+      stderr: "",
+    },
+  ];
 }
 
 /** Replaces the bundle file atomically, as a demo or test "plugs in" a device. */
