@@ -84,12 +84,13 @@ export interface TestServer {
 }
 
 /** Starts `compliance-server` on 127.0.0.1:0 with a fresh data dir (or the given one) and waits until it listens. */
-export async function startServer(options: { dataDir?: string; db?: string; listen?: string } = {}): Promise<TestServer> {
+export async function startServer(options: { dataDir?: string; db?: string; listen?: string; tls?: { cert: string; key: string } } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wg-server-")));
   const args = [SERVER_BIN, "--listen", options.listen ?? "127.0.0.1:0", "--data-dir", dataDir];
   if (options.db !== undefined) args.push("--db", options.db);
+  if (options.tls !== undefined) args.push("--tls-cert", options.tls.cert, "--tls-key", options.tls.key);
   const proc = startProcess(args, { COMPLIANCE_LOG_LEVEL: "warn" });
-  const m = await proc.waitForLine(/listening on (http:\/\/[^\s]+)/);
+  const m = await proc.waitForLine(/listening on (https?:\/\/[^\s]+)/);
   const url = (m[1] ?? "").replace(/\/$/, "");
   const adminToken = (await readFile(join(dataDir, "admin-token"), "utf8")).trim();
   const enrollSecret = (await readFile(join(dataDir, "enroll-secret"), "utf8")).trim();
