@@ -1,7 +1,7 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ParseError } from "../../../runner/parse-error.js";
 import { decodeText } from "../../../runner/decode.js";
+import { expectRowsOrParseError } from "../../../testing/fuzz.js";
 import { fixture } from "../../../testing/fixtures.js";
 import { parseSnapList } from "./snap.js";
 
@@ -62,20 +62,6 @@ describe("snap list parser", () => {
 
   it("returns rows or throws a ParseError, nothing else, on truncated and garbled input", () => {
     const texts = [decodeText(fixture(`linux/snap/${LIST_ALL}`))];
-    const mangled = fc.oneof(
-      fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.nat()).map(([t, a, b]) => t.slice(Math.min(a, b) % (t.length + 1), Math.max(a, b) % (t.length + 1))),
-      fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.string({ maxLength: 20 })).map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1))),
-      fc.string({ maxLength: 200 }),
-    );
-    fc.assert(
-      fc.property(mangled, (text) => {
-        try {
-          expect(Array.isArray(parseSnapList(text))).toBe(true);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ParseError);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    expectRowsOrParseError(parseSnapList, texts);
   });
 });

@@ -1,4 +1,5 @@
 // Debian version order (deb-version(7)): epoch, then upstream and revision compared by dpkg's verrevcmp.
+import { splitEvr } from "./evr.js";
 
 export interface DpkgVersion {
   epoch: number;
@@ -8,16 +9,8 @@ export interface DpkgVersion {
 
 /** Splits `[epoch:]upstream[-revision]`; the revision is whatever follows the LAST hyphen. */
 export function parseDpkgVersion(version: string): DpkgVersion {
-  const text = version.trim();
-  const colon = text.indexOf(":");
-  let epoch = 0;
-  let rest = text;
-  if (colon > 0 && /^\d+$/.test(text.slice(0, colon))) {
-    epoch = Number.parseInt(text.slice(0, colon), 10);
-    rest = text.slice(colon + 1);
-  }
-  const hyphen = rest.lastIndexOf("-");
-  return hyphen >= 0 ? { epoch, upstream: rest.slice(0, hyphen), revision: rest.slice(hyphen + 1) } : { epoch, upstream: rest, revision: "" };
+  const { epoch, version: upstream, release } = splitEvr(version);
+  return { epoch, upstream, revision: release ?? "" };
 }
 
 /** Negative, zero or positive as `a` sorts before, with or after `b` in dpkg's order. */

@@ -1,4 +1,5 @@
 // RPM version order: rpmvercmp (with `~` pre-releases and `^` post-releases) over epoch:version-release.
+import { splitEvr } from "./evr.js";
 
 export interface RpmEvr {
   epoch: number;
@@ -9,16 +10,8 @@ export interface RpmEvr {
 
 /** Splits `[epoch:]version[-release]`; the release is whatever follows the LAST hyphen. */
 export function parseRpmEvr(evr: string): RpmEvr {
-  const text = evr.trim();
-  const colon = text.indexOf(":");
-  let epoch = 0;
-  let rest = text;
-  if (colon > 0 && /^\d+$/.test(text.slice(0, colon))) {
-    epoch = Number.parseInt(text.slice(0, colon), 10);
-    rest = text.slice(colon + 1);
-  }
-  const hyphen = rest.lastIndexOf("-");
-  return hyphen >= 0 ? { epoch, version: rest.slice(0, hyphen), release: rest.slice(hyphen + 1) } : { epoch, version: rest };
+  const { epoch, version, release } = splitEvr(evr);
+  return release === undefined ? { epoch, version } : { epoch, version, release };
 }
 
 /** Compares two `[epoch:]version[-release]` strings; a side without a release compares on epoch and version only. */
