@@ -42,6 +42,8 @@ export interface Config {
   readonly database: DatabaseTarget;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
   readonly logLevel: LogLevel;
+  /** Reports, resolved violations, events and audit entries older than this many days are deleted. */
+  readonly retentionDays: number;
   readonly tuning: Readonly<Tuning>;
 }
 
@@ -53,6 +55,7 @@ export interface CliOptions {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   logLevel?: string | undefined;
+  retentionDays?: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -67,6 +70,7 @@ export class ConfigError extends Error {
 
 export const DEFAULT_LISTEN = "127.0.0.1:8080";
 export const DEFAULT_DATA_DIR = "./data";
+export const DEFAULT_RETENTION_DAYS = 180;
 
 /** The command line wins over the environment, which wins over the defaults. */
 export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuning: Partial<Tuning> = {}): Config {
@@ -80,6 +84,7 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
     database,
     tls: parseTls(nonEmpty(cli.tlsCert), nonEmpty(cli.tlsKey), cwd),
     logLevel: parseLogLevel(nonEmpty(cli.logLevel) ?? nonEmpty(env.COMPLIANCE_LOG_LEVEL) ?? "info"),
+    retentionDays: parseRetentionDays(nonEmpty(cli.retentionDays) ?? nonEmpty(env.COMPLIANCE_RETENTION_DAYS)),
     tuning: { ...DEFAULT_TUNING, ...tuning },
   };
   return deepFreeze(config);
@@ -117,6 +122,14 @@ function parseLogLevel(value: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === value.toLowerCase());
   if (level === undefined) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(", ")}, got "${value}"`);
   return level;
+}
+
+/** Whole days, 1 to 100 years: the privacy statement promises a bounded period, so "forever" is not a value. */
+export function parseRetentionDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RETENTION_DAYS;
+  const days = /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new ConfigError(`--retention-days: expected a whole number of days from 1 to 36500, got "${value}"`);
+  return days;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

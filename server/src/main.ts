@@ -1,4 +1,6 @@
 // The composition root of compliance-server: reads the configuration once, builds everything, serves until a signal.
+import { AppError } from "@wegroup/shared";
+import { runAdminTask } from "./cli/admin-run.js";
 import { buildProgram } from "./cli/program.js";
 import { type CliOptions, ConfigError, type Environment, parseConfig } from "./config.js";
 import { boot } from "./server.js";
@@ -25,6 +27,10 @@ export async function main(argv: readonly string[], env: Environment, cwd: strin
         process.on("SIGINT", onSignal);
       });
     },
+    admin: async (task, options) => {
+      const config = parseConfig(options, env, cwd);
+      await runAdminTask(task, config, { out: (line) => process.stdout.write(`${line}\n`), note: (line) => process.stderr.write(`${line}\n`) });
+    },
   });
   program.exitOverride();
   try {
@@ -42,7 +48,7 @@ export async function main(argv: readonly string[], env: Environment, cwd: strin
 }
 
 function describeStartError(error: unknown): string {
-  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ConfigError || error instanceof AppError) return error.message;
   const e = error as NodeJS.ErrnoException;
   if (e.code === "EADDRINUSE") return `cannot listen: the address is in use (${e.message}); pick another with --listen`;
   if (e.code === "EACCES") return `permission denied: ${e.message}`;

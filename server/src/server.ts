@@ -8,6 +8,7 @@ import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
 import { buildApp } from "./api/app.js";
 import { loadDashboard } from "./api/dashboard.js";
+import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
 import { authenticateDevice } from "./auth/device-auth.js";
 import { RateLimiter } from "./auth/rate-limit.js";
 import { hashSecret } from "./auth/secrets.js";
@@ -19,6 +20,8 @@ import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
 import { createLogger, type Logger } from "./logger.js";
 import { CurrentPolicy } from "./policy/current.js";
+import { PolicyPush } from "./policy/push.js";
+import { RetentionJob } from "./privacy/retention.js";
 import { migrateToLatest, openStore, type Store } from "./store/db.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
 import { seedDataDirAdminToken } from "./store/tokens.js";
@@ -40,11 +43,18 @@ export interface RunningServer {
   readonly secrets: DataDirSecrets;
   readonly store: Store;
   readonly bus: EventBus;
+  /** Between instances: PostgreSQL LISTEN/NOTIFY, or in-process on SQLite. */
+  readonly cluster: ClusterBus;
   readonly registry: AgentRegistry;
+  readonly policyPush: PolicyPush;
+  readonly retention: RetentionJob;
   readonly logger: Logger;
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** A safety net under the cluster bus: each instance compares its policy with the stored newest this often. */
+const POLICY_RESYNC_MS = 60_000;
 
 export const DEFAULT_PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 
@@ -59,6 +69,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
 
   if (config.database.kind === "sqlite" && config.database.path !== ":memory:") await prepareSqliteFile(config.database.path);
   const store = openStore(config.database, (error) => logger.warn({ err: error }, "idle database connection failed; it will be replaced"));
+  let closeCluster = (): Promise<void> => Promise.resolve();
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
@@ -70,8 +81,21 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const policy = new CurrentPolicy(stored.policy);
 
     const bus = new EventBus((error) => logger.error({ err: error }, "event listener failed"));
+    const onClusterHandlerError = (error: unknown): void => logger.error({ err: error }, "cluster bus handler failed");
+    const cluster: ClusterBus =
+      config.database.kind === "postgres"
+        ? await PgClusterBus.open({
+            url: config.database.url,
+            db: store.db,
+            onHandlerError: onClusterHandlerError,
+            onConnectionError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, "cluster LISTEN connection lost; reconnecting"),
+          })
+        : new LocalClusterBus(onClusterHandlerError);
+    closeCluster = () => cluster.close();
     const ingest = new Ingest(store, clock, bus, { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs });
     const registry = new AgentRegistry();
+    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
+    const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const endpoint = new AgentEndpoint({
       authenticate: (deviceId, credential) => authenticateDevice(store.db, deviceId, credential),
       ingest,
@@ -89,7 +113,9 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         store,
         clock,
         registry,
+        cluster,
         policy,
+        policyPush,
         enrollSecretHash: hashSecret(secrets.enrollSecret),
         enrollLimiter: new RateLimiter(config.tuning.enrollBurst, config.tuning.enrollPerMinute, clock),
         newId: monotonicIds(clock),
@@ -102,6 +128,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     app.server.on("upgrade", endpoint.handleUpgrade);
     await app.listen({ host: config.listen.host, port: config.listen.port });
     accepting = true;
+    retention.start();
 
     const port = (app.server.address() as AddressInfo).port;
     const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
@@ -121,11 +148,15 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await ingest.close();
         await endpoint.close();
         await app.close();
+        policyPush.close();
+        await retention.stop();
+        await cluster.close();
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, registry, logger, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, logger, stop };
   } catch (error) {
+    await closeCluster().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult } from "./result.js";
+import { Policy } from "./policy.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -134,3 +135,136 @@ export type TokenCreated = z.infer<typeof TokenCreated>;
 
 export const TokenList = z.object({ items: z.array(TokenInfo) });
 export type TokenList = z.infer<typeof TokenList>;
+
+// ── policy, audit and privacy (admin side) ──
+
+/** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out. */
+export const PolicyUpdate = Policy.extend({ version: z.number().int().min(0).optional() });
+export type PolicyUpdate = z.input<typeof PolicyUpdate>;
+
+export const PolicyStored = z.object({ version: z.number().int().positive() });
+export type PolicyStored = z.infer<typeof PolicyStored>;
+
+export const PolicyVersionInfo = z.object({
+  version: z.number().int().positive(),
+  author: z.string(),
+  createdAt: Timestamp,
+  /** What changed against the previous version, in words. */
+  summary: z.string(),
+});
+export type PolicyVersionInfo = z.infer<typeof PolicyVersionInfo>;
+
+export const PolicyHistory = z.object({ items: z.array(PolicyVersionInfo) });
+export type PolicyHistory = z.infer<typeof PolicyHistory>;
+
+export const PolicyRollout = z.object({
+  latestVersion: z.number().int().positive(),
+  /** Devices by the policy version they run (devices that never connected are not counted). */
+  versions: z.array(z.object({ version: z.number().int().min(0), devices: z.number().int().min(0) })),
+  /** Devices online now that have not applied the latest version. */
+  pending: z.array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable() })),
+});
+export type PolicyRollout = z.infer<typeof PolicyRollout>;
+
+export const AuditQuery = z.strictObject({
+  action: z.string().min(1).max(100).optional(),
+  since: Timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditEntry = z.object({
+  id: z.number().int().positive(),
+  at: Timestamp,
+  /** The API token's name, "cli" for the admin command line, "server" for its own jobs. */
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditPage = Page(AuditEntry);
+export type AuditPage = z.infer<typeof AuditPage>;
+
+const UserName = z.string().min(1).max(300);
+
+/** GET /api/v1/privacy/export: exactly one of `device` (an id) or `user` (a user name as the checks report it). */
+export const PrivacySubject = z
+  .strictObject({ device: z.string().min(1).max(64).optional(), user: UserName.optional() })
+  .refine((s) => (s.device === undefined) !== (s.user === undefined), { message: "give exactly one of device or user" });
+export type PrivacySubject = z.infer<typeof PrivacySubject>;
+
+const Json = z.record(z.string(), z.unknown());
+
+/** Everything held about one device or one user, as stored (JSON bodies parsed), for access and portability. */
+export const PrivacyExport = z.object({
+  format: z.literal("compliance-privacy-export/1"),
+  exportedAt: Timestamp,
+  subject: z.object({ kind: z.enum(["device", "user"]), value: z.string() }),
+  /** The device row (never its credential hash); null for a user export. */
+  device: Json.nullable(),
+  results: z.array(Json),
+  reports: z.array(Json),
+  violations: z.array(Json),
+  events: z.array(Json),
+  exemptions: z.array(Json),
+});
+export type PrivacyExport = z.infer<typeof PrivacyExport>;
+
+/** What an erasure removed (device: rows deleted) or rewrote (user: rows whose user name was replaced by a pseudonym). */
+export const PrivacyErased = z.object({
+  subject: z.object({ kind: z.enum(["device", "user"]) }),
+  method: z.enum(["deleted", "pseudonymised"]),
+  /** Rows per table. */
+  counts: z.record(z.string(), z.number().int().min(0)),
+  /** The pseudonym that replaced the user name (user erasure only). */
+  pseudonym: z.string().optional(),
+});
+export type PrivacyErased = z.infer<typeof PrivacyErased>;
+
+// ── exemptions and the live feed ──
+
+/** `active` until it expires or is deleted. */
+export const ExemptionStatus = z.enum(["active", "expired", "deleted"]);
+export type ExemptionStatus = z.infer<typeof ExemptionStatus>;
+
+/** A stored exemption, as POST answers it and GET lists it. */
+export const Exemption = z.object({
+  id: z.string(),
+  /** A device id, or "*" for every device. */
+  device: z.string(),
+  check: CheckId,
+  rule: z.string().nullable(),
+  subject: z.string().nullable(),
+  reason: z.string(),
+  approvedBy: z.string(),
+  expiresAt: Timestamp,
+  createdAt: Timestamp,
+  /** The name of the API token that created it. */
+  createdBy: z.string(),
+  status: ExemptionStatus,
+  /** When it was deleted, or when its expiry was handled. */
+  endedAt: Timestamp.nullable(),
+});
+export type Exemption = z.infer<typeof Exemption>;
+
+export const ExemptionList = z.object({ items: z.array(Exemption) });
+export type ExemptionList = z.infer<typeof ExemptionList>;
+
+export const ExemptionQuery = z.strictObject({
+  status: z.enum(["active", "expired", "deleted", "all"]).default("active"),
+  device: z.string().min(1).max(64).optional(),
+});
+export type ExemptionQuery = z.infer<typeof ExemptionQuery>;
+
+/**
+ * GET /api/v1/violations/stream query: `token` for EventSource clients, which cannot send an Authorization
+ * header; `lastEventId` for clients that cannot send the Last-Event-ID header (the header wins).
+ */
+export const ViolationStreamQuery = z.strictObject({
+  token: z.string().min(1).max(256).optional(),
+  lastEventId: z.string().regex(/^\d{1,15}$/, "expected the id of an event (a whole number)").optional(),
+});
+export type ViolationStreamQuery = z.infer<typeof ViolationStreamQuery>;

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import Fastify from "fastify";
 import type { Logger } from "../logger.js";
+import { adminRoutes } from "./admin-routes.js";
 import { dashboardRoutes } from "./dashboard.js";
 import type { ApiDeps } from "./deps.js";
 import { deviceRoutes } from "./devices.js";
@@ -35,6 +36,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   deviceRoutes(app, deps);
   violationRoutes(app, deps);
   tokenRoutes(app, deps);
+  adminRoutes(app, deps);
   dashboardRoutes(app, deps);
   return app;
 }

@@ -2,7 +2,9 @@
 import type { AgentRegistry } from "../agents/registry.js";
 import type { RateLimiter } from "../auth/rate-limit.js";
 import type { Clock } from "../clock.js";
+import type { ClusterBus } from "../cluster/bus.js";
 import type { CurrentPolicy } from "../policy/current.js";
+import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
 import type { DashboardFiles } from "./dashboard.js";
 
@@ -10,7 +12,11 @@ export interface ApiDeps {
   store: Store;
   clock: Clock;
   registry: AgentRegistry;
+  /** Between instances (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
+  cluster: ClusterBus;
   policy: CurrentPolicy;
+  /** Makes a stored policy version current and pushes it to the agents of every instance. */
+  policyPush: PolicyPush;
   /** SHA-256 of the enrollment secret from the data dir. */
   enrollSecretHash: string;
   enrollLimiter: RateLimiter;

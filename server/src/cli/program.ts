@@ -1,9 +1,11 @@
-// The command line: `compliance-server [options]` serves; subcommands (`admin …`) hang off the same program later.
+// The command line: `compliance-server [options]` serves; `admin …` subcommands work on the same database.
 import { Command, Option } from "commander";
-import { type CliOptions, DEFAULT_DATA_DIR, DEFAULT_LISTEN, LOG_LEVELS } from "../config.js";
+import { type CliOptions, DEFAULT_DATA_DIR, DEFAULT_LISTEN, DEFAULT_RETENTION_DAYS, LOG_LEVELS } from "../config.js";
+import { type AdminRunner, addAdminCommands } from "./admin.js";
 
 export interface ProgramActions {
   serve(options: CliOptions): Promise<void>;
+  admin: AdminRunner;
 }
 
 export function buildProgram(actions: ProgramActions): Command {
@@ -15,7 +17,13 @@ export function buildProgram(actions: ProgramActions): Command {
     .addOption(new Option("--tls-cert <file>", "serve HTTPS/WSS with this certificate (PEM; needs --tls-key)"))
     .addOption(new Option("--tls-key <file>", "private key of --tls-cert (PEM)"))
     .addOption(new Option("--log-level <level>", "log level (env COMPLIANCE_LOG_LEVEL; default info)").choices([...LOG_LEVELS]))
+    .addOption(
+      new Option("--retention-days <days>", `delete reports, resolved violations, events and audit entries older than this (env COMPLIANCE_RETENTION_DAYS; default ${DEFAULT_RETENTION_DAYS})`),
+    )
     .showHelpAfterError()
     .action(async (options: CliOptions) => actions.serve(options));
+  // Before the subcommands are made, so that they inherit it: a usage error then ends with exit code 2, not 1.
+  program.exitOverride();
+  addAdminCommands(program, actions.admin);
   return program;
 }

@@ -86,6 +86,41 @@ export interface PoliciesTable {
   document: string;
   created_at: string;
   author: string;
+  /** What changed against the previous version, in words (null for the seeded first version). */
+  summary: string | null;
+}
+
+/** Who changed what and when; `id` increases monotonically (the paging cursor), `detail` is JSON. */
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  /** The API token's name, or "cli". */
+  actor: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
+
+/** An exemption: security's written consent for a failure to be shown as exempted until `expires_at`. */
+export interface ExemptionsTable {
+  id: string;
+  /** A device id, or "*" for every device. */
+  device: string;
+  check: string;
+  /** The policy rule it covers (matched against the violation's rule)... */
+  rule: string | null;
+  /** ...and/or the subject, a case-insensitive glob. */
+  subject: string | null;
+  reason: string;
+  approved_by: string;
+  expires_at: string;
+  created_at: string;
+  /** The API token's name that created it. */
+  created_by: string;
+  /** Null while it stands; set once when it is deleted or its expiry has been handled. */
+  ended_at: string | null;
+  end_reason: string | null;
+  ended_by: string | null;
 }
 
 export interface Database {
@@ -96,6 +131,8 @@ export interface Database {
   violations: ViolationsTable;
   events: EventsTable;
   policies: PoliciesTable;
+  audit: AuditTable;
+  exemptions: ExemptionsTable;
 }
 
 /** The database or an open transaction: every query function takes either. */

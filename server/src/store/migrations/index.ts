@@ -2,6 +2,8 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { Dialect } from "../db.js";
 import * as initial from "./0001-initial.js";
+import * as policyAuditPrivacy from "./0002-policy-audit-privacy.js";
+import * as exemptionsSilent from "./0003-exemptions-silent.js";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -11,6 +13,8 @@ interface DialectMigration {
 /** Names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0001-initial": initial,
+  "0002-policy-audit-privacy": policyAuditPrivacy,
+  "0003-exemptions-silent": exemptionsSilent,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

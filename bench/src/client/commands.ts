@@ -1,0 +1,90 @@
+// The commands a client process takes from the bench, and what it answers: one typed contract for both ends.
+
+export interface InitArgs {
+  mode: "product" | "bare";
+  /** ws:// URL of the agent channel (product) or of the bare ws server. */
+  url: string;
+  /** http:// base URL for enrollment (product only). */
+  baseUrl: string;
+  secret: string;
+  /** The global indexes of this process's agents: [first, first + count). */
+  first: number;
+  count: number;
+  /** Distinguishes this run's devices from an earlier run's in a persistent database. */
+  runId: string;
+  /** Absolute path of the agent's built backoff module. */
+  backoffModule: string;
+}
+
+export interface EnrollAnswer {
+  enrolled: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface ConnectAnswer {
+  connected: number;
+  lastWelcomeAt: number;
+  /** The last policy-applied sent in answer to the policy the server pushed on hello (0 if none came). */
+  lastPolicyAt: number;
+  /** The last ack of the full-state reports sent on connect. */
+  lastAckAt: number;
+  attempts: number;
+}
+
+export interface PolicyAnswer {
+  applied: number;
+  lastAppliedAt: number;
+  firstReceivedAt: number;
+  /** One agent's copy of the pushed frame, byte for byte (for the bare broadcast of the same bytes). */
+  raw: string;
+}
+
+export interface ClosedLoopArgs {
+  startAt: number;
+  measureFrom: number;
+  endAt: number;
+  window: number;
+}
+
+export interface ClosedLoopAnswer {
+  sent: number;
+  acked: number;
+  ackedInWindow: number;
+  unacked: number;
+}
+
+export interface PacedArgs {
+  startAt: number;
+  endAt: number;
+  /** Reports a second from this process. */
+  rate: number;
+}
+
+export interface PacedAnswer {
+  sent: number;
+  acked: number;
+  /** Every report's send → ack time, ms. */
+  ackLatencies: number[];
+  /** Reports that open a violation: [subject, sent at (monotonic ms)]. */
+  opened: [string, number][];
+  /** Sends the pacer wanted but every agent had one in flight. */
+  skipped: number;
+}
+
+export interface StormStartArgs {
+  rate: number;
+}
+
+export interface StormAnswer {
+  /** [device id, report id] of every storm report sent. */
+  sent: [string, string][];
+  acked: number;
+  unacked: number;
+}
+
+export interface ReconnectAnswer {
+  connected: number;
+  lastWelcomeAt: number;
+  attempts: number;
+}

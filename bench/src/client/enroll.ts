@@ -1,0 +1,54 @@
+// Real enrollment of a simulated device: POST /api/v1/enroll from its own loopback source address, as a separate laptop would.
+import http from "node:http";
+import { EnrollResponse } from "@wegroup/shared";
+import { sleep } from "../clock.js";
+
+export interface EnrollInput {
+  baseUrl: string;
+  secret: string;
+  hostname: string;
+  hardwareId: string;
+  localAddress: string;
+}
+
+/** Answers the device id and credential; waits out a 429 (Retry-After) a few times before giving up. */
+export async function enroll(input: EnrollInput): Promise<EnrollResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const { status, body, retryAfter } = await post(input);
+    if (status === 200) return EnrollResponse.parse(JSON.parse(body));
+    if (status === 429 && attempt < 3) {
+      await sleep(Math.min(60, retryAfter) * 1000);
+      continue;
+    }
+    throw new Error(`enrollment of ${input.hostname} from ${input.localAddress}: HTTP ${status} ${body.slice(0, 300)}`);
+  }
+}
+
+function post(input: EnrollInput): Promise<{ status: number; body: string; retryAfter: number }> {
+  const url = new URL("/api/v1/enroll", input.baseUrl);
+  const payload = JSON.stringify({ secret: input.secret, hostname: input.hostname, os: "linux", hardwareId: input.hardwareId });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        localAddress: input.localAddress,
+        agent: false,
+        timeout: 60_000,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, retryAfter: Number(res.headers["retry-after"] ?? 1) || 1 }));
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("enrollment request timed out")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}

@@ -1,0 +1,358 @@
+// The simulated agents of one client process: enrollment, connecting with bounded concurrency, and the load patterns the phases ask for.
+import { uuidv7 } from "@wegroup/shared";
+import { monoMs, sleep, withTimeout } from "../clock.js";
+import { FEED_CLOSE_RESULTS, FEED_PREFIX, feedOpenResults, reportFrame, STEADY_RESULTS, STORM_PREFIX, stormResults } from "../reports.js";
+import { sourceAddress } from "./addresses.js";
+import type {
+  ClosedLoopAnswer,
+  ClosedLoopArgs,
+  ConnectAnswer,
+  EnrollAnswer,
+  InitArgs,
+  PacedAnswer,
+  PacedArgs,
+  PolicyAnswer,
+  ReconnectAnswer,
+  StormAnswer,
+  StormStartArgs,
+} from "./commands.js";
+import { enroll } from "./enroll.js";
+import { type AgentHooks, type Identity, type Pending, SimAgent } from "./sim-agent.js";
+
+const AGENT_VERSION = "0.1.0-bench";
+/** The pacers' tick: small enough for an even rate, large enough to stay cheap. */
+const TICK_MS = 5;
+
+interface Waiter {
+  done(): boolean;
+  resolve(): void;
+}
+
+interface ClosedLoop extends ClosedLoopArgs {
+  sent: number;
+  acked: number;
+  ackedInWindow: number;
+}
+
+interface Paced {
+  sent: number;
+  acked: number;
+  ackLatencies: number[];
+  opened: [string, number][];
+  skipped: number;
+  /** Per agent: does it have a probe violation open (the next probe closes it)? */
+  open: Set<SimAgent>;
+}
+
+interface Storm {
+  sent: [string, string][];
+  acked: number;
+  timer: NodeJS.Timeout;
+}
+
+export class Fleet {
+  readonly agents: SimAgent[] = [];
+  readonly #pendingByKind = new Map<Pending["kind"], number>();
+  readonly #applied = new Map<number, { agents: Set<SimAgent>; lastAt: number; firstAt: number; raw: string }>();
+  readonly #launching = new Set<SimAgent>();
+  #waiters: Waiter[] = [];
+  #ready = 0;
+  #lastSteadyAckAt = 0;
+  #reconnectAfter = Number.POSITIVE_INFINITY;
+  readonly #reconnected = new Set<SimAgent>();
+  #loop: ClosedLoop | undefined;
+  #paced: Paced | undefined;
+  #storm: Storm | undefined;
+  #refusals = 0;
+  #firstRefusal = "";
+  #launch: () => void = () => {};
+
+  private constructor(
+    private readonly args: InitArgs,
+    private readonly backoffDelay: (attempt: number) => number,
+  ) {}
+
+  static async create(args: InitArgs): Promise<Fleet> {
+    const mod = (await import(args.backoffModule)) as { backoffDelay(attempt: number, options: { baseMs: number; capMs: number }, random: () => number): number };
+    // The real agent's settings (agent-service.ts): 1 s base, 60 s cap.
+    const fleet = new Fleet(args, (attempt) => mod.backoffDelay(attempt, { baseMs: 1_000, capMs: 60_000 }, Math.random));
+    if (args.mode === "bare") {
+      for (let i = args.first; i < args.first + args.count; i++) fleet.#add({ ...fleet.#seed(i), deviceId: `bare-${i}`, credential: "" });
+    }
+    return fleet;
+  }
+
+  #seed(index: number): Omit<Identity, "deviceId" | "credential"> {
+    return { index, hostname: `bench-${this.args.runId}-${index}`, hardwareId: `bench-${this.args.runId}-${index}`, localAddress: sourceAddress(index) };
+  }
+
+  #add(identity: Identity): void {
+    this.agents.push(new SimAgent(identity, { url: this.args.url, mode: this.args.mode, agentVersion: AGENT_VERSION, backoffDelay: this.backoffDelay }, this.#hooks));
+  }
+
+  async enroll(concurrency: number): Promise<EnrollAnswer> {
+    const indexes = Array.from({ length: this.args.count }, (_, k) => this.args.first + k);
+    const identities: Identity[] = [];
+    const firstAt = monoMs();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < indexes.length) {
+        const seed = this.#seed(indexes[next++] ?? 0);
+        const answer = await enroll({ baseUrl: this.args.baseUrl, secret: this.args.secret, ...seed });
+        identities.push({ ...seed, deviceId: answer.deviceId, credential: answer.credential });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    identities.sort((a, b) => a.index - b.index);
+    for (const identity of identities) this.#add(identity);
+    return { enrolled: identities.length, firstAt, lastAt: monoMs() };
+  }
+
+  /** Opens every agent, at most `concurrency` handshakes at a time; settles when all are welcomed, have applied the policy and had their full state acked. */
+  async connect(concurrency: number, timeoutMs: number): Promise<ConnectAnswer> {
+    const queue = this.agents.filter((a) => a.ws === undefined);
+    this.#launch = () => {
+      while (this.#launching.size < concurrency && queue.length > 0) {
+        const agent = queue.shift() as SimAgent;
+        this.#launching.add(agent);
+        agent.open();
+      }
+    };
+    this.#launch();
+    const product = this.args.mode === "product";
+    await this.#until(
+      () => this.#ready === this.agents.length && (!product || (this.#pending("steady") === 0 && this.#allHavePolicy())),
+      timeoutMs,
+      `${this.agents.length} agents to connect (${this.#ready} ready, ${this.#pending("steady")} full-state reports unacked${this.#refusalNote()})`,
+    );
+    let lastPolicyAt = 0;
+    for (const entry of this.#applied.values()) lastPolicyAt = Math.max(lastPolicyAt, entry.lastAt);
+    return {
+      connected: this.#ready,
+      lastWelcomeAt: Math.max(...this.agents.map((a) => a.welcomedAt)),
+      lastPolicyAt,
+      lastAckAt: this.#lastSteadyAckAt,
+      attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
+    };
+  }
+
+  #allHavePolicy(): boolean {
+    let total = 0;
+    for (const entry of this.#applied.values()) total += entry.agents.size;
+    return total >= this.agents.length;
+  }
+
+  async waitPolicy(version: number, timeoutMs: number): Promise<PolicyAnswer> {
+    await this.#until(() => (this.#applied.get(version)?.agents.size ?? 0) === this.agents.length, timeoutMs, `every agent to apply policy version ${version}`);
+    const entry = this.#applied.get(version);
+    return { applied: entry?.agents.size ?? 0, lastAppliedAt: entry?.lastAt ?? 0, firstReceivedAt: entry?.firstAt ?? 0, raw: entry?.raw ?? "" };
+  }
+
+  /** Every agent keeps `window` reports in flight from `startAt` to `endAt`; acks from `measureFrom` on are counted. */
+  async closedLoop(args: ClosedLoopArgs): Promise<ClosedLoopAnswer> {
+    await sleep(Math.max(0, args.startAt - monoMs()));
+    const loop: ClosedLoop = { ...args, sent: 0, acked: 0, ackedInWindow: 0 };
+    this.#loop = loop;
+    for (const agent of this.agents) this.#pump(agent);
+    await sleep(Math.max(0, args.endAt - monoMs()));
+    await this.#until(() => this.#pending("load") === 0, 60_000, "the closed loop's last reports to be acked").catch(() => undefined);
+    this.#loop = undefined;
+    return { sent: loop.sent, acked: loop.acked, ackedInWindow: loop.ackedInWindow, unacked: this.#pending("load") };
+  }
+
+  #pump(agent: SimAgent): void {
+    const loop = this.#loop;
+    if (loop === undefined || !agent.ready || monoMs() >= loop.endAt) return;
+    while (agent.pendingOf("load") < loop.window) {
+      this.#send(agent, "load", STEADY_RESULTS);
+      loop.sent++;
+    }
+  }
+
+  /** Reports at a steady rate, each agent alternating a probe that opens a violation and one that resolves it. */
+  async paced(args: PacedArgs): Promise<PacedAnswer> {
+    const paced: Paced = { sent: 0, acked: 0, ackLatencies: [], opened: [], skipped: 0, open: new Set() };
+    this.#paced = paced;
+    await sleep(Math.max(0, args.startAt - monoMs()));
+    let cursor = 0;
+    const pick = (): SimAgent | undefined => {
+      for (let tried = 0; tried < this.agents.length; tried++) {
+        const agent = this.agents[cursor++ % this.agents.length];
+        if (agent !== undefined && agent.ready && agent.pendingOf("feed") === 0) return agent;
+      }
+      return undefined;
+    };
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const now = monoMs();
+        const due = Math.floor(((Math.min(now, args.endAt) - args.startAt) * args.rate) / 1000) - paced.sent - paced.skipped;
+        for (let i = 0; i < due; i++) {
+          const agent = pick();
+          if (agent === undefined) {
+            paced.skipped++;
+            continue;
+          }
+          paced.sent++;
+          if (paced.open.has(agent)) {
+            paced.open.delete(agent);
+            this.#send(agent, "feed", FEED_CLOSE_RESULTS);
+          } else {
+            paced.open.add(agent);
+            const subject = `${FEED_PREFIX}${agent.identity.index}-${paced.sent}`;
+            const p = this.#send(agent, "feed", feedOpenResults(subject));
+            paced.opened.push([subject, p.sentAt]);
+          }
+        }
+        if (now >= args.endAt) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, TICK_MS);
+    });
+    await this.#until(() => this.#pending("feed") === 0, 60_000, "the paced reports to be acked").catch(() => undefined);
+    this.#paced = undefined;
+    return { sent: paced.sent, acked: paced.acked, ackLatencies: paced.ackLatencies, opened: paced.opened, skipped: paced.skipped };
+  }
+
+  /** Storm reports at `rate` a second (one in flight per agent) until stopped; each opens its own violation. */
+  stormStart(args: StormStartArgs): void {
+    const storm: Storm = { sent: [], acked: 0, timer: setInterval(() => tick(), TICK_MS) };
+    const startAt = monoMs();
+    let wanted = 0;
+    let cursor = 0;
+    const tick = (): void => {
+      const due = Math.floor(((monoMs() - startAt) * args.rate) / 1000) - wanted;
+      for (let i = 0; i < due; i++) {
+        wanted++;
+        for (let tried = 0; tried < this.agents.length; tried++) {
+          const agent = this.agents[cursor++ % this.agents.length];
+          if (agent === undefined || !agent.ready || agent.pendingOf("storm") > 0) continue;
+          const id = uuidv7();
+          agent.report("storm", reportFrame(id, new Date(), agent.policyVersion, stormResults(`${STORM_PREFIX}${id}`)));
+          this.#count("storm", 1);
+          storm.sent.push([agent.identity.deviceId, id]);
+          break;
+        }
+      }
+    };
+    this.#storm = storm;
+  }
+
+  async stormStop(timeoutMs: number): Promise<StormAnswer> {
+    const storm = this.#storm;
+    if (storm === undefined) throw new Error("no storm is running");
+    clearInterval(storm.timer);
+    await this.#until(() => this.#pending("storm") === 0, timeoutMs, `${this.#pending("storm")} storm reports to be acked`).catch(() => undefined);
+    this.#storm = undefined;
+    return { sent: storm.sent, acked: storm.acked, unacked: this.#pending("storm") };
+  }
+
+  /** Settles when every agent has been welcomed again after `after` (monotonic ms). */
+  async waitReconnected(after: number, timeoutMs: number): Promise<ReconnectAnswer> {
+    this.#reconnectAfter = after;
+    this.#reconnected.clear();
+    for (const agent of this.agents) if (agent.ready && agent.welcomedAt > after) this.#reconnected.add(agent);
+    this.#notify();
+    await this.#until(
+      () => this.#reconnected.size === this.agents.length,
+      timeoutMs,
+      `${this.agents.length} agents to reconnect (${this.#reconnected.size} so far${this.#refusalNote()})`,
+    );
+    this.#reconnectAfter = Number.POSITIVE_INFINITY;
+    return { connected: this.#reconnected.size, lastWelcomeAt: Math.max(...this.agents.map((a) => a.welcomedAt)), attempts: this.agents.reduce((n, a) => n + a.attempts, 0) };
+  }
+
+  shutdown(): void {
+    for (const agent of this.agents) agent.stop();
+  }
+
+  #send(agent: SimAgent, kind: Pending["kind"], results: Parameters<typeof reportFrame>[3]): Pending {
+    this.#count(kind, 1);
+    return agent.report(kind, reportFrame(uuidv7(), new Date(), agent.policyVersion, results));
+  }
+
+  #pending(kind: Pending["kind"]): number {
+    return this.#pendingByKind.get(kind) ?? 0;
+  }
+
+  #count(kind: Pending["kind"], delta: number): void {
+    this.#pendingByKind.set(kind, this.#pending(kind) + delta);
+  }
+
+  #refusalNote(): string {
+    return this.#refusals > 0 ? `; ${this.#refusals} refusals, first: ${this.#firstRefusal}` : "";
+  }
+
+  #until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return withTimeout(new Promise<void>((resolve) => this.#waiters.push({ done, resolve })), timeoutMs, what);
+  }
+
+  #notify(): void {
+    if (this.#waiters.length === 0) return;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.done()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  #settled(agent: SimAgent): void {
+    if (this.#launching.delete(agent)) this.#launch();
+  }
+
+  readonly #hooks: AgentHooks = {
+    welcomed: (agent) => {
+      this.#ready++;
+      if (agent.welcomedAt > this.#reconnectAfter) this.#reconnected.add(agent);
+      // The real agent sends its full state on every connect.
+      if (this.args.mode === "product") this.#send(agent, "steady", STEADY_RESULTS);
+      this.#settled(agent);
+      this.#pump(agent);
+      this.#notify();
+    },
+    acked: (agent, report, at) => {
+      this.#count(report.kind, -1);
+      switch (report.kind) {
+        case "steady":
+          this.#lastSteadyAckAt = Math.max(this.#lastSteadyAckAt, at);
+          break;
+        case "load":
+          if (this.#loop !== undefined) {
+            this.#loop.acked++;
+            if (at >= this.#loop.measureFrom && at <= this.#loop.endAt) this.#loop.ackedInWindow++;
+            this.#pump(agent);
+          }
+          break;
+        case "feed":
+          if (this.#paced !== undefined) {
+            this.#paced.acked++;
+            this.#paced.ackLatencies.push(at - report.sentAt);
+          }
+          break;
+        case "storm":
+          if (this.#storm !== undefined) this.#storm.acked++;
+          break;
+      }
+      this.#notify();
+    },
+    policy: (agent, version, at, raw) => {
+      let entry = this.#applied.get(version);
+      if (entry === undefined) {
+        entry = { agents: new Set(), lastAt: at, firstAt: at, raw };
+        this.#applied.set(version, entry);
+      }
+      entry.agents.add(agent);
+      entry.lastAt = Math.max(entry.lastAt, at);
+      this.#notify();
+    },
+    closed: (agent, wasReady) => {
+      if (wasReady) this.#ready--;
+      this.#settled(agent);
+      this.#notify();
+    },
+    refused: (_agent, code, message) => {
+      if (this.#refusals++ === 0) this.#firstRefusal = `${code}: ${message}`;
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// One simulated agent on the real protocol: hello, reports kept until acked (resent after a reconnect), heartbeats, policy-applied, jittered backoff.
+import { PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
+import { WebSocket } from "ws";
+import { monoMs } from "../clock.js";
+
+export type ReportKind = "steady" | "load" | "feed" | "storm";
+
+export interface Pending {
+  id: string;
+  kind: ReportKind;
+  text: string;
+  /** When it was first sent (monotonic ms); a resend keeps it, so latency counts the outage. */
+  sentAt: number;
+}
+
+export interface Identity {
+  index: number;
+  hostname: string;
+  hardwareId: string;
+  localAddress: string;
+  deviceId: string;
+  credential: string;
+}
+
+/** What the fleet hears from its agents. */
+export interface AgentHooks {
+  welcomed(agent: SimAgent): void;
+  acked(agent: SimAgent, report: Pending, at: number): void;
+  policy(agent: SimAgent, version: number, at: number, raw: string): void;
+  closed(agent: SimAgent, wasReady: boolean): void;
+  refused(agent: SimAgent, code: string, message: string): void;
+}
+
+export interface AgentSettings {
+  url: string;
+  /** "product": hello first, then the agent protocol; "bare": a plain socket to the bare ws baseline. */
+  mode: "product" | "bare";
+  agentVersion: string;
+  /** The agent's reconnect delay (the built agent module's function). */
+  backoffDelay(attempt: number): number;
+}
+
+export class SimAgent {
+  ws: WebSocket | undefined;
+  ready = false;
+  stopped = false;
+  policyVersion = 0;
+  welcomedAt = 0;
+  welcomes = 0;
+  attempts = 0;
+  readonly pending = new Map<string, Pending>();
+  #attempt = 0;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #reconnect: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly identity: Identity,
+    private readonly settings: AgentSettings,
+    private readonly hooks: AgentHooks,
+  ) {}
+
+  open(): void {
+    if (this.stopped || this.ws !== undefined) return;
+    this.attempts++;
+    const ws = new WebSocket(this.settings.url, { localAddress: this.identity.localAddress, perMessageDeflate: false, handshakeTimeout: 60_000 });
+    this.ws = ws;
+    ws.on("open", () => {
+      if (this.settings.mode === "bare") this.#onWelcome(undefined);
+      else ws.send(JSON.stringify(this.#hello()));
+    });
+    ws.on("message", (data: Buffer) => this.#onMessage(data.toString("utf8")));
+    ws.on("error", () => {
+      // refused, reset or cut: "close" follows and schedules the reconnect
+    });
+    ws.on("close", () => this.#onClose(ws));
+  }
+
+  /** Queues a report and sends it now if the channel is up; it stays queued until its ack. */
+  report(kind: ReportKind, frame: ReportFrame): Pending {
+    const pending: Pending = { id: frame.id, kind, text: JSON.stringify(frame), sentAt: monoMs() };
+    this.pending.set(frame.id, pending);
+    if (this.ready) this.ws?.send(pending.text);
+    return pending;
+  }
+
+  pendingOf(kind: ReportKind): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.kind === kind) n++;
+    return n;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ready = false;
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#reconnect);
+    this.ws?.terminate();
+  }
+
+  #hello(): object {
+    const { identity, settings } = this;
+    return {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      deviceId: identity.deviceId,
+      credential: identity.credential,
+      agentVersion: settings.agentVersion,
+      policyVersion: this.policyVersion,
+      device: { hostname: identity.hostname, platform: "linux", osName: "Ubuntu", osVersion: "24.04", arch: "x64", agentVersion: settings.agentVersion },
+    };
+  }
+
+  #onMessage(text: string): void {
+    let frame: { type?: string; id?: string; heartbeatSeconds?: number; policy?: { version?: number }; code?: string; message?: string; ref?: string };
+    try {
+      frame = JSON.parse(text) as typeof frame;
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case "welcome":
+        this.#onWelcome(frame.heartbeatSeconds);
+        return;
+      case "ack": {
+        const pending = this.pending.get(frame.id ?? "");
+        if (pending === undefined) return;
+        this.pending.delete(pending.id);
+        this.hooks.acked(this, pending, monoMs());
+        return;
+      }
+      case "policy": {
+        const version = frame.policy?.version ?? 0;
+        this.policyVersion = version;
+        this.ws?.send(`{"type":"policy-applied","version":${version}}`);
+        this.hooks.policy(this, version, monoMs(), text);
+        return;
+      }
+      case "error":
+        if (frame.code === "rate_limited" && frame.ref !== undefined && this.pending.has(frame.ref)) {
+          // Not stored: send it again a little later, as the real agent does after its next ack.
+          const ref = frame.ref;
+          setTimeout(() => {
+            const p = this.pending.get(ref);
+            if (p !== undefined && this.ready) this.ws?.send(p.text);
+          }, 100).unref();
+          return;
+        }
+        this.hooks.refused(this, frame.code ?? "unknown", frame.message ?? "");
+        return;
+    }
+  }
+
+  #onWelcome(heartbeatSeconds: number | undefined): void {
+    this.ready = true;
+    this.#attempt = 0;
+    this.welcomedAt = monoMs();
+    this.welcomes++;
+    if (heartbeatSeconds !== undefined) this.#startHeartbeat(heartbeatSeconds * 1000);
+    // Whatever was not acknowledged is sent again, oldest first; the server stores each id once.
+    for (const p of this.pending.values()) this.ws?.send(p.text);
+    this.hooks.welcomed(this);
+  }
+
+  #startHeartbeat(everyMs: number): void {
+    clearInterval(this.#heartbeat);
+    // A random phase, as agents started at different times have.
+    const first = setTimeout(() => {
+      this.#sendHeartbeat();
+      this.#heartbeat = setInterval(() => this.#sendHeartbeat(), everyMs);
+      this.#heartbeat.unref();
+    }, Math.random() * everyMs);
+    first.unref();
+    this.#heartbeat = first;
+  }
+
+  #sendHeartbeat(): void {
+    if (this.ready) this.ws?.send(`{"type":"heartbeat","policyVersion":${this.policyVersion}}`);
+  }
+
+  #onClose(ws: WebSocket): void {
+    if (this.ws !== ws) return;
+    const wasReady = this.ready;
+    this.ws = undefined;
+    this.ready = false;
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#heartbeat);
+    this.hooks.closed(this, wasReady);
+    if (this.stopped) return;
+    this.#reconnect = setTimeout(() => this.open(), this.settings.backoffDelay(this.#attempt++));
+  }
+}

@@ -1,0 +1,23 @@
+// Small statistics over samples: percentiles by nearest rank, medians, sums.
+
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+export const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+export const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+
+/** Every `step`-th sample, so that a large latency list crosses IPC at a bounded size. */
+export function thin(samples: readonly number[], limit: number): number[] {
+  if (samples.length <= limit) return [...samples];
+  const step = samples.length / limit;
+  const out: number[] = [];
+  for (let i = 0; i < limit; i++) out.push(samples[Math.floor(i * step)] ?? 0);
+  return out;
+}

@@ -1,0 +1,92 @@
+// Pushes the newest policy to the agents of this instance, and tells the other instances to do the same with theirs.
+import type { Policy } from "@wegroup/shared";
+import type { AgentRegistry } from "../agents/registry.js";
+import type { ClusterBus } from "../cluster/bus.js";
+import type { Logger } from "../logger.js";
+import { latestPolicy } from "../store/policies.js";
+import type { Db } from "../store/schema.js";
+import type { CurrentPolicy } from "./current.js";
+
+/** The part of the cluster bus this needs. */
+export type PolicyChannel = Pick<ClusterBus, "publish" | "subscribe" | "onReconnect">;
+
+export interface PolicyPushDeps {
+  db: Db;
+  current: CurrentPolicy;
+  registry: AgentRegistry;
+  logger: Logger;
+  /** Absent: one instance alone (tests of this module). */
+  cluster?: PolicyChannel | undefined;
+  /**
+   * How often to compare with the stored newest version anyway, besides after each reconnect of the
+   * bus: a notice lost in some other way must not leave this instance's agents on an old policy for long.
+   */
+  resyncMs?: number | undefined;
+}
+
+export class PolicyPush {
+  readonly #deps: PolicyPushDeps;
+  #unsubscribe: (() => void)[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(deps: PolicyPushDeps) {
+    this.#deps = deps;
+    const cluster = deps.cluster;
+    if (cluster !== undefined) {
+      this.#unsubscribe.push(
+        cluster.subscribe("policy", (payload) => void this.#onNotice(payload)),
+        cluster.onReconnect(() => void this.resync()),
+      );
+    }
+    if (deps.resyncMs !== undefined && deps.resyncMs > 0) {
+      this.#timer = setInterval(() => void this.resync(), deps.resyncMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** A version just committed here: to this instance's agents at once, then to the others through the bus. */
+  async published(policy: Policy): Promise<number> {
+    const sent = this.apply(policy);
+    try {
+      await this.#deps.cluster?.publish("policy", String(policy.version));
+    } catch (error) {
+      // Stored and pushed here; the other instances pick it up at their next resync.
+      this.#deps.logger.error({ err: error, policyVersion: policy.version }, "could not notify the other instances of the new policy");
+    }
+    return sent;
+  }
+
+  /**
+   * Makes `policy` current and sends it to every connected agent, serialised once, unless this
+   * instance already runs it or a newer one (notices may arrive twice or out of order).
+   */
+  apply(policy: Policy): number {
+    if (policy.version <= this.#deps.current.version) return 0;
+    this.#deps.current.replace(policy);
+    const sent = this.#deps.registry.broadcast({ type: "policy", policy });
+    this.#deps.logger.info({ policyVersion: policy.version, agents: sent }, "policy pushed");
+    return sent;
+  }
+
+  /** Loads the newest stored version and applies it if it is newer than the current one. */
+  async resync(): Promise<number> {
+    try {
+      const stored = await latestPolicy(this.#deps.db);
+      return stored === undefined ? 0 : this.apply(stored.policy);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error }, "could not load the newest policy");
+      return 0;
+    }
+  }
+
+  close(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+
+  async #onNotice(payload: string): Promise<void> {
+    const version = Number(payload);
+    if (Number.isInteger(version) && version <= this.#deps.current.version) return;
+    await this.resync();
+  }
+}
