@@ -21,3 +21,16 @@ export function thin(samples: readonly number[], limit: number): number[] {
   for (let i = 0; i < limit; i++) out.push(samples[Math.floor(i * step)] ?? 0);
   return out;
 }
+
+/** Adds up tallies (cause → count) from several processes. */
+export function mergeCounts(tallies: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tally of tallies) for (const [k, v] of Object.entries(tally)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/** "ECONNREFUSED 12, closed 1013 3": a tally as a short phrase. */
+export function describeCounts(tally: Record<string, number>): string {
+  const entries = Object.entries(tally).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? "none" : entries.map(([k, v]) => `${k} ×${v}`).join(", ");
+}

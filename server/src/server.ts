@@ -16,6 +16,8 @@ import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { type DataDirSecrets, prepareDataDir } from "./data-dir.js";
 import { EventBus } from "./events/bus.js";
+import { Exemptions } from "./exemptions/service.js";
+import { FeedHub } from "./feed/hub.js";
 import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -25,6 +27,7 @@ import { RetentionJob } from "./privacy/retention.js";
 import { migrateToLatest, openStore, type Store } from "./store/db.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
 import { seedDataDirAdminToken } from "./store/tokens.js";
+import { SilentWatchdog } from "./watch/silent.js";
 
 export interface BootOptions {
   /** Where the human lines go (stdout in the CLI). */
@@ -48,6 +51,11 @@ export interface RunningServer {
   readonly registry: AgentRegistry;
   readonly policyPush: PolicyPush;
   readonly retention: RetentionJob;
+  /** The live feed (SSE) of this instance. */
+  readonly feed: FeedHub;
+  readonly exemptions: Exemptions;
+  /** Raises agent-silent; tests call its sweep() after moving a manual clock. */
+  readonly watchdog: SilentWatchdog;
   readonly logger: Logger;
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
@@ -94,6 +102,11 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     closeCluster = () => cluster.close();
     const ingest = new Ingest(store, clock, bus, { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs });
     const registry = new AgentRegistry();
+    const newId = monotonicIds(clock);
+    const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
+    await feed.start();
+    const exemptions = new Exemptions({ store, clock, bus, newId, logger: logger.child({ component: "exemptions" }) });
+    const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
     const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const endpoint = new AgentEndpoint({
@@ -116,9 +129,11 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         cluster,
         policy,
         policyPush,
+        feed,
+        exemptions,
         enrollSecretHash: hashSecret(secrets.enrollSecret),
         enrollLimiter: new RateLimiter(config.tuning.enrollBurst, config.tuning.enrollPerMinute, clock),
-        newId: monotonicIds(clock),
+        newId,
         dashboard,
         acceptingAgents: () => accepting,
         bodyLimitBytes: config.tuning.bodyLimitBytes,
@@ -129,6 +144,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     await app.listen({ host: config.listen.host, port: config.listen.port });
     accepting = true;
     retention.start();
+    exemptions.start();
+    watchdog.start();
 
     const port = (app.server.address() as AddressInfo).port;
     const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
@@ -145,8 +162,12 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         accepting = false;
         logger.info("stopping");
         endpoint.drain();
+        await watchdog.stop();
+        await exemptions.stop();
         await ingest.close();
         await endpoint.close();
+        // Event streams never end by themselves: end them, or the HTTP server would wait for them.
+        feed.stop();
         await app.close();
         policyPush.close();
         await retention.stop();
@@ -154,7 +175,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, logger, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, stop };
   } catch (error) {
     await closeCluster().catch(() => {});
     await store.close().catch(() => {});

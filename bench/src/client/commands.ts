@@ -30,6 +30,8 @@ export interface ConnectAnswer {
   /** The last ack of the full-state reports sent on connect. */
   lastAckAt: number;
   attempts: number;
+  /** Connection attempts that failed before the welcome, by cause. */
+  failures: Record<string, number>;
 }
 
 export interface PolicyAnswer {
@@ -84,7 +86,12 @@ export interface StormAnswer {
 }
 
 export interface ReconnectAnswer {
+  /** Agents welcomed again (all of them, unless the wait timed out). */
   connected: number;
+  agents: number;
   lastWelcomeAt: number;
   attempts: number;
+  failures: Record<string, number>;
+  /** Each reconnected agent's restart → welcome time, ms. */
+  delays: number[];
 }

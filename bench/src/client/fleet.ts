@@ -64,6 +64,7 @@ export class Fleet {
   #paced: Paced | undefined;
   #storm: Storm | undefined;
   #refusals = 0;
+  #failures: Record<string, number> = {};
   #firstRefusal = "";
   #launch: () => void = () => {};
 
@@ -133,7 +134,14 @@ export class Fleet {
       lastPolicyAt,
       lastAckAt: this.#lastSteadyAckAt,
       attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
+      failures: this.#takeFailures(),
     };
+  }
+
+  #takeFailures(): Record<string, number> {
+    const out = this.#failures;
+    this.#failures = {};
+    return out;
   }
 
   #allHavePolicy(): boolean {
@@ -247,19 +255,23 @@ export class Fleet {
     return { sent: storm.sent, acked: storm.acked, unacked: this.#pending("storm") };
   }
 
-  /** Settles when every agent has been welcomed again after `after` (monotonic ms). */
+  /** Settles when every agent has been welcomed again after `after` (monotonic ms), or at the timeout with those that were. */
   async waitReconnected(after: number, timeoutMs: number): Promise<ReconnectAnswer> {
     this.#reconnectAfter = after;
     this.#reconnected.clear();
     for (const agent of this.agents) if (agent.ready && agent.welcomedAt > after) this.#reconnected.add(agent);
     this.#notify();
-    await this.#until(
-      () => this.#reconnected.size === this.agents.length,
-      timeoutMs,
-      `${this.agents.length} agents to reconnect (${this.#reconnected.size} so far${this.#refusalNote()})`,
-    );
+    await this.#until(() => this.#reconnected.size === this.agents.length, timeoutMs, "every agent to reconnect").catch(() => undefined);
     this.#reconnectAfter = Number.POSITIVE_INFINITY;
-    return { connected: this.#reconnected.size, lastWelcomeAt: Math.max(...this.agents.map((a) => a.welcomedAt)), attempts: this.agents.reduce((n, a) => n + a.attempts, 0) };
+    const back = [...this.#reconnected];
+    return {
+      connected: back.length,
+      agents: this.agents.length,
+      lastWelcomeAt: Math.max(0, ...back.map((a) => a.welcomedAt)),
+      attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
+      failures: this.#takeFailures(),
+      delays: back.map((a) => a.welcomedAt - after),
+    };
   }
 
   shutdown(): void {
@@ -350,6 +362,9 @@ export class Fleet {
       if (wasReady) this.#ready--;
       this.#settled(agent);
       this.#notify();
+    },
+    failed: (_agent, reason) => {
+      this.#failures[reason] = (this.#failures[reason] ?? 0) + 1;
     },
     refused: (_agent, code, message) => {
       if (this.#refusals++ === 0) this.#firstRefusal = `${code}: ${message}`;

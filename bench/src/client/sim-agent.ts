@@ -28,6 +28,8 @@ export interface AgentHooks {
   acked(agent: SimAgent, report: Pending, at: number): void;
   policy(agent: SimAgent, version: number, at: number, raw: string): void;
   closed(agent: SimAgent, wasReady: boolean): void;
+  /** A connection attempt ended before the welcome: why (normalised, for a tally). */
+  failed(agent: SimAgent, reason: string): void;
   refused(agent: SimAgent, code: string, message: string): void;
 }
 
@@ -50,6 +52,7 @@ export class SimAgent {
   attempts = 0;
   readonly pending = new Map<string, Pending>();
   #attempt = 0;
+  #lastError: string | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #reconnect: NodeJS.Timeout | undefined;
 
@@ -64,15 +67,17 @@ export class SimAgent {
     this.attempts++;
     const ws = new WebSocket(this.settings.url, { localAddress: this.identity.localAddress, perMessageDeflate: false, handshakeTimeout: 60_000 });
     this.ws = ws;
+    this.#lastError = undefined;
     ws.on("open", () => {
       if (this.settings.mode === "bare") this.#onWelcome(undefined);
       else ws.send(JSON.stringify(this.#hello()));
     });
     ws.on("message", (data: Buffer) => this.#onMessage(data.toString("utf8")));
-    ws.on("error", () => {
+    ws.on("error", (error: NodeJS.ErrnoException) => {
       // refused, reset or cut: "close" follows and schedules the reconnect
+      this.#lastError = error.code ?? error.message.replace(/\d+\.\d+\.\d+\.\d+(:\d+)?/g, "").trim();
     });
-    ws.on("close", () => this.#onClose(ws));
+    ws.on("close", (code: number) => this.#onClose(ws, code));
   }
 
   /** Queues a report and sends it now if the channel is up; it stays queued until its ack. */
@@ -177,9 +182,10 @@ export class SimAgent {
     if (this.ready) this.ws?.send(`{"type":"heartbeat","policyVersion":${this.policyVersion}}`);
   }
 
-  #onClose(ws: WebSocket): void {
+  #onClose(ws: WebSocket, code: number): void {
     if (this.ws !== ws) return;
     const wasReady = this.ready;
+    if (!wasReady && !this.stopped) this.hooks.failed(this, this.#lastError ?? `closed ${code} before the welcome`);
     this.ws = undefined;
     this.ready = false;
     clearInterval(this.#heartbeat);

@@ -7,8 +7,10 @@ import { dashboardRoutes } from "./dashboard.js";
 import type { ApiDeps } from "./deps.js";
 import { deviceRoutes } from "./devices.js";
 import { enrollRoutes } from "./enroll.js";
+import { exemptionRoutes } from "./exemptions.js";
 import { installErrorHandlers } from "./errors.js";
 import { healthRoutes } from "./health.js";
+import { streamRoutes } from "./stream.js";
 import { tokenRoutes } from "./tokens.js";
 import { violationRoutes } from "./violations.js";
 
@@ -35,6 +37,8 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   enrollRoutes(app, deps);
   deviceRoutes(app, deps);
   violationRoutes(app, deps);
+  streamRoutes(app, deps);
+  exemptionRoutes(app, deps);
   tokenRoutes(app, deps);
   adminRoutes(app, deps);
   dashboardRoutes(app, deps);

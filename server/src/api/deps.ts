@@ -3,6 +3,8 @@ import type { AgentRegistry } from "../agents/registry.js";
 import type { RateLimiter } from "../auth/rate-limit.js";
 import type { Clock } from "../clock.js";
 import type { ClusterBus } from "../cluster/bus.js";
+import type { Exemptions } from "../exemptions/service.js";
+import type { FeedHub } from "../feed/hub.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
@@ -17,6 +19,9 @@ export interface ApiDeps {
   policy: CurrentPolicy;
   /** Makes a stored policy version current and pushes it to the agents of every instance. */
   policyPush: PolicyPush;
+  /** The live feed of this instance (GET /api/v1/violations/stream). */
+  feed: FeedHub;
+  exemptions: Exemptions;
   /** SHA-256 of the enrollment secret from the data dir. */
   enrollSecretHash: string;
   enrollLimiter: RateLimiter;

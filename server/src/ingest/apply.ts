@@ -1,11 +1,15 @@
 // One group-commit batch inside one transaction: store new reports once, run the state machine, record events and device activity.
 import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } from "@wegroup/shared";
 import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import type { Dialect } from "../store/db.js";
 import { applyDeviceActivity, type DeviceActivity, deviceHostnames } from "../store/devices.js";
 import { insertEvents, type NewEvent } from "../store/events.js";
+import { standingExemptions } from "../store/exemptions.js";
 import { insertReports, reportKey } from "../store/reports.js";
 import type { Db } from "../store/schema.js";
+import { lastingSilentOf, resolveLasting } from "../store/silent.js";
 import { insertViolations, loadLastingViolations, updateViolations } from "../store/violations.js";
+import { type ExemptionRule, openingStatus } from "../violations/exemption.js";
 import type { ViolationRecord } from "../violations/record.js";
 import { toApiViolation } from "../violations/record.js";
 import { applyCheckResult, type Transition } from "../violations/transition.js";
@@ -21,6 +25,8 @@ export interface ApplyContext {
   now(): string;
   /** A new violation id (UUIDv7). */
   newId(): string;
+  /** On PostgreSQL, event writers are ordered by a lock (see insertEvents); SQLite when absent. */
+  dialect?: Dialect;
 }
 
 export interface AppliedBatch {
@@ -80,12 +86,14 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
   );
   const fresh = candidates.filter((c) => inserted.has(reportKey(c.deviceId, c.report.id)));
   // What the devices told (hostname from a hello in this batch) goes first, so that event snapshots carry it.
-  await applyDeviceActivity(db, activity.merged());
+  const merged = activity.merged();
+  await applyDeviceActivity(db, merged);
   for (const c of fresh) results[c.index] = { kind: "report", stored: true };
+  // A frame of any kind from a device that was silent ends its agent-silent violation.
+  const newEvents: NewEvent[] = await resolveReturnedDevices(db, merged, ctx.now());
 
   // 2. Run the state machine over the new reports, in arrival order, against what is stored.
   const transitions: Transition[] = [];
-  const newEvents: NewEvent[] = [];
   if (fresh.length > 0) {
     const deviceIds = [...new Set(fresh.map((c) => c.deviceId))];
     const states = new Map((await loadCheckStates(db, deviceIds)).map((s) => [stateKey(s.device_id, s.check), s]));
@@ -97,7 +105,8 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
     const hostnames = await deviceHostnames(db, deviceIds);
     const changedStates = new Map<string, CheckStateRow>();
     const at = ctx.now();
-
+    // Loaded once, and only for a batch that opens something: most batches are repeats.
+    let standing: ExemptionRule[] | undefined;
     for (const c of fresh) {
       for (const result of c.report.results) {
         const key = stateKey(c.deviceId, result.check);
@@ -111,6 +120,12 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
         states.set(key, state);
         changedStates.set(key, state);
         if (outcome.transitions.length === 0) continue;
+        for (const t of outcome.transitions) {
+          if (t.kind !== "opened") continue;
+          standing ??= await standingExemptions(db, at);
+          // A failure an exemption covers opens as exempted: shown as exempted, not as a violation.
+          t.violation.status = openingStatus(t.violation, standing, at);
+        }
         lasting.set(key, nextLasting(lasting.get(key) ?? [], outcome.transitions));
         transitions.push(...outcome.transitions);
         for (const t of outcome.transitions) {
@@ -124,7 +139,7 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
   }
 
   // 3. Events last, so that their ids follow the order of the transitions.
-  const events = await insertEvents(db, newEvents);
+  const events = await insertEvents(db, newEvents, ctx.dialect);
   return { results, events, transitions };
 }
 
@@ -133,9 +148,23 @@ function checkState(deviceId: string, reportId: string, observedAt: string, resu
 }
 
 function eventKind(t: Transition): ViolationEventKind | undefined {
-  if (t.kind === "opened") return "opened";
+  if (t.kind === "opened") return t.violation.status === "exempted" ? "exempted" : "opened";
   if (t.kind === "resolved") return "resolved";
   return undefined;
+}
+
+/** Resolves the lasting agent-silent rows of the devices that just sent a frame; answers their events. */
+async function resolveReturnedDevices(db: Db, activities: readonly DeviceActivity[], at: string): Promise<NewEvent[]> {
+  if (activities.length === 0) return [];
+  const lastSeen = new Map(activities.map((a) => [a.deviceId, a.lastSeen]));
+  const events: NewEvent[] = [];
+  for (const row of await lastingSilentOf(db, [...lastSeen.keys()])) {
+    const resolvedAt = lastSeen.get(row.deviceId) ?? at;
+    if (!(await resolveLasting(db, row.id, resolvedAt))) continue;
+    const { hostname, ...record } = row;
+    events.push({ kind: "resolved", at, violation: toApiViolation({ ...record, status: "resolved", resolvedAt }, hostname) });
+  }
+  return events;
 }
 
 function nextLasting(current: readonly ViolationRecord[], transitions: readonly Transition[]): ViolationRecord[] {

@@ -12,7 +12,7 @@ export class Ingest {
   readonly #batcher: Batcher<IngestItem, IngestResult>;
 
   constructor(store: Store, clock: Clock, bus: EventBus, options: BatcherOptions, scheduler: Scheduler = timerScheduler) {
-    const ctx: ApplyContext = { now: () => clock.now().toISOString(), newId: monotonicIds(clock) };
+    const ctx: ApplyContext = { now: () => clock.now().toISOString(), newId: monotonicIds(clock), dialect: store.dialect };
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
         const applied = await store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));

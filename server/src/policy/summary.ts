@@ -56,7 +56,9 @@ function names(labels: readonly string[]): string {
   return unique.length <= MAX_NAMES ? unique.join(", ") : `${unique.slice(0, MAX_NAMES).join(", ")}, …`;
 }
 
+/** A rule by its id when it has one (a tool is often several rules, one per name it carries), else by what it matches. */
 export function ruleLabel(rule: SoftwareRule): string {
+  if (rule.id !== undefined) return rule.id;
   const what = rule.name ?? rule.bundleId ?? (rule.publisher === undefined ? undefined : `publisher ${rule.publisher}`) ?? `source ${rule.source ?? "?"}`;
   const scoped = rule.source !== undefined && rule.name !== undefined ? `${what} [${rule.source}]` : what;
   return rule.version === undefined ? scoped : `${scoped} ${rule.version}`;

@@ -77,6 +77,8 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
   const events = await rewriteJsonColumn(db, "events", "violation", ["id"], needles, rewrite);
   const results = await rewriteJsonColumn(db, "check_states", "result", ["device_id", "check"], needles, rewrite);
   const reports = await rewriteJsonColumn(db, "reports", "body", ["device_id", "id"], needles, rewrite);
+  // Audit details may name the user too (an exemption's subject): the line stays, the name goes.
+  const audit = await rewriteJsonColumn(db, "audit", "detail", ["id"], needles, rewrite);
 
   const layout = await exemptionsLayout(store, db);
   if (layout !== undefined) {
@@ -86,7 +88,7 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
       exemptions++;
     }
   }
-  return { violations, events, results, reports, exemptions };
+  return { violations, events, results, reports, exemptions, audit };
 }
 
 async function rewriteJsonColumn(

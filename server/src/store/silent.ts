@@ -5,7 +5,7 @@ import { chunks } from "./chunks.js";
 import type { Db } from "./schema.js";
 import { recordOf, type ViolationWithHost } from "./violations.js";
 
-export const AGENT_SILENT = "agent-silent";
+export const AGENT_SILENT = "agent-silent" as const;
 /** The one subject of an agent-silent violation: the agent itself. */
 export const SILENT_SUBJECT = "agent";
 

@@ -1,0 +1,146 @@
+// `npm run bench`: the composition root. Runs every phase against the real server, then the bare baselines, prints one table and writes results.json.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ApiClient } from "./api.js";
+import { measureBareInserts, reportRows } from "./baseline/sqlite-inserts.js";
+import { ClientPool } from "./client/pool.js";
+import { type Figure, renderTable } from "./figures.js";
+import { type BenchConfig, parseOptions, UsageRequest } from "./options.js";
+import { REPO_ROOT } from "./paths.js";
+import { agentProcess } from "./phases/agent-process.js";
+import { bareBaselines } from "./phases/bare.js";
+import { enrollAndConnect } from "./phases/connect.js";
+import { type ProductContext, progress } from "./phases/context.js";
+import { evaluation } from "./phases/evaluation.js";
+import { feedLatency } from "./phases/feed.js";
+import { closedLoopIngest } from "./phases/ingest.js";
+import { pushRounds } from "./phases/push.js";
+import { reconnectStorm } from "./phases/storm.js";
+import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
+import { loadProfile, renderSummary, summarise, type WindowSummary } from "./profile.js";
+import { buildFigures, type Measurements } from "./report.js";
+
+/** Whatever this run started, to be stopped however it ends. */
+const disposers: (() => void)[] = [];
+const track = (dispose: () => void): void => {
+  disposers.push(dispose);
+};
+function disposeAll(): void {
+  for (const dispose of disposers.splice(0).reverse()) {
+    try {
+      dispose();
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[]; measurements: Measurements; notes: string[]; profile: WindowSummary[] }> {
+  const dataDir = path.join(tmp, "data");
+  const profileDir = config.profile ? path.join(tmp, "cpu-profile") : undefined;
+  const logFile = path.join(tmp, "server.log");
+  progress(`starting compliance-server (${config.db === undefined ? "SQLite" : "PostgreSQL"}; log ${logFile})`);
+  const server = await ServerUnderTest.start({ dataDir, listen: "127.0.0.1:0", db: config.db, logLevel: config.serverLogLevel, cpuProfileDir: profileDir, logFile });
+  const ctxRef: { ctx?: ProductContext } = {};
+  track(() => (ctxRef.ctx?.server ?? server).kill());
+  const adminToken = await readDataDirSecret(dataDir, "admin-token");
+  const secret = await readDataDirSecret(dataDir, "enroll-secret");
+  const runId = randomBytes(4).toString("hex");
+  const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
+  const pool = await ClientPool.start({ mode: "product", processes: config.clientProcesses, agents: config.agents, url: wsUrl, baseUrl: server.url, secret, runId });
+  track(() => pool.kill());
+  const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes: [], windows: [] };
+  ctxRef.ctx = ctx;
+
+  const connect = await enrollAndConnect(ctx);
+  const push = await pushRounds(ctx);
+  const ingest = await closedLoopIngest(ctx);
+  const latency = await feedLatency(ctx);
+  const storm = await reconnectStorm(ctx);
+  await pool.stop();
+  const agent = await agentProcess(config, tmp, ctx.server.url, secret);
+  await ctx.server.stop();
+
+  const profile: WindowSummary[] = [];
+  if (profileDir !== undefined) {
+    const loaded = await loadProfile(profileDir);
+    if (loaded === undefined) ctx.notes.push(`--profile: no .cpuprofile was written in ${profileDir}`);
+    else for (const w of ctx.windows) profile.push(summarise(loaded, w));
+  }
+
+  const bare = await bareBaselines(config, tmp, push.frame, runId, track);
+  progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
+  const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), reportRows(config.sqliteRows, config.agents), 256);
+  const evaluated = await evaluation(config);
+  const measurements: Measurements = { connect, push, ingest, latency, storm, agent, evaluation: evaluated, bare, inserts };
+  return { figures: buildFigures(measurements, !config.quick), measurements, notes: ctx.notes, profile };
+}
+
+async function main(): Promise<number> {
+  let config: BenchConfig;
+  try {
+    config = parseOptions(process.argv.slice(2), path.join(REPO_ROOT, "bench/results.json"));
+  } catch (error) {
+    process.stderr.write(`${error instanceof UsageRequest ? "" : "bench: "}${(error as Error).message}\n`);
+    return error instanceof UsageRequest ? 0 : 2;
+  }
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "compliance-bench-"));
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench: still running after ${config.timeLimitMs / 60_000} min; stopping everything (temporary files in ${tmp})\n`);
+    disposeAll();
+    process.exit(1);
+  }, config.timeLimitMs);
+  watchdog.unref();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      disposeAll();
+      process.exit(130);
+    });
+  }
+  const startedAt = new Date();
+  try {
+    const { figures, measurements, notes, profile } = await run(config, tmp);
+    const table = renderTable(figures);
+    const lines = [
+      "",
+      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}, ${os.cpus().length} CPUs, Node ${process.version}`,
+      "",
+      table,
+      "",
+      ...figures.filter((f) => f.note !== undefined).map((f) => `- ${f.label.trim()}: ${f.note}`),
+      ...notes.map((n) => `- note: ${n}`),
+      ...profile.flatMap((p) => ["", renderSummary(p)]),
+      "",
+    ];
+    process.stdout.write(lines.join("\n"));
+    const results = {
+      format: "compliance-bench/1",
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      quick: config.quick,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", memoryBytes: os.totalmem(), node: process.version, loadAverage: os.loadavg() },
+      config,
+      figures,
+      notes,
+      profile,
+      measurements: { ...measurements, push: { ...measurements.push, frame: undefined, frameBytes: Buffer.byteLength(measurements.push.frame) } },
+    };
+    await writeFile(config.out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`results written to ${config.out}\n`);
+    const lost = figures.find((f) => f.id === "storm-reports-lost");
+    // Speed is reported, not asserted; losing an acknowledged report is a failure in any run.
+    return lost?.target?.met === false ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    disposeAll();
+    if (config.keep) process.stderr.write(`bench: temporary files kept in ${tmp}\n`);
+    else await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,105 @@
+// The benchmark's command line (`npm run bench -- [--quick] …`), read once into a frozen configuration with the sizes of each phase.
+import { parseArgs } from "node:util";
+
+export interface BenchConfig {
+  readonly quick: boolean;
+  /** Simulated agents for connect, push, ingest and the storm. */
+  readonly agents: number;
+  /** Client processes holding them (1-4; 20,000 open files each). */
+  readonly clientProcesses: number;
+  /** Handshakes in flight per client process while connecting. */
+  readonly connectConcurrency: number;
+  /** Quiet time before memory is read, so that the last frames and GC have settled. */
+  readonly settleMs: number;
+  readonly pushRounds: number;
+  readonly ingestSeconds: number;
+  /** Reports a second while the feed latency is measured. */
+  readonly feedRate: number;
+  readonly feedSeconds: number;
+  /** Reports a second that keep flowing through the reconnect storm. */
+  readonly stormRate: number;
+  readonly sqliteRows: number;
+  readonly evaluationRuns: number;
+  readonly agentCycles: number;
+  /** How many of fixtures/bundles/demo-*.json the idle agent is measured on. */
+  readonly agentBundles: number;
+  readonly checkRuns: number;
+  readonly db: string | undefined;
+  readonly profile: boolean;
+  readonly serverLogLevel: string;
+  readonly out: string;
+  readonly keep: boolean;
+  /** The whole run stops (and fails) after this long, whatever it is waiting for. */
+  readonly timeLimitMs: number;
+}
+
+export const USAGE = `npm run bench -- [--quick] [--agents N] [--clients 1-4] [--db postgres://…] [--profile] [--log-level info] [--out FILE] [--keep]
+  --quick      small counts (200 agents), under a minute; judges no target
+  --agents N   simulated agents (default 10000; --quick 200)
+  --clients K  client processes holding them (default 2; --quick 1)
+  --db URL     passed to compliance-server (default: SQLite in a temporary data dir)
+  --profile    run the server with --cpu-prof and print where its time went during push and ingest
+  --log-level  the server's log level (default info, as deployed)
+  --out FILE   where the results go (default bench/results.json)
+  --keep       keep the temporary data dir (logs, databases, profiles)`;
+
+export function parseOptions(argv: readonly string[], defaultOut: string): BenchConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: "boolean", default: false },
+      agents: { type: "string" },
+      clients: { type: "string" },
+      db: { type: "string" },
+      profile: { type: "boolean", default: false },
+      "log-level": { type: "string", default: "info" },
+      out: { type: "string" },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help === true) throw new UsageRequest();
+  const quick = values.quick === true;
+  const agents = positiveInt(values.agents, quick ? 200 : 10_000, "--agents");
+  const clientProcesses = positiveInt(values.clients, quick ? 1 : 2, "--clients");
+  if (clientProcesses > 4) throw new Error("--clients: at most 4 client processes");
+  if (agents > clientProcesses * 15_000) throw new Error(`--agents: at most 15,000 per client process (open-file limit 20,000); use more --clients`);
+  return Object.freeze({
+    quick,
+    agents,
+    clientProcesses,
+    connectConcurrency: 200,
+    settleMs: quick ? 1_000 : 3_000,
+    pushRounds: quick ? 2 : 5,
+    ingestSeconds: quick ? 2 : 10,
+    feedRate: 1_000,
+    feedSeconds: quick ? 2 : 10,
+    stormRate: quick ? 100 : 500,
+    sqliteRows: quick ? 20_000 : 200_000,
+    evaluationRuns: quick ? 10 : 30,
+    agentCycles: quick ? 3 : 10,
+    agentBundles: quick ? 1 : 3,
+    checkRuns: quick ? 1 : 3,
+    db: values.db,
+    profile: values.profile === true,
+    serverLogLevel: values["log-level"] ?? "info",
+    out: values.out ?? defaultOut,
+    keep: values.keep === true,
+    timeLimitMs: quick ? 110_000 : 15 * 60_000,
+  });
+}
+
+export class UsageRequest extends Error {
+  constructor() {
+    super(USAGE);
+    this.name = "UsageRequest";
+  }
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a positive whole number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,169 @@
+// The real agent's own cost: idle RSS of `run --replay` (connected, reporting), CPU per re-check cycle in the service, and a one-shot `check --json`; baselines are bare node processes.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { copyFile, readdir, readFile, utimes } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { sleep, waitFor } from "../clock.js";
+import type { BenchConfig } from "../options.js";
+import { AGENT_BIN, BENCH_DIST, BUNDLES_DIR } from "../paths.js";
+import { cpuTimes, rssBytes } from "../proc/usage.js";
+import { median } from "../stats.js";
+import { settledRss } from "./connect.js";
+import { progress } from "./context.js";
+
+export interface ServiceFigures {
+  bundle: string;
+  idleRssBytes: number;
+  cycleCpuMs: number;
+  cycleWallMs: number;
+  /** Baseline: reading and parsing this bundle once in a bare node process. */
+  bareParseCpuMs: number;
+}
+
+export interface OneShotFigures {
+  cpuMs: number;
+  childrenCpuMs: number;
+  maxRssBytes: number;
+  wallMs: number;
+  exitCode: number;
+}
+
+export interface AgentResult {
+  service: ServiceFigures[];
+  check: OneShotFigures;
+  bare: { oneShot: OneShotFigures; idleRssBytes: number };
+}
+
+const PROBE = pathToFileURL(path.join(BENCH_DIST, "proc/usage-probe.js")).href;
+
+/** Runs `node --import probe …args` to its end and answers what the probe recorded. */
+async function oneShot(args: readonly string[], tmp: string, name: string): Promise<OneShotFigures> {
+  const usageFile = path.join(tmp, `usage-${name}-${Date.now()}.json`);
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", PROBE, ...args], { cwd: tmp, env: { ...process.env, BENCH_USAGE_FILE: usageFile }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === null || code > 1) reject(new Error(`${name} exited ${code}: ${stderr.slice(0, 500)}`));
+      else resolve(code);
+    });
+  });
+  const record = JSON.parse(await readFile(usageFile, "utf8")) as Omit<OneShotFigures, "exitCode">;
+  return { ...record, exitCode };
+}
+
+function medianOf(runs: readonly OneShotFigures[]): OneShotFigures {
+  const pick = (k: keyof OneShotFigures): number => median(runs.map((r) => r[k]));
+  return { cpuMs: pick("cpuMs"), childrenCpuMs: pick("childrenCpuMs"), maxRssBytes: pick("maxRssBytes"), wallMs: pick("wallMs"), exitCode: runs[0]?.exitCode ?? 0 };
+}
+
+/** One `run --replay` service: enrolled, connected, its first report acked; then idle RSS and N re-check cycles. */
+async function measureService(config: BenchConfig, tmp: string, serverUrl: string, secret: string, bundleFile: string): Promise<ServiceFigures> {
+  const name = path.basename(bundleFile, ".json");
+  const stateDir = path.join(tmp, `agent-${name}`);
+  const bundle = path.join(tmp, `${name}.json`);
+  await copyFile(bundleFile, bundle);
+  await promisify(execFile)(process.execPath, [AGENT_BIN, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle], { cwd: tmp });
+  const child: ChildProcess = spawn(process.execPath, [AGENT_BIN, "run", "--state-dir", stateDir, "--replay", bundle], {
+    cwd: tmp,
+    env: { ...process.env, COMPLIANCE_LOG_LEVEL: "debug" },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const pid = child.pid ?? -1;
+  let cycles = 0;
+  const cycleMs: number[] = [];
+  let buffered = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (!line.includes('"checks ran"')) continue;
+      cycles++;
+      const ms = (JSON.parse(line) as { ms?: number }).ms;
+      if (ms !== undefined) cycleMs.push(ms);
+    }
+  });
+  try {
+    await waitFor(
+      async () => {
+        const status = JSON.parse(await readFile(path.join(stateDir, "status.json"), "utf8").catch(() => "{}")) as { connection?: string; lastReport?: { ackedAt?: string | null } | null };
+        return status.connection === "connected" && typeof status.lastReport?.ackedAt === "string";
+      },
+      30_000,
+      `the agent replaying ${name} to connect and have its first report acked`,
+      100,
+    );
+    await sleep(Math.max(2_000, config.settleMs));
+    const idleRssBytes = await settledRss(() => rssBytes(pid));
+    const before = await cpuTimes(pid);
+    const first = cycles;
+    cycleMs.length = 0;
+    for (let i = 1; i <= config.agentCycles; i++) {
+      const at = new Date(Date.now() + i * 1000);
+      await utimes(bundle, at, at);
+      await waitFor(() => cycles >= first + i, 15_000, `re-check ${i} of the agent replaying ${name}`, 10);
+    }
+    const after = await cpuTimes(pid);
+    return {
+      bundle: name,
+      idleRssBytes,
+      cycleCpuMs: (after.selfMs - before.selfMs) / config.agentCycles,
+      cycleWallMs: median(cycleMs),
+      bareParseCpuMs: bundleParseCpuMs(bundleFile, 20),
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve();
+      }, 10_000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** A bare node process idling: its RSS is the floor of any Node service. */
+async function bareIdleRss(tmp: string): Promise<number> {
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { cwd: tmp, stdio: "ignore" });
+  try {
+    await sleep(1_500);
+    return await settledRss(() => rssBytes(child.pid ?? -1));
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** CPU of reading and parsing the bundle once, in this (bare node) process: the least a replay re-check must do. */
+function bundleParseCpuMs(bundleFile: string, runs: number): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < runs; i++) JSON.parse(readFileSync(bundleFile, "utf8"));
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / runs;
+}
+
+export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: string, secret: string): Promise<AgentResult> {
+  const bundles = (await readdir(BUNDLES_DIR)).filter((f) => /^demo-.*\.json$/.test(f)).sort().slice(0, config.agentBundles);
+  if (bundles.length === 0) throw new Error(`no demo-*.json bundle in ${BUNDLES_DIR}`);
+  const service: ServiceFigures[] = [];
+  for (const b of bundles) {
+    progress(`agent: run --replay ${b} (idle RSS, ${config.agentCycles} re-check cycles)`);
+    service.push(await measureService(config, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b)));
+  }
+  progress(`agent: check --json on this machine (${config.checkRuns}×) and bare node baselines`);
+  const checks: OneShotFigures[] = [];
+  for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([AGENT_BIN, "check", "--json"], tmp, "check"));
+  const bare: OneShotFigures[] = [];
+  for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
+  return { service, check: medianOf(checks), bare: { oneShot: medianOf(bare), idleRssBytes: await bareIdleRss(tmp) } };
+}

@@ -1,0 +1,108 @@
+// Reconnect storm: the server process is restarted under every connected agent while reports keep flowing; time until all are back, and proof that no report was lost or stored twice.
+import type { Violation } from "@wegroup/shared";
+import Database from "better-sqlite3";
+import path from "node:path";
+import type { ReconnectAnswer, StormAnswer } from "../client/commands.js";
+import { monoMs, sleep } from "../clock.js";
+import { ServerUnderTest } from "../proc/server-process.js";
+import { STORM_PREFIX } from "../reports.js";
+import { listenOverflows, overflowsBetween } from "../proc/netstat.js";
+import { max, mergeCounts, percentile } from "../stats.js";
+
+/** How long the storm waits for every agent to be back before it reports those that were. */
+const STORM_WAIT_MS = 300_000;
+import { type ProductContext, progress } from "./context.js";
+
+export interface StormResult {
+  /** SIGTERM → last agent welcomed by the new process. */
+  reconnectMs: number;
+  /** SIGTERM → the new process listening. */
+  downMs: number;
+  /** SIGTERM → the old process exited (its graceful stop). */
+  stopMs: number;
+  attempts: number;
+  /** Agents back within the wait, of how many. */
+  reconnected: number;
+  agents: number;
+  /** Restart → welcome per agent: median, 90th percentile. */
+  delayP50Ms: number;
+  delayP90Ms: number;
+  failures: Record<string, number>;
+  listenOverflows: number | null;
+  sent: number;
+  acked: number;
+  /** Sent but neither acknowledged nor found through the API. */
+  lost: number;
+  /** Reports that opened more than one violation (i.e. were applied twice). */
+  duplicated: number;
+  /** Rows in the reports table for the storm's ids (SQLite only; null on PostgreSQL). */
+  storedRows: number | null;
+}
+
+export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> {
+  const { config, pool } = ctx;
+  progress(`reconnect storm: ${config.stormRate} reports/s flowing, restarting the server under ${config.agents} agents`);
+  await pool.all("stormStart", { rate: config.stormRate / pool.clients.length }, 10_000);
+  await sleep(1_500);
+  const old = ctx.server;
+  const overflowsBefore = await listenOverflows();
+  const { signalledAt, exitedAt } = await old.stop();
+  ctx.server = await ServerUnderTest.start({ ...old.options, listen: `127.0.0.1:${old.port}`, cpuProfileDir: undefined });
+  const downMs = monoMs() - signalledAt;
+  const back = await pool.all<ReconnectAnswer>("waitReconnected", { after: signalledAt, timeoutMs: STORM_WAIT_MS }, STORM_WAIT_MS + 10_000);
+  const overflows = overflowsBetween(overflowsBefore, await listenOverflows());
+  const reconnected = back.reduce((n, b) => n + b.connected, 0);
+  const agents = back.reduce((n, b) => n + b.agents, 0);
+  if (reconnected < agents) ctx.notes.push(`storm: only ${reconnected} of ${agents} agents were back ${STORM_WAIT_MS / 1000} s after the restart; the time shown is until the last of those`);
+  const reconnectMs = max(back.map((b) => b.lastWelcomeAt)) - signalledAt;
+  const delays = back.flatMap((b) => b.delays);
+  progress(`reconnect storm: server back after ${(downMs / 1000).toFixed(2)} s, all agents after ${(reconnectMs / 1000).toFixed(2)} s`);
+  await sleep(1_000);
+  const stopped = await pool.all<StormAnswer>("stormStop", { timeoutMs: 60_000 }, 70_000);
+  const sent = stopped.flatMap((s) => s.sent);
+  const acked = stopped.reduce((n, s) => n + s.acked, 0);
+
+  // Each storm report fails usb-storage with its own subject: stored and applied once = exactly one violation row.
+  const rows = new Map<string, number>();
+  for await (const page of ctx.api.pages<Violation>("/api/v1/violations?status=all&check=usb-storage&limit=1000")) {
+    for (const v of page) if (v.subject.startsWith(STORM_PREFIX)) rows.set(v.subject, (rows.get(v.subject) ?? 0) + 1);
+  }
+  let lost = 0;
+  for (const [, id] of sent) if (!rows.has(`${STORM_PREFIX}${id}`)) lost++;
+  let duplicated = 0;
+  for (const n of rows.values()) if (n > 1) duplicated++;
+  const storedRows = config.db === undefined ? countStoredReports(path.join(old.options.dataDir, "compliance.db"), sent) : null;
+  if (storedRows !== null && storedRows !== sent.length) ctx.notes.push(`storm: ${sent.length} reports sent, ${storedRows} rows stored in the reports table`);
+  if (acked !== sent.length) ctx.notes.push(`storm: ${sent.length} reports sent, ${acked} acknowledged`);
+  const result = {
+    reconnectMs,
+    downMs,
+    stopMs: exitedAt - signalledAt,
+    attempts: back.reduce((n, b) => n + b.attempts, 0),
+    reconnected,
+    agents,
+    delayP50Ms: percentile(delays, 50),
+    delayP90Ms: percentile(delays, 90),
+    failures: mergeCounts(back.map((b) => b.failures)),
+    listenOverflows: overflows,
+    sent: sent.length, acked, lost, duplicated, storedRows };
+  progress(`reconnect storm: ${sent.length} reports sent, ${acked} acked, ${lost} lost, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`);
+  return result;
+}
+
+/** Read-only look at the SQLite file: how many rows the storm's (device, id) pairs have (the primary key allows one each). */
+function countStoredReports(file: string, sent: readonly [string, string][]): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    let n = 0;
+    for (let i = 0; i < sent.length; i += 400) {
+      const part = sent.slice(i, i + 400);
+      const where = part.map(() => "(device_id = ? AND id = ?)").join(" OR ");
+      const row = db.prepare(`SELECT count(*) AS n FROM reports WHERE ${where}`).get(...part.flat()) as { n: number };
+      n += row.n;
+    }
+    return n;
+  } finally {
+    db.close();
+  }
+}

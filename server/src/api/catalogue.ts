@@ -1,0 +1,182 @@
+// Every HTTP route of the API with its role and its schemas: the one list the OpenAPI document and the authorization tests are made from.
+import {
+  AuditPage,
+  AuditQuery,
+  DeviceDetail,
+  DeviceList,
+  EnrollRequest,
+  EnrollResponse,
+  ErrorBody,
+  Exemption,
+  ExemptionCreate,
+  ExemptionList,
+  ExemptionQuery,
+  HealthResponse,
+  Policy,
+  PolicyHistory,
+  PolicyRollout,
+  PolicyStored,
+  PolicyUpdate,
+  PrivacyErased,
+  PrivacyExport,
+  PrivacySubject,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  ViolationPage,
+  ViolationQuery,
+  ViolationStreamQuery,
+} from "@wegroup/shared";
+import { z } from "zod";
+import { PolicyHistoryQuery } from "./policy.js";
+
+/** Who may call a route: nobody in particular, a bearer token of a role, or a secret of its own (in the body or the channel). */
+export type RouteAccess = "public" | "enroll-secret" | "device-credential" | "viewer" | "admin";
+
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** OpenAPI form: `{id}` for a path parameter. */
+  path: string;
+  access: RouteAccess;
+  summary: string;
+  /** A name for OpenAPI's operationId. */
+  operationId: string;
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Status → JSON schema of the answer (null: no body). */
+  ok: { status: number; schema: z.ZodType | null; contentType?: string };
+  /** The error statuses this route can answer besides 401/403 (which follow from `access`). */
+  errors: number[];
+}
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** The named schemas the document lists under components (the rest are inlined). */
+export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  ErrorBody,
+  EnrollRequest,
+  EnrollResponse,
+  DeviceList,
+  DeviceDetail,
+  ViolationPage,
+  Policy,
+  PolicyUpdate,
+  PolicyStored,
+  PolicyHistory,
+  PolicyRollout,
+  ExemptionCreate,
+  Exemption,
+  ExemptionList,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  AuditPage,
+  PrivacySubject,
+  PrivacyExport,
+  PrivacyErased,
+  HealthResponse,
+};
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: "GET", path: "/healthz", access: "public", operationId: "health", summary: "200 once the server accepts agents", ok: { status: 200, schema: HealthResponse }, errors: [503] },
+  { method: "GET", path: "/api/v1/openapi.json", access: "public", operationId: "openapi", summary: "this document", ok: { status: 200, schema: null, contentType: "application/json" }, errors: [] },
+  {
+    method: "POST",
+    path: "/api/v1/enroll",
+    access: "enroll-secret",
+    operationId: "enroll",
+    summary: "trade the enrollment secret for this device's credential (shown once, stored hashed); rate-limited",
+    body: EnrollRequest,
+    ok: { status: 200, schema: EnrollResponse },
+    errors: [400, 401, 413, 429],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/agent",
+    access: "device-credential",
+    operationId: "agentChannel",
+    summary: "the agent channel: a WebSocket upgrade; the device id and credential travel in the first (hello) frame",
+    ok: { status: 101, schema: null },
+    errors: [404, 503],
+  },
+  { method: "GET", path: "/api/v1/devices", access: "viewer", operationId: "listDevices", summary: "devices with status, open violations and policy version", ok: { status: 200, schema: DeviceList }, errors: [] },
+  { method: "GET", path: "/api/v1/devices/{id}", access: "viewer", operationId: "getDevice", summary: "one device with its latest result per check", params: IdParams, ok: { status: 200, schema: DeviceDetail }, errors: [400, 404] },
+  {
+    method: "GET",
+    path: "/api/v1/violations",
+    access: "viewer",
+    operationId: "listViolations",
+    summary: "violations newest first, filtered, paged by cursor",
+    query: ViolationQuery.strict(),
+    ok: { status: 200, schema: ViolationPage },
+    errors: [400],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/violations/stream",
+    access: "viewer",
+    operationId: "violationStream",
+    summary: "live feed as Server-Sent Events (event: violation, data: a Violation, id: resumable with Last-Event-ID); the token may come as ?token=",
+    query: ViolationStreamQuery,
+    ok: { status: 200, schema: null, contentType: "text/event-stream" },
+    errors: [400],
+  },
+  { method: "GET", path: "/api/v1/policy", access: "viewer", operationId: "getPolicy", summary: "the current policy document with its version", ok: { status: 200, schema: Policy }, errors: [] },
+  {
+    method: "PUT",
+    path: "/api/v1/policy",
+    access: "admin",
+    operationId: "putPolicy",
+    summary: "replace the policy: validated, stored as the next version (the body's version is ignored), pushed to every connected agent at once",
+    body: PolicyUpdate,
+    ok: { status: 200, schema: PolicyStored },
+    errors: [400, 413],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/policy/history",
+    access: "viewer",
+    operationId: "policyHistory",
+    summary: "policy versions newest first, with author, time and a summary of what changed",
+    query: PolicyHistoryQuery,
+    ok: { status: 200, schema: PolicyHistory },
+    errors: [400],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/policy/rollout",
+    access: "viewer",
+    operationId: "policyRollout",
+    summary: "devices per policy version, and the connected ones that have not applied the newest",
+    ok: { status: 200, schema: PolicyRollout },
+    errors: [],
+  },
+  { method: "POST", path: "/api/v1/exemptions", access: "admin", operationId: "createExemption", summary: "grant an exemption; answers it with its id", body: ExemptionCreate, ok: { status: 201, schema: Exemption }, errors: [400, 413] },
+  { method: "GET", path: "/api/v1/exemptions", access: "viewer", operationId: "listExemptions", summary: "exemptions, by status and device", query: ExemptionQuery, ok: { status: 200, schema: ExemptionList }, errors: [400] },
+  { method: "DELETE", path: "/api/v1/exemptions/{id}", access: "admin", operationId: "deleteExemption", summary: "end an exemption now", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404] },
+  { method: "POST", path: "/api/v1/tokens", access: "admin", operationId: "createToken", summary: "create an API token (shown once, stored hashed)", body: TokenCreate, ok: { status: 201, schema: TokenCreated }, errors: [400, 413] },
+  { method: "GET", path: "/api/v1/tokens", access: "admin", operationId: "listTokens", summary: "API tokens, never the tokens themselves", ok: { status: 200, schema: TokenList }, errors: [] },
+  { method: "DELETE", path: "/api/v1/tokens/{id}", access: "admin", operationId: "revokeToken", summary: "revoke an API token", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404, 409] },
+  { method: "GET", path: "/api/v1/audit", access: "admin", operationId: "listAudit", summary: "who changed what and when, newest first, paged by cursor", query: AuditQuery, ok: { status: 200, schema: AuditPage }, errors: [400] },
+  {
+    method: "GET",
+    path: "/api/v1/privacy/export",
+    access: "admin",
+    operationId: "privacyExport",
+    summary: "everything held about one device (?device=ID) or one user (?user=NAME), as one JSON document; audited",
+    query: PrivacySubject,
+    ok: { status: 200, schema: PrivacyExport },
+    errors: [400, 404],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/privacy/erase",
+    access: "admin",
+    operationId: "privacyErase",
+    summary: "erase a device (every row, deleted) or a user (the name pseudonymised everywhere); answers the counts; audited without the erased data",
+    body: PrivacySubject,
+    ok: { status: 200, schema: PrivacyErased },
+    errors: [400, 404, 413],
+  },
+];

@@ -1,0 +1,34 @@
+// /api/v1/exemptions: create and delete (admin), list (viewer); the decisions and their effects are in exemptions/.
+import { AppError, type Exemption, ExemptionCreate, type ExemptionList, ExemptionQuery } from "@wegroup/shared";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { listExemptions, toApiExemption } from "../store/exemptions.js";
+import { requireRole } from "./auth.js";
+import type { ApiDeps } from "./deps.js";
+import { parseInput } from "./errors.js";
+
+const ExemptionParams = z.object({ id: z.string().min(1).max(64) });
+
+export function exemptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const db = deps.store.db;
+  const admin = { preHandler: requireRole(db, "admin") };
+
+  app.post("/api/v1/exemptions", admin, async (req, reply): Promise<Exemption> => {
+    const body = parseInput(ExemptionCreate, req.body, "body");
+    const created = await deps.exemptions.create(body, req.identity?.name ?? "unknown");
+    void reply.code(201);
+    return created;
+  });
+
+  app.get("/api/v1/exemptions", { preHandler: requireRole(db, "viewer") }, async (req): Promise<ExemptionList> => {
+    const q = parseInput(ExemptionQuery, req.query, "query");
+    const now = deps.clock.now().toISOString();
+    return { items: (await listExemptions(db, { status: q.status, device: q.device, now })).map((row) => toApiExemption(row, now)) };
+  });
+
+  app.delete("/api/v1/exemptions/:id", admin, async (req, reply) => {
+    const { id } = parseInput(ExemptionParams, req.params, "query");
+    if (!(await deps.exemptions.remove(id, req.identity?.name ?? "unknown"))) throw new AppError("not_found", `no standing exemption ${id}`);
+    return reply.code(204).send();
+  });
+}

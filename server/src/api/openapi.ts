@@ -1,0 +1,129 @@
+// GET /api/v1/openapi.json: the OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas.
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { NAMED_SCHEMAS, type RouteSpec, ROUTES } from "./catalogue.js";
+
+type Json = Record<string, unknown>;
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  101: "switching to the WebSocket protocol",
+  200: "OK",
+  201: "created",
+  204: "done; no body",
+  400: "the body, query or path does not validate; the message names the field",
+  401: "no token, or an unknown or revoked one",
+  403: "the token's role is too low",
+  404: "no such thing",
+  409: "conflicts with what is stored",
+  413: "the body is larger than the server takes",
+  429: "too many attempts; see Retry-After",
+  503: "starting or stopping",
+};
+
+/** Builds the document; pure, so that tests validate exactly what the route serves. */
+export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Json {
+  const components = new SchemaComponents();
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of routes) {
+    const byMethod = (paths[route.path] ??= {});
+    byMethod[route.method.toLowerCase()] = operation(route, components);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "WeGroup endpoint compliance API",
+      version: "1",
+      description:
+        "JSON over HTTP; `Authorization: Bearer <token>`. Roles: viewer (read) and admin (read and write). Errors are {\"error\":{\"code\",\"message\"}}.",
+    },
+    paths,
+    components: {
+      schemas: components.schemas,
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "an API token (viewer or admin), or the admin token from the data dir" },
+        streamToken: { type: "apiKey", in: "query", name: "token", description: "the same token, for EventSource clients that cannot send headers (the live feed only)" },
+      },
+    },
+  };
+}
+
+function operation(route: RouteSpec, components: SchemaComponents): Json {
+  const op: Json = {
+    operationId: route.operationId,
+    summary: route.summary,
+    security: security(route),
+    responses: responses(route, components),
+  };
+  if (route.access === "viewer" || route.access === "admin") op["x-required-role"] = route.access;
+  const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query")];
+  if (parameters.length > 0) op.parameters = parameters;
+  if (route.body !== undefined) {
+    op.requestBody = { required: true, content: { "application/json": { schema: components.ref(route.body, "input") } } };
+  }
+  return op;
+}
+
+function security(route: RouteSpec): Json[] {
+  if (route.access !== "viewer" && route.access !== "admin") return [];
+  return route.path.endsWith("/stream") ? [{ bearerAuth: [] }, { streamToken: [] }] : [{ bearerAuth: [] }];
+}
+
+function responses(route: RouteSpec, components: SchemaComponents): Json {
+  const out: Json = {};
+  const { status, schema, contentType } = route.ok;
+  const ok: Json = { description: STATUS_TEXT[status] ?? "OK" };
+  if (schema !== null) ok.content = { [contentType ?? "application/json"]: { schema: components.ref(schema, "output") } };
+  else if (contentType !== undefined) ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
+  out[String(status)] = ok;
+  const errors = new Set(route.errors);
+  if (route.access === "viewer" || route.access === "admin") {
+    errors.add(401);
+    errors.add(403);
+  }
+  for (const code of [...errors].sort((a, b) => a - b)) {
+    out[String(code)] = { description: STATUS_TEXT[code] ?? "error", content: { "application/json": { schema: components.ref(NAMED_SCHEMAS.ErrorBody ?? z.unknown(), "output") } } };
+  }
+  return out;
+}
+
+function objectParameters(schema: z.ZodType | undefined, where: "path" | "query"): Json[] {
+  if (schema === undefined) return [];
+  const json = toJsonSchema(schema, "input");
+  const properties = (json.properties ?? {}) as Record<string, Json>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === "path" || required.has(name),
+    schema: property,
+  }));
+}
+
+/** A schema the document names goes under components once and is referred to; any other is inlined. */
+class SchemaComponents {
+  readonly schemas: Record<string, Json> = {};
+  readonly #names = new Map<z.ZodType, string>(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [schema, name]));
+  readonly #io = new Map<string, "input" | "output">();
+
+  ref(schema: z.ZodType, io: "input" | "output"): Json {
+    const base = this.#names.get(schema);
+    if (base === undefined) return toJsonSchema(schema, io);
+    // A schema read in both directions differs (defaults make input fields optional): one component each.
+    const name = io === "input" && this.schemas[base] !== undefined && this.#io.get(base) === "output" ? `${base}Input` : base;
+    if (this.schemas[name] === undefined) {
+      this.schemas[name] = toJsonSchema(schema, io);
+      this.#io.set(name, io);
+    }
+    return { $ref: `#/components/schemas/${name}` };
+  }
+}
+
+function toJsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
+  return json;
+}
+
+export function openApiRoutes(app: FastifyInstance): void {
+  let document: Json | undefined;
+  app.get("/api/v1/openapi.json", async () => (document ??= openApiDocument()));
+}
