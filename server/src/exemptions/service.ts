@@ -153,7 +153,9 @@ export class Exemptions {
   async #reconcile(trx: Db, rows: readonly ViolationWithHost[], now: string, standing?: ExemptionRule[]): Promise<NewEvent[]> {
     const hostnames = new Map(rows.map((r) => [r.id, r.hostname]));
     const events: NewEvent[] = [];
-    for (const change of reconcile(rows, standing ?? (await standingExemptions(trx, now)), now)) {
+    // In id order: two instances changing the same rows then lock them in the same order (no deadlock).
+    const ordered = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const change of reconcile(ordered, standing ?? (await standingExemptions(trx, now)), now)) {
       if (!(await changeLastingStatus(trx, change.violation.id, change.before.status, change.violation.status))) continue;
       events.push({ kind: change.kind === "exempted" ? "exempted" : "opened", at: now, violation: toApiViolation(change.violation, hostnames.get(change.violation.id) ?? "") });
     }

@@ -18,29 +18,39 @@ import { formatEvent } from "./sse.js";
 const sqlite = TEST_DATABASES.find((d) => d.name === "sqlite");
 if (sqlite === undefined) throw new Error("no sqlite test database");
 
-/** A raw SSE reader: every block as a field map, so that comments and control lines are visible too. */
+/** A raw SSE reader: parses complete messages as they arrive, so that comments and control lines are visible too. */
 class RawStream {
-  text = "";
+  /** The first bytes, to check what a stream starts with. */
+  head = "";
+  readonly events: { id: number; violation: Violation }[] = [];
+  readonly comments: string[] = [];
+  ready = false;
+  ended = false;
   readonly req: http.ClientRequest;
   response: http.IncomingMessage | undefined;
-  ended = false;
+  #pending = "";
 
   constructor(url: string, headers: Record<string, string> = {}, paused = false) {
     this.req = http.get(url, { headers }, (res) => {
       this.response = res;
       if (paused) res.pause();
-      res.setEncoding("utf8").on("data", (c: string) => (this.text += c));
+      res.setEncoding("utf8").on("data", (c: string) => this.#take(c));
       res.on("close", () => (this.ended = true));
     });
     this.req.on("error", () => {});
   }
 
-  get events(): { id: number; violation: Violation }[] {
-    return this.text
-      .split("\n\n")
-      .slice(0, -1) // the last piece is an incomplete message (or empty)
-      .filter((block) => block.includes("event: violation"))
-      .map((block) => ({ id: Number(/^id: (\d+)$/m.exec(block)?.[1]), violation: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Violation }));
+  #take(chunk: string): void {
+    if (this.head.length < 200) this.head += chunk.slice(0, 200);
+    const blocks = (this.#pending + chunk).split("\n\n");
+    this.#pending = blocks.pop() ?? "";
+    for (const block of blocks) {
+      if (block.startsWith(":")) this.comments.push(block);
+      else if (block.includes("event: ready")) this.ready = true;
+      else if (block.includes("event: violation")) {
+        this.events.push({ id: Number(/^id: (\d+)$/m.exec(block)?.[1]), violation: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Violation });
+      }
+    }
   }
 
   close(): void {
@@ -125,17 +135,17 @@ describe("FeedHub", () => {
     await storeElsewhere("OLD-1");
     await startHub();
     const s = open();
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     const events = await commitHere("A", "B", "C");
     await until(() => s.events.length === 3, 5_000, "three events");
     expect(s.events.map((e) => [e.id, e.violation.subject])).toEqual(events.map((e) => [e.seq, e.violation.subject]));
-    expect(s.text.startsWith(`retry: ${hub.options.retryMs}\n\n`)).toBe(true);
+    expect(s.head.startsWith(`retry: ${hub.options.retryMs}\n\n`)).toBe(true);
   });
 
   it("fills a gap from storage: another instance's event committed before one of its own comes first", async () => {
     await startHub();
     const s = open();
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     await storeElsewhere("ELSEWHERE-1", "ELSEWHERE-2"); // its NOTIFY has not arrived
     await commitHere("HERE-1");
     await until(() => s.events.length === 3, 5_000, "three events");
@@ -150,7 +160,7 @@ describe("FeedHub", () => {
   it("reads what another instance announces on the cluster bus", async () => {
     await startHub();
     const s = open();
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     const stored = await storeElsewhere("REMOTE-1");
     await cluster.publish("violation", String(stored[0]?.seq));
     await until(() => s.events.length === 1, 5_000, "the remote event");
@@ -160,26 +170,36 @@ describe("FeedHub", () => {
   it("sends a keep-alive comment on every tick and then finds events whose announcement was lost", async () => {
     await startHub({ keepAliveMs: 30 });
     const s = open();
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     await storeElsewhere("LOST-NOTIFY-1");
-    await until(() => s.text.includes(": keep-alive\n\n") && s.events.length === 1, 5_000, "a keep-alive and the event");
+    await until(() => s.comments.includes(": keep-alive") && s.events.length === 1, 5_000, "a keep-alive and the event");
   });
 
   it("replays the backlog after Last-Event-ID, then goes live, without repeats", async () => {
     const [first] = await storeElsewhere("R-1", "R-2", "R-3");
     await startHub({ pageSize: 2 });
     const s = open({ "last-event-id": String(first?.seq) });
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     await commitHere("R-4");
     await until(() => s.events.length === 3, 5_000, "backlog and live");
     expect(s.events.map((e) => e.violation.subject)).toEqual(["R-2", "R-3", "R-4"]);
+  });
+
+  it("treats a Last-Event-ID beyond every stored event (a replaced database) as the newest", async () => {
+    await storeElsewhere("Z-1");
+    await startHub();
+    const s = open({ "last-event-id": "999999" });
+    await until(() => s.ready, 5_000, "ready");
+    await commitHere("Z-2");
+    await until(() => s.events.length === 1, 5_000, "the next event");
+    expect(s.events[0]?.violation.subject).toBe("Z-2");
   });
 
   it("drops a stuck client after its budget is full and it took nothing for stuckClientMs, while another receives every event", async () => {
     await startHub({ clientBufferBytes: 64 * 1024, stuckClientMs: 300, pageSize: 100 });
     const healthy = open();
     const stuck = open({}, true);
-    await until(() => hub.clientCount === 2 && healthy.text.includes("event: ready"), 5_000, "two clients");
+    await until(() => hub.clientCount === 2 && healthy.ready, 5_000, "two clients");
     const long = "x".repeat(1_900);
     const committed: ViolationEvent[] = [];
     // ~12 MB: more than the budget and every socket buffer between the two ends.
@@ -195,7 +215,7 @@ describe("FeedHub", () => {
   it("ends every stream on stop", async () => {
     await startHub();
     const s = open();
-    await until(() => s.text.includes("event: ready"), 5_000, "ready");
+    await until(() => s.ready, 5_000, "ready");
     hub.stop();
     await until(() => s.ended, 5_000, "the stream to end");
   });

@@ -118,7 +118,10 @@ export class FeedHub {
       "x-accel-buffering": "no",
       "x-content-type-options": "nosniff",
     });
-    const client = new SseClient(res, lastEventId ?? this.#lastSeq, this.#options.clientBufferBytes, (behind) => void this.#catchUp(behind));
+    let from = lastEventId ?? this.#lastSeq;
+    // An id beyond anything stored (a database replaced since the client last connected) would silence the client: start at the newest instead.
+    if (from > this.#lastSeq) from = Math.min(from, await lastEventSeq(this.deps.db));
+    const client = new SseClient(res, from, this.#options.clientBufferBytes, (behind) => void this.#catchUp(behind));
     this.#clients.add(client);
     res.once("close", () => this.#clients.delete(client));
     client.control(`retry: ${this.#options.retryMs}\n\n`);

@@ -6,7 +6,7 @@ import { TestAgent } from "../testing/agent-client.js";
 import { FeedClient } from "../testing/feed-client.js";
 import { reportFrame, usbFail, usbPass } from "../testing/frames.js";
 import { TestServer } from "../testing/harness.js";
-import { until, withTimeout } from "../testing/wait.js";
+import { until } from "../testing/wait.js";
 
 let server: TestServer;
 const agents: TestAgent[] = [];

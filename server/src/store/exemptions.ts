@@ -62,7 +62,7 @@ export async function standingExemptions(db: Db, now: string): Promise<Exemption
 
 /** Not ended yet but past their expiry: the sweep ends them. */
 export async function dueExemptions(db: Db, now: string): Promise<ExemptionRow[]> {
-  return db.selectFrom("exemptions").selectAll().where("ended_at", "is", null).where("expires_at", "<=", now).orderBy("expires_at").execute();
+  return db.selectFrom("exemptions").selectAll().where("ended_at", "is", null).where("expires_at", "<=", now).orderBy("id").execute();
 }
 
 /** When the next standing exemption expires, if any does. */

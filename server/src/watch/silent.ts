@@ -85,6 +85,7 @@ export class SilentWatchdog {
     const at = now.toISOString();
     const cutoff = new Date(now.getTime() - silenceMs).toISOString();
     const silent = await silentDevices(store.db, cutoff);
+    this.deps.logger.debug({ silent: silent.length, cutoff }, "agent-silent sweep");
     if (silent.length === 0) return [];
     const standing = await standingExemptions(store.db, at);
     const events = await store.db.transaction().execute(async (trx) => {
