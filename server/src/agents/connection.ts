@@ -215,10 +215,12 @@ export class AgentConnection implements AgentSession {
         this.#record({ policyVersion: frame.version, policyAppliedAt: this.deps.clock.now().toISOString() });
         this.#log.info({ policyVersion: frame.version }, "policy applied");
         return;
-      case "goodbye":
-        this.#record({ goodbyeAt: this.deps.clock.now().toISOString(), goodbyeReason: frame.reason });
+      case "goodbye": {
+        const at = this.deps.clock.now().toISOString();
+        this.#record({ goodbyeAt: at, goodbyeReason: frame.reason }, at);
         this.#log.info({ reason: frame.reason }, "agent said goodbye");
         return;
+      }
       case "error":
         this.#log.warn({ code: frame.code, reason: frame.message, ref: frame.ref }, "agent reported an error");
         return;
@@ -250,8 +252,9 @@ export class AgentConnection implements AgentSession {
     );
   }
 
-  #record(fields: Omit<DeviceActivity, "deviceId" | "lastSeen">): void {
-    this.deps.ingest.activity({ deviceId: this.#deviceId, lastSeen: this.deps.clock.now().toISOString(), ...fields }).catch((error: unknown) => {
+  /** Records device activity; `at` is the frame's one clock reading, so that e.g. goodbyeAt equals lastSeen. */
+  #record(fields: Omit<DeviceActivity, "deviceId" | "lastSeen">, at: string = this.deps.clock.now().toISOString()): void {
+    this.deps.ingest.activity({ deviceId: this.#deviceId, lastSeen: at, ...fields }).catch((error: unknown) => {
       if (!(error instanceof BatcherClosedError)) this.#log.warn({ err: error }, "device activity not recorded");
     });
   }
