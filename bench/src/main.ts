@@ -1,4 +1,5 @@
 // `npm run bench`: the composition root. Runs every phase against the real server, then the bare baselines, prints one table and writes results.json.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -51,7 +52,7 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
   const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
   const pool = await ClientPool.start({ mode: "product", processes: config.clientProcesses, agents: config.agents, url: wsUrl, baseUrl: server.url, secret, runId });
   track(() => pool.kill());
-  const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes: [], windows: [] };
+  const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes: [], windows: [], restartWindows: [] };
   ctxRef.ctx = ctx;
 
   const connect = await enrollAndConnect(ctx);
@@ -61,13 +62,19 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
   const storm = await reconnectStorm(ctx);
   await pool.stop();
   const agent = await agentProcess(config, tmp, ctx.server.url, secret);
-  await ctx.server.stop();
+  if (profileDir !== undefined) await ctx.server.writeProfile();
+  if ((await ctx.server.stop()).killed) ctx.notes.push("the server had not stopped 15 s after SIGTERM at the end of the run and was killed");
 
   const profile: WindowSummary[] = [];
   if (profileDir !== undefined) {
-    const loaded = await loadProfile(profileDir);
-    if (loaded === undefined) ctx.notes.push(`--profile: no .cpuprofile was written in ${profileDir}`);
-    else for (const w of ctx.windows) profile.push(summarise(loaded, w));
+    for (const [dir, windows] of [
+      [profileDir, ctx.windows],
+      [`${profileDir}-restarted`, ctx.restartWindows],
+    ] as const) {
+      const loaded = await loadProfile(dir);
+      if (loaded === undefined) ctx.notes.push(`--profile: no CPU profile was written in ${dir}`);
+      else for (const w of windows) profile.push(summarise(loaded, w));
+    }
   }
 
   const bare = await bareBaselines(config, tmp, push.frame, runId, track);
@@ -76,6 +83,19 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
   const evaluated = await evaluation(config);
   const measurements: Measurements = { connect, push, ingest, latency, storm, agent, evaluation: evaluated, bare, inserts };
   return { figures: buildFigures(measurements, !config.quick), measurements, notes: ctx.notes, profile };
+}
+
+/** Which code was measured: the commit and the files changed on top of it (others may be editing the tree). */
+function sourceState(): { commit: string; modified: string[] } {
+  const git = (args: string[]): string => {
+    try {
+      return execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "";
+    }
+  };
+  const modified = git(["status", "--porcelain", "--", "shared/src", "agent/src", "server/src"]).split("\n").filter((l) => l !== "");
+  return { commit: git(["rev-parse", "HEAD"]), modified: modified.map((l) => l.slice(3)) };
 }
 
 async function main(): Promise<number> {
@@ -100,6 +120,7 @@ async function main(): Promise<number> {
     });
   }
   const startedAt = new Date();
+  const source = sourceState();
   try {
     const { figures, measurements, notes, profile } = await run(config, tmp);
     const table = renderTable(figures);
@@ -120,6 +141,7 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       quick: config.quick,
+      source,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", memoryBytes: os.totalmem(), node: process.version, loadAverage: os.loadavg() },
       config,
       figures,

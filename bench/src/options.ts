@@ -11,6 +11,10 @@ export interface BenchConfig {
   readonly connectConcurrency: number;
   /** Quiet time before memory is read, so that the last frames and GC have settled. */
   readonly settleMs: number;
+  /** RSS is read this many times, 300 ms apart, and the median kept. */
+  readonly rssSamples: number;
+  /** How long the server's graceful stop may take in the storm before it is killed. */
+  readonly stopGraceMs: number;
   readonly pushRounds: number;
   readonly ingestSeconds: number;
   /** Reports a second while the feed latency is measured. */
@@ -71,11 +75,13 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     clientProcesses,
     connectConcurrency: 200,
     settleMs: quick ? 1_000 : 3_000,
+    rssSamples: quick ? 3 : 5,
+    stopGraceMs: quick ? 3_000 : 10_000,
     pushRounds: quick ? 2 : 5,
     ingestSeconds: quick ? 2 : 10,
     feedRate: 1_000,
     feedSeconds: quick ? 2 : 10,
-    stormRate: quick ? 100 : 500,
+    stormRate: quick ? 50 : 100,
     sqliteRows: quick ? 20_000 : 200_000,
     evaluationRuns: quick ? 10 : 30,
     agentCycles: quick ? 3 : 10,

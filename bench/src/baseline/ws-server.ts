@@ -19,7 +19,7 @@ let broadcastAcks = 0;
 let onAck: (() => void) | undefined;
 let nextDevice = 0;
 
-let batch: { ws: WebSocket; row: BareReportRow }[] = [];
+const batch: { ws: WebSocket; row: BareReportRow }[] = [];
 let batchTimer: NodeJS.Timeout | undefined;
 
 function flush(): void {

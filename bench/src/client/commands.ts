@@ -79,8 +79,8 @@ export interface StormStartArgs {
 }
 
 export interface StormAnswer {
-  /** [device id, report id] of every storm report sent. */
-  sent: [string, string][];
+  /** [device id, report id, acknowledged (1) or still queued (0)] of every storm report sent. */
+  sent: [string, string, 0 | 1][];
   acked: number;
   unacked: number;
 }

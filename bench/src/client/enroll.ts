@@ -3,6 +3,25 @@ import http from "node:http";
 import { EnrollResponse } from "@wegroup/shared";
 import { sleep } from "../clock.js";
 
+/** Enrolls every seed, `concurrency` at a time; answers them with their credentials, in seed order. */
+export async function enrollAll<S extends Omit<EnrollInput, "baseUrl" | "secret"> & { index: number }>(
+  seeds: readonly S[],
+  concurrency: number,
+  baseUrl: string,
+  secret: string,
+): Promise<(S & EnrollResponse)[]> {
+  const out: (S & EnrollResponse)[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < seeds.length) {
+      const seed = seeds[next++] as S;
+      out.push({ ...seed, ...(await enroll({ baseUrl, secret, ...seed })) });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out.sort((a, b) => a.index - b.index);
+}
+
 export interface EnrollInput {
   baseUrl: string;
   secret: string;

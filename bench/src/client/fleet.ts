@@ -1,6 +1,6 @@
 // The simulated agents of one client process: enrollment, connecting with bounded concurrency, and the load patterns the phases ask for.
 import { uuidv7 } from "@wegroup/shared";
-import { monoMs, sleep, withTimeout } from "../clock.js";
+import { monoMs, sleep } from "../clock.js";
 import { FEED_CLOSE_RESULTS, FEED_PREFIX, feedOpenResults, reportFrame, STEADY_RESULTS, STORM_PREFIX, stormResults } from "../reports.js";
 import { sourceAddress } from "./addresses.js";
 import type {
@@ -16,17 +16,13 @@ import type {
   StormAnswer,
   StormStartArgs,
 } from "./commands.js";
-import { enroll } from "./enroll.js";
+import { enrollAll } from "./enroll.js";
+import { Pacer } from "./pacer.js";
+import { PolicyLog } from "./policy-log.js";
 import { type AgentHooks, type Identity, type Pending, SimAgent } from "./sim-agent.js";
+import { Waiters } from "./waiters.js";
 
 const AGENT_VERSION = "0.1.0-bench";
-/** The pacers' tick: small enough for an even rate, large enough to stay cheap. */
-const TICK_MS = 5;
-
-interface Waiter {
-  done(): boolean;
-  resolve(): void;
-}
 
 interface ClosedLoop extends ClosedLoopArgs {
   sent: number;
@@ -46,16 +42,16 @@ interface Paced {
 
 interface Storm {
   sent: [string, string][];
-  acked: number;
-  timer: NodeJS.Timeout;
+  ackedIds: Set<string>;
+  pacer: Pacer;
 }
 
 export class Fleet {
   readonly agents: SimAgent[] = [];
   readonly #pendingByKind = new Map<Pending["kind"], number>();
-  readonly #applied = new Map<number, { agents: Set<SimAgent>; lastAt: number; firstAt: number; raw: string }>();
+  readonly #applied = new PolicyLog();
   readonly #launching = new Set<SimAgent>();
-  #waiters: Waiter[] = [];
+  readonly #waiters = new Waiters();
   #ready = 0;
   #lastSteadyAckAt = 0;
   #reconnectAfter = Number.POSITIVE_INFINITY;
@@ -92,19 +88,9 @@ export class Fleet {
   }
 
   async enroll(concurrency: number): Promise<EnrollAnswer> {
-    const indexes = Array.from({ length: this.args.count }, (_, k) => this.args.first + k);
-    const identities: Identity[] = [];
     const firstAt = monoMs();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < indexes.length) {
-        const seed = this.#seed(indexes[next++] ?? 0);
-        const answer = await enroll({ baseUrl: this.args.baseUrl, secret: this.args.secret, ...seed });
-        identities.push({ ...seed, deviceId: answer.deviceId, credential: answer.credential });
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    identities.sort((a, b) => a.index - b.index);
+    const seeds = Array.from({ length: this.args.count }, (_, k) => this.#seed(this.args.first + k));
+    const identities = await enrollAll(seeds, concurrency, this.args.baseUrl, this.args.secret);
     for (const identity of identities) this.#add(identity);
     return { enrolled: identities.length, firstAt, lastAt: monoMs() };
   }
@@ -122,16 +108,14 @@ export class Fleet {
     this.#launch();
     const product = this.args.mode === "product";
     await this.#until(
-      () => this.#ready === this.agents.length && (!product || (this.#pending("steady") === 0 && this.#allHavePolicy())),
+      () => this.#ready === this.agents.length && (!product || (this.#pending("steady") === 0 && this.#applied.total() >= this.agents.length)),
       timeoutMs,
-      `${this.agents.length} agents to connect (${this.#ready} ready, ${this.#pending("steady")} full-state reports unacked${this.#refusalNote()})`,
+      () => `${this.agents.length} agents to connect (${this.#ready} ready, ${this.#pending("steady")} full-state reports unacked${this.#refusalNote()})`,
     );
-    let lastPolicyAt = 0;
-    for (const entry of this.#applied.values()) lastPolicyAt = Math.max(lastPolicyAt, entry.lastAt);
     return {
       connected: this.#ready,
       lastWelcomeAt: Math.max(...this.agents.map((a) => a.welcomedAt)),
-      lastPolicyAt,
+      lastPolicyAt: this.#applied.lastAt(),
       lastAckAt: this.#lastSteadyAckAt,
       attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
       failures: this.#takeFailures(),
@@ -144,16 +128,10 @@ export class Fleet {
     return out;
   }
 
-  #allHavePolicy(): boolean {
-    let total = 0;
-    for (const entry of this.#applied.values()) total += entry.agents.size;
-    return total >= this.agents.length;
-  }
-
   async waitPolicy(version: number, timeoutMs: number): Promise<PolicyAnswer> {
-    await this.#until(() => (this.#applied.get(version)?.agents.size ?? 0) === this.agents.length, timeoutMs, `every agent to apply policy version ${version}`);
+    await this.#until(() => this.#applied.appliedCount(version) === this.agents.length, timeoutMs, `every agent to apply policy version ${version}`);
     const entry = this.#applied.get(version);
-    return { applied: entry?.agents.size ?? 0, lastAppliedAt: entry?.lastAt ?? 0, firstReceivedAt: entry?.firstAt ?? 0, raw: entry?.raw ?? "" };
+    return { applied: this.#applied.appliedCount(version), lastAppliedAt: entry?.lastAt ?? 0, firstReceivedAt: entry?.firstAt ?? 0, raw: entry?.raw ?? "" };
   }
 
   /** Every agent keeps `window` reports in flight from `startAt` to `endAt`; acks from `measureFrom` on are counted. */
@@ -181,42 +159,22 @@ export class Fleet {
   async paced(args: PacedArgs): Promise<PacedAnswer> {
     const paced: Paced = { sent: 0, acked: 0, ackLatencies: [], opened: [], skipped: 0, open: new Set() };
     this.#paced = paced;
-    await sleep(Math.max(0, args.startAt - monoMs()));
-    let cursor = 0;
-    const pick = (): SimAgent | undefined => {
-      for (let tried = 0; tried < this.agents.length; tried++) {
-        const agent = this.agents[cursor++ % this.agents.length];
-        if (agent !== undefined && agent.ready && agent.pendingOf("feed") === 0) return agent;
+    const pacer = new Pacer(args.rate, args.startAt, args.endAt, () => {
+      const agent = this.#nextAgent((a) => a.pendingOf("feed") === 0);
+      if (agent === undefined) {
+        paced.skipped++;
+        return;
       }
-      return undefined;
-    };
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const now = monoMs();
-        const due = Math.floor(((Math.min(now, args.endAt) - args.startAt) * args.rate) / 1000) - paced.sent - paced.skipped;
-        for (let i = 0; i < due; i++) {
-          const agent = pick();
-          if (agent === undefined) {
-            paced.skipped++;
-            continue;
-          }
-          paced.sent++;
-          if (paced.open.has(agent)) {
-            paced.open.delete(agent);
-            this.#send(agent, "feed", FEED_CLOSE_RESULTS);
-          } else {
-            paced.open.add(agent);
-            const subject = `${FEED_PREFIX}${agent.identity.index}-${paced.sent}`;
-            const p = this.#send(agent, "feed", feedOpenResults(subject));
-            paced.opened.push([subject, p.sentAt]);
-          }
-        }
-        if (now >= args.endAt) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, TICK_MS);
+      paced.sent++;
+      if (paced.open.delete(agent)) {
+        this.#send(agent, "feed", FEED_CLOSE_RESULTS);
+        return;
+      }
+      paced.open.add(agent);
+      const subject = `${FEED_PREFIX}${agent.identity.index}-${paced.sent}`;
+      paced.opened.push([subject, this.#send(agent, "feed", feedOpenResults(subject)).sentAt]);
     });
+    await pacer.done;
     await this.#until(() => this.#pending("feed") === 0, 60_000, "the paced reports to be acked").catch(() => undefined);
     this.#paced = undefined;
     return { sent: paced.sent, acked: paced.acked, ackLatencies: paced.ackLatencies, opened: paced.opened, skipped: paced.skipped };
@@ -224,35 +182,36 @@ export class Fleet {
 
   /** Storm reports at `rate` a second (one in flight per agent) until stopped; each opens its own violation. */
   stormStart(args: StormStartArgs): void {
-    const storm: Storm = { sent: [], acked: 0, timer: setInterval(() => tick(), TICK_MS) };
-    const startAt = monoMs();
-    let wanted = 0;
-    let cursor = 0;
-    const tick = (): void => {
-      const due = Math.floor(((monoMs() - startAt) * args.rate) / 1000) - wanted;
-      for (let i = 0; i < due; i++) {
-        wanted++;
-        for (let tried = 0; tried < this.agents.length; tried++) {
-          const agent = this.agents[cursor++ % this.agents.length];
-          if (agent === undefined || !agent.ready || agent.pendingOf("storm") > 0) continue;
-          const id = uuidv7();
-          agent.report("storm", reportFrame(id, new Date(), agent.policyVersion, stormResults(`${STORM_PREFIX}${id}`)));
-          this.#count("storm", 1);
-          storm.sent.push([agent.identity.deviceId, id]);
-          break;
-        }
-      }
-    };
-    this.#storm = storm;
+    const sent: [string, string][] = [];
+    const pacer = new Pacer(args.rate, monoMs(), Number.POSITIVE_INFINITY, () => {
+      const agent = this.#nextAgent((a) => a.pendingOf("storm") === 0);
+      if (agent === undefined) return;
+      const id = uuidv7();
+      this.#count("storm", 1);
+      agent.report("storm", reportFrame(id, new Date(), agent.policyVersion, stormResults(`${STORM_PREFIX}${id}`)));
+      sent.push([agent.identity.deviceId, id]);
+    });
+    this.#storm = { sent, ackedIds: new Set(), pacer };
+  }
+
+  #cursor = 0;
+
+  /** The next connected agent, round robin, that `free` accepts; undefined when none does. */
+  #nextAgent(free: (agent: SimAgent) => boolean): SimAgent | undefined {
+    for (let tried = 0; tried < this.agents.length; tried++) {
+      const agent = this.agents[this.#cursor++ % this.agents.length];
+      if (agent !== undefined && agent.ready && free(agent)) return agent;
+    }
+    return undefined;
   }
 
   async stormStop(timeoutMs: number): Promise<StormAnswer> {
     const storm = this.#storm;
     if (storm === undefined) throw new Error("no storm is running");
-    clearInterval(storm.timer);
-    await this.#until(() => this.#pending("storm") === 0, timeoutMs, `${this.#pending("storm")} storm reports to be acked`).catch(() => undefined);
+    storm.pacer.stop();
+    await this.#until(() => this.#pending("storm") === 0, timeoutMs, () => `${this.#pending("storm")} storm reports to be acked`).catch(() => undefined);
     this.#storm = undefined;
-    return { sent: storm.sent, acked: storm.acked, unacked: this.#pending("storm") };
+    return { sent: storm.sent.map(([device, id]) => [device, id, storm.ackedIds.has(id) ? 1 : 0]), acked: storm.ackedIds.size, unacked: this.#pending("storm") };
   }
 
   /** Settles when every agent has been welcomed again after `after` (monotonic ms), or at the timeout with those that were. */
@@ -295,18 +254,12 @@ export class Fleet {
     return this.#refusals > 0 ? `; ${this.#refusals} refusals, first: ${this.#firstRefusal}` : "";
   }
 
-  #until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (done()) return Promise.resolve();
-    return withTimeout(new Promise<void>((resolve) => this.#waiters.push({ done, resolve })), timeoutMs, what);
+  #until(done: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
+    return this.#waiters.until(done, timeoutMs, typeof what === "string" ? () => what : what);
   }
 
   #notify(): void {
-    if (this.#waiters.length === 0) return;
-    this.#waiters = this.#waiters.filter((w) => {
-      if (!w.done()) return true;
-      w.resolve();
-      return false;
-    });
+    this.#waiters.notify();
   }
 
   #settled(agent: SimAgent): void {
@@ -343,19 +296,13 @@ export class Fleet {
           }
           break;
         case "storm":
-          if (this.#storm !== undefined) this.#storm.acked++;
+          this.#storm?.ackedIds.add(report.id);
           break;
       }
       this.#notify();
     },
     policy: (agent, version, at, raw) => {
-      let entry = this.#applied.get(version);
-      if (entry === undefined) {
-        entry = { agents: new Set(), lastAt: at, firstAt: at, raw };
-        this.#applied.set(version, entry);
-      }
-      entry.agents.add(agent);
-      entry.lastAt = Math.max(entry.lastAt, at);
+      this.#applied.record(agent, version, at, raw);
       this.#notify();
     },
     closed: (agent, wasReady) => {

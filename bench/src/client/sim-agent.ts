@@ -3,6 +3,12 @@ import { PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
 import { WebSocket } from "ws";
 import { monoMs } from "../clock.js";
 
+/** As the real agent (agent/src/service/connection.ts): an upgrade not answered by then is given up and retried. */
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+
+/** The server serialises a policy frame as {"type":"policy","policy":{"version":N,…}} (the schema's key order). */
+const POLICY_PUSH = /^\{"type":"policy","policy":\{"version":(\d+),/;
+
 export type ReportKind = "steady" | "load" | "feed" | "storm";
 
 export interface Pending {
@@ -65,7 +71,7 @@ export class SimAgent {
   open(): void {
     if (this.stopped || this.ws !== undefined) return;
     this.attempts++;
-    const ws = new WebSocket(this.settings.url, { localAddress: this.identity.localAddress, perMessageDeflate: false, handshakeTimeout: 60_000 });
+    const ws = new WebSocket(this.settings.url, { localAddress: this.identity.localAddress, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     this.ws = ws;
     this.#lastError = undefined;
     ws.on("open", () => {
@@ -116,6 +122,13 @@ export class SimAgent {
   }
 
   #onMessage(text: string): void {
+    // A pushed policy is applied by the real agent; here only its version matters, and reading it without parsing
+    // 7 KB of JSON keeps the client processes from being what a push measures.
+    const pushed = POLICY_PUSH.exec(text);
+    if (pushed?.[1] !== undefined) {
+      this.#onPolicy(Number(pushed[1]), text);
+      return;
+    }
     let frame: { type?: string; id?: string; heartbeatSeconds?: number; policy?: { version?: number }; code?: string; message?: string; ref?: string };
     try {
       frame = JSON.parse(text) as typeof frame;
@@ -133,13 +146,9 @@ export class SimAgent {
         this.hooks.acked(this, pending, monoMs());
         return;
       }
-      case "policy": {
-        const version = frame.policy?.version ?? 0;
-        this.policyVersion = version;
-        this.ws?.send(`{"type":"policy-applied","version":${version}}`);
-        this.hooks.policy(this, version, monoMs(), text);
+      case "policy":
+        this.#onPolicy(frame.policy?.version ?? 0, text);
         return;
-      }
       case "error":
         if (frame.code === "rate_limited" && frame.ref !== undefined && this.pending.has(frame.ref)) {
           // Not stored: send it again a little later, as the real agent does after its next ack.
@@ -153,6 +162,12 @@ export class SimAgent {
         this.hooks.refused(this, frame.code ?? "unknown", frame.message ?? "");
         return;
     }
+  }
+
+  #onPolicy(version: number, raw: string): void {
+    this.policyVersion = version;
+    this.ws?.send(`{"type":"policy-applied","version":${version}}`);
+    this.hooks.policy(this, version, monoMs(), raw);
   }
 
   #onWelcome(heartbeatSeconds: number | undefined): void {

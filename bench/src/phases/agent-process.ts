@@ -101,7 +101,7 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
       100,
     );
     await sleep(Math.max(2_000, config.settleMs));
-    const idleRssBytes = await settledRss(() => rssBytes(pid));
+    const idleRssBytes = await settledRss(() => rssBytes(pid), config.rssSamples);
     const before = await cpuTimes(pid);
     const first = cycles;
     cycleMs.length = 0;
@@ -134,11 +134,11 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
 }
 
 /** A bare node process idling: its RSS is the floor of any Node service. */
-async function bareIdleRss(tmp: string): Promise<number> {
+async function bareIdleRss(config: BenchConfig, tmp: string): Promise<number> {
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { cwd: tmp, stdio: "ignore" });
   try {
     await sleep(1_500);
-    return await settledRss(() => rssBytes(child.pid ?? -1));
+    return await settledRss(() => rssBytes(child.pid ?? -1), config.rssSamples);
   } finally {
     child.kill("SIGKILL");
   }
@@ -165,5 +165,5 @@ export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: 
   for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([AGENT_BIN, "check", "--json"], tmp, "check"));
   const bare: OneShotFigures[] = [];
   for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
-  return { service, check: medianOf(checks), bare: { oneShot: medianOf(bare), idleRssBytes: await bareIdleRss(tmp) } };
+  return { service, check: medianOf(checks), bare: { oneShot: medianOf(bare), idleRssBytes: await bareIdleRss(config, tmp) } };
 }

@@ -49,20 +49,22 @@ class BareServer {
 
 export async function bareBaselines(config: BenchConfig, tmp: string, frame: string, runId: string, track: (dispose: () => void) => void): Promise<BareResult> {
   const dbFile = path.join(tmp, "bare-ws.db");
-  let { server, port } = await BareServer.start(dbFile, 0);
+  const started = await BareServer.start(dbFile, 0);
+  const port = started.port;
+  let server = started.server;
   track(() => server.rpc.kill());
   const pool = await ClientPool.start({ mode: "bare", processes: config.clientProcesses, agents: config.agents, url: `ws://127.0.0.1:${port}/`, baseUrl: "", secret: "", runId });
   track(() => pool.kill());
   try {
     await sleep(config.settleMs / 2);
-    const rssBefore = await settledRss(() => rssBytes(server.pid));
+    const rssBefore = await settledRss(() => rssBytes(server.pid), config.rssSamples);
     progress(`bare ws: connecting ${config.agents} sockets`);
     const start = monoMs();
     const answers = await pool.all<ConnectAnswer>("connect", { concurrency: config.connectConcurrency, timeoutMs: 240_000 }, 250_000);
     const connectMs = max(answers.map((a) => a.lastWelcomeAt)) - start;
     const connected = answers.reduce((n, a) => n + a.connected, 0);
     await sleep(config.settleMs);
-    const rssAfter = await settledRss(() => rssBytes(server.pid));
+    const rssAfter = await settledRss(() => rssBytes(server.pid), config.rssSamples);
 
     const broadcastMs: number[] = [];
     for (let round = 0; round < config.pushRounds; round++) {

@@ -25,7 +25,7 @@ export interface ConnectResult {
 }
 
 /** RSS sampled a few times (it moves with GC): the median. */
-export async function settledRss(read: () => Promise<number>, samples = 5, everyMs = 400): Promise<number> {
+export async function settledRss(read: () => Promise<number>, samples: number, everyMs = 300): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < samples; i++) {
     values.push(await read());
@@ -44,7 +44,7 @@ export async function enrollAndConnect(ctx: ProductContext): Promise<ConnectResu
   progress(`enrolled ${total} in ${(enrollMs / 1000).toFixed(1)} s; connecting`);
 
   await sleep(config.settleMs);
-  const rssBeforeBytes = await settledRss(() => server.rss());
+  const rssBeforeBytes = await settledRss(() => server.rss(), config.rssSamples);
   const overflowsBefore = await listenOverflows();
   const start = monoMs();
   const answers = await pool.all<ConnectAnswer>("connect", { concurrency: config.connectConcurrency, timeoutMs: 300_000 }, 310_000);
@@ -64,6 +64,6 @@ export async function enrollAndConnect(ctx: ProductContext): Promise<ConnectResu
   };
   progress(`${connected} connected in ${(result.connectMs / 1000).toFixed(2)} s (${result.attempts} attempts); measuring server memory`);
   await sleep(config.settleMs);
-  const rssAfterBytes = await settledRss(() => server.rss());
+  const rssAfterBytes = await settledRss(() => server.rss(), config.rssSamples);
   return { ...result, rssBeforeBytes, rssAfterBytes, perConnectionBytes: (rssAfterBytes - rssBeforeBytes) / Math.max(1, connected) };
 }

@@ -16,6 +16,8 @@ export interface ProductContext {
   readonly notes: string[];
   /** Windows of the first server process's CPU profile worth summarising. */
   readonly windows: ProfileWindow[];
+  /** Windows of the restarted process's profile. */
+  readonly restartWindows: ProfileWindow[];
 }
 
 /** Progress on stderr, so that stdout carries only the table. */

@@ -1,10 +1,11 @@
 // The real compliance-server binary as a child process: log to a file, wait for its listening line, stop it, restart it on its port.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { mkdir, open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { monoMs, waitFor, withTimeout } from "../clock.js";
-import { SERVER_BIN } from "../paths.js";
+import { BENCH_DIST, SERVER_BIN } from "../paths.js";
 import { rssBytes } from "./usage.js";
 
 export interface ServerOptions {
@@ -13,7 +14,7 @@ export interface ServerOptions {
   listen: string;
   db?: string | undefined;
   logLevel: string;
-  /** When set, the process runs with `--cpu-prof` writing into this folder. */
+  /** When set, the process is profiled from its start; `writeProfile` puts the profile into this folder. */
   cpuProfileDir?: string | undefined;
   logFile: string;
 }
@@ -39,8 +40,13 @@ export class ServerUnderTest {
   static async start(options: ServerOptions): Promise<ServerUnderTest> {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("COMPLIANCE_")) env[k] = v;
+    const profiling = options.cpuProfileDir !== undefined;
+    if (profiling) {
+      await mkdir(options.cpuProfileDir as string, { recursive: true });
+      env.BENCH_CPU_PROFILE_FILE = path.join(options.cpuProfileDir as string, "server.cpuprofile");
+    }
     const args = [
-      ...(options.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+      ...(profiling ? ["--import", pathToFileURL(path.join(BENCH_DIST, "proc/profile-probe.js")).href] : []),
       SERVER_BIN,
       "--listen",
       options.listen,
@@ -72,23 +78,40 @@ export class ServerUnderTest {
     return new ServerUnderTest(child, url ?? "", options, exited);
   }
 
+  /** Asks the profile probe for the profile so far; settles once the file is there (or after 30 s). */
+  async writeProfile(): Promise<boolean> {
+    const file = path.join(this.options.cpuProfileDir ?? "", "server.cpuprofile");
+    if (this.options.cpuProfileDir === undefined || this.child.exitCode !== null) return false;
+    this.child.kill("SIGUSR2");
+    try {
+      await waitFor(async () => stat(file).then(() => true, () => false), 30_000, "the CPU profile to be written", 100);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   rss(): Promise<number> {
     return rssBytes(this.pid);
   }
 
-  /** SIGTERM (a graceful stop, as a service manager does it); SIGKILL if it has not exited within `ms`. Answers when it sent the signal. */
-  async stop(ms = 30_000): Promise<{ signalledAt: number; exitedAt: number }> {
+  /**
+   * SIGTERM (a graceful stop, as a service manager does it); SIGKILL if it has not exited within `graceMs`,
+   * as a service manager would too. Answers when it was signalled, when it exited, and whether it had to be killed.
+   */
+  async stop(graceMs = 15_000): Promise<{ signalledAt: number; exitedAt: number; killed: boolean }> {
     const signalledAt = monoMs();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return { signalledAt, exitedAt: signalledAt };
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return { signalledAt, exitedAt: signalledAt, killed: false };
     this.child.kill("SIGTERM");
+    let killed = false;
     try {
-      await withTimeout(this.exited, ms, "compliance-server to stop on SIGTERM");
-    } catch (error) {
+      await withTimeout(this.exited, graceMs, "compliance-server to stop on SIGTERM");
+    } catch {
+      killed = true;
       this.child.kill("SIGKILL");
       await this.exited;
-      throw error;
     }
-    return { signalledAt, exitedAt: monoMs() };
+    return { signalledAt, exitedAt: monoMs(), killed };
   }
 
   kill(): void {

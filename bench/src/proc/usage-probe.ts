@@ -7,15 +7,19 @@ if (file !== undefined && file !== "") {
   process.once("exit", () => {
     const usage = process.resourceUsage();
     let childrenMs = 0;
+    // getrusage's maxRSS keeps the parent's peak across exec (Linux): VmHWM is this program's own.
+    let maxRssBytes = usage.maxRSS * 1024;
     try {
       childrenMs = parseStat(readFileSync("/proc/self/stat", "utf8")).childrenMs;
+      const hwm = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+      if (hwm !== undefined) maxRssBytes = Number(hwm) * 1024;
     } catch {
       // not Linux: children's CPU is not known
     }
     const record = {
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
       childrenCpuMs: childrenMs,
-      maxRssBytes: usage.maxRSS * 1024,
+      maxRssBytes,
       wallMs: process.uptime() * 1000,
     };
     writeFileSync(file, JSON.stringify(record));
