@@ -141,7 +141,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       { logger, https: tls },
     );
     app.server.on("upgrade", endpoint.handleUpgrade);
-    await app.listen({ host: config.listen.host, port: config.listen.port });
+    // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.
+    await app.listen({ host: config.listen.host, port: config.listen.port, backlog: 4096 });
     accepting = true;
     retention.start();
     exemptions.start();
@@ -168,7 +169,10 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await endpoint.close();
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();
+        // A stream whose client vanished mid-write can keep its socket half-open: close() must not wait for it forever.
+        const force = setTimeout(() => app.server.closeAllConnections(), 1_500);
         await app.close();
+        clearTimeout(force);
         policyPush.close();
         await retention.stop();
         await cluster.close();

@@ -184,7 +184,7 @@ export class AgentConnection implements AgentSession {
       ...(hello.device.osVersion === undefined ? {} : { osVersion: hello.device.osVersion }),
       ...(hello.device.arch === undefined ? {} : { arch: hello.device.arch }),
     });
-    this.#log.info({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined }, "agent connected");
+    this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined }, "agent connected");
 
     const early = this.#early;
     this.#early = [];
@@ -213,7 +213,7 @@ export class AgentConnection implements AgentSession {
         return;
       case "policy-applied":
         this.#record({ policyVersion: frame.version, policyAppliedAt: this.deps.clock.now().toISOString() });
-        this.#log.info({ policyVersion: frame.version }, "policy applied");
+        this.#log.debug({ policyVersion: frame.version }, "policy applied");
         return;
       case "goodbye": {
         const at = this.deps.clock.now().toISOString();
@@ -271,7 +271,7 @@ export class AgentConnection implements AgentSession {
     this.#clearHelloTimer();
     if (this.#deviceId !== "") {
       this.deps.registry.remove(this);
-      this.#log.info({ code }, "agent disconnected");
+      this.#log.debug({ code }, "agent disconnected");
     }
   }
 

@@ -110,6 +110,12 @@ export class FeedHub {
    * the socket), then live events. Without `lastEventId`, it starts at the newest event.
    */
   async attach(res: ServerResponse, lastEventId: number | undefined): Promise<void> {
+    // A stream that arrives while the server stops would never be ended: send the client elsewhere.
+    if (this.#stopped) {
+      res.writeHead(503, { "content-type": "application/json", connection: "close", "retry-after": "2" });
+      res.end(JSON.stringify({ error: { code: "unavailable", message: "the server is stopping; reconnect to another instance" } }));
+      return;
+    }
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
@@ -121,6 +127,10 @@ export class FeedHub {
     let from = lastEventId ?? this.#lastSeq;
     // An id beyond anything stored (a database replaced since the client last connected) would silence the client: start at the newest instead.
     if (from > this.#lastSeq) from = Math.min(from, await lastEventSeq(this.deps.db));
+    if (this.#stopped) {
+      res.end();
+      return;
+    }
     const client = new SseClient(res, from, this.#options.clientBufferBytes, (behind) => void this.#catchUp(behind));
     this.#clients.add(client);
     res.once("close", () => this.#clients.delete(client));

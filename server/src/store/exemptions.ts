@@ -5,6 +5,7 @@ import type { ExemptionRule } from "../violations/exemption.js";
 import { chunks } from "./chunks.js";
 import type { Db, ExemptionsTable } from "./schema.js";
 import { recordOf, type ViolationWithHost } from "./violations.js";
+import { isLasting } from "./lasting.js";
 
 export type ExemptionRow = Selectable<ExemptionsTable>;
 
@@ -93,7 +94,7 @@ export async function lastingRowsOf(db: Db, check: string, device: string): Prom
     .selectAll("v")
     .select("d.hostname")
     .where("v.check", "=", check)
-    .where("v.status", "in", ["open", "exempted"]);
+    .where(isLasting("v.status"));
   if (device !== "*") q = q.where("v.device_id", "=", device);
   return (await q.execute()).map((r) => ({ ...recordOf(r), hostname: r.hostname }));
 }

@@ -4,6 +4,7 @@ import type { ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
 import type { Db } from "./schema.js";
 import { recordOf, type ViolationWithHost } from "./violations.js";
+import { isLasting } from "./lasting.js";
 
 export const AGENT_SILENT = "agent-silent" as const;
 /** The one subject of an agent-silent violation: the agent itself. */
@@ -32,7 +33,7 @@ export async function silentDevices(db: Db, cutoff: string): Promise<SilentDevic
             .select("v.id")
             .whereRef("v.device_id", "=", "d.id")
             .where("v.check", "=", AGENT_SILENT)
-            .where("v.status", "in", ["open", "exempted"]),
+            .where(isLasting("v.status")),
         ),
       ),
     )
@@ -86,7 +87,7 @@ export async function lastingSilentOf(db: Db, deviceIds: readonly string[]): Pro
       .selectAll("v")
       .select("d.hostname")
       .where("v.check", "=", AGENT_SILENT)
-      .where("v.status", "in", ["open", "exempted"])
+      .where(isLasting("v.status"))
       .where("v.device_id", "in", part)
       .execute();
     out.push(...rows.map((r) => ({ ...recordOf(r), hostname: r.hostname })));
@@ -100,7 +101,7 @@ export async function resolveLasting(db: Db, id: string, at: string): Promise<bo
     .updateTable("violations")
     .set({ status: "resolved", resolved_at: at })
     .where("id", "=", id)
-    .where("status", "in", ["open", "exempted"])
+    .where(isLasting("status"))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

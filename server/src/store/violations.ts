@@ -3,6 +3,7 @@ import type { CheckId, ViolationStatus } from "@wegroup/shared";
 import type { Selectable } from "kysely";
 import type { ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
+import { isLasting } from "./lasting.js";
 import type { Db, ViolationsTable } from "./schema.js";
 
 type ViolationRow = Selectable<ViolationsTable>;
@@ -45,7 +46,7 @@ function rowOf(v: ViolationRecord): ViolationRow {
 export async function loadLastingViolations(db: Db, deviceIds: readonly string[]): Promise<ViolationRecord[]> {
   const out: ViolationRecord[] = [];
   for (const part of chunks(deviceIds, 500)) {
-    const rows = await db.selectFrom("violations").selectAll().where("device_id", "in", part).where("status", "in", ["open", "exempted"]).execute();
+    const rows = await db.selectFrom("violations").selectAll().where("device_id", "in", part).where(isLasting("status")).execute();
     out.push(...rows.map(recordOf));
   }
   return out;
