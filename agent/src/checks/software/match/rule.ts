@@ -34,7 +34,18 @@ export interface PackageView {
   bundleIdKey?: string;
 }
 
+/** Views live as long as their package: the fact cache reuses the same inventory between check cycles. */
+const views = new WeakMap<InstalledPackage, PackageView>();
+
 export function viewOf(pkg: InstalledPackage): PackageView {
+  const cached = views.get(pkg);
+  if (cached !== undefined && cached.name === pkg.name) return cached;
+  const view = computeView(pkg);
+  views.set(pkg, view);
+  return view;
+}
+
+function computeView(pkg: InstalledPackage): PackageView {
   const normalised = normaliseName(pkg.name, pkg.version);
   const view: PackageView = { pkg, name: pkg.name, nameKey: asciiLower(pkg.name) };
   if (normalised !== pkg.name) {
