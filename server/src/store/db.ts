@@ -16,6 +16,38 @@ export interface Store {
 
 const PG_INT8 = 20;
 
+type SqliteHandle = InstanceType<typeof SqliteDatabase>;
+type SqliteStatement = ReturnType<SqliteHandle["prepare"]>;
+
+/**
+ * Kysely prepares every statement it runs; the ingest path runs the same few hundred statements over
+ * and over. Reusing prepared statements (least recently used out first) saves SQLite's compile step.
+ * A statement still being iterated (busy) is never handed out twice.
+ */
+export function withStatementCache(database: SqliteHandle, max: number): { close(): void; prepare(sql: string): SqliteStatement } {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      cache.clear();
+      database.close();
+    },
+    prepare(text: string): SqliteStatement {
+      const cached = cache.get(text);
+      if (cached !== undefined && !cached.busy) {
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = database.prepare(text);
+      if (cached === undefined) {
+        cache.set(text, statement);
+        if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      }
+      return statement;
+    },
+  };
+}
+
 /** `onPoolError`: an idle PostgreSQL connection failed (server restart, network); the pool replaces it. */
 export function openStore(target: DatabaseTarget, onPoolError: (error: Error) => void = () => {}): Store {
   if (target.kind === "sqlite") {
@@ -27,7 +59,7 @@ export function openStore(target: DatabaseTarget, onPoolError: (error: Error) =>
         database.pragma("synchronous = FULL");
         database.pragma("foreign_keys = ON");
         database.pragma("busy_timeout = 5000");
-        return Promise.resolve(database);
+        return Promise.resolve(withStatementCache(database, 512));
       },
     });
     return storeOf(new Kysely<Database>({ dialect }), "sqlite");
