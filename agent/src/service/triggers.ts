@@ -85,7 +85,7 @@ export class Triggers extends EventEmitter<TriggerEvents> {
     } catch {
       watcher = undefined;
     }
-    const timer = setInterval(poll, 250);
+    const timer = setInterval(poll, 100);
     this.stops.push(() => {
       watcher?.close();
       clearInterval(timer);
