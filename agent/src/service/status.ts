@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { CheckStatus, AgentCheckId } from "@wegroup/shared";
-import { writeFileDurably } from "../state/files.js";
+import { writeFileAtomically } from "../state/files.js";
 
 export const ServiceStatus = z.object({
   pid: z.number().int(),
@@ -35,5 +35,6 @@ export async function readServiceStatus(path: string): Promise<ServiceStatus | u
 }
 
 export function writeServiceStatus(path: string, status: ServiceStatus): Promise<void> {
-  return writeFileDurably(path, `${JSON.stringify(status, null, 2)}\n`, 0o644);
+  // Rewritten on every ack: atomic, but not worth an fsync — after a crash the service writes it anew.
+  return writeFileAtomically(path, `${JSON.stringify(status, null, 2)}\n`, 0o644);
 }

@@ -1,15 +1,21 @@
-// Durable small files: write to a temp file, fsync, rename, fsync the directory — a crash leaves the old or the new file, never half.
+// Small files written atomically (temp file, rename): a crash leaves the old or the new file, never half.
+// Durable writes also fsync the file and its directory, so that what was written survives a power cut.
 import { constants } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
 export async function writeFileDurably(path: string, data: string | Buffer, mode = 0o600): Promise<void> {
+  await writeFileAtomically(path, data, mode, true);
+}
+
+/** Atomic but not synced: for state that is rewritten often and may lag after a crash (the status file). */
+export async function writeFileAtomically(path: string, data: string | Buffer, mode = 0o600, sync = false): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -19,7 +25,7 @@ export async function writeFileDurably(path: string, data: string | Buffer, mode
     await rm(tmp, { force: true });
     throw error;
   }
-  await syncDir(dirname(path));
+  if (sync) await syncDir(dirname(path));
 }
 
 export async function syncDir(dir: string): Promise<void> {
