@@ -63,8 +63,9 @@ export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<M
   return out;
 }
 
-export async function listDevices(db: Db): Promise<DeviceListRow[]> {
-  const rows = await db
+/** Devices with the number of their open violations, as one query. */
+function devicesWithCounts(db: Db) {
+  return db
     .selectFrom("devices as d")
     .selectAll("d")
     .select((eb) =>
@@ -74,27 +75,16 @@ export async function listDevices(db: Db): Promise<DeviceListRow[]> {
         .where("v.status", "=", "open")
         .select(eb.fn.countAll<number>().as("n"))
         .as("open_violations"),
-    )
-    .orderBy("d.hostname")
-    .orderBy("d.id")
-    .execute();
+    );
+}
+
+export async function listDevices(db: Db): Promise<DeviceListRow[]> {
+  const rows = await devicesWithCounts(db).orderBy("d.hostname").orderBy("d.id").execute();
   return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0) }));
 }
 
 export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceListRow | undefined> {
-  const row = await db
-    .selectFrom("devices as d")
-    .selectAll("d")
-    .select((eb) =>
-      eb
-        .selectFrom("violations as v")
-        .whereRef("v.device_id", "=", "d.id")
-        .where("v.status", "=", "open")
-        .select(eb.fn.countAll<number>().as("n"))
-        .as("open_violations"),
-    )
-    .where("d.id", "=", id)
-    .executeTakeFirst();
+  const row = await devicesWithCounts(db).where("d.id", "=", id).executeTakeFirst();
   return row === undefined ? undefined : { ...row, open_violations: Number(row.open_violations ?? 0) };
 }
 
