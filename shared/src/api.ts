@@ -1,5 +1,6 @@
 // HTTP API bodies and answers: what the server stores and shows about devices and violations.
 import { z } from "zod";
+import { patternProblem } from "./pattern.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult } from "./result.js";
 import { Policy } from "./policy.js";
@@ -87,8 +88,16 @@ export const ExemptionCreate = z
     check: AgentCheckId.or(z.literal("agent-silent")),
     /** The policy rule id the exemption covers (e.g. a software rule id)... */
     rule: z.string().min(1).max(100).optional(),
-    /** ...or the subject (a user, a serial, a package name; glob allowed). */
-    subject: z.string().min(1).max(300).optional(),
+    /** ...or the subject (a user, a serial, a software title key), a pattern of the policy dialect (`*`, `?`). */
+    subject: z
+      .string()
+      .min(1)
+      .max(300)
+      .superRefine((value, ctx) => {
+        const problem = patternProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     reason: z.string().min(1).max(2_000),
     approvedBy: z.string().min(1).max(200),
     expiresAt: Timestamp,

@@ -1,7 +1,7 @@
 // The shared contracts of agent and server: schemas, types inferred from them, and pure helpers.
 export * from "./checks.js";
 export * from "./errors.js";
-export * from "./glob.js";
+export * from "./pattern.js";
 export * from "./policy.js";
 export * from "./default-policy.js";
 export * from "./result.js";

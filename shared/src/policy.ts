@@ -1,5 +1,6 @@
 // The policy document IT edits and the server pushes: one schema, types inferred from it.
 import { z } from "zod";
+import { patternProblem } from "./pattern.js";
 
 /** Where an installed-software entry came from; rules may be scoped to one source. */
 export const SoftwareSource = z.enum([
@@ -24,23 +25,56 @@ export const VersionRange = z
     message: 'expected a version range such as ">=1.2 <2.0" (operators >=, >, <=, <, =, !=)',
   });
 
+/** The prohibited activity a deny rule stands for; the violation's message names it ("Wireshark — sniffer"). */
+export const DenyCategory = z.enum([
+  "port-scanner",
+  "network-scanner",
+  "password-cracker",
+  "sniffer",
+  "network-monitor",
+  "interception-proxy",
+  "exploitation",
+  "vulnerability-scanner",
+  "credential-theft",
+  "wireless-attack",
+  "remote-access",
+  "malware",
+]);
+export type DenyCategory = z.infer<typeof DenyCategory>;
+
+/** A pattern of the policy dialect (see pattern.ts): `*` and `?` are wildcards, everything else is literal. */
+const RulePattern = z.string().min(1).max(200).superRefine((value, ctx) => {
+  const problem = patternProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const RULE_MATCHERS = ["name", "publisher", "bundleId", "teamId", "signer", "origin", "source"] as const;
+
 export const SoftwareRule = z
   .strictObject({
     /** Stable name of the rule, used by exemptions and in violation messages. */
     id: z.string().min(1).max(100).optional(),
-    /** Case-insensitive glob against the package or application name. */
-    name: z.string().min(1).max(200).optional(),
-    /** Case-insensitive glob against the publisher, vendor or maintainer. */
-    publisher: z.string().min(1).max(200).optional(),
-    /** Case-insensitive glob against a bundle identifier (macOS), flatpak application id, winget or AppX id. */
-    bundleId: z.string().min(1).max(200).optional(),
+    /** Pattern against the title's name, its key and every package name or id folded into it. */
+    name: RulePattern.optional(),
+    /** Pattern against the publisher a verified identity states (certificate O=, AppX publisher, verified snap publisher). */
+    publisher: RulePattern.optional(),
+    /** Pattern against a bundle identifier (macOS), Flatpak application id, winget or AppX id. */
+    bundleId: RulePattern.optional(),
+    /** Pattern against the macOS signing team id (`EQHXZ8M8AV`). */
+    teamId: RulePattern.optional(),
+    /** Pattern against the verified signer (Authenticode subject CN, macOS leaf authority, rpm key). */
+    signer: RulePattern.optional(),
+    /** Pattern against where the package came from (apt repository, rpm key, snap publisher, Flatpak remote, Homebrew tap, `local`). */
+    origin: RulePattern.optional(),
     source: SoftwareSource.optional(),
     version: VersionRange.optional(),
-    /** Why the rule exists, shown to people (e.g. "port scanner"). */
+    /** The prohibited activity (deny rules): named in the violation's message. */
+    category: DenyCategory.optional(),
+    /** Why the rule exists, shown to people (e.g. "Nmap's netcat"). */
     reason: z.string().max(500).optional(),
   })
-  .refine((r) => r.name !== undefined || r.publisher !== undefined || r.bundleId !== undefined || r.source !== undefined, {
-    message: "a rule needs at least one of name, publisher, bundleId or source",
+  .refine((r) => RULE_MATCHERS.some((field) => r[field] !== undefined), {
+    message: `a rule needs at least one of ${RULE_MATCHERS.join(", ")}`,
   });
 export type SoftwareRule = z.infer<typeof SoftwareRule>;
 

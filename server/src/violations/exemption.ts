@@ -1,5 +1,5 @@
 // The exemption decision, pure: which standing exemption covers a violation, and which lasting rows change status.
-import { type CheckId, globMatch } from "@wegroup/shared";
+import { type CheckId, patternMatches } from "@wegroup/shared";
 import type { ViolationRecord } from "./record.js";
 
 /** What matching needs of an exemption. */
@@ -29,7 +29,7 @@ export function covers(e: ExemptionRule, v: Exemptible, now: string): boolean {
     (e.device === "*" || e.device === v.deviceId) &&
     e.check === v.check &&
     (e.rule === null || e.rule === v.rule) &&
-    (e.subject === null || globMatch(e.subject, v.subject))
+    (e.subject === null || patternMatches(e.subject, v.subject))
   );
 }
 

@@ -3,7 +3,7 @@ import { decodeText } from "../../runner/decode.js";
 import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import type { Collector, SourceSpec } from "../types.js";
 import type { UsbFacts } from "./facts.js";
-import { fileContent, firstSucceeding, type Probe } from "./linux/probe.js";
+import { fileContent, firstSucceeding, type Probe } from "../../runner/probe.js";
 import { readSysfsUsbStorage, SYSFS_DEVICE_FILE, SYSFS_INTERFACE_CLASS, SYSFS_USB_DIR } from "./linux/sysfs-usb.js";
 import { usbStorageDevices, type LinuxUsbEvidence } from "./linux/usb-storage.js";
 import { parseLsblk } from "./parse/lsblk.js";

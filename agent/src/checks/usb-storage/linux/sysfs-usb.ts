@@ -2,7 +2,7 @@
 import { decodeText } from "../../../runner/decode.js";
 import { NotRecordedError, readOptional, type CommandRunner } from "../../../runner/runner.js";
 import { fillTemplate } from "../../types.js";
-import type { Probe } from "./probe.js";
+import type { Probe } from "../../../runner/probe.js";
 import { parseSysfsClass, SYSFS_DEVICE_ATTRIBUTES, sysfsUsbDevice, sysfsUsbEntries, type SysfsDeviceAttribute, type SysfsUsbDevice } from "../parse/sysfs.js";
 
 export const SYSFS_USB_DIR = "/sys/bus/usb/devices";

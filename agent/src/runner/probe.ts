@@ -1,6 +1,6 @@
 // Runs an optional source and says in words why it gave nothing (not installed, not recorded, failed).
-import { decodeText } from "../../../runner/decode.js";
-import { COMMAND_NOT_FOUND, NotRecordedError, type CommandOutput, type CommandRunner } from "../../../runner/runner.js";
+import { decodeText } from "./decode.js";
+import { COMMAND_NOT_FOUND, NotRecordedError, type CommandOutput, type CommandRunner } from "./runner.js";
 
 export type Probe<T> = { ok: true; value: T; what: string } | { ok: false; reason: string };
 
