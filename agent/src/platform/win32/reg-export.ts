@@ -112,11 +112,23 @@ function unescape(text: string): string {
   return text.replace(/\\(.)/g, "$1");
 }
 
-/** Binary data wraps with a trailing `\` and goes on, indented, on the next line. */
+/**
+ * Binary data wraps with a trailing `\` and goes on, indented, on the next line. A string with line
+ * breaks in it (installers put them in Comments) is written as is, its quote closing lines later.
+ */
 function joinContinuations(lines: readonly string[]): { text: string; lineNo: number }[] {
   const out: { text: string; lineNo: number }[] = [];
   let pending: { text: string; lineNo: number } | undefined;
+  let inString: { text: string; lineNo: number } | undefined;
   lines.forEach((line, i) => {
+    if (inString !== undefined) {
+      inString.text = `${inString.text}\n${line}`;
+      if (closesString(line)) {
+        out.push(inString);
+        inString = undefined;
+      }
+      return;
+    }
     const text = pending === undefined ? line : pending.text + line.trim();
     const lineNo = pending?.lineNo ?? i + 1;
     if (/^\s*(?:"|@=).*=?hex.*\\\s*$/.test(text) || (pending !== undefined && /\\\s*$/.test(line))) {
@@ -124,8 +136,21 @@ function joinContinuations(lines: readonly string[]): { text: string; lineNo: nu
       return;
     }
     pending = undefined;
-    out.push({ text, lineNo });
+    if (opensString(text)) inString = { text, lineNo };
+    else out.push({ text, lineNo });
   });
   if (pending !== undefined) out.push(pending);
+  if (inString !== undefined) out.push(inString);
   return out;
+}
+
+/** `"Name"="text…` or `@="text…` with no closing quote on this line. */
+function opensString(line: string): boolean {
+  const start = /^\s*(?:"(?:[^"\\]|\\.)*"|@)="/.exec(line);
+  return start !== null && !closesString(line.slice(start[0].length));
+}
+
+/** Whether the text holds a quote that is not escaped (the string's end). */
+function closesString(text: string): boolean {
+  return /^(?:[^"\\]|\\.)*"/.test(text);
 }

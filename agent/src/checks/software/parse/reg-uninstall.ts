@@ -1,10 +1,10 @@
-// Programs from the Uninstall keys: `reg query … /s`, a `.reg` export, or PowerShell (JSON, Format-List, Format-Table).
+// Uninstall entries (programs, hidden components, updates) from the Uninstall keys: `reg query … /s`, a `.reg` export, or PowerShell (JSON, Format-List, Format-Table).
 import { ParseError } from "../../../runner/parse-error.js";
-import { parsePsObjects } from "../../../platform/win32/ps-objects.js";
-import { psString, type PsObject } from "../../../platform/win32/ps-json.js";
+import { parsePsObjects, sniffPsFormat } from "../../../platform/win32/ps-objects.js";
+import { psProperty, psString, type PsObject } from "../../../platform/win32/ps-json.js";
 import { indirectFallback } from "../../../platform/win32/indirect-string.js";
 import { looksLikeRegExport, parseRegExport } from "../../../platform/win32/reg-export.js";
-import { parseRegQuery, regKeyName, regString, regValue, type RegKey } from "../../../platform/win32/reg-query.js";
+import { parseRegQuery, regKeyName, regString, regValue, type RegKey, type RegValue } from "../../../platform/win32/reg-query.js";
 
 export interface UninstallEntry {
   /** The subkey name (product code, `Git_is1`, …) when the format carries it. */
@@ -12,7 +12,20 @@ export interface UninstallEntry {
   displayName: string;
   /** DisplayVersion, else the packed Version DWORD or VersionMajor.VersionMinor; "" when none is recorded. */
   version: string;
+  /** Self-declared: anyone who can write the key writes what they like here. */
   publisher?: string;
+  /** `SystemComponent` = DWORD 1: Programs and Features does not list it (an empty or text value does not hide). */
+  systemComponent: boolean;
+  /** The key name of the product this entry updates or belongs to (`OperatingSystem`, `OFFICE14.PROPLUS`). */
+  parentKeyName?: string;
+  /** `Update`, `Hotfix`, `Security Update`, `Service Pack`…: a patch, not a program. */
+  releaseType?: string;
+  /** `WindowsInstaller` = 1: an MSI product (its UninstallString is msiexec, not the program's own file). */
+  windowsInstaller: boolean;
+  /** The icon's file, possibly with `,N` (an icon index) and quotes: often the program's main executable. */
+  displayIcon?: string;
+  uninstallString?: string;
+  installLocation?: string;
 }
 
 /** What an Uninstall subkey holds, whichever format it came in. */
@@ -21,8 +34,13 @@ interface RawEntry {
   displayName?: string;
   displayVersion?: string;
   publisher?: string;
-  systemComponent?: number;
+  systemComponent?: boolean;
   parentKeyName?: string;
+  releaseType?: string;
+  windowsInstaller?: boolean;
+  displayIcon?: string;
+  uninstallString?: string;
+  installLocation?: string;
   packedVersion?: number;
   /** A Version value some installers write as text ("1.2.3") instead of the packed DWORD. */
   versionText?: string;
@@ -31,18 +49,34 @@ interface RawEntry {
 }
 
 /**
- * The programs Apps & Features lists: an entry needs a DisplayName, and SystemComponent=1 hides
- * it (a part of something else); ParentKeyName marks an update of another entry, not a program.
+ * Every Uninstall subkey with a DisplayName (a key without one is not shown anywhere and names
+ * nothing). Hidden entries (SystemComponent), updates (ParentKeyName, ReleaseType) are kept with
+ * their flags: they are not titles a person chose, but a deny-listed tool can hide as one.
  */
 export function parseUninstallEntries(text: string, source: string): UninstallEntry[] {
   return readRaw(text, source).flatMap((raw) => {
     const name = raw.displayName === undefined ? undefined : indirectFallback(raw.displayName);
-    if (name === undefined || name === "" || raw.systemComponent === 1 || raw.parentKeyName !== undefined) return [];
-    const entry: UninstallEntry = { displayName: name, version: raw.displayVersion ?? versionOf(raw) };
+    if (name === undefined || name === "") return [];
+    const entry: UninstallEntry = {
+      displayName: name,
+      version: raw.displayVersion ?? versionOf(raw),
+      systemComponent: raw.systemComponent === true,
+      windowsInstaller: raw.windowsInstaller === true,
+    };
     if (raw.key !== undefined) entry.key = raw.key;
     if (raw.publisher !== undefined) entry.publisher = raw.publisher;
+    if (raw.parentKeyName !== undefined) entry.parentKeyName = raw.parentKeyName;
+    if (raw.releaseType !== undefined) entry.releaseType = raw.releaseType;
+    if (raw.displayIcon !== undefined) entry.displayIcon = raw.displayIcon;
+    if (raw.uninstallString !== undefined) entry.uninstallString = raw.uninstallString;
+    if (raw.installLocation !== undefined) entry.installLocation = raw.installLocation;
     return [entry];
   });
+}
+
+/** Not a program a person chose: hidden from Programs and Features, or an update of another entry. */
+export function isComponentEntry(entry: UninstallEntry): boolean {
+  return entry.systemComponent || entry.parentKeyName !== undefined || entry.releaseType !== undefined;
 }
 
 function readRaw(text: string, source: string): RawEntry[] {
@@ -50,7 +84,9 @@ function readRaw(text: string, source: string): RawEntry[] {
   if (first === "") return [];
   if (looksLikeRegExport(text)) return fromKeys(parseRegExport(text, source), source);
   if (/^HKEY_/i.test(first)) return fromKeys(parseRegQuery(text, source), source);
-  return parsePsObjects(text, source).map(fromPs);
+  // Only ConvertTo-Json keeps a DWORD apart from a string; Format-List and Format-Table print both as text.
+  const typed = sniffPsFormat(text) === "json";
+  return parsePsObjects(text, source).map((item) => fromPs(item, typed));
 }
 
 /** Only direct subkeys of an `…\Uninstall` key are programs; the Uninstall key itself and deeper keys are not. */
@@ -65,8 +101,13 @@ function fromKeys(keys: readonly RegKey[], source: string): RawEntry[] {
       displayName: regString(regValue(k, "DisplayName")),
       displayVersion: regString(regValue(k, "DisplayVersion")),
       publisher: regString(regValue(k, "Publisher")),
-      systemComponent: lenientInteger(regString(regValue(k, "SystemComponent"))),
+      systemComponent: dwordIsOne(regValue(k, "SystemComponent")),
       parentKeyName: regString(regValue(k, "ParentKeyName")),
+      releaseType: regString(regValue(k, "ReleaseType")),
+      windowsInstaller: dwordIsOne(regValue(k, "WindowsInstaller")),
+      displayIcon: regString(regValue(k, "DisplayIcon")),
+      uninstallString: regString(regValue(k, "UninstallString")),
+      installLocation: regString(regValue(k, "InstallLocation")),
       ...versionField(regString(regValue(k, "Version"))),
       versionMajor: lenientInteger(regString(regValue(k, "VersionMajor"))),
       versionMinor: lenientInteger(regString(regValue(k, "VersionMinor"))),
@@ -75,14 +116,19 @@ function fromKeys(keys: readonly RegKey[], source: string): RawEntry[] {
 }
 
 /** Get-ItemProperty objects: the subkey name is PSChildName. */
-function fromPs(item: PsObject): RawEntry {
+function fromPs(item: PsObject, typed: boolean): RawEntry {
   return withoutUndefined({
     key: psString(item, "PSChildName"),
     displayName: psString(item, "DisplayName"),
     displayVersion: psString(item, "DisplayVersion"),
     publisher: psString(item, "Publisher"),
-    systemComponent: lenientInteger(psString(item, "SystemComponent")),
+    systemComponent: psDwordIsOne(item, "SystemComponent", typed),
     parentKeyName: psString(item, "ParentKeyName"),
+    releaseType: psString(item, "ReleaseType"),
+    windowsInstaller: psDwordIsOne(item, "WindowsInstaller", typed),
+    displayIcon: psString(item, "DisplayIcon"),
+    uninstallString: psString(item, "UninstallString"),
+    installLocation: psString(item, "InstallLocation"),
     ...versionField(psString(item, "Version")),
     versionMajor: lenientInteger(psString(item, "VersionMajor")),
     versionMinor: lenientInteger(psString(item, "VersionMinor")),
@@ -109,6 +155,23 @@ function versionField(data: string | undefined): Pick<RawEntry, "packedVersion" 
   if (data === undefined) return {};
   const n = lenientInteger(data);
   return n === undefined ? { versionText: data } : { packedVersion: n };
+}
+
+/** Only a DWORD 1 counts, as Programs and Features reads it: `"SystemComponent"=""` (a string) hides nothing. */
+function dwordIsOne(value: RegValue | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  return value.type === "REG_DWORD" && lenientInteger(value.data) === 1;
+}
+
+/**
+ * Get-ItemProperty objects lose the registry type: JSON keeps a DWORD a number (a string "1" is
+ * REG_SZ), while Format-List and Format-Table print both as text, so there "1" is taken as the DWORD.
+ */
+function psDwordIsOne(item: PsObject, name: string, typed: boolean): boolean | undefined {
+  const value = psProperty(item, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return value === 1;
+  return !typed && typeof value === "string" && value.trim() === "1";
 }
 
 /** Optional numbers that only refine the version: a value that is not one is ignored rather than failing the inventory. */
