@@ -49,6 +49,14 @@ describe("parseRegExport", () => {
     ]);
   });
 
+  it("reads a string with line breaks, written over several lines as reg export does (winxp-…-utf16le-trimmed.reg has one in Comments)", () => {
+    const text = ["Windows Registry Editor Version 5.00", "", "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]", '"Comments"="first line', 'a \\"quoted\\" word,', 'last."', '"After"="y"'].join("\n");
+    expect(parseRegExport(text, "x.reg")[0]?.values).toEqual([
+      { name: "Comments", type: "REG_SZ", data: 'first line\na "quoted" word,\nlast.' },
+      { name: "After", type: "REG_SZ", data: "y" },
+    ]);
+  });
+
   it("knows a .reg file by its first line", () => {
     expect(looksLikeRegExport(fixtureText(FILE))).toBe(true);
     expect(looksLikeRegExport("\nHKEY_LOCAL_MACHINE\\X\n")).toBe(false);
