@@ -59,6 +59,12 @@ describe("parsePsFormatList", () => {
     expect(indirectFallback("Plain name")).toBe("Plain name");
   });
 
+  it("joins wrapped lines with a space when asked (text wrapped at its spaces), as is by default (ids cut mid-word)", () => {
+    const text = "InstallLocation : C:\\Program\n                  Files\\WindowsApps\\App\n";
+    expect(parsePsFormatList(text, "x", { wrapJoin: " " })[0]?.properties.InstallLocation).toBe("C:\\Program Files\\WindowsApps\\App");
+    expect(parsePsFormatList(text, "x")[0]?.properties.InstallLocation).toBe("C:\\ProgramFiles\\WindowsApps\\App");
+  });
+
   it("splits several objects at blank lines", () => {
     const records = parsePsFormatList("\n\nA : 1\nB : x\n\nA : 2\nB :\n\n", "x");
     expect(records.map((r) => r.properties)).toEqual([{ A: "1", B: "x" }, { A: "2", B: "" }]);

@@ -14,12 +14,22 @@ const PROPERTY = /^(\S.*?)\s+:(?: (.*))?$/;
 /** Lines scripts print around sections: `*****`, `-----`, `=====`. */
 const RULE = /^([*=#-])\1{2,}$/;
 
+export interface PsFormatListOptions {
+  /**
+   * What goes between a value's wrapped lines. Format-List breaks a long value at a space (and drops
+   * it) when it can, mid-word when it cannot: "" suits values without spaces (ids, device paths),
+   * " " suits text, names and DNs.
+   */
+  wrapJoin?: "" | " ";
+}
+
 /**
  * Reads Format-List text. Records are separated by blank lines; a value too long for the console
- * continues on lines indented to the value column, cut mid-word, so continuation text is appended
- * as is. A line that is none of these (property, continuation, `Header:`, rule) is an error.
+ * continues on lines indented to the value column, joined as `options.wrapJoin` says (default:
+ * appended as is). A line that is none of these (property, continuation, `Header:`, rule) is an error.
  */
-export function parsePsFormatList(text: string, source: string): PsListRecord[] {
+export function parsePsFormatList(text: string, source: string, options: PsFormatListOptions = {}): PsListRecord[] {
+  const wrapJoin = options.wrapJoin ?? "";
   const records: PsListRecord[] = [];
   let section: string | undefined;
   let current: PsListRecord | undefined;
@@ -36,7 +46,8 @@ export function parsePsFormatList(text: string, source: string): PsListRecord[] 
       if (current === undefined || lastName === undefined) {
         throw new ParseError(source, `line ${i + 1}: an indented line with no property before it: ${JSON.stringify(line.slice(0, 80))}`);
       }
-      current.properties[lastName] = `${String(current.properties[lastName] ?? "")}${line.trim()}`;
+      const before = String(current.properties[lastName] ?? "");
+      current.properties[lastName] = before === "" ? line.trim() : `${before}${wrapJoin}${line.trim()}`;
       continue;
     }
     const property = PROPERTY.exec(line);
