@@ -29,6 +29,7 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
             "{pkg}": "an installer receipt id from pkgutil --pkgs (macOS)",
             "{disk}": "a whole-disk identifier such as disk4 from diskutil list (macOS)",
             "{owner}": "the login name owning a Homebrew prefix (macOS)",
+            "{files}": "the programs' main executables, each a single-quoted PowerShell string ('C:\\Program Files\\Nmap\\uninstall.exe'), comma-separated (Windows)",
           },
           checks,
         },

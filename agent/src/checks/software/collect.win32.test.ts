@@ -1,13 +1,14 @@
 import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { LOADED_HIVES_ARGV } from "../../platform/win32/user-hives.js";
+import type { CommandRunner } from "../../runner/runner.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
 import { fillArgv } from "../types.js";
-import { WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL, WIN32_WINGET_LIST, collectSoftwareWin32 } from "./collect.win32.js";
-import { evaluateSoftware } from "./evaluate.js";
+import { WIN32_APPX, WIN32_AUTHENTICODE, WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL, WIN32_WINGET_LIST, collectSoftwareWin32 } from "./collect.win32.js";
 import { softwareCheck } from "./index.js";
+import { authenticodeRuns } from "./main-executable.win32.js";
 
 const NOT_FOUND = fixtureText("windows/reg-desktop/en-server-screensaverissecure-value-missing.txt");
 const USER = "S-1-5-21-0-0-0-1125";
@@ -15,7 +16,18 @@ const OTHER = "S-1-5-21-0-0-0-1126";
 const userUninstall = (sid: string) => fillArgv(WIN32_USER_UNINSTALL, { sid });
 // Derived: the recorded Win7 Uninstall export in reg query /s layout, with Nmap 7.94 added (fixtures/windows/INDEX.md).
 const MACHINE_WITH_NMAP = fixtureText("windows/reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.94.derived.txt");
-const ZOOM_FOR_USER = `\r\nHKEY_USERS\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\ZoomUMX\r\n    DisplayName    REG_SZ    Zoom Workplace (64-bit)\r\n    DisplayVersion    REG_SZ    6.1.1 (43316)\r\n    Publisher    REG_SZ    Zoom Video Communications, Inc.\r\n`;
+const NMAP_EXE = "C:\\Program Files (x86)\\Nmap\\uninstall.exe";
+const ZOOM_EXE = "C:\\Users\\demo\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe";
+const ZOOM_FOR_USER = `\r\nHKEY_USERS\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\ZoomUMX\r\n    DisplayName    REG_SZ    Zoom Workplace (64-bit)\r\n    DisplayVersion    REG_SZ    6.1.1 (43316)\r\n    Publisher    REG_SZ    Zoom Video Communications, Inc.\r\n    DisplayIcon    REG_SZ    ${ZOOM_EXE}\r\n`;
+const SIGNATURES_ARGV = (authenticodeRuns([NMAP_EXE, ZOOM_EXE])[0] as { argv: string[] }).argv;
+const MICROSOFT_WINDOWS = "CN=Microsoft Windows, O=Microsoft Corporation, L=Redmond, S=Washington, C=US";
+
+/** The recorded list view (pester-bat-…-format-list.txt) for another file and signer: what one run prints per file. */
+function signatureOf(path: string, subject: string): string {
+  return fixtureText("windows/authenticode/pester-bat-catalog-signed-ms-windows-format-list.txt")
+    .replace("C:\\Program Files\\WindowsPowerShell\\Modules\\Pester\\3.4.0\\bin\\Pester.bat", path)
+    .replace(MICROSOFT_WINDOWS, subject);
+}
 
 function machine(extra: FakeCommand[] = []): FakeCommand[] {
   const base: FakeCommand[] = [
@@ -24,58 +36,120 @@ function machine(extra: FakeCommand[] = []): FakeCommand[] {
     { argv: LOADED_HIVES_ARGV, stdout: fixtureText("windows/reg-hku/two-user-hives-service-sid-reg-query-layout.derived.txt") },
     { argv: userUninstall(USER), stdout: ZOOM_FOR_USER },
     { argv: userUninstall(OTHER), exitCode: 1, stderr: NOT_FOUND },
+    { argv: SIGNATURES_ARGV, stdout: signatureOf(ZOOM_EXE, 'CN="Zoom Video Communications, Inc.", O="Zoom Video Communications, Inc.", L=San Jose, S=California, C=US') },
   ];
   const replaced = new Set(extra.map((c) => JSON.stringify(c.argv)));
   return [...base.filter((c) => !replaced.has(JSON.stringify(c.argv))), ...extra];
 }
 
+function recording(runner: CommandRunner): { runner: CommandRunner; ran: string[][] } {
+  const ran: string[][] = [];
+  return {
+    ran,
+    runner: { platform: runner.platform, run: (argv, options) => (ran.push([...argv]), runner.run(argv, options)), readFile: (p) => runner.readFile(p), listDir: (p) => runner.listDir(p) },
+  };
+}
+
 describe("collectSoftwareWin32", () => {
-  it("lists the machine's and the signed-in user's programs, skipping hidden entries, and finds Nmap", async () => {
+  it("lists the machine's and the signed-in user's programs as titles, with the signer of each program's executable", async () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine()));
-    expect(facts).toEqual({
-      packages: [
-        { name: "Microsoft .NET Framework 4 Client Profile", version: "4.0.30319", source: "registry" },
-        { name: "Nmap 7.94", version: "7.94", source: "registry", publisher: "Nmap Project" },
-        { name: "Zoom Workplace (64-bit)", version: "6.1.1 (43316)", source: "registry", publisher: "Zoom Video Communications, Inc." },
-      ],
-      sources: ["registry"],
-      problems: [],
-    });
-    const result = evaluateSoftware(facts, DEFAULT_POLICY.software);
-    expect(result.status).toBe("fail");
-    expect(result.violations.map((v) => v.subject)).toContain("Nmap 7.94");
+    expect(facts.titles).toEqual([
+      { key: "microsoft .net framework 4 client profile", name: "Microsoft .NET Framework 4 Client Profile", versions: ["4.0.30319"], sources: ["registry"], ids: ["Microsoft .NET Framework 4 Client Profile"], identity: {}, scope: "installed" },
+      // PowerShell printed nothing for Nmap's uninstaller (gone, or never run): unverified, whatever Publisher says.
+      { key: "nmap", name: "Nmap", versions: ["7.94"], sources: ["registry"], ids: ["Nmap"], declaredPublisher: "Nmap Project", identity: {}, scope: "installed" },
+      {
+        key: "zoom workplace",
+        name: "Zoom Workplace",
+        versions: ["6.1.1 (43316)"],
+        sources: ["registry"],
+        ids: ["ZoomUMX"],
+        declaredPublisher: "Zoom Video Communications, Inc.",
+        // .NET quotes a subject value that holds a comma.
+        identity: { signer: "Zoom Video Communications, Inc.", publisher: "Zoom Video Communications, Inc." },
+        scope: "installed",
+      },
+    ]);
+    expect(facts.sources).toEqual(["registry"]);
+    expect(facts.problems).toEqual(["Get-AppxPackage: not available"]);
   });
 
-  it("reads the 32-bit view too and marks its programs x86; a program in both views is listed once", async () => {
-    const [nativeOnly, nmapKey] = MACHINE_WITH_NMAP.split(/\n(?=HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Nmap\n)/);
-    const wowNmap = `\n${(nmapKey as string).replace("SOFTWARE\\Microsoft", "SOFTWARE\\WOW6432Node\\Microsoft")}`;
-    const split = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL, stdout: nativeOnly }, { argv: WIN32_UNINSTALL_WOW64, stdout: wowNmap }])));
-    expect(split.packages.find((p) => p.name === "Nmap 7.94")).toEqual({ name: "Nmap 7.94", version: "7.94", source: "registry", publisher: "Nmap Project", arch: "x86" });
+  it("asks PowerShell once about every program's executable, quoted as literal strings", () => {
+    expect(SIGNATURES_ARGV[4]).toBe(
+      "[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false); Get-AuthenticodeSignature -LiteralPath @('C:\\Program Files (x86)\\Nmap\\uninstall.exe','C:\\Users\\demo\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe' | ForEach-Object { [Environment]::ExpandEnvironmentVariables($_) }) -ErrorAction SilentlyContinue | Format-List | Out-String -Width 4096",
+    );
+  });
 
+  it("makes the titles it wanted signers for unknown when the signature run is not recorded, and says so", async () => {
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine().filter((c) => c.argv !== SIGNATURES_ARGV)));
+    expect(facts.titles.map((t) => [t.key, t.unknown, t.identity])).toEqual([
+      ["microsoft .net framework 4 client profile", undefined, {}],
+      ["nmap", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
+      ["zoom workplace", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
+    ]);
+    expect(facts.problems).toContain("Authenticode signatures: Get-AuthenticodeSignature not recorded");
+  });
+
+  it.each([
+    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: powershell.exe : execution blocked by policy"],
+    ["prints something that is no signature list", { stdout: "Get-AuthenticodeSignature : Access is denied.\n" }, /^signer unknown: cannot parse Get-AuthenticodeSignature/],
+  ])("makes them unknown when PowerShell %s", async (_what, answer, reason) => {
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, ...answer }])));
+    expect(facts.titles.find((t) => t.key === "nmap")?.unknown).toMatch(reason);
+  });
+
+  it("reads a run that found only some files (exit 1 after a missing one) as the signatures it printed", async () => {
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }])));
+    expect(facts.titles.find((t) => t.key === "nmap")).toMatchObject({ identity: { signer: "Insecure.Com LLC", publisher: "Insecure.Com LLC" }, declaredPublisher: "Nmap Project" });
+    expect(facts.titles.find((t) => t.key === "zoom workplace")?.identity).toEqual({});
+  });
+
+  it("reads the 32-bit view too; a program in both views is one title", async () => {
     const both = MACHINE_WITH_NMAP.replace(/SOFTWARE\\Microsoft/g, "SOFTWARE\\WOW6432Node\\Microsoft");
-    const twice = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])));
-    expect(twice.packages.filter((p) => p.name === "Nmap 7.94")).toHaveLength(1);
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])));
+    expect(facts.titles.filter((t) => t.key === "nmap")).toEqual([expect.objectContaining({ ids: ["Nmap"], versions: ["7.94"] })]);
   });
 
-  it("adds Store apps only winget knows, and not the programs it lists from the Uninstall keys", async () => {
+  it("adds every user's AppX packages", async () => {
+    const appx = `${fixtureText("windows/appx/edge-legacy-systemapps-signaturekind-system.txt")}\n\n${fixtureText("windows/appx/windows-app-sdk-runtime-store-and-developer-signaturekind.txt")}`;
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_APPX, stdout: appx }])));
+    expect(facts.sources).toEqual(["registry", "appx"]);
+    expect(facts.problems).toEqual([]);
+    expect(facts.titles.filter((t) => t.sources[0] === "appx").map((t) => [t.key, t.scope])).toEqual([
+      ["microsoft.microsoftedge", "component"],
+      ["microsoft.windowsappruntime", "component"],
+      ["microsoftcorporationii.windowsappruntime.main", "installed"],
+      ["microsoft.windowsappruntime.singleton", "installed"],
+      ["microsoft.winappruntime.ddlm", "installed"],
+    ]);
+  });
+
+  it("notes a failing Get-AppxPackage and keeps the rest", async () => {
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }])));
+    expect(facts.problems).toEqual(["Get-AppxPackage: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
+    expect(facts.titles).toHaveLength(3);
+  });
+
+  it("adds winget ids to the programs it lists and keeps what only winget knows", async () => {
     const winget = `${fixtureText("windows/winget/en-2021-list-truncated-ids-excerpt.txt")}Nmap 7.94                                Nmap                                     7.94\n`;
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, stdout: winget }])));
     expect(facts.sources).toEqual(["registry", "winget"]);
-    expect(facts.packages.filter((p) => p.source === "winget").map((p) => p.name)).toEqual([
-      "reSearch", "AppInstallerCaller", "CodeFlow", "Dolby Access OEM", "Git", "HxD Hex Editor 2.5", "Microsoft Edge", "Microsoft Edge Update",
+    expect(facts.titles.find((t) => t.key === "nmap")?.sources).toEqual(["registry", "winget"]);
+    expect(facts.titles.filter((t) => t.sources[0] === "winget").map((t) => t.name)).toEqual([
+      "reSearch", "AppInstallerCaller", "CodeFlow", "Dolby Access OEM", "Git", "HxD Hex Editor", "Microsoft Edge", "Microsoft Edge Update",
     ]);
   });
 
   it("notes a failing winget as a problem and keeps the registry inventory", async () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }])));
     expect(facts.sources).toEqual(["registry"]);
-    expect(facts.problems).toEqual(["winget list: No installed package found matching input criteria."]);
+    expect(facts.problems).toContain("winget list: No installed package found matching input criteria.");
   });
 
   it("notes a user's unreadable key as a problem", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }])));
-    expect(facts.problems).toEqual([`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: ERROR: Access is denied.`]);
-    expect(facts.packages.map((p) => p.name)).toEqual(["Microsoft .NET Framework 4 Client Profile", "Nmap 7.94"]);
+    const signatures = (authenticodeRuns([NMAP_EXE])[0] as { argv: string[] }).argv;
+    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }, { argv: signatures, stdout: "" }])));
+    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: ERROR: Access is denied.`);
+    expect(facts.titles.map((t) => t.name)).toEqual(["Microsoft .NET Framework 4 Client Profile", "Nmap"]);
   });
 
   it.each([
@@ -89,13 +163,20 @@ describe("collectSoftwareWin32", () => {
     expect(result.reason).toMatch(reason);
   });
 
-  it("lists every command it runs in its sources", () => {
+  it("lists every command it runs in its sources, {files} standing for the executables", async () => {
     expect(collectSoftwareWin32.sources.map((s) => (s.kind === "command" ? s.argv : []))).toEqual([
       WIN32_UNINSTALL,
       WIN32_UNINSTALL_WOW64,
       LOADED_HIVES_ARGV,
       WIN32_USER_UNINSTALL,
+      WIN32_AUTHENTICODE,
+      WIN32_APPX,
       WIN32_WINGET_LIST,
     ]);
+    const { runner, ran } = recording(fakeRunner("win32", machine()));
+    await collectSoftwareWin32.collect(runner);
+    const templates = new Set(collectSoftwareWin32.sources.map((s) => (s.kind === "command" ? JSON.stringify(s.argv) : "")));
+    const asTemplate = (argv: string[]) => JSON.stringify(argv.map((p) => p.replace(/S-1-5-21-[\d-]+/, "{sid}").replace(/@\('.*' \| ForEach-Object/, "@({files} | ForEach-Object")));
+    expect(new Set(ran.map(asTemplate))).toEqual(templates);
   });
 });

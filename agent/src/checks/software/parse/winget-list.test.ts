@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../../../runner/parse-error.js";
 import { decodeWindowsOutput } from "../../../platform/win32/windows-text.js";
 import { fixtureText } from "../../../testing/fixtures.js";
-import { parseWingetList, wingetOnlyPackages } from "./winget-list.js";
+import { parseWingetList } from "./winget-list.js";
 
 const NO_AVAILABLE = "windows/winget/en-2021-list-no-available-source-columns-excerpt.txt";
 const TRUNCATED = "windows/winget/en-2021-list-truncated-ids-excerpt.txt";
@@ -59,28 +59,5 @@ describe("parseWingetList", () => {
     ["a row with no id", "Name   Id     Version\n--------------------------\nLonely\n"],
   ])("throws a ParseError for %s", (_what, text) => {
     expect(() => parseWingetList(text, "winget list")).toThrow(ParseError);
-  });
-});
-
-describe("wingetOnlyPackages", () => {
-  it("drops what the Uninstall keys already list (by name, key or ARP id) and keeps Store apps with Microsoft's publisher id", () => {
-    const rows = [
-      ...parseWingetList(fixtureText(TRUNCATED), "winget list"),
-      { name: "Windows Calculator", id: "Microsoft.WindowsCalculator_8wekyb3d8bbwe", version: "11.2210.0.0", nameTruncated: false, idTruncated: false },
-      { name: "Notepad++", id: "ARP\\Machine\\X64\\Notepad++", version: "8.5", nameTruncated: false, idTruncated: false },
-    ];
-    const registry = [
-      { key: "Git_is1", displayName: "Git", version: "2.31.0" },
-      { key: "HxD_is1", displayName: "HxD Hex Editor 2.5", version: "2.5" },
-      { key: "Microsoft Edge", displayName: "Microsoft Edge", version: "93.0.961.52" },
-      { key: "Microsoft Edge Update", displayName: "Microsoft Edge Update", version: "1.3.151.27" },
-      { key: "CodeFlow_is1", displayName: "CodeFlow", version: "" },
-    ];
-    expect(wingetOnlyPackages(rows, registry)).toEqual([
-      { name: "reSearch", version: "2.2106.10.0", source: "winget", bundleId: "84f93aee594a430d" },
-      { name: "AppInstallerCaller", version: "1.0.7.0", source: "winget", bundleId: "8b5526fe-0870-42b7-bde0-da8c4c7ea1aa_kw\u2026" },
-      { name: "Dolby Access OEM", version: "3.9.26.0", source: "winget", bundleId: "DolbyLaboratories.DolbyAccessOEM_rz1teb\u2026" },
-      { name: "Windows Calculator", version: "11.2210.0.0", source: "winget", bundleId: "Microsoft.WindowsCalculator_8wekyb3d8bbwe", publisher: "Microsoft Corporation" },
-    ]);
   });
 });

@@ -1,8 +1,6 @@
 // `winget list`: a console table cut at its header's display columns, headers localized, long cells cut with "…".
 import { ParseError } from "../../../runner/parse-error.js";
 import { cutAtColumns, tokenColumns } from "../../../platform/win32/display-width.js";
-import type { InstalledPackage } from "../facts.js";
-import type { UninstallEntry } from "./reg-uninstall.js";
 
 export interface WingetRow {
   name: string;
@@ -64,39 +62,6 @@ function toRow(cells: string[], columnCount: number, fourthIsAvailable: boolean,
   if (available !== undefined && available !== "") row.available = available;
   if (catalog !== undefined && catalog !== "") row.source = catalog;
   return row;
-}
-
-/**
- * MSIX package family names end with the publisher's id, a hash of its certificate subject; these
- * two are Microsoft's, so Store and inbox apps carry a publisher that allow rules can name.
- */
-const MSIX_PUBLISHERS: Readonly<Record<string, string>> = {
-  "8wekyb3d8bbwe": "Microsoft Corporation",
-  cw5n1h2txyewy: "Microsoft Windows",
-};
-
-/**
- * winget also lists the Uninstall-key programs the registry inventory already has (by their
- * DisplayName, with the key name or `ARP\…` as id): those are dropped, so a program is reported
- * once. What remains (MSIX/Store apps) becomes `winget` packages; a truncated cell is compared by
- * the part that is shown.
- */
-export function wingetOnlyPackages(rows: readonly WingetRow[], registry: readonly UninstallEntry[]): InstalledPackage[] {
-  const names = registry.map((e) => e.displayName.toLowerCase());
-  const keys = registry.flatMap((e) => (e.key === undefined ? [] : [e.key.toLowerCase()]));
-  const known = (value: string, truncated: boolean, pool: readonly string[]): boolean => {
-    const v = value.toLowerCase();
-    return pool.some((p) => (truncated ? p.startsWith(v) : p === v));
-  };
-  return rows
-    .filter((r) => !/^ARP\\/i.test(r.id) && !known(r.name, r.nameTruncated, names) && !known(r.id, r.idTruncated, keys))
-    .map((r) => {
-      const pkg: InstalledPackage = { name: r.nameTruncated ? `${r.name}${ELLIPSIS}` : r.name, version: r.version, source: "winget", bundleId: r.idTruncated ? `${r.id}${ELLIPSIS}` : r.id };
-      const publisherId = r.idTruncated ? undefined : /_([a-z0-9]{13})$/.exec(r.id)?.[1];
-      const publisher = publisherId === undefined ? undefined : MSIX_PUBLISHERS[publisherId];
-      if (publisher !== undefined) pkg.publisher = publisher;
-      return pkg;
-    });
 }
 
 function stripEllipsis(cell: string): string {
