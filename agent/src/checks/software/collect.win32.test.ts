@@ -70,7 +70,7 @@ describe("collectSoftwareWin32", () => {
       },
     ]);
     expect(facts.sources).toEqual(["registry"]);
-    expect(facts.problems).toEqual(["Get-AppxPackage: not available"]);
+    expect(facts.problems).toEqual(["Get-AppxPackage: not recorded"]);
   });
 
   it("asks PowerShell once about every program's executable, quoted as literal strings", () => {

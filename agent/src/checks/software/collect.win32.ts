@@ -123,12 +123,16 @@ async function runSignatures(runner: CommandRunner, argv: readonly string[]): Pr
 }
 
 async function readAppx(runner: CommandRunner, problems: string[]): Promise<AppxPackage[] | undefined> {
-  const out = await runOptional(runner, WIN32_APPX, { timeoutMs: SLOW_POWERSHELL_MS });
-  if (out === undefined) {
-    problems.push("Get-AppxPackage: not available");
+  let out;
+  try {
+    out = await runner.run(WIN32_APPX, { timeoutMs: SLOW_POWERSHELL_MS });
+  } catch (error) {
+    if (!(error instanceof NotRecordedError)) throw error;
+    problems.push("Get-AppxPackage: not recorded");
     return undefined;
   }
   try {
+    if (out.exitCode === COMMAND_NOT_FOUND) throw new SourceUnavailableError("Get-AppxPackage", "powershell.exe not found");
     if (out.exitCode !== 0) throw new SourceUnavailableError("Get-AppxPackage", firstLine(decodeWindowsOutput(out.stderr)) || `exit code ${out.exitCode}`);
     return parseAppxPackages(decodeWindowsOutput(out.stdout), "Get-AppxPackage");
   } catch (error) {

@@ -12,7 +12,7 @@ import {
   WIN32_VIDEOIDLE,
   WIN32_VOLATILE_ENVIRONMENT,
 } from "../../checks/screen-lock/collect.win32.js";
-import { WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL } from "../../checks/software/collect.win32.js";
+import { WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL, collectSoftwareWin32 } from "../../checks/software/collect.win32.js";
 import { WIN32_DISK_DRIVE, WIN32_GET_DISK } from "../../checks/usb-storage/collect.win32.js";
 import { fillArgv } from "../../checks/types.js";
 import { ReplayRunner } from "../../runner/replay.js";
@@ -75,7 +75,19 @@ describe("fixtures/bundles/demo-windows.json", () => {
 
     const software = byCheck.software;
     expect(software?.status).toBe("fail");
-    const nmap = software?.violations.find((v) => v.subject.toLowerCase().startsWith("nmap"));
-    expect(nmap).toMatchObject({ rule: "nmap" });
+    // The title key, not "Nmap 7.94": the violation survives an upgrade.
+    expect(software?.violations.map((v) => [v.subject, v.rule])).toEqual([
+      ["nmap", "nmap"],
+      ["microsoft .net framework 4 client profile", "unapproved"],
+    ]);
+  });
+
+  it("keeps its recorded inventory: two programs, neither with a verified signer (no signature run was recorded for this laptop)", async () => {
+    const facts = await collectSoftwareWin32.collect(new ReplayRunner(bundle));
+    expect(facts.titles.map((t) => [t.key, t.versions, t.scope, t.identity, t.unknown])).toEqual([
+      ["microsoft .net framework 4 client profile", ["4.0.30319"], "installed", {}, undefined],
+      ["nmap", ["7.94"], "installed", {}, "signer unknown: Get-AuthenticodeSignature not recorded"],
+    ]);
+    expect(facts.problems).toEqual(["Authenticode signatures: Get-AuthenticodeSignature not recorded", "Get-AppxPackage: not recorded"]);
   });
 });
