@@ -7,6 +7,7 @@ import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
 import { fillArgv } from "../types.js";
 import { WIN32_APPX, WIN32_AUTHENTICODE, WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL, WIN32_WINGET_LIST, collectSoftwareWin32 } from "./collect.win32.js";
+import { evaluateSoftware } from "./evaluate.js";
 import { softwareCheck } from "./index.js";
 import { authenticodeRuns } from "./main-executable.win32.js";
 
@@ -101,6 +102,31 @@ describe("collectSoftwareWin32", () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }])));
     expect(facts.titles.find((t) => t.key === "nmap")).toMatchObject({ identity: { signer: "Insecure.Com LLC", publisher: "Insecure.Com LLC" }, declaredPublisher: "Nmap Project" });
     expect(facts.titles.find((t) => t.key === "zoom workplace")?.identity).toEqual({});
+  });
+
+  it("under the default policy: Zoom approved by its signer, a forged \"Microsoft Corporation\" AnyDesk unapproved, Nmap denied by key across 7.94 → 7.95", async () => {
+    const anydeskExe = "C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe";
+    const forged = `${ZOOM_FOR_USER}\r\nHKEY_USERS\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnyDesk\r\n    DisplayName    REG_SZ    AnyDesk\r\n    DisplayVersion    REG_SZ    ad 8.0.9\r\n    Publisher    REG_SZ    Microsoft Corporation\r\n    DisplayIcon    REG_SZ    "${anydeskExe}",0\r\n`;
+    const signatures = [
+      signatureOf(ZOOM_EXE, 'CN="Zoom Video Communications, Inc.", O="Zoom Video Communications, Inc.", L=San Jose, S=California, C=US'),
+      signatureOf(anydeskExe, "CN=AnyDesk Software GmbH, O=AnyDesk Software GmbH, L=Stuttgart, S=Baden-Wuerttemberg, C=DE"),
+    ].join("\n");
+    const judged = async (machineKey: string) => {
+      const commands = machine([
+        { argv: WIN32_UNINSTALL, stdout: fixtureText(machineKey) },
+        { argv: userUninstall(USER), stdout: forged },
+        { argv: (authenticodeRuns([NMAP_EXE, ZOOM_EXE, anydeskExe])[0] as { argv: string[] }).argv, stdout: signatures },
+      ]);
+      const result = evaluateSoftware(await collectSoftwareWin32.collect(fakeRunner("win32", commands)), DEFAULT_POLICY.software);
+      return result.violations.map((v) => [v.subject, v.rule]);
+    };
+    const expected = [
+      ["nmap", "nmap"],
+      ["anydesk", "unapproved"],
+      ["microsoft .net framework 4 client profile", "unapproved"],
+    ];
+    expect(await judged("windows/reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.94.derived.txt")).toEqual(expected);
+    expect(await judged("windows/reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.95.derived.txt")).toEqual(expected);
   });
 
   it("reads the 32-bit view too; a program in both views is one title", async () => {
