@@ -17,6 +17,10 @@ describe("normaliseName", () => {
     ["hashcat-6.2.6", "6.2.6", "hashcat"],
     ["linux-image-6.1.0-13-amd64", "6.1.0-13", "linux-image"],
     ["Advanced IP Scanner 2.5", "2.5.4594.1", "Advanced IP Scanner"],
+    ["Mozilla Thunderbird (2.0.0.23)", "2.0.0.23", "Mozilla Thunderbird"],
+    ["K-Lite Codec Pack 7.1.0 (Standard)", "7.1.0", "K-Lite Codec Pack (Standard)"],
+    ["Real Alternative 2.0.2 lite", "2.0.2", "Real Alternative lite"],
+    ["Java(TM) 6 Update 31", "6.0.310", "Java(TM) 6"],
   ])("%s (version %s) is also known as %s", (name, version, expected) => {
     expect(normaliseName(name, version)).toBe(expected);
   });
