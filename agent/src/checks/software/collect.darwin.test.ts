@@ -66,6 +66,26 @@ describe("collectSoftwareDarwin", () => {
     expect(facts.titles.every((t) => t.unknown === undefined)).toBe(true);
   });
 
+  it("finds 48 installed titles on the real 2024 Apple-silicon Mac: 7 Apple's (platform-signed or App Store), 41 for IT to decide on", async () => {
+    const facts = await collectSoftwareDarwin.collect(fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]));
+    const installed = facts.titles.filter((t) => t.scope === "installed");
+    const apple = (t: SoftwareTitle) => t.identity.origin === "apple" || t.identity.origin === "mac-app-store";
+    expect(installed.filter(apple).map((t) => t.key).sort()).toEqual(["garageband", "imagej64", "imovie", "keynote", "numbers", "pages", "safari"]);
+    expect(installed.filter((t) => !apple(t)).map((t) => t.key).sort()).toEqual(
+      [
+        ...["adobe acrobat reader", "adobe air application installer", "adobe elements 9 organizer", "adobe help", "adobe photoshop elements", "ape", "cyberduck"],
+        ...["dna strider", "enzymex", "extendscript toolkit", "f-secure mac protection", "fiji", "filezilla", "firefox", "gimp", "google chrome", "image lab"],
+        ...["imagej", "inkscape", "kyocera print panel", "mendeley reference manager", "microsoft excel", "microsoft lync", "microsoft messenger"],
+        ...["microsoft onenote", "microsoft outlook", "microsoft powerpoint", "microsoft teams classic", "microsoft word", "onedrive", "onyx"],
+        ...["photoshopdotcominspirationbrowser", "r", "remote desktop connection", "rstudio", "skype for business", "snapndrag", "support tool", "vlc"],
+        ...["xmind", "xquartz"],
+      ].sort(),
+    );
+    // 18 of those carry a signing team id; the 19 unsigned ones have no identity at all.
+    expect(installed.filter((t) => t.identity.teamId !== undefined)).toHaveLength(18);
+    expect(installed.filter((t) => Object.keys(t.identity).length === 0)).toHaveLength(19);
+  });
+
   it("asks codesign -dv (stderr) for the team of top-level apps whose Developer ID certificate names none, and only those", async () => {
     const runner = fakeRunner("darwin", [
       apps("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"),

@@ -79,8 +79,11 @@ describe("fixtures/bundles/demo-mac.json", () => {
 
     const software = byCheck.software;
     expect(software?.status).toBe("fail");
-    const wireshark = software?.violations.filter((v) => /wireshark/i.test(v.subject)) ?? [];
-    expect(wireshark.map((v) => v.rule)).toContain("wireshark");
+    const violations = software?.violations ?? [];
+    expect(violations.filter((v) => v.rule !== "unapproved").map((v) => [v.subject, v.rule, v.title?.category])).toEqual([["wireshark", "wireshark", "sniffer"]]);
+    // Titles a person installed, not printer filters, helpers, receipts or Homebrew dependencies.
+    expect(violations.length).toBeLessThanOrEqual(40);
+    expect(violations.every((v) => v.title?.scope === "installed" && v.title.sources[0] === "app")).toBe(true);
   });
 
   it("folds the demo Mac's inventory into titles: 49 apps and 86 formulae installed, helpers, filters and receipts components", async () => {
