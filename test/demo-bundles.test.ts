@@ -18,8 +18,10 @@ describe("demo bundles", () => {
 
   it.each([
     ["demo-linux.json", "linux", { "screen-lock": ["user001"], "usb-storage": ["071C395B848A2D24"], software: ["nmap", "nmap-common", "tcpdump"] }],
-    // A real Mac's inventory: besides the denied Wireshark, the allowlist flags every third-party app IT has not approved.
-    ["demo-mac.json", "darwin", { "screen-lock": null, "usb-storage": null, software: null }],
+    // A real Mac's inventory: the denied Wireshark, then the top-level apps IT has not approved (by team id) — no printer
+    // filter, helper, receipt or Homebrew dependency. Keynote, Numbers, Pages and iMovie are Apple's App Store apps, but
+    // their Info.plist (the bundle id the store binds to Apple) is not recorded for this Mac.
+    ["demo-mac.json", "darwin", { "screen-lock": ["user1"], "usb-storage": ["59402D7A"], software: [...MAC_UNAPPROVED, "wireshark"] }],
     ["demo-windows.json", "win32", { "screen-lock": null, "usb-storage": null, software: null }],
   ] as const)("%s fails all three checks on %s", async (file, platform, subjects) => {
     const r = await runAgentCli(["check", "--json", "--replay", join(bundles, file)]);
@@ -32,6 +34,44 @@ describe("demo bundles", () => {
       if (expected !== null) expect(result.violations.map((v) => v.subject).sort()).toEqual([...expected].sort());
     }
     const denied = output.results.find((x) => x.check === "software")?.violations.filter((v) => v.rule !== "unapproved").map((v) => v.subject);
-    expect(denied).toEqual({ "demo-linux.json": ["nmap", "nmap-common", "tcpdump"], "demo-mac.json": ["Wireshark"], "demo-windows.json": ["nmap"] }[file]);
+    expect(denied).toEqual({ "demo-linux.json": ["nmap", "tcpdump"], "demo-mac.json": ["wireshark"], "demo-windows.json": ["nmap"] }[file]);
   }, 60_000);
 });
+
+const MAC_UNAPPROVED = [
+  "adobe air application installer",
+  "adobe elements 9 organizer",
+  "adobe help",
+  "adobe photoshop elements",
+  "ape",
+  "cyberduck",
+  "dna strider",
+  "enzymex",
+  "extendscript toolkit",
+  "f-secure mac protection",
+  "fiji",
+  "filezilla",
+  "gimp",
+  "image lab",
+  "imagej",
+  "imovie",
+  "inkscape",
+  "keynote",
+  "kyocera print panel",
+  "mendeley reference manager",
+  "microsoft lync",
+  "microsoft messenger",
+  "numbers",
+  "onyx",
+  "pages",
+  "photoshopdotcominspirationbrowser",
+  "r",
+  "remote desktop connection",
+  "rstudio",
+  "skype for business",
+  "snapndrag",
+  "support tool",
+  "vlc",
+  "xmind",
+  "xquartz",
+];

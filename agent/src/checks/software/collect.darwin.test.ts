@@ -1,29 +1,37 @@
 import { describe, expect, it } from "vitest";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
-import { collectSoftwareDarwin, publisherOf } from "./collect.darwin.js";
-import type { InstalledPackage } from "./facts.js";
+import { collectSoftwareDarwin } from "./collect.darwin.js";
+import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 
 const SP_APPS = ["system_profiler", "-nospawn", "-xml", "SPApplicationsDataType", "-detailLevel", "full"];
 const PKGS = ["pkgutil", "--pkgs"];
 const brewOwner = (prefix: string) => ["stat", "-L", "-f", "%Su", `${prefix}/bin/brew`];
-const brewList = (prefix: string, owner: string, cask: boolean) => ["sudo", "-n", "-H", "-u", owner, `${prefix}/bin/brew`, "list", ...(cask ? ["--cask"] : []), "--versions"];
+const asOwner = (prefix: string, owner: string) => ["sudo", "-n", "-H", "-u", owner, `${prefix}/bin/brew`];
+const brewInfo = (prefix: string, owner: string) => [...asOwner(prefix, owner), "info", "--json=v2", "--installed"];
+const brewList = (prefix: string, owner: string, cask: boolean) => [...asOwner(prefix, owner), "list", ...(cask ? ["--cask"] : []), "--versions"];
 const noBrew = (prefix: string): FakeCommand => ({ argv: brewOwner(prefix), exitCode: 1, stderr: `stat: ${prefix}/bin/brew: stat: No such file or directory\n` });
+const codesign = (path: string) => ["codesign", "-dv", path];
 
 const apps = (file: string): FakeCommand => ({ argv: SP_APPS, stdout: fixtureText(`macos/system_profiler-apps/${file}`) });
-const named = (packages: InstalledPackage[], name: string) => packages.filter((p) => p.name === name);
+const titled = (facts: SoftwareFacts, key: string) => facts.titles.find((t) => t.key === key);
+const scopes = (titles: SoftwareTitle[]) => {
+  const counts: Record<string, number> = {};
+  for (const t of titles) counts[t.scope] = (counts[t.scope] ?? 0) + 1;
+  return counts;
+};
+const NO_TEAM_APPS = "GIMP (not recorded), RStudio (not recorded), VLC (not recorded), XMind (not recorded)";
 
 describe("collectSoftwareDarwin", () => {
-  it("inventories apps (with bundle ids from Info.plist, XML or binary), receipts and Homebrew formulae from real outputs", async () => {
+  it("folds real outputs into titles: top-level apps installed, helpers and receipts components, formulae by request and tap", async () => {
     const runner = fakeRunner(
       "darwin",
       [
         apps("macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml"),
         { argv: PKGS, stdout: fixtureText("macos/pkgutil/osx10.9-pkgs-partial-office2011-symantec.txt") },
-        { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
-        { argv: brewList("/opt/homebrew", "user1", false), stdout: fixtureText("macos/brew/macos-2022-list-versions-partial.txt") },
-        { argv: brewList("/opt/homebrew", "user1", true), stdout: "wireshark 4.2.4\n" },
-        noBrew("/usr/local"),
+        noBrew("/opt/homebrew"),
+        { argv: brewOwner("/usr/local"), stdout: "user1\n" },
+        { argv: brewInfo("/usr/local", "user1"), stdout: fixtureText("macos/brew/salt-test-brew-info-json-v2-installed-jq-xz-day-o-iterm2.json") },
       ],
       {
         "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/macos12.5-safari-15.6-info.plist"),
@@ -32,22 +40,89 @@ describe("collectSoftwareDarwin", () => {
     );
     const facts = await collectSoftwareDarwin.collect(runner);
     expect(facts.sources).toEqual(["app", "pkgutil", "homebrew"]);
-    expect(facts.problems).toEqual([]);
-    const appPackages = facts.packages.filter((p) => p.source === "app");
-    // 368 entries less 15 that are not installed applications (sandbox containers, .service/.filter/.backend bundles).
-    expect(appPackages).toHaveLength(353);
-    expect(appPackages.filter((p) => /^(com\.microsoft\.openxml|group\.is\.workflow|com\.apple\.ctcategories)$/.test(p.name))).toEqual([]);
-    expect(facts.packages.filter((p) => p.name.toLowerCase() === "wireshark")).toEqual([
-      { name: "Wireshark", version: "4.2.4", source: "app", publisher: "Wireshark Foundation", arch: "arm64" },
-      { name: "wireshark", version: "4.2.4", source: "homebrew" },
+    expect(facts.problems).toEqual([`codesign -dv: team id unknown for 4 app(s) whose Developer ID certificate names no team: ${NO_TEAM_APPS}`]);
+    // 49 apps a person put in /Applications, jq (asked for), the casks day-o and iterm2 (their apps are not in this listing).
+    expect(scopes(facts.titles)).toEqual({ installed: 52, component: 306 + 36, dependency: 1 });
+    expect(titled(facts, "wireshark")).toEqual({
+      key: "wireshark",
+      name: "Wireshark",
+      versions: ["4.2.4"],
+      sources: ["app"],
+      ids: [],
+      identity: { signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)", publisher: "Wireshark Foundation", teamId: "7Z6EMTD2C6" },
+      scope: "installed",
+    });
+    expect(titled(facts, "safari")).toMatchObject({ bundleId: "com.apple.Safari", identity: { signer: "Software Signing", publisher: "Apple Inc.", origin: "apple" }, scope: "installed" });
+    expect(titled(facts, "garageband")).toMatchObject({ versions: ["6.0.5", "10.2.0"], bundleId: "com.apple.garageband10", identity: { origin: "mac-app-store" } });
+    expect(titled(facts, "vlc")?.identity).toEqual({ signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN" });
+    expect(titled(facts, "inkscape")?.identity).toEqual({});
+    for (const key of ["rastertoepfax", "microsoft autoupdate", "uninstall", "adobe air uninstaller", "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}", "calculator", "com.symantec.smc"]) {
+      expect(titled(facts, key)?.scope, key).toBe("component");
+    }
+    expect(facts.titles.filter((t) => t.scope === "installed" && t.sources.includes("pkgutil"))).toEqual([]);
+    expect(titled(facts, "jq")).toMatchObject({ scope: "installed", identity: { origin: "homebrew/core" } });
+    expect(titled(facts, "xz")).toMatchObject({ scope: "dependency", identity: { origin: "homebrew/core" } });
+    expect(titled(facts, "iterm2")).toMatchObject({ name: "iTerm2", ids: ["cask:iterm2"], scope: "installed", identity: {} });
+    expect(facts.titles.every((t) => t.unknown === undefined)).toBe(true);
+  });
+
+  it("finds 48 installed titles on the real 2024 Apple-silicon Mac: 7 Apple's (platform-signed or App Store), 41 for IT to decide on", async () => {
+    const facts = await collectSoftwareDarwin.collect(fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]));
+    const installed = facts.titles.filter((t) => t.scope === "installed");
+    const apple = (t: SoftwareTitle) => t.identity.origin === "apple" || t.identity.origin === "mac-app-store";
+    expect(installed.filter(apple).map((t) => t.key).sort()).toEqual(["garageband", "imagej64", "imovie", "keynote", "numbers", "pages", "safari"]);
+    expect(installed.filter((t) => !apple(t)).map((t) => t.key).sort()).toEqual(
+      [
+        ...["adobe acrobat reader", "adobe air application installer", "adobe elements 9 organizer", "adobe help", "adobe photoshop elements", "ape", "cyberduck"],
+        ...["dna strider", "enzymex", "extendscript toolkit", "f-secure mac protection", "fiji", "filezilla", "firefox", "gimp", "google chrome", "image lab"],
+        ...["imagej", "inkscape", "kyocera print panel", "mendeley reference manager", "microsoft excel", "microsoft lync", "microsoft messenger"],
+        ...["microsoft onenote", "microsoft outlook", "microsoft powerpoint", "microsoft teams classic", "microsoft word", "onedrive", "onyx"],
+        ...["photoshopdotcominspirationbrowser", "r", "remote desktop connection", "rstudio", "skype for business", "snapndrag", "support tool", "vlc"],
+        ...["xmind", "xquartz"],
+      ].sort(),
+    );
+    // 18 of those carry a signing team id; the 19 unsigned ones have no identity at all.
+    expect(installed.filter((t) => t.identity.teamId !== undefined)).toHaveLength(18);
+    expect(installed.filter((t) => Object.keys(t.identity).length === 0)).toHaveLength(19);
+  });
+
+  it("asks codesign -dv (stderr) for the team of top-level apps whose Developer ID certificate names none, and only those", async () => {
+    const runner = fakeRunner("darwin", [
+      apps("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"),
+      // In codesign's -dv form (see fixtures/macos/codesign): the team id line is what is read.
+      { argv: codesign("/Applications/VLC.app"), stderr: "Executable=/Applications/VLC.app/Contents/MacOS/VLC\nIdentifier=org.videolan.vlc\nFormat=app bundle with Mach-O thin (x86_64)\nTeamIdentifier=75AAJDH9W6\n" },
+      { argv: codesign("/Applications/RStudio.app"), exitCode: 1, stderr: "/Applications/RStudio.app: code object is not signed at all\n" },
+      { argv: codesign("/Applications/XMind.app"), exitCode: 1, stderr: "/Applications/XMind.app: No such file or directory\n" },
+      noBrew("/opt/homebrew"),
+      noBrew("/usr/local"),
     ]);
-    expect(named(facts.packages, "Safari")).toEqual([{ name: "Safari", version: "17.4.1", source: "app", publisher: "Apple Inc.", bundleId: "com.apple.Safari", arch: "universal" }]);
-    expect(named(facts.packages, "GarageBand").map((p) => p.bundleId)).toEqual([undefined, "com.apple.garageband10"]);
-    expect(named(facts.packages, "Microsoft Word")[0]).toMatchObject({ version: "16.79.2", publisher: "Microsoft Corporation" });
-    expect(facts.packages.filter((p) => p.source === "pkgutil")).toHaveLength(36);
-    expect(named(facts.packages, "com.Symantec.LiveUpdate.install")).toEqual([{ name: "com.Symantec.LiveUpdate.install", version: "", source: "pkgutil", bundleId: "com.Symantec.LiveUpdate.install" }]);
-    expect(facts.packages.filter((p) => p.source === "homebrew")).toHaveLength(87);
-    expect(named(facts.packages, "ffmpeg@4")).toEqual([{ name: "ffmpeg@4", version: "4.4.1", source: "homebrew" }]);
+    const facts = await collectSoftwareDarwin.collect(runner);
+    expect(titled(facts, "vlc")).toMatchObject({ bundleId: "org.videolan.vlc", identity: { signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN", teamId: "75AAJDH9W6" } });
+    // The listing named a signer, the bundle itself has none: unverified.
+    expect(titled(facts, "rstudio")?.identity).toEqual({});
+    expect(titled(facts, "xmind")?.identity).toEqual({ signer: "Developer ID Application: XMind Ltd.", publisher: "XMind Ltd." });
+    expect(facts.problems).toEqual(["codesign -dv: team id unknown for 2 app(s) whose Developer ID certificate names no team: GIMP (not recorded), XMind (exit code 1: /Applications/XMind.app: No such file or directory)"]);
+    expect(scopes(facts.titles)).toEqual({ installed: 48, component: 306 });
+  });
+
+  it("falls back to brew list when brew info cannot be read: those titles are unknown (no tap), casks still fold into their apps", async () => {
+    const facts = await collectSoftwareDarwin.collect(
+      fakeRunner("darwin", [
+        apps("macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml"),
+        { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
+        { argv: brewInfo("/opt/homebrew", "user1"), exitCode: 1, stderr: "Error: invalid option: --json=v2\n" },
+        { argv: brewList("/opt/homebrew", "user1", false), stdout: fixtureText("macos/brew/macos-2022-list-versions-partial.txt") },
+        { argv: brewList("/opt/homebrew", "user1", true), stdout: "wireshark 4.2.4\n" },
+        noBrew("/usr/local"),
+      ]),
+    );
+    const unknown = "Homebrew tap unknown: brew info --json=v2 not available (exit code 1: Error: invalid option: --json=v2)";
+    const formulae = facts.titles.filter((t) => t.sources[0] === "homebrew");
+    expect(formulae).toHaveLength(86);
+    expect(formulae.every((t) => t.unknown === unknown && t.scope === "installed" && Object.keys(t.identity).length === 0)).toBe(true);
+    expect(titled(facts, "ffmpeg@4")).toEqual({ key: "ffmpeg@4", name: "ffmpeg@4", versions: ["4.4.1"], sources: ["homebrew"], ids: ["ffmpeg@4"], identity: {}, scope: "installed", unknown });
+    expect(titled(facts, "wireshark")).toMatchObject({ sources: ["app", "homebrew"], ids: ["cask:wireshark"], identity: { teamId: "7Z6EMTD2C6" } });
+    expect(titled(facts, "wireshark")?.unknown).toBeUndefined();
   });
 
   it("takes a receipt's version from pkgutil --pkg-info and lists a receipt removed meanwhile without one", async () => {
@@ -61,21 +136,22 @@ describe("collectSoftwareDarwin", () => {
         noBrew("/usr/local"),
       ]),
     );
-    expect(facts.packages.filter((p) => p.source === "pkgutil").map((p) => [p.name, p.version])).toEqual([
-      ["com.apple.pkg.CLTools_Executables", ""],
-      ["com.microsoft.package.Microsoft_Word.app", "16.79.23111019"],
+    expect(facts.titles.filter((t) => t.sources.includes("pkgutil")).map((t) => [t.name, t.versions, t.scope])).toEqual([
+      ["com.apple.pkg.CLTools_Executables", [], "component"],
+      ["com.microsoft.package.Microsoft_Word.app", ["16.79.23111019"], "component"],
     ]);
     expect(facts.sources).toEqual(["app", "pkgutil"]);
-    // The older report has no signer; Apple's own apps are still known by where they live.
-    expect(facts.packages.filter((p) => p.source === "app")).toHaveLength(281);
-    expect(named(facts.packages, "Finder")[0]?.publisher).toBe("Apple Inc.");
+    // The older report has no signer; Apple's own apps under /System are still known by where they live.
+    expect(titled(facts, "finder")).toMatchObject({ scope: "component", identity: { publisher: "Apple Inc.", origin: "apple" } });
+    expect(scopes(facts.titles.filter((t) => t.sources[0] === "app"))).toEqual({ installed: 47, component: 221 });
   });
 
-  it("reads a recorded text answer too (format sniffed): the 10.6 Mac with Wireshark 1.2.0", async () => {
+  it("reads a recorded text answer too (format sniffed): the 10.6 Mac's Wireshark 1.2.0 is installed, unsigned", async () => {
     const facts = await collectSoftwareDarwin.collect(fakeRunner("darwin", [apps("osx-10.6-text-491-apps-wireshark-1.2.0.txt")]));
-    expect(named(facts.packages, "Wireshark")).toEqual([{ name: "Wireshark", version: "1.2.0", source: "app", arch: "intel" }]);
-    // 491 entries less 23 that are not application bundles and one updater cached under ~/Library/Caches.
-    expect(facts.packages).toHaveLength(467);
+    expect(titled(facts, "wireshark")).toEqual({ key: "wireshark", name: "Wireshark", versions: ["1.2.0"], sources: ["app"], ids: [], identity: {}, scope: "installed" });
+    // Printer drivers, uninstallers, /Developer tools, Parallels' shims of Windows programs and /System are components.
+    expect(scopes(facts.titles)).toEqual({ installed: 109, component: 376 });
+    expect(titled(facts, "microsoft windows media configuration utility")?.scope).toBe("component");
     expect(facts.sources).toEqual(["app"]);
   });
 
@@ -87,7 +163,7 @@ describe("collectSoftwareDarwin", () => {
     expect(facts.problems).toEqual(["Homebrew in /usr/local: owned by root, and brew refuses to run as root"]);
   });
 
-  it("names a brew listing it could not read", async () => {
+  it("names a brew listing it could not read and keeps what it did read", async () => {
     const facts = await collectSoftwareDarwin.collect(
       fakeRunner("darwin", [
         apps("osx-xml-291-apps-safari-5.1.10.xml"),
@@ -98,7 +174,7 @@ describe("collectSoftwareDarwin", () => {
       ]),
     );
     expect(facts.sources).toEqual(["app", "homebrew"]);
-    expect(named(facts.packages, "wget")).toEqual([{ name: "wget", version: "1.21.3", source: "homebrew" }]);
+    expect(titled(facts, "wget")).toMatchObject({ versions: ["1.21.3"], unknown: "Homebrew tap unknown: brew info --json=v2 not available (not recorded)" });
     expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
   });
 
@@ -106,8 +182,8 @@ describe("collectSoftwareDarwin", () => {
     const facts = await collectSoftwareDarwin.collect(
       fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")], { "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist").subarray(0, 300) }),
     );
-    expect(named(facts.packages, "Safari")[0]?.bundleId).toBeUndefined();
-    expect(facts.problems).toEqual(["1 application Info.plist file(s) could not be parsed; those apps are listed without a bundle id"]);
+    expect(titled(facts, "safari")?.bundleId).toBeUndefined();
+    expect(facts.problems).toContain("1 application Info.plist file(s) could not be parsed; those apps are listed without a bundle id");
   });
 
   it("cannot tell without the application list", async () => {
@@ -119,28 +195,15 @@ describe("collectSoftwareDarwin", () => {
     expect(collectSoftwareDarwin.sources.map((s) => (s.kind === "command" ? s.argv.join(" ") : s.path))).toEqual([
       SP_APPS.join(" "),
       "{app}/Contents/Info.plist",
+      "codesign -dv {app}",
       "pkgutil --pkgs",
       "pkgutil --pkg-info {pkg}",
-      "stat -L -f %Su /opt/homebrew/bin/brew",
-      "sudo -n -H -u {owner} /opt/homebrew/bin/brew list --versions",
-      "sudo -n -H -u {owner} /opt/homebrew/bin/brew list --cask --versions",
-      "stat -L -f %Su /usr/local/bin/brew",
-      "sudo -n -H -u {owner} /usr/local/bin/brew list --versions",
-      "sudo -n -H -u {owner} /usr/local/bin/brew list --cask --versions",
+      ...["/opt/homebrew", "/usr/local"].flatMap((prefix) => [
+        `stat -L -f %Su ${prefix}/bin/brew`,
+        `sudo -n -H -u {owner} ${prefix}/bin/brew info --json=v2 --installed`,
+        `sudo -n -H -u {owner} ${prefix}/bin/brew list --versions`,
+        `sudo -n -H -u {owner} ${prefix}/bin/brew list --cask --versions`,
+      ]),
     ]);
-  });
-});
-
-describe("publisherOf", () => {
-  it.each([
-    ["a Developer ID signer", { signedBy: ["Developer ID Application: Mozilla Corporation (43AQ936H96)", "Developer ID Certification Authority"] }, "Mozilla Corporation"],
-    ["a signer name with a comma", { signedBy: ["Developer ID Application: Foo, Inc. (ABCDE12345), Developer ID Certification Authority, Apple Root CA"] }, "Foo, Inc."],
-    ["Apple's own signature", { signedBy: ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"] }, "Apple Inc."],
-    ["obtained from Apple", { signedBy: [], obtainedFrom: "apple" }, "Apple Inc."],
-    ["an unsigned app under /System (SIP: only Apple writes there)", { signedBy: [], path: "/System/Library/CoreServices/Finder.app" }, "Apple Inc."],
-    ["a Mac App Store app (Apple re-signs it, the developer is not named)", { signedBy: ["Apple Mac OS Application Signing", "Apple Worldwide Developer Relations Certification Authority"] }, undefined],
-    ["an unsigned app in /Applications", { signedBy: [], path: "/Applications/Tool.app", obtainedFrom: "unknown" }, undefined],
-  ])("%s", (_name, app, expected) => {
-    expect(publisherOf({ name: "x", ...app })).toBe(expected);
   });
 });

@@ -79,13 +79,86 @@ describe("fixtures/bundles/demo-mac.json", () => {
 
     const software = byCheck.software;
     expect(software?.status).toBe("fail");
-    const wireshark = software?.violations.filter((v) => /wireshark/i.test(v.subject)) ?? [];
-    expect(wireshark.map((v) => v.rule)).toContain("wireshark");
+    const violations = software?.violations ?? [];
+    expect(violations.filter((v) => v.rule !== "unapproved").map((v) => [v.subject, v.rule, v.title?.category])).toEqual([["wireshark", "wireshark", "sniffer"]]);
+    // Titles a person installed, not printer filters, helpers, receipts or Homebrew dependencies.
+    expect(violations.length).toBeLessThanOrEqual(40);
+    expect(violations.every((v) => v.title?.scope === "installed" && v.title.sources[0] === "app")).toBe(true);
   });
 
-  it("lists Wireshark among the software facts, with its signer as publisher", async () => {
+  it("folds the demo Mac's inventory into titles: 49 apps and 86 formulae installed, helpers, filters and receipts components", async () => {
     const facts = await collectSoftwareDarwin.collect(new ReplayRunner(bundle));
     expect(facts.sources).toEqual(["app", "pkgutil", "homebrew"]);
-    expect(facts.packages.filter((p) => p.name === "Wireshark")).toEqual([{ name: "Wireshark", version: "4.2.4", source: "app", publisher: "Wireshark Foundation", arch: "arm64" }]);
+    const installed = facts.titles.filter((t) => t.scope === "installed");
+    const apps = installed.filter((t) => t.sources[0] === "app");
+    expect(apps).toHaveLength(49);
+    expect(facts.titles.find((t) => t.key === "wireshark")).toEqual({
+      key: "wireshark",
+      name: "Wireshark",
+      versions: ["4.2.4"],
+      sources: ["app"],
+      ids: [],
+      identity: { signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)", publisher: "Wireshark Foundation", teamId: "7Z6EMTD2C6" },
+      scope: "installed",
+    });
+    // The apps IT decides on: every installed app whose identity is not Apple's (platform-signed or from the App Store).
+    const notApple = apps.filter((t) => t.identity.origin !== "apple" && t.identity.origin !== "mac-app-store").map((t) => t.key);
+    expect(notApple.sort()).toEqual(DECIDED_BY_IT);
+    // Printer and fax filters, scanner drivers, helpers nested in bundles or under Application Support, Adobe's GUID
+    // uninstaller and every receipt stay out of the allowlist's way (deny rules still see them).
+    const components = facts.titles.filter((t) => t.scope === "component").map((t) => t.key);
+    for (const key of ["rastertoepfax", "epsonfax", "hp utility", "epson scanner", "f-secure xfence configuration", "microsoft autoupdate", "uninstall", "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}", "com.symantec.smc"]) {
+      expect(components, key).toContain(key);
+    }
+    expect(facts.titles.filter((t) => t.sources.includes("pkgutil")).every((t) => t.scope === "component")).toBe(true);
+    // brew info was not recorded for this Mac: its formulae cannot be judged by tap, only denied by name.
+    const formulae = installed.filter((t) => t.sources[0] === "homebrew");
+    expect(formulae).toHaveLength(86);
+    expect(new Set(formulae.map((t) => t.unknown))).toEqual(new Set(["Homebrew tap unknown: brew info --json=v2 not available (not recorded)"]));
   });
 });
+
+const DECIDED_BY_IT = [
+  "adobe acrobat reader",
+  "adobe air application installer",
+  "adobe elements 9 organizer",
+  "adobe help",
+  "adobe photoshop elements",
+  "ape",
+  "cyberduck",
+  "dna strider",
+  "enzymex",
+  "extendscript toolkit",
+  "f-secure mac protection",
+  "fiji",
+  "filezilla",
+  "firefox",
+  "gimp",
+  "google chrome",
+  "image lab",
+  "imagej",
+  "inkscape",
+  "kyocera print panel",
+  "mendeley reference manager",
+  "microsoft excel",
+  "microsoft lync",
+  "microsoft messenger",
+  "microsoft onenote",
+  "microsoft outlook",
+  "microsoft powerpoint",
+  "microsoft teams classic",
+  "microsoft word",
+  "onedrive",
+  "onyx",
+  "photoshopdotcominspirationbrowser",
+  "r",
+  "remote desktop connection",
+  "rstudio",
+  "skype for business",
+  "snapndrag",
+  "support tool",
+  "vlc",
+  "wireshark",
+  "xmind",
+  "xquartz",
+];

@@ -20,6 +20,15 @@ describe("parseSystemProfilerText", () => {
     expect(parseSystemProfilerText("USB:\n    Bus:\n      Driver: X\n      Empty:\n", "x").children[0]?.children[0]?.props).toEqual({ Driver: "X", Empty: "" });
   });
 
+  it("adds the column-0 lines right after a property to its value (a Get Info String with line breaks), and reads on", () => {
+    const text = "Applications:\n\n    ApE:\n\n      Version: 2.0.51\n      Get Info String: 2.0.51 ApE\nCopyright © 2004-2017\nNote: by M. Wayne Davis\n\n    Cyberduck:\n\n      Version: 8.7.1\n";
+    const apps = parseSystemProfilerText(text, "x").children[0]?.children;
+    expect(apps?.map((c) => [c.title, c.props])).toEqual([
+      ["ApE", { Version: "2.0.51", "Get Info String": "2.0.51 ApE\nCopyright © 2004-2017\nNote: by M. Wayne Davis" }],
+      ["Cyberduck", { Version: "8.7.1" }],
+    ]);
+  });
+
   it("refuses a line that is neither a title nor a property", () => {
     expect(() => parseSystemProfilerText("USB:\n    garbage here\n", "x")).toThrow(ParseError);
   });

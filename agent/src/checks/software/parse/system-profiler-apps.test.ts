@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../../../runner/parse-error.js";
 import { fixtureText } from "../../../testing/fixtures.js";
 import { parseXmlPlist } from "../../../platform/darwin/plist.js";
-import { parseSystemProfilerApps, type SpApplication } from "./system-profiler-apps.js";
+import { parseSystemProfilerApps, splitSigningChain, type SpApplication } from "./system-profiler-apps.js";
 
 const DIR = "macos/system_profiler-apps";
 const read = (file: string) => parseSystemProfilerApps(fixtureText(`${DIR}/${file}`), file);
@@ -70,6 +70,51 @@ describe("parseSystemProfilerApps", () => {
     );
     expect(byName(apps, "Exposé")[0]).toMatchObject({ version: "1.1", path: "/Applications/Utilities/Expose.app" });
     expect(apps.filter((a) => a.version === undefined)).toHaveLength(491 - 476);
+  });
+
+  it("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt (text form): 367 apps, origins as the XML of the same Mac, 325 signing chains split leaf first", () => {
+    const apps = read("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt");
+    expect(apps).toHaveLength(367);
+    // "App Store" in the text is `mac_app_store` in the XML: one vocabulary whatever the form.
+    expect(count(apps, (a) => a.obtainedFrom)).toEqual({ apple: 262, identified_developer: 57, unknown: 42, mac_app_store: 6 });
+    const signed = apps.filter((a) => a.signedBy.length > 0);
+    expect(signed).toHaveLength(325);
+    expect(signed.every((a) => a.signedBy.length === 3 && a.signedBy[2] === "Apple Root CA")).toBe(true);
+    expect(byName(apps, "Microsoft OneNote")[0]).toMatchObject({
+      version: "16.84",
+      path: "/Applications/Microsoft OneNote.app",
+      obtainedFrom: "identified_developer",
+      signedBy: ["Developer ID Application: Microsoft Corporation (UBF8T346G9)", "Developer ID Certification Authority", "Apple Root CA"],
+    });
+    const leaves = count(signed, (a) => a.signedBy[0]);
+    expect(leaves["Software Signing"]).toBe(262);
+    expect(leaves["Apple Mac OS Application Signing"]).toBe(6);
+    expect(leaves["Developer ID Application: HP Inc. (6HB5Y2QTA3)"]).toBe(14);
+    for (const team of ["UBF8T346G9", "TXAEAV5RN4", "6KALSAFZJC", "JQ525L2MZD", "EQHXZ8M8AV", "AL798K98FX"]) {
+      expect(signed.some((a) => a.signedBy[0]?.endsWith(`(${team})`)), team).toBe(true);
+    }
+    // Old Developer ID certificates name no team.
+    expect(byName(apps, "VLC")[0]?.signedBy[0]).toBe("Developer ID Application: VideoLAN");
+    expect(byName(apps, "XMind")[0]?.signedBy[0]).toBe("Developer ID Application: XMind Ltd.");
+    // A Get Info String that runs over several lines does not end the tree: the apps after it are read.
+    expect(byName(apps, "ApE")[0]).toMatchObject({ version: "2.0.51", path: "/Applications/ApE.app", obtainedFrom: "unknown", signedBy: [] });
+    expect(byName(apps, "Cyberduck")[0]?.version).toBe("8.7.1");
+  });
+
+  it("reads the text and the XML report of the same Mac to the same apps, origins and signers (versions moved on between the two)", () => {
+    const facts = (apps: SpApplication[]) => apps.map((a) => [a.path, a.name, a.obtainedFrom, a.signedBy.join(" | ")].join(" ; ")).sort();
+    expect(facts(read("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"))).toEqual(facts(read("macos-2024-apple-silicon-xml-367-apps.xml")));
+  });
+
+  it.each([
+    ["a Developer ID chain", "Developer ID Application: Google LLC (EQHXZ8M8AV), Developer ID Certification Authority, Apple Root CA", ["Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Certification Authority", "Apple Root CA"]],
+    ["a signer whose name holds a comma", "Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3), Developer ID Certification Authority, Apple Root CA", ["Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3)", "Developer ID Certification Authority", "Apple Root CA"]],
+    ["Apple's platform chain", "Software Signing, Apple Code Signing Certification Authority, Apple Root CA", ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"]],
+    ["the App Store chain", "Apple Mac OS Application Signing, Apple Worldwide Developer Relations Certification Authority, Apple Root CA", ["Apple Mac OS Application Signing", "Apple Worldwide Developer Relations Certification Authority", "Apple Root CA"]],
+    ["a leaf alone", "Developer ID Application: VideoLAN", ["Developer ID Application: VideoLAN"]],
+    ["nothing", "", []],
+  ])("splits the text form's signing chain: %s", (_name, joined, chain) => {
+    expect(splitSigningChain(joined)).toEqual(chain);
   });
 
   it("reads the -json form the same as the -xml form of the same report", () => {

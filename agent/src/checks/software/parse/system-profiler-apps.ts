@@ -66,14 +66,35 @@ function fromText(text: string, source: string): SpApplication[] {
   if (top === undefined) throw new ParseError(source, 'expected an "Applications:" tree');
   return top.children.map((node) => {
     const p = node.props;
-    const app: SpApplication = { name: node.title, signedBy: p["Signed by"] === undefined ? [] : [p["Signed by"]] };
+    const app: SpApplication = { name: node.title, signedBy: splitSigningChain(p["Signed by"] ?? "") };
     set(app, "version", nonEmpty(p.Version));
     set(app, "path", nonEmpty(p.Location));
     const obtained = nonEmpty(p["Obtained from"]);
-    if (obtained !== undefined) app.obtainedFrom = obtained.toLowerCase().replace(/\s+/g, "_");
+    if (obtained !== undefined) app.obtainedFrom = obtainedFromKey(obtained);
     set(app, "arch", nonEmpty(p.Kind));
     return app;
   });
+}
+
+/**
+ * The text form joins the chain with ", ", and a signer's own name may hold ", " too
+ * ("Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3)"): the leaf is everything
+ * before the trailing run of certificate authorities, which Apple names "… Certification Authority" or "… Root CA".
+ */
+export function splitSigningChain(joined: string): string[] {
+  const parts = joined.split(", ").map((s) => s.trim());
+  if (joined.trim() === "") return [];
+  let first = parts.length;
+  while (first > 1 && CERTIFICATE_AUTHORITY.test(parts[first - 1] as string)) first--;
+  return [parts.slice(0, first).join(", "), ...parts.slice(first)].filter((s) => s !== "");
+}
+
+const CERTIFICATE_AUTHORITY = /(?:Certification Authority|Root CA)(?: - G\d+)?$/;
+
+/** The text form prints the label the XML form keys by: "App Store" is `mac_app_store`, "Identified Developer" `identified_developer`. */
+function obtainedFromKey(label: string): string {
+  const key = label.toLowerCase().replace(/\s+/g, "_");
+  return key === "app_store" ? "mac_app_store" : key;
 }
 
 function baseName(path: string | undefined): string | undefined {
