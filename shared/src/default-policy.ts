@@ -36,6 +36,7 @@ const TOOLS: readonly Tool[] = [
   { id: "dsniff", category: "sniffer", reason: "password sniffer", names: ["dsniff"] },
   { id: "ngrep", category: "sniffer", reason: "packet sniffer", names: ["ngrep"] },
   { id: "netsniff-ng", category: "sniffer", reason: "packet sniffer", names: ["netsniff-ng"] },
+  { id: "cocoa-packet-analyzer", category: "sniffer", reason: "packet sniffer for macOS", names: ["cocoapacketanalyzer", "cocoa packet analyzer"], bundleIds: ["com.tastycocoa.CocoaPacketAnalyzer"] },
   { id: "kismet", category: "sniffer", reason: "wireless sniffer", names: ["kismet", "kismet-*"] },
   { id: "microsoft-network-monitor", category: "sniffer", reason: "Microsoft's packet sniffer", names: ["microsoft network monitor*", "microsoft message analyzer*"] },
   { id: "npcap", category: "sniffer", reason: "packet capture driver (lets any program sniff)", names: ["npcap", "npcap *", "winpcap", "winpcap *"] },
