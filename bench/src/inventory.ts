@@ -11,6 +11,28 @@ export interface InventoryPackage {
   arch?: string;
 }
 
+/** The agent's SoftwareTitle (agent/src/checks/software/facts.ts), restated for the same reason. */
+export interface InventoryTitle {
+  key: string;
+  name: string;
+  versions: string[];
+  sources: SoftwareSource[];
+  ids: string[];
+  bundleId?: string;
+  identity: { teamId?: string; signer?: string; origin?: string; publisher?: string };
+  scope: "installed" | "dependency" | "component";
+}
+
+/** Each package as a title of its own (the evaluator's worst case: no folding), its publisher taken as verified. */
+export function asTitles(packages: readonly InventoryPackage[]): InventoryTitle[] {
+  return packages.map((p) => {
+    const title: InventoryTitle = { key: p.name.toLowerCase(), name: p.name, versions: [p.version], sources: [p.source], ids: [p.name], identity: {}, scope: "installed" };
+    if (p.bundleId !== undefined) title.bundleId = p.bundleId;
+    if (p.publisher !== undefined) title.identity.publisher = p.publisher;
+    return title;
+  });
+}
+
 const WORDS = ["gtk", "xml", "ssl", "curl", "png", "jpeg", "glib", "dbus", "pulse", "alsa", "x11", "wayland", "mesa", "drm", "icu", "zstd", "lzma", "bz2", "ffi", "gcrypt", "gnutls", "krb5", "ldap", "sasl", "nss", "pango", "cairo", "harfbuzz", "fontconfig", "freetype", "sqlite", "systemd", "udev", "usb", "pci", "cap", "acl", "attr", "audit", "selinux", "pam", "uuid", "blkid", "mount", "ncurses", "readline", "edit", "tinfo", "pcre", "yaml"];
 const VENDORS = ["Adobe", "Google", "Mozilla", "Microsoft", "Zoom Video", "Slack Technologies", "JetBrains", "Oracle", "Citrix", "Cisco", "Dell", "Lenovo", "HP", "Logitech", "Notion Labs", "Dropbox", "1Password", "Docker", "Postman", "Atlassian"];
 

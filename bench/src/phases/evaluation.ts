@@ -2,14 +2,14 @@
 import { pathToFileURL } from "node:url";
 import type { SoftwarePolicy } from "@wegroup/shared";
 import { monoMs } from "../clock.js";
-import { type InventoryPackage, syntheticInventory, syntheticPolicy } from "../inventory.js";
+import { type InventoryTitle, asTitles, syntheticInventory, syntheticPolicy } from "../inventory.js";
 import type { BenchConfig } from "../options.js";
 import { AGENT_SOFTWARE_EVALUATE_JS } from "../paths.js";
 import { median } from "../stats.js";
 import { progress } from "./context.js";
 
 type EvaluateSoftware = (
-  facts: { packages: InventoryPackage[]; sources: string[]; problems: string[] },
+  facts: { titles: InventoryTitle[]; sources: string[]; problems: string[] },
   policy: SoftwarePolicy,
 ) => { status: string; violations: unknown[] };
 
@@ -37,7 +37,7 @@ export async function evaluation(config: BenchConfig): Promise<EvaluationResult>
   const { evaluateSoftware } = (await import(pathToFileURL(AGENT_SOFTWARE_EVALUATE_JS).href)) as { evaluateSoftware: EvaluateSoftware };
   const packages = syntheticInventory(5_000);
   const sources = [...new Set(packages.map((p) => p.source))];
-  const facts = { packages, sources, problems: [] };
+  const facts = { titles: asTitles(packages), sources, problems: [] };
   const rules = 500;
   progress(`evaluation: ${packages.length} packages × ${rules} rules (${config.evaluationRuns} runs)`);
 

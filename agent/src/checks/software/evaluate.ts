@@ -1,10 +1,11 @@
-// Installed software against IT's policy: deny rules always fail, and in allowlist mode so does anything no allow rule approves.
-import { fail, pass, unknown, type CheckResult, type CheckViolation, type SoftwarePolicy, type SoftwareRule } from "@wegroup/shared";
-import type { InstalledPackage, SoftwareFacts } from "./facts.js";
+// Software titles against IT's policy: a deny always wins, whatever the title's scope; the allowlist judges what a person installed, by identity.
+import { fail, pass, unknown, type CheckResult, type CheckViolation, type SoftwarePolicy, type SoftwareRule, type SoftwareTitleDetail } from "@wegroup/shared";
+import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 import { viewOf } from "./match/rule.js";
 import { RuleSet } from "./match/rule-set.js";
 
 interface CompiledPolicy {
+  /** An allow rule's version range must hold for every installed version; a deny rule's for one. */
   allow: RuleSet;
   deny: RuleSet;
 }
@@ -15,120 +16,161 @@ const compiledPolicies = new WeakMap<SoftwarePolicy, CompiledPolicy>();
 export function compilePolicy(policy: SoftwarePolicy): CompiledPolicy {
   let compiled = compiledPolicies.get(policy);
   if (compiled === undefined) {
-    compiled = { allow: new RuleSet(policy.allow), deny: new RuleSet(policy.deny) };
+    compiled = { allow: new RuleSet(policy.allow, "every"), deny: new RuleSet(policy.deny, "some") };
     compiledPolicies.set(policy, compiled);
   }
   return compiled;
 }
 
-/** Why one package fails: the deny rule that caught it, or no allow rule approving it. */
-export type Verdict = { kind: "denied"; rule: SoftwareRule; index: number } | { kind: "unapproved" };
+/**
+ * What the policy says of one title:
+ * - `denied` by the first deny rule (in policy order) that names it, whatever its scope;
+ * - `inherited`: a dependency or component, which takes the verdict of what it belongs to;
+ * - `approved` by the first allow rule (or by denylist mode), `unapproved` when none approves it;
+ * - `unknown` when its identity could not be read, so the allowlist cannot judge it.
+ */
+export type Verdict =
+  | { kind: "denied"; rule: SoftwareRule; index: number }
+  | { kind: "inherited" }
+  | { kind: "approved"; rule?: SoftwareRule }
+  | { kind: "unapproved" }
+  | { kind: "unknown"; reason: string };
 
-/** The verdict on one package, or undefined when it passes. */
-export function judgePackage(pkg: InstalledPackage, policy: SoftwarePolicy): Verdict | undefined {
+export function judgeTitle(title: SoftwareTitle, policy: SoftwarePolicy): Verdict {
   const compiled = compilePolicy(policy);
-  const view = viewOf(pkg);
+  const view = viewOf(title);
   const denied = compiled.deny.firstMatch(view);
   if (denied !== undefined) return { kind: "denied", rule: denied.rule, index: denied.index };
-  if (policy.mode === "allowlist" && compiled.allow.firstMatch(view) === undefined) return { kind: "unapproved" };
-  return undefined;
-}
-
-interface FailingName {
-  subject: string;
-  denied: InstalledPackage[];
-  deny?: Extract<Verdict, { kind: "denied" }>;
-  unapproved: InstalledPackage[];
+  if (title.scope !== "installed") return { kind: "inherited" };
+  if (policy.mode === "denylist") return { kind: "approved" };
+  if (title.unknown !== undefined) return { kind: "unknown", reason: title.unknown };
+  const allowed = compiled.allow.firstMatch(view);
+  return allowed !== undefined ? { kind: "approved", rule: allowed.rule } : { kind: "unapproved" };
 }
 
 const MAX_VIOLATIONS = 10_000;
 const MAX_TEXT = 2_000;
 const MAX_SUBJECT = 300;
-const LISTED_INSTANCES = 5;
+const LISTED = 5;
 
 export function evaluateSoftware(facts: SoftwareFacts, policy: SoftwarePolicy): CheckResult {
   const problems = facts.problems.length > 0 ? `could not read: ${facts.problems.join("; ")}` : undefined;
   if (facts.sources.length === 0) {
     return unknown("software", clip(problems === undefined ? "no software inventory could be read on this machine" : `no software inventory could be read (${problems})`));
   }
-  // One violation per name, however many sources or instances carry it (kernel, gpg-pubkey, a snap and a deb).
-  const failing = new Map<string, FailingName>();
-  for (const pkg of facts.packages) {
-    const verdict = judgePackage(pkg, policy);
-    if (verdict === undefined) continue;
-    const subject = subjectOf(pkg);
-    const key = subject.toLowerCase();
-    let entry = failing.get(key);
-    if (entry === undefined) {
-      entry = { subject, denied: [], unapproved: [] };
-      failing.set(key, entry);
-    }
-    if (verdict.kind === "unapproved") entry.unapproved.push(pkg);
-    else {
-      entry.denied.push(pkg);
-      // The first deny rule in policy order names the violation.
-      if (entry.deny === undefined || verdict.index < entry.deny.index) entry.deny = verdict;
-    }
+  const failing: { title: SoftwareTitle; verdict: Extract<Verdict, { kind: "denied" | "unapproved" }> }[] = [];
+  const counts = { denied: 0, unapproved: 0, approved: 0, inherited: 0, unknown: 0 };
+  const unknownReasons = new Map<string, number>();
+  for (const title of facts.titles) {
+    const verdict = judgeTitle(title, policy);
+    counts[verdict.kind]++;
+    if (verdict.kind === "denied" || verdict.kind === "unapproved") failing.push({ title, verdict });
+    else if (verdict.kind === "unknown") unknownReasons.set(verdict.reason, (unknownReasons.get(verdict.reason) ?? 0) + 1);
   }
-  const groups = [...failing.values()].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
-  // A deny outranks unapproved instances of the same name.
-  const violations = groups
-    .slice(0, MAX_VIOLATIONS)
-    .map((g) => (g.deny !== undefined ? toViolation(g.subject, g.denied, g.deny) : toViolation(g.subject, g.unapproved, { kind: "unapproved" })));
-  const notes = [problems, groups.length > MAX_VIOLATIONS ? `${groups.length - MAX_VIOLATIONS} more violations not listed` : undefined].filter(
-    (n): n is string => n !== undefined,
-  );
-  const reason = notes.length > 0 ? clip(notes.join("; ")) : undefined;
-  return violations.length === 0 ? pass("software", reason) : fail("software", violations, reason);
+  // Denied first, then by name: what the security team reads first.
+  failing.sort((a, b) => rank(a.verdict) - rank(b.verdict) || compare(a.title.key, b.title.key));
+  const violations = dedupeSubjects(failing.slice(0, MAX_VIOLATIONS).map(({ title, verdict }) => toViolation(title, verdict)));
+  const summary = `${facts.titles.length} titles: ${counts.denied} denied, ${counts.unapproved} unapproved, ${counts.approved} approved, ${counts.unknown} not judged, ${counts.inherited} dependencies or components`;
+  const notJudged = [...unknownReasons].map(([reason, n]) => `${n} not judged (${reason})`).join("; ");
+  const notes = [summary, notJudged === "" ? undefined : notJudged, problems, failing.length > MAX_VIOLATIONS ? `${failing.length - MAX_VIOLATIONS} more violations not listed` : undefined];
+  const reason = clip(notes.filter((n): n is string => n !== undefined).join("; "));
+  if (violations.length > 0) return fail("software", violations, reason);
+  // A title that could not be judged is never approved: the check cannot say "pass" for it.
+  return counts.unknown > 0 ? unknown("software", reason) : pass("software", reason);
 }
 
-/** The package name; a violation needs a non-empty subject even if a source gave no name. */
-function subjectOf(pkg: InstalledPackage): string {
-  const name = pkg.name.trim();
-  return name !== "" ? name : (pkg.bundleId ?? "(unnamed package)");
+const rank = (verdict: { kind: string }) => (verdict.kind === "denied" ? 0 : 1);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Keys are unique per machine by construction; a collision (two sources, one key) keeps the first, denied, one. */
+function dedupeSubjects(violations: CheckViolation[]): CheckViolation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => !seen.has(v.subject) && (seen.add(v.subject), true));
 }
 
-/** "nmap 7.93+dfsg1-1 (dpkg)". */
-export function describeInstance(pkg: InstalledPackage): string {
-  return `${pkg.name}${pkg.version !== "" ? ` ${pkg.version}` : ""} (${pkg.source})`;
+/** The title's key; a violation needs a non-empty subject even if a source gave no name. */
+function subjectOf(title: SoftwareTitle): string {
+  const key = title.key.trim();
+  return (key !== "" ? key : (title.bundleId ?? title.ids[0] ?? "(unnamed software)")).slice(0, MAX_SUBJECT);
 }
 
-function toViolation(subject: string, instances: readonly InstalledPackage[], verdict: Verdict): CheckViolation {
-  const listed = instances.slice(0, LISTED_INSTANCES).map(describeInstance);
-  if (instances.length > LISTED_INSTANCES) listed.push(`${instances.length - LISTED_INSTANCES} more`);
-  const observed = clip(listed.join(", "));
+/** "Wireshark 4.0.3, 4.2.0 (app, homebrew)". */
+export function describeTitle(title: SoftwareTitle): string {
+  const versions = title.versions.slice(0, LISTED).join(", ");
+  const more = title.versions.length > LISTED ? ` and ${title.versions.length - LISTED} more` : "";
+  return `${title.name}${versions !== "" ? ` ${versions}${more}` : ""} (${title.sources.join(", ")})`;
+}
+
+/** "signed by Developer ID Application: Google LLC (EQHXZ8M8AV)", "from dl.google.com/linux/chrome/deb", "unsigned". */
+export function describeIdentity(title: SoftwareTitle): string {
+  const { teamId, signer, origin, publisher } = title.identity;
+  const parts: string[] = [];
+  if (signer !== undefined) parts.push(`signed by ${signer}`);
+  else if (teamId !== undefined) parts.push(`signing team ${teamId}`);
+  else if (publisher !== undefined) parts.push(`published by ${publisher}`);
+  if (origin !== undefined) parts.push(origin === "local" ? "installed from a local file (no repository offers it)" : `from ${origin}`);
+  if (parts.length === 0) parts.push(title.declaredPublisher !== undefined ? `no verified identity (claims to be from ${title.declaredPublisher})` : "no verified identity");
+  return parts.join(", ");
+}
+
+function toViolation(title: SoftwareTitle, verdict: Extract<Verdict, { kind: "denied" | "unapproved" }>): CheckViolation {
+  const what = describeTitle(title);
+  const observed = clip(`${what}; ${describeIdentity(title)}`);
+  const detail = titleDetail(title, verdict);
+  const subject = subjectOf(title);
   if (verdict.kind === "unapproved") {
     return {
-      subject: subject.slice(0, MAX_SUBJECT),
-      message: clip(`${observed} is installed but not on IT's allowlist of approved software`),
+      subject,
+      message: clip(`${what} is not approved: no allow rule of IT's policy matches it (${describeIdentity(title)})`),
       observed,
-      expected: "on IT's allowlist",
+      expected: "approved by IT (on the allowlist)",
       rule: "unapproved",
+      title: detail,
     };
   }
   const rule = verdict.rule;
   const ruleName = ruleLabel(rule);
-  const why = rule.reason !== undefined && rule.reason !== "" ? rule.reason : `denied by rule ${ruleName}`;
+  const category = rule.category !== undefined ? ` — ${rule.category}` : "";
+  const why = rule.reason !== undefined && rule.reason !== "" ? `: ${rule.reason}` : "";
+  const inherited = title.scope === "installed" ? "" : title.scope === "dependency" ? " (installed as a dependency)" : " (installed as a component of other software)";
   return {
-    subject: subject.slice(0, MAX_SUBJECT),
-    message: clip(`${observed} is prohibited: ${why} (rule ${ruleName})`),
+    subject,
+    message: clip(`${title.name}${category}: prohibited software${why}${inherited}; found ${what} (rule ${ruleName})`),
     observed,
-    expected: clip(`not installed (${why})`),
+    expected: clip(`not installed${rule.category !== undefined ? ` (${rule.category})` : ""}`),
     rule: ruleName.slice(0, 100),
+    title: detail,
   };
 }
 
+function titleDetail(title: SoftwareTitle, verdict: Extract<Verdict, { kind: "denied" | "unapproved" }>): SoftwareTitleDetail {
+  const short = (s: string) => s.slice(0, 300);
+  const identity: SoftwareTitleDetail["identity"] = {};
+  for (const field of ["teamId", "signer", "origin", "publisher"] as const) {
+    const value = title.identity[field];
+    if (value !== undefined) identity[field] = short(value);
+  }
+  const detail: SoftwareTitleDetail = {
+    name: short(title.name),
+    verdict: verdict.kind,
+    versions: title.versions.slice(0, 20).map(short),
+    sources: title.sources.slice(0, 10),
+    identity,
+    scope: title.scope,
+  };
+  if (verdict.kind === "denied" && verdict.rule.category !== undefined) detail.category = verdict.rule.category;
+  if (title.declaredPublisher !== undefined) detail.declaredPublisher = short(title.declaredPublisher);
+  if (title.bundleId !== undefined) detail.bundleId = short(title.bundleId);
+  return detail;
+}
+
 /** A rule's id, or what it matches on when IT gave it none. */
-function ruleLabel(rule: SoftwareRule): string {
+export function ruleLabel(rule: SoftwareRule): string {
   if (rule.id !== undefined) return rule.id;
-  const parts = [
-    rule.name !== undefined ? `name=${rule.name}` : undefined,
-    rule.bundleId !== undefined ? `bundleId=${rule.bundleId}` : undefined,
-    rule.publisher !== undefined ? `publisher=${rule.publisher}` : undefined,
-    rule.source !== undefined ? `source=${rule.source}` : undefined,
-    rule.version !== undefined ? `version${rule.version}` : undefined,
-  ];
-  return parts.filter((p) => p !== undefined).join(" ");
+  const fields = ["name", "bundleId", "teamId", "signer", "origin", "publisher", "source"] as const;
+  const parts = fields.filter((f) => rule[f] !== undefined).map((f) => `${f}=${rule[f]}`);
+  if (rule.version !== undefined) parts.push(`version${rule.version}`);
+  return parts.join(" ");
 }
 
 function clip(text: string): string {

@@ -1,10 +1,7 @@
-// A list of software rules compiled once: exact values in Maps, globs bucketed by literal prefix, so a package meets only the rules that could match it.
-import type { SoftwareRule, SoftwareSource } from "@wegroup/shared";
-import type { InstalledPackage } from "../facts.js";
-import { compileRule, compiledRuleMatches, ruleMatches, type CompiledRule, type FieldMatcher, type PackageView } from "./rule.js";
-
-type Field = "name" | "publisher" | "bundleId";
-const FIELDS: readonly Field[] = ["name", "bundleId", "publisher"];
+// A list of software rules compiled once: literal patterns in Maps, others bucketed by literal prefix, so a title meets only the rules that could match it.
+import type { CompiledPattern, SoftwareRule, SoftwareSource } from "@wegroup/shared";
+import type { SoftwareTitle } from "../facts.js";
+import { IDENTITY_FIELDS, compileRule, compiledRuleMatches, ruleMatches, type CompiledRule, type IdentityField, type TitleView, type VersionQuantifier } from "./rule.js";
 
 interface TrieNode {
   children: Map<string, TrieNode>;
@@ -13,13 +10,15 @@ interface TrieNode {
 
 const trieNode = (): TrieNode => ({ children: new Map(), rules: [] });
 
-/** Globs by literal prefix, one character per level: walking a value down it meets exactly the globs it could match. */
+/** Patterns by literal prefix, one character per level: walking a value down it meets exactly the patterns it could match. */
 class PrefixTrie {
   private readonly root = trieNode();
 
   insert(prefix: string, rule: CompiledRule): void {
     let node = this.root;
-    for (const c of prefix) {
+    // UTF-16 units, as collect() walks them.
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charAt(i);
       let child = node.children.get(c);
       if (child === undefined) {
         child = trieNode();
@@ -40,47 +39,54 @@ class PrefixTrie {
   }
 }
 
-/** Rules reachable from one field's value: by the whole value, or by a glob's literal prefix. */
+/** Rules reachable from one field's value: by the whole (folded) value, or by a pattern's literal prefix. */
 class FieldIndex {
   private readonly exact = new Map<string, CompiledRule[]>();
-  private readonly globs = new PrefixTrie();
+  private readonly prefixes = new PrefixTrie();
 
-  add(matcher: FieldMatcher, rule: CompiledRule): void {
-    if (matcher.kind === "glob") return this.globs.insert(matcher.prefix, rule);
-    const list = this.exact.get(matcher.key);
-    if (list === undefined) this.exact.set(matcher.key, [rule]);
+  add(pattern: CompiledPattern, rule: CompiledRule): void {
+    if (pattern.literal === undefined) return this.prefixes.insert(pattern.prefix, rule);
+    const list = this.exact.get(pattern.literal);
+    if (list === undefined) this.exact.set(pattern.literal, [rule]);
     else list.push(rule);
   }
 
-  /** Candidate lists for one key (lower-cased value). */
+  /** Candidate lists for one folded value. */
   lookup(key: string, out: CompiledRule[][]): void {
     const exact = this.exact.get(key);
     if (exact !== undefined) out.push(exact);
-    this.globs.collect(key, out);
+    this.prefixes.collect(key, out);
   }
 }
 
+type Field = "name" | "bundleId" | IdentityField;
+/** Most selective first: a rule is filed under the first of these it sets with a literal (else a literal prefix). */
+const FIELDS: readonly Field[] = ["teamId", "signer", "origin", "bundleId", "name", "publisher"];
+
 export class RuleSet {
   readonly size: number;
-  private readonly fields: Record<Field, FieldIndex> = { name: new FieldIndex(), publisher: new FieldIndex(), bundleId: new FieldIndex() };
+  private readonly fields = new Map<Field, FieldIndex>(FIELDS.map((f) => [f, new FieldIndex()]));
   private readonly bySource = new Map<SoftwareSource, CompiledRule[]>();
-  /** Rules whose every glob starts with a wildcard and that name no source: checked against every package. */
+  /** Rules whose every pattern starts with a wildcard and that name no source: checked against every title. */
   private readonly always: CompiledRule[] = [];
 
-  constructor(readonly rules: readonly SoftwareRule[]) {
+  constructor(
+    readonly rules: readonly SoftwareRule[],
+    private readonly quantifier: VersionQuantifier = "some",
+  ) {
     this.size = rules.length;
     rules.forEach((rule, index) => this.anchor(compileRule(rule, index)));
   }
 
-  /** Files a rule under its most selective field: an exact value, else a glob's literal prefix, else its source. */
+  /** Files a rule under its most selective field: an exact value, else a pattern's literal prefix, else its source. */
   private anchor(rule: CompiledRule): void {
     for (const field of FIELDS) {
-      const matcher = rule[field];
-      if (matcher?.kind === "exact") return this.fields[field].add(matcher, rule);
+      const pattern = rule[field];
+      if (pattern?.literal !== undefined) return this.fields.get(field)?.add(pattern, rule);
     }
     for (const field of FIELDS) {
-      const matcher = rule[field];
-      if (matcher?.kind === "glob" && matcher.prefix !== "") return this.fields[field].add(matcher, rule);
+      const pattern = rule[field];
+      if (pattern !== undefined && pattern.prefix !== "") return this.fields.get(field)?.add(pattern, rule);
     }
     if (rule.source !== undefined) {
       const list = this.bySource.get(rule.source);
@@ -92,21 +98,25 @@ export class RuleSet {
   }
 
   /** The first rule (in policy order) that matches, or undefined. */
-  firstMatch(view: PackageView): CompiledRule | undefined {
+  firstMatch(view: TitleView): CompiledRule | undefined {
     const lists: CompiledRule[][] = [];
-    this.fields.name.lookup(view.nameKey, lists);
-    if (view.normalisedKey !== undefined) this.fields.name.lookup(view.normalisedKey, lists);
-    if (view.bundleIdKey !== undefined) this.fields.bundleId.lookup(view.bundleIdKey, lists);
-    if (view.publisherKey !== undefined) this.fields.publisher.lookup(view.publisherKey, lists);
-    const bySource = this.bySource.get(view.pkg.source);
-    if (bySource !== undefined) lists.push(bySource);
+    const lookup = (field: Field, value: string | undefined) => {
+      if (value !== undefined) this.fields.get(field)?.lookup(value, lists);
+    };
+    for (const name of view.names) lookup("name", name);
+    for (const id of view.bundleIds) lookup("bundleId", id);
+    for (const field of IDENTITY_FIELDS) lookup(field, view[field]);
+    for (const source of view.title.sources) {
+      const bySource = this.bySource.get(source);
+      if (bySource !== undefined) lists.push(bySource);
+    }
     lists.push(this.always);
     let best: CompiledRule | undefined;
     for (const list of lists) {
       // Each list is in policy order: past the best index found so far nothing can win.
       for (const rule of list) {
         if (best !== undefined && rule.index >= best.index) break;
-        if (compiledRuleMatches(rule, view)) best = rule;
+        if (compiledRuleMatches(rule, view, this.quantifier)) best = rule;
       }
     }
     return best;
@@ -114,7 +124,7 @@ export class RuleSet {
 }
 
 /** The reference for RuleSet.firstMatch: every rule, in order, through ruleMatches. */
-export function firstMatchNaive(rules: readonly SoftwareRule[], pkg: InstalledPackage): number | undefined {
-  const index = rules.findIndex((rule) => ruleMatches(rule, pkg));
+export function firstMatchNaive(rules: readonly SoftwareRule[], title: SoftwareTitle, quantifier: VersionQuantifier = "some"): number | undefined {
+  const index = rules.findIndex((rule) => ruleMatches(rule, title, quantifier));
   return index < 0 ? undefined : index;
 }

@@ -1,122 +1,131 @@
-// One software rule against one package: the reference semantics, and the compiled form the rule set indexes.
-import { globMatch, type SoftwareRule, type SoftwareSource } from "@wegroup/shared";
-import type { InstalledPackage } from "../facts.js";
+// One software rule against one title: the reference semantics, and the compiled form the rule set indexes.
+import { compilePattern, foldText, patternMatches, type CompiledPattern, type SoftwareRule, type SoftwareSource } from "@wegroup/shared";
+import type { SoftwareTitle } from "../facts.js";
 import { inRange, parseVersionRange, versionOrderFor, type Comparator } from "../version/range.js";
 import { normaliseName } from "./normalise.js";
 
+/** Whether a rule judges by a version range that every installed version must meet (allow) or that one is enough for (deny). */
+export type VersionQuantifier = "every" | "some";
+
+/** The texts a rule's `name` is tried against: the display name, its normalised form, the key and every folded-in id. */
+export function namesOf(title: SoftwareTitle): string[] {
+  return [...new Set([title.name, normaliseName(title.name, title.versions[0]), title.key, ...title.ids])];
+}
+
+/** The texts a rule's `bundleId` is tried against. */
+export function bundleIdsOf(title: SoftwareTitle): string[] {
+  return title.bundleId === undefined ? title.ids : [title.bundleId, ...title.ids];
+}
+
+function anyMatches(pattern: string, values: readonly string[]): boolean {
+  return values.some((v) => patternMatches(pattern, v));
+}
+
+function optionalMatches(pattern: string | undefined, value: string | undefined): boolean {
+  return pattern === undefined || (value !== undefined && patternMatches(pattern, value));
+}
+
+function versionsMatch(range: readonly Comparator[], title: SoftwareTitle, quantifier: VersionQuantifier): boolean {
+  const source = title.sources[0] ?? "app";
+  const order = versionOrderFor(source);
+  if (title.versions.length === 0) return false;
+  return quantifier === "every" ? title.versions.every((v) => inRange(v, range, order)) : title.versions.some((v) => inRange(v, range, order));
+}
+
 /**
- * The reference: a rule matches when every field it sets matches. `name` is tried against the package name
- * and against its normalised name ("Nmap 7.92" → "Nmap"); `version` in the package source's own order.
+ * The reference: a rule matches when every field it sets matches. Identity fields (`teamId`, `signer`, `origin`,
+ * `publisher`) are compared with the verified identity only — never with what the software says about itself.
  */
-export function ruleMatches(rule: SoftwareRule, pkg: InstalledPackage): boolean {
-  if (rule.source !== undefined && rule.source !== pkg.source) return false;
-  if (rule.name !== undefined && !globMatch(rule.name, pkg.name) && !globMatch(rule.name, normaliseName(pkg.name, pkg.version))) return false;
-  if (rule.publisher !== undefined && (pkg.publisher === undefined || !globMatch(rule.publisher, pkg.publisher))) return false;
-  if (rule.bundleId !== undefined && (pkg.bundleId === undefined || !globMatch(rule.bundleId, pkg.bundleId))) return false;
-  if (rule.version !== undefined && !inRange(pkg.version, parseVersionRange(rule.version), versionOrderFor(pkg.source))) return false;
+export function ruleMatches(rule: SoftwareRule, title: SoftwareTitle, quantifier: VersionQuantifier = "some"): boolean {
+  if (rule.source !== undefined && !title.sources.includes(rule.source)) return false;
+  if (rule.name !== undefined && !anyMatches(rule.name, namesOf(title))) return false;
+  if (rule.bundleId !== undefined && !anyMatches(rule.bundleId, bundleIdsOf(title))) return false;
+  if (!optionalMatches(rule.teamId, title.identity.teamId)) return false;
+  if (!optionalMatches(rule.signer, title.identity.signer)) return false;
+  if (!optionalMatches(rule.origin, title.identity.origin)) return false;
+  if (!optionalMatches(rule.publisher, title.identity.publisher)) return false;
+  if (rule.version !== undefined && !versionsMatch(parseVersionRange(rule.version), title, quantifier)) return false;
   return true;
 }
 
-/** Lower-cases A-Z only: exactly the case folding a case-insensitive RegExp applies to an ASCII pattern. */
-export function asciiLower(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)) : text;
+/** A title as the compiled rules look at it: folded texts computed once per title, not once per rule. */
+export interface TitleView {
+  title: SoftwareTitle;
+  names: string[];
+  bundleIds: string[];
+  teamId?: string;
+  signer?: string;
+  origin?: string;
+  publisher?: string;
 }
 
-/** A package as the compiled rules look at it: keys computed once per package, not once per rule. */
-export interface PackageView {
-  pkg: InstalledPackage;
-  name: string;
-  nameKey: string;
-  /** Undefined when normalising changes nothing. */
-  normalised?: string;
-  normalisedKey?: string;
-  publisherKey?: string;
-  bundleIdKey?: string;
-}
+/** Views live as long as their title: the fact cache reuses the same inventory between check cycles. */
+const views = new WeakMap<SoftwareTitle, TitleView>();
 
-/** Views live as long as their package: the fact cache reuses the same inventory between check cycles. */
-const views = new WeakMap<InstalledPackage, PackageView>();
-
-export function viewOf(pkg: InstalledPackage): PackageView {
-  const cached = views.get(pkg);
-  if (cached !== undefined && cached.name === pkg.name) return cached;
-  const view = computeView(pkg);
-  views.set(pkg, view);
+export function viewOf(title: SoftwareTitle): TitleView {
+  let view = views.get(title);
+  if (view === undefined) {
+    view = computeView(title);
+    views.set(title, view);
+  }
   return view;
 }
 
-function computeView(pkg: InstalledPackage): PackageView {
-  const normalised = normaliseName(pkg.name, pkg.version);
-  const view: PackageView = { pkg, name: pkg.name, nameKey: asciiLower(pkg.name) };
-  if (normalised !== pkg.name) {
-    view.normalised = normalised;
-    view.normalisedKey = asciiLower(normalised);
-  }
-  if (pkg.publisher !== undefined) view.publisherKey = asciiLower(pkg.publisher);
-  if (pkg.bundleId !== undefined) view.bundleIdKey = asciiLower(pkg.bundleId);
+function computeView(title: SoftwareTitle): TitleView {
+  const fold = (values: readonly string[]) => [...new Set(values.map(foldText))];
+  const view: TitleView = { title, names: fold(namesOf(title)), bundleIds: fold(bundleIdsOf(title)) };
+  const { teamId, signer, origin, publisher } = title.identity;
+  if (teamId !== undefined) view.teamId = foldText(teamId);
+  if (signer !== undefined) view.signer = foldText(signer);
+  if (origin !== undefined) view.origin = foldText(origin);
+  if (publisher !== undefined) view.publisher = foldText(publisher);
   return view;
 }
 
-/**
- * A glob field, compiled. A pattern with no glob syntax and only printable ASCII is compared as a lower-cased
- * string; any other pattern goes to globMatch, behind a cheap test of its literal ASCII prefix.
- */
-export type FieldMatcher = { kind: "exact"; key: string } | { kind: "glob"; pattern: string; prefix: string };
-
-// Everything picomatch may treat as syntax (`notepad++` is a repetition, `foo(bar)` a group), and path separators.
-const GLOB_SYNTAX = /[*?[\]{}()!+@\\/]/;
-
-export function compileField(pattern: string): FieldMatcher {
-  const printableAscii = /^[\x20-\x7e]*$/.test(pattern);
-  // A leading "./" is dropped by picomatch, so a pattern starting with "." has no reliable literal prefix.
-  if (printableAscii && !GLOB_SYNTAX.test(pattern) && !pattern.startsWith(".")) return { kind: "exact", key: asciiLower(pattern) };
-  let prefix = "";
-  if (!pattern.startsWith(".")) {
-    for (const c of pattern) {
-      if (GLOB_SYNTAX.test(c) || c < "\x20" || c > "\x7e") break;
-      prefix += c;
-    }
-  }
-  return { kind: "glob", pattern, prefix: asciiLower(prefix) };
-}
-
-function fieldMatches(field: FieldMatcher, key: string, value: string): boolean {
-  if (field.kind === "exact") return key === field.key;
-  return key.startsWith(field.prefix) && globMatch(field.pattern, value);
-}
+export type IdentityField = "teamId" | "signer" | "origin" | "publisher";
+export const IDENTITY_FIELDS: readonly IdentityField[] = ["teamId", "signer", "origin", "publisher"];
 
 export interface CompiledRule {
   /** Position in the policy list: the first matching rule decides, as in the reference. */
   index: number;
   rule: SoftwareRule;
-  name?: FieldMatcher;
-  publisher?: FieldMatcher;
-  bundleId?: FieldMatcher;
+  name?: CompiledPattern;
+  bundleId?: CompiledPattern;
+  teamId?: CompiledPattern;
+  signer?: CompiledPattern;
+  origin?: CompiledPattern;
+  publisher?: CompiledPattern;
   source?: SoftwareSource;
   range?: Comparator[];
 }
 
 export function compileRule(rule: SoftwareRule, index: number): CompiledRule {
   const compiled: CompiledRule = { index, rule };
-  if (rule.name !== undefined) compiled.name = compileField(rule.name);
-  if (rule.publisher !== undefined) compiled.publisher = compileField(rule.publisher);
-  if (rule.bundleId !== undefined) compiled.bundleId = compileField(rule.bundleId);
+  if (rule.name !== undefined) compiled.name = compilePattern(rule.name);
+  if (rule.bundleId !== undefined) compiled.bundleId = compilePattern(rule.bundleId);
+  for (const field of IDENTITY_FIELDS) {
+    const pattern = rule[field];
+    if (pattern !== undefined) compiled[field] = compilePattern(pattern);
+  }
   if (rule.source !== undefined) compiled.source = rule.source;
   if (rule.version !== undefined) compiled.range = parseVersionRange(rule.version);
   return compiled;
 }
 
+const someFolded = (pattern: CompiledPattern, values: readonly string[]) => values.some((v) => pattern.matchesFolded(v));
+
 /** The compiled equivalent of ruleMatches. */
-export function compiledRuleMatches(rule: CompiledRule, view: PackageView): boolean {
-  const pkg = view.pkg;
-  if (rule.source !== undefined && rule.source !== pkg.source) return false;
-  if (rule.name !== undefined) {
-    const byName = fieldMatches(rule.name, view.nameKey, view.name);
-    const byNormalised = !byName && view.normalised !== undefined && fieldMatches(rule.name, view.normalisedKey ?? "", view.normalised);
-    if (!byName && !byNormalised) return false;
+export function compiledRuleMatches(rule: CompiledRule, view: TitleView, quantifier: VersionQuantifier): boolean {
+  const title = view.title;
+  if (rule.source !== undefined && !title.sources.includes(rule.source)) return false;
+  if (rule.name !== undefined && !someFolded(rule.name, view.names)) return false;
+  if (rule.bundleId !== undefined && !someFolded(rule.bundleId, view.bundleIds)) return false;
+  for (const field of IDENTITY_FIELDS) {
+    const pattern = rule[field];
+    if (pattern === undefined) continue;
+    const value = view[field];
+    if (value === undefined || !pattern.matchesFolded(value)) return false;
   }
-  if (rule.publisher !== undefined && (pkg.publisher === undefined || !fieldMatches(rule.publisher, view.publisherKey ?? "", pkg.publisher))) return false;
-  if (rule.bundleId !== undefined && (pkg.bundleId === undefined || !fieldMatches(rule.bundleId, view.bundleIdKey ?? "", pkg.bundleId))) return false;
-  if (rule.range !== undefined && !inRange(pkg.version, rule.range, versionOrderFor(pkg.source))) return false;
+  if (rule.range !== undefined && !versionsMatch(rule.range, title, quantifier)) return false;
   return true;
 }
