@@ -29,6 +29,7 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
             "{pkg}": "an installer receipt id from pkgutil --pkgs (macOS)",
             "{disk}": "a whole-disk identifier such as disk4 from diskutil list (macOS)",
             "{owner}": "the login name owning a Homebrew prefix (macOS)",
+            "{packages}": "every installed dpkg package as dpkg-query printed it (libc6:amd64), one argument each, in its order (Linux)",
           },
           checks,
         },

@@ -3,7 +3,7 @@ import { ParseError } from "../../../runner/parse-error.js";
 import { decodeText } from "../../../runner/decode.js";
 import { expectRowsOrParseError } from "../../../testing/fuzz.js";
 import { fixture } from "../../../testing/fixtures.js";
-import type { InstalledPackage } from "../facts.js";
+import type { DpkgPackage } from "./dpkg-common.js";
 import { parseDpkg, sniffDpkgFormat } from "./dpkg.js";
 
 const DIR = "linux/dpkg/";
@@ -12,9 +12,9 @@ const QUERY_MAINTAINER = "debian-12-container-dpkg-query-name-version-maintainer
 const QUERY_STATUS_ARCH = "debian-12-container-dpkg-query-status-arch-source-nmap-tcpdump.tsv";
 const STATUS_EXCERPT = "debian-12-container-var-lib-dpkg-status-excerpt-nmap-tcpdump.txt";
 
-const parseFixture = (name: string): InstalledPackage[] => parseDpkg(decodeText(fixture(DIR + name)), name);
-const byName = (packages: readonly InstalledPackage[], name: string) => packages.filter((p) => p.name === name);
-const nameVersions = (packages: readonly InstalledPackage[]) => packages.map((p) => `${p.name} ${p.version}`).sort();
+const parseFixture = (name: string): DpkgPackage[] => parseDpkg(decodeText(fixture(DIR + name)), name);
+const byName = (packages: readonly DpkgPackage[], name: string) => packages.filter((p) => p.name === name);
+const nameVersions = (packages: readonly DpkgPackage[]) => packages.map((p) => `${p.name} ${p.version}`).sort();
 
 describe("dpkg parser on the Debian 12 recordings", () => {
   it(`reads ${QUERY_MAINTAINER}: 926 packages, maintainers as publishers`, () => {
