@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { foldText } from "@wegroup/shared";
+import { DEFAULT_POLICY, foldText } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { LiveRunner, liveRunnerOptions } from "../../runner/live.js";
 import { collectSoftwareLinux } from "./collect.linux.js";
+import { evaluateSoftware } from "./evaluate.js";
 
 // Runs the collector on this very machine (a Debian container in CI): checks the shape of the titles, not the values.
 describe("Linux software collector on this machine", () => {
@@ -19,6 +20,7 @@ describe("Linux software collector on this machine", () => {
       expect(t.identity.origin !== undefined || t.unknown !== undefined).toBe(true);
     }
     expect(new Set(facts.titles.map((t) => t.key)).size).toBe(facts.titles.length);
+    expect(["pass", "fail", "unknown"]).toContain(evaluateSoftware(facts, DEFAULT_POLICY.software).status);
     if (!existsSync("/var/lib/dpkg/status")) {
       expect(facts.sources).not.toContain("dpkg");
       return;

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { decodeText } from "../../runner/decode.js";
 import type { CommandRunner } from "../../runner/runner.js";
@@ -23,6 +24,7 @@ import {
   aptCachePolicyArgv,
   collectSoftwareLinux,
 } from "./collect.linux.js";
+import { evaluateSoftware } from "./evaluate.js";
 import type { SoftwareTitle } from "./facts.js";
 import { parseDpkg } from "./parse/dpkg.js";
 
@@ -223,6 +225,43 @@ describe("Linux software collector on rpm, snap and Flatpak", () => {
 
   it("finds nothing when no inventory is recorded at all", async () => {
     expect(await collect([])).toEqual({ titles: [], sources: [], problems: [] });
+  });
+});
+
+describe("Linux software titles under the built-in policy", () => {
+  it("denies nmap and tcpdump on the recorded Debian 12 machine and approves the rest by the archive's origin", async () => {
+    const facts = await collect([
+      { argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT },
+      { argv: DEBIAN_12_POLICY_ARGV, stdout: DEBIAN_12_POLICY },
+    ]);
+    const result = evaluateSoftware(facts, DEFAULT_POLICY.software);
+    expect(result.status).toBe("fail");
+    expect(result.violations.map((v) => [v.subject, v.rule])).toEqual([
+      ["nmap", "nmap"],
+      ["tcpdump", "tcpdump"],
+    ]);
+    expect(result.reason).toMatch(/^533 titles: 2 denied, 0 unapproved, 531 approved, 0 not judged/);
+  });
+
+  it("still denies nmap and tcpdump when no origin can be read, and judges nothing else", async () => {
+    const result = evaluateSoftware(await collect([{ argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT }]), DEFAULT_POLICY.software);
+    expect(result.violations.map((v) => v.subject)).toEqual(["nmap", "tcpdump"]);
+    expect(result.reason).toMatch(/^533 titles: 2 denied, 0 unapproved, 0 approved, 531 not judged/);
+  });
+
+  it("finds an AnyDesk .deb installed by hand unapproved, beside Chrome from Google's repository", async () => {
+    const rows = "ii \tgoogle-chrome-stable\t113.0.5672.126-1\tamd64\t\nii \tanydesk\t6.3.0\tamd64\t\n";
+    const anydesk = "anydesk:\n  Installed: 6.3.0\n  Candidate: 6.3.0\n  Version table:\n *** 6.3.0 100\n        100 /var/lib/dpkg/status\n";
+    const facts = await collect([
+      { argv: DPKG_QUERY, stdout: `${decodeText(DPKG_QUERY_OUT)}${rows}` },
+      { argv: aptCachePolicyArgv([...DEBIAN_12.map((p) => p.binaryPackage ?? p.name), "google-chrome-stable", "anydesk"]), stdout: `${DEBIAN_12_POLICY}\n${CHROME_POLICY}${anydesk}` },
+    ]);
+    const result = evaluateSoftware(facts, DEFAULT_POLICY.software);
+    expect(result.violations.map((v) => [v.subject, v.rule])).toEqual([
+      ["nmap", "nmap"],
+      ["tcpdump", "tcpdump"],
+      ["anydesk", "unapproved"],
+    ]);
   });
 });
 

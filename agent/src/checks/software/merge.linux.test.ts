@@ -213,7 +213,7 @@ describe("Linux titles from snaps and Flatpaks", () => {
     ]);
     const table = linuxTitles({ flatpak: parseFlatpakList(recorded("flatpak/user-installation-apps-and-runtimes.flatpak-list.txt")) });
     expect(tally(table)).toEqual({ titles: 7, installed: 7, dependency: 0, component: 0, unknown: 7 });
-    expect(byKey(table, "io.freetubeapp.freetube")).toMatchObject({ name: "FreeTube", versions: ["0.21.3 Beta"], unknown: "origin unknown: this flatpak lists no origin (flatpak before 1.2 has no --columns)" });
+    expect(byKey(table, "io.freetubeapp.freetube")).toMatchObject({ name: "FreeTube", versions: ["0.21.3 Beta"], unknown: "origin unknown: the flatpak listing has no Origin column (flatpak before 1.2 cannot print one)" });
     const runtime = linuxTitles({ flatpak: parseFlatpakList("runtime/org.gnome.Platform/x86_64/3.28\tsystem,runtime\n") });
     expect(runtime[0]?.scope).toBe("component");
   });

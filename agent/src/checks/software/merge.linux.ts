@@ -116,7 +116,7 @@ function flatpakMember(p: FlatpakPackage): Member {
   const id = p.bundleId ?? p.name;
   const member: Member = { id, version: p.version, group: id, displayName: p.name, bundleId: id, scope: p.runtime === true ? "component" : "installed" };
   if (p.origin !== undefined) member.origin = p.origin;
-  else member.unknown = "origin unknown: this flatpak lists no origin (flatpak before 1.2 has no --columns)";
+  else member.unknown = "origin unknown: the flatpak listing has no Origin column (flatpak before 1.2 cannot print one)";
   return member;
 }
 
