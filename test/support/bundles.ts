@@ -50,6 +50,14 @@ export function fixtureText(rel: string): string {
   return readFileSync(join(ROOT, "fixtures", rel), "utf8");
 }
 
+/** Drops the rows of a `dpkg-query -W` recording whose package (without its `:arch`) is in `names`. */
+export function withoutDpkgQueryRows(listing: string, names: readonly string[]): string {
+  return listing
+    .split("\n")
+    .filter((row) => !names.includes((row.split("\t")[1] ?? "").split(":")[0] ?? ""))
+    .join("\n");
+}
+
 /** Drops whole stanzas of a dpkg status file whose Package is in `names`. */
 export function withoutDpkgPackages(status: string, names: readonly string[]): string {
   return status
@@ -64,7 +72,14 @@ export interface LinuxLaptop {
   deniedSoftware: boolean;
   /** A GNOME user (user001, uid 1000) logged in on seat0 whose screen never locks (the recorded "lax user"). */
   laxGnomeUser?: boolean;
+  /**
+   * The machine's whole recorded inventory (926 packages, with their source packages) under the collector's
+   * dpkg-query argv, besides the status-file excerpt: the recording of the same machine and moment.
+   */
+  dpkgQuery?: boolean;
 }
+
+const DENIED_DEBS = ["nmap", "nmap-common", "tcpdump"];
 
 /**
  * A Linux laptop without systemd sessions (screen-lock unknown), whose udev database holds a USB
@@ -72,6 +87,7 @@ export interface LinuxLaptop {
  */
 export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
   const status = fixtureText("linux/dpkg/debian-12-container-var-lib-dpkg-status-excerpt-nmap-tcpdump.txt");
+  const listing = fixtureText("linux/dpkg/debian-12-container-dpkg-query-status-arch-source-nmap-tcpdump.tsv");
   return {
     format: "compliance-bundle/1",
     platform: "linux",
@@ -98,9 +114,12 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
         ),
         stderr: "",
       },
+      ...(laptop.dpkgQuery === true
+        ? [{ argv: commandArgv("linux", "software", "dpkg-query"), exitCode: 0, stdout: laptop.deniedSoftware ? listing : withoutDpkgQueryRows(listing, DENIED_DEBS), stderr: "" }]
+        : []),
     ],
     files: [
-      { path: filePath("linux", "software", "/var/lib/dpkg/status"), content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, ["nmap", "nmap-common", "tcpdump"]) },
+      { path: filePath("linux", "software", "/var/lib/dpkg/status"), content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS) },
       { path: "/etc/machine-id", content: `${laptop.hostname.padEnd(32, "0").slice(0, 32)}\n` },
       { path: "/etc/os-release", content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n' },
       ...(laptop.laxGnomeUser === true ? [{ path: "/etc/passwd", content: "root:x:0:0:root:/root:/bin/bash\nuser001:x:1000:1000:,,,:/home/user001:/bin/bash\n" }] : []),

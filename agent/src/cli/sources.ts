@@ -30,6 +30,7 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
             "{disk}": "a whole-disk identifier such as disk4 from diskutil list (macOS)",
             "{owner}": "the login name owning a Homebrew prefix (macOS)",
             "{files}": "the programs' main executables, each a single-quoted PowerShell string ('C:\\Program Files\\Nmap\\uninstall.exe'), comma-separated (Windows)",
+            "{packages}": "every installed dpkg package as dpkg-query printed it (libc6:amd64), one argument each, in its order (Linux)",
           },
           checks,
         },

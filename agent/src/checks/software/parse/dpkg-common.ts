@@ -1,4 +1,14 @@
-// What the dpkg formats share: package states, architecture names, `name:arch` qualifiers.
+// What the dpkg formats share: package states, architecture names, `name:arch` qualifiers, the Source field.
+import type { InstalledPackage } from "../facts.js";
+
+/** One installed Debian package as the dpkg parsers read it. */
+export interface DpkgPackage extends InstalledPackage {
+  source: "dpkg";
+  /** The name as `${binary:Package}` prints it when it carries an architecture (`libc6:amd64`): what apt is asked about. */
+  binaryPackage?: string;
+  /** The source package it was built from, when that is not a package of its own name (`glibc` for libc6). */
+  sourcePackage?: string;
+}
 
 /** Current-state letters (2nd column of `dpkg -l`, 2nd char of ${db:Status-Abbrev}) whose files are on disk. */
 const ON_DISK_ABBREV = new Set(["i", "U", "F", "W", "t", "H"]);
@@ -48,3 +58,16 @@ export function splitQualifier(binaryPackage: string): { name: string; qualifier
 
 /** A Debian version: optional epoch, then an upstream part that starts with a digit. */
 export const DPKG_VERSION = /^(?:\d+:)?\d[A-Za-z0-9.+~:-]*$/;
+
+/** `${Source}` and the status file's `Source:`: a source package name, with the source version in parentheses when it differs. */
+const SOURCE_FIELD = /^([a-z0-9][a-z0-9+.-]+)(?: \(([^()\s]+)\))?$/;
+
+export function isSourceField(value: string): boolean {
+  return value === "" || SOURCE_FIELD.test(value);
+}
+
+/** "glibc (2.36-9)" → "glibc"; an empty field means "the same as the package". */
+export function sourceName(value: string): string | undefined {
+  const m = SOURCE_FIELD.exec(value.trim());
+  return m === null ? undefined : m[1];
+}

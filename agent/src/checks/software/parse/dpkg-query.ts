@@ -1,7 +1,6 @@
 // `dpkg-query -W -f=…` with tab-separated fields, whichever fields were asked for: the columns are recognised by their content.
 import { ParseError } from "../../../runner/parse-error.js";
-import type { InstalledPackage } from "../facts.js";
-import { DPKG_VERSION, PACKAGE_NAME, isArch, isInstalledState, isStatus, splitQualifier } from "./dpkg-common.js";
+import { DPKG_VERSION, PACKAGE_NAME, isArch, isInstalledState, isSourceField, isStatus, sourceName, splitQualifier, type DpkgPackage } from "./dpkg-common.js";
 
 interface Columns {
   status?: number;
@@ -9,31 +8,36 @@ interface Columns {
   version: number;
   arch?: number;
   maintainer?: number;
+  source?: number;
 }
 
 const MOSTLY = 0.9;
 
 /** Rows of `dpkg-query -W` output; fields are told apart by content, so any -f with tabs and a name and version works. */
-export function parseDpkgQuery(text: string, source = "dpkg-query -W"): InstalledPackage[] {
+export function parseDpkgQuery(text: string, source = "dpkg-query -W"): DpkgPackage[] {
   const rows = text
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => line.split("\t"));
   if (rows.length === 0) return [];
   const columns = recogniseColumns(rows, source);
-  const packages: InstalledPackage[] = [];
+  const packages: DpkgPackage[] = [];
   rows.forEach((fields, i) => {
     const need = Math.max(columns.name, columns.version, columns.status ?? 0, columns.arch ?? 0);
     if (fields.length <= need) throw new ParseError(source, `line ${i + 1} has ${fields.length} fields, expected at least ${need + 1}: "${fields.join("\\t").slice(0, 120)}"`);
     if (columns.status !== undefined && !isInstalledState(fields[columns.status] ?? "")) return;
-    const { name, qualifier } = splitQualifier((fields[columns.name] ?? "").trim());
+    const binaryPackage = (fields[columns.name] ?? "").trim();
+    const { name, qualifier } = splitQualifier(binaryPackage);
     const version = (fields[columns.version] ?? "").trim();
-    if (!PACKAGE_NAME.test(name)) throw new ParseError(source, `line ${i + 1}: "${name.slice(0, 80)}" is not a package name`);
-    const pkg: InstalledPackage = { name, version, source: "dpkg" };
+    if (!PACKAGE_NAME.test(binaryPackage)) throw new ParseError(source, `line ${i + 1}: "${binaryPackage.slice(0, 80)}" is not a package name`);
+    const pkg: DpkgPackage = { name, version, source: "dpkg" };
     const arch = columns.arch !== undefined ? (fields[columns.arch] ?? "").trim() : qualifier;
     if (arch !== undefined && arch !== "") pkg.arch = arch;
     const maintainer = columns.maintainer !== undefined ? (fields[columns.maintainer] ?? "").trim() : "";
     if (maintainer !== "") pkg.publisher = maintainer;
+    if (qualifier !== undefined) pkg.binaryPackage = binaryPackage;
+    const from = columns.source !== undefined ? sourceName(fields[columns.source] ?? "") : undefined;
+    if (from !== undefined && from !== name) pkg.sourcePackage = from;
     packages.push(pkg);
   });
   return packages;
@@ -66,7 +70,11 @@ function recogniseColumns(rows: readonly string[][], source: string): Columns {
   if (version === undefined) throw new ParseError(source, "no column of package versions (expected tab-separated dpkg-query -W output)");
   // `Name <address>` (sometimes `Name <https://…>`); ${Source} ("glibc (2.36-9)") has no angle brackets.
   const maintainer = find((v) => /^[^<>]*<[^<>\s]+>$/.test(v), 0.5);
+  // ${Source} is empty when the source is named like the package ("nmap"), else a name with an optional "(version)":
+  // a column of such values with both kinds in it (a column of section names is never partly empty).
+  const sourceColumn = find((v) => isSourceField(v), 1);
   const columns: Columns = { name, version };
+  if (sourceColumn !== undefined && share(rows, sourceColumn, (v) => v === "") > 0 && share(rows, sourceColumn, (v) => v !== "") > 0) columns.source = sourceColumn;
   if (status !== undefined) columns.status = status;
   if (arch !== undefined) columns.arch = arch;
   if (maintainer !== undefined) columns.maintainer = maintainer;

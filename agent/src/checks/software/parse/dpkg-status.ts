@@ -1,11 +1,10 @@
 // `/var/lib/dpkg/status` (and `dpkg -s`): RFC-822-style stanzas, one per package, with a Status field.
 import { ParseError } from "../../../runner/parse-error.js";
-import type { InstalledPackage } from "../facts.js";
-import { STATUS_WORDS, isInstalledState } from "./dpkg-common.js";
+import { STATUS_WORDS, isInstalledState, sourceName, type DpkgPackage } from "./dpkg-common.js";
 
 /** Installed packages of a dpkg status database; stanzas of packages that are not installed are skipped. */
-export function parseDpkgStatus(text: string, source = "/var/lib/dpkg/status"): InstalledPackage[] {
-  const packages: InstalledPackage[] = [];
+export function parseDpkgStatus(text: string, source = "/var/lib/dpkg/status"): DpkgPackage[] {
+  const packages: DpkgPackage[] = [];
   let stanza = new Map<string, string>();
   let stanzaLine = 0;
   let lastKey: string | undefined;
@@ -34,7 +33,7 @@ export function parseDpkgStatus(text: string, source = "/var/lib/dpkg/status"): 
   return packages;
 }
 
-function toPackage(stanza: ReadonlyMap<string, string>, line: number, source: string): InstalledPackage | undefined {
+function toPackage(stanza: ReadonlyMap<string, string>, line: number, source: string): DpkgPackage | undefined {
   const name = stanza.get("package");
   if (name === undefined || name === "") throw new ParseError(source, `the stanza at line ${line} has no Package field`);
   const status = stanza.get("status");
@@ -43,11 +42,15 @@ function toPackage(stanza: ReadonlyMap<string, string>, line: number, source: st
   if (!isInstalledState(status)) return undefined;
   const version = stanza.get("version");
   if (version === undefined || version === "") throw new ParseError(source, `installed package ${name} (line ${line}) has no Version`);
-  const pkg: InstalledPackage = { name, version, source: "dpkg" };
+  const pkg: DpkgPackage = { name, version, source: "dpkg" };
   const arch = stanza.get("architecture");
   if (arch !== undefined && arch !== "") pkg.arch = arch;
   const maintainer = stanza.get("maintainer");
   if (maintainer !== undefined && maintainer !== "") pkg.publisher = maintainer;
+  // ${binary:Package} qualifies Multi-Arch: same packages with their architecture; apt is asked about them that way.
+  if (stanza.get("multi-arch") === "same" && arch !== undefined && arch !== "") pkg.binaryPackage = `${name}:${arch}`;
+  const from = sourceName(stanza.get("source") ?? "");
+  if (from !== undefined && from !== name) pkg.sourcePackage = from;
   return pkg;
 }
 

@@ -1,7 +1,6 @@
 // `dpkg -l`: the human table. Its ruler line gives the column widths; status letters say what is really installed.
 import { ParseError } from "../../../runner/parse-error.js";
-import type { InstalledPackage } from "../facts.js";
-import { PACKAGE_NAME, STATUS_ABBREV, isArch, isInstalledState, splitQualifier } from "./dpkg-common.js";
+import { PACKAGE_NAME, STATUS_ABBREV, isArch, isInstalledState, splitQualifier, type DpkgPackage } from "./dpkg-common.js";
 
 /** `+++-====-====-====-====`: where each column starts and ends. */
 const RULER = /^\+\+\+-[=-]+$/;
@@ -17,11 +16,11 @@ interface Span {
  * copes with names and versions that fill their column; a row that does not fit them is split on whitespace.
  * dpkg cuts values longer than the column, so a version may be shortened: prefer dpkg-query where it runs.
  */
-export function parseDpkgTable(text: string, source = "dpkg -l"): InstalledPackage[] {
+export function parseDpkgTable(text: string, source = "dpkg -l"): DpkgPackage[] {
   const lines = text.split("\n");
   const rulerAt = lines.findIndex((line) => RULER.test(line.trimEnd()));
   const spans = rulerAt >= 0 ? rulerSpans(lines[rulerAt]?.trimEnd() ?? "") : undefined;
-  const packages: InstalledPackage[] = [];
+  const packages: DpkgPackage[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === "" || i <= rulerAt) return;
     const status = ROW.exec(line)?.[1];
@@ -35,9 +34,10 @@ export function parseDpkgTable(text: string, source = "dpkg -l"): InstalledPacka
     if (!isInstalledState(status)) return;
     const { name, qualifier } = splitQualifier(cells.name);
     if (!PACKAGE_NAME.test(cells.name)) throw new ParseError(source, `line ${i + 1}: "${cells.name.slice(0, 80)}" is not a package name`);
-    const pkg: InstalledPackage = { name, version: cells.version, source: "dpkg" };
+    const pkg: DpkgPackage = { name, version: cells.version, source: "dpkg" };
     const arch = cells.arch ?? qualifier;
     if (arch !== undefined && arch !== "") pkg.arch = arch;
+    if (qualifier !== undefined) pkg.binaryPackage = cells.name;
     packages.push(pkg);
   });
   if (rulerAt < 0 && packages.length === 0 && lines.some((l) => l.trim() !== "")) throw new ParseError(source, "no package rows");

@@ -3,7 +3,7 @@ import { ParseError } from "../../../runner/parse-error.js";
 import { decodeText } from "../../../runner/decode.js";
 import { expectRowsOrParseError } from "../../../testing/fuzz.js";
 import { fixture } from "../../../testing/fixtures.js";
-import type { InstalledPackage } from "../facts.js";
+import type { DpkgPackage } from "./dpkg-common.js";
 import { parseDpkg, sniffDpkgFormat } from "./dpkg.js";
 
 const DIR = "linux/dpkg/";
@@ -12,9 +12,9 @@ const QUERY_MAINTAINER = "debian-12-container-dpkg-query-name-version-maintainer
 const QUERY_STATUS_ARCH = "debian-12-container-dpkg-query-status-arch-source-nmap-tcpdump.tsv";
 const STATUS_EXCERPT = "debian-12-container-var-lib-dpkg-status-excerpt-nmap-tcpdump.txt";
 
-const parseFixture = (name: string): InstalledPackage[] => parseDpkg(decodeText(fixture(DIR + name)), name);
-const byName = (packages: readonly InstalledPackage[], name: string) => packages.filter((p) => p.name === name);
-const nameVersions = (packages: readonly InstalledPackage[]) => packages.map((p) => `${p.name} ${p.version}`).sort();
+const parseFixture = (name: string): DpkgPackage[] => parseDpkg(decodeText(fixture(DIR + name)), name);
+const byName = (packages: readonly DpkgPackage[], name: string) => packages.filter((p) => p.name === name);
+const nameVersions = (packages: readonly DpkgPackage[]) => packages.map((p) => `${p.name} ${p.version}`).sort();
 
 describe("dpkg parser on the Debian 12 recordings", () => {
   it(`reads ${QUERY_MAINTAINER}: 926 packages, maintainers as publishers`, () => {
@@ -34,16 +34,23 @@ describe("dpkg parser on the Debian 12 recordings", () => {
     expect(packages.map((p) => p.name)).toEqual([...packages.map((p) => p.name)].sort());
   });
 
-  it(`reads ${QUERY_STATUS_ARCH}: "ii " status, ":amd64" stripped from the name but the architecture kept`, () => {
+  it(`reads ${QUERY_STATUS_ARCH}: "ii " status, ":amd64" qualifiers, and the \${Source} of every binary package`, () => {
     const packages = parseFixture(QUERY_STATUS_ARCH);
     expect(packages).toHaveLength(926);
     expect(byName(packages, "nmap")).toEqual([{ name: "nmap", version: "7.93+dfsg1-1", source: "dpkg", arch: "amd64" }]);
-    expect(byName(packages, "nmap-common")).toEqual([{ name: "nmap-common", version: "7.93+dfsg1-1", source: "dpkg", arch: "all" }]);
+    // nmap-common is built from the nmap source package: it folds into nmap's title.
+    expect(byName(packages, "nmap-common")).toEqual([{ name: "nmap-common", version: "7.93+dfsg1-1", source: "dpkg", arch: "all", sourcePackage: "nmap" }]);
     expect(byName(packages, "tcpdump")).toEqual([{ name: "tcpdump", version: "4.99.3-1", source: "dpkg", arch: "amd64" }]);
-    expect(byName(packages, "binutils-common")).toEqual([{ name: "binutils-common", version: "2.40-2", source: "dpkg", arch: "amd64" }]);
+    // A Multi-Arch: same library keeps its qualified name (what apt is asked about) beside the plain one.
+    expect(byName(packages, "binutils-common")).toEqual([
+      { name: "binutils-common", version: "2.40-2", source: "dpkg", arch: "amd64", binaryPackage: "binutils-common:amd64", sourcePackage: "binutils" },
+    ]);
+    expect(byName(packages, "libc-bin")).toEqual([{ name: "libc-bin", version: "2.36-9+deb12u14", source: "dpkg", arch: "amd64", sourcePackage: "glibc" }]);
     expect(packages.some((p) => p.name.includes(":"))).toBe(false);
-    // The ${Source} column ("bash (5.2.15-2)") is neither a version nor a maintainer.
+    expect(packages.filter((p) => p.binaryPackage !== undefined)).toHaveLength(479);
+    // "bash (5.2.15-2)": the source is bash itself (a binary rebuild), so no other source package is named.
     expect(byName(packages, "bash")).toEqual([{ name: "bash", version: "5.2.15-2+b8", source: "dpkg", arch: "amd64" }]);
+    expect(new Set(packages.map((p) => p.sourcePackage ?? p.name)).size).toBe(533);
   });
 
   it(`reads ${L_TABLE}: 926 "ii" rows under 5 header lines`, () => {
@@ -73,6 +80,11 @@ describe("dpkg parser on the Debian 12 recordings", () => {
     ]);
     expect(byName(packages, "tcpdump")[0]).toMatchObject({ version: "4.99.3-1", arch: "amd64" });
     expect(byName(packages, "base-files")[0]?.version).toMatch(/^12/);
+    // Source: and Multi-Arch: same give what dpkg-query's \${Source} and \${binary:Package} give.
+    expect(byName(packages, "nmap-common")[0]).toMatchObject({ sourcePackage: "nmap" });
+    expect(byName(packages, "libpcap0.8")[0]).toMatchObject({ binaryPackage: "libpcap0.8:amd64", sourcePackage: "libpcap" });
+    expect(byName(packages, "dconf-gsettings-backend")[0]).toMatchObject({ binaryPackage: "dconf-gsettings-backend:amd64", sourcePackage: "dconf" });
+    expect(byName(packages, "adduser")[0]?.binaryPackage).toBeUndefined();
   });
 });
 
@@ -112,7 +124,7 @@ describe("dpkg parser on other real shapes", () => {
     ].join("\n");
     expect(parseDpkg(table)).toEqual([
       { name: "tcpdump", version: "4.1.1-1", source: "dpkg" },
-      { name: "libc6", version: "2.11.3-4", source: "dpkg", arch: "i386" },
+      { name: "libc6", version: "2.11.3-4", source: "dpkg", arch: "i386", binaryPackage: "libc6:i386" },
     ]);
   });
 
@@ -129,7 +141,7 @@ describe("dpkg parser on other real shapes", () => {
   it("reads dpkg-query's default format (binary:Package and Version) and the long ${Status}", () => {
     expect(parseDpkg("adduser\t3.134\nlibc6:amd64\t2.36-9+deb12u4\n")).toEqual([
       { name: "adduser", version: "3.134", source: "dpkg" },
-      { name: "libc6", version: "2.36-9+deb12u4", source: "dpkg", arch: "amd64" },
+      { name: "libc6", version: "2.36-9+deb12u4", source: "dpkg", arch: "amd64", binaryPackage: "libc6:amd64" },
     ]);
     const long = "install ok installed\tnmap\t7.93+dfsg1-1\ndeinstall ok config-files\ttcpdump\t4.99.3-1\nhold ok installed\tfirefox-esr\t115.3.1esr-1~deb12u1\n";
     expect(parseDpkg(long).map((p) => p.name)).toEqual(["nmap", "firefox-esr"]);

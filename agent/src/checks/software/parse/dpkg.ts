@@ -1,6 +1,6 @@
 // Any real dpkg inventory output, told apart by its shape: dpkg-query -W with tabs, the dpkg -l table, or status stanzas.
 import { ParseError } from "../../../runner/parse-error.js";
-import type { InstalledPackage } from "../facts.js";
+import type { DpkgPackage } from "./dpkg-common.js";
 import { parseDpkgQuery } from "./dpkg-query.js";
 import { looksLikeDpkgStatus, parseDpkgStatus } from "./dpkg-status.js";
 import { looksLikeDpkgTable, parseDpkgTable } from "./dpkg-table.js";
@@ -17,7 +17,7 @@ export function sniffDpkgFormat(text: string): DpkgFormat | undefined {
 }
 
 /** The installed packages in dpkg output of any of its formats; `source` names the command or file for errors. */
-export function parseDpkg(text: string, source = "dpkg"): InstalledPackage[] {
+export function parseDpkg(text: string, source = "dpkg"): DpkgPackage[] {
   if (text.trim() === "") return [];
   const format = sniffDpkgFormat(text);
   if (format === "status") return parseDpkgStatus(text, source);

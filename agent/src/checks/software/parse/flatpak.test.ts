@@ -7,6 +7,7 @@ import { parseFlatpakList } from "./flatpak.js";
 
 const USER_TABLE = "user-installation-apps-and-runtimes.flatpak-list.txt";
 const OLD_DETAILS = "debian-10-flatpak-1.2.5-list-d.txt";
+const GLPI_COLUMNS = "flatpak-list-a-columns-application-branch-installation-name.tsv";
 
 describe("flatpak list parser", () => {
   it(`reads ${USER_TABLE}: names and versions with spaces, the whole id, the runtime too`, () => {
@@ -22,9 +23,29 @@ describe("flatpak list parser", () => {
     ]);
   });
 
-  it(`reads ${OLD_DETAILS}: the ellipsized id is replaced by the one in the Ref column`, () => {
+  it(`reads ${OLD_DETAILS}: the ellipsized id is replaced by the one in the Ref column, the Origin cell is found after the branch`, () => {
     const packages = parseFlatpakList(decodeText(fixture(`linux/flatpak/${OLD_DETAILS}`)), "flatpak list -d");
-    expect(packages).toEqual([{ name: "PulseEffects", version: "4.8.4", source: "flatpak", bundleId: "com.github.wwmm.pulseeffects", arch: "x86_64" }]);
+    expect(packages).toEqual([{ name: "PulseEffects", version: "4.8.4", source: "flatpak", bundleId: "com.github.wwmm.pulseeffects", arch: "x86_64", origin: "flathub" }]);
+  });
+
+  it(`reads ${GLPI_COLUMNS}: twelve rows of both installations, the ids whole, and no origin where no column holds one`, () => {
+    const packages = parseFlatpakList(decodeText(fixture(`linux/flatpak/${GLPI_COLUMNS}`)), "flatpak list -a --columns=application,branch,installation,name");
+    expect(packages).toHaveLength(12);
+    expect(packages.map((p) => p.bundleId)).toEqual([
+      "com.vscodium.codium",
+      "org.freedesktop.Platform.GL.default",
+      "org.freedesktop.Platform.GL.default",
+      "org.freedesktop.Platform.GL.default",
+      "org.freedesktop.Sdk",
+      "org.freedesktop.Sdk.Locale",
+      "org.gaphor.Gaphor",
+      "org.gnome.Platform",
+      "org.gnome.Platform",
+      "org.gnome.Platform.Locale",
+      "org.gnome.Platform.Locale",
+      "com.obsproject.Studio",
+    ]);
+    expect(packages.some((p) => p.origin !== undefined)).toBe(false);
   });
 
   it("reads the agent's tab-separated columns (application, name, version, branch, arch, origin, installation)", () => {
@@ -34,9 +55,9 @@ describe("flatpak list parser", () => {
       "org.gnome.Calculator\tCalculator\t\tstable\tx86_64\tfedora\tsystem",
     ].join("\n");
     expect(parseFlatpakList(text)).toEqual([
-      { name: "Wireshark", version: "4.2.0", source: "flatpak", bundleId: "org.wireshark.Wireshark", arch: "x86_64" },
-      { name: "Visual Studio Code", version: "1.84.2", source: "flatpak", bundleId: "com.visualstudio.code", arch: "x86_64" },
-      { name: "Calculator", version: "", source: "flatpak", bundleId: "org.gnome.Calculator", arch: "x86_64" },
+      { name: "Wireshark", version: "4.2.0", source: "flatpak", bundleId: "org.wireshark.Wireshark", arch: "x86_64", origin: "flathub" },
+      { name: "Visual Studio Code", version: "1.84.2", source: "flatpak", bundleId: "com.visualstudio.code", arch: "x86_64", origin: "flathub" },
+      { name: "Calculator", version: "", source: "flatpak", bundleId: "org.gnome.Calculator", arch: "x86_64", origin: "fedora" },
     ]);
   });
 
@@ -45,8 +66,9 @@ describe("flatpak list parser", () => {
       { name: "Discord", version: "0.0.71", source: "flatpak", bundleId: "com.discordapp.Discord" },
       { name: "FreeTube", version: "0.21.3 Beta", source: "flatpak", bundleId: "io.freetubeapp.FreeTube" },
     ]);
-    expect(parseFlatpakList("org.gnome.Recipes/x86_64/stable\tsystem,current\n")).toEqual([
+    expect(parseFlatpakList("org.gnome.Recipes/x86_64/stable\tsystem,current\nruntime/org.gnome.Platform/x86_64/3.28\tsystem,runtime\n")).toEqual([
       { name: "Recipes", version: "", source: "flatpak", bundleId: "org.gnome.Recipes", arch: "x86_64" },
+      { name: "Platform", version: "", source: "flatpak", bundleId: "org.gnome.Platform", arch: "x86_64", runtime: true },
     ]);
     expect(parseFlatpakList("Ref                              Options\norg.wireshark.Wireshark/x86_64/stable  system,current\n")).toEqual([
       { name: "Wireshark", version: "", source: "flatpak", bundleId: "org.wireshark.Wireshark", arch: "x86_64" },
@@ -74,8 +96,8 @@ describe("flatpak list parser", () => {
       "com.visualstudio.code       Visual Studio Code   1.84.2    stable  x86_64  flathub  user",
     ].join("\n");
     expect(parseFlatpakList(text)).toEqual([
-      { name: "Wireshark", version: "4.2.0", source: "flatpak", bundleId: "org.wireshark.Wireshark" },
-      { name: "Visual Studio Code", version: "1.84.2", source: "flatpak", bundleId: "com.visualstudio.code" },
+      { name: "Wireshark", version: "4.2.0", source: "flatpak", bundleId: "org.wireshark.Wireshark", origin: "flathub" },
+      { name: "Visual Studio Code", version: "1.84.2", source: "flatpak", bundleId: "com.visualstudio.code", origin: "flathub" },
     ]);
   });
 
@@ -92,7 +114,7 @@ describe("flatpak list parser", () => {
   });
 
   it("returns rows or throws a ParseError, nothing else, on truncated and garbled input", () => {
-    const texts = [USER_TABLE, OLD_DETAILS].map((f) => decodeText(fixture(`linux/flatpak/${f}`)));
+    const texts = [USER_TABLE, OLD_DETAILS, GLPI_COLUMNS].map((f) => decodeText(fixture(`linux/flatpak/${f}`)));
     expectRowsOrParseError(parseFlatpakList, texts);
   });
 });

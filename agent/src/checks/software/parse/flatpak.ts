@@ -2,6 +2,15 @@
 import { ParseError } from "../../../runner/parse-error.js";
 import type { InstalledPackage } from "../facts.js";
 
+/** One installed Flatpak; `bundleId` is its application id. */
+export interface FlatpakPackage extends InstalledPackage {
+  source: "flatpak";
+  /** The remote it was installed from (`flathub`): absent when the output has no Origin column. */
+  origin?: string;
+  /** A runtime (its ref starts with `runtime/`): what applications run on, not an application. */
+  runtime?: true;
+}
+
 /** The columns the collector asks for (Flatpak ≥ 1.2 prints them tab-separated, unellipsized, without a header when not on a tty). */
 export const FLATPAK_COLUMNS = ["application", "name", "version", "branch", "arch", "origin", "installation"] as const;
 
@@ -10,11 +19,12 @@ const APP_ID = /^[A-Za-z_][\w-]*(?:\.[\w-]+){2,}$/;
 /** An id the table cut at its start to fit the terminal: "…m.pulseeffects". */
 const ELLIPSIZED_ID = /^…[\w.-]+$/;
 /** A ref: [app/|runtime/]id/arch/branch. */
-const REF = /^(?:(?:app|runtime)\/)?([A-Za-z_][\w-]*(?:\.[\w-]+)+)\/([^/\s]+)\/([^/\s]+)$/;
+const REF = /^(?:(app|runtime)\/)?([A-Za-z_][\w-]*(?:\.[\w-]+)+)\/([^/\s]+)\/([^/\s]+)$/;
 /** Words of English multi-word titles that do not start a column. */
 const TITLE_CONTINUATIONS = new Set(["id", "commit", "size"]);
 
 interface Ref {
+  kind?: string;
   id: string;
   arch: string;
   branch: string;
@@ -25,27 +35,34 @@ interface Row {
   name?: string;
   version: string;
   arch?: string;
+  origin?: string;
+  runtime?: boolean;
 }
 
 /** Installed Flatpak applications (and runtimes, where the output lists them), with the application id as bundleId. */
-export function parseFlatpakList(text: string, source = "flatpak list"): InstalledPackage[] {
+export function parseFlatpakList(text: string, source = "flatpak list"): FlatpakPackage[] {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   if (lines.length === 0) return [];
   const rows = lines.some((l) => l.includes("\t")) ? tabRows(lines, source) : tableRows(lines, source);
   return rows.map(toPackage);
 }
 
-function toPackage(row: Row): InstalledPackage {
+function toPackage(row: Row): FlatpakPackage {
   // Without a name column, the last element of the id is the best name there is (org.wireshark.Wireshark → Wireshark).
   const name = row.name !== undefined && row.name !== "" ? row.name : (row.id.split(".").pop() ?? row.id);
-  const pkg: InstalledPackage = { name, version: row.version, source: "flatpak", bundleId: row.id };
+  const pkg: FlatpakPackage = { name, version: row.version, source: "flatpak", bundleId: row.id };
   if (row.arch !== undefined && row.arch !== "") pkg.arch = row.arch;
+  if (row.origin !== undefined && row.origin !== "" && row.origin !== "-") pkg.origin = row.origin;
+  if (row.runtime === true) pkg.runtime = true;
   return pkg;
 }
 
 function parseRef(text: string): Ref | undefined {
   const m = REF.exec(text.trim());
-  return m === null ? undefined : { id: m[1] ?? "", arch: m[2] ?? "", branch: m[3] ?? "" };
+  if (m === null) return undefined;
+  const ref: Ref = { id: m[2] ?? "", arch: m[3] ?? "", branch: m[4] ?? "" };
+  if (m[1] !== undefined) ref.kind = m[1];
+  return ref;
 }
 
 /** Not-a-tty output: cells separated by tabs. The agent's own column set, or a default set recognised by its id cell. */
@@ -54,8 +71,8 @@ function tabRows(lines: readonly string[], source: string): Row[] {
   lines.forEach((line, i) => {
     const cells = line.split("\t").map((c) => c.trim());
     if (cells.length === FLATPAK_COLUMNS.length && APP_ID.test(cells[0] ?? "")) {
-      const [id = "", name, version = "", , arch] = cells;
-      rows.push({ id, ...(name !== undefined ? { name } : {}), version, ...(arch !== undefined ? { arch } : {}) });
+      const [id = "", name, version = "", , arch, origin] = cells;
+      rows.push({ id, ...(name !== undefined ? { name } : {}), version, ...(arch !== undefined ? { arch } : {}), ...(origin !== undefined ? { origin } : {}) });
       return;
     }
     const ref = cells.map(parseRef).find((r) => r !== undefined);
@@ -69,6 +86,7 @@ function tabRows(lines: readonly string[], source: string): Row[] {
     if (idAt > 0) row.name = displayName(cells[idAt - 1] ?? "", false);
     if (ref !== undefined) {
       row.arch = ref.arch;
+      if (ref.kind === "runtime") row.runtime = true;
       // With a ref among the cells (1.2's detail columns), the version is what lies between the id and the branch.
       if (idAt >= 0 && cells[idAt + 1] !== ref.branch) row.version = cells[idAt + 1] ?? "";
     }
@@ -93,6 +111,9 @@ interface Header {
   /** Columns found by their English titles, when the header is English ("Version" is also German and French). */
   version?: number;
   name?: number;
+  /** The English Origin and Branch titles, where the header has them. */
+  origin?: number;
+  branch?: number;
   /** Flatpak 1.2 and older put the name and summary in one Description cell: "PulseEffects - Effets…". */
   describes: boolean;
 }
@@ -107,6 +128,10 @@ function headerOf(tokens: readonly Token[]): Header {
   const version = index(/^version$/i);
   const name = index(/^(?:name|description)$/i);
   if (version !== undefined) header.version = version;
+  const origin = index(/^origin$/i);
+  const branch = index(/^branch$/i);
+  if (origin !== undefined) header.origin = origin;
+  if (branch !== undefined) header.branch = branch;
   if (name !== undefined) header.name = name;
   return header;
 }
@@ -131,6 +156,7 @@ function tableRow(line: string, lineNo: number, header: Header, source: string):
   const id = idToken !== undefined && !(idToken.text.startsWith("…") && ref !== undefined) ? idToken.text : (ref?.id ?? "");
   const row: Row = { id, version: "" };
   if (ref !== undefined) row.arch = ref.arch;
+  if (ref?.kind === "runtime") row.runtime = true;
   if (idToken === undefined) return row;
   const starts = header.starts;
   const cell = (column: number): string => line.slice(starts[column], starts[column + 1] ?? line.length).trim();
@@ -141,6 +167,7 @@ function tableRow(line: string, lineNo: number, header: Header, source: string):
     const versionColumn = header.version ?? (afterId >= 0 ? afterId : undefined);
     if (versionColumn !== undefined) row.version = cell(versionColumn);
     row.name = displayName(header.name !== undefined ? cell(header.name) : line.slice(0, idToken.start), header.describes);
+    if (header.origin !== undefined) row.origin = cell(header.origin);
     return row;
   }
   row.name = displayName(line.slice(0, idToken.start), header.describes);
@@ -148,6 +175,11 @@ function tableRow(line: string, lineNo: number, header: Header, source: string):
   const rest = tokens.slice(idAt + 1, refAt > idAt ? refAt : undefined).map((t) => t.text);
   const branchAt = ref !== undefined ? rest.indexOf(ref.branch) : 1;
   row.version = (branchAt > 0 ? rest.slice(0, branchAt) : rest.slice(0, 1)).join(" ");
+  // Cells after the branch hold no spaces: the Origin cell is as many cells on as its title is columns on.
+  if (ref !== undefined && branchAt > 0 && header.origin !== undefined && header.branch !== undefined && header.origin > header.branch) {
+    const origin = rest[branchAt + header.origin - header.branch];
+    if (origin !== undefined) row.origin = origin;
+  }
   return row;
 }
 
