@@ -47,8 +47,11 @@ function formatTitles(violations: readonly CheckViolation[]): string[] {
       const t = v.title;
       const versions = t !== undefined && t.versions.length > 0 ? ` ${t.versions.join(", ")}` : "";
       const category = t?.category !== undefined ? ` — ${t.category}` : "";
-      const scope = t !== undefined && t.scope !== "installed" ? ` [${t.scope}]` : "";
-      lines.push(`    - ${t?.name ?? v.subject}${versions}${category}${scope}: ${v.observed}${verdict === "denied" ? ` (rule ${v.rule ?? "?"})` : ""}`);
+      const scope = t !== undefined && t.scope !== "installed" ? `, ${t.scope}` : "";
+      // observed is "what; identity": the name and versions are already on the line.
+      const identity = v.observed.includes("; ") ? v.observed.slice(v.observed.indexOf("; ") + 2) : v.observed;
+      const sources = t !== undefined ? ` (${t.sources.join(", ")}${scope})` : "";
+      lines.push(`    - ${t?.name ?? v.subject}${versions}${sources}${category}: ${identity}${verdict === "denied" ? ` [rule ${v.rule ?? "?"}]` : ""}`);
     }
     if (group.length > LISTED) lines.push(`    … and ${group.length - LISTED} more (use --json)`);
   }

@@ -25,7 +25,9 @@ export function compilePolicy(policy: SoftwarePolicy): CompiledPolicy {
 /**
  * What the policy says of one title:
  * - `denied` by the first deny rule (in policy order) that names it, whatever its scope;
- * - `inherited`: a dependency or component, which takes the verdict of what it belongs to;
+ * - `inherited`: a component, or a dependency of unknown provenance, which takes the verdict of what it belongs to
+ *   (a dependency whose origin is known is judged like an installed title: a package pulled in from outside the
+ *   distribution's archive is software the machine got from elsewhere);
  * - `approved` by the first allow rule (or by denylist mode), `unapproved` when none approves it;
  * - `unknown` when its identity could not be read, so the allowlist cannot judge it.
  */
@@ -41,12 +43,15 @@ export function judgeTitle(title: SoftwareTitle, policy: SoftwarePolicy): Verdic
   const view = viewOf(title);
   const denied = compiled.deny.firstMatch(view);
   if (denied !== undefined) return { kind: "denied", rule: denied.rule, index: denied.index };
-  if (title.scope !== "installed") return { kind: "inherited" };
+  if (title.scope === "component") return { kind: "inherited" };
+  if (title.scope === "dependency" && (title.unknown !== undefined || !hasIdentity(title))) return { kind: "inherited" };
   if (policy.mode === "denylist") return { kind: "approved" };
   if (title.unknown !== undefined) return { kind: "unknown", reason: title.unknown };
   const allowed = compiled.allow.firstMatch(view);
   return allowed !== undefined ? { kind: "approved", rule: allowed.rule } : { kind: "unapproved" };
 }
+
+const hasIdentity = (title: SoftwareTitle) => Object.values(title.identity).some((v) => v !== undefined);
 
 const MAX_VIOLATIONS = 10_000;
 const MAX_TEXT = 2_000;

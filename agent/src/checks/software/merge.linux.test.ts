@@ -109,11 +109,11 @@ describe("Linux titles of third-party .debs, from the recorded apt-cache policy 
     expect(titles.filter((t) => t.identity.origin !== "deb.debian.org/debian").map((t) => t.key)).toEqual(["google-chrome-stable"]);
   });
 
-  it("calls a Chrome whose installed version the repository no longer offers local, and so an AnyDesk .deb installed by hand", () => {
+  it("traces an outdated Chrome to the repository that offers its newer version, and calls an AnyDesk .deb installed by hand local", () => {
     const packages = [...DEBIAN_12, chrome("103.0.5060.53-1"), anydesk];
     const answer = `${policyAnswer(DEBIAN_12, "http://deb.debian.org/debian")}\n${CHROME_OUTDATED}${policyAnswer([anydesk])}`;
     const titles = linuxTitles(dpkgInventory(packages, answer));
-    expect(byKey(titles, "google-chrome-stable")?.identity).toEqual({ origin: "local" });
+    expect(byKey(titles, "google-chrome-stable")?.identity).toEqual({ origin: "dl.google.com/linux/chrome/deb" });
     expect(byKey(titles, "anydesk")).toMatchObject({ identity: { origin: "local" }, scope: "installed" });
     expect(byKey(titles, "anydesk")?.unknown).toBeUndefined();
   });

@@ -18,14 +18,28 @@ describe("apt-cache policy parser on the recorded Chrome answers", () => {
         installed: "113.0.5672.126-1",
         installedFrom: ["https://dl.google.com/linux/chrome/deb stable/main amd64 Packages", "/var/lib/dpkg/status"],
         inRepository: true,
+        newerFrom: [],
       },
     ]);
     expect(installedOrigin(entries[0]!)).toBe("dl.google.com/linux/chrome/deb");
   });
 
-  it(`reads ${OUTDATED}: the installed 103 is known only to the dpkg status file (local), the repository offers 113`, () => {
+  it(`reads ${OUTDATED}: the installed 103 is known only to the dpkg status file, Google's repository offers 113: an outdated install from there`, () => {
     const [entry] = parseAptCachePolicy(text(OUTDATED));
-    expect(entry).toEqual({ package: "google-chrome-stable", installed: "103.0.5060.53-1", installedFrom: ["/var/lib/dpkg/status"], inRepository: true });
+    expect(entry).toEqual({
+      package: "google-chrome-stable",
+      installed: "103.0.5060.53-1",
+      installedFrom: ["/var/lib/dpkg/status"],
+      inRepository: true,
+      newerFrom: ["http://dl.google.com/linux/chrome/deb stable/main amd64 Packages"],
+    });
+    expect(installedOrigin(entry!)).toBe("dl.google.com/linux/chrome/deb");
+  });
+
+  it("takes a local build newer than anything a repository offers as local", () => {
+    const answer = "curl:\n  Installed: 8.9.0-1~mybuild\n  Candidate: 8.9.0-1~mybuild\n  Version table:\n *** 8.9.0-1~mybuild 100\n        100 /var/lib/dpkg/status\n     7.88.1-10+deb12u5 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n";
+    const [entry] = parseAptCachePolicy(answer);
+    expect(entry).toMatchObject({ inRepository: true, newerFrom: [] });
     expect(installedOrigin(entry!)).toBe("local");
   });
 
@@ -33,7 +47,7 @@ describe("apt-cache policy parser on the recorded Chrome answers", () => {
     const entries = parseAptCachePolicy(`${text(CURRENT)}${text(OUTDATED)}`);
     expect(entries.map((e) => [e.package, e.installed, installedOrigin(e)])).toEqual([
       ["google-chrome-stable", "113.0.5672.126-1", "dl.google.com/linux/chrome/deb"],
-      ["google-chrome-stable", "103.0.5060.53-1", "local"],
+      ["google-chrome-stable", "103.0.5060.53-1", "dl.google.com/linux/chrome/deb"],
     ]);
   });
 });

@@ -10,6 +10,8 @@ export interface AptPolicyEntry {
   installedFrom: string[];
   /** Whether a repository (not the dpkg status file) offers any version of the package. */
   inRepository: boolean;
+  /** Where versions newer than the installed one are offered (apt lists the version table newest first). */
+  newerFrom: string[];
 }
 
 /** `nmap:` (or `libc6:i386:`) at the start of a line: one package's entry begins. */
@@ -30,20 +32,23 @@ export function parseAptCachePolicy(text: string, source = "apt-cache policy"): 
   let entry: AptPolicyEntry | undefined;
   let inInstalled = false;
   let sawVersion = false;
+  let pastInstalled = false;
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
     if (line.trim() === "") return;
     const start = ENTRY.exec(line);
     if (start !== null) {
-      entry = { package: start[1] ?? "", installedFrom: [], inRepository: false };
+      entry = { package: start[1] ?? "", installedFrom: [], inRepository: false, newerFrom: [] };
       entries.push(entry);
       inInstalled = false;
       sawVersion = false;
+      pastInstalled = false;
       return;
     }
     if (entry === undefined) throw new ParseError(source, `line ${i + 1} comes before any "package:" line: "${line.slice(0, 120)}"`);
     const version = VERSION_LINE.exec(line);
     if (version !== null) {
+      if (inInstalled) pastInstalled = true;
       inInstalled = version[1] === "***";
       sawVersion = true;
       if (inInstalled) entry.installed = version[2] ?? "";
@@ -55,6 +60,7 @@ export function parseAptCachePolicy(text: string, source = "apt-cache policy"): 
       const where = (from[2] ?? "").trim();
       if (!isStatusFile(where)) entry.inRepository = true;
       if (inInstalled) entry.installedFrom.push(where);
+      else if (!pastInstalled && !isStatusFile(where)) entry.newerFrom.push(where);
       return;
     }
     if (!sawVersion && HEADER_LINE.test(line)) return;
@@ -70,13 +76,15 @@ function isStatusFile(where: string): boolean {
 
 /**
  * Where the installed version came from: the first repository offering that exact version, as its URL without the
- * scheme and the trailing slash (`deb.debian.org/debian`, `dl.google.com/linux/chrome/deb`); `local` when only the
- * dpkg status file knows it (installed from a .deb file, or from a repository that no longer offers that version);
+ * scheme and the trailing slash (`deb.debian.org/debian`, `dl.google.com/linux/chrome/deb`). An outdated install —
+ * a version no repository offers any more while a repository offers a newer one, as after every point release with
+ * updates pending — came from the repository that now offers the newer version. `local` when only the dpkg status
+ * file knows it and nothing newer is offered (installed from a .deb file, or a local build newer than any repository's);
  * undefined when apt marks no version installed.
  */
 export function installedOrigin(entry: AptPolicyEntry): string | undefined {
   if (entry.installed === undefined) return undefined;
-  const repository = entry.installedFrom.find((where) => !isStatusFile(where));
+  const repository = entry.installedFrom.find((where) => !isStatusFile(where)) ?? entry.newerFrom[0];
   return repository === undefined ? "local" : repositoryOrigin(repository);
 }
 
