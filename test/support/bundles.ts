@@ -77,6 +77,13 @@ export interface LinuxLaptop {
    * dpkg-query argv, besides the status-file excerpt: the recording of the same machine and moment.
    */
   dpkgQuery?: boolean;
+  /**
+   * An `apt-cache policy` answer in which Debian's archive offers every installed version (CONSTRUCTED in the
+   * recorded layout of fixtures/linux/apt-cache-policy: no recording of this machine's apt exists), so that the
+   * software check can judge titles by origin instead of calling them "origin unknown". On unless `false` (the demo
+   * bundle holds recordings only).
+   */
+  aptFromDebian?: boolean;
 }
 
 const DENIED_DEBS = ["nmap", "nmap-common", "tcpdump"];
@@ -117,6 +124,7 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
       ...(laptop.dpkgQuery === true
         ? [{ argv: commandArgv("linux", "software", "dpkg-query"), exitCode: 0, stdout: laptop.deniedSoftware ? listing : withoutDpkgQueryRows(listing, DENIED_DEBS), stderr: "" }]
         : []),
+      ...(laptop.aptFromDebian !== false ? [debianAptPolicy(laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS))] : []),
     ],
     files: [
       { path: filePath("linux", "software", "/var/lib/dpkg/status"), content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS) },
@@ -125,6 +133,24 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
       ...(laptop.laxGnomeUser === true ? [{ path: "/etc/passwd", content: "root:x:0:0:root:/root:/bin/bash\nuser001:x:1000:1000:,,,:/home/user001:/bin/bash\n" }] : []),
     ],
   };
+}
+
+/** `apt-cache policy {packages}` for the packages of a dpkg status text, as the collector asks (Multi-Arch: same ones qualified). */
+function debianAptPolicy(status: string) {
+  const stanzas = status.split(/\n\n+/).filter((s) => /^Package: /m.test(s));
+  const field = (stanza: string, name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(stanza)?.[1]?.trim() ?? "";
+  const packages = stanzas.map((stanza) => {
+    const name = field(stanza, "Package");
+    const arch = field(stanza, "Architecture");
+    return { name, arch, version: field(stanza, "Version"), asked: field(stanza, "Multi-Arch") === "same" ? `${name}:${arch}` : name };
+  });
+  const stdout = packages
+    .map((p) =>
+      [`${p.name}:`, `  Installed: ${p.version}`, `  Candidate: ${p.version}`, "  Version table:", ` *** ${p.version} 500`, `        500 http://deb.debian.org/debian bookworm/main ${p.arch === "all" ? "amd64" : p.arch} Packages`, "        100 /var/lib/dpkg/status"].join("\n"),
+    )
+    .join("\n");
+  const argv = commandArgv("linux", "software", "apt-cache", "policy").flatMap((a) => (a === "{packages}" ? packages.map((p) => p.asked) : [a]));
+  return { argv, exitCode: 0, stdout: `${stdout}\n`, stderr: "" };
 }
 
 /**
