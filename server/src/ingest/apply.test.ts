@@ -194,11 +194,17 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
       expect(out.events.length).toBe(outdated ? 0 : 1);
     });
 
-    it("never lowers the newest version sent, and a report's own version does not move the device's policy version", async () => {
+    it("never lowers the newest version sent, and a report judged by an older policy does not lower the device's policy version", async () => {
       const d = await device();
       await apply([sent(d, 5), { kind: "activity", activity: { deviceId: d, lastSeen: at(1), policyVersion: 5 } }]);
       await apply([sent(d, 3), item(d, reportFrame([usbFail("S")], { policyVersion: 2 }))]);
       expect(await findDevice(store.db, d)).toMatchObject({ policy_sent_version: 5, policy_version: 5 });
+      // A report judged by a newer version than the device is known to run shows the agent runs at least that.
+      await apply([item(d, reportFrame([usbFail("S")], { policyVersion: 6 }))]);
+      expect((await findDevice(store.db, d))?.policy_version).toBe(6);
+      // What the agent says it runs is taken as said (a hello after it lost its cached policy).
+      await apply([{ kind: "activity", activity: { deviceId: d, lastSeen: at(2), policyVersion: 0 } }]);
+      expect((await findDevice(store.db, d))?.policy_version).toBe(0);
     });
   });
 

@@ -77,8 +77,8 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
       activity.add(item.activity);
       return;
     }
-    // Not the report's policyVersion: a queued report tells which policy judged it then, not which one the agent runs now.
-    activity.add({ deviceId: item.deviceId, lastSeen: item.receivedAt });
+    // A queued report tells which policy judged it then: it may raise the device's version, never lower it.
+    activity.add({ deviceId: item.deviceId, lastSeen: item.receivedAt, policyVersionSeen: item.report.policyVersion });
     const key = reportKey(item.deviceId, item.report.id);
     if (seen.has(key)) return;
     seen.add(key);
@@ -225,7 +225,10 @@ class ActivityMerger {
       if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
     }
     merged.lastSeen = prev.lastSeen > a.lastSeen ? prev.lastSeen : a.lastSeen;
-    if (prev.policySentVersion !== undefined && a.policySentVersion !== undefined) merged.policySentVersion = Math.max(prev.policySentVersion, a.policySentVersion);
+    for (const key of ["policySentVersion", "policyVersionSeen"] as const) {
+      const [p, n] = [prev[key], a[key]];
+      if (p !== undefined && n !== undefined) merged[key] = Math.max(p, n);
+    }
     this.#byDevice.set(a.deviceId, merged);
   }
 

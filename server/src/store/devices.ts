@@ -108,7 +108,10 @@ export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceLis
 export interface DeviceActivity {
   deviceId: string;
   lastSeen: string;
+  /** The version the agent says it runs (hello, heartbeat, policy-applied). */
   policyVersion?: number;
+  /** A report was judged by this version: the agent runs at least it (a queued older report lowers nothing). */
+  policyVersionSeen?: number;
   policyAppliedAt?: string;
   /** The newest policy version sent to the device on this frame's connection (welcome). */
   policySentVersion?: number;
@@ -121,9 +124,15 @@ export interface DeviceActivity {
   goodbyeReason?: string;
 }
 
-/** `policy_sent_version`, raised to `version` unless it is already newer (it never goes back). */
-function newest(eb: ExpressionBuilder<Database, "devices">, version: number) {
-  return eb.case().when("policy_sent_version", "is", null).then(version).when("policy_sent_version", "<", version).then(version).else(eb.ref("policy_sent_version")).end();
+/** `column`, raised to `version` unless it is already newer. */
+function raised(eb: ExpressionBuilder<Database, "devices">, column: "policy_sent_version" | "policy_version", version: number) {
+  return eb.case().when(column, "is", null).then(version).when(column, "<", version).then(version).else(eb.ref(column)).end();
+}
+
+/** What the agent said it runs is taken as said; what a report was judged by only ever raises it. */
+function policyVersionOf(eb: ExpressionBuilder<Database, "devices">, a: DeviceActivity) {
+  if (a.policyVersion !== undefined) return { policy_version: Math.max(a.policyVersion, a.policyVersionSeen ?? a.policyVersion) };
+  return a.policyVersionSeen === undefined ? {} : { policy_version: raised(eb, "policy_version", a.policyVersionSeen) };
 }
 
 /** One UPDATE per device per batch, however many heartbeats the batch held. */
@@ -141,9 +150,9 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
           .then(a.lastSeen)
           .else(eb.ref("last_seen"))
           .end(),
-        ...(a.policyVersion === undefined ? {} : { policy_version: a.policyVersion }),
+        ...policyVersionOf(eb, a),
         ...(a.policyAppliedAt === undefined ? {} : { policy_applied_at: a.policyAppliedAt }),
-        ...(a.policySentVersion === undefined ? {} : { policy_sent_version: newest(eb, a.policySentVersion) }),
+        ...(a.policySentVersion === undefined ? {} : { policy_sent_version: raised(eb, "policy_sent_version", a.policySentVersion) }),
         ...(a.agentVersion === undefined ? {} : { agent_version: a.agentVersion }),
         ...(a.hostname === undefined ? {} : { hostname: a.hostname }),
         ...(a.osName === undefined ? {} : { os_name: a.osName }),
