@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { patternProblem } from "./pattern.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
-import { CheckResult } from "./result.js";
-import { Policy } from "./policy.js";
+import { CheckResult, SoftwareTitleDetail } from "./result.js";
+import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -38,6 +38,10 @@ export const Violation = z.object({
   firstSeen: Timestamp,
   lastSeen: Timestamp,
   resolvedAt: Timestamp.nullable(),
+  /** The policy rule that judged it (a software rule id), when one did. */
+  rule: z.string().optional(),
+  /** The software title that fails, as the agent last described it (software violations). */
+  title: SoftwareTitleDetail.optional(),
 });
 export type Violation = z.infer<typeof Violation>;
 
@@ -277,3 +281,36 @@ export const ViolationStreamQuery = z.strictObject({
   lastEventId: z.string().regex(/^\d{1,15}$/, "expected the id of an event (a whole number)").optional(),
 });
 export type ViolationStreamQuery = z.infer<typeof ViolationStreamQuery>;
+
+// ── the fleet's software titles (derived from software violations) ──
+
+/** What `GET /api/v1/software` lists: `exempted` is a title whose violations an exemption covers. */
+export const SoftwareVerdict = z.enum(["denied", "unapproved", "exempted"]);
+export type SoftwareVerdict = z.infer<typeof SoftwareVerdict>;
+
+export const SoftwareQuery = z.strictObject({
+  status: z.enum(["denied", "unapproved", "exempted", "all"]).default("all"),
+});
+export type SoftwareQuery = z.infer<typeof SoftwareQuery>;
+
+/** One title that is not approved somewhere in the fleet, with one verdict (a title may appear once per verdict). */
+export const SoftwareTitleSummary = z.object({
+  /** The display name most devices report ("Wireshark"). */
+  title: z.string(),
+  /** The title key: the violations' subject, and what an exemption's `subject` names. */
+  key: z.string(),
+  check: z.literal("software"),
+  verdict: SoftwareVerdict,
+  /** The prohibited activity (denied titles). */
+  category: DenyCategory.optional(),
+  /** Devices on which the title has this verdict now. */
+  devices: z.number().int().min(0),
+  versions: z.array(z.string()),
+  sources: z.array(SoftwareSource),
+  /** The verified identity most of those devices report. */
+  identity: SoftwareTitleDetail.shape.identity,
+});
+export type SoftwareTitleSummary = z.infer<typeof SoftwareTitleSummary>;
+
+export const SoftwareList = z.object({ items: z.array(SoftwareTitleSummary) });
+export type SoftwareList = z.infer<typeof SoftwareList>;

@@ -21,6 +21,7 @@ import type { Enrollment } from "../state/enrollment.js";
 import { agentChannelUrl } from "../state/enrollment.js";
 import { AGENT_VERSION } from "../version.js";
 import { Connection } from "./connection.js";
+import { afterWelcome, checksToResend } from "./full-state.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
@@ -54,6 +55,10 @@ export class AgentService {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> = Promise.resolve();
   private pendingChecks: Set<AgentCheckId> | undefined;
+  /** The merged request wants every result reported, changed or not (after a new policy). */
+  private pendingFull = false;
+  /** The server's welcome named another policy version: the full state waits for its policy frame. */
+  private awaitingPolicy = false;
   private statusWrite: Promise<void> = Promise.resolve();
   private stopping = false;
   private readonly lastEnforced = new Map<string, number>();
@@ -99,9 +104,13 @@ export class AgentService {
     this.connection.start();
   }
 
-  /** Requests a check run; runs are serialised, and requests that arrive meanwhile are merged into one more run. */
-  requestChecks(checks: readonly AgentCheckId[] | "all", why: string): Promise<void> {
+  /**
+   * Requests a check run; runs are serialised, and requests that arrive meanwhile are merged into one more run.
+   * `full`: report every result of the run, changed or not (the policy changed, so the server needs them all again).
+   */
+  requestChecks(checks: readonly AgentCheckId[] | "all", why: string, full = false): Promise<void> {
     const ids = checks === "all" ? this.deps.checks.map((c) => c.id) : checks;
+    if (full) this.pendingFull = true;
     if (this.pendingChecks !== undefined) {
       for (const id of ids) this.pendingChecks.add(id);
       return this.cycle;
@@ -109,8 +118,10 @@ export class AgentService {
     this.pendingChecks = new Set(ids);
     this.cycle = this.cycle.then(async () => {
       const wanted = this.pendingChecks ?? new Set<AgentCheckId>();
+      const reportAll = this.pendingFull;
       this.pendingChecks = undefined;
-      if (!this.stopping) await this.runChecks([...wanted], why);
+      this.pendingFull = false;
+      if (!this.stopping) await this.runChecks([...wanted], why, reportAll);
     });
     return this.cycle;
   }
@@ -125,7 +136,7 @@ export class AgentService {
     this.deps.logger.info({ queued: this.outbox.size }, "agent service stopped");
   }
 
-  private async runChecks(checks: readonly AgentCheckId[] | "all", why: string): Promise<void> {
+  private async runChecks(checks: readonly AgentCheckId[] | "all", why: string, reportAll = false): Promise<void> {
     const definitions = checks === "all" ? this.deps.checks : this.deps.checks.filter((c) => checks.includes(c.id));
     const started = performance.now();
     const outcomes = await runChecksEnforcing(definitions, this.deps.runner, this.policy, (check, subject) => this.shouldEnforce(check, subject));
@@ -134,7 +145,7 @@ export class AgentService {
     const enforcement = outcomes.flatMap((o) => o.enforcement);
     for (const { result, enforcement: acted } of outcomes) {
       const key = JSON.stringify(result);
-      if (this.latest.get(result.check)?.key !== key || acted.length > 0) changed.push(result);
+      if (reportAll || this.latest.get(result.check)?.key !== key || acted.length > 0) changed.push(result);
       this.latest.set(result.check, { result, observedAt, key });
     }
     if (enforcement.length > 0) {
@@ -181,14 +192,19 @@ export class AgentService {
 
   private async onFrame(frame: ServerFrame): Promise<void> {
     switch (frame.type) {
-      case "welcome":
+      case "welcome": {
         this.connection.accepted();
         this.connectedSince = this.deps.clock();
         this.startHeartbeat();
-        // Full state on every connect, then whatever is still queued (oldest first); the server stores each id once.
-        if (this.latest.size > 0) await this.enqueueFullState();
+        // Whatever is still queued goes first (oldest first; the server stores each id once, and applies only what the
+        // policy it sent judged), then the full state: now, or once the server's policy, which follows at once, is applied.
+        const plan = afterWelcome(this.policy.version, frame.policyVersion);
+        this.awaitingPolicy = plan === "await-policy";
         for (const report of this.outbox.pending()) this.sendReport(report);
+        if (plan === "await-policy") this.deps.logger.info({ ours: this.policy.version, server: frame.policyVersion }, "the server runs another policy: the full state waits for it");
+        else if (this.latest.size > 0) await this.enqueueFullState();
         break;
+      }
       case "ack":
         if (await this.outbox.acknowledge(frame.id)) {
           if (this.lastReport?.id === frame.id) this.lastReport.ackedAt = this.deps.clock().toISOString();
@@ -221,15 +237,17 @@ export class AgentService {
 
   private async enqueueFullState(): Promise<void> {
     const all = [...this.latest.values()];
+    if (all.length === 0) return;
     const observedAt = new Date(Math.max(...all.map((l) => l.observedAt.getTime())));
-    const queuedChecks = new Set(this.outbox.pending().flatMap((r) => r.results.map((x) => x.check)));
-    // What is already queued will be delivered anyway; the full state adds the checks it does not cover.
-    const missing = all.filter((l) => !queuedChecks.has(l.result.check)).map((l) => l.result);
+    const wanted = new Set(checksToResend([...this.latest.keys()], this.outbox.pending(), this.policy.version));
+    const missing = all.filter((l) => wanted.has(l.result.check)).map((l) => l.result);
     if (missing.length > 0) await this.enqueue(missing, observedAt);
   }
 
   private async applyPolicy(policy: Policy): Promise<void> {
     const previous = this.policy.version;
+    const awaited = this.awaitingPolicy;
+    this.awaitingPolicy = false;
     if (policy.version !== previous) {
       await saveCachedPolicy(this.deps.paths.policy, policy);
       this.policy = policy;
@@ -237,7 +255,9 @@ export class AgentService {
       this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
     }
     this.connection.send({ type: "policy-applied", version: policy.version });
-    if (policy.version !== previous) await this.requestChecks("all", `policy version ${policy.version}`);
+    // Judged again under the new policy and reported in full: the server disregards what an older policy judged.
+    if (policy.version !== previous) await this.requestChecks("all", `policy version ${policy.version}`, true);
+    else if (awaited) await this.enqueueFullState();
   }
 
   private onInvalidFrame(detail: string, raw: unknown): void {
@@ -248,6 +268,11 @@ export class AgentService {
       this.deps.logger.error({ detail: message }, `refused a pushed policy that does not validate; keeping version ${this.policy.version}`);
       const error: ErrorFrame = { type: "error", code: "invalid_policy", message: `policy refused: ${message}` };
       this.connection.send(error);
+      // No other policy is coming: the full state the welcome held back goes out under the one in force.
+      if (this.awaitingPolicy) {
+        this.awaitingPolicy = false;
+        void this.enqueueFullState().catch((err: unknown) => this.deps.logger.error({ err: (err as Error).message }, "queueing the full state failed"));
+      }
       return;
     }
     this.deps.logger.warn({ detail, type }, "ignored a server frame that does not validate");

@@ -46,6 +46,8 @@ export class AgentConnection implements AgentSession {
   #early: RawData[] = [];
   #invalidFrames = 0;
   #inFlight = 0;
+  /** The newest policy version sent on this connection (welcome, push); -1 before the welcome. */
+  #policySent = -1;
   #helloTimer: NodeJS.Timeout | undefined;
   #log: Logger;
   /** Set by any frame or pong; the endpoint's sweep drops a peer that stayed silent through a ping. */
@@ -88,6 +90,11 @@ export class AgentConnection implements AgentSession {
 
   send(frame: ServerFrame): void {
     this.sendBytes(encodeServerFrame(frame));
+  }
+
+  /** A policy push went out on this connection: reports judged by an older version change nothing from now on. */
+  notePolicySent(version: number): void {
+    if (version > this.#policySent) this.#policySent = version;
   }
 
   close(code: number, reason: string): void {
@@ -176,8 +183,11 @@ export class AgentConnection implements AgentSession {
       policyVersion: policy.version,
     });
     if (hello.policyVersion !== policy.version) this.send({ type: "policy", policy: policy.policy });
+    // The agent has this version now (or is about to): from here on, a report judged by an older one is outdated.
+    this.notePolicySent(policy.version);
     this.#record({
       policyVersion: hello.policyVersion,
+      policySentVersion: policy.version,
       agentVersion: hello.agentVersion,
       hostname: hello.device.hostname,
       ...(hello.device.osName === undefined ? {} : { osName: hello.device.osName }),
@@ -238,11 +248,13 @@ export class AgentConnection implements AgentSession {
       return;
     }
     this.#inFlight++;
-    this.deps.ingest.report(this.#deviceId, report, this.deps.clock.now()).finally(() => this.#inFlight--).then(
-      ({ stored }) => {
+    const policySent = this.#policySent < 0 ? undefined : this.#policySent;
+    this.deps.ingest.report(this.#deviceId, report, this.deps.clock.now(), policySent).finally(() => this.#inFlight--).then(
+      ({ stored, outdated }) => {
         // Stored now or before: either way it is durable, so the agent may forget it.
         this.send({ type: "ack", id: report.id });
-        this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
+        if (outdated) this.#log.debug({ reportId: report.id, judgedBy: report.policyVersion, sent: policySent }, "report judged by an older policy: stored, changes nothing");
+        else this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
       },
       (error: unknown) => {
         if (error instanceof BatcherClosedError) return; // shutting down: not acked, so the agent resends it

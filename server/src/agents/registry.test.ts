@@ -4,12 +4,16 @@ import { type AgentSession, AgentRegistry } from "./registry.js";
 class FakeSession implements AgentSession {
   readonly sent: Buffer[] = [];
   closedWith: [number, string] | undefined;
+  policySent: number | undefined;
   constructor(readonly deviceId: string) {}
   sendBytes(bytes: Buffer): void {
     this.sent.push(bytes);
   }
   close(code: number, reason: string): void {
     this.closedWith = [code, reason];
+  }
+  notePolicySent(version: number): void {
+    this.policySent = version;
   }
 }
 

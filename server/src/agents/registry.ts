@@ -1,5 +1,5 @@
 // The agents connected to this instance, keyed by device id, with a broadcast that serialises a frame once.
-import type { ServerFrame } from "@wegroup/shared";
+import type { Policy, ServerFrame } from "@wegroup/shared";
 import { encodeServerFrame } from "./frames.js";
 
 /** What the registry needs of a connection. */
@@ -7,6 +7,8 @@ export interface AgentSession {
   readonly deviceId: string;
   sendBytes(bytes: Buffer): void;
   close(code: number, reason: string): void;
+  /** A policy of this version was just sent to it. */
+  notePolicySent(version: number): void;
 }
 
 export class AgentRegistry {
@@ -49,6 +51,18 @@ export class AgentRegistry {
       sent++;
     }
     return sent;
+  }
+
+  /** Sends a policy to every connected agent, serialised once; answers the devices it went to. */
+  pushPolicy(policy: Policy): string[] {
+    const bytes = encodeServerFrame({ type: "policy", policy });
+    const sentTo: string[] = [];
+    for (const session of this.#byDevice.values()) {
+      session.sendBytes(bytes);
+      session.notePolicySent(policy.version);
+      sentTo.push(session.deviceId);
+    }
+    return sentTo;
   }
 
   /** Ends the device's connection, e.g. because its credential was just revoked. */

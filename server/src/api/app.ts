@@ -10,6 +10,7 @@ import { enrollRoutes } from "./enroll.js";
 import { exemptionRoutes } from "./exemptions.js";
 import { installErrorHandlers } from "./errors.js";
 import { healthRoutes } from "./health.js";
+import { softwareRoutes } from "./software.js";
 import { streamRoutes } from "./stream.js";
 import { tokenRoutes } from "./tokens.js";
 import { violationRoutes } from "./violations.js";
@@ -38,6 +39,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   deviceRoutes(app, deps);
   violationRoutes(app, deps);
   streamRoutes(app, deps);
+  softwareRoutes(app, deps);
   exemptionRoutes(app, deps);
   tokenRoutes(app, deps);
   adminRoutes(app, deps);

@@ -16,6 +16,7 @@ const DESIGN_ROUTES = [
   "PUT /api/v1/policy",
   "GET /api/v1/policy/history",
   "GET /api/v1/policy/rollout",
+  "GET /api/v1/software",
   "POST /api/v1/exemptions",
   "GET /api/v1/exemptions",
   "DELETE /api/v1/exemptions/{id}",

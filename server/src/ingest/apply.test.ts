@@ -42,7 +42,7 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
   it("opens a violation for a failing report and records an opened event with a sequence number", async () => {
     const d = await device("opener");
     const out = await apply([item(d, reportFrame([usbFail("SER-1")], { observedAt: at(1) }))]);
-    expect(out.results).toEqual([{ kind: "report", stored: true }]);
+    expect(out.results).toEqual([{ kind: "report", stored: true, outdated: false }]);
     expect(out.events).toHaveLength(1);
     expect(out.events[0]).toMatchObject({ kind: "opened", violation: { deviceId: d, hostname: "opener", subject: "SER-1", status: "open", firstSeen: at(1), lastSeen: at(1) } });
     expect(await violationsOf(d)).toMatchObject([{ subject: "SER-1", status: "open" }]);
@@ -54,7 +54,7 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     const report = reportFrame([usbFail("SER-2")], { observedAt: at(1) });
     await apply([item(d, report)]);
     const again = await apply([item(d, report)]);
-    expect(again.results).toEqual([{ kind: "report", stored: false }]);
+    expect(again.results).toEqual([{ kind: "report", stored: false, outdated: false }]);
     expect(again.events).toEqual([]);
     expect(await countReports(store.db, d)).toBe(1);
     expect(await violationsOf(d)).toHaveLength(1);
@@ -65,8 +65,8 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     const report = reportFrame([usbFail("SER-3")], { observedAt: at(1) });
     const out = await apply([item(d, report), item(d, report)]);
     expect(out.results).toEqual([
-      { kind: "report", stored: true },
-      { kind: "report", stored: false },
+      { kind: "report", stored: true, outdated: false },
+      { kind: "report", stored: false, outdated: false },
     ]);
     expect(await countReports(store.db, d)).toBe(1);
     expect(out.events).toHaveLength(1);
@@ -118,7 +118,7 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     const d = await device();
     await apply([item(d, reportFrame([usbFail("SER-7")], { observedAt: at(5) }))]);
     const late = await apply([item(d, reportFrame([usbPass()], { observedAt: at(4) }))]);
-    expect(late.results).toEqual([{ kind: "report", stored: true }]);
+    expect(late.results).toEqual([{ kind: "report", stored: true, outdated: false }]);
     expect(late.transitions).toEqual([]);
     expect(await countReports(store.db, d)).toBe(2);
     expect(await violationsOf(d)).toMatchObject([{ status: "open" }]);
@@ -152,6 +152,60 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     ]);
     expect(out.results).toEqual([{ kind: "activity" }, { kind: "activity" }, { kind: "activity" }]);
     expect(await findDevice(store.db, d)).toMatchObject({ last_seen: at(3), agent_version: "1.0.0", hostname: "renamed", policy_version: 2, goodbye_reason: "service-stop" });
+  });
+
+  describe("reports judged by an older policy than the device has been sent", () => {
+    const sent = (deviceId: string, version: number): IngestItem => ({ kind: "activity", activity: { deviceId, lastSeen: clock.now().toISOString(), policySentVersion: version } });
+
+    it("stores them (so they are acknowledged) but lets them open, resolve or record nothing", async () => {
+      const d = await device("re-judged");
+      await apply([item(d, reportFrame([usbFail("SER-P1")], { observedAt: at(1), policyVersion: 1 }))]);
+      await apply([sent(d, 2)]);
+      const old = await apply([item(d, reportFrame([usbFail("SER-P2")], { observedAt: at(2), policyVersion: 1 }))]);
+      expect(old.results).toEqual([{ kind: "report", stored: true, outdated: true }]);
+      expect(old.transitions).toEqual([]);
+      expect(old.events).toEqual([]);
+      expect(await countReports(store.db, d)).toBe(2);
+      expect(await violationsOf(d)).toMatchObject([{ subject: "SER-P1", status: "open", lastSeen: at(1) }]);
+      expect(await listCheckStates(store.db, d)).toMatchObject([{ check: "usb-storage", observed_at: at(1) }]);
+
+      // The agent judges again under version 2: that report counts.
+      const rejudged = await apply([item(d, reportFrame([usbPass()], { observedAt: at(3), policyVersion: 2 }))]);
+      expect(rejudged.results).toEqual([{ kind: "report", stored: true, outdated: false }]);
+      expect(rejudged.events.map((e) => [e.kind, e.violation.subject])).toEqual([["resolved", "SER-P1"]]);
+    });
+
+    const judged = (deviceId: string, policyVersion: number, policySentVersion?: number): IngestItem => ({
+      ...(item(deviceId, reportFrame([usbFail("S")], { policyVersion })) as Extract<IngestItem, { kind: "report" }>),
+      ...(policySentVersion === undefined ? {} : { policySentVersion }),
+    });
+    it.each<[string, number | undefined, (d: string) => IngestItem[], boolean]>([
+      ["outdated: a newer version recorded before", 4, (d) => [judged(d, 3)], true],
+      ["outdated: a welcome recorded earlier in the same batch", undefined, (d) => [sent(d, 4), judged(d, 3)], true],
+      ["outdated: a push the connection sent that storage has not recorded yet", 1, (d) => [judged(d, 3, 4)], true],
+      ["current: the version the device was sent", 4, (d) => [judged(d, 4)], false],
+      ["current: a version newer than the one sent", 4, (d) => [judged(d, 5)], false],
+      ["current: nothing sent yet (a device from before this was recorded)", undefined, (d) => [judged(d, 0)], false],
+    ])("%s", async (_name, storedBefore, items, outdated) => {
+      const d = await device();
+      if (storedBefore !== undefined) await apply([sent(d, storedBefore)]);
+      const out = await apply(items(d));
+      expect(out.results.filter((r) => r.kind === "report")).toEqual([{ kind: "report", stored: true, outdated }]);
+      expect(out.events.length).toBe(outdated ? 0 : 1);
+    });
+
+    it("never lowers the newest version sent, and a report judged by an older policy does not lower the device's policy version", async () => {
+      const d = await device();
+      await apply([sent(d, 5), { kind: "activity", activity: { deviceId: d, lastSeen: at(1), policyVersion: 5 } }]);
+      await apply([sent(d, 3), item(d, reportFrame([usbFail("S")], { policyVersion: 2 }))]);
+      expect(await findDevice(store.db, d)).toMatchObject({ policy_sent_version: 5, policy_version: 5 });
+      // A report judged by a newer version than the device is known to run shows the agent runs at least that.
+      await apply([item(d, reportFrame([usbFail("S")], { policyVersion: 6 }))]);
+      expect((await findDevice(store.db, d))?.policy_version).toBe(6);
+      // What the agent says it runs is taken as said (a hello after it lost its cached policy).
+      await apply([{ kind: "activity", activity: { deviceId: d, lastSeen: at(2), policyVersion: 0 } }]);
+      expect((await findDevice(store.db, d))?.policy_version).toBe(0);
+    });
   });
 
   it("publishes events only after the batch committed, and acknowledges through the batcher", async () => {

@@ -2,7 +2,7 @@
 import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } from "@wegroup/shared";
 import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
 import type { Dialect } from "../store/db.js";
-import { applyDeviceActivity, type DeviceActivity, deviceHostnames } from "../store/devices.js";
+import { applyDeviceActivity, type DeviceActivity, deviceReportContext } from "../store/devices.js";
 import { insertEvents, type NewEvent } from "../store/events.js";
 import { standingExemptions } from "../store/exemptions.js";
 import { insertReports, reportKey } from "../store/reports.js";
@@ -15,10 +15,21 @@ import { toApiViolation } from "../violations/record.js";
 import { applyCheckResult, type Transition } from "../violations/transition.js";
 
 export type IngestItem =
-  | { kind: "report"; deviceId: string; report: ReportFrame; receivedAt: string }
+  | {
+      kind: "report";
+      deviceId: string;
+      report: ReportFrame;
+      receivedAt: string;
+      /** The newest policy version the receiving connection has sent this device (stored too, but maybe not committed yet). */
+      policySentVersion?: number | undefined;
+    }
   | { kind: "activity"; activity: DeviceActivity };
 
-export type IngestResult = { kind: "report"; stored: boolean } | { kind: "activity" };
+/**
+ * `outdated`: judged by an older policy than the device has been sent since. Stored (and so acknowledged), but it
+ * opens and resolves nothing: the agent judges again under the newer policy and reports that.
+ */
+export type IngestResult = { kind: "report"; stored: boolean; outdated: boolean } | { kind: "activity" };
 
 export interface ApplyContext {
   /** Server time, ISO-8601 UTC: stamps events. */
@@ -55,23 +66,24 @@ export function effectiveObservedAt(observedAt: string, receivedAt: string): str
 const stateKey = (deviceId: string, check: string): string => `${deviceId}\u0000${check}`;
 
 export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: ApplyContext): Promise<AppliedBatch> {
-  const results: IngestResult[] = items.map((item) => (item.kind === "report" ? { kind: "report", stored: false } : { kind: "activity" }));
+  const results: IngestResult[] = items.map((item) => (item.kind === "report" ? { kind: "report", stored: false, outdated: false } : { kind: "activity" }));
   const activity = new ActivityMerger();
 
   // 1. Store each report once: a resend (in this batch or an earlier one) is not inserted, so it changes nothing.
-  const candidates: { index: number; deviceId: string; report: ReportFrame; observedAt: string; receivedAt: string }[] = [];
+  const candidates: { index: number; deviceId: string; report: ReportFrame; observedAt: string; receivedAt: string; policySentVersion: number | undefined }[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
     if (item.kind === "activity") {
       activity.add(item.activity);
       return;
     }
-    activity.add({ deviceId: item.deviceId, lastSeen: item.receivedAt, policyVersion: item.report.policyVersion });
+    // A queued report tells which policy judged it then: it may raise the device's version, never lower it.
+    activity.add({ deviceId: item.deviceId, lastSeen: item.receivedAt, policyVersionSeen: item.report.policyVersion });
     const key = reportKey(item.deviceId, item.report.id);
     if (seen.has(key)) return;
     seen.add(key);
     const observedAt = effectiveObservedAt(item.report.observedAt, item.receivedAt);
-    candidates.push({ index, deviceId: item.deviceId, report: item.report, observedAt, receivedAt: item.receivedAt });
+    candidates.push({ index, deviceId: item.deviceId, report: item.report, observedAt, receivedAt: item.receivedAt, policySentVersion: item.policySentVersion });
   });
   const inserted = await insertReports(
     db,
@@ -88,26 +100,33 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
   // What the devices told (hostname from a hello in this batch) goes first, so that event snapshots carry it.
   const merged = activity.merged();
   await applyDeviceActivity(db, merged);
-  for (const c of fresh) results[c.index] = { kind: "report", stored: true };
+  for (const c of fresh) results[c.index] = { kind: "report", stored: true, outdated: false };
   // A frame of any kind from a device that was silent ends its agent-silent violation.
   const newEvents: NewEvent[] = await resolveReturnedDevices(db, merged, ctx.now());
 
   // 2. Run the state machine over the new reports, in arrival order, against what is stored.
   const transitions: Transition[] = [];
-  if (fresh.length > 0) {
-    const deviceIds = [...new Set(fresh.map((c) => c.deviceId))];
+  // Read after this batch's activity is written: a welcome's policy in the same batch counts.
+  const devices = await deviceReportContext(db, [...new Set(fresh.map((c) => c.deviceId))]);
+  const current = fresh.filter((c) => {
+    const sent = Math.max(devices.get(c.deviceId)?.policySentVersion ?? 0, c.policySentVersion ?? 0);
+    if (c.report.policyVersion >= sent) return true;
+    results[c.index] = { kind: "report", stored: true, outdated: true };
+    return false;
+  });
+  if (current.length > 0) {
+    const deviceIds = [...new Set(current.map((c) => c.deviceId))];
     const states = new Map((await loadCheckStates(db, deviceIds)).map((s) => [stateKey(s.device_id, s.check), s]));
     const lasting = new Map<string, ViolationRecord[]>();
     for (const v of await loadLastingViolations(db, deviceIds)) {
       const key = stateKey(v.deviceId, v.check);
       lasting.set(key, [...(lasting.get(key) ?? []), v]);
     }
-    const hostnames = await deviceHostnames(db, deviceIds);
     const changedStates = new Map<string, CheckStateRow>();
     const at = ctx.now();
     // Loaded once, and only for a batch that opens something: most batches are repeats.
     let standing: ExemptionRule[] | undefined;
-    for (const c of fresh) {
+    for (const c of current) {
       for (const result of c.report.results) {
         const key = stateKey(c.deviceId, result.check);
         const outcome = applyCheckResult(lasting.get(key) ?? [], states.get(key)?.observed_at, result, c.observedAt, () => ({
@@ -130,7 +149,7 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
         transitions.push(...outcome.transitions);
         for (const t of outcome.transitions) {
           const kind = eventKind(t);
-          if (kind !== undefined) newEvents.push({ kind, at, violation: toApiViolation(t.violation, hostnames.get(c.deviceId) ?? "") });
+          if (kind !== undefined) newEvents.push({ kind, at, violation: toApiViolation(t.violation, devices.get(c.deviceId)?.hostname ?? "") });
         }
       }
     }
@@ -206,6 +225,10 @@ class ActivityMerger {
       if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
     }
     merged.lastSeen = prev.lastSeen > a.lastSeen ? prev.lastSeen : a.lastSeen;
+    for (const key of ["policySentVersion", "policyVersionSeen"] as const) {
+      const [p, n] = [prev[key], a[key]];
+      if (p !== undefined && n !== undefined) merged[key] = Math.max(p, n);
+    }
     this.#byDevice.set(a.deviceId, merged);
   }
 

@@ -25,10 +25,14 @@ export class Ingest {
     );
   }
 
-  /** Settles after the report is durably stored: `stored` is false when it had been stored before (a resend). */
-  async report(deviceId: string, report: ReportFrame, receivedAt: Date): Promise<{ stored: boolean }> {
-    const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString() });
-    return { stored: result.kind === "report" && result.stored };
+  /**
+   * Settles after the report is durably stored: `stored` is false when it had been stored before (a resend);
+   * `outdated` when it was judged by an older policy than the device has been sent (`policySentVersion`, or what
+   * storage says), so that it changed no violation.
+   */
+  async report(deviceId: string, report: ReportFrame, receivedAt: Date, policySentVersion?: number): Promise<{ stored: boolean; outdated: boolean }> {
+    const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString(), policySentVersion });
+    return result.kind === "report" ? { stored: result.stored, outdated: result.outdated } : { stored: false, outdated: false };
   }
 
   /** Heartbeats, hellos, policy-applied, goodbye: coalesced per device within a batch. */

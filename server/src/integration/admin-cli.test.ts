@@ -110,7 +110,7 @@ describe.each(TEST_DATABASES)("admin CLI on $name", (kind) => {
     await insertReports(store.db, [{ device_id: deviceId, id: "r-old", observed_at: old, received_at: old, policy_version: 1, body: "{}" }]);
     const now = new Date().toISOString();
     await insertViolations(store.db, [
-      { id: uuidv7(), deviceId, check: "screen-lock", subject: "dave", rule: null, message: "The screen of dave never locks", observed: "never", expected: "15 min", status: "open", firstSeen: now, lastSeen: now, resolvedAt: null },
+      { id: uuidv7(), deviceId, check: "screen-lock", subject: "dave", rule: null, message: "The screen of dave never locks", observed: "never", expected: "15 min", status: "open", firstSeen: now, lastSeen: now, resolvedAt: null, title: null },
     ]);
     await store.close();
 

@@ -7,7 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { FeedClient } from "../testing/feed-client.js";
-import { reportFrame, usbFail } from "../testing/frames.js";
+import { reportFrame, usbFail, usbPass } from "../testing/frames.js";
+import { findDevice } from "../store/devices.js";
 import { buildServer, ServerProcess } from "../testing/process.js";
 import { until } from "../testing/wait.js";
 
@@ -150,4 +151,34 @@ describe("two compliance-server processes on one PostgreSQL database", () => {
     const resolved = (e: { violation: { check: string; status: string } }) => e.violation.check === "agent-silent" && e.violation.status === "resolved";
     await Promise.all([feedA.waitFor(resolved, 15_000), feedB.waitFor(resolved, 15_000)]);
   }, 90_000);
+
+  it("after a PUT on one instance, ignores on the other a report its agent judged by the older policy, and records what was sent", async () => {
+    const { a, b, token, secret } = await twoInstances();
+    const feedA = await openFeed(a, token);
+    const { deviceId, agent } = await connect(b, secret, "judged-on-b");
+    const first = reportFrame([usbFail("B-STICK")], { policyVersion: 1 });
+    agent.send(first);
+    await agent.ack(first.id);
+    await feedA.waitForCount(1, 15_000);
+
+    const current = (await api(a, token, "/api/v1/policy")).body as Policy;
+    expect(await api(a, token, "/api/v1/policy", { method: "PUT", body: JSON.stringify({ ...current, heartbeatSeconds: 30 }) })).toMatchObject({ status: 200, body: { version: 2 } });
+    await agent.next("policy", (f) => f.policy.version === 2, 10_000);
+    // B recorded on the device row that it sent version 2 (any instance reads it there).
+    const store = await database.openStore();
+    try {
+      await until(async () => (await findDevice(store.db, deviceId))?.policy_sent_version === 2, 10_000, "policy_sent_version 2 on the device row");
+    } finally {
+      await store.close();
+    }
+
+    const stale = reportFrame([usbPass()], { policyVersion: 1 });
+    agent.send(stale);
+    await agent.ack(stale.id);
+    const rejudged = reportFrame([usbFail("B-STICK", "B-OTHER")], { policyVersion: 2 });
+    agent.send(rejudged);
+    await agent.ack(rejudged.id);
+    await feedA.waitForCount(2, 15_000);
+    expect(feedA.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual(["B-STICK:open", "B-OTHER:open"]);
+  }, 60_000);
 });

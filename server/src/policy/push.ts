@@ -3,6 +3,7 @@ import type { Policy } from "@wegroup/shared";
 import type { AgentRegistry } from "../agents/registry.js";
 import type { ClusterBus } from "../cluster/bus.js";
 import type { Logger } from "../logger.js";
+import { recordPolicySent } from "../store/devices.js";
 import { latestPolicy } from "../store/policies.js";
 import type { Db } from "../store/schema.js";
 import type { CurrentPolicy } from "./current.js";
@@ -46,7 +47,7 @@ export class PolicyPush {
 
   /** A version just committed here: to this instance's agents at once, then to the others through the bus. */
   async published(policy: Policy): Promise<number> {
-    const sent = this.apply(policy);
+    const sent = await this.apply(policy);
     try {
       await this.#deps.cluster?.publish("policy", String(policy.version));
     } catch (error) {
@@ -58,21 +59,29 @@ export class PolicyPush {
 
   /**
    * Makes `policy` current and sends it to every connected agent, serialised once, unless this
-   * instance already runs it or a newer one (notices may arrive twice or out of order).
+   * instance already runs it or a newer one (notices may arrive twice or out of order). Then records,
+   * on each device row, that this version was sent: from then on, any instance treats reports judged by
+   * an older version as outdated (the connections themselves know it from the moment of sending).
    */
-  apply(policy: Policy): number {
+  async apply(policy: Policy): Promise<number> {
     if (policy.version <= this.#deps.current.version) return 0;
     this.#deps.current.replace(policy);
-    const sent = this.#deps.registry.broadcast({ type: "policy", policy });
-    this.#deps.logger.info({ policyVersion: policy.version, agents: sent }, "policy pushed");
-    return sent;
+    const sentTo = this.#deps.registry.pushPolicy(policy);
+    this.#deps.logger.info({ policyVersion: policy.version, agents: sentTo.length }, "policy pushed");
+    try {
+      await recordPolicySent(this.#deps.db, sentTo, policy.version);
+    } catch (error) {
+      // The frames went out; each connection still refuses outdated reports, and the next welcome records it again.
+      this.#deps.logger.warn({ err: error, policyVersion: policy.version }, "could not record which devices were sent the policy");
+    }
+    return sentTo.length;
   }
 
   /** Loads the newest stored version and applies it if it is newer than the current one. */
   async resync(): Promise<number> {
     try {
       const stored = await latestPolicy(this.#deps.db);
-      return stored === undefined ? 0 : this.apply(stored.policy);
+      return stored === undefined ? 0 : await this.apply(stored.policy);
     } catch (error) {
       this.#deps.logger.warn({ err: error }, "could not load the newest policy");
       return 0;

@@ -29,7 +29,7 @@ async function exportDevice(store: Store, db: Db, id: string, now: string): Prom
     device: camelRow(device),
     results: (await rowsWhere(db, "check_states", "device_id", id, "check")).map((r) => camelRow(r, ["result"])),
     reports: (await rowsWhere(db, "reports", "device_id", id, "received_at")).map((r) => camelRow(r, ["body"])),
-    violations: (await rowsWhere(db, "violations", "device_id", id, "id")).map((r) => camelRow(r)),
+    violations: (await rowsWhere(db, "violations", "device_id", id, "id")).map((r) => camelRow(r, ["title"])),
     events: (await rowsWhere(db, "events", "device_id", id, "id")).map(eventOf),
     exemptions: exemptions.map((r) => camelRow(r)),
   };
@@ -73,7 +73,7 @@ async function exportUser(store: Store, db: Db, user: string, now: string): Prom
     device: null,
     results,
     reports,
-    violations: violations.map((r) => camelRow(r)),
+    violations: violations.map((r) => camelRow(r, ["title"])),
     events: events.map((e) => e as unknown as JsonObject),
     exemptions: (await exemptionsNamingUser(store, db, user, pattern)).map((r) => camelRow(r)),
   };

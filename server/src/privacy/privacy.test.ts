@@ -12,7 +12,7 @@ import { insertExemption } from "../store/exemptions.js";
 import { insertReports } from "../store/reports.js";
 import { insertViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-import type { ViolationRecord } from "../violations/record.js";
+import { toApiViolation, type ViolationRecord } from "../violations/record.js";
 import { erasePrivacyData } from "./erase.js";
 import { exportPrivacyData } from "./export.js";
 
@@ -42,9 +42,9 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
     const report: ReportFrame = { type: "report", id: uuidv7(), observedAt: T(1), policyVersion: 1, results: [screenLock(...users), usb] };
     await insertReports(store.db, [{ device_id: deviceId, id: report.id, observed_at: T(1), received_at: T(1), policy_version: 1, body: JSON.stringify(report) }]);
     await upsertCheckStates(store.db, [{ device_id: deviceId, check: "screen-lock", status: "fail", observed_at: T(1), report_id: report.id, result: JSON.stringify(screenLock(...users)) }]);
-    const rows: ViolationRecord[] = users.map((u) => ({ id: uuidv7(), deviceId, check: "screen-lock", rule: null, status: "open", firstSeen: T(1), lastSeen: T(1), resolvedAt: null, ...lock(u) }));
+    const rows: ViolationRecord[] = users.map((u) => ({ id: uuidv7(), deviceId, check: "screen-lock", rule: null, status: "open", firstSeen: T(1), lastSeen: T(1), resolvedAt: null, title: null, ...lock(u) }));
     await insertViolations(store.db, rows);
-    await insertEvents(store.db, rows.map((r) => ({ kind: "opened" as const, at: T(1), violation: { ...r, hostname } })));
+    await insertEvents(store.db, rows.map((r) => ({ kind: "opened" as const, at: T(1), violation: toApiViolation(r, hostname) })));
     await insertExemption(store.db, {
       id: uuidv7(), device: deviceId, check: "screen-lock", rule: null, subject: users[0] ?? "x", reason: "kiosk", approved_by: "CISO", expires_at: T(100), created_at: T(0), created_by: "it", ended_at: null, end_reason: null, ended_by: null,
     });

@@ -14,6 +14,7 @@ import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory, se
 import { insertReports } from "./reports.js";
 import { oldestRetained } from "./retention.js";
 import { insertViolations } from "./violations.js";
+import { toApiViolation } from "../violations/record.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
@@ -111,13 +112,13 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
         { device_id: device, id: "new-report", observed_at: daysAgo(10), received_at: daysAgo(10), policy_version: 1, body: "{}" },
       ]);
       const v = (subject: string, status: "open" | "resolved", resolvedAt: string | null) => ({
-        id: uuidv7(), deviceId: device, check: "usb-storage" as const, subject, rule: null, message: "m", observed: "o", expected: "e", status, firstSeen: daysAgo(300), lastSeen: daysAgo(250), resolvedAt,
+        id: uuidv7(), deviceId: device, check: "usb-storage" as const, subject, rule: null, message: "m", observed: "o", expected: "e", status, firstSeen: daysAgo(300), lastSeen: daysAgo(250), resolvedAt, title: null,
       });
       const oldResolved = v("OLD", "resolved", daysAgo(250));
       const newResolved = v("NEW", "resolved", daysAgo(20));
       const oldOpen = v("STILL", "open", null);
       await insertViolations(store.db, [oldResolved, newResolved, oldOpen]);
-      const api = (r: typeof oldOpen) => ({ ...r, hostname: "ret-host" });
+      const api = (r: typeof oldOpen) => toApiViolation(r, "ret-host");
       await insertEvents(store.db, [
         { kind: "opened", at: daysAgo(300), violation: api(oldResolved) },
         { kind: "opened", at: daysAgo(20), violation: api(newResolved) },

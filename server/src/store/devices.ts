@@ -1,7 +1,7 @@
 // Queries on devices: enrollment, credential lookup, batched activity, listings with open-violation counts.
-import type { Selectable } from "kysely";
+import type { ExpressionBuilder, Selectable } from "kysely";
 import { chunks } from "./chunks.js";
-import type { Db, DevicesTable } from "./schema.js";
+import type { Database, Db, DevicesTable } from "./schema.js";
 
 export type DeviceRow = Selectable<DevicesTable>;
 export type DeviceListRow = DeviceRow & { open_violations: number };
@@ -54,13 +54,29 @@ export async function findDeviceCredential(db: Db, id: string): Promise<{ id: st
   return db.selectFrom("devices").select(["id", "credential_hash"]).where("id", "=", id).executeTakeFirst();
 }
 
-export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** What ingest needs of the devices whose reports it applies: the hostname for event snapshots, and the newest policy sent. */
+export async function deviceReportContext(db: Db, ids: readonly string[]): Promise<Map<string, { hostname: string; policySentVersion: number | null }>> {
+  const out = new Map<string, { hostname: string; policySentVersion: number | null }>();
   for (const part of chunks(ids, 500)) {
-    const rows = await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute();
-    for (const row of rows) out.set(row.id, row.hostname);
+    const rows = await db.selectFrom("devices").select(["id", "hostname", "policy_sent_version"]).where("id", "in", part).execute();
+    for (const row of rows) out.set(row.id, { hostname: row.hostname, policySentVersion: row.policy_sent_version });
   }
   return out;
+}
+
+/**
+ * The policy `version` was just sent to these devices (a push): the newest version sent only ever grows, so a
+ * slower instance recording an older push cannot lower it.
+ */
+export async function recordPolicySent(db: Db, ids: readonly string[], version: number): Promise<void> {
+  for (const part of chunks(ids, 500)) {
+    await db
+      .updateTable("devices")
+      .set({ policy_sent_version: version })
+      .where("id", "in", part)
+      .where((eb) => eb.or([eb("policy_sent_version", "is", null), eb("policy_sent_version", "<", version)]))
+      .execute();
+  }
 }
 
 /** Devices with the number of their open violations, as one query. */
@@ -92,8 +108,13 @@ export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceLis
 export interface DeviceActivity {
   deviceId: string;
   lastSeen: string;
+  /** The version the agent says it runs (hello, heartbeat, policy-applied). */
   policyVersion?: number;
+  /** A report was judged by this version: the agent runs at least it (a queued older report lowers nothing). */
+  policyVersionSeen?: number;
   policyAppliedAt?: string;
+  /** The newest policy version sent to the device on this frame's connection (welcome). */
+  policySentVersion?: number;
   agentVersion?: string;
   hostname?: string;
   osName?: string;
@@ -101,6 +122,17 @@ export interface DeviceActivity {
   arch?: string;
   goodbyeAt?: string;
   goodbyeReason?: string;
+}
+
+/** `column`, raised to `version` unless it is already newer. */
+function raised(eb: ExpressionBuilder<Database, "devices">, column: "policy_sent_version" | "policy_version", version: number) {
+  return eb.case().when(column, "is", null).then(version).when(column, "<", version).then(version).else(eb.ref(column)).end();
+}
+
+/** What the agent said it runs is taken as said; what a report was judged by only ever raises it. */
+function policyVersionOf(eb: ExpressionBuilder<Database, "devices">, a: DeviceActivity) {
+  if (a.policyVersion !== undefined) return { policy_version: Math.max(a.policyVersion, a.policyVersionSeen ?? a.policyVersion) };
+  return a.policyVersionSeen === undefined ? {} : { policy_version: raised(eb, "policy_version", a.policyVersionSeen) };
 }
 
 /** One UPDATE per device per batch, however many heartbeats the batch held. */
@@ -118,8 +150,9 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
           .then(a.lastSeen)
           .else(eb.ref("last_seen"))
           .end(),
-        ...(a.policyVersion === undefined ? {} : { policy_version: a.policyVersion }),
+        ...policyVersionOf(eb, a),
         ...(a.policyAppliedAt === undefined ? {} : { policy_applied_at: a.policyAppliedAt }),
+        ...(a.policySentVersion === undefined ? {} : { policy_sent_version: raised(eb, "policy_sent_version", a.policySentVersion) }),
         ...(a.agentVersion === undefined ? {} : { agent_version: a.agentVersion }),
         ...(a.hostname === undefined ? {} : { hostname: a.hostname }),
         ...(a.osName === undefined ? {} : { os_name: a.osName }),

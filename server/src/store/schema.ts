@@ -19,6 +19,8 @@ export interface DevicesTable {
   last_seen: string | null;
   policy_version: number | null;
   policy_applied_at: string | null;
+  /** The newest policy version sent to the device (welcome, push): reports judged by an older one change nothing. */
+  policy_sent_version: number | null;
   goodbye_at: string | null;
   goodbye_reason: string | null;
 }
@@ -68,6 +70,8 @@ export interface ViolationsTable {
   first_seen: string;
   last_seen: string;
   resolved_at: string | null;
+  /** The software title detail as JSON with sorted keys (software violations), else null. */
+  title: string | null;
 }
 
 /** The violation feed, durable: `id` increases monotonically, `violation` is the snapshot as JSON. */

@@ -3,7 +3,7 @@ import { DEFAULT_POLICY, uuidv7 } from "@wegroup/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-import type { ViolationRecord } from "../violations/record.js";
+import { toApiViolation, type ViolationRecord } from "../violations/record.js";
 import { listCheckStates, loadCheckStates, upsertCheckStates } from "./check-states.js";
 import { migrateToLatest, type Store } from "./db.js";
 import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, getDeviceWithCounts, listDevices } from "./devices.js";
@@ -36,6 +36,7 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
     firstSeen: T(1),
     lastSeen: T(1),
     resolvedAt: null,
+    title: null,
     ...over,
   });
 
@@ -204,10 +205,10 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
   describe("events", () => {
     it("numbers events monotonically in insertion order and resumes after a sequence number", async () => {
       const a = await newDevice("evt-host");
-      const v1 = { ...violation(a), hostname: "evt-host" };
-      const v2 = { ...violation(a), hostname: "evt-host" };
-      const { rule: _r1, ...api1 } = v1;
-      const { rule: _r2, ...api2 } = v2;
+      const v1 = violation(a);
+      const v2 = violation(a);
+      const api1 = toApiViolation(v1, "evt-host");
+      const api2 = toApiViolation(v2, "evt-host");
       const stored = await insertEvents(store.db, [
         { kind: "opened", at: T(1), violation: api1 },
         { kind: "opened", at: T(1), violation: api2 },

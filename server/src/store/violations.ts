@@ -1,7 +1,7 @@
 // Queries on violations: the rows that last, batched writes of transitions, and the newest-first keyset listing.
-import type { CheckId, ViolationStatus } from "@wegroup/shared";
+import type { CheckId, SoftwareTitleDetail, ViolationStatus } from "@wegroup/shared";
 import type { Selectable } from "kysely";
-import type { ViolationRecord } from "../violations/record.js";
+import { canonicalJson, sameTitle, type ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
 import { isLasting } from "./lasting.js";
 import type { Db, ViolationsTable } from "./schema.js";
@@ -22,7 +22,18 @@ export function recordOf(row: ViolationRow): ViolationRecord {
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
     resolvedAt: row.resolved_at,
+    title: parseStoredTitle(row.title),
   };
+}
+
+/** Written by this server from a validated report: parsed, not validated again on the ingest path; unreadable text is no detail. */
+export function parseStoredTitle(text: string | null): SoftwareTitleDetail | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as SoftwareTitleDetail;
+  } catch {
+    return null;
+  }
 }
 
 function rowOf(v: ViolationRecord): ViolationRow {
@@ -39,6 +50,7 @@ function rowOf(v: ViolationRecord): ViolationRow {
     first_seen: v.firstSeen,
     last_seen: v.lastSeen,
     resolved_at: v.resolvedAt,
+    title: v.title === null ? null : canonicalJson(v.title),
   };
 }
 
@@ -85,7 +97,8 @@ function onlyLastSeenMoved(a: ViolationRecord, b: ViolationRecord): boolean {
     a.expected === b.expected &&
     a.rule === b.rule &&
     a.resolvedAt === b.resolvedAt &&
-    a.firstSeen === b.firstSeen
+    a.firstSeen === b.firstSeen &&
+    sameTitle(a.title, b.title)
   );
 }
 

@@ -32,6 +32,7 @@ const row = (over: Partial<ViolationRecord> = {}): ViolationRecord => ({
   firstSeen: NOW,
   lastSeen: NOW,
   resolvedAt: null,
+  title: null,
   ...over,
 });
 

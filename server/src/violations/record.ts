@@ -1,5 +1,5 @@
 // A violation as the server keeps it (the API's Violation plus the rule that decided it, minus the hostname).
-import type { CheckId, Violation, ViolationStatus } from "@wegroup/shared";
+import type { CheckId, SoftwareTitleDetail, Violation, ViolationStatus } from "@wegroup/shared";
 
 export interface ViolationRecord {
   id: string;
@@ -15,6 +15,8 @@ export interface ViolationRecord {
   firstSeen: string;
   lastSeen: string;
   resolvedAt: string | null;
+  /** The software title that fails, as last reported (versions move on upgrade; the subject, its key, does not). */
+  title: SoftwareTitleDetail | null;
 }
 
 export function toApiViolation(record: ViolationRecord, hostname: string): Violation {
@@ -31,5 +33,20 @@ export function toApiViolation(record: ViolationRecord, hostname: string): Viola
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
     resolvedAt: record.resolvedAt,
+    ...(record.rule === null ? {} : { rule: record.rule }),
+    ...(record.title === null ? {} : { title: record.title }),
   };
+}
+
+/** Two title details say the same (key order aside: one came from a report, the other from storage). */
+export function sameTitle(a: SoftwareTitleDetail | null, b: SoftwareTitleDetail | null): boolean {
+  if (a === null || b === null) return a === b;
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted, so that equal values serialise equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }

@@ -28,6 +28,7 @@ const row = (over: Partial<ViolationRecord> = {}): ViolationRecord => ({
   firstSeen: T0,
   lastSeen: T1,
   resolvedAt: null,
+  title: null,
   ...over,
 });
 
@@ -67,6 +68,46 @@ describe("transition (one subject)", () => {
   it("takes the newest message and observed value on a repeat", () => {
     const step = transition(row(), { kind: "failing", at: T2, violation: { ...usb("SERIAL1", "now mounted at /media/x"), observed: "mounted" } }, fresh);
     expect(step.kind === "updated" && [step.violation.message, step.violation.observed]).toEqual(["now mounted at /media/x", "mounted"]);
+  });
+
+  describe("a software title's detail", () => {
+    const wireshark = (versions: string[]): CheckViolation => ({
+      subject: "wireshark",
+      message: `Wireshark ${versions.join(", ")} — sniffer`,
+      observed: `Wireshark ${versions.join(", ")}`,
+      expected: "not installed",
+      rule: "deny-wireshark",
+      title: { name: "Wireshark", verdict: "denied", category: "sniffer", versions, sources: ["app"], identity: { teamId: "7Z6EMTD2C6" }, scope: "installed" },
+    });
+    const software = (over: Partial<ViolationRecord> = {}): ViolationRecord =>
+      row({ check: "software", subject: "wireshark", rule: "deny-wireshark", message: wireshark(["4.2.0"]).message, observed: wireshark(["4.2.0"]).observed, expected: "not installed", title: wireshark(["4.2.0"]).title ?? null, ...over });
+
+    it("is kept on a new row, with the rule that judged it", () => {
+      const step = transition(undefined, { kind: "failing", at: T2, violation: wireshark(["4.2.0"]) }, fresh);
+      expect(step.kind === "opened" && [step.violation.rule, step.violation.title?.versions]).toEqual(["deny-wireshark", ["4.2.0"]]);
+    });
+
+    it("follows an upgrade on the same row: new versions, same subject, id and firstSeen", () => {
+      const step = transition(software(), { kind: "failing", at: T2, violation: wireshark(["4.4.1"]) }, fresh);
+      expect(step.kind).toBe("updated");
+      if (step.kind !== "updated") return;
+      expect(step.violation).toMatchObject({ id: "v-1", subject: "wireshark", firstSeen: T0, lastSeen: T2 });
+      expect(step.violation.title?.versions).toEqual(["4.4.1"]);
+      expect(step.before.title?.versions).toEqual(["4.2.0"]);
+    });
+
+    it("changes nothing when only the order of its keys differs (one side came from storage)", () => {
+      const stored = software();
+      const reordered = Object.fromEntries(Object.entries(wireshark(["4.2.0"]).title ?? {}).reverse()) as ViolationRecord["title"];
+      const seen = { ...wireshark(["4.2.0"]), title: reordered ?? undefined };
+      expect(transition(stored, { kind: "failing", at: T1, violation: seen }, fresh)).toEqual({ kind: "unchanged" });
+    });
+
+    it("takes a changed identity even when the wording stays (an update, no event)", () => {
+      const seen = wireshark(["4.2.0"]);
+      const step = transition(software(), { kind: "failing", at: T1, violation: { ...seen, title: { ...(seen.title as NonNullable<CheckViolation["title"]>), identity: {} } } }, fresh);
+      expect(step.kind === "updated" && step.violation.title?.identity).toEqual({});
+    });
   });
 
   it("changes nothing when the same failure is observed at the same instant again", () => {

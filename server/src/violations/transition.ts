@@ -1,6 +1,6 @@
 // The violation state machine, pure: observations in, transitions out. Nothing else decides whether a violation is new.
 import type { CheckId, CheckResult, CheckViolation } from "@wegroup/shared";
-import type { ViolationRecord } from "./record.js";
+import { sameTitle, type ViolationRecord } from "./record.js";
 
 /** What one report says about one subject of one check. */
 export type Observation =
@@ -48,6 +48,7 @@ export function transition(current: ViolationRecord | undefined, seen: Observati
         firstSeen: seen.at,
         lastSeen: seen.at,
         resolvedAt: null,
+        title: seen.violation.title ?? null,
       },
     };
   }
@@ -62,6 +63,8 @@ export function transition(current: ViolationRecord | undefined, seen: Observati
     message: seen.violation.message,
     observed: seen.violation.observed,
     expected: seen.violation.expected,
+    // The subject (the title key) stays; what the title looks like now (its versions after an upgrade) is taken.
+    title: seen.violation.title ?? null,
     lastSeen: seen.at,
   };
   return sameRecord(current, next) ? { kind: "unchanged" } : { kind: "updated", before: current, violation: next };
@@ -110,6 +113,12 @@ export function applyCheckResult(
 
 function sameRecord(a: ViolationRecord, b: ViolationRecord): boolean {
   return (
-    a.lastSeen === b.lastSeen && a.message === b.message && a.observed === b.observed && a.expected === b.expected && a.rule === b.rule && a.status === b.status
+    a.lastSeen === b.lastSeen &&
+    a.message === b.message &&
+    a.observed === b.observed &&
+    a.expected === b.expected &&
+    a.rule === b.rule &&
+    a.status === b.status &&
+    sameTitle(a.title, b.title)
   );
 }

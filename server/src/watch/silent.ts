@@ -103,6 +103,7 @@ export class SilentWatchdog {
           firstSeen: at,
           lastSeen: at,
           resolvedAt: null,
+          title: null,
         };
         record.status = openingStatus(record, standing, at);
         if (!(await openSilentViolation(trx, record, cutoff))) continue;
