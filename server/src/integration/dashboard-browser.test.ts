@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
 import { reportFrame } from "../testing/frames.js";
+import { until } from "../testing/wait.js";
 import { buildServer, ServerProcess } from "../testing/process.js";
 
 /** Debian's `chromium` package; CI installs it (apt-get install -y chromium). */
@@ -101,7 +102,8 @@ describe("dashboard in Chromium", () => {
   it("keeps the token out of the server log although the feed carries it in its URL", async () => {
     await signIn();
     const token = await secretFile("admin-token");
-    expect(server.stdout).toContain("live-feed client connected");
+    // The server writes the line when the stream opens; under load it lands a moment after the page does.
+    await until(() => server.stdout.includes("live-feed client connected"), 10_000, "the live-feed connection log line");
     expect(server.stdout).toContain("token=[redacted]");
     expect(server.stdout).not.toContain(token);
   });
