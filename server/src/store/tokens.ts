@@ -45,6 +45,13 @@ export async function listTokens(db: Db): Promise<TokenListing[]> {
   return rows.map((r) => ({ id: r.id, name: r.name, role: r.role === "admin" ? "admin" : "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
 
+/** Which of these token ids are live (not revoked). */
+export async function liveTokenIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom("tokens").select("id").where("id", "in", ids).where("revoked_at", "is", null).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Answers false when there is no such live token. */
 export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {
   const result = await db.updateTable("tokens").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
