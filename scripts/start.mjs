@@ -25,10 +25,11 @@ function ensureBuilt() {
 
 function startServer() {
   return new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [serverBin, "--listen", listen, "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    // stdout is the server's JSON log; its lines for a person (listening, where the token is) come on stderr.
+    const child = spawn(process.execPath, [serverBin, "--listen", listen, "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let buffer = "";
-    child.stdout.on("data", (chunk) => {
+    child.stderr.on("data", (chunk) => {
       buffer += chunk.toString();
       let nl;
       while ((nl = buffer.indexOf("\n")) >= 0) {

@@ -15,6 +15,7 @@ export function statePaths(stateDir: string) {
   return Object.freeze({
     dir: stateDir,
     enrollment: join(stateDir, "enrollment.json"),
+    deviceKey: join(stateDir, "device-key.pem"),
     policy: join(stateDir, "policy.json"),
     status: join(stateDir, "status.json"),
     outbox: join(stateDir, "outbox"),

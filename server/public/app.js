@@ -53,7 +53,7 @@ function setLive(state, text) {
 function renderDevices(devices) {
   $("#devices tbody").replaceChildren(
     ...devices.items.map((d) => {
-      const tr = row([d.hostname, d.os, d.status, String(d.openViolations), d.policyVersion == null ? null : `v${d.policyVersion}`, d.agentVersion, when(d.lastSeen)], `status-${d.status}`);
+      const tr = row([d.reEnrollmentOf ? `${d.hostname} (re-enrollment)` : d.hostname, d.os, d.status, String(d.openViolations), d.policyVersion == null ? null : `v${d.policyVersion}`, d.agentVersion, when(d.lastSeen)], `status-${d.status}`);
       tr.dataset.id = d.id;
       return tr;
     }),
@@ -116,6 +116,16 @@ function onViolation(event) {
   debounce = setTimeout(() => void refreshCounts().catch(() => {}), DEBOUNCE_MS);
 }
 
+/** A known hardware id enrolled again: a new device record, flagged; the earlier device keeps its credential. */
+function onDevice(event) {
+  const n = JSON.parse(event.data);
+  const message = `enrolled again as a new device (${n.deviceId}); the earlier device ${n.reEnrollmentOf} keeps its credential`;
+  $("#feed tbody").prepend(row([new Date(n.at).toLocaleTimeString(), n.kind, n.hostname, "enrollment", n.reEnrollmentOf, message], "device-notice"));
+  while ($("#feed tbody").children.length > FEED_ROWS) $("#feed tbody").lastElementChild.remove();
+  clearTimeout(debounce);
+  debounce = setTimeout(() => void refreshCounts().catch(() => {}), DEBOUNCE_MS);
+}
+
 /** EventSource cannot send headers: the token goes in the query (the server never logs it). It reconnects with Last-Event-ID by itself. */
 function follow() {
   source?.close();
@@ -123,6 +133,7 @@ function follow() {
   setLive("connecting", "connecting…");
   source.addEventListener("ready", () => setLive("on", "live"));
   source.addEventListener("violation", onViolation);
+  source.addEventListener("device", onDevice);
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) {
       setLive("off", "feed closed");

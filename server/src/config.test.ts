@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_TUNING, parseConfig, parseDatabaseUrl, parseListen } from "./config.js";
+import { checkTransport, ConfigError, DEFAULT_TUNING, parseConfig, parseDatabaseUrl, parseListen } from "./config.js";
 
 const CWD = "/srv/compliance";
 
@@ -94,5 +94,50 @@ describe("parseDatabaseUrl", () => {
     expect(() => parseDatabaseUrl("mysql://root:hunter2@db/x", CWD)).toThrow(/--db: expected sqlite:<path> or postgres/);
     expect(() => parseDatabaseUrl("mysql://root:hunter2@db/x", CWD)).not.toThrow(/hunter2/);
     expect(() => parseDatabaseUrl("sqlite:", CWD)).toThrow(/names no file/);
+  });
+});
+
+describe("operator limits (--limit NAME=VALUE, COMPLIANCE_LIMITS)", () => {
+  it("sets limits from the environment, the command line winning", () => {
+    const config = parseConfig({ limit: ["helloMaxBytes=2048", "framesPerSecond=50"] }, { COMPLIANCE_LIMITS: "helloMaxBytes=4096, enrollBurst=3" }, CWD);
+    expect(config.tuning).toEqual({ ...DEFAULT_TUNING, helloMaxBytes: 2048, framesPerSecond: 50, enrollBurst: 3 });
+  });
+
+  it.each([
+    ["an unknown name", ["pingIntervalMs=5"], /--limit: expected NAME=NUMBER with NAME one of helloMaxBytes, /],
+    ["no value", ["helloMaxBytes="], /--limit: expected NAME=NUMBER/],
+    ["zero", ["frameBurst=0"], /--limit: frameBurst must be a whole number of at least 1/],
+    ["a negative number", ["frameBurst=-1"], /--limit: expected NAME=NUMBER/],
+  ])("refuses %s, naming the option", (_name, limit, message) => {
+    expect(() => parseConfig({ limit }, {}, CWD)).toThrow(message);
+  });
+});
+
+describe("checkTransport: plain HTTP only on loopback", () => {
+  it.each([
+    ["127.0.0.1", null, false, true],
+    ["::1", null, false, true],
+    ["localhost", null, false, true],
+    ["0.0.0.0", null, false, false],
+    ["10.0.0.5", null, false, false],
+    ["compliance.wegroup.example", null, false, false],
+    ["0.0.0.0", { certFile: "c", keyFile: "k" }, false, true],
+    ["0.0.0.0", null, true, true],
+  ] as const)("%s, tls %o, --allow-insecure-http %s → served: %s", (host, tls, allowInsecureHttp, served) => {
+    const check = () => checkTransport({ listen: { host, port: 8080 }, tls, allowInsecureHttp });
+    if (served) expect(check).not.toThrow();
+    else expect(check).toThrow(ConfigError);
+  });
+
+  it("names the flag that allows it", () => {
+    expect(() => checkTransport({ listen: { host: "0.0.0.0", port: 8080 }, tls: null, allowInsecureHttp: false })).toThrow(
+      /refusing to serve plain HTTP on 0\.0\.0\.0.*--tls-cert and --tls-key, or --allow-insecure-http/,
+    );
+  });
+
+  it("reads --allow-insecure-http and COMPLIANCE_ALLOW_INSECURE_HTTP", () => {
+    expect(parseConfig({ allowInsecureHttp: true }, {}, CWD).allowInsecureHttp).toBe(true);
+    expect(parseConfig({}, { COMPLIANCE_ALLOW_INSECURE_HTTP: "1" }, CWD).allowInsecureHttp).toBe(true);
+    expect(parseConfig({}, {}, CWD).allowInsecureHttp).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // The server's configuration: read once from the command line and the environment, validated, frozen.
 import path from "node:path";
+import { isLoopbackHost, MAX_FRAME_BYTES } from "@wegroup/shared";
 
 export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
@@ -23,6 +24,24 @@ export interface Tuning {
   pingIntervalMs: number;
   /** Reports one agent connection may have waiting for their commit. */
   maxReportsInFlight: number;
+  /** Pre-auth: the first frame of an agent connection (the hello) may be this large... */
+  helloMaxBytes: number;
+  /** ...and nest objects/arrays this deep (checked on the bytes, before JSON.parse). */
+  helloMaxDepth: number;
+  /** Pre-auth: bytes of the frames that may wait while the hello is being checked. */
+  earlyFramesMaxBytes: number;
+  /** Frames one agent connection may send: a burst, then this many a second (beyond: closed, 4429). */
+  frameBurst: number;
+  framesPerSecond: number;
+  /** Authenticated connections one device may open: a burst, then this many a minute (beyond: refused, 4429). */
+  deviceConnectionBurst: number;
+  deviceConnectionsPerMinute: number;
+  /** Largest body of an unauthenticated route (POST /api/v1/enroll). */
+  enrollBodyLimitBytes: number;
+  /** How often open live-feed streams re-check that their token is still live (a revoke elsewhere, or from the CLI). */
+  tokenRecheckMs: number;
+  /** How often the data dir's secret files are compared with the database (a rotation on another instance). */
+  secretsSyncMs: number;
 }
 
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
@@ -34,13 +53,42 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   bodyLimitBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
   maxReportsInFlight: 1_000,
+  helloMaxBytes: 8 * 1024,
+  helloMaxDepth: 8,
+  earlyFramesMaxBytes: MAX_FRAME_BYTES,
+  frameBurst: 2_000,
+  framesPerSecond: 200,
+  deviceConnectionBurst: 10,
+  deviceConnectionsPerMinute: 30,
+  enrollBodyLimitBytes: 4 * 1024,
+  tokenRecheckMs: 10_000,
+  secretsSyncMs: 60_000,
 });
+
+/** The knobs an operator may set with `--limit NAME=VALUE` (repeatable) or COMPLIANCE_LIMITS="NAME=VALUE,…". */
+export const OPERATOR_LIMITS = [
+  "helloMaxBytes",
+  "helloMaxDepth",
+  "earlyFramesMaxBytes",
+  "frameBurst",
+  "framesPerSecond",
+  "deviceConnectionBurst",
+  "deviceConnectionsPerMinute",
+  "enrollBodyLimitBytes",
+  "enrollBurst",
+  "enrollPerMinute",
+  "bodyLimitBytes",
+  "maxReportsInFlight",
+] as const satisfies readonly (keyof Tuning)[];
+export type OperatorLimit = (typeof OPERATOR_LIMITS)[number];
 
 export interface Config {
   readonly listen: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   readonly database: DatabaseTarget;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+  /** Serve plain HTTP on a non-loopback address (behind a TLS-terminating proxy): refused unless set. */
+  readonly allowInsecureHttp: boolean;
   readonly logLevel: LogLevel;
   /** Reports, resolved violations, events and audit entries older than this many days are deleted. */
   readonly retentionDays: number;
@@ -56,6 +104,9 @@ export interface CliOptions {
   tlsKey?: string | undefined;
   logLevel?: string | undefined;
   retentionDays?: string | undefined;
+  allowInsecureHttp?: boolean | undefined;
+  /** `--limit NAME=VALUE`, repeatable. */
+  limit?: string[] | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -85,9 +136,45 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
     tls: parseTls(nonEmpty(cli.tlsCert), nonEmpty(cli.tlsKey), cwd),
     logLevel: parseLogLevel(nonEmpty(cli.logLevel) ?? nonEmpty(env.COMPLIANCE_LOG_LEVEL) ?? "info"),
     retentionDays: parseRetentionDays(nonEmpty(cli.retentionDays) ?? nonEmpty(env.COMPLIANCE_RETENTION_DAYS)),
-    tuning: { ...DEFAULT_TUNING, ...tuning },
+    allowInsecureHttp: cli.allowInsecureHttp === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_ALLOW_INSECURE_HTTP ?? ""),
+    tuning: { ...DEFAULT_TUNING, ...parseLimits(env.COMPLIANCE_LIMITS, cli.limit), ...tuning },
   };
   return deepFreeze(config);
+}
+
+/**
+ * `COMPLIANCE_LIMITS="a=1,b=2"` then each `--limit a=1` (the command line wins). Whole numbers ≥ 1 of the
+ * names in OPERATOR_LIMITS; anything else is refused with the name of the option.
+ */
+export function parseLimits(fromEnv: string | undefined, fromCli: readonly string[] | undefined): Partial<Tuning> {
+  const out: Partial<Tuning> = {};
+  const entries = [
+    ...(fromEnv ?? "").split(",").filter((e) => e.trim() !== "").map((e) => ({ text: e.trim(), option: "COMPLIANCE_LIMITS" })),
+    ...(fromCli ?? []).map((e) => ({ text: e.trim(), option: "--limit" })),
+  ];
+  for (const { text, option } of entries) {
+    const match = /^([A-Za-z]+)=(\d{1,12})$/.exec(text);
+    const name = OPERATOR_LIMITS.find((n) => n === match?.[1]);
+    if (match === null || name === undefined) {
+      throw new ConfigError(`${option}: expected NAME=NUMBER with NAME one of ${OPERATOR_LIMITS.join(", ")}; got "${text}"`);
+    }
+    const value = Number(match[2]);
+    if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${option}: ${name} must be a whole number of at least 1, got "${match[2]}"`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Plain HTTP off loopback would carry device credentials, the enrollment secret and bearer tokens across the
+ * network in clear text: refused unless TLS is configured or the operator says a proxy terminates TLS.
+ */
+export function checkTransport(config: Pick<Config, "listen" | "tls" | "allowInsecureHttp">): void {
+  if (config.tls !== null || config.allowInsecureHttp || isLoopbackHost(config.listen.host)) return;
+  throw new ConfigError(
+    `refusing to serve plain HTTP on ${config.listen.host}, which is not a loopback address: agents' credentials, the enrollment secret and API tokens would cross the network unencrypted. ` +
+      "Give --tls-cert and --tls-key, or --allow-insecure-http (env COMPLIANCE_ALLOW_INSECURE_HTTP=1) when a TLS-terminating proxy sits in front of this server.",
+  );
 }
 
 /** `HOST:PORT` or `[IPv6]:PORT`; port 0 asks the OS for a free port. */

@@ -1,5 +1,5 @@
 // The data directory: made on first start with the admin token and the enrollment secret (mode 0600), reused after.
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomSecret } from "./auth/secrets.js";
 
@@ -31,6 +31,23 @@ export async function prepareDataDir(dir: string, newSecret: () => string = () =
   const [adminToken, adminTokenPath] = await load(ADMIN_TOKEN_FILE);
   const [enrollSecret, enrollSecretPath] = await load(ENROLL_SECRET_FILE);
   return { adminToken, enrollSecret, adminTokenPath, enrollSecretPath, created, exposed };
+}
+
+/** Replaces a secret file atomically (temp file, rename), mode 0600: a reader sees the old value or the new one. */
+export async function writeSecretFile(file: string, value: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, `${value}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** The secret a file holds now (trimmed), or undefined when it is missing. */
+export async function readSecretFile(file: string): Promise<string | undefined> {
+  return readSecret(file);
 }
 
 async function readOrCreate(file: string, newSecret: () => string): Promise<{ value: string; made: boolean }> {

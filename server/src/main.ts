@@ -11,7 +11,8 @@ export async function main(argv: readonly string[], env: Environment, cwd: strin
   const program = buildProgram({
     serve: async (options: CliOptions) => {
       const config = parseConfig(options, env, cwd);
-      const server = await boot(config, { out: (line) => process.stdout.write(`${line}\n`) });
+      // stdout carries the JSON log alone (one object a line, for jq and collectors); lines for a person go to stderr.
+      const server = await boot(config, { out: (line) => process.stderr.write(`${line}\n`) });
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals): void => {
           server.logger.info({ signal }, "signal received");

@@ -2,7 +2,7 @@
 import { mkdir, open, readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { DEFAULT_POLICY } from "@wegroup/shared";
+import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
 import type { DestinationStream } from "pino";
 import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
@@ -10,14 +10,17 @@ import { buildApp } from "./api/app.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
 import { authenticateDevice } from "./auth/device-auth.js";
+import { reconcileDataDir, SecretFilesSync } from "./auth/instance-secrets.js";
 import { RateLimiter } from "./auth/rate-limit.js";
 import { hashSecret } from "./auth/secrets.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { Config } from "./config.js";
-import { type DataDirSecrets, prepareDataDir } from "./data-dir.js";
+import { checkTransport, type Config } from "./config.js";
+import type { DataDirSecrets } from "./data-dir.js";
 import { EventBus } from "./events/bus.js";
 import { Exemptions } from "./exemptions/service.js";
 import { FeedHub } from "./feed/hub.js";
+import { DeviceNotices } from "./feed/notices.js";
+import { StreamTokenGuard } from "./feed/token-guard.js";
 import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -67,10 +70,12 @@ const POLICY_RESYNC_MS = 60_000;
 export const DEFAULT_PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 
 export async function boot(config: Config, options: BootOptions): Promise<RunningServer> {
+  checkTransport(config);
   const logger = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? systemClock;
-  const secrets = await prepareDataDir(config.dataDir);
-  for (const file of secrets.exposed) logger.warn({ file }, "secret file is readable by others than its owner; chmod 600 it");
+  if (config.tls === null && !isLoopbackHost(config.listen.host)) {
+    logger.warn({ listen: config.listen.host }, "serving plain HTTP off loopback (--allow-insecure-http): a TLS-terminating proxy must sit in front");
+  }
   const tls =
     config.tls === null ? undefined : { cert: await readConfigFile(config.tls.certFile, "--tls-cert"), key: await readConfigFile(config.tls.keyFile, "--tls-key") };
   const dashboard = await loadDashboard(options.publicDir ?? DEFAULT_PUBLIC_DIR);
@@ -82,6 +87,10 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const now = clock.now().toISOString();
+    // The database is the source of truth for the admin token and the enrollment secret; this data dir's files follow it.
+    const secrets = await reconcileDataDir(store.db, config.dataDir, now);
+    for (const file of secrets.exposed) logger.warn({ file }, "secret file is readable by others than its owner; chmod 600 it");
+    for (const file of secrets.adopted) logger.info({ file }, "secret file written from the database (another instance set it first)");
     await seedDataDirAdminToken(store.db, hashSecret(secrets.adminToken), now);
     await seedInitialPolicy(store.db, DEFAULT_POLICY, now);
     const stored = await latestPolicy(store.db);
@@ -109,8 +118,15 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
     const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
+    const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
+    const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
+    const secretFiles = new SecretFilesSync({ db: store.db, files: secrets, everyMs: config.tuning.secretsSyncMs, logger: logger.child({ component: "secrets" }) });
+    const t = config.tuning;
     const endpoint = new AgentEndpoint({
-      authenticate: (deviceId, credential) => authenticateDevice(store.db, deviceId, credential),
+      authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
+      limits: { helloMaxBytes: t.helloMaxBytes, helloMaxDepth: t.helloMaxDepth, earlyFramesMaxBytes: t.earlyFramesMaxBytes, frameBurst: t.frameBurst, framesPerSecond: t.framesPerSecond },
+      // Real time, not the domain clock: a limit on how often a device reconnects.
+      deviceConnections: new RateLimiter(t.deviceConnectionBurst, t.deviceConnectionsPerMinute, systemClock),
       ingest,
       policy,
       registry,
@@ -131,8 +147,10 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         policyPush,
         feed,
         exemptions,
-        enrollSecretHash: hashSecret(secrets.enrollSecret),
+        deviceNotices,
+        streamTokens,
         enrollLimiter: new RateLimiter(config.tuning.enrollBurst, config.tuning.enrollPerMinute, clock),
+        enrollBodyLimitBytes: config.tuning.enrollBodyLimitBytes,
         newId,
         dashboard,
         acceptingAgents: () => accepting,
@@ -144,6 +162,9 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.
     await app.listen({ host: config.listen.host, port: config.listen.port, backlog: 4096 });
     accepting = true;
+    deviceNotices.start();
+    streamTokens.start();
+    secretFiles.start();
     retention.start();
     exemptions.start();
     watchdog.start();
@@ -163,6 +184,9 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         accepting = false;
         logger.info("stopping");
         endpoint.drain();
+        deviceNotices.stop();
+        streamTokens.stop();
+        secretFiles.stop();
         await watchdog.stop();
         await exemptions.stop();
         await ingest.close();

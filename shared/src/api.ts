@@ -4,6 +4,7 @@ import { patternProblem } from "./pattern.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult, SoftwareTitleDetail } from "./result.js";
 import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
+import { DevicePublicKey } from "./protocol.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -12,6 +13,8 @@ export const EnrollRequest = z.object({
   hostname: z.string().min(1).max(255),
   os: Platform,
   hardwareId: z.string().min(1).max(256),
+  /** The Ed25519 key the agent made for this enrollment; its hellos must then be signed with it. */
+  publicKey: DevicePublicKey.optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 
@@ -57,6 +60,11 @@ export const DeviceSummary = z.object({
   status: DeviceStatus,
   openViolations: z.number().int(),
   policyVersion: z.number().int().nullable(),
+  /**
+   * Set when this device record came from an enrollment of a hardware id that was already enrolled: the id of
+   * that earlier device, which keeps its own credential. A reinstall, or someone else claiming to be it.
+   */
+  reEnrollmentOf: z.string().nullable(),
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 
@@ -132,6 +140,21 @@ export const ViolationEvent = z.object({
   violation: Violation,
 });
 export type ViolationEvent = z.infer<typeof ViolationEvent>;
+
+/**
+ * A notice on the live feed about a device rather than a violation (SSE `event: device`, no `id:`, so it does
+ * not move a client's Last-Event-ID): `re-enrolled` when a known hardware id enrolled again. The audit log
+ * (`device.re-enroll`) keeps it durably.
+ */
+export const DeviceNotice = z.object({
+  kind: z.literal("re-enrolled"),
+  at: Timestamp,
+  deviceId: z.string(),
+  hostname: z.string(),
+  os: Platform,
+  reEnrollmentOf: z.string(),
+});
+export type DeviceNotice = z.infer<typeof DeviceNotice>;
 
 /** A stored API token as listed: never the token itself, which is shown once when created. */
 export const TokenInfo = z.object({

@@ -8,9 +8,24 @@ import { CheckResult, DeviceInfo } from "./result.js";
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export const PROTOCOL_VERSION = 1;
 export const AGENT_CHANNEL_PATH = "/api/v1/agent";
+/**
+ * The server answers every agent-channel upgrade with a fresh random nonce in this header; a device bound to a
+ * key proves possession by signing it (see `helloProofText`), so a captured credential or hello is worth nothing
+ * on another connection.
+ */
+export const HELLO_NONCE_HEADER = "x-compliance-nonce";
 
 const Id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: "expected an id of letters, digits, - and _" });
 const Timestamp = z.iso.datetime({ offset: true });
+/** An Ed25519 public key: its SPKI DER encoding, base64url (59 characters). */
+export const DevicePublicKey = z.string().regex(/^[A-Za-z0-9_-]{40,120}$/, { message: "expected an Ed25519 public key (SPKI DER, base64url)" });
+/** An Ed25519 signature, base64url (86 characters). */
+const Signature = z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, { message: "expected an Ed25519 signature (base64url)" });
+
+/** The exact bytes a device signs in its hello: bound to this protocol, the connection's nonce and the device. */
+export function helloProofText(nonce: string, deviceId: string): string {
+  return `compliance-agent-hello/1\n${nonce}\n${deviceId}`;
+}
 
 // ── agent → server ──────────────────────────────────────────────────────────
 
@@ -23,6 +38,10 @@ export const HelloFrame = z.object({
   agentVersion: z.string().max(50),
   policyVersion: z.number().int().min(0),
   device: DeviceInfo,
+  /** Ed25519 signature of `helloProofText(nonce, deviceId)` with the device's key; required once a key is bound. */
+  signature: Signature.optional(),
+  /** Sent by a device enrolled before keys existed: binds this key on first use (with a valid `signature`). */
+  publicKey: DevicePublicKey.optional(),
 });
 export type HelloFrame = z.infer<typeof HelloFrame>;
 

@@ -106,9 +106,9 @@ export async function startServer(options: { dataDir?: string; db?: string; list
   };
 }
 
-/** Runs `compliance-agent …` to completion. */
-export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** Runs `compliance-agent …` to completion (in `cwd`, the repository root by default). */
+export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -1,10 +1,12 @@
 // `compliance-agent enroll`: trades the enrollment secret for this device's own credential.
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { EnrollResponse, ErrorBody } from "@wegroup/shared";
 import { hardwareId } from "../device.js";
 import { postJson } from "../net/http.js";
 import type { StatePaths } from "../config.js";
-import { saveEnrollment } from "../state/enrollment.js";
+import { newDeviceKey, saveDeviceKey } from "../state/device-key.js";
+import { insecureTransportProblem, saveEnrollment } from "../state/enrollment.js";
 import { CliError } from "./errors.js";
 import { machineFor } from "./machine.js";
 
@@ -24,13 +26,23 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
   } catch {
     throw new CliError("bad_request", `--server must be the server's base URL, such as https://compliance.example:8443, not "${options.server}"`);
   }
-  const ca = options.ca === undefined ? undefined : await readCa(options.ca);
+  const insecure = insecureTransportProblem(base.href);
+  if (insecure !== undefined) throw new CliError("bad_request", `--server: ${insecure}`);
+  // The service runs from another working directory: a relative --ca would not be found there.
+  const caFile = options.ca === undefined ? undefined : resolve(options.ca);
+  const ca = caFile === undefined ? undefined : await readCa(caFile);
   const machine = await machineFor(options.replay);
   const hwid = (await hardwareId(machine.runner).catch(() => undefined)) ?? `${options.replay !== undefined ? "bundle" : "host"}:${machine.host.hostname}`;
   const url = new URL("api/v1/enroll", base.href.endsWith("/") ? base.href : `${base.href}/`).toString();
+  // A new key for every enrollment: the server binds this device record to it, and the hellos prove it.
+  const { key, pem } = newDeviceKey();
   let response;
   try {
-    response = await postJson(url, { secret: options.secret, hostname: machine.host.hostname, os: machine.runner.platform, hardwareId: hwid }, ca === undefined ? {} : { ca });
+    response = await postJson(
+      url,
+      { secret: options.secret, hostname: machine.host.hostname, os: machine.runner.platform, hardwareId: hwid, publicKey: key.publicKey },
+      ca === undefined ? {} : { ca },
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new CliError("unavailable", `cannot reach ${base.origin} (${code}). Check the --server URL and that the server is running.`);
@@ -44,14 +56,17 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
     throw new CliError("unavailable", `enrollment failed: ${detail}`);
   }
   const enrolled = EnrollResponse.parse(response.body);
+  // The key first: an enrollment file always names a key that is on disk.
+  await saveDeviceKey(paths.deviceKey, pem);
   await saveEnrollment(paths.enrollment, {
     serverUrl: base.origin + base.pathname.replace(/\/+$/, ""),
     deviceId: enrolled.deviceId,
     credential: enrolled.credential,
-    ...(options.ca !== undefined ? { caFile: options.ca } : {}),
+    ...(caFile !== undefined ? { caFile } : {}),
+    publicKey: key.publicKey,
     enrolledAt: now().toISOString(),
   });
-  out(`enrolled as device ${enrolled.deviceId} with ${base.origin}; credential stored in ${paths.enrollment}`);
+  out(`enrolled as device ${enrolled.deviceId} with ${base.origin}; credential stored in ${paths.enrollment}, device key in ${paths.deviceKey}`);
   out("start the service (compliance-agent run) to begin reporting.");
   return 0;
 }

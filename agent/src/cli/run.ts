@@ -10,7 +10,9 @@ import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
 import { PACKAGE_DATABASES, statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
-import { loadEnrollment } from "../state/enrollment.js";
+import { loadDeviceKey, newDeviceKey, saveDeviceKey } from "../state/device-key.js";
+import { insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
+import type { DeviceKey } from "../state/device-key.js";
 import { CliError } from "./errors.js";
 import { machineFor, replayMachine } from "./machine.js";
 import { SwitchableRunner } from "../runner/switchable.js";
@@ -29,8 +31,11 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   if (enrollment === undefined) {
     throw new CliError("not_enrolled", `this device is not enrolled (no ${paths.enrollment}). Run: compliance-agent enroll --server URL --secret SECRET`);
   }
+  const insecure = insecureTransportProblem(enrollment.serverUrl);
+  if (insecure !== undefined) throw new CliError("bad_request", `${paths.enrollment}: ${insecure} Enroll again with an https:// --server.`);
   const logger = createLogger().child({ deviceId: enrollment.deviceId });
-  const ca = enrollment.caFile === undefined ? undefined : await readFile(enrollment.caFile);
+  const deviceKey = await deviceKeyFor(enrollment.publicKey, paths.deviceKey, paths.enrollment);
+  const ca = enrollment.caFile === undefined ? undefined : await readCaFile(enrollment.caFile, paths.enrollment);
   const machine = await machineFor(options.replay);
   // Replay: the bundle may be swapped while running; the service keeps one runner whose source changes.
   const runner = new SwitchableRunner(machine.runner);
@@ -43,6 +48,7 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const service = new AgentService({
     paths,
     enrollment,
+    deviceKey,
     runner,
     device,
     checks,
@@ -86,4 +92,29 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     process.once("SIGINT", () => stop("SIGINT"));
   });
   return 0;
+}
+
+/**
+ * The key this enrollment is bound to. An enrollment from before device keys has none: a key is made now and
+ * offered in the hello, and the server binds it on first use (from then on the credential alone is refused).
+ */
+async function deviceKeyFor(boundPublicKey: string | undefined, keyPath: string, enrollmentPath: string): Promise<DeviceKey> {
+  const stored = await loadDeviceKey(keyPath);
+  if (boundPublicKey === undefined) {
+    if (stored !== undefined) return stored;
+    const made = newDeviceKey();
+    await saveDeviceKey(keyPath, made.pem);
+    return made.key;
+  }
+  if (stored === undefined) throw new CliError("not_enrolled", `the device key ${keyPath} is missing (${enrollmentPath} is bound to one). Enroll again: compliance-agent enroll --server URL --secret SECRET`);
+  if (stored.publicKey !== boundPublicKey) throw new CliError("not_enrolled", `the device key ${keyPath} is not the one ${enrollmentPath} was enrolled with. Enroll again: compliance-agent enroll --server URL --secret SECRET`);
+  return stored;
+}
+
+async function readCaFile(file: string, enrollmentPath: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new CliError("unavailable", `cannot read the CA certificate ${file} named in ${enrollmentPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}); put it back or enroll again with --ca`);
+  }
 }

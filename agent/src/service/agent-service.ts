@@ -17,6 +17,7 @@ import { runChecksEnforcing } from "../checks/engine.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { StatePaths } from "../config.js";
 import type { CommandRunner } from "../runner/runner.js";
+import type { DeviceKey } from "../state/device-key.js";
 import type { Enrollment } from "../state/enrollment.js";
 import { agentChannelUrl } from "../state/enrollment.js";
 import { AGENT_VERSION } from "../version.js";
@@ -31,6 +32,8 @@ const ENFORCE_RETRY_MS = 5 * 60_000;
 export interface AgentServiceDeps {
   paths: StatePaths;
   enrollment: Enrollment;
+  /** Signs every hello; a device enrolled before keys also offers its public half, which the server binds on first use. */
+  deviceKey: DeviceKey;
   runner: CommandRunner;
   device: DeviceInfo;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks of different fact types
@@ -78,7 +81,7 @@ export class AgentService {
     this.connection = new Connection({
       url: agentChannelUrl(deps.enrollment.serverUrl),
       ...(deps.ca !== undefined ? { ca: deps.ca } : {}),
-      hello: () => ({
+      hello: (nonce) => ({
         type: "hello",
         protocol: PROTOCOL_VERSION,
         deviceId: deps.enrollment.deviceId,
@@ -86,6 +89,8 @@ export class AgentService {
         agentVersion: AGENT_VERSION,
         policyVersion: this.policy.version,
         device: deps.device,
+        ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
+        ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
       }),
       logger: deps.logger,
       backoff: { baseMs: 1_000, capMs: 60_000 },

@@ -1,7 +1,7 @@
 // The agent's WebSocket channel: hello, frames in and out, reconnect with jittered backoff. No policy logic.
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import { type AgentFrame, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
+import { type AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 
@@ -11,7 +11,8 @@ const CLOSE_UNAUTHORIZED = 4401;
 export interface ConnectionOptions {
   url: string;
   ca?: Buffer;
-  hello: () => HelloFrame;
+  /** `nonce`: what the server's upgrade answer carried; the hello signs it. */
+  hello: (nonce: string | undefined) => HelloFrame;
   logger: Logger;
   backoff: BackoffOptions;
   random: () => number;
@@ -92,7 +93,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
     });
     this.socket = socket;
-    socket.on("open", () => socket.send(JSON.stringify(this.options.hello())));
+    let nonce: string | undefined;
+    socket.on("upgrade", (res) => {
+      const header = res.headers[HELLO_NONCE_HEADER];
+      nonce = typeof header === "string" ? header : undefined;
+    });
+    socket.on("open", () => socket.send(JSON.stringify(this.options.hello(nonce))));
     socket.on("message", (data, isBinary) => this.receive(data, isBinary));
     socket.on("error", (error) => this.options.logger.debug({ err: error.message }, "connection error"));
     socket.on("close", (code, reason) => {

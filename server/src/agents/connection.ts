@@ -1,6 +1,7 @@
 // One agent's WebSocket: hello first, then reports (acked after COMMIT), heartbeats, policy-applied, goodbye.
 import {
   ERROR_TRANSPORT,
+  MAX_FRAME_BYTES,
   type AgentFrame,
   type ErrorCode,
   type HelloFrame,
@@ -8,18 +9,33 @@ import {
   type ServerFrame,
 } from "@wegroup/shared";
 import { WebSocket, type RawData } from "ws";
-import type { DeviceAuthResult } from "../auth/device-auth.js";
+import type { DeviceAuthOutcome, HelloIdentity } from "../auth/device-auth.js";
+import type { RateLimiter } from "../auth/rate-limit.js";
 import type { Clock } from "../clock.js";
 import type { DeviceActivity } from "../store/devices.js";
 import { BatcherClosedError } from "../ingest/batcher.js";
 import type { Ingest } from "../ingest/ingest.js";
+import { setMessageLimit } from "../limits/message-limit.js";
+import { TokenBucket } from "../limits/token-bucket.js";
 import type { Logger } from "../logger.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import { decodeAgentFrame, encodeServerFrame, errorFrame } from "./frames.js";
+import { authRefusal, firstFrameRefusal, type HelloLimits, type Refusal } from "./hello-gate.js";
 import type { AgentRegistry, AgentSession } from "./registry.js";
 
+/** What one connection may do before and after its hello; see Tuning for each. */
+export interface ConnectionLimits extends HelloLimits {
+  earlyFramesMaxBytes: number;
+  frameBurst: number;
+  framesPerSecond: number;
+}
+
 export interface ConnectionDeps {
-  authenticate(deviceId: string, credential: string): Promise<DeviceAuthResult>;
+  /** `nonce`: what this connection's upgrade answer carried (the hello signs it). */
+  authenticate(hello: HelloIdentity, nonce: string | undefined): Promise<DeviceAuthOutcome>;
+  limits: ConnectionLimits;
+  /** Authenticated connections per device id: a device that reconnects in a loop is refused, not served. */
+  deviceConnections: RateLimiter;
   ingest: Ingest;
   policy: CurrentPolicy;
   registry: AgentRegistry;
@@ -44,7 +60,9 @@ export class AgentConnection implements AgentSession {
   #state: State = "hello";
   #deviceId = "";
   #early: RawData[] = [];
+  #earlyBytes = 0;
   #invalidFrames = 0;
+  readonly #frames: TokenBucket;
   #inFlight = 0;
   /** The newest policy version sent on this connection (welcome, push); -1 before the welcome. */
   #policySent = -1;
@@ -59,8 +77,13 @@ export class AgentConnection implements AgentSession {
     private readonly ws: WebSocket,
     private readonly deps: ConnectionDeps,
     logger: Logger,
+    /** The nonce sent in this connection's upgrade answer. */
+    private readonly nonce?: string,
   ) {
     this.#log = logger;
+    this.#frames = new TokenBucket(deps.limits.frameBurst, deps.limits.framesPerSecond);
+    // Until the hello is in, a frame larger than a hello is refused by its header, before its payload is buffered.
+    setMessageLimit(ws, deps.limits.helloMaxBytes);
     this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
     this.#helloTimer = setTimeout(() => {
       this.#fail("unauthorized", `expected a hello frame within ${Math.round(deps.helloTimeoutMs / 1000)} s`);
@@ -72,7 +95,9 @@ export class AgentConnection implements AgentSession {
     ws.on("close", (code) => this.#onClose(code));
     ws.on("error", (error) => {
       // ws closes by itself after a protocol error (oversized frame: 1009); only note why.
-      this.#log.warn({ err: error }, "agent socket error");
+      if (this.#state === "hello" && (error as { code?: unknown }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.#log.warn({ limit: "helloMaxBytes", max: deps.limits.helloMaxBytes }, "pre-auth limit hit: first frame larger than a hello; closed (1009)");
+      } else this.#log.warn({ err: error }, "agent socket error");
     });
   }
 
@@ -118,14 +143,22 @@ export class AgentConnection implements AgentSession {
 
   #onMessage(data: RawData): void {
     this.alive = true;
+    if (this.#state === "closed" || this.#state === "draining") return;
+    // Counted before anything is parsed: a flood costs a subtraction per frame.
+    if (!this.#frames.take()) {
+      this.#log.warn({ limit: "framesPerSecond", burst: this.deps.limits.frameBurst, perSecond: this.deps.limits.framesPerSecond }, "frame rate limit hit; closing");
+      this.#fail("rate_limited", `more than ${this.deps.limits.framesPerSecond} frames a second (burst ${this.deps.limits.frameBurst}); reconnect and send slower`);
+      return;
+    }
     switch (this.#state) {
-      case "closed":
-      case "draining":
+      case "authenticating": {
+        this.#earlyBytes += byteLength(data);
+        if (this.#early.length >= MAX_EARLY_FRAMES || this.#earlyBytes > this.deps.limits.earlyFramesMaxBytes) {
+          this.#log.warn({ limit: "earlyFramesMaxBytes", frames: this.#early.length + 1, bytes: this.#earlyBytes }, "pre-auth limit hit: too much sent before the hello was answered");
+          this.#fail("rate_limited", "too many frames before the hello was answered");
+        } else this.#early.push(data);
         return;
-      case "authenticating":
-        if (this.#early.length >= MAX_EARLY_FRAMES) this.#fail("rate_limited", "too many frames before the hello was answered");
-        else this.#early.push(data);
-        return;
+      }
       case "hello":
         this.#onHello(data);
         return;
@@ -136,7 +169,15 @@ export class AgentConnection implements AgentSession {
   }
 
   #onHello(data: RawData): void {
-    const decoded = decodeAgentFrame(data as Buffer);
+    const bytes = data as Buffer;
+    const refused = firstFrameRefusal(bytes, this.deps.limits);
+    if (refused !== undefined) {
+      this.#refuse(refused);
+      return;
+    }
+    // Frames after the hello may be as large as the protocol allows (they wait, bounded, until it is checked).
+    setMessageLimit(this.ws, MAX_FRAME_BYTES);
+    const decoded = decodeAgentFrame(bytes);
     if (!decoded.ok) {
       this.#fail("unauthorized", `the first frame must be a valid hello: ${decoded.message}`);
       return;
@@ -150,23 +191,27 @@ export class AgentConnection implements AgentSession {
   }
 
   async #authenticate(hello: HelloFrame): Promise<void> {
-    let result: DeviceAuthResult;
+    let outcome: DeviceAuthOutcome;
     try {
-      result = await this.deps.authenticate(hello.deviceId, hello.credential);
+      outcome = await this.deps.authenticate(hello, this.nonce);
     } catch (error) {
       this.#log.error({ err: error }, "device lookup failed");
       this.#fail("unavailable", "the server cannot check credentials right now; retry later");
       return;
     }
     if (this.#state !== "authenticating") return; // closed meanwhile
-    if (result === "unknown-device") {
-      this.#fail("not_enrolled", "this device is not enrolled (or was removed); enroll it again");
+    const refused = authRefusal(outcome.result);
+    if (refused !== undefined) {
+      this.#refuse(refused, { deviceId: hello.deviceId });
       return;
     }
-    if (result === "wrong-credential") {
-      this.#fail("unauthorized", "wrong device credential (revoked by a later enrollment?); enroll again");
+    const admission = this.deps.deviceConnections.take(hello.deviceId);
+    if (!admission.ok) {
+      this.#log.warn({ limit: "deviceConnectionsPerMinute", deviceId: hello.deviceId, retryAfterSeconds: admission.retryAfterSeconds }, "connection rate limit of a device hit; refused");
+      this.#fail("rate_limited", `this device connects too often; retry in ${admission.retryAfterSeconds} s`);
       return;
     }
+    if (outcome.via === "key-bound") this.#log.info({ deviceId: hello.deviceId }, "device key bound on first use");
     this.#clearHelloTimer();
     this.#deviceId = hello.deviceId;
     this.#log = this.#log.child({ deviceId: hello.deviceId });
@@ -194,11 +239,12 @@ export class AgentConnection implements AgentSession {
       ...(hello.device.osVersion === undefined ? {} : { osVersion: hello.device.osVersion }),
       ...(hello.device.arch === undefined ? {} : { arch: hello.device.arch }),
     });
-    this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined }, "agent connected");
+    this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via }, "agent connected");
 
     const early = this.#early;
     this.#early = [];
-    for (const data of early) this.#onMessage(data);
+    // Counted against the frame rate when they arrived: straight to the frame handler now.
+    for (const data of early) if (this.#state === "ready") this.#onFrame(data);
   }
 
   #onFrame(data: RawData): void {
@@ -271,6 +317,11 @@ export class AgentConnection implements AgentSession {
     });
   }
 
+  #refuse(refusal: Refusal, context: Record<string, unknown> = {}): void {
+    if (refusal.log !== undefined) this.#log.warn({ ...refusal.log.fields, ...context }, refusal.log.msg);
+    this.#fail(refusal.code, refusal.message);
+  }
+
   #fail(code: ErrorCode, message: string): void {
     if (this.#state === "closed") return;
     this.#log.info({ code, reason: message }, "closing agent connection");
@@ -291,6 +342,10 @@ export class AgentConnection implements AgentSession {
     if (this.#helloTimer !== undefined) clearTimeout(this.#helloTimer);
     this.#helloTimer = undefined;
   }
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /** A close reason is limited to 123 bytes: cut at a character boundary below that. */

@@ -1,7 +1,8 @@
 // The agent channel endpoint: WebSocket upgrades on GET /api/v1/agent, liveness pings, orderly shutdown.
+import { randomBytes } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { AGENT_CHANNEL_PATH, type ErrorCode, ERROR_TRANSPORT, MAX_FRAME_BYTES } from "@wegroup/shared";
+import { AGENT_CHANNEL_PATH, type ErrorCode, ERROR_TRANSPORT, HELLO_NONCE_HEADER, MAX_FRAME_BYTES } from "@wegroup/shared";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logger.js";
 import { AgentConnection, CLOSE_GOING_AWAY, type ConnectionDeps } from "./connection.js";
@@ -14,6 +15,8 @@ export interface EndpointDeps extends ConnectionDeps {
 export class AgentEndpoint {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   readonly #connections = new Set<AgentConnection>();
+  /** The nonce each pending upgrade answers with, until its connection exists. */
+  readonly #nonces = new WeakMap<IncomingMessage, string>();
   readonly #sweep: NodeJS.Timeout;
   #accepting = true;
   #nextId = 1;
@@ -21,6 +24,11 @@ export class AgentEndpoint {
   constructor(private readonly deps: EndpointDeps) {
     this.#sweep = setInterval(() => this.#pingAll(), deps.pingIntervalMs);
     this.#sweep.unref();
+    // A fresh nonce in every upgrade answer: a device with a key signs it in its hello (no extra round trip).
+    this.#wss.on("headers", (headers, req) => {
+      const nonce = this.#nonces.get(req);
+      if (nonce !== undefined) headers.push(`${HELLO_NONCE_HEADER}: ${nonce}`);
+    });
   }
 
   get connectionCount(): number {
@@ -39,9 +47,11 @@ export class AgentEndpoint {
       reject(socket, "unavailable", "the server is shutting down; reconnect shortly");
       return;
     }
+    const nonce = randomBytes(32).toString("base64url");
+    this.#nonces.set(req, nonce);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const log = this.deps.logger.child({ conn: this.#nextId++, remote: req.socket.remoteAddress });
-      const connection = new AgentConnection(ws, this.deps, log);
+      const connection = new AgentConnection(ws, this.deps, log, nonce);
       this.#connections.add(connection);
       void connection.closed.then(() => this.#connections.delete(connection));
     });

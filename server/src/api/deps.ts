@@ -5,6 +5,8 @@ import type { Clock } from "../clock.js";
 import type { ClusterBus } from "../cluster/bus.js";
 import type { Exemptions } from "../exemptions/service.js";
 import type { FeedHub } from "../feed/hub.js";
+import type { DeviceNotices } from "../feed/notices.js";
+import type { StreamTokenGuard } from "../feed/token-guard.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
@@ -22,9 +24,13 @@ export interface ApiDeps {
   /** The live feed of this instance (GET /api/v1/violations/stream). */
   feed: FeedHub;
   exemptions: Exemptions;
-  /** SHA-256 of the enrollment secret from the data dir. */
-  enrollSecretHash: string;
+  /** Device notices (re-enrollments) for the live feed of every instance. */
+  deviceNotices: DeviceNotices;
+  /** Ends the live-feed streams of a revoked token, on every instance. */
+  streamTokens: StreamTokenGuard;
   enrollLimiter: RateLimiter;
+  /** Largest body of POST /api/v1/enroll (unauthenticated). */
+  enrollBodyLimitBytes: number;
   newId(): string;
   dashboard: DashboardFiles;
   /** False while starting or stopping: /healthz answers 503 then. */

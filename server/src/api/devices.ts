@@ -24,6 +24,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
       status: deviceStatus({ lastSeen: row.last_seen, connected, openViolations: row.open_violations }, now, deps.policy.heartbeatSeconds),
       openViolations: row.open_violations,
       policyVersion: row.policy_version,
+      reEnrollmentOf: row.re_enrollment_of,
     };
   };
 

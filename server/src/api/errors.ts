@@ -23,7 +23,7 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
     const fe = error as FastifyError;
     switch (fe.code) {
       case "FST_ERR_CTP_BODY_TOO_LARGE":
-        return sendError(reply, "payload_too_large", `the request body is larger than ${bodyLimitBytes} bytes`);
+        return sendError(reply, "payload_too_large", `the request body is larger than ${req.routeOptions.bodyLimit ?? bodyLimitBytes} bytes`);
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
         return sendError(reply, "bad_request", "expected a JSON body (Content-Type: application/json)");
       case "FST_ERR_CTP_EMPTY_JSON_BODY":

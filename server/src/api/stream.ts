@@ -65,7 +65,7 @@ export function streamRoutes(app: FastifyInstance, deps: ApiDeps): void {
       reply.hijack();
       req.log.info({ lastEventId, by: req.identity?.name }, "live-feed client connected");
       try {
-        await deps.feed.attach(reply.raw, lastEventId);
+        await deps.feed.attach(reply.raw, lastEventId, req.identity?.id);
       } catch (error) {
         req.log.error({ err: error }, "live-feed client failed");
         reply.raw.destroy();

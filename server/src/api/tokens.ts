@@ -30,6 +30,8 @@ export function tokenRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const by = req.identity?.name ?? "unknown";
     await revokeTokenAudited(db, id, { actor: by, now: deps.clock.now().toISOString() });
     req.log.info({ tokenId: id, by }, "API token revoked");
+    // Its open live-feed streams end now, here and on the other instances (the periodic re-check is the safety net).
+    await deps.streamTokens.revoked(id).catch((error: unknown) => req.log.warn({ err: error, tokenId: id }, "could not tell other instances to close the token's streams"));
     return reply.code(204).send();
   });
 }

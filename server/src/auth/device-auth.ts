@@ -1,12 +1,52 @@
-// Device credentials: a hello is let in only with the credential whose hash the device row holds.
-import { findDeviceCredential } from "../store/devices.js";
-import type { Db } from "../store/schema.js";
+// Device authentication on hello: the credential whose hash the device row holds, and — once the device has a key — a signature of this connection's nonce.
+import type { HelloFrame } from "@wegroup/shared";
+import type { Kysely } from "kysely";
+import { recordAudit } from "../store/audit.js";
+import { bindDevicePublicKey, findDeviceCredential } from "../store/devices.js";
+import type { Database } from "../store/schema.js";
+import { verifyHelloProof } from "./device-proof.js";
 import { secretMatches } from "./secrets.js";
 
-export type DeviceAuthResult = "ok" | "unknown-device" | "wrong-credential";
+export type DeviceAuthResult =
+  | "ok"
+  | "unknown-device"
+  | "wrong-credential"
+  /** The device has a key and the hello carries no signature (an old agent, or the nonce header was lost). */
+  | "proof-required"
+  /** The signature does not verify with the device's key (or the key offered for binding). */
+  | "wrong-proof";
 
-export async function authenticateDevice(db: Db, deviceId: string, credential: string): Promise<DeviceAuthResult> {
-  const row = await findDeviceCredential(db, deviceId);
-  if (row === undefined) return "unknown-device";
-  return secretMatches(credential, row.credential_hash) ? "ok" : "wrong-credential";
+export interface DeviceAuthOutcome {
+  result: DeviceAuthResult;
+  /** How the device proved itself: its key, its key bound just now (first use), or the credential alone (enrolled before keys). */
+  via?: "key" | "key-bound" | "credential-only";
+}
+
+export type HelloIdentity = Pick<HelloFrame, "deviceId" | "credential" | "signature" | "publicKey">;
+
+/**
+ * The credential alone opens nothing once a device has a key: a copied credential (a backup, a log) without
+ * the private key is refused. A device enrolled before keys binds the key its upgraded agent offers, on first
+ * use, and is held to it from then on.
+ */
+export async function authenticateDevice(db: Kysely<Database>, hello: HelloIdentity, nonce: string | undefined, now: () => string): Promise<DeviceAuthOutcome> {
+  const row = await findDeviceCredential(db, hello.deviceId);
+  if (row === undefined) return { result: "unknown-device" };
+  if (!secretMatches(hello.credential, row.credential_hash)) return { result: "wrong-credential" };
+  const proves = (key: string): boolean => nonce !== undefined && hello.signature !== undefined && verifyHelloProof(key, nonce, hello.deviceId, hello.signature);
+  if (row.public_key !== null) {
+    if (hello.signature === undefined) return { result: "proof-required" };
+    return proves(row.public_key) ? { result: "ok", via: "key" } : { result: "wrong-proof" };
+  }
+  if (hello.publicKey === undefined) return { result: "ok", via: "credential-only" };
+  if (!proves(hello.publicKey)) return { result: "wrong-proof" };
+  const bound = await db.transaction().execute(async (trx) => {
+    if (!(await bindDevicePublicKey(trx, hello.deviceId, hello.publicKey ?? ""))) return false;
+    await recordAudit(trx, { at: now(), actor: `device ${hello.deviceId}`, action: "device.key-bind", target: `device ${hello.deviceId}` });
+    return true;
+  });
+  if (bound) return { result: "ok", via: "key-bound" };
+  // Another connection bound a key first: this one must prove that key.
+  const again = await findDeviceCredential(db, hello.deviceId);
+  return again?.public_key !== null && again !== undefined && proves(again.public_key) ? { result: "ok", via: "key" } : { result: "wrong-proof" };
 }

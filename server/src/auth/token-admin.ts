@@ -24,7 +24,7 @@ export async function issueToken(db: Kysely<Database>, t: { id: string; name: st
 
 /** Throws `conflict` for the data-dir admin token and `not_found` when there is no such live token. */
 export async function revokeTokenAudited(db: Kysely<Database>, id: string, by: TokenActor): Promise<void> {
-  if (id === DATA_DIR_ADMIN_TOKEN_ID) throw new AppError("conflict", "the data-dir admin token is revoked by replacing the admin-token file and restarting");
+  if (id === DATA_DIR_ADMIN_TOKEN_ID) throw new AppError("conflict", "the data-dir admin token cannot be revoked; replace it with: compliance-server admin admin-token rotate");
   await db.transaction().execute(async (trx) => {
     if (!(await revokeToken(trx, id, by.now))) throw new AppError("not_found", `no live token ${id}`);
     await recordAudit(trx, { at: by.now, actor: by.actor, action: "token.revoke", target: `token ${id}` });

@@ -1,7 +1,11 @@
 // Runs one `compliance-server admin` task directly on the server's database, as actor "cli".
 import { access, writeFile } from "node:fs/promises";
 import { AppError, TokenCreate } from "@wegroup/shared";
+import { reconcileDataDir } from "../auth/instance-secrets.js";
+import { DEFAULT_GRACE_HOURS, rotateAdminToken, rotateEnrollSecret } from "../auth/secret-rotation.js";
 import { issueToken, revokeTokenAudited } from "../auth/token-admin.js";
+import { publishFromOutside } from "../cluster/bus.js";
+import { writeSecretFile } from "../data-dir.js";
 import { type Clock, systemClock } from "../clock.js";
 import { type Config, redactUrl } from "../config.js";
 import { monotonicIds } from "../ids.js";
@@ -87,8 +91,32 @@ async function run(task: AdminTask, store: Store, config: Config, io: AdminIo, c
         }
         throw error;
       });
+      // Running instances on PostgreSQL close the token's live-feed streams now; on SQLite within their re-check interval.
+      if (store.dialect === "postgres") await publishFromOutside(store.db, "token", task.id).catch(() => {});
       io.out(`revoked token ${task.id}`);
       return;
+    case "enroll-secret-rotate": {
+      const graceHours = parseGraceHours(task.graceHours);
+      // Seeds the database from this data dir if no server has yet (and brings the files up to date).
+      const files = await reconcileDataDir(store.db, config.dataDir, now);
+      const rotated = await rotateEnrollSecret(store.db, { graceHours, actor: CLI_ACTOR, now: clock.now() });
+      await writeSecretFile(files.enrollSecretPath, rotated.value);
+      io.out(`enrollment secret rotated: the new one is in ${files.enrollSecretPath} (mode 0600)`);
+      io.note(
+        rotated.previousValidUntil === null
+          ? "the previous secret is refused from now on; enrolled agents are not affected"
+          : `the previous secret is still accepted until ${rotated.previousValidUntil}; enrolled agents are not affected`,
+      );
+      io.note("other instances write the new secret into their data dirs within a minute; it is valid on all of them now");
+      return;
+    }
+    case "admin-token-rotate": {
+      const files = await reconcileDataDir(store.db, config.dataDir, now);
+      const rotated = await rotateAdminToken(store.db, { actor: CLI_ACTOR, now: clock.now() });
+      await writeSecretFile(files.adminTokenPath, rotated.value);
+      io.out(`admin token rotated: the new one is in ${files.adminTokenPath} (mode 0600); the old one no longer works`);
+      return;
+    }
     case "export": {
       const target = privacyTarget(subjectOf(task));
       const doc = await exportPrivacyData(store, target, now);
@@ -134,6 +162,13 @@ function subjectOf(task: { device?: string | undefined; user?: string | undefine
   if (task.device !== undefined && (task.device === "" || task.device.length > 64)) throw new AppError("bad_request", "--device: expected a device id");
   if (task.user !== undefined && (task.user === "" || task.user.length > 300)) throw new AppError("bad_request", "--user: expected a user name of 1-300 characters");
   return task.device !== undefined ? { device: task.device } : { user: task.user ?? "" };
+}
+
+function parseGraceHours(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_GRACE_HOURS;
+  const hours = /^\s*\d{1,4}\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(hours) || hours > 8_760) throw new AppError("bad_request", `--grace-hours: expected a whole number of hours from 0 to 8760, got "${value}"`);
+  return hours;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

@@ -8,7 +8,9 @@ export type AdminTask =
   | { kind: "tokens-revoke"; id: string }
   | { kind: "export"; device?: string | undefined; user?: string | undefined; out?: string | undefined }
   | { kind: "erase"; device?: string | undefined; user?: string | undefined; json: boolean }
-  | { kind: "retention"; json: boolean };
+  | { kind: "retention"; json: boolean }
+  | { kind: "enroll-secret-rotate"; graceHours: string | undefined }
+  | { kind: "admin-token-rotate" };
 
 export type AdminRunner = (task: AdminTask, options: CliOptions) => Promise<void>;
 
@@ -53,6 +55,21 @@ export function addAdminCommands(program: Command, run: AdminRunner): void {
     .option("--user <name>", "a user name as the checks report it")
     .option("--json", "print what was erased as JSON")
     .action((o: { device?: string; user?: string; json?: boolean }, c: Command) => go({ kind: "erase", device: o.device, user: o.user, json: o.json === true }, c));
+
+  admin
+    .command("enroll-secret")
+    .description("the secret agents enroll with (enrolled agents never need it again)")
+    .command("rotate")
+    .description("write a new enrollment secret (data dir file, mode 0600; every instance takes it); the old one stays valid for a grace period")
+    .option("--grace-hours <hours>", "how long the previous secret is still accepted (0: not at all; default 24)")
+    .action((o: { graceHours?: string }, c: Command) => go({ kind: "enroll-secret-rotate", graceHours: o.graceHours }, c));
+
+  admin
+    .command("admin-token")
+    .description("the data dir's admin token")
+    .command("rotate")
+    .description("replace the admin token at once, on every instance (data dir file, mode 0600); the old one stops working")
+    .action((_o: unknown, c: Command) => go({ kind: "admin-token-rotate" }, c));
 
   admin
     .command("retention")

@@ -4,9 +4,12 @@ import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../store/schema.js";
 
-/** `violation`: the highest new event seq; `policy`: the new policy version; `silent`: a device id the watchdog acted on. */
-export type ClusterChannel = "violation" | "policy" | "silent";
-export const CLUSTER_CHANNELS: readonly ClusterChannel[] = ["violation", "policy", "silent"];
+/**
+ * `violation`: the highest new event seq; `policy`: the new policy version; `silent`: a device id the watchdog
+ * acted on; `device`: a device notice for the live feed (JSON); `token`: the id of a revoked API token.
+ */
+export type ClusterChannel = "violation" | "policy" | "silent" | "device" | "token";
+export const CLUSTER_CHANNELS: readonly ClusterChannel[] = ["violation", "policy", "silent", "device", "token"];
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more: send ids, not documents. */
 export const MAX_PAYLOAD_BYTES = 7_999;
@@ -219,6 +222,16 @@ export class PgClusterBus implements ClusterBus {
     }, delay);
     this.#retry.unref();
   }
+}
+
+/**
+ * One NOTIFY from a process that is not an instance (the admin CLI) to the instances on this PostgreSQL
+ * schema: e.g. a token revoked from the command line closes its live-feed streams at once.
+ */
+export async function publishFromOutside(db: Kysely<Database>, channel: ClusterChannel, payload: string): Promise<void> {
+  checkPayload(payload);
+  const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  await sql`select pg_notify(${channelName(row.rows[0]?.schema ?? "public", channel)}, ${payload})`.execute(db);
 }
 
 /** At most 63 bytes (PostgreSQL's identifier limit); a long schema name is replaced by its hash. */

@@ -52,6 +52,8 @@ const READ_RETRY_MS = 1_000;
  */
 export class FeedHub {
   readonly #clients = new Set<SseClient>();
+  /** The API token each client came in with (its id), so that revoking the token ends its streams. */
+  readonly #tokenOf = new Map<SseClient, string>();
   readonly #options: FeedOptions;
   readonly #log: Logger;
   #lastSeq = 0;
@@ -109,7 +111,7 @@ export class FeedHub {
    * Serves one SSE response until it closes: the backlog after `lastEventId` from storage first (paced by
    * the socket), then live events. Without `lastEventId`, it starts at the newest event.
    */
-  async attach(res: ServerResponse, lastEventId: number | undefined): Promise<void> {
+  async attach(res: ServerResponse, lastEventId: number | undefined, tokenId?: string): Promise<void> {
     // A stream that arrives while the server stops would never be ended: send the client elsewhere.
     if (this.#stopped) {
       res.writeHead(503, { "content-type": "application/json", connection: "close", "retry-after": "2" });
@@ -133,7 +135,11 @@ export class FeedHub {
     }
     const client = new SseClient(res, from, this.#options.clientBufferBytes, (behind) => void this.#catchUp(behind));
     this.#clients.add(client);
-    res.once("close", () => this.#clients.delete(client));
+    if (tokenId !== undefined) this.#tokenOf.set(client, tokenId);
+    res.once("close", () => {
+      this.#clients.delete(client);
+      this.#tokenOf.delete(client);
+    });
     client.control(`retry: ${this.#options.retryMs}\n\n`);
     await this.#catchUp(client);
     client.control(formatReady(client.lastSent));
@@ -152,6 +158,30 @@ export class FeedHub {
   closeClients(): void {
     for (const client of this.#clients) client.end();
     this.#clients.clear();
+    this.#tokenOf.clear();
+  }
+
+  /** Ends the streams opened with this token (it was revoked); answers how many. */
+  closeClientsOf(tokenId: string): number {
+    let closed = 0;
+    for (const [client, id] of this.#tokenOf) {
+      if (id !== tokenId) continue;
+      client.end();
+      this.#clients.delete(client);
+      this.#tokenOf.delete(client);
+      closed++;
+    }
+    return closed;
+  }
+
+  /** The token ids of the open streams. */
+  openTokenIds(): Set<string> {
+    return new Set(this.#tokenOf.values());
+  }
+
+  /** A message outside the seq order (a device notice): to every client, whatever it is catching up on. */
+  broadcast(text: string): void {
+    for (const client of this.#clients) client.notice(text);
   }
 
   /**

@@ -89,6 +89,11 @@ export class SseClient {
     if (!this.closed && !this.full) this.#write(text);
   }
 
+  /** A rare message outside the seq order (a device notice): written unless the client is gone, even over the budget. */
+  notice(text: string): void {
+    if (!this.closed) this.#write(text);
+  }
+
   /** Settles true when the socket has taken everything written, false if that did not happen within `ms` or the client went away. */
   drained(ms: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);

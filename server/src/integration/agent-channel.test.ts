@@ -152,18 +152,20 @@ describe("agent channel", () => {
     expect((await agent.waitClosed()).code).toBe(4401);
   });
 
-  it("ends a re-enrolled device's session and refuses its old credential", async () => {
+  // Deliberately changed (hardening, issue 14): a second enrollment of the hardware id used to end this session and revoke its credential.
+  it("keeps a device's session and credential when its hardware id enrolls again (that makes a new, flagged device)", async () => {
     const first = await server.enroll("hw-same");
     const agent = await connect(first.deviceId, first.credential);
     const second = await server.enroll("hw-same");
-    expect(second.deviceId).toBe(first.deviceId);
-    expect(second.credential).not.toBe(first.credential);
-    expect((await agent.waitClosed()).code).toBe(4401);
-
-    const stale = await raw();
-    stale.send(helloFrame(first.deviceId, first.credential));
-    expect((await stale.waitClosed()).code).toBe(4401);
+    expect(second.deviceId).not.toBe(first.deviceId);
+    const report = reportFrame([usbPass()]);
+    agent.send(report);
+    await agent.ack(report.id);
+    expect(server.server.registry.isConnected(first.deviceId)).toBe(true);
     await connect(second.deviceId, second.credential);
+    const again = await raw();
+    again.send(helloFrame(first.deviceId, first.credential));
+    await again.next("welcome");
   });
 
   it("replaces an older connection of the same device (4409)", async () => {

@@ -64,11 +64,15 @@ describe("enrollment", () => {
     expect(answer.body).toEqual({ deviceId: expect.stringMatching(/^[0-9a-f-]{36}$/), credential: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
-  it("keeps the device id and issues a new credential when the same hardware enrolls again", async () => {
+  // Deliberately changed (hardening, issue 14): the same hardware id used to get the same device id with a new credential.
+  it("makes a new device flagged as a re-enrollment when the same hardware enrolls again", async () => {
     const first = await server.enroll("HW-AGAIN");
     const second = await server.enroll("HW-AGAIN");
-    expect(second.deviceId).toBe(first.deviceId);
+    expect(second.deviceId).not.toBe(first.deviceId);
     expect(second.credential).not.toBe(first.credential);
+    const devices = (await server.get("/api/v1/devices")).body as { items: { id: string; reEnrollmentOf: string | null }[] };
+    expect(devices.items.find((d) => d.id === first.deviceId)?.reEnrollmentOf).toBeNull();
+    expect(devices.items.find((d) => d.id === second.deviceId)?.reEnrollmentOf).toBe(first.deviceId);
   });
 
   it("refuses a wrong secret with 401", async () => {

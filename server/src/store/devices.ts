@@ -1,4 +1,4 @@
-// Queries on devices: enrollment, credential lookup, batched activity, listings with open-violation counts.
+// Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
 import type { ExpressionBuilder, Selectable } from "kysely";
 import { chunks } from "./chunks.js";
 import type { Database, Db, DevicesTable } from "./schema.js";
@@ -7,21 +7,40 @@ export type DeviceRow = Selectable<DevicesTable>;
 export type DeviceListRow = DeviceRow & { open_violations: number };
 
 export interface EnrollDevice {
-  /** The id to use when this hardware id is new. */
+  /** The new device's id. */
   newId: string;
   hardwareId: string;
   hostname: string;
   os: string;
   credentialHash: string;
   now: string;
+  /** The device's Ed25519 key (SPKI DER, base64url); absent from agents older than device keys. */
+  publicKey?: string | null | undefined;
+}
+
+export interface Enrolled {
+  deviceId: string;
+  /** The hardware id was enrolled already: this is a new record flagged as a re-enrollment of that device. */
+  reEnrolled: boolean;
+  /** The original device of this hardware id (which keeps its own id and credential), when reEnrolled. */
+  reEnrollmentOf: string | null;
 }
 
 /**
- * One statement, so that two instances enrolling the same hardware at once agree: a known hardware
- * id keeps its device id and gets the new credential hash, which revokes the old credential.
+ * Every enrollment makes a new device: a known hardware id never hands its device (or a new credential for
+ * it) to whoever asks — the hardware id is readable by any local user. The new record points at the original.
+ * Two first enrollments of one hardware id racing (two instances) meet the partial unique index
+ * devices_hardware_original: the loser throws a unique violation and is retried by the caller (enrollAudited).
  */
-export async function enrollDevice(db: Db, e: EnrollDevice): Promise<{ deviceId: string; reEnrolled: boolean }> {
-  const row = await db
+export async function enrollDevice(db: Db, e: EnrollDevice): Promise<Enrolled> {
+  const original = await db
+    .selectFrom("devices")
+    .select("id")
+    .where("hardware_id", "=", e.hardwareId)
+    .where("re_enrollment_of", "is", null)
+    .executeTakeFirst();
+  const reEnrollmentOf = original?.id ?? null;
+  await db
     .insertInto("devices")
     .values({
       id: e.newId,
@@ -31,18 +50,17 @@ export async function enrollDevice(db: Db, e: EnrollDevice): Promise<{ deviceId:
       credential_hash: e.credentialHash,
       enrolled_at: e.now,
       credential_issued_at: e.now,
+      public_key: e.publicKey ?? null,
+      re_enrollment_of: reEnrollmentOf,
     })
-    .onConflict((oc) =>
-      oc.column("hardware_id").doUpdateSet((eb) => ({
-        hostname: eb.ref("excluded.hostname"),
-        os: eb.ref("excluded.os"),
-        credential_hash: eb.ref("excluded.credential_hash"),
-        credential_issued_at: eb.ref("excluded.credential_issued_at"),
-      })),
-    )
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { deviceId: row.id, reEnrolled: row.id !== e.newId };
+    .execute();
+  return { deviceId: e.newId, reEnrolled: reEnrollmentOf !== null, reEnrollmentOf };
+}
+
+/** A unique index refused the row (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
 export async function findDevice(db: Db, id: string): Promise<DeviceRow | undefined> {
@@ -50,8 +68,14 @@ export async function findDevice(db: Db, id: string): Promise<DeviceRow | undefi
 }
 
 /** What a hello needs to authenticate a device, and no more. */
-export async function findDeviceCredential(db: Db, id: string): Promise<{ id: string; credential_hash: string } | undefined> {
-  return db.selectFrom("devices").select(["id", "credential_hash"]).where("id", "=", id).executeTakeFirst();
+export async function findDeviceCredential(db: Db, id: string): Promise<{ id: string; credential_hash: string; public_key: string | null } | undefined> {
+  return db.selectFrom("devices").select(["id", "credential_hash", "public_key"]).where("id", "=", id).executeTakeFirst();
+}
+
+/** Binds a key to a device enrolled before keys existed; false when it has one already (first use wins). */
+export async function bindDevicePublicKey(db: Db, id: string, publicKey: string): Promise<boolean> {
+  const result = await db.updateTable("devices").set({ public_key: publicKey }).where("id", "=", id).where("public_key", "is", null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** What ingest needs of the devices whose reports it applies: the hostname for event snapshots, and the newest policy sent. */

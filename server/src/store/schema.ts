@@ -23,6 +23,10 @@ export interface DevicesTable {
   policy_sent_version: number | null;
   goodbye_at: string | null;
   goodbye_reason: string | null;
+  /** The Ed25519 key (SPKI DER, base64url) its hellos are signed with; null for a device enrolled before keys. */
+  public_key: string | null;
+  /** The earlier device of the same hardware id, when this record came from enrolling it again. */
+  re_enrollment_of: string | null;
 }
 
 export interface TokensTable {
@@ -127,6 +131,17 @@ export interface ExemptionsTable {
   ended_by: string | null;
 }
 
+/** The admin token and the enrollment secret, shared by every instance; each data dir's files are written from here. */
+export interface ServerSecretsTable {
+  /** "admin-token" | "enroll-secret" */
+  name: string;
+  value: string;
+  updated_at: string;
+  /** After a rotation: SHA-256 of the value before, accepted until `previous_valid_until`. */
+  previous_hash: string | null;
+  previous_valid_until: string | null;
+}
+
 export interface Database {
   devices: DevicesTable;
   tokens: TokensTable;
@@ -137,6 +152,7 @@ export interface Database {
   policies: PoliciesTable;
   audit: AuditTable;
   exemptions: ExemptionsTable;
+  server_secrets: ServerSecretsTable;
 }
 
 /** The database or an open transaction: every query function takes either. */

@@ -2,10 +2,12 @@
 import { DEFAULT_POLICY, uuidv7 } from "@wegroup/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.js";
+import { enrollAudited } from "../devices/enroll.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { toApiViolation, type ViolationRecord } from "../violations/record.js";
 import { listCheckStates, loadCheckStates, upsertCheckStates } from "./check-states.js";
 import { migrateToLatest, type Store } from "./db.js";
+import { queryAudit } from "./audit.js";
 import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, getDeviceWithCounts, listDevices } from "./devices.js";
 import { eventsAfter, insertEvents } from "./events.js";
 import { latestPolicy, seedInitialPolicy } from "./policies.js";
@@ -59,24 +61,35 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
     it("enrolls a new hardware id under the proposed id", async () => {
       const id = uuidv7();
       const out = await enrollDevice(store.db, { newId: id, hardwareId: "hw-new", hostname: "alpha", os: "linux", credentialHash: hashSecret("one"), now: T(0) });
-      expect(out).toEqual({ deviceId: id, reEnrolled: false });
+      expect(out).toEqual({ deviceId: id, reEnrolled: false, reEnrollmentOf: null });
       expect(await findDevice(store.db, id)).toMatchObject({ hostname: "alpha", os: "linux", enrolled_at: T(0), last_seen: null, policy_version: null });
     });
 
-    it("re-enrolls a known hardware id under its old id with the new credential hash", async () => {
-      const first = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta", os: "linux", credentialHash: hashSecret("old"), now: T(0) });
-      const second = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta-renamed", os: "linux", credentialHash: hashSecret("new"), now: T(5) });
-      expect(second).toEqual({ deviceId: first.deviceId, reEnrolled: true });
-      const row = await findDevice(store.db, first.deviceId);
-      expect(row).toMatchObject({ hostname: "beta-renamed", credential_hash: hashSecret("new"), enrolled_at: T(0), credential_issued_at: T(5) });
-      expect((await findDeviceCredential(store.db, first.deviceId))?.credential_hash).toBe(hashSecret("new"));
+    // Deliberately changed (hardening, issue 14): a known hardware id used to take over its device with a new credential.
+    it("enrolls a known hardware id again as a new device flagged as a re-enrollment, leaving the original and its credential alone", async () => {
+      const first = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta", os: "linux", credentialHash: hashSecret("old"), now: T(0), publicKey: "KEY-A" });
+      const secondId = uuidv7();
+      const second = await enrollDevice(store.db, { newId: secondId, hardwareId: "hw-again", hostname: "beta-impostor", os: "linux", credentialHash: hashSecret("new"), now: T(5) });
+      expect(second).toEqual({ deviceId: secondId, reEnrolled: true, reEnrollmentOf: first.deviceId });
+      expect(await findDevice(store.db, first.deviceId)).toMatchObject({ hostname: "beta", credential_hash: hashSecret("old"), public_key: "KEY-A", re_enrollment_of: null, credential_issued_at: T(0) });
+      expect(await findDevice(store.db, secondId)).toMatchObject({ hostname: "beta-impostor", credential_hash: hashSecret("new"), public_key: null, re_enrollment_of: first.deviceId });
+      expect((await findDeviceCredential(store.db, first.deviceId))?.credential_hash).toBe(hashSecret("old"));
+      // A third enrollment points at the original too, not at the second.
+      const third = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta", os: "linux", credentialHash: hashSecret("3"), now: T(9) });
+      expect(third.reEnrollmentOf).toBe(first.deviceId);
     });
 
-    it("gives one device to simultaneous enrollments of the same hardware", async () => {
+    it("makes exactly one original of simultaneous enrollments of the same hardware, the others re-enrollments of it, each audited", async () => {
       const outs = await Promise.all(
-        [1, 2, 3, 4].map((i) => enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-race", hostname: "race", os: "win32", credentialHash: hashSecret(`r${i}`), now: T(0) })),
+        [1, 2, 3, 4].map((i) => enrollAudited(store.db, { newId: uuidv7(), hardwareId: "hw-race", hostname: "race", os: "win32", credentialHash: hashSecret(`r${i}`), now: T(0) })),
       );
-      expect(new Set(outs.map((o) => o.deviceId)).size).toBe(1);
+      expect(new Set(outs.map((o) => o.deviceId)).size).toBe(4);
+      const originals = outs.filter((o) => o.reEnrollmentOf === null);
+      expect(originals).toHaveLength(1);
+      expect(outs.filter((o) => o.reEnrollmentOf === originals[0]?.deviceId)).toHaveLength(3);
+      const audited = await queryAudit(store.db, { action: "device.re-enroll", limit: 10 });
+      expect(audited.map((a) => a.target).sort()).toEqual(outs.filter((o) => o.reEnrolled).map((o) => `device ${o.deviceId}`).sort());
+      expect(audited.every((a) => a.actor === "enrollment secret" && a.detail?.reEnrollmentOf === originals[0]?.deviceId)).toBe(true);
     });
 
     it("records activity without moving lastSeen backwards", async () => {

@@ -11,11 +11,22 @@ export interface TokenIdentity {
 /** The admin token from the data dir keeps one row; rotating the file rotates the row. */
 export const DATA_DIR_ADMIN_TOKEN_ID = "data-dir-admin-token";
 
+/**
+ * Instances starting at once seed the same hash (the database's admin token): an upsert on `id` alone could
+ * then trip over the other unique index (token_hash) mid-race, so insert-or-nothing on any conflict, then
+ * update only when the row differs.
+ */
 export async function seedDataDirAdminToken(db: Db, tokenHash: string, now: string): Promise<void> {
   await db
     .insertInto("tokens")
     .values({ id: DATA_DIR_ADMIN_TOKEN_ID, name: "admin-token (data dir)", role: "admin", token_hash: tokenHash, created_at: now, revoked_at: null })
-    .onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({ token_hash: eb.ref("excluded.token_hash"), revoked_at: null })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .updateTable("tokens")
+    .set({ token_hash: tokenHash, revoked_at: null })
+    .where("id", "=", DATA_DIR_ADMIN_TOKEN_ID)
+    .where((eb) => eb.or([eb("token_hash", "<>", tokenHash), eb("revoked_at", "is not", null)]))
     .execute();
 }
 
@@ -43,6 +54,13 @@ export interface TokenListing extends TokenIdentity {
 export async function listTokens(db: Db): Promise<TokenListing[]> {
   const rows = await db.selectFrom("tokens").select(["id", "name", "role", "created_at", "revoked_at"]).orderBy("created_at").orderBy("id").execute();
   return rows.map((r) => ({ id: r.id, name: r.name, role: r.role === "admin" ? "admin" : "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/** Which of these token ids are live (not revoked). */
+export async function liveTokenIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom("tokens").select("id").where("id", "in", ids).where("revoked_at", "is", null).execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Answers false when there is no such live token. */

@@ -1,5 +1,6 @@
 // A scripted agent for tests: speaks the real protocol over a real WebSocket and waits for frames with a bound.
-import { type HelloFrame, ServerFrame } from "@wegroup/shared";
+import { HELLO_NONCE_HEADER, type HelloFrame, ServerFrame } from "@wegroup/shared";
+import type { TestDeviceKey } from "./device-key.js";
 import WebSocket from "ws";
 import { helloFrame } from "./frames.js";
 import { withTimeout } from "./wait.js";
@@ -10,8 +11,14 @@ export class TestAgent {
   readonly frames: ServerFrame[] = [];
   readonly #waiters: (() => void)[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** The nonce the server's upgrade answer carried (a keyed device signs it in its hello). */
+  nonce: string | undefined;
 
   private constructor(readonly ws: WebSocket) {
+    ws.on("upgrade", (res) => {
+      const header = res.headers[HELLO_NONCE_HEADER];
+      this.nonce = typeof header === "string" ? header : undefined;
+    });
     ws.on("message", (data: Buffer) => {
       this.frames.push(ServerFrame.parse(JSON.parse(data.toString("utf8"))));
       for (const wake of this.#waiters.splice(0)) wake();
@@ -38,6 +45,14 @@ export class TestAgent {
   static async hello(wsUrl: string, deviceId: string, credential: string, over: Partial<HelloFrame> = {}): Promise<TestAgent> {
     const agent = await TestAgent.connect(wsUrl);
     agent.send(helloFrame(deviceId, credential, over));
+    await agent.next("welcome");
+    return agent;
+  }
+
+  /** Connects and says a hello signed with the device key over this connection's nonce; waits for the welcome. */
+  static async signedHello(wsUrl: string, deviceId: string, credential: string, key: TestDeviceKey, over: Partial<HelloFrame> = {}): Promise<TestAgent> {
+    const agent = await TestAgent.connect(wsUrl);
+    agent.send(helloFrame(deviceId, credential, { signature: key.signHello(agent.nonce ?? "", deviceId), ...over }));
     await agent.next("welcome");
     return agent;
   }

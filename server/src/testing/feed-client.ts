@@ -1,5 +1,5 @@
 // A live-feed client for tests: the standard EventSource (npm `eventsource`), recording events and each connection's Last-Event-ID.
-import { Violation } from "@wegroup/shared";
+import { DeviceNotice, Violation } from "@wegroup/shared";
 import { EventSource, type FetchLike } from "eventsource";
 import { until } from "./wait.js";
 
@@ -17,6 +17,8 @@ export interface FeedClientOptions {
 
 export class FeedClient {
   readonly events: FeedEvent[] = [];
+  /** `event: device` messages (re-enrollments). */
+  readonly notices: DeviceNotice[] = [];
   /** The ids of `ready` events: where the feed stood at each (re)connection. */
   readonly ready: number[] = [];
   /** The Last-Event-ID header of each connection attempt (null when none was sent). */
@@ -39,6 +41,7 @@ export class FeedClient {
       this.events.push({ seq: Number(e.lastEventId), violation: Violation.parse(JSON.parse(String(e.data))) });
     });
     this.source.addEventListener("ready", (e) => this.ready.push(Number(e.lastEventId)));
+    this.source.addEventListener("device", (e) => this.notices.push(DeviceNotice.parse(JSON.parse(String(e.data)))));
     this.source.addEventListener("error", (e) => this.errors.push(`${(e as { code?: number }).code ?? ""} ${(e as { message?: string }).message ?? ""}`.trim()));
   }
 
@@ -54,6 +57,11 @@ export class FeedClient {
   async waitFor(predicate: (e: FeedEvent) => boolean, ms = 10_000, what = "a matching feed event"): Promise<FeedEvent> {
     await until(() => this.events.some(predicate), ms, what);
     return this.events.find(predicate) as FeedEvent;
+  }
+
+  /** Closed for good: the server ended the stream and refused the reconnect (e.g. a revoked token). */
+  closedForGood(ms = 10_000): Promise<void> {
+    return until(() => this.source.readyState === EventSource.CLOSED, ms, "the feed to close for good");
   }
 
   close(): void {

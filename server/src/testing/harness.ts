@@ -96,8 +96,9 @@ export class TestServer {
     return this.request("GET", route, { token: token ?? undefined });
   }
 
-  async enroll(hardwareId = `hw-${Math.random().toString(36).slice(2)}`, hostname = "test-laptop"): Promise<EnrollResponse> {
-    const answer = await this.request("POST", "/api/v1/enroll", { body: { secret: this.enrollSecret, hostname, os: "linux", hardwareId } });
+  /** `publicKey`: the device key to bind (absent: a device as agents enrolled it before keys). */
+  async enroll(hardwareId = `hw-${Math.random().toString(36).slice(2)}`, hostname = "test-laptop", publicKey?: string): Promise<EnrollResponse> {
+    const answer = await this.request("POST", "/api/v1/enroll", { body: { secret: this.enrollSecret, hostname, os: "linux", hardwareId, ...(publicKey === undefined ? {} : { publicKey }) } });
     if (answer.status !== 200) throw new Error(`enroll answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body as EnrollResponse;
   }

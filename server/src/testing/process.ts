@@ -1,4 +1,4 @@
-// Runs the real compliance-server binary (bin/ → dist/) as a child process and waits for its listening line.
+// Runs the real compliance-server binary (bin/ → dist/) as a child process and waits for its listening line (on stderr: stdout is the JSON log).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,13 +39,13 @@ export class ServerProcess {
     return withTimeout(
       new Promise<string>((resolve, reject) => {
         const check = (): void => {
-          const match = LISTENING.exec(this.stdout);
+          const match = LISTENING.exec(this.stderr);
           if (match?.[1] !== undefined) {
-            this.child.stdout?.off("data", check);
+            this.child.stderr?.off("data", check);
             resolve(match[1]);
           }
         };
-        this.child.stdout?.on("data", check);
+        this.child.stderr?.on("data", check);
         void this.exited.then((code) => reject(new Error(`compliance-server exited (${code}) before listening:\n${this.stderr}\n${this.stdout}`)));
         check();
       }),
@@ -54,9 +54,14 @@ export class ServerProcess {
     );
   }
 
-  /** Human lines: everything on stdout that is not a JSON log line. */
+  /** Lines for a person: stderr. */
   humanLines(): string[] {
-    return this.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("{"));
+    return this.stderr.split("\n").filter((l) => l !== "");
+  }
+
+  /** The JSON log: stdout, one object a line. */
+  logLines(): string[] {
+    return this.stdout.split("\n").filter((l) => l !== "");
   }
 
   /** SIGTERM, then the exit code (SIGKILL if it does not stop within `ms`). */

@@ -5,6 +5,7 @@ import * as initial from "./0001-initial.js";
 import * as policyAuditPrivacy from "./0002-policy-audit-privacy.js";
 import * as exemptionsSilent from "./0003-exemptions-silent.js";
 import * as titlesPolicySent from "./0004-titles-policy-sent.js";
+import * as deviceKeysSecrets from "./0005-device-keys-secrets.js";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0002-policy-audit-privacy": policyAuditPrivacy,
   "0003-exemptions-silent": exemptionsSilent,
   "0004-titles-policy-sent": titlesPolicySent,
+  "0005-device-keys-secrets": deviceKeysSecrets,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
