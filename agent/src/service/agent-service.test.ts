@@ -11,6 +11,7 @@ import { statePaths } from "../config.js";
 import { ReplayRunner } from "../runner/replay.js";
 import { AgentService } from "./agent-service.js";
 import { saveCachedPolicy } from "./policy-cache.js";
+import { newDeviceKey } from "../state/device-key.js";
 
 /** A policy of this version; `usbAllowed` is what the checks below judge by. */
 const policy = (version: number, usbAllowed: boolean): Policy =>
@@ -122,6 +123,7 @@ describe("AgentService and the server's policy", () => {
       clock: () => new Date(),
       random: () => 0.5,
       mode: "replay",
+      deviceKey: newDeviceKey().key,
     });
     service = created;
     await created.start();
