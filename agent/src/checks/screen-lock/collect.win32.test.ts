@@ -112,7 +112,7 @@ describe("collectScreenLockWin32", () => {
     const commands = machine().filter((c) => !c.argv.join(" ").includes("Volatile Environment"));
     const facts = await collectScreenLockWin32.collect(fakeRunner("win32", commands));
     expect(facts.users.map((u) => u.user)).toEqual([USER]);
-    expect(facts.unreadable).toEqual([{ user: OTHER, reason: expect.stringMatching(/not recorded: reg query HKU\\S-1-5-21-0-0-0-1126\\Control Panel\\Desktop/) }]);
+    expect(facts.unreadable).toEqual([{ user: OTHER, reason: 'reg query "HKU\\S-1-5-21-0-0-0-1126\\Control Panel\\Desktop": not recorded' }]);
     // The readable user fails; the unreadable one is named in the reason.
     const result = evaluateScreenLock(facts, DEFAULT_POLICY.screenLock);
     expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/not read: S-1-5-21-0-0-0-1126/) });
@@ -141,7 +141,7 @@ describe("collectScreenLockWin32", () => {
   it("makes the check unknown when a machine-wide source was not recorded", async () => {
     const commands = machine().filter((c) => c.argv !== WIN32_CONSOLELOCK);
     const result = await runCheck(screenLockCheck, fakeRunner("win32", commands), DEFAULT_POLICY);
-    expect(result).toMatchObject({ status: "unknown", reason: "not recorded: powercfg /q SCHEME_CURRENT SUB_NONE CONSOLELOCK" });
+    expect(result).toMatchObject({ status: "unknown", reason: "powercfg /q SCHEME_CURRENT SUB_NONE CONSOLELOCK: not recorded" });
   });
 
   it("treats a failing powercfg query (hidden setting) as not set", async () => {

@@ -175,7 +175,7 @@ describe("collectSoftwareDarwin", () => {
     );
     expect(facts.sources).toEqual(["app", "homebrew"]);
     expect(titled(facts, "wget")).toMatchObject({ versions: ["1.21.3"], unknown: "Homebrew tap unknown: brew info --json=v2 not available (not recorded)" });
-    expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
+    expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: exit code 1: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
   });
 
   it("counts Info.plist files it cannot parse as a problem and keeps those apps", async () => {
@@ -183,11 +183,11 @@ describe("collectSoftwareDarwin", () => {
       fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")], { "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist").subarray(0, 300) }),
     );
     expect(titled(facts, "safari")?.bundleId).toBeUndefined();
-    expect(facts.problems).toContain("1 application Info.plist file(s) could not be parsed; those apps are listed without a bundle id");
+    expect(facts.problems).toContain("1 application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id");
   });
 
   it("cannot tell without the application list", async () => {
-    await expect(collectSoftwareDarwin.collect(fakeRunner("darwin", []))).rejects.toThrow(/not recorded: system_profiler/);
+    await expect(collectSoftwareDarwin.collect(fakeRunner("darwin", []))).rejects.toThrow(/^system_profiler .*: not recorded$/);
     await expect(collectSoftwareDarwin.collect(fakeRunner("darwin", [{ argv: SP_APPS, exitCode: 1, stderr: "killed" }]))).rejects.toThrow(/exit code 1/);
   });
 

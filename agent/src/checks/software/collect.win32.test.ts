@@ -84,14 +84,14 @@ describe("collectSoftwareWin32", () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine().filter((c) => c.argv !== SIGNATURES_ARGV)));
     expect(facts.titles.map((t) => [t.key, t.unknown, t.identity])).toEqual([
       ["microsoft .net framework 4 client profile", undefined, {}],
-      ["nmap", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
-      ["zoom workplace", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
+      ["nmap", "signer unknown: Get-AuthenticodeSignature: not recorded", {}],
+      ["zoom workplace", "signer unknown: Get-AuthenticodeSignature: not recorded", {}],
     ]);
-    expect(facts.problems).toContain("Authenticode signatures: Get-AuthenticodeSignature not recorded");
+    expect(facts.problems).toContain("Get-AuthenticodeSignature: not recorded");
   });
 
   it.each([
-    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: powershell.exe : execution blocked by policy"],
+    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: exit code 1: powershell.exe : execution blocked by policy"],
     ["prints something that is no signature list", { stdout: "Get-AuthenticodeSignature : Access is denied.\n" }, /^signer unknown: cannot parse Get-AuthenticodeSignature/],
   ])("makes them unknown when PowerShell %s", async (_what, answer, reason) => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, ...answer }])));
@@ -151,7 +151,7 @@ describe("collectSoftwareWin32", () => {
 
   it("notes a failing Get-AppxPackage and keeps the rest", async () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }])));
-    expect(facts.problems).toEqual(["Get-AppxPackage: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
+    expect(facts.problems).toEqual(["Get-AppxPackage: exit code 1: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
     expect(facts.titles).toHaveLength(3);
   });
 
@@ -168,21 +168,21 @@ describe("collectSoftwareWin32", () => {
   it("notes a failing winget as a problem and keeps the registry inventory", async () => {
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }])));
     expect(facts.sources).toEqual(["registry"]);
-    expect(facts.problems).toContain("winget list: No installed package found matching input criteria.");
+    expect(facts.problems).toContain("winget list: exit code -1978335212: No installed package found matching input criteria.");
   });
 
   it("notes a user's unreadable key as a problem", async () => {
     const signatures = (authenticodeRuns([NMAP_EXE])[0] as { argv: string[] }).argv;
     const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }, { argv: signatures, stdout: "" }])));
-    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: ERROR: Access is denied.`);
+    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: exit code 1: ERROR: Access is denied.`);
     expect(facts.titles.map((t) => t.name)).toEqual(["Microsoft .NET Framework 4 Client Profile", "Nmap"]);
   });
 
   it.each([
-    ["the machine key not recorded", machine().filter((c) => c.argv !== WIN32_UNINSTALL), /not recorded: reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s/],
+    ["the machine key not recorded", machine().filter((c) => c.argv !== WIN32_UNINSTALL), /^reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s: not recorded$/],
     ["the machine key in garbage", machine([{ argv: WIN32_UNINSTALL, stdout: "\u0000\u0013garbage" }]), /cannot parse reg query HKLM/],
     ["both machine keys empty", machine([{ argv: WIN32_UNINSTALL, stdout: "\r\n" }]), /no program listed/],
-    ["the hive listing access-denied", machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]), /reg query HKU: ERROR: Access is denied/],
+    ["the hive listing access-denied", machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]), /reg query HKU: exit code 1: ERROR: Access is denied/],
   ])("is unknown, naming the source, with %s", async (_what, commands, reason) => {
     const result = await runCheck(softwareCheck, fakeRunner("win32", commands), DEFAULT_POLICY);
     expect(result.status).toBe("unknown");

@@ -167,8 +167,8 @@ describe("collectUsbStorageDarwin", () => {
 
   it("names what it could not read, and cannot tell at all when nothing could be read", async () => {
     const { facts, result } = await judge([usbTree("macos-virtualbox-vm-xml-no-storage.xml")]);
-    expect(facts.missingSources).toEqual(["diskutil list -plist external: not available"]);
-    expect(result).toMatchObject({ status: "pass", reason: "not available here: diskutil list -plist external: not available" });
+    expect(facts.missingSources).toEqual(["diskutil list -plist external: not recorded"]);
+    expect(result).toMatchObject({ status: "pass", reason: "not available here: diskutil list -plist external: not recorded" });
     await expect(collectUsbStorageDarwin.collect(fakeRunner("darwin", []))).rejects.toThrow(/neither system_profiler nor diskutil/);
   });
 

@@ -55,7 +55,7 @@ describe("collectUsbStorageLinux from udev's database", () => {
       },
     ]);
     // lsblk answered "unknown column" to the JSON form and nothing else was recorded.
-    expect(facts.missingSources).toEqual(["lsblk (exit code 1: lsblk: unknown column: MOUNTPOINTS)"]);
+    expect(facts.missingSources).toEqual(["lsblk: exit code 1: lsblk: unknown column: MOUNTPOINTS"]);
   });
 
   it("passes the stick when IT excepted its vendor and product", async () => {
@@ -87,8 +87,8 @@ describe("collectUsbStorageLinux from lsblk of every util-linux age", () => {
     const facts = await collect([...(argv === LSBLK_JSON ? [] : [NO_MOUNTPOINTS]), { argv, stdout: fixtureText(`linux/lsblk/${file}`) }], { [PROC_MOUNTS]: "/dev/vda / ext4 rw 0 0\n" });
     const result = verdict(facts);
     expect(result).toMatchObject({ status: "pass", violations: [] });
-    expect(facts.missingSources).toEqual(["udevadm info --export-db (not recorded)", "/sys/bus/usb/devices (not recorded)", "lsusb -v (not recorded)"]);
-    expect(result.reason).toBe("not available here: udevadm info --export-db (not recorded); /sys/bus/usb/devices (not recorded); lsusb -v (not recorded)");
+    expect(facts.missingSources).toEqual(["udevadm info --export-db: not recorded", "/sys/bus/usb/devices: not recorded", "lsusb -v: not recorded"]);
+    expect(result.reason).toBe("not available here: udevadm info --export-db: not recorded; /sys/bus/usb/devices: not recorded; lsusb -v: not recorded");
   });
 });
 
@@ -96,7 +96,7 @@ describe("collectUsbStorageLinux from the USB side", () => {
   it("falls back to lsusb -v without sysfs and fails on sandisk-portable-ssd.partial-lsusb-v-d.txt", async () => {
     const facts = await collect([{ argv: LSUSB_VERBOSE, stdout: fixtureText("linux/lsusb/sandisk-portable-ssd.partial-lsusb-v-d.txt") }]);
     expect(verdict(facts).violations.map((v) => v.subject)).toEqual(["323530333733343031393831"]);
-    expect(facts.missingSources).toContain("/sys/bus/usb/devices (not recorded)");
+    expect(facts.missingSources).toContain("/sys/bus/usb/devices: not recorded");
   });
 
   it("passes framework-laptop-lsusb-v-no-mass-storage.txt through the same fallback", async () => {
@@ -109,7 +109,7 @@ describe("collectUsbStorageLinux from the USB side", () => {
     const withList = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve([stick]) });
     expect(verdict(await collectUsbStorageLinux.collect(withList)).violations.map((v) => v.subject)).toEqual(["4C530001130115117412"]);
     const cannot = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve(undefined) });
-    expect((await collectUsbStorageLinux.collect(cannot)).missingSources).toContain("USB device list from libusb (cannot list USB devices here)");
+    expect((await collectUsbStorageLinux.collect(cannot)).missingSources).toContain("USB device list from libusb: cannot list USB devices here");
   });
 });
 
@@ -117,7 +117,7 @@ describe("collectUsbStorageLinux when sources fail", () => {
   it("is unknown, naming every source, when nothing that lists devices could be read", async () => {
     const run = collect([{ argv: LSBLK_JSON, exitCode: 127 }, { argv: UDEVADM_EXPORT_DB, exitCode: 127 }, { argv: LSUSB_VERBOSE, exitCode: 127 }], { [PROC_MOUNTS]: "proc /proc proc rw 0 0\n" });
     await expect(run).rejects.toThrow(SourceUnavailableError);
-    await expect(run).rejects.toThrow("lsblk (not installed); udevadm info --export-db (not installed); /sys/bus/usb/devices (not recorded); lsusb -v (not installed)");
+    await expect(run).rejects.toThrow("lsblk: not installed; udevadm info --export-db: not installed; /sys/bus/usb/devices: not recorded; lsusb -v: not installed");
   });
 
   it("names a failing udevadm with its message", async () => {
@@ -125,7 +125,7 @@ describe("collectUsbStorageLinux when sources fail", () => {
       { argv: LSBLK_JSON, stdout: fixtureText("linux/lsblk/debian-12-container-vm-lsblk-J-selected-columns.json") },
       { argv: UDEVADM_EXPORT_DB, exitCode: 1, stderr: "Failed to scan devices: No such file or directory\n" },
     ]);
-    expect(facts.missingSources[0]).toBe("udevadm info --export-db (exit code 1: Failed to scan devices: No such file or directory)");
+    expect(facts.missingSources[0]).toBe("udevadm info --export-db: exit code 1: Failed to scan devices: No such file or directory");
   });
 
   it("is a ParseError, not half a result, when lsblk answers garbage", async () => {

@@ -78,7 +78,7 @@ describe("collectUsbStorageWin32", () => {
       { argv: WIN32_DISK_DRIVE, stdout: DRIVES_WITH_STICK },
     ]);
     const result = await runCheck(usbStorageCheck, runner, DEFAULT_POLICY);
-    expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/Get-Disk \(Get-Disk : The term 'Get-Disk' is not recognized/) });
+    expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/Get-Disk: exit code 1: Get-Disk : The term 'Get-Disk' is not recognized/) });
   });
 
   it("is unknown when neither disk list can be read", async () => {
