@@ -1,9 +1,8 @@
 import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import type { CommandRunner } from "../../runner/runner.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads, type Read } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
-import type { SourceSpec } from "../types.js";
 import { collectScreenLockLinux } from "./collect.linux.js";
 import { evaluateScreenLock } from "./evaluate.js";
 import type { ScreenLockFacts } from "./facts.js";
@@ -36,8 +35,9 @@ function gdmSessions(desktop: string): FakeCommand[] {
   ];
 }
 
+/** Every scenario also checks that the collector read only what its `sources` declare. */
 async function collect(commands: FakeCommand[], files: Record<string, string> = {}): Promise<ScreenLockFacts> {
-  return collectScreenLockLinux.collect(fakeRunner("linux", commands, files));
+  return collectReadingDeclared(collectScreenLockLinux, fakeRunner("linux", commands, files));
 }
 
 const verdict = (facts: ScreenLockFacts) => evaluateScreenLock(facts, DEFAULT_POLICY.screenLock);
@@ -280,23 +280,7 @@ describe("collectScreenLockLinux: no desktop to judge", () => {
 });
 
 describe("collectScreenLockLinux sources", () => {
-  /** Every argv and path a scenario made the collector read, to compare with the printed `sources`. */
-  function recording(inner: CommandRunner, seen: { argv: string[][]; paths: string[]; dirs: string[] }): CommandRunner {
-    return {
-      platform: inner.platform,
-      run: (argv, options) => (seen.argv.push([...argv]), inner.run(argv, options)),
-      readFile: (path) => (seen.paths.push(path), inner.readFile(path)),
-      listDir: (path) => (seen.dirs.push(path), inner.listDir(path)),
-    };
-  }
-
-  const pattern = (template: string) =>
-    new RegExp(`^${template.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`);
-  const matchesArgv = (spec: SourceSpec, argv: string[]) =>
-    spec.kind === "command" && spec.argv.length === argv.length && spec.argv.every((part, i) => pattern(part).test(argv[i] as string));
-
   it("reads nothing that `sources` does not list", async () => {
-    const seen = { argv: [] as string[][], paths: [] as string[], dirs: [] as string[] };
     const scenarios: [FakeCommand[], Record<string, string>][] = [
       [[...gdmSessions("GNOME")], { "/etc/dconf/profile/user": "user-db:user\nsystem-db:local\n", "/etc/dconf/db/local.d/locks/x": "/org/gnome/desktop/session/idle-delay\n" }],
       [
@@ -317,13 +301,18 @@ describe("collectScreenLockLinux sources", () => {
         { "/etc/xdg/autostart/xfce4-screensaver.desktop": "[Desktop Entry]\nName=Screensaver\nExec=xfce4-screensaver\n" },
       ],
     ];
+    const reads: Read[] = [];
     for (const [commands, files] of scenarios) {
-      await collectScreenLockLinux.collect(recording(fakeRunner("linux", commands, files), seen));
+      const recorder = new ReadRecorder(fakeRunner("linux", commands, files));
+      await collectScreenLockLinux.collect(recorder);
+      reads.push(...recorder.reads);
     }
-    const sources = collectScreenLockLinux.sources;
-    for (const argv of seen.argv) expect(sources.some((s) => matchesArgv(s, argv)), argv.join(" ")).toBe(true);
-    for (const path of seen.paths) expect(sources.some((s) => s.kind === "file" && pattern(s.path).test(path)), path).toBe(true);
-    for (const dir of seen.dirs) expect(sources.some((s) => s.kind === "directory" && pattern(s.path).test(dir)), dir).toBe(true);
+    expect(undeclaredReads(collectScreenLockLinux.sources, reads)).toEqual([]);
+    const seen = {
+      argv: reads.flatMap((r) => (r.kind === "command" ? [[...r.argv]] : [])),
+      paths: reads.flatMap((r) => (r.kind === "file" ? [r.path] : [])),
+      dirs: reads.flatMap((r) => (r.kind === "directory" ? [r.path] : [])),
+    };
     const shown = new Set(seen.argv.map((argv) => argv.slice(4, 6).join(" ")));
     expect([...shown].sort()).toEqual(["", "dconf dump", "env DISPLAY=:2", "gsettings get", "gsettings list-recursively", "gsettings writable"].sort());
     expect(seen.paths).toEqual(expect.arrayContaining(["/etc/passwd", "/etc/dconf/profile/user", "/home/kim/.config/kscreenlockerrc", "/etc/xdg/autostart/xfce4-screensaver.desktop"]));
