@@ -1,7 +1,8 @@
 // What the agent says about the machine: hostname, OS and a stable hardware id, read through the runner.
 import { type DeviceInfo, type Platform } from "@wegroup/shared";
 import { decodeText } from "./runner/decode.js";
-import { readOptional, runOptional, type CommandRunner } from "./runner/runner.js";
+import type { CommandRunner } from "./runner/runner.js";
+import { fileBytes, runCommand, valueOr } from "./runner/read-source.js";
 import { AGENT_VERSION } from "./version.js";
 
 export interface HostFacts {
@@ -24,7 +25,7 @@ export async function describeDevice(runner: CommandRunner, host: HostFacts): Pr
 async function osName(runner: CommandRunner): Promise<{ name?: string; version?: string }> {
   try {
     if (runner.platform === "linux") {
-      const text = await readOptional(runner, "/etc/os-release");
+      const text = valueOr(await fileBytes(runner, "/etc/os-release"));
       if (text === undefined) return {};
       const fields = parseOsRelease(decodeText(text));
       return { name: fields.NAME ?? fields.PRETTY_NAME, version: fields.VERSION_ID ?? fields.VERSION };
@@ -50,18 +51,18 @@ export async function hardwareId(runner: CommandRunner): Promise<string | undefi
   const platform: Platform = runner.platform;
   if (platform === "linux") {
     for (const path of ["/etc/machine-id", "/var/lib/dbus/machine-id"]) {
-      const bytes = await readOptional(runner, path);
+      const bytes = valueOr(await fileBytes(runner, path));
       const id = bytes === undefined ? "" : decodeText(bytes).trim();
       if (id !== "") return id;
     }
     return undefined;
   }
   if (platform === "darwin") {
-    const out = await runOptional(runner, ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"]);
+    const out = valueOr(await runCommand(runner, ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"]));
     const m = out === undefined ? null : /"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(decodeText(out.stdout));
     return m?.[1];
   }
-  const out = await runOptional(runner, ["reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Cryptography", "/v", "MachineGuid"]);
+  const out = valueOr(await runCommand(runner, ["reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Cryptography", "/v", "MachineGuid"]));
   const m = out === undefined ? null : /MachineGuid\s+REG_SZ\s+(\S+)/i.exec(decodeText(out.stdout));
   return m?.[1];
 }

@@ -32,12 +32,13 @@ export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner:
   } catch (error) {
     return { result: unknown(definition.id, `evaluation failed: ${(error as Error).message}`), enforcement: [] };
   }
-  if (shouldAct === undefined || result.status !== "fail" || definition.enforce === undefined) return { result, enforcement: [] };
+  const enforcer = definition.enforce;
+  if (shouldAct === undefined || result.status !== "fail" || enforcer === undefined) return { result, enforcement: [] };
   try {
-    return { result, enforcement: await definition.enforce(facts, policy, runner, (subject) => shouldAct(definition.id, subject)) };
+    return { result, enforcement: await enforcer.act(facts, policy, runner, (subject) => shouldAct(definition.id, subject)) };
   } catch (error) {
     // Enforcement is best effort: the verdict stands and the failure is visible in the report.
-    const failed: EnforcementAction = { check: "usb-storage", subject: "*", action: "eject", ok: false, detail: `enforcement failed: ${(error as Error).message}` };
+    const failed: EnforcementAction = { check: enforcer.check, subject: "*", action: enforcer.action, ok: false, detail: `enforcement failed: ${(error as Error).message}` };
     return { result, enforcement: [failed] };
   }
 }

@@ -24,7 +24,31 @@ export interface CheckDefinition<F> {
   readonly collectors: Readonly<Record<Platform, Collector<F>>>;
   evaluate(facts: F, policy: Policy): CheckResult;
   /** Acts on a failing result when the policy asks for it (the service only; `check` never enforces). */
-  enforce?(facts: F, policy: Policy, runner: CommandRunner, shouldAct: (subject: string) => boolean): Promise<EnforcementAction[]>;
+  readonly enforce?: Enforcer<F>;
+}
+
+/** What a check does about a failure when its policy says so, and how its reports name that. */
+export interface Enforcer<F> {
+  /** The check the actions are reported under (the protocol names the checks that may act): the definition's own id. */
+  readonly check: EnforcementAction["check"];
+  readonly action: EnforcementAction["action"];
+  act(facts: F, policy: Policy, runner: CommandRunner, shouldAct: (subject: string) => boolean): Promise<EnforcementAction[]>;
+}
+
+/** How the service runs a check on a live machine when no event wakes it. */
+export interface LiveSchedule {
+  /** Seconds between runs. */
+  readonly everySeconds: number;
+  /**
+   * Files and folders whose modification time changes whenever the facts may have (per OS; none: always
+   * re-read): while none changed, the service reuses the last facts.
+   */
+  readonly changesWith?: Readonly<Record<Platform, readonly string[]>>;
+}
+
+/** A check the agent runs: everywhere (`check`, `collect`, replay) and on a schedule when live. */
+export interface RegisteredCheck<F> extends CheckDefinition<F> {
+  readonly live: LiveSchedule;
 }
 
 /** Fills `{name}` placeholders of a source template. */

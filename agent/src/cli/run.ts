@@ -1,14 +1,11 @@
 // `compliance-agent run`: the service. Composition root of the long-running agent.
 import { readFile } from "node:fs/promises";
 import type { StatePaths } from "../config.js";
-import { CHECKS } from "../checks/registry.js";
-import { screenLockCheck } from "../checks/screen-lock/index.js";
-import { softwareCheck } from "../checks/software/index.js";
-import { usbStorageCheck } from "../checks/usb-storage/index.js";
+import { CHECKS, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
-import { PACKAGE_DATABASES, statFingerprint, withFactCache } from "../service/fact-cache.js";
+import { statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
 import { loadDeviceKey, newDeviceKey, saveDeviceKey } from "../state/device-key.js";
 import { insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
@@ -21,10 +18,10 @@ export interface RunOptions {
   replay?: string;
 }
 
-/** Intervals of the checks that have no event to wake them (seconds). */
-const SCREEN_LOCK_EVERY = 60;
-const SOFTWARE_EVERY = 300;
-const USB_SAFETY_EVERY = 60;
+/** Replay: every check this often (seconds), besides whenever the bundle changes. */
+const REPLAY_EVERY = 60;
+/** Live: facts reused while their files stand still are re-read at least this often. */
+const FACTS_MAX_AGE_MS = 3_600_000;
 
 export async function runCommand(options: RunOptions, paths: StatePaths): Promise<number> {
   const enrollment = await loadEnrollment(paths.enrollment);
@@ -40,10 +37,10 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   // Replay: the bundle may be swapped while running; the service keeps one runner whose source changes.
   const runner = new SwitchableRunner(machine.runner);
   const device = await describeDevice(machine.runner, machine.host);
-  // Live: the software inventory is re-read only when a package database changed (or hourly).
+  // Live: every registered check; one whose facts change only with some files (software) re-reads them when one changed (or hourly).
   const checks =
     options.replay === undefined
-      ? [screenLockCheck, usbStorageCheck, withFactCache(softwareCheck, PACKAGE_DATABASES[machine.runner.platform], statFingerprint, Date.now, 3_600_000)]
+      ? liveChecks(CHECKS, machine.runner.platform, (check, files) => withFactCache(check, files, statFingerprint, Date.now, FACTS_MAX_AGE_MS))
       : CHECKS;
   const service = new AgentService({
     paths,
@@ -74,11 +71,9 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
         (error: unknown) => logger.error({ err: (error as Error).message }, "the replayed bundle changed but cannot be read; keeping the previous one"),
       );
     });
-    triggers.every(SCREEN_LOCK_EVERY, ["screen-lock", "usb-storage", "software"], "interval");
+    triggers.every(REPLAY_EVERY, CHECKS.map((check) => check.id), "interval");
   } else {
-    triggers.every(SCREEN_LOCK_EVERY, ["screen-lock"], "interval");
-    triggers.every(SOFTWARE_EVERY, ["software"], "interval");
-    triggers.every(USB_SAFETY_EVERY, ["usb-storage"], "interval");
+    for (const check of CHECKS) triggers.every(check.live.everySeconds, [check.id], "interval");
     await triggers.usbHotplug(300);
     if (machine.runner.platform === "linux") triggers.watchMounts("/proc/self/mounts", 1_000, 200);
   }

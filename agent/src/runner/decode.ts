@@ -41,3 +41,13 @@ export function isValidUtf8(buf: Buffer): boolean {
     return false;
   }
 }
+
+/** The first non-empty line of a message (a tool's error), trimmed and cut short, for a reason a person reads. */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line !== "") ?? ""
+  ).slice(0, 300);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeRunner } from "../testing/fake-runner.js";
-import { NotRecordedError, readOptional, runOptional, runRequired, SourceUnavailableError } from "./runner.js";
+import { NotRecordedError } from "./runner.js";
 
 describe("ReplayRunner", () => {
   const runner = fakeRunner(
@@ -26,14 +26,7 @@ describe("ReplayRunner", () => {
 
   it("answers not recorded for any other argv, even one that differs by an argument", async () => {
     await expect(runner.run(["lsblk", "-J", "-b"])).rejects.toBeInstanceOf(NotRecordedError);
-    await expect(runner.readFile("/etc/passwd")).rejects.toThrow("not recorded: /etc/passwd");
-  });
-
-  it("treats unrecorded or missing optional sources as absent and required ones as unavailable", async () => {
-    expect(await runOptional(runner, ["snap", "list"])).toBeUndefined();
-    expect(await runOptional(runner, ["rpm", "-qa"])).toBeUndefined();
-    expect(await readOptional(runner, "/etc/passwd")).toBeUndefined();
-    await expect(runRequired(runner, ["rpm", "-qa"])).rejects.toBeInstanceOf(SourceUnavailableError);
+    await expect(runner.readFile("/etc/passwd")).rejects.toThrow("/etc/passwd: not recorded");
   });
 
   it("lists a directory as the recorded files below it", async () => {

@@ -48,7 +48,7 @@ export const COMMAND_NOT_FOUND = 127;
 /** Replay was asked for a command or file the bundle does not hold. */
 export class NotRecordedError extends Error {
   constructor(readonly what: string) {
-    super(`not recorded: ${what}`);
+    super(`${what}: not recorded`);
     this.name = "NotRecordedError";
   }
 }
@@ -62,35 +62,4 @@ export class SourceUnavailableError extends Error {
     super(`${source}: ${detail}`);
     this.name = "SourceUnavailableError";
   }
-}
-
-/**
- * Runs a command that may legitimately be absent (rpm on Debian, snap without snapd): undefined
- * when it is not installed here or, in replay, was not recorded.
- */
-export async function runOptional(runner: CommandRunner, argv: readonly string[], options?: RunOptions): Promise<CommandOutput | undefined> {
-  try {
-    const out = await runner.run(argv, options);
-    return out.exitCode === COMMAND_NOT_FOUND ? undefined : out;
-  } catch (error) {
-    if (error instanceof NotRecordedError) return undefined;
-    throw error;
-  }
-}
-
-/** Reads a file that may legitimately be absent; in replay an unrecorded file counts as absent. */
-export async function readOptional(runner: CommandRunner, path: string): Promise<Buffer | undefined> {
-  try {
-    return await runner.readFile(path);
-  } catch (error) {
-    if (error instanceof NotRecordedError) return undefined;
-    throw error;
-  }
-}
-
-/** Runs a command the check cannot do without: not installed, not recorded or failing makes the check unknown. */
-export async function runRequired(runner: CommandRunner, argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {
-  const out = await runner.run(argv, options);
-  if (out.exitCode === COMMAND_NOT_FOUND) throw new SourceUnavailableError(argv.join(" "), "command not found on this machine");
-  return out;
 }

@@ -2,10 +2,11 @@ import plist from "plist";
 import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { fixtureText } from "../../testing/fixtures.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
-import { collectScreenLockDarwin, combine, MACOS_DEFAULT_IDLE_SECONDS } from "./collect.darwin.js";
+import { collectScreenLockDarwin } from "./collect.darwin.js";
+import { MACOS_DEFAULT_IDLE_SECONDS } from "./merge.darwin.js";
 import { evaluateScreenLock } from "./evaluate.js";
-import { parsePmsetSections, pmsetInteger } from "./parse/pmset.js";
 
 const CONSOLE = ["stat", "-f", "%Su %u", "/dev/console"];
 const AS_ALICE = ["launchctl", "asuser", "501", "sudo", "-n", "-u", "alice"];
@@ -65,7 +66,7 @@ describe("collectScreenLockDarwin", () => {
       status: "fail",
     },
   ])("$name", async ({ commands, idleSeconds, lockDelaySeconds, status }) => {
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", commands));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", commands));
     expect(facts.unreadable).toEqual([]);
     expect(facts.users).toHaveLength(1);
     expect(facts.users[0]).toMatchObject({ user: "alice", desktop: "macos", idleSeconds, lockDelaySeconds, managed: false });
@@ -73,7 +74,7 @@ describe("collectScreenLockDarwin", () => {
   });
 
   it("says where each value came from: the macOS default, pmset per power source, sysadminctl", async () => {
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos-2026-macbookpro-stderr-immediate.txt")]));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos-2026-macbookpro-stderr-immediate.txt")]));
     expect(facts.users[0]?.detail).toBe(
       "screen saver after 20 min (macOS default, idleTime not set); display sleep 2 min on Battery Power, 10 min on AC Power (pmset; now on AC Power); password at once (user setting, sysadminctl -screenLock)",
     );
@@ -81,7 +82,7 @@ describe("collectScreenLockDarwin", () => {
   });
 
   it("reports the login window (console owned by root) as no session, which the evaluator calls unknown", async () => {
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [{ argv: CONSOLE, stdout: "root 0\n" }]));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [{ argv: CONSOLE, stdout: "root 0\n" }]));
     expect(facts.users).toEqual([]);
     expect(facts.noSession).toMatch(/login window/);
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).status).toBe("unknown");
@@ -89,38 +90,45 @@ describe("collectScreenLockDarwin", () => {
 
   it("lets the user's MDM profile decide idle time and password without asking the user's settings (managed)", async () => {
     const profile = plist.build({ idleTime: 300, askForPassword: 1, askForPasswordDelay: 5 });
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower], { [USER_PROFILE]: profile }));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower], { [USER_PROFILE]: profile }));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 300, lockDelaySeconds: 5, managed: true });
     expect(facts.users[0]?.detail).toContain("MDM profile for alice: idleTime");
   });
 
   it("applies a device-wide MDM profile that turns the password off, even when sysadminctl is not asked", async () => {
     const profile = plist.build({ askForPassword: false });
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower, idle(60)], { [DEVICE_PROFILE]: profile }));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, idle(60)], { [DEVICE_PROFILE]: profile }));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 60, lockDelaySeconds: null, managed: true });
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).violations[0]?.message).toContain("set by machine policy");
   });
 
   it("lets the user's profile win over the device profile for the same key", async () => {
     const files = { [USER_PROFILE]: plist.build({ idleTime: 600 }), [DEVICE_PROFILE]: plist.build({ idleTime: 60, askForPassword: true, askForPasswordDelay: 0 }) };
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower], files));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower], files));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 600, lockDelaySeconds: 0, managed: true });
   });
 
   it("marks the user unreadable (check unknown) when a per-user command was not recorded", async () => {
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower, idleUnset]));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, idleUnset]));
     expect(facts.users).toEqual([]);
-    expect(facts.unreadable).toEqual([{ user: "alice", reason: `not recorded: ${STATUS.join(" ")}` }]);
+    expect(facts.unreadable).toEqual([{ user: "alice", reason: `${STATUS.join(" ")}: not recorded` }]);
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).status).toBe("unknown");
   });
 
   it("marks the user unreadable when sysadminctl answers something it does not understand", async () => {
-    const facts = await collectScreenLockDarwin.collect(fakeRunner("darwin", [alice, laptopPower, idle(60), { argv: STATUS, exitCode: 1, stderr: "Unknown state for screenLock (0)\n" }]));
+    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, idle(60), { argv: STATUS, exitCode: 1, stderr: "Unknown state for screenLock (0)\n" }]));
     expect(facts.unreadable[0]?.reason).toMatch(/cannot parse .*sysadminctl -screenLock status/);
   });
 
   it("cannot judge without pmset: the collector fails and the check becomes unknown", async () => {
-    await expect(collectScreenLockDarwin.collect(fakeRunner("darwin", [alice]))).rejects.toThrow(/not recorded: pmset -g custom/);
+    await expect(collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice]))).rejects.toThrow("pmset -g custom: not recorded");
+  });
+
+  it("reads only the sources it declares, {user} and {uid} filled with the console user's", async () => {
+    const recorder = new ReadRecorder(fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos26.5-macbookair-stderr-immediate.txt")]));
+    await collectScreenLockDarwin.collect(recorder);
+    expect(undeclaredReads(collectScreenLockDarwin.sources, recorder.reads)).toEqual([]);
+    expect(recorder.reads).toEqual(expect.arrayContaining([{ kind: "file", path: USER_PROFILE }, { kind: "command", argv: IDLE }, { kind: "command", argv: STATUS }]));
   });
 
   it("lists in sources exactly the argv and paths it runs", () => {
@@ -134,22 +142,5 @@ describe("collectScreenLockDarwin", () => {
       "launchctl asuser {uid} sudo -n -u {user} defaults -currentHost read com.apple.screensaver idleTime",
       "launchctl asuser {uid} sudo -n -u {user} sysadminctl -screenLock status",
     ]);
-  });
-});
-
-describe("combine", () => {
-  it("fails the Hackintosh whose pmset -g shows display sleep 20 min and no shorter screen saver", () => {
-    const sections = parsePmsetSections(fixtureText("macos/pmset/macos-hackintosh-imac20-g-displaysleep-20.txt"), "pmset -g");
-    const inUse = sections.find((s) => s.name === "Currently in use");
-    const minutes = inUse === undefined ? undefined : pmsetInteger(inUse, "displaysleep");
-    expect(minutes).toBe(20);
-    const user = combine(
-      "bob",
-      { value: 0, origin: "user setting", managed: false },
-      { value: 0, origin: "user setting", managed: false },
-      [{ powerSource: "Currently in use", seconds: (minutes ?? 0) * 60 }],
-    );
-    expect(user.idleSeconds).toBe(1200);
-    expect(evaluateScreenLock({ users: [user], unreadable: [] }, DEFAULT_POLICY.screenLock).status).toBe("fail");
   });
 });

@@ -1,18 +1,19 @@
-// screen-lock facts on Linux: every local graphical session's user, read through the settings system of their desktop.
+// screen-lock facts on Linux: every local graphical session's user (collect.linux.sessions.ts), read through the settings system of their desktop (collect.linux.<desktop>.ts).
 import { ParseError } from "../../runner/parse-error.js";
 import { NotRecordedError, SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import type { Collector } from "../types.js";
-import type { ScreenLockFacts, UserScreenLock } from "./facts.js";
-import { HomeDirectories } from "./linux/accounts.js";
-import { loadMachineDconf, type MachineDconf } from "./linux/dconf-machine.js";
-import { desktopFamily, GSETTINGS_DESKTOPS } from "./linux/desktops.js";
-import { GsettingsUser } from "./linux/gsettings-user.js";
-import { readKdeUser } from "./linux/kde-user.js";
-import { UnreadableSettings } from "./linux/read.js";
-import { scanSessions, type DesktopSession } from "./linux/sessions.js";
-import { SCREEN_LOCK_LINUX_SOURCES } from "./linux/sources.js";
-import { describeXIdle } from "./linux/x11-idle.js";
-import { readXfceUser } from "./linux/xfce-user.js";
+import { loadMachineDconf } from "./collect.linux.dconf.js";
+import { GsettingsUser } from "./collect.linux.gsettings.js";
+import { HomeDirectories } from "./collect.linux.homes.js";
+import { readKdeUser } from "./collect.linux.kde.js";
+import { scanSessions } from "./collect.linux.sessions.js";
+import { SCREEN_LOCK_LINUX_SOURCES } from "./collect.linux.sources.js";
+import { describeXIdle } from "./collect.linux.x11.js";
+import { readXfceUser } from "./collect.linux.xfce.js";
+import { desktopFamily, GSETTINGS_DESKTOPS } from "./desktops.linux.js";
+import { UnreadableSettings, type ScreenLockFacts, type UserScreenLock } from "./facts.js";
+import type { MachineDconf } from "./merge.linux.js";
+import type { DesktopSession } from "./merge.linux.sessions.js";
 
 export const collectScreenLockLinux: Collector<ScreenLockFacts> = {
   sources: SCREEN_LOCK_LINUX_SOURCES,

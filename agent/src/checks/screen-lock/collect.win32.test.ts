@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { LOADED_HIVES_ARGV } from "../../platform/win32/user-hives.js";
-import type { CommandRunner } from "../../runner/runner.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
@@ -40,26 +40,9 @@ function machine(overrides: FakeCommand[] = []): FakeCommand[] {
   return [...base.filter((c) => !replaced.has(JSON.stringify(c.argv))), ...overrides];
 }
 
-/** Every argv the collector ran, to hold it against `sources`. */
-function recording(runner: CommandRunner): { runner: CommandRunner; ran: string[][] } {
-  const ran: string[][] = [];
-  return {
-    ran,
-    runner: {
-      platform: runner.platform,
-      run: (argv, options) => {
-        ran.push([...argv]);
-        return runner.run(argv, options);
-      },
-      readFile: (path) => runner.readFile(path),
-      listDir: (path) => runner.listDir(path),
-    },
-  };
-}
-
 describe("collectScreenLockWin32", () => {
   it("judges the signed-in user from the recorded keys: blank after 600 s (display), no password anywhere → fail", async () => {
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", machine()));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine()));
     expect(facts.unreadable).toEqual([]);
     expect(facts.users).toHaveLength(1);
     expect(facts.users[0]).toMatchObject({ user: "WEGROUP\\demo.user", desktop: "windows", idleSeconds: 600, lockDelaySeconds: null, managed: false });
@@ -71,14 +54,14 @@ describe("collectScreenLockWin32", () => {
 
   it("passes the same user once password-on-wake is on: the display goes off (and locks) after 600 s", async () => {
     const consoleLockOn = fixtureText("windows/powercfg/en-balanced-scheme-current-sub-none-consolelock-off.derived.txt").replace(/0x00000000/g, "0x00000001");
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_CONSOLELOCK, stdout: consoleLockOn }])));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine([{ argv: WIN32_CONSOLELOCK, stdout: consoleLockOn }])));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 600, lockDelaySeconds: 0 });
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).status).toBe("pass");
   });
 
   it("lets Group Policy win over the user's key (managed)", async () => {
     const policy = "\nHKEY_USERS\\S-1-5-21-0-0-0-1125\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop\n    ScreenSaverIsSecure    REG_SZ    1\n    ScreenSaveTimeOut    REG_SZ    600\n";
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", machine([{ argv: forSid(WIN32_POLICY_DESKTOP, USER), stdout: policy }])));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine([{ argv: forSid(WIN32_POLICY_DESKTOP, USER), stdout: policy }])));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 600, lockDelaySeconds: 0, managed: true });
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).status).toBe("pass");
   });
@@ -88,7 +71,7 @@ describe("collectScreenLockWin32", () => {
       .replace("Power Scheme GUID", "GUID des Energieschemas")
       .replace("Current AC Power Setting Index", "Index der aktuellen Wechselstromeinstellung")
       .replace("Current DC Power Setting Index", "Index der aktuellen Gleichstromeinstellung");
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_VIDEOIDLE, stdout: german }])));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine([{ argv: WIN32_VIDEOIDLE, stdout: german }])));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 600 });
   });
 
@@ -110,9 +93,9 @@ describe("collectScreenLockWin32", () => {
 
   it("counts a hive as a session, named by its SID, when Volatile Environment was not recorded; an unrecorded key makes that user unreadable", async () => {
     const commands = machine().filter((c) => !c.argv.join(" ").includes("Volatile Environment"));
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", commands));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", commands));
     expect(facts.users.map((u) => u.user)).toEqual([USER]);
-    expect(facts.unreadable).toEqual([{ user: OTHER, reason: expect.stringMatching(/not recorded: reg query HKU\\S-1-5-21-0-0-0-1126\\Control Panel\\Desktop/) }]);
+    expect(facts.unreadable).toEqual([{ user: OTHER, reason: 'reg query "HKU\\S-1-5-21-0-0-0-1126\\Control Panel\\Desktop": not recorded' }]);
     // The readable user fails; the unreadable one is named in the reason.
     const result = evaluateScreenLock(facts, DEFAULT_POLICY.screenLock);
     expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/not read: S-1-5-21-0-0-0-1126/) });
@@ -141,17 +124,19 @@ describe("collectScreenLockWin32", () => {
   it("makes the check unknown when a machine-wide source was not recorded", async () => {
     const commands = machine().filter((c) => c.argv !== WIN32_CONSOLELOCK);
     const result = await runCheck(screenLockCheck, fakeRunner("win32", commands), DEFAULT_POLICY);
-    expect(result).toMatchObject({ status: "unknown", reason: "not recorded: powercfg /q SCHEME_CURRENT SUB_NONE CONSOLELOCK" });
+    expect(result).toMatchObject({ status: "unknown", reason: "powercfg /q SCHEME_CURRENT SUB_NONE CONSOLELOCK: not recorded" });
   });
 
   it("treats a failing powercfg query (hidden setting) as not set", async () => {
-    const facts = await collectScreenLockWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_CONSOLELOCK, exitCode: 1, stdout: "Invalid Parameters -- try \"/?\" for help" }])));
+    const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine([{ argv: WIN32_CONSOLELOCK, exitCode: 1, stdout: "Invalid Parameters -- try \"/?\" for help" }])));
     expect(facts.users[0]).toMatchObject({ lockDelaySeconds: null });
   });
 
   it("runs exactly the commands its sources list (placeholders filled)", async () => {
-    const { runner, ran } = recording(fakeRunner("win32", machine()));
-    await collectScreenLockWin32.collect(runner);
+    const recorder = new ReadRecorder(fakeRunner("win32", machine()));
+    await collectScreenLockWin32.collect(recorder);
+    expect(undeclaredReads(collectScreenLockWin32.sources, recorder.reads)).toEqual([]);
+    const ran = recorder.reads.flatMap((r) => (r.kind === "command" ? [[...r.argv]] : []));
     const templates = collectScreenLockWin32.sources.map((s) => (s.kind === "command" ? JSON.stringify(s.argv) : ""));
     for (const argv of ran) {
       const template = argv.map((part) => part.replace(/S-1-5-21-[\d-]+/, "{sid}"));

@@ -1,5 +1,6 @@
-// screen-lock facts on win32: every signed-in user's screen-saver keys (and their policy twin), display-off and wake-lock power settings, the machine inactivity limit.
-import { NotRecordedError, SourceUnavailableError, runRequired, runOptional, type CommandRunner } from "../../runner/runner.js";
+// screen-lock facts on win32: which queries (every signed-in user's screen-saver keys and their policy twin, display-off and wake-lock power settings, the machine inactivity limit) and which parser reads each; merge.win32.ts decides.
+import { required, runCommand } from "../../runner/read-source.js";
+import { NotRecordedError, SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { ParseError } from "../../runner/parse-error.js";
 import { interpretRegQuery, regSource } from "../../platform/win32/reg-result.js";
 import { LOADED_HIVES_ARGV, readLoadedUserHives } from "../../platform/win32/user-hives.js";
@@ -10,7 +11,7 @@ import { CONSOLELOCK_GUID, VIDEOIDLE_GUID, parsePowercfgSetting, type PowerSetti
 import { parseScreenSaverSettings, type ScreenSaverSettings } from "./parse/reg-desktop.js";
 import { parseInactivityTimeout } from "./parse/reg-policies-system.js";
 import { parseVolatileEnvironment } from "./parse/reg-volatile-environment.js";
-import { effectiveWindowsLock } from "./parse/win32-effective-lock.js";
+import { effectiveWindowsLock } from "./merge.win32.js";
 
 export const WIN32_VOLATILE_ENVIRONMENT = ["reg", "query", "HKU\\{sid}\\Volatile Environment"] as const;
 export const WIN32_USER_DESKTOP = ["reg", "query", "HKU\\{sid}\\Control Panel\\Desktop"] as const;
@@ -76,10 +77,10 @@ async function readUser(
 /** A DOMAIN\user name when the hive has an interactive session; null when it has none; undefined when that cannot be told (then the hive counts as a session). */
 async function interactiveSession(runner: CommandRunner, sid: string): Promise<string | null | undefined> {
   const argv = fillArgv(WIN32_VOLATILE_ENVIRONMENT, { sid });
-  const out = await runOptional(runner, argv);
-  if (out === undefined) return undefined;
+  const out = await runCommand(runner, argv, { label: regSource(argv) });
+  if (!out.ok) return undefined;
   try {
-    const result = interpretRegQuery(out, regSource(argv));
+    const result = interpretRegQuery(out.value, out.what);
     if (!result.found) return null;
     return parseVolatileEnvironment(result.keys)?.account;
   } catch (error) {
@@ -90,13 +91,13 @@ async function interactiveSession(runner: CommandRunner, sid: string): Promise<s
 
 async function desktopKey(runner: CommandRunner, argv: string[]): Promise<ScreenSaverSettings> {
   const source = regSource(argv);
-  const result = interpretRegQuery(await runRequired(runner, argv), source);
+  const result = interpretRegQuery(required(await runCommand(runner, argv, { label: source })), source);
   return result.found ? parseScreenSaverSettings(result.keys, source) : {};
 }
 
 async function machineInactivityLimit(runner: CommandRunner): Promise<number | undefined> {
   const source = regSource(WIN32_MACHINE_POLICY);
-  const out = await runRequired(runner, WIN32_MACHINE_POLICY);
+  const out = required(await runCommand(runner, WIN32_MACHINE_POLICY, { label: source }));
   // Not zero: the key is missing (no limit) or unreadable (interpretRegQuery throws for that).
   if (out.exitCode !== 0 && !interpretRegQuery(out, source).found) return undefined;
   return parseInactivityTimeout(decodeWindowsOutput(out.stdout), source);
@@ -104,7 +105,7 @@ async function machineInactivityLimit(runner: CommandRunner): Promise<number | u
 
 /** A power setting's AC/DC values; a failing query (hidden or unknown setting) means "not set". */
 async function powerSetting(runner: CommandRunner, argv: readonly string[], guid: string): Promise<PowerSettingValue | undefined> {
-  const out = await runRequired(runner, argv);
+  const out = required(await runCommand(runner, argv));
   if (out.exitCode !== 0) return undefined;
   return parsePowercfgSetting(decodeWindowsOutput(out.stdout), guid, argv.join(" "));
 }

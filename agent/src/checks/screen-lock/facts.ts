@@ -26,3 +26,11 @@ export interface ScreenLockFacts {
   /** Set when there is no graphical session to judge (headless, ssh only, no logind): the check is unknown. */
   noSession?: string;
 }
+
+/** A user's settings cannot be read: the reason ends up in `ScreenLockFacts.unreadable`, and that user is never passed. */
+export class UnreadableSettings extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "UnreadableSettings";
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { collectSoftwareDarwin } from "./collect.darwin.js";
 import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
@@ -38,7 +39,7 @@ describe("collectSoftwareDarwin", () => {
         "/Applications/GarageBand.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist"),
       },
     );
-    const facts = await collectSoftwareDarwin.collect(runner);
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, runner);
     expect(facts.sources).toEqual(["app", "pkgutil", "homebrew"]);
     expect(facts.problems).toEqual([`codesign -dv: team id unknown for 4 app(s) whose Developer ID certificate names no team: ${NO_TEAM_APPS}`]);
     // 49 apps a person put in /Applications, jq (asked for), the casks day-o and iterm2 (their apps are not in this listing).
@@ -67,7 +68,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("finds 48 installed titles on the real 2024 Apple-silicon Mac: 7 Apple's (platform-signed or App Store), 41 for IT to decide on", async () => {
-    const facts = await collectSoftwareDarwin.collect(fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]));
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]));
     const installed = facts.titles.filter((t) => t.scope === "installed");
     const apple = (t: SoftwareTitle) => t.identity.origin === "apple" || t.identity.origin === "mac-app-store";
     expect(installed.filter(apple).map((t) => t.key).sort()).toEqual(["garageband", "imagej64", "imovie", "keynote", "numbers", "pages", "safari"]);
@@ -96,7 +97,7 @@ describe("collectSoftwareDarwin", () => {
       noBrew("/opt/homebrew"),
       noBrew("/usr/local"),
     ]);
-    const facts = await collectSoftwareDarwin.collect(runner);
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, runner);
     expect(titled(facts, "vlc")).toMatchObject({ bundleId: "org.videolan.vlc", identity: { signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN", teamId: "75AAJDH9W6" } });
     // The listing named a signer, the bundle itself has none: unverified.
     expect(titled(facts, "rstudio")?.identity).toEqual({});
@@ -106,7 +107,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("falls back to brew list when brew info cannot be read: those titles are unknown (no tap), casks still fold into their apps", async () => {
-    const facts = await collectSoftwareDarwin.collect(
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
       fakeRunner("darwin", [
         apps("macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml"),
         { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
@@ -126,7 +127,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("takes a receipt's version from pkgutil --pkg-info and lists a receipt removed meanwhile without one", async () => {
-    const facts = await collectSoftwareDarwin.collect(
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
       fakeRunner("darwin", [
         apps("osx-xml-291-apps-safari-5.1.10.xml"),
         { argv: PKGS, stdout: "com.apple.pkg.CLTools_Executables\ncom.microsoft.package.Microsoft_Word.app\n" },
@@ -147,7 +148,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("reads a recorded text answer too (format sniffed): the 10.6 Mac's Wireshark 1.2.0 is installed, unsigned", async () => {
-    const facts = await collectSoftwareDarwin.collect(fakeRunner("darwin", [apps("osx-10.6-text-491-apps-wireshark-1.2.0.txt")]));
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [apps("osx-10.6-text-491-apps-wireshark-1.2.0.txt")]));
     expect(titled(facts, "wireshark")).toEqual({ key: "wireshark", name: "Wireshark", versions: ["1.2.0"], sources: ["app"], ids: [], identity: {}, scope: "installed" });
     // Printer drivers, uninstallers, /Developer tools, Parallels' shims of Windows programs and /System are components.
     expect(scopes(facts.titles)).toEqual({ installed: 109, component: 376 });
@@ -156,7 +157,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("does not run brew as root: a root-owned prefix is a problem, not an inventory", async () => {
-    const facts = await collectSoftwareDarwin.collect(
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
       fakeRunner("darwin", [apps("osx-xml-291-apps-safari-5.1.10.xml"), noBrew("/opt/homebrew"), { argv: brewOwner("/usr/local"), stdout: "root\n" }]),
     );
     expect(facts.sources).toEqual(["app"]);
@@ -164,7 +165,7 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("names a brew listing it could not read and keeps what it did read", async () => {
-    const facts = await collectSoftwareDarwin.collect(
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
       fakeRunner("darwin", [
         apps("osx-xml-291-apps-safari-5.1.10.xml"),
         { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
@@ -175,20 +176,39 @@ describe("collectSoftwareDarwin", () => {
     );
     expect(facts.sources).toEqual(["app", "homebrew"]);
     expect(titled(facts, "wget")).toMatchObject({ versions: ["1.21.3"], unknown: "Homebrew tap unknown: brew info --json=v2 not available (not recorded)" });
-    expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
+    expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: exit code 1: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
   });
 
   it("counts Info.plist files it cannot parse as a problem and keeps those apps", async () => {
-    const facts = await collectSoftwareDarwin.collect(
+    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
       fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")], { "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist").subarray(0, 300) }),
     );
     expect(titled(facts, "safari")?.bundleId).toBeUndefined();
-    expect(facts.problems).toContain("1 application Info.plist file(s) could not be parsed; those apps are listed without a bundle id");
+    expect(facts.problems).toContain("1 application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id");
   });
 
   it("cannot tell without the application list", async () => {
-    await expect(collectSoftwareDarwin.collect(fakeRunner("darwin", []))).rejects.toThrow(/not recorded: system_profiler/);
-    await expect(collectSoftwareDarwin.collect(fakeRunner("darwin", [{ argv: SP_APPS, exitCode: 1, stderr: "killed" }]))).rejects.toThrow(/exit code 1/);
+    await expect(collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", []))).rejects.toThrow(/^system_profiler .*: not recorded$/);
+    await expect(collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [{ argv: SP_APPS, exitCode: 1, stderr: "killed" }]))).rejects.toThrow(/exit code 1/);
+  });
+
+  it("reads only the sources it declares, {app}, {pkg} and {owner} filled", async () => {
+    const recorder = new ReadRecorder(
+      fakeRunner(
+        "darwin",
+        [
+          apps("macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml"),
+          { argv: PKGS, stdout: fixtureText("macos/pkgutil/osx10.9-pkgs-partial-office2011-symantec.txt") },
+          { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
+          noBrew("/usr/local"),
+        ],
+        { "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/macos12.5-safari-15.6-info.plist") },
+      ),
+    );
+    await collectSoftwareDarwin.collect(recorder);
+    expect(undeclaredReads(collectSoftwareDarwin.sources, recorder.reads)).toEqual([]);
+    const kinds = new Set(recorder.reads.map((r) => (r.kind === "command" ? r.argv.slice(0, 2).join(" ") : r.path.replace(/^.*\//, ""))));
+    expect([...kinds]).toEqual(expect.arrayContaining(["Info.plist", "codesign -dv", "pkgutil --pkg-info", "sudo -n"]));
   });
 
   it("lists in sources exactly the argv and paths it reads", () => {

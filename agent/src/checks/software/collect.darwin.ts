@@ -1,6 +1,6 @@
 // software facts on macOS: application bundles with their signatures, Homebrew formulae and casks, installer receipts — as titles.
-import { COMMAND_NOT_FOUND, NotRecordedError, SourceUnavailableError, readOptional, runOptional, runRequired, type CommandOutput, type CommandRunner } from "../../runner/runner.js";
-import { decodeText } from "../../runner/decode.js";
+import { fileBytes, firstSucceeding, noteFailure, outputText, readCommand, required, runCommand, type ParseOptions, type SourceRead } from "../../runner/read-source.js";
+import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { parseStatOwner } from "../../platform/darwin/stat.js";
 import { reasonOf } from "../engine.js";
 import { fillArgv, fillTemplate, type Collector, type SourceSpec } from "../types.js";
@@ -30,6 +30,8 @@ const UNSIGNED = /code object is not signed at all/;
 const SP_TIMEOUT_MS = 180_000;
 const BREW_TIMEOUT_MS = 60_000;
 const PARALLEL_READS = 16;
+/** A source whose output does not parse is one more problem: the titles of the others are still judged. */
+const TOLERANT: ParseOptions = { parseErrors: "unread" };
 
 const SOURCES: readonly SourceSpec[] = [
   { kind: "command", argv: SP_APPS, what: "every application bundle with version, path, origin and signing chain", optional: false },
@@ -60,24 +62,25 @@ export const collectSoftwareDarwin: Collector<SoftwareFacts> = {
 };
 
 async function readApplications(runner: CommandRunner, problems: string[]): Promise<DarwinApp[]> {
-  const out = await runRequired(runner, SP_APPS, { timeoutMs: SP_TIMEOUT_MS });
-  if (out.exitCode !== 0) throw new SourceUnavailableError(SP_APPS.join(" "), `exit code ${out.exitCode}`);
-  const listed = parseSystemProfilerApps(decodeText(out.stdout), SP_APPS.join(" ")).filter((a) => placementOf(a.path) !== "data");
+  const listed = required(await readCommand(runner, [SP_APPS], parseSystemProfilerApps, { timeoutMs: SP_TIMEOUT_MS })).filter((a) => placementOf(a.path) !== "data");
   let unreadable = 0;
   const infos = await mapLimit(listed, PARALLEL_READS, async (app): Promise<BundleInfo | undefined> => {
     // Apple's own bundles are judged by where they live; their ids would only be read to be ignored.
     if (app.path === undefined || !/\.app$/i.test(app.path) || isAppleOnlyPath(app.path)) return undefined;
     const path = fillTemplate(INFO_PLIST, { app: app.path });
-    const bytes = await readOptional(runner, path);
-    if (bytes === undefined) return undefined;
+    const file = await fileBytes(runner, path);
+    if (!file.ok) {
+      if (!file.absent) unreadable++;
+      return undefined;
+    }
     try {
-      return parseInfoPlist(bytes, path);
+      return parseInfoPlist(file.value, path);
     } catch {
       unreadable++;
       return undefined;
     }
   });
-  if (unreadable > 0) problems.push(`${unreadable} application Info.plist file(s) could not be parsed; those apps are listed without a bundle id`);
+  if (unreadable > 0) problems.push(`${unreadable} application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id`);
   const signatures = await readTeamIds(runner, listed, problems);
   return listed.map((listedApp, i) => {
     const info = infos[i];
@@ -99,19 +102,14 @@ async function readTeamIds(runner: CommandRunner, apps: readonly SpApplication[]
   const failed: { name: string; reason: string }[] = [];
   await mapLimit(wanted, PARALLEL_READS, async ({ app, i, path }) => {
     const argv = fillArgv(CODESIGN, { app: path });
-    const ran = await attempt(runner, argv);
+    // codesign answers an unsigned bundle with exit code 1 and a sentence the parser knows.
+    const ran = await firstSucceeding(runner, [argv], { accepts: (out) => out.exitCode === 0 || UNSIGNED.test(outputText(runner.platform, out.stderr)) });
     if (!ran.ok) {
       failed.push({ name: app.name, reason: ran.reason });
       return;
     }
-    const stderr = decodeText(ran.out.stderr);
-    // codesign answers an unsigned bundle with exit code 1 and a sentence the parser knows.
-    if (ran.out.exitCode !== 0 && !UNSIGNED.test(stderr)) {
-      failed.push({ name: app.name, reason: failure(ran.out) });
-      return;
-    }
     try {
-      found.set(i, parseCodesignDisplay(stderr, argv.join(" ")));
+      found.set(i, parseCodesignDisplay(outputText(runner.platform, ran.value.stderr), ran.what));
     } catch (error) {
       failed.push({ name: app.name, reason: reasonOf(error) });
     }
@@ -124,26 +122,23 @@ async function readTeamIds(runner: CommandRunner, apps: readonly SpApplication[]
 }
 
 async function readReceipts(runner: CommandRunner, problems: string[]): Promise<PkgReceipt[] | undefined> {
-  const out = await runOptional(runner, PKGUTIL_PKGS);
-  if (out === undefined) return undefined;
-  try {
-    if (out.exitCode !== 0) throw new SourceUnavailableError(PKGUTIL_PKGS.join(" "), `exit code ${out.exitCode}`);
-    const ids = parsePkgutilPkgs(decodeText(out.stdout), PKGUTIL_PKGS.join(" "));
-    return await mapLimit(ids, PARALLEL_READS, async (id): Promise<PkgReceipt> => {
-      const argv = fillArgv(PKGUTIL_INFO, { pkg: id });
-      const info = await runOptional(runner, argv);
-      if (info === undefined) return { id };
-      try {
-        const receipt = parsePkgutilPkgInfo(decodeText(info.stdout), decodeText(info.stderr), argv.join(" "));
-        return receipt?.version === undefined ? { id } : { id, version: receipt.version };
-      } catch {
-        return { id };
-      }
-    });
-  } catch (error) {
-    problems.push(reasonOf(error));
+  const ids = await readCommand(runner, [PKGUTIL_PKGS], parsePkgutilPkgs, TOLERANT);
+  if (!ids.ok) {
+    noteFailure(ids, problems);
     return undefined;
   }
+  return mapLimit(ids.value, PARALLEL_READS, async (id): Promise<PkgReceipt> => {
+    const argv = fillArgv(PKGUTIL_INFO, { pkg: id });
+    // A receipt pkgutil cannot show (exit code 1, "No receipt for …") still names the package.
+    const info = await runCommand(runner, argv);
+    if (!info.ok) return { id };
+    try {
+      const receipt = parsePkgutilPkgInfo(outputText(runner.platform, info.value.stdout), outputText(runner.platform, info.value.stderr), info.what);
+      return receipt?.version === undefined ? { id } : { id, version: receipt.version };
+    } catch {
+      return { id };
+    }
+  });
 }
 
 /** Formulae and casks of every Homebrew prefix on the machine; undefined when there is none. */
@@ -151,10 +146,10 @@ async function readHomebrew(runner: CommandRunner, problems: string[]): Promise<
   let found: HomebrewListing[] | undefined;
   for (const prefix of BREW_PREFIXES) {
     const ownerArgv = brewOwner(prefix);
-    const stat = await runOptional(runner, ownerArgv);
-    if (stat === undefined || stat.exitCode !== 0) continue; // no Homebrew here
+    const stat = await firstSucceeding(runner, [ownerArgv]);
+    if (!stat.ok) continue; // no Homebrew here
     try {
-      const owner = parseStatOwner(decodeText(stat.stdout), ownerArgv.join(" ")).user;
+      const owner = parseStatOwner(outputText(runner.platform, stat.value.stdout), stat.what).user;
       if (owner === "root") throw new SourceUnavailableError(`Homebrew in ${prefix}`, "owned by root, and brew refuses to run as root");
       const listing = await readBrewInfo(runner, prefix, owner);
       found ??= [];
@@ -166,10 +161,8 @@ async function readHomebrew(runner: CommandRunner, problems: string[]): Promise<
       const fallback: HomebrewListing = { formulae: [], casks: [], unknown: `Homebrew tap unknown: brew info --json=v2 not available (${listing.reason})` };
       found.push(fallback);
       for (const cask of [false, true]) {
-        const argv = fillArgv(brewList(prefix, cask), { owner });
-        const out = await runRequired(runner, argv, { timeoutMs: BREW_TIMEOUT_MS });
-        if (out.exitCode !== 0) throw new SourceUnavailableError(argv.join(" "), decodeText(out.stderr).trim().split("\n")[0] || `exit code ${out.exitCode}`);
-        for (const p of parseBrewListVersions(decodeText(out.stdout), argv.join(" "))) {
+        const listed = required(await readCommand(runner, [fillArgv(brewList(prefix, cask), { owner })], parseBrewListVersions, { timeoutMs: BREW_TIMEOUT_MS }));
+        for (const p of listed) {
           if (cask) fallback.casks.push({ token: p.name, apps: [], ...(p.versions[0] === undefined ? {} : { version: p.versions[0] }) });
           else fallback.formulae.push({ name: p.name, fullName: p.name, versions: p.versions });
         }
@@ -181,33 +174,8 @@ async function readHomebrew(runner: CommandRunner, problems: string[]): Promise<
   return found;
 }
 
-async function readBrewInfo(runner: CommandRunner, prefix: string, owner: string): Promise<{ ok: true; value: HomebrewListing } | { ok: false; reason: string }> {
-  const argv = fillArgv(brewInfo(prefix), { owner });
-  const ran = await attempt(runner, argv, BREW_TIMEOUT_MS);
-  if (!ran.ok) return ran;
-  if (ran.out.exitCode !== 0) return { ok: false, reason: failure(ran.out) };
-  try {
-    return { ok: true, value: parseBrewInfoJson(decodeText(ran.out.stdout), argv.join(" ")) };
-  } catch (error) {
-    return { ok: false, reason: reasonOf(error) };
-  }
-}
-
-/** Runs an optional command; when it gives nothing to read, says why in words. */
-async function attempt(runner: CommandRunner, argv: readonly string[], timeoutMs?: number): Promise<{ ok: true; out: CommandOutput } | { ok: false; reason: string }> {
-  let out: CommandOutput;
-  try {
-    out = await runner.run(argv, timeoutMs === undefined ? undefined : { timeoutMs });
-  } catch (error) {
-    if (error instanceof NotRecordedError) return { ok: false, reason: "not recorded" };
-    throw error;
-  }
-  return out.exitCode === COMMAND_NOT_FOUND ? { ok: false, reason: "not installed" } : { ok: true, out };
-}
-
-function failure(out: CommandOutput): string {
-  const message = decodeText(out.stderr).trim().split("\n")[0]?.trim() ?? "";
-  return message === "" ? `exit code ${out.exitCode}` : `exit code ${out.exitCode}: ${message.slice(0, 200)}`;
+function readBrewInfo(runner: CommandRunner, prefix: string, owner: string): Promise<SourceRead<HomebrewListing>> {
+  return readCommand(runner, [fillArgv(brewInfo(prefix), { owner })], parseBrewInfoJson, { timeoutMs: BREW_TIMEOUT_MS, ...TOLERANT });
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order. */

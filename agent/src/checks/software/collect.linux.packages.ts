@@ -1,4 +1,5 @@
 // Reads the distribution package databases with what makes their titles judgeable: apt's origins and marks, rpm's keys and dnf's user installs.
+import { noteFailure, readCommand, readFile, type ParseOptions, type SourceRead } from "../../runner/read-source.js";
 import type { CommandRunner } from "../../runner/runner.js";
 import type { AptMarks, Known, LinuxInventory } from "./merge.linux.js";
 import { parseAptCachePolicy, type AptPolicyEntry } from "./parse/apt-cache-policy.js";
@@ -8,7 +9,6 @@ import { parseDnfUserInstalled } from "./parse/dnf-userinstalled.js";
 import { parseDpkg } from "./parse/dpkg.js";
 import type { DpkgPackage } from "./parse/dpkg-common.js";
 import { RPM_QUERY_FORMAT, RPM_QUERY_FORMAT_OLD, parseRpm } from "./parse/rpm.js";
-import { readCommand, readFileSource, type SourceRead } from "./read-source.js";
 
 // dpkg-query expands the \t and \n escapes itself: the argv holds them as backslash sequences.
 /** ${db:Status-Abbrev} lets the parser drop `rc` (removed, configuration kept) entries, which -W lists too; ${Source} folds binaries into titles. */
@@ -23,6 +23,9 @@ export const APT_CACHE_POLICY: readonly string[] = ["apt-cache", "policy", "{pac
 export const RPM_QUERY: readonly string[] = ["rpm", "-qa", "--queryformat", RPM_QUERY_FORMAT];
 export const RPM_QUERY_OLD: readonly string[] = ["rpm", "-qa", "--queryformat", RPM_QUERY_FORMAT_OLD];
 export const DNF_USERINSTALLED: readonly string[] = ["dnf", "history", "userinstalled"];
+/** A source whose output does not parse is one more problem: the titles of the others are still judged. */
+export const TOLERANT: ParseOptions = { parseErrors: "unread" };
+
 /** `apt-cache policy` with the installed packages in place of `{packages}`. */
 export function aptCachePolicyArgv(packages: readonly string[]): string[] {
   return APT_CACHE_POLICY.flatMap((part) => (part === "{packages}" ? [...packages] : [part]));
@@ -30,10 +33,10 @@ export function aptCachePolicyArgv(packages: readonly string[]): string[] {
 
 /** dpkg's installed packages, apt's marks and origins; undefined when this machine has no dpkg database. */
 export async function readDpkg(runner: CommandRunner, problems: string[]): Promise<LinuxInventory["dpkg"]> {
-  let packages: SourceRead<DpkgPackage[]> = await readCommand(runner, [DPKG_QUERY, DPKG_QUERY_OLD], parseDpkg);
-  if (!packages.ok && packages.absent) packages = await readFileSource(runner, DPKG_STATUS_FILE, parseDpkg);
+  let packages: SourceRead<DpkgPackage[]> = await readCommand(runner, [DPKG_QUERY, DPKG_QUERY_OLD], parseDpkg, TOLERANT);
+  if (!packages.ok && packages.absent) packages = await readFile(runner, DPKG_STATUS_FILE, parseDpkg, TOLERANT);
   if (!packages.ok) {
-    if (packages.problem !== undefined) problems.push(packages.problem);
+    noteFailure(packages, problems);
     return undefined;
   }
   const marks = await readAptMarks(runner, problems);
@@ -43,12 +46,12 @@ export async function readDpkg(runner: CommandRunner, problems: string[]): Promi
 
 /** extended_states first (apt's own record); `apt-mark showmanual` where it cannot be read. */
 async function readAptMarks(runner: CommandRunner, problems: string[]): Promise<AptMarks> {
-  const states = await readFileSource(runner, APT_EXTENDED_STATES, parseAptExtendedStates);
+  const states = await readFile(runner, APT_EXTENDED_STATES, parseAptExtendedStates, TOLERANT);
   if (states.ok) return { kind: "auto-marks", marks: states.value };
-  if (states.problem !== undefined) problems.push(states.problem);
-  const manual = await readCommand(runner, [APT_MARK_SHOWMANUAL], parseAptMarkNames);
+  noteFailure(states, problems);
+  const manual = await readCommand(runner, [APT_MARK_SHOWMANUAL], parseAptMarkNames, TOLERANT);
   if (manual.ok) return { kind: "manual-names", names: manual.value };
-  if (manual.problem !== undefined) problems.push(manual.problem);
+  noteFailure(manual, problems);
   return { kind: "unknown" };
 }
 
@@ -56,22 +59,22 @@ async function readAptMarks(runner: CommandRunner, problems: string[]): Promise<
 async function readAptPolicy(runner: CommandRunner, packages: readonly DpkgPackage[], problems: string[]): Promise<Known<readonly AptPolicyEntry[]>> {
   if (packages.length === 0) return { ok: true, value: [] };
   const names = [...new Set(packages.map((p) => p.binaryPackage ?? p.name))];
-  const policy = await readCommand(runner, [aptCachePolicyArgv(names)], parseAptCachePolicy, "apt-cache policy {packages}");
+  const policy = await readCommand(runner, [aptCachePolicyArgv(names)], parseAptCachePolicy, { label: "apt-cache policy {packages}", ...TOLERANT });
   if (policy.ok) return { ok: true, value: policy.value };
-  if (policy.problem !== undefined) problems.push(policy.problem);
+  noteFailure(policy, problems);
   return { ok: false, reason: policy.reason };
 }
 
 /** rpm's packages with their signing keys; dnf's list of what users asked for, where dnf keeps one. */
 export async function readRpm(runner: CommandRunner, problems: string[]): Promise<LinuxInventory["rpm"]> {
-  const packages = await readCommand(runner, [RPM_QUERY, RPM_QUERY_OLD], parseRpm, RPM_QUERY.join(" "));
+  const packages = await readCommand(runner, [RPM_QUERY, RPM_QUERY_OLD], parseRpm, { label: RPM_QUERY.join(" "), ...TOLERANT });
   if (!packages.ok) {
-    if (packages.problem !== undefined) problems.push(packages.problem);
+    noteFailure(packages, problems);
     return undefined;
   }
   if (!packages.value.some((p) => p.name !== "gpg-pubkey")) return { packages: packages.value };
-  const user = await readCommand(runner, [DNF_USERINSTALLED], parseDnfUserInstalled);
+  const user = await readCommand(runner, [DNF_USERINSTALLED], parseDnfUserInstalled, TOLERANT);
   if (user.ok) return { packages: packages.value, userInstalled: user.value };
-  if (user.problem !== undefined) problems.push(user.problem);
+  noteFailure(user, problems);
   return { packages: packages.value };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { DEFAULT_POLICY, foldText } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
+import { collectReadingDeclared } from "../../testing/declared-sources.js";
 import { LiveRunner, liveRunnerOptions } from "../../runner/live.js";
 import { collectSoftwareLinux } from "./collect.linux.js";
 import { evaluateSoftware } from "./evaluate.js";
@@ -8,7 +9,7 @@ import { evaluateSoftware } from "./evaluate.js";
 // Runs the collector on this very machine (a Debian container in CI): checks the shape of the titles, not the values.
 describe("Linux software collector on this machine", () => {
   it("folds the real package inventory into titles with their scope and origin", async () => {
-    const facts = await collectSoftwareLinux.collect(new LiveRunner(liveRunnerOptions("linux")));
+    const facts = await collectReadingDeclared(collectSoftwareLinux, new LiveRunner(liveRunnerOptions("linux")));
     expect(facts.problems).toEqual([]);
     for (const t of facts.titles) {
       expect(t.key).toBe(t.key.trim());

@@ -2,6 +2,7 @@ import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { decodeText } from "../../runner/decode.js";
 import type { CommandRunner } from "../../runner/runner.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixture } from "../../testing/fixtures.js";
 import { fillArgv, fillTemplate } from "../types.js";
@@ -51,7 +52,7 @@ const DEBIAN_12_POLICY = DEBIAN_12.map((p) =>
   [`${p.name}:`, `  Installed: ${p.version}`, `  Candidate: ${p.version}`, "  Version table:", ` *** ${p.version} 500`, `        500 http://deb.debian.org/debian bookworm/main ${p.arch ?? "amd64"} Packages`, "        100 /var/lib/dpkg/status"].join("\n"),
 ).join("\n");
 
-const collect = (commands: FakeCommand[], files: Record<string, string | Buffer> = {}) => collectSoftwareLinux.collect(fakeRunner("linux", commands, files));
+const collect = (commands: FakeCommand[], files: Record<string, string | Buffer> = {}) => collectReadingDeclared(collectSoftwareLinux, fakeRunner("linux", commands, files));
 const byKey = (titles: readonly SoftwareTitle[], key: string) => titles.find((t) => t.key === key);
 
 describe("Linux software collector on dpkg machines", () => {
@@ -266,6 +267,24 @@ describe("Linux software titles under the built-in policy", () => {
 });
 
 describe("Linux software collector's sources", () => {
+  it("reads only the sources it declares, {packages} standing for every installed package and {user}/{home} for each local user", async () => {
+    const recorder = new ReadRecorder(
+      fakeRunner(
+        "linux",
+        [
+          { argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT },
+          { argv: DEBIAN_12_POLICY_ARGV, stdout: DEBIAN_12_POLICY },
+          { argv: FLATPAK_LIST, stdout: "org.gnome.Calculator\tCalculator\t45.0\tstable\tx86_64\tflathub\tsystem\n" },
+          { argv: fillArgv(USER_FLATPAK_LIST, ALICE), stdout: "" },
+        ],
+        { [PASSWD_FILE]: PASSWD, [fillTemplate(USER_FLATPAK_REPO_CONFIG, ALICE)]: "[core]\nrepo_version=1\n" },
+      ),
+    );
+    await collectSoftwareLinux.collect(recorder);
+    expect(undeclaredReads(collectSoftwareLinux.sources, recorder.reads)).toEqual([]);
+    expect(recorder.reads).toEqual(expect.arrayContaining([{ kind: "command", argv: DEBIAN_12_POLICY_ARGV }, { kind: "command", argv: fillArgv(USER_FLATPAK_LIST, ALICE) }]));
+  });
+
   it("lists apt-cache policy with a {packages} placeholder that stands for the installed packages", () => {
     const listed = collectSoftwareLinux.sources.find((s) => s.kind === "command" && s.argv[0] === "apt-cache");
     expect(listed).toMatchObject({ kind: "command", argv: APT_CACHE_POLICY, optional: true });
@@ -305,7 +324,7 @@ describe("Linux software collector's sources", () => {
         return inner.listDir(path);
       },
     };
-    await collectSoftwareLinux.collect(spy);
+    await collectReadingDeclared(collectSoftwareLinux, spy);
     const users = [ALICE, { user: "bob", uid: "1001", home: "/home/bob" }];
     const listed = new Set(
       collectSoftwareLinux.sources.flatMap((s) => {

@@ -1,8 +1,10 @@
 // Software titles on Linux: dpkg (with apt's origins and manual marks), rpm (with signing keys and dnf's user installs), snap and Flatpak.
+import { noteFailure, readCommand, readFile } from "../../runner/read-source.js";
 import type { CommandRunner } from "../../runner/runner.js";
 import { fillArgv, fillTemplate, type Collector, type SourceSpec } from "../types.js";
 import type { SoftwareFacts } from "./facts.js";
 import {
+  TOLERANT,
   APT_CACHE_POLICY,
   APT_EXTENDED_STATES,
   APT_MARK_SHOWMANUAL,
@@ -19,7 +21,6 @@ import { linuxTitles, type LinuxInventory } from "./merge.linux.js";
 import { FLATPAK_COLUMNS, parseFlatpakList, type FlatpakPackage } from "./parse/flatpak.js";
 import { parsePasswdUsers } from "./parse/flatpak-users.js";
 import { parseSnapList } from "./parse/snap.js";
-import { readCommand, readFileSource } from "./read-source.js";
 
 export { APT_CACHE_POLICY, APT_EXTENDED_STATES, APT_MARK_SHOWMANUAL, DNF_USERINSTALLED, DPKG_QUERY, DPKG_QUERY_OLD, DPKG_STATUS_FILE, RPM_QUERY, RPM_QUERY_OLD };
 export { aptCachePolicyArgv } from "./collect.linux.packages.js";
@@ -69,11 +70,11 @@ export const collectSoftwareLinux: Collector<SoftwareFacts> = {
       inventory.rpm = rpm;
       facts.sources.push("rpm");
     }
-    const snap = await readCommand(runner, [SNAP_LIST], parseSnapList);
+    const snap = await readCommand(runner, [SNAP_LIST], parseSnapList, TOLERANT);
     if (snap.ok) {
       inventory.snap = snap.value;
       facts.sources.push("snap");
-    } else if (snap.problem !== undefined) facts.problems.push(snap.problem);
+    } else noteFailure(snap, facts.problems);
     const flatpak = await readFlatpaks(runner, facts.problems);
     if (flatpak !== undefined) {
       inventory.flatpak = flatpak;
@@ -85,24 +86,24 @@ export const collectSoftwareLinux: Collector<SoftwareFacts> = {
 };
 
 async function readFlatpaks(runner: CommandRunner, problems: string[]): Promise<FlatpakPackage[] | undefined> {
-  const system = await readCommand(runner, [FLATPAK_LIST, FLATPAK_LIST_OLD], parseFlatpakList, FLATPAK_LIST.join(" "));
+  const system = await readCommand(runner, [FLATPAK_LIST, FLATPAK_LIST_OLD], parseFlatpakList, { label: FLATPAK_LIST.join(" "), ...TOLERANT });
   if (!system.ok) {
-    if (system.problem !== undefined) problems.push(system.problem);
+    noteFailure(system, problems);
     if (system.absent) return undefined;
   }
   const packages = system.ok ? [...system.value] : [];
-  const passwd = await readFileSource(runner, PASSWD_FILE, parsePasswdUsers);
-  if (!passwd.ok && passwd.problem !== undefined) problems.push(passwd.problem);
+  const passwd = await readFile(runner, PASSWD_FILE, parsePasswdUsers, TOLERANT);
+  noteFailure(passwd, problems);
   for (const user of passwd.ok ? passwd.value : []) {
     const values = { user: user.user, uid: String(user.uid), home: user.home };
-    const config = await readFileSource(runner, fillTemplate(USER_FLATPAK_REPO_CONFIG, values), (text) => text);
+    const config = await readFile(runner, fillTemplate(USER_FLATPAK_REPO_CONFIG, values), (text) => text);
     if (!config.ok) {
-      if (config.problem !== undefined) problems.push(config.problem);
+      noteFailure(config, problems);
       continue;
     }
-    const own = await readCommand(runner, [fillArgv(USER_FLATPAK_LIST, values)], parseFlatpakList);
+    const own = await readCommand(runner, [fillArgv(USER_FLATPAK_LIST, values)], parseFlatpakList, TOLERANT);
     if (own.ok) packages.push(...own.value);
-    else if (own.problem !== undefined) problems.push(own.problem);
+    else noteFailure(own, problems);
   }
   return system.ok || packages.length > 0 ? withoutRepeats(packages) : undefined;
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { LOADED_HIVES_ARGV } from "../../platform/win32/user-hives.js";
-import type { CommandRunner } from "../../runner/runner.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
@@ -43,17 +43,9 @@ function machine(extra: FakeCommand[] = []): FakeCommand[] {
   return [...base.filter((c) => !replaced.has(JSON.stringify(c.argv))), ...extra];
 }
 
-function recording(runner: CommandRunner): { runner: CommandRunner; ran: string[][] } {
-  const ran: string[][] = [];
-  return {
-    ran,
-    runner: { platform: runner.platform, run: (argv, options) => (ran.push([...argv]), runner.run(argv, options)), readFile: (p) => runner.readFile(p), listDir: (p) => runner.listDir(p) },
-  };
-}
-
 describe("collectSoftwareWin32", () => {
   it("lists the machine's and the signed-in user's programs as titles, with the signer of each program's executable", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine()));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine()));
     expect(facts.titles).toEqual([
       { key: "microsoft .net framework 4 client profile", name: "Microsoft .NET Framework 4 Client Profile", versions: ["4.0.30319"], sources: ["registry"], ids: ["Microsoft .NET Framework 4 Client Profile"], identity: {}, scope: "installed" },
       // PowerShell printed nothing for Nmap's uninstaller (gone, or never run): unverified, whatever Publisher says.
@@ -81,25 +73,25 @@ describe("collectSoftwareWin32", () => {
   });
 
   it("makes the titles it wanted signers for unknown when the signature run is not recorded, and says so", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine().filter((c) => c.argv !== SIGNATURES_ARGV)));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine().filter((c) => c.argv !== SIGNATURES_ARGV)));
     expect(facts.titles.map((t) => [t.key, t.unknown, t.identity])).toEqual([
       ["microsoft .net framework 4 client profile", undefined, {}],
-      ["nmap", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
-      ["zoom workplace", "signer unknown: Get-AuthenticodeSignature not recorded", {}],
+      ["nmap", "signer unknown: Get-AuthenticodeSignature: not recorded", {}],
+      ["zoom workplace", "signer unknown: Get-AuthenticodeSignature: not recorded", {}],
     ]);
-    expect(facts.problems).toContain("Authenticode signatures: Get-AuthenticodeSignature not recorded");
+    expect(facts.problems).toContain("Get-AuthenticodeSignature: not recorded");
   });
 
   it.each([
-    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: powershell.exe : execution blocked by policy"],
+    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: exit code 1: powershell.exe : execution blocked by policy"],
     ["prints something that is no signature list", { stdout: "Get-AuthenticodeSignature : Access is denied.\n" }, /^signer unknown: cannot parse Get-AuthenticodeSignature/],
   ])("makes them unknown when PowerShell %s", async (_what, answer, reason) => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, ...answer }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, ...answer }])));
     expect(facts.titles.find((t) => t.key === "nmap")?.unknown).toMatch(reason);
   });
 
   it("reads a run that found only some files (exit 1 after a missing one) as the signatures it printed", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }])));
     expect(facts.titles.find((t) => t.key === "nmap")).toMatchObject({ identity: { signer: "Insecure.Com LLC", publisher: "Insecure.Com LLC" }, declaredPublisher: "Nmap Project" });
     expect(facts.titles.find((t) => t.key === "zoom workplace")?.identity).toEqual({});
   });
@@ -117,7 +109,7 @@ describe("collectSoftwareWin32", () => {
         { argv: userUninstall(USER), stdout: forged },
         { argv: (authenticodeRuns([NMAP_EXE, ZOOM_EXE, anydeskExe])[0] as { argv: string[] }).argv, stdout: signatures },
       ]);
-      const result = evaluateSoftware(await collectSoftwareWin32.collect(fakeRunner("win32", commands)), DEFAULT_POLICY.software);
+      const result = evaluateSoftware(await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", commands)), DEFAULT_POLICY.software);
       return result.violations.map((v) => [v.subject, v.rule]);
     };
     const expected = [
@@ -131,13 +123,13 @@ describe("collectSoftwareWin32", () => {
 
   it("reads the 32-bit view too; a program in both views is one title", async () => {
     const both = MACHINE_WITH_NMAP.replace(/SOFTWARE\\Microsoft/g, "SOFTWARE\\WOW6432Node\\Microsoft");
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])));
     expect(facts.titles.filter((t) => t.key === "nmap")).toEqual([expect.objectContaining({ ids: ["Nmap"], versions: ["7.94"] })]);
   });
 
   it("adds every user's AppX packages", async () => {
     const appx = `${fixtureText("windows/appx/edge-legacy-systemapps-signaturekind-system.txt")}\n\n${fixtureText("windows/appx/windows-app-sdk-runtime-store-and-developer-signaturekind.txt")}`;
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_APPX, stdout: appx }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_APPX, stdout: appx }])));
     expect(facts.sources).toEqual(["registry", "appx"]);
     expect(facts.problems).toEqual([]);
     expect(facts.titles.filter((t) => t.sources[0] === "appx").map((t) => [t.key, t.scope])).toEqual([
@@ -150,14 +142,14 @@ describe("collectSoftwareWin32", () => {
   });
 
   it("notes a failing Get-AppxPackage and keeps the rest", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }])));
-    expect(facts.problems).toEqual(["Get-AppxPackage: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }])));
+    expect(facts.problems).toEqual(["Get-AppxPackage: exit code 1: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
     expect(facts.titles).toHaveLength(3);
   });
 
   it("adds winget ids to the programs it lists and keeps what only winget knows", async () => {
     const winget = `${fixtureText("windows/winget/en-2021-list-truncated-ids-excerpt.txt")}Nmap 7.94                                Nmap                                     7.94\n`;
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, stdout: winget }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, stdout: winget }])));
     expect(facts.sources).toEqual(["registry", "winget"]);
     expect(facts.titles.find((t) => t.key === "nmap")?.sources).toEqual(["registry", "winget"]);
     expect(facts.titles.filter((t) => t.sources[0] === "winget").map((t) => t.name)).toEqual([
@@ -166,23 +158,23 @@ describe("collectSoftwareWin32", () => {
   });
 
   it("notes a failing winget as a problem and keeps the registry inventory", async () => {
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }])));
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }])));
     expect(facts.sources).toEqual(["registry"]);
-    expect(facts.problems).toContain("winget list: No installed package found matching input criteria.");
+    expect(facts.problems).toContain("winget list: exit code -1978335212: No installed package found matching input criteria.");
   });
 
   it("notes a user's unreadable key as a problem", async () => {
     const signatures = (authenticodeRuns([NMAP_EXE])[0] as { argv: string[] }).argv;
-    const facts = await collectSoftwareWin32.collect(fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }, { argv: signatures, stdout: "" }])));
-    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: ERROR: Access is denied.`);
+    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }, { argv: signatures, stdout: "" }])));
+    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: exit code 1: ERROR: Access is denied.`);
     expect(facts.titles.map((t) => t.name)).toEqual(["Microsoft .NET Framework 4 Client Profile", "Nmap"]);
   });
 
   it.each([
-    ["the machine key not recorded", machine().filter((c) => c.argv !== WIN32_UNINSTALL), /not recorded: reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s/],
+    ["the machine key not recorded", machine().filter((c) => c.argv !== WIN32_UNINSTALL), /^reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s: not recorded$/],
     ["the machine key in garbage", machine([{ argv: WIN32_UNINSTALL, stdout: "\u0000\u0013garbage" }]), /cannot parse reg query HKLM/],
     ["both machine keys empty", machine([{ argv: WIN32_UNINSTALL, stdout: "\r\n" }]), /no program listed/],
-    ["the hive listing access-denied", machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]), /reg query HKU: ERROR: Access is denied/],
+    ["the hive listing access-denied", machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]), /reg query HKU: exit code 1: ERROR: Access is denied/],
   ])("is unknown, naming the source, with %s", async (_what, commands, reason) => {
     const result = await runCheck(softwareCheck, fakeRunner("win32", commands), DEFAULT_POLICY);
     expect(result.status).toBe("unknown");
@@ -199,8 +191,10 @@ describe("collectSoftwareWin32", () => {
       WIN32_APPX,
       WIN32_WINGET_LIST,
     ]);
-    const { runner, ran } = recording(fakeRunner("win32", machine()));
-    await collectSoftwareWin32.collect(runner);
+    const recorder = new ReadRecorder(fakeRunner("win32", machine()));
+    await collectSoftwareWin32.collect(recorder);
+    expect(undeclaredReads(collectSoftwareWin32.sources, recorder.reads)).toEqual([]);
+    const ran = recorder.reads.flatMap((r) => (r.kind === "command" ? [[...r.argv]] : []));
     const templates = new Set(collectSoftwareWin32.sources.map((s) => (s.kind === "command" ? JSON.stringify(s.argv) : "")));
     const asTemplate = (argv: string[]) => JSON.stringify(argv.map((p) => p.replace(/S-1-5-21-[\d-]+/, "{sid}").replace(/@\('.*' \| ForEach-Object/, "@({files} | ForEach-Object")));
     expect(new Set(ran.map(asTemplate))).toEqual(templates);

@@ -1,9 +1,9 @@
 // software facts on win32: Uninstall entries of the machine and each signed-in user, their executables' Authenticode signers, AppX packages, winget ids.
-import { COMMAND_NOT_FOUND, NotRecordedError, SourceUnavailableError, runOptional, runRequired, type CommandRunner } from "../../runner/runner.js";
-import { ParseError } from "../../runner/parse-error.js";
 import { interpretRegQuery, regSource } from "../../platform/win32/reg-result.js";
 import { LOADED_HIVES_ARGV, readLoadedUserHives } from "../../platform/win32/user-hives.js";
-import { decodeWindowsOutput, firstLine } from "../../platform/win32/windows-text.js";
+import { ParseError } from "../../runner/parse-error.js";
+import { exitFailure, noteFailure, outputText, readCommand, required, runCommand, unread, type ParseOptions } from "../../runner/read-source.js";
+import { NotRecordedError, SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { fillArgv, type Collector, type SourceSpec } from "../types.js";
 import type { SoftwareFacts } from "./facts.js";
 import { WIN32_AUTHENTICODE, authenticodeRuns, mainExecutable } from "./main-executable.win32.js";
@@ -30,6 +30,8 @@ export const WIN32_WINGET_LIST = ["winget", "list", "--accept-source-agreements"
 
 /** Signature checks read catalogs and may fetch revocation lists: far slower than a registry query. */
 const SLOW_POWERSHELL_MS = 120_000;
+/** A source whose output does not parse is one more problem: the titles of the others are still judged. */
+const TOLERANT: ParseOptions = { parseErrors: "unread" };
 
 const sources: readonly SourceSpec[] = [
   { kind: "command", argv: WIN32_UNINSTALL, what: "64-bit (native) programs: DisplayName, DisplayVersion, Publisher, SystemComponent, ParentKeyName, ReleaseType, DisplayIcon, UninstallString", optional: false },
@@ -68,7 +70,7 @@ export const collectSoftwareWin32: Collector<SoftwareFacts> = {
     const uninstall = [...machine, ...wow64, ...perUser];
     const signatures = await readSignatures(runner, uninstall);
     const failedRuns = new Set(signatures.unreadable.values());
-    for (const reason of failedRuns) problems.push(`Authenticode signatures: ${reason}`);
+    problems.push(...failedRuns);
 
     const facts: SoftwareFacts = { titles: [], sources: ["registry"], problems };
     const appx = await readAppx(runner, problems);
@@ -83,9 +85,9 @@ export const collectSoftwareWin32: Collector<SoftwareFacts> = {
 /** An Uninstall key and its subkeys; a key that is not there (32-bit Windows, a user without one) lists nothing. */
 async function uninstallKey(runner: CommandRunner, argv: readonly string[]): Promise<UninstallEntry[]> {
   const source = regSource(argv);
-  const out = await runRequired(runner, argv);
+  const out = required(await runCommand(runner, argv, { label: source }));
   if (out.exitCode !== 0 && !interpretRegQuery(out, source).found) return [];
-  return parseUninstallEntries(decodeWindowsOutput(out.stdout), source);
+  return parseUninstallEntries(outputText(runner.platform, out.stdout), source);
 }
 
 /** The signers of the programs a person installed (components inherit their parent's verdict and are not looked up). */
@@ -103,18 +105,13 @@ async function readSignatures(runner: CommandRunner, uninstall: readonly Uninsta
 
 /** The signatures one run printed, or why there are none to read. */
 async function runSignatures(runner: CommandRunner, argv: readonly string[]): Promise<AuthenticodeSignature[] | string> {
-  let out;
+  const ran = await runCommand(runner, argv, { label: "Get-AuthenticodeSignature", timeoutMs: SLOW_POWERSHELL_MS });
+  if (!ran.ok) return ran.description;
+  const out = ran.value;
   try {
-    out = await runner.run(argv, { timeoutMs: SLOW_POWERSHELL_MS });
-  } catch (error) {
-    if (error instanceof NotRecordedError) return "Get-AuthenticodeSignature not recorded";
-    throw error;
-  }
-  if (out.exitCode === COMMAND_NOT_FOUND) return "powershell.exe not found";
-  try {
-    const signatures = parseAuthenticodeSignatures(decodeWindowsOutput(out.stdout), "Get-AuthenticodeSignature");
+    const signatures = parseAuthenticodeSignatures(outputText(runner.platform, out.stdout), ran.what);
     // A missing file is skipped silently; a failing run prints nothing at all.
-    if (out.exitCode !== 0 && signatures.length === 0) return `Get-AuthenticodeSignature: ${firstLine(decodeWindowsOutput(out.stderr)) || `exit code ${out.exitCode}`}`;
+    if (out.exitCode !== 0 && signatures.length === 0) return unread(ran.what, exitFailure(out, runner.platform), false).description;
     return signatures;
   } catch (error) {
     if (error instanceof ParseError) return error.message;
@@ -122,36 +119,18 @@ async function runSignatures(runner: CommandRunner, argv: readonly string[]): Pr
   }
 }
 
+/** Every user's AppX packages; on a Windows that should have them, their absence is a problem too. */
 async function readAppx(runner: CommandRunner, problems: string[]): Promise<AppxPackage[] | undefined> {
-  let out;
-  try {
-    out = await runner.run(WIN32_APPX, { timeoutMs: SLOW_POWERSHELL_MS });
-  } catch (error) {
-    if (!(error instanceof NotRecordedError)) throw error;
-    problems.push("Get-AppxPackage: not recorded");
-    return undefined;
-  }
-  try {
-    if (out.exitCode === COMMAND_NOT_FOUND) throw new SourceUnavailableError("Get-AppxPackage", "powershell.exe not found");
-    if (out.exitCode !== 0) throw new SourceUnavailableError("Get-AppxPackage", firstLine(decodeWindowsOutput(out.stderr)) || `exit code ${out.exitCode}`);
-    return parseAppxPackages(decodeWindowsOutput(out.stdout), "Get-AppxPackage");
-  } catch (error) {
-    if (!(error instanceof ParseError || error instanceof SourceUnavailableError)) throw error;
-    problems.push(error.message);
-    return undefined;
-  }
+  const appx = await readCommand(runner, [WIN32_APPX], parseAppxPackages, { label: "Get-AppxPackage", timeoutMs: SLOW_POWERSHELL_MS, ...TOLERANT });
+  if (appx.ok) return appx.value;
+  problems.push(appx.description);
+  return undefined;
 }
 
 /** winget is absent for SYSTEM and on servers: not running is no problem; failing is. */
 async function readWinget(runner: CommandRunner, problems: string[]): Promise<WingetRow[] | undefined> {
-  const out = await runOptional(runner, WIN32_WINGET_LIST);
-  if (out === undefined) return undefined;
-  try {
-    if (out.exitCode !== 0) throw new SourceUnavailableError("winget list", firstLine(decodeWindowsOutput(out.stdout)) || `exit code ${out.exitCode}`);
-    return parseWingetList(decodeWindowsOutput(out.stdout), "winget list");
-  } catch (error) {
-    if (!(error instanceof ParseError || error instanceof SourceUnavailableError)) throw error;
-    problems.push(error.message);
-    return undefined;
-  }
+  const winget = await readCommand(runner, [WIN32_WINGET_LIST], parseWingetList, { label: "winget list", ...TOLERANT });
+  if (winget.ok) return winget.value;
+  noteFailure(winget, problems);
+  return undefined;
 }

@@ -152,8 +152,8 @@ describe("mergeWin32Titles: identity", () => {
   });
 
   it("is unknown when the signature run could not be read, and never borrows the Publisher", () => {
-    const [title] = titles([forged], { signatures: { signatures: [], unreadable: new Map([[ANYDESK_EXE, "Get-AuthenticodeSignature not recorded"]]) } });
-    expect(title).toMatchObject({ identity: {}, unknown: "signer unknown: Get-AuthenticodeSignature not recorded" });
+    const [title] = titles([forged], { signatures: { signatures: [], unreadable: new Map([[ANYDESK_EXE, "Get-AuthenticodeSignature: not recorded"]]) } });
+    expect(title).toMatchObject({ identity: {}, unknown: "signer unknown: Get-AuthenticodeSignature: not recorded" });
   });
 
   it("has no identity when twins' executables are signed by different signers", () => {

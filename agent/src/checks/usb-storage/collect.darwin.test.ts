@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY, UsbStoragePolicy } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { fixtureText } from "../../testing/fixtures.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { collectUsbStorageDarwin } from "./collect.darwin.js";
 import { evaluateUsbStorage } from "./evaluate.js";
@@ -20,7 +21,7 @@ const NO_EXTERNAL_DISKS: FakeCommand = {
 const EMPTY_SP_USB: FakeCommand = { argv: SP_USB, stdout: '{\n  "SPUSBDataType" : [ ]\n}\n' };
 
 async function judge(commands: FakeCommand[], policy = DEFAULT_POLICY.usbStorage) {
-  const facts = await collectUsbStorageDarwin.collect(fakeRunner("darwin", commands));
+  const facts = await collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", commands));
   return { facts, result: evaluateUsbStorage(facts, policy) };
 }
 
@@ -167,14 +168,28 @@ describe("collectUsbStorageDarwin", () => {
 
   it("names what it could not read, and cannot tell at all when nothing could be read", async () => {
     const { facts, result } = await judge([usbTree("macos-virtualbox-vm-xml-no-storage.xml")]);
-    expect(facts.missingSources).toEqual(["diskutil list -plist external: not available"]);
-    expect(result).toMatchObject({ status: "pass", reason: "not available here: diskutil list -plist external: not available" });
-    await expect(collectUsbStorageDarwin.collect(fakeRunner("darwin", []))).rejects.toThrow(/neither system_profiler nor diskutil/);
+    expect(facts.missingSources).toEqual(["diskutil list -plist external: not recorded"]);
+    expect(result).toMatchObject({ status: "pass", reason: "not available here: diskutil list -plist external: not recorded" });
+    await expect(collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", []))).rejects.toThrow(/neither system_profiler nor diskutil/);
   });
 
   it("becomes unknown rather than guess when system_profiler's output is cut off", async () => {
     const cut = fixtureText("macos/system_profiler-usb/macos-apple-silicon-t6000-alcor-flash-disk-mbr-mounted.json").slice(0, 2000);
-    await expect(collectUsbStorageDarwin.collect(fakeRunner("darwin", [{ argv: SP_USB, stdout: cut }, NO_EXTERNAL_DISKS]))).rejects.toThrow(/cannot parse system_profiler -json SPUSBDataType/);
+    await expect(collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", [{ argv: SP_USB, stdout: cut }, NO_EXTERNAL_DISKS]))).rejects.toThrow(/cannot parse system_profiler -json SPUSBDataType/);
+  });
+
+  it("reads only the sources it declares, {disk} filled with the disk diskutil is asked about", async () => {
+    const recorder = new ReadRecorder(
+      fakeRunner("darwin", [
+        EMPTY_SP_USB,
+        { argv: SP_USB_HOST, stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-json-flash-disk.derived.json") },
+        { argv: DISKUTIL_LIST, stdout: fixtureText("macos/diskutil/macos-external-list-flash-disk.derived.plist") },
+        { argv: diskutilInfo("disk4"), stdout: fixtureText("macos/diskutil/macos-2017-info-usb-flash-disk.derived.plist") },
+      ]),
+    );
+    await collectUsbStorageDarwin.collect(recorder);
+    expect(undeclaredReads(collectUsbStorageDarwin.sources, recorder.reads)).toEqual([]);
+    expect(recorder.reads).toContainEqual({ kind: "command", argv: diskutilInfo("disk4") });
   });
 
   it("lists in sources exactly the argv it runs", () => {

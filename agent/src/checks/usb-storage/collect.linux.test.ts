@@ -1,7 +1,8 @@
 import { DEFAULT_POLICY, UsbStoragePolicy } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
 import { ParseError } from "../../runner/parse-error.js";
-import { SourceUnavailableError, type CommandOutput, type CommandRunner, type UsbDeviceDescriptor } from "../../runner/runner.js";
+import { SourceUnavailableError, type UsbDeviceDescriptor } from "../../runner/runner.js";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { collectUsbStorageLinux, LSBLK_JSON, LSBLK_PAIRS, LSBLK_PAIRS_MINIMAL, LSUSB_VERBOSE, PROC_MOUNTS, UDEVADM_EXPORT_DB } from "./collect.linux.js";
@@ -24,8 +25,9 @@ const SYSFS_NO_STORAGE = {
   "/sys/bus/usb/devices/1-2:1.0/bInterfaceClass": "03\n",
 };
 
+/** Every scenario also checks that the collector read only what its `sources` declare. */
 async function collect(commands: FakeCommand[], files: Record<string, string> = {}): Promise<UsbFacts> {
-  return collectUsbStorageLinux.collect(fakeRunner("linux", commands, files));
+  return collectReadingDeclared(collectUsbStorageLinux, fakeRunner("linux", commands, files));
 }
 
 describe("collectUsbStorageLinux from udev's database", () => {
@@ -55,7 +57,7 @@ describe("collectUsbStorageLinux from udev's database", () => {
       },
     ]);
     // lsblk answered "unknown column" to the JSON form and nothing else was recorded.
-    expect(facts.missingSources).toEqual(["lsblk (exit code 1: lsblk: unknown column: MOUNTPOINTS)"]);
+    expect(facts.missingSources).toEqual(["lsblk: exit code 1: lsblk: unknown column: MOUNTPOINTS"]);
   });
 
   it("passes the stick when IT excepted its vendor and product", async () => {
@@ -87,8 +89,8 @@ describe("collectUsbStorageLinux from lsblk of every util-linux age", () => {
     const facts = await collect([...(argv === LSBLK_JSON ? [] : [NO_MOUNTPOINTS]), { argv, stdout: fixtureText(`linux/lsblk/${file}`) }], { [PROC_MOUNTS]: "/dev/vda / ext4 rw 0 0\n" });
     const result = verdict(facts);
     expect(result).toMatchObject({ status: "pass", violations: [] });
-    expect(facts.missingSources).toEqual(["udevadm info --export-db (not recorded)", "/sys/bus/usb/devices (not recorded)", "lsusb -v (not recorded)"]);
-    expect(result.reason).toBe("not available here: udevadm info --export-db (not recorded); /sys/bus/usb/devices (not recorded); lsusb -v (not recorded)");
+    expect(facts.missingSources).toEqual(["udevadm info --export-db: not recorded", "/sys/bus/usb/devices: not recorded", "lsusb -v: not recorded"]);
+    expect(result.reason).toBe("not available here: udevadm info --export-db: not recorded; /sys/bus/usb/devices: not recorded; lsusb -v: not recorded");
   });
 });
 
@@ -96,7 +98,7 @@ describe("collectUsbStorageLinux from the USB side", () => {
   it("falls back to lsusb -v without sysfs and fails on sandisk-portable-ssd.partial-lsusb-v-d.txt", async () => {
     const facts = await collect([{ argv: LSUSB_VERBOSE, stdout: fixtureText("linux/lsusb/sandisk-portable-ssd.partial-lsusb-v-d.txt") }]);
     expect(verdict(facts).violations.map((v) => v.subject)).toEqual(["323530333733343031393831"]);
-    expect(facts.missingSources).toContain("/sys/bus/usb/devices (not recorded)");
+    expect(facts.missingSources).toContain("/sys/bus/usb/devices: not recorded");
   });
 
   it("passes framework-laptop-lsusb-v-no-mass-storage.txt through the same fallback", async () => {
@@ -107,9 +109,9 @@ describe("collectUsbStorageLinux from the USB side", () => {
   it("uses libusb's list when the runner has one, and says so when it cannot list", async () => {
     const stick: UsbDeviceDescriptor = { vendorId: "0781", productId: "5581", serial: "4C530001130115117412", interfaceClasses: [8], busNumber: 1, portPath: "4" };
     const withList = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve([stick]) });
-    expect(verdict(await collectUsbStorageLinux.collect(withList)).violations.map((v) => v.subject)).toEqual(["4C530001130115117412"]);
+    expect(verdict(await collectReadingDeclared(collectUsbStorageLinux, withList)).violations.map((v) => v.subject)).toEqual(["4C530001130115117412"]);
     const cannot = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve(undefined) });
-    expect((await collectUsbStorageLinux.collect(cannot)).missingSources).toContain("USB device list from libusb (cannot list USB devices here)");
+    expect((await collectReadingDeclared(collectUsbStorageLinux, cannot)).missingSources).toContain("USB device list from libusb: cannot list USB devices here");
   });
 });
 
@@ -117,7 +119,7 @@ describe("collectUsbStorageLinux when sources fail", () => {
   it("is unknown, naming every source, when nothing that lists devices could be read", async () => {
     const run = collect([{ argv: LSBLK_JSON, exitCode: 127 }, { argv: UDEVADM_EXPORT_DB, exitCode: 127 }, { argv: LSUSB_VERBOSE, exitCode: 127 }], { [PROC_MOUNTS]: "proc /proc proc rw 0 0\n" });
     await expect(run).rejects.toThrow(SourceUnavailableError);
-    await expect(run).rejects.toThrow("lsblk (not installed); udevadm info --export-db (not installed); /sys/bus/usb/devices (not recorded); lsusb -v (not installed)");
+    await expect(run).rejects.toThrow("lsblk: not installed; udevadm info --export-db: not installed; /sys/bus/usb/devices: not recorded; lsusb -v: not installed");
   });
 
   it("names a failing udevadm with its message", async () => {
@@ -125,7 +127,7 @@ describe("collectUsbStorageLinux when sources fail", () => {
       { argv: LSBLK_JSON, stdout: fixtureText("linux/lsblk/debian-12-container-vm-lsblk-J-selected-columns.json") },
       { argv: UDEVADM_EXPORT_DB, exitCode: 1, stderr: "Failed to scan devices: No such file or directory\n" },
     ]);
-    expect(facts.missingSources[0]).toBe("udevadm info --export-db (exit code 1: Failed to scan devices: No such file or directory)");
+    expect(facts.missingSources[0]).toBe("udevadm info --export-db: exit code 1: Failed to scan devices: No such file or directory");
   });
 
   it("is a ParseError, not half a result, when lsblk answers garbage", async () => {
@@ -134,32 +136,22 @@ describe("collectUsbStorageLinux when sources fail", () => {
 });
 
 describe("collectUsbStorageLinux.sources", () => {
-  /** Wraps a runner and keeps every argv and path the collector asked for. */
-  function recorded(inner: CommandRunner): { runner: CommandRunner; asked: string[] } {
-    const asked: string[] = [];
-    const runner: CommandRunner = {
-      platform: inner.platform,
-      run: (argv): Promise<CommandOutput> => (asked.push(`command ${JSON.stringify(argv)}`), inner.run(argv)),
-      readFile: (path) => (asked.push(`file ${path}`), inner.readFile(path)),
-      listDir: (path) => (asked.push(`directory ${path}`), inner.listDir(path)),
-    };
-    return { runner, asked };
-  }
-
   it("lists every command, file and directory the collector reads, with placeholders for the USB device names", async () => {
     const files = {
       "/sys/bus/usb/devices/1-0:1.0/bInterfaceClass": "09\n",
       "/sys/bus/usb/devices/1-4:1.0/bInterfaceClass": "08\n",
       "/sys/bus/usb/devices/1-4/idVendor": "0781\n",
     };
-    const { runner, asked } = recorded(fakeRunner("linux", [NO_MOUNTPOINTS, NO_TRAN, udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt"), { argv: ["findmnt"], stdout: fixtureText("linux/findmnt/centos-7.7-vm-findmnt-tree.txt") }], files));
-    await collectUsbStorageLinux.collect(runner);
+    const recorder = new ReadRecorder(fakeRunner("linux", [NO_MOUNTPOINTS, NO_TRAN, udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt"), { argv: ["findmnt"], stdout: fixtureText("linux/findmnt/centos-7.7-vm-findmnt-tree.txt") }], files));
+    await collectUsbStorageLinux.collect(recorder);
     // A path template matches any USB device or interface name where it has a placeholder.
-    const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-    const listed = collectUsbStorageLinux.sources.map((s) =>
-      s.kind === "command" ? new RegExp(`^${escape(`command ${JSON.stringify(s.argv)}`)}$`) : new RegExp(`^${s.kind} ${s.path.split(/\{\w+\}/).map(escape).join("[^/]+")}$`),
+    expect(undeclaredReads(collectUsbStorageLinux.sources, recorder.reads)).toEqual([]);
+    expect(recorder.reads).toEqual(
+      expect.arrayContaining([
+        { kind: "command", argv: [...LSBLK_PAIRS_MINIMAL] },
+        { kind: "command", argv: ["findmnt"] },
+        { kind: "file", path: "/sys/bus/usb/devices/1-4/idVendor" },
+      ]),
     );
-    for (const what of asked) expect(listed.some((re) => re.test(what)), what).toBe(true);
-    expect(asked).toEqual(expect.arrayContaining([`command ${JSON.stringify(LSBLK_PAIRS_MINIMAL)}`, `command ${JSON.stringify(["findmnt"])}`, "file /sys/bus/usb/devices/1-4/idVendor"]));
   });
 });

@@ -1,11 +1,10 @@
 // usb-storage facts on Linux: lsblk, udev's database, mounts, sysfs (or lsusb) and libusb, merged per device.
-import { decodeText } from "../../runner/decode.js";
+import { readCommand, readFile, type SourceRead } from "../../runner/read-source.js";
 import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import type { Collector, SourceSpec } from "../types.js";
+import { readSysfsUsbStorage, SYSFS_DEVICE_FILE, SYSFS_INTERFACE_CLASS, SYSFS_USB_DIR } from "./collect.linux.sysfs.js";
 import type { UsbFacts } from "./facts.js";
-import { fileContent, firstSucceeding, type Probe } from "../../runner/probe.js";
-import { readSysfsUsbStorage, SYSFS_DEVICE_FILE, SYSFS_INTERFACE_CLASS, SYSFS_USB_DIR } from "./linux/sysfs-usb.js";
-import { usbStorageDevices, type LinuxUsbEvidence } from "./linux/usb-storage.js";
+import { usbStorageDevices, type LinuxUsbEvidence } from "./merge.linux.js";
 import { parseLsblk } from "./parse/lsblk.js";
 import { parseLsusb } from "./parse/lsusb.js";
 import { parseMountListing, type MountEntry } from "./parse/mounts.js";
@@ -44,35 +43,29 @@ export const collectUsbStorageLinux: Collector<UsbFacts> = {
   async collect(runner: CommandRunner): Promise<UsbFacts> {
     const evidence: LinuxUsbEvidence = {};
     const missing: string[] = [];
-
-    const lsblk = await firstSucceeding(runner, [LSBLK_JSON, LSBLK_PAIRS, LSBLK_PAIRS_MINIMAL]);
-    if (lsblk.ok) evidence.lsblk = parseLsblk(decodeText(lsblk.value.stdout), lsblk.what);
-    else missing.push(`lsblk (${lsblk.reason})`);
-
-    const udev = await firstSucceeding(runner, [UDEVADM_EXPORT_DB]);
-    if (udev.ok) evidence.udev = parseUdevExportDb(decodeText(udev.value.stdout), udev.what);
-    else missing.push(`${UDEVADM_EXPORT_DB.join(" ")} (${udev.reason})`);
-
+    const lsblk = await readCommand(runner, [LSBLK_JSON, LSBLK_PAIRS, LSBLK_PAIRS_MINIMAL], parseLsblk, { label: "lsblk" });
+    if (lsblk.ok) evidence.lsblk = lsblk.value;
+    else missing.push(lsblk.description);
+    const udev = await readCommand(runner, [UDEVADM_EXPORT_DB], parseUdevExportDb);
+    if (udev.ok) evidence.udev = udev.value;
+    else missing.push(udev.description);
     const mounts = await readMounts(runner);
     if (mounts.ok) evidence.mounts = mounts.value;
-    else missing.push(`${PROC_MOUNTS} (${mounts.reason})`);
-
+    else missing.push(mounts.description);
     const sysfs = await readSysfsUsbStorage(runner);
     if (sysfs.ok) evidence.sysfs = sysfs.value;
     else {
-      missing.push(`${SYSFS_USB_DIR} (${sysfs.reason})`);
+      missing.push(sysfs.description);
       // lsusb reads the same descriptors by other means (usbfs, or a bundle recorded elsewhere).
-      const lsusb = await firstSucceeding(runner, [LSUSB_VERBOSE]);
-      if (lsusb.ok) evidence.lsusb = parseLsusb(decodeText(lsusb.value.stdout), lsusb.what).devices;
-      else missing.push(`${LSUSB_VERBOSE.join(" ")} (${lsusb.reason})`);
+      const lsusb = await readCommand(runner, [LSUSB_VERBOSE], (text, source) => parseLsusb(text, source).devices);
+      if (lsusb.ok) evidence.lsusb = lsusb.value;
+      else missing.push(lsusb.description);
     }
-
     if (runner.usbDevices !== undefined) {
       const listed = await runner.usbDevices();
       if (listed !== undefined) evidence.libusb = listed;
-      else missing.push("USB device list from libusb (cannot list USB devices here)");
+      else missing.push("USB device list from libusb: cannot list USB devices here");
     }
-
     if (evidence.lsblk === undefined && evidence.udev === undefined && evidence.sysfs === undefined && evidence.lsusb === undefined && evidence.libusb === undefined) {
       throw new SourceUnavailableError("usb-storage on linux", `no source of block or USB devices could be read: ${missing.join("; ")}`);
     }
@@ -80,13 +73,14 @@ export const collectUsbStorageLinux: Collector<UsbFacts> = {
   },
 };
 
-/** /proc/mounts, else findmnt, else mount (their formats are sniffed: a bundle may hold any of them). */
-async function readMounts(runner: CommandRunner): Promise<Probe<MountEntry[]>> {
-  const file = await fileContent(runner, PROC_MOUNTS);
-  if (file.ok) return { ok: true, value: parseMountListing(file.value, PROC_MOUNTS).mounts, what: PROC_MOUNTS };
+/** /proc/mounts, else findmnt, else mount (their formats are sniffed: a bundle may hold any of them); the reason is the file's. */
+async function readMounts(runner: CommandRunner): Promise<SourceRead<MountEntry[]>> {
+  const mounts = (text: string, source: string) => parseMountListing(text, source).mounts;
+  const file = await readFile(runner, PROC_MOUNTS, mounts);
+  if (file.ok) return file;
   for (const argv of [FINDMNT, MOUNT]) {
-    const out = await firstSucceeding(runner, [argv]);
-    if (out.ok) return { ok: true, value: parseMountListing(decodeText(out.value.stdout), out.what).mounts, what: out.what };
+    const out = await readCommand(runner, [argv], mounts);
+    if (out.ok) return out;
   }
-  return { ok: false, reason: file.reason };
+  return file;
 }

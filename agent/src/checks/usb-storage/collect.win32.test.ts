@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY, Policy } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
+import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
@@ -30,14 +31,14 @@ describe("collectUsbStorageWin32", () => {
       { argv: WIN32_GET_DISK, stdout: RECORDED_DISKS },
       { argv: WIN32_DISK_DRIVE, stdout: RECORDED_DRIVES },
     ]);
-    const facts = await collectUsbStorageWin32.collect(runner);
+    const facts = await collectReadingDeclared(collectUsbStorageWin32, runner);
     expect(facts).toEqual({ devices: [], missingSources: [] });
     expect(evaluateUsbStorage(facts, DEFAULT_POLICY.usbStorage).status).toBe("pass");
   });
 
   it("fails with the stick, mounted at E:, with its USB ids and serial", async () => {
     const runner = fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: PARTITIONS }, { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS }]));
-    const facts = await collectUsbStorageWin32.collect(runner);
+    const facts = await collectReadingDeclared(collectUsbStorageWin32, runner);
     expect(facts.devices).toEqual([
       {
         name: "\\\\.\\PHYSICALDRIVE1",
@@ -65,7 +66,7 @@ describe("collectUsbStorageWin32", () => {
   });
 
   it("still fails, without drive letter or ids, when the optional sources were not recorded", async () => {
-    const facts = await collectUsbStorageWin32.collect(fakeRunner("win32", stickMachine()));
+    const facts = await collectReadingDeclared(collectUsbStorageWin32, fakeRunner("win32", stickMachine()));
     expect(facts.devices).toHaveLength(1);
     expect(facts.devices[0]).toMatchObject({ mountpoints: [], serial: "4C530001230514117424" });
     expect(facts.devices[0]?.vendorId).toBeUndefined();
@@ -78,7 +79,7 @@ describe("collectUsbStorageWin32", () => {
       { argv: WIN32_DISK_DRIVE, stdout: DRIVES_WITH_STICK },
     ]);
     const result = await runCheck(usbStorageCheck, runner, DEFAULT_POLICY);
-    expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/Get-Disk \(Get-Disk : The term 'Get-Disk' is not recognized/) });
+    expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/Get-Disk: exit code 1: Get-Disk : The term 'Get-Disk' is not recognized/) });
   });
 
   it("is unknown when neither disk list can be read", async () => {
@@ -97,8 +98,15 @@ describe("collectUsbStorageWin32", () => {
   });
 
   it("keeps the verdict when an optional source is garbage", async () => {
-    const facts = await collectUsbStorageWin32.collect(fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: "garbage" }])));
+    const facts = await collectReadingDeclared(collectUsbStorageWin32, fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: "garbage" }])));
     expect(facts.devices).toHaveLength(1);
+  });
+
+  it("reads only the sources it declares", async () => {
+    const recorder = new ReadRecorder(fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: PARTITIONS }, { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS }])));
+    await collectUsbStorageWin32.collect(recorder);
+    expect(undeclaredReads(collectUsbStorageWin32.sources, recorder.reads)).toEqual([]);
+    expect(recorder.reads).toHaveLength(4);
   });
 
   it("lists every command it runs in its sources, in PowerShell's JSON form", () => {

@@ -1,14 +1,13 @@
-// usb-storage facts on win32: USB disks from Get-Disk and Win32_DiskDrive, their drive letters and USB ids.
-import { SourceUnavailableError, runOptional, type CommandRunner } from "../../runner/runner.js";
-import { ParseError } from "../../runner/parse-error.js";
-import { decodeWindowsOutput, firstLine } from "../../platform/win32/windows-text.js";
+// usb-storage facts on win32: which PowerShell queries (Get-Disk and Win32_DiskDrive; drive letters and USB ids once a USB disk is found) and which parser reads each.
+import { readCommand, valueOr } from "../../runner/read-source.js";
+import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import type { Collector, SourceSpec } from "../types.js";
 import type { UsbFacts } from "./facts.js";
 import { parseGetDisk } from "./parse/get-disk.js";
 import { parseGetPartition } from "./parse/ps-get-partition.js";
 import { parseWin32DiskDrive } from "./parse/win32-diskdrive.js";
 import { parseUsbStorageFunctions } from "./parse/win32-pnpentity.js";
-import { usbDisksFromWin32, type Win32DiskSources } from "./parse/win32-usb-disks.js";
+import { usbDisksFromWin32, type Win32DiskSources } from "./merge.win32.js";
 
 /** UTF-8 out whatever the console code page, so that names with accents survive; ConvertTo-Json for one format to read. */
 const UTF8 = "[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false); ";
@@ -35,40 +34,18 @@ export const collectUsbStorageWin32: Collector<UsbFacts> = {
   sources,
   async collect(runner: CommandRunner): Promise<UsbFacts> {
     const missingSources: string[] = [];
-    const disks = await read(runner, WIN32_GET_DISK, "Get-Disk", parseGetDisk, missingSources);
-    const drives = await read(runner, WIN32_DISK_DRIVE, "Win32_DiskDrive", parseWin32DiskDrive, missingSources);
-    if (disks === undefined && drives === undefined) {
+    const disks = await readCommand(runner, [WIN32_GET_DISK], parseGetDisk, { label: "Get-Disk" });
+    const drives = await readCommand(runner, [WIN32_DISK_DRIVE], parseWin32DiskDrive, { label: "Win32_DiskDrive" });
+    for (const read of [disks, drives]) if (!read.ok) missingSources.push(read.description);
+    if (!disks.ok && !drives.ok) {
       throw new SourceUnavailableError("Get-Disk and Win32_DiskDrive", `neither disk list could be read: ${missingSources.join("; ")}`);
     }
-    const found: Win32DiskSources = { ...(disks === undefined ? {} : { disks }), ...(drives === undefined ? {} : { drives }) };
+    const found: Win32DiskSources = { ...(disks.ok ? { disks: disks.value } : {}), ...(drives.ok ? { drives: drives.value } : {}) };
     const devices = usbDisksFromWin32(found);
     if (devices.length === 0) return { devices, missingSources };
-    // Drive letters and USB ids only describe a USB disk already found: without them the verdict is the same.
-    const partitions = await enrichment(() => read(runner, WIN32_PARTITIONS, "Get-Partition", parseGetPartition, []));
-    const usbFunctions = await enrichment(() => read(runner, WIN32_USB_STORAGE_FUNCTIONS, "Win32_PnPEntity", parseUsbStorageFunctions, []));
+    // Drive letters and USB ids only describe a USB disk already found: without them (or with garbage) the verdict is the same.
+    const partitions = valueOr(await readCommand(runner, [WIN32_PARTITIONS], parseGetPartition, { label: "Get-Partition", parseErrors: "unread" }));
+    const usbFunctions = valueOr(await readCommand(runner, [WIN32_USB_STORAGE_FUNCTIONS], parseUsbStorageFunctions, { label: "Win32_PnPEntity", parseErrors: "unread" }));
     return { devices: usbDisksFromWin32({ ...found, ...(partitions === undefined ? {} : { partitions }), ...(usbFunctions === undefined ? {} : { usbFunctions }) }), missingSources };
   },
 };
-
-/** Runs one PowerShell query; absent or failing, it is noted and answers undefined. Output that does not parse throws. */
-async function read<T>(runner: CommandRunner, argv: readonly string[], label: string, parse: (text: string, source: string) => T, notes: string[]): Promise<T | undefined> {
-  const out = await runOptional(runner, argv);
-  if (out === undefined) {
-    notes.push(`${label} (not available)`);
-    return undefined;
-  }
-  if (out.exitCode !== 0) {
-    notes.push(`${label} (${firstLine(decodeWindowsOutput(out.stderr)) || `exit code ${out.exitCode}`})`);
-    return undefined;
-  }
-  return parse(decodeWindowsOutput(out.stdout), label);
-}
-
-async function enrichment<T>(load: () => Promise<T | undefined>): Promise<T | undefined> {
-  try {
-    return await load();
-  } catch (error) {
-    if (error instanceof ParseError) return undefined;
-    throw error;
-  }
-}

@@ -1,7 +1,7 @@
 // Enforcement when the policy says "eject": unmount and power off each offending device, through the runner.
 import type { EnforcementAction, UsbStoragePolicy } from "@wegroup/shared";
-import { decodeText } from "../../runner/decode.js";
-import { COMMAND_NOT_FOUND, type CommandRunner } from "../../runner/runner.js";
+import { firstSucceeding } from "../../runner/read-source.js";
+import type { CommandRunner } from "../../runner/runner.js";
 import { offendingDevices, usbSubject } from "./evaluate.js";
 import type { UsbFacts, UsbStorageDevice } from "./facts.js";
 
@@ -44,17 +44,12 @@ async function eject(device: UsbStorageDevice, runner: CommandRunner): Promise<E
   }
   const done: string[] = [];
   for (const argv of ejectPlan(runner.platform, device)) {
-    let out;
-    try {
-      out = await runner.run(argv, { timeoutMs: 30_000 });
-    } catch (error) {
-      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${argv[0]}: ${(error as Error).message}` };
+    const step = argv.slice(0, 2).join(" ");
+    const ran = await firstSucceeding(runner, [argv], { timeoutMs: 30_000, label: step });
+    if (!ran.ok) {
+      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${[...done, `${step} failed: ${ran.reason}`].join("; ")}`.slice(0, 2_000) };
     }
-    if (out.exitCode !== 0) {
-      const why = out.exitCode === COMMAND_NOT_FOUND ? "command not found" : decodeText(out.stderr).trim() || `exit code ${out.exitCode}`;
-      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${[...done, `${argv.slice(0, 2).join(" ")} failed: ${why}`].join("; ")}`.slice(0, 2_000) };
-    }
-    done.push(`${argv.slice(0, 2).join(" ")} ok`);
+    done.push(`${step} ok`);
   }
   return { check: "usb-storage", subject, action: "eject", ok: true, detail: `ejected ${device.name}: ${done.join("; ")}` };
 }

@@ -71,14 +71,14 @@ describe("evaluateUsbStorage", () => {
   });
 
   it("says what it could not read, on a pass and on a fail", () => {
-    const missing = ["udevadm info --export-db (not installed)", "/sys/bus/usb/devices (absent)"];
+    const missing = ["udevadm info --export-db: not installed", "/sys/bus/usb/devices: absent"];
     expect(evaluateUsbStorage(facts([], missing), policy({}))).toEqual({
       check: "usb-storage",
       status: "pass",
       violations: [],
-      reason: "not available here: udevadm info --export-db (not installed); /sys/bus/usb/devices (absent)",
+      reason: "not available here: udevadm info --export-db: not installed; /sys/bus/usb/devices: absent",
     });
-    expect(evaluateUsbStorage(facts([SANDISK], missing), policy({})).reason).toBe("not available here: udevadm info --export-db (not installed); /sys/bus/usb/devices (absent)");
+    expect(evaluateUsbStorage(facts([SANDISK], missing), policy({})).reason).toBe("not available here: udevadm info --export-db: not installed; /sys/bus/usb/devices: absent");
     expect(evaluateUsbStorage(facts([SANDISK]), policy({}))).not.toHaveProperty("reason");
   });
 

@@ -1,5 +1,5 @@
-// The usb-storage check: collectors per OS and the pure evaluator.
-import type { CheckDefinition } from "../types.js";
+// The usb-storage check: collectors per OS, the pure evaluator, ejection, and how often it runs live.
+import type { RegisteredCheck } from "../types.js";
 import { collectUsbStorageLinux } from "./collect.linux.js";
 import { collectUsbStorageDarwin } from "./collect.darwin.js";
 import { collectUsbStorageWin32 } from "./collect.win32.js";
@@ -7,9 +7,13 @@ import { enforceUsbStorage } from "./enforce.js";
 import { evaluateUsbStorage } from "./evaluate.js";
 import type { UsbFacts } from "./facts.js";
 
-export const usbStorageCheck: CheckDefinition<UsbFacts> = {
-  id: "usb-storage",
+const id = "usb-storage";
+
+export const usbStorageCheck: RegisteredCheck<UsbFacts> = {
+  id,
   collectors: { linux: collectUsbStorageLinux, darwin: collectUsbStorageDarwin, win32: collectUsbStorageWin32 },
   evaluate: (facts, policy) => evaluateUsbStorage(facts, policy.usbStorage),
-  enforce: (facts, policy, runner, shouldAct) => enforceUsbStorage(facts, policy.usbStorage, runner, shouldAct),
+  enforce: { check: id, action: "eject", act: (facts, policy, runner, shouldAct) => enforceUsbStorage(facts, policy.usbStorage, runner, shouldAct) },
+  // A safety net: plugging in a device and mounting it wake the check at once.
+  live: { everySeconds: 60 },
 };

@@ -74,7 +74,7 @@ describe("fixtures/bundles/demo-mac.json", () => {
       status: "fail",
       violations: [{ subject: "59402D7A", observed: "Alcor Micro, Corp. Flash Disk [058f:6387] mounted at /Volumes/TEST" }],
       // diskutil was not recorded for this demo: the result says so rather than staying silent.
-      reason: "not available here: diskutil list -plist external: not available",
+      reason: "not available here: diskutil list -plist external: not recorded",
     });
 
     const software = byCheck.software;

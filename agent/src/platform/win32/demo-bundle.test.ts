@@ -86,8 +86,8 @@ describe("fixtures/bundles/demo-windows.json", () => {
     const facts = await collectSoftwareWin32.collect(new ReplayRunner(bundle));
     expect(facts.titles.map((t) => [t.key, t.versions, t.scope, t.identity, t.unknown])).toEqual([
       ["microsoft .net framework 4 client profile", ["4.0.30319"], "installed", {}, undefined],
-      ["nmap", ["7.94"], "installed", {}, "signer unknown: Get-AuthenticodeSignature not recorded"],
+      ["nmap", ["7.94"], "installed", {}, "signer unknown: Get-AuthenticodeSignature: not recorded"],
     ]);
-    expect(facts.problems).toEqual(["Authenticode signatures: Get-AuthenticodeSignature not recorded", "Get-AppxPackage: not recorded"]);
+    expect(facts.problems).toEqual(["Get-AuthenticodeSignature: not recorded", "Get-AppxPackage: not recorded"]);
   });
 });

@@ -1,7 +1,9 @@
 // What a `reg query` run means: keys, "not there" (exit 1, message in any language), or a failure to read.
 import { SourceUnavailableError, type CommandOutput } from "../../runner/runner.js";
 import { parseRegQuery, type RegKey } from "./reg-query.js";
-import { decodeWindowsOutput, firstLine } from "./windows-text.js";
+import { firstLine } from "../../runner/decode.js";
+import { exitFailure } from "../../runner/read-source.js";
+import { decodeWindowsOutput } from "./windows-text.js";
 
 export type RegQueryResult = { found: true; keys: RegKey[] } | { found: false; message: string };
 
@@ -21,7 +23,7 @@ export function interpretRegQuery(out: CommandOutput, source: string): RegQueryR
   if (out.exitCode === 0) return { found: true, keys: parseRegQuery(decodeWindowsOutput(out.stdout), source) };
   const message = firstLine(decodeWindowsOutput(out.stderr)) || firstLine(decodeWindowsOutput(out.stdout));
   if (out.exitCode === 1 && !ACCESS_DENIED.test(message)) return { found: false, message };
-  throw new SourceUnavailableError(source, message === "" ? `reg.exe exited with code ${out.exitCode}` : message);
+  throw new SourceUnavailableError(source, exitFailure(out, "win32"));
 }
 
 /** The source name of a reg query argv as people read it: `reg query "HKU\…\Desktop"`. */

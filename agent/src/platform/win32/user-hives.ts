@@ -1,6 +1,7 @@
 // The users whose registry hive is loaded (`reg query HKU`): a loaded user hive means that user is signed in (or a process runs as them).
 import { ParseError } from "../../runner/parse-error.js";
-import { SourceUnavailableError, runRequired, type CommandRunner } from "../../runner/runner.js";
+import { required, runCommand } from "../../runner/read-source.js";
+import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { parseRegQuery, type RegKey } from "./reg-query.js";
 import { interpretRegQuery, regSource } from "./reg-result.js";
 
@@ -24,7 +25,7 @@ export function parseLoadedUserHives(text: string, source: string): string[] {
 /** Runs `reg query HKU` and returns the user SIDs; the listing is a must-have, so failure throws. */
 export async function readLoadedUserHives(runner: CommandRunner): Promise<string[]> {
   const source = regSource(LOADED_HIVES_ARGV);
-  const result = interpretRegQuery(await runRequired(runner, LOADED_HIVES_ARGV), source);
+  const result = interpretRegQuery(required(await runCommand(runner, LOADED_HIVES_ARGV)), source);
   if (!result.found) throw new SourceUnavailableError(source, result.message === "" ? "HKEY_USERS could not be listed" : result.message);
   return userSidsOf(result.keys, source);
 }

@@ -10,13 +10,3 @@ export const OEM_FALLBACK_ENCODING = "cp850";
 export function decodeWindowsOutput(bytes: Buffer): string {
   return decodeText(bytes, { fallbackEncoding: OEM_FALLBACK_ENCODING });
 }
-
-/** The first non-empty line of a message (reg.exe and PowerShell errors), for a reason a person reads. */
-export function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .find((line) => line !== "") ?? ""
-  ).slice(0, 300);
-}

@@ -1,7 +1,7 @@
 // findmnt output -> mounts: the default tree, -l lists, -r raw, -P pairs or -J JSON, any column order.
 import { ParseError } from "../../../runner/parse-error.js";
-import { unescapeHex } from "../linux/escapes.js";
-import { isHeaderLine, parseAlignedTable } from "../linux/table.js";
+import { unescapeHex } from "./escapes.js";
+import { isHeaderLine, parseAlignedTable } from "./util-linux-table.js";
 import type { MountEntry } from "./mounts.js";
 
 /** findmnt's right-aligned columns (sizes, numbers). */

@@ -1,7 +1,7 @@
 // lsblk output of any util-linux version -> block devices: JSON, pairs (-P), raw (-r) or the human table/tree.
 import { ParseError } from "../../../runner/parse-error.js";
-import { unescapeHex } from "../linux/escapes.js";
-import { isHeaderLine, parseAlignedTable } from "../linux/table.js";
+import { unescapeHex } from "./escapes.js";
+import { isHeaderLine, parseAlignedTable } from "./util-linux-table.js";
 
 export type LsblkFormat = "json" | "pairs" | "raw" | "table";
 

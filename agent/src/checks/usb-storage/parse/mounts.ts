@@ -1,6 +1,6 @@
 // Mount listings -> mounts: /proc/mounts (fstab-style, octal escapes), `mount` output, or findmnt's.
 import { ParseError } from "../../../runner/parse-error.js";
-import { unescapeOctal } from "../linux/escapes.js";
+import { unescapeOctal } from "./escapes.js";
 import { parseFindmnt } from "./findmnt.js";
 
 export interface MountEntry {

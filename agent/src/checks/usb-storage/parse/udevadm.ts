@@ -1,6 +1,6 @@
 // `udevadm info --export-db` -> USB devices, their interfaces and block devices with what udev knows of them.
 import { ParseError } from "../../../runner/parse-error.js";
-import { unescapeHex } from "../linux/escapes.js";
+import { unescapeHex } from "./escapes.js";
 
 export interface UdevRecord {
   devpath: string;
