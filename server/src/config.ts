@@ -40,8 +40,6 @@ export interface Tuning {
   enrollBodyLimitBytes: number;
   /** How often open live-feed streams re-check that their token is still live (a revoke elsewhere, or from the CLI). */
   tokenRecheckMs: number;
-  /** How often the data dir's secret files are compared with the database (a rotation on another instance). */
-  secretsSyncMs: number;
 }
 
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
@@ -62,7 +60,6 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   deviceConnectionsPerMinute: 30,
   enrollBodyLimitBytes: 4 * 1024,
   tokenRecheckMs: 10_000,
-  secretsSyncMs: 60_000,
 });
 
 /** The knobs an operator may set with `--limit NAME=VALUE` (repeatable) or COMPLIANCE_LIMITS="NAME=VALUE,…". */

@@ -10,12 +10,10 @@ import { buildApp } from "./api/app.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
 import { authenticateDevice } from "./auth/device-auth.js";
-import { reconcileDataDir, SecretFilesSync } from "./auth/instance-secrets.js";
+import { type ReconciledSecrets, reconcileDataDir } from "./auth/instance-secrets.js";
 import { RateLimiter } from "./auth/rate-limit.js";
-import { hashSecret } from "./auth/secrets.js";
 import { type Clock, systemClock } from "./clock.js";
 import { checkTransport, type Config } from "./config.js";
-import type { DataDirSecrets } from "./data-dir.js";
 import { EventBus } from "./events/bus.js";
 import { Exemptions } from "./exemptions/service.js";
 import { FeedHub } from "./feed/hub.js";
@@ -29,7 +27,6 @@ import { PolicyPush } from "./policy/push.js";
 import { RetentionJob } from "./privacy/retention.js";
 import { migrateToLatest, openStore, type Store } from "./store/db.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
-import { seedDataDirAdminToken } from "./store/tokens.js";
 import { SilentWatchdog } from "./watch/silent.js";
 
 export interface BootOptions {
@@ -46,7 +43,7 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly config: Config;
-  readonly secrets: DataDirSecrets;
+  readonly secrets: ReconciledSecrets;
   readonly store: Store;
   readonly bus: EventBus;
   /** Between instances: PostgreSQL LISTEN/NOTIFY, or in-process on SQLite. */
@@ -87,11 +84,11 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const now = clock.now().toISOString();
-    // The database is the source of truth for the admin token and the enrollment secret; this data dir's files follow it.
+    // This data dir's admin token and enrollment secret stay in its files; the database learns only their hashes.
     const secrets = await reconcileDataDir(store.db, config.dataDir, now);
     for (const file of secrets.exposed) logger.warn({ file }, "secret file is readable by others than its owner; chmod 600 it");
-    for (const file of secrets.adopted) logger.info({ file }, "secret file written from the database (another instance set it first)");
-    await seedDataDirAdminToken(store.db, hashSecret(secrets.adminToken), now);
+    for (const file of secrets.registered) logger.info({ file }, "secret file's hash added to the database (accepted by every instance on it)");
+    for (const file of secrets.replaced) logger.warn({ file }, "secret file replaced: the database holds its secret as revoked or expired");
     await seedInitialPolicy(store.db, DEFAULT_POLICY, now);
     const stored = await latestPolicy(store.db);
     if (stored === undefined) throw new Error("no policy stored after seeding");
@@ -120,7 +117,6 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
     const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
-    const secretFiles = new SecretFilesSync({ db: store.db, files: secrets, everyMs: config.tuning.secretsSyncMs, logger: logger.child({ component: "secrets" }) });
     const t = config.tuning;
     const endpoint = new AgentEndpoint({
       authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
@@ -164,7 +160,6 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     accepting = true;
     deviceNotices.start();
     streamTokens.start();
-    secretFiles.start();
     retention.start();
     exemptions.start();
     watchdog.start();
@@ -186,7 +181,6 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         endpoint.drain();
         deviceNotices.stop();
         streamTokens.stop();
-        secretFiles.stop();
         await watchdog.stop();
         await exemptions.stop();
         await ingest.close();

@@ -1,9 +1,10 @@
-// Rotation on the real databases: the previous enrollment secret is accepted until its grace period ends; the admin token is replaced at once.
+// Rotation on the real databases: every other enrollment secret is accepted until the grace period ends; a data dir's admin token is replaced at once.
+import { uuidv7 } from "@wegroup/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAudit } from "../store/audit.js";
 import type { Store } from "../store/db.js";
-import { seedOrReadSecrets } from "../store/server-secrets.js";
-import { DATA_DIR_ADMIN_TOKEN_ID, findTokenByHash, seedDataDirAdminToken } from "../store/tokens.js";
+import { addEnrollSecretHash } from "../store/server-secrets.js";
+import { addTokenIfNew, findTokenByHash } from "../store/tokens.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { checkEnrollSecret, rotateAdminToken, rotateEnrollSecret } from "./secret-rotation.js";
 import { hashSecret } from "./secrets.js";
@@ -17,34 +18,49 @@ describe.each(TEST_DATABASES)("secret rotation on $name", (kind) => {
   beforeAll(async () => {
     database = await kind.create();
     store = await database.openStore();
-    await seedOrReadSecrets(store.db, { adminToken: "admin-token-before-rotation", enrollSecret: "enroll-secret-before-rotation" }, T0.toISOString());
-    await seedDataDirAdminToken(store.db, hashSecret("admin-token-before-rotation"), T0.toISOString());
+    // Two instances' data dirs, each registered at its start.
+    for (const secret of ["enroll-secret-of-instance-a", "enroll-secret-of-instance-b"]) await addEnrollSecretHash(store.db, hashSecret(secret), T0.toISOString());
+    for (const [dir, token] of [["a", "admin-token-of-instance-a"], ["b", "admin-token-of-instance-b"]] as const) {
+      await addTokenIfNew(store.db, { id: uuidv7(), name: `data-dir admin token (host:/srv/${dir})`, role: "admin", tokenHash: hashSecret(token), now: T0.toISOString() });
+    }
   });
   afterAll(async () => {
     await store.close();
     await database.dispose();
   });
 
-  it("accepts the previous enrollment secret until the grace period ends, and the new one from the start", async () => {
+  it("accepts every instance's secret before a rotation, then the new one from the start and the others until the grace period ends", async () => {
+    expect(await checkEnrollSecret(store.db, "enroll-secret-of-instance-a", hours(-1))).toBe("current");
+    expect(await checkEnrollSecret(store.db, "enroll-secret-of-instance-b", hours(-1))).toBe("current");
     const rotated = await rotateEnrollSecret(store.db, { graceHours: 24, actor: "cli", now: T0 }, () => "enroll-secret-after-rotation");
     expect(rotated).toEqual({ value: "enroll-secret-after-rotation", previousValidUntil: hours(24).toISOString() });
     const table: [string, Date, string][] = [
       ["enroll-secret-after-rotation", hours(0), "current"],
-      ["enroll-secret-before-rotation", hours(0), "previous"],
-      ["enroll-secret-before-rotation", hours(23.99), "previous"],
-      ["enroll-secret-before-rotation", hours(24), "wrong"],
+      ["enroll-secret-of-instance-a", hours(0), "previous"],
+      ["enroll-secret-of-instance-b", hours(23.99), "previous"],
+      ["enroll-secret-of-instance-a", hours(24), "wrong"],
+      ["enroll-secret-of-instance-b", hours(24), "wrong"],
       ["enroll-secret-after-rotation", hours(1_000), "current"],
       ["something-else-entirely-xxxxxxx", hours(1), "wrong"],
     ];
     for (const [presented, at, expected] of table) expect([presented, at.toISOString(), await checkEnrollSecret(store.db, presented, at)]).toEqual([presented, at.toISOString(), expected]);
     const audit = await queryAudit(store.db, { action: "enroll-secret.rotate", limit: 5 });
-    expect(audit).toEqual([expect.objectContaining({ actor: "cli", target: "enroll-secret", detail: { graceHours: 24, previousValidUntil: hours(24).toISOString() } })]);
+    expect(audit).toEqual([expect.objectContaining({ actor: "cli", target: "enroll-secret", detail: { graceHours: 24, previousValidUntil: hours(24).toISOString(), ended: 2 } })]);
   });
 
-  it("replaces the data-dir admin token at once", async () => {
-    await rotateAdminToken(store.db, { actor: "cli", now: hours(2) }, () => "admin-token-after-rotation");
-    expect(await findTokenByHash(store.db, hashSecret("admin-token-before-rotation"))).toBeUndefined();
-    expect(await findTokenByHash(store.db, hashSecret("admin-token-after-rotation"))).toMatchObject({ id: DATA_DIR_ADMIN_TOKEN_ID, role: "admin" });
-    expect((await queryAudit(store.db, { action: "admin-token.rotate", limit: 5 })).map((a) => a.actor)).toEqual(["cli"]);
+  it("with no grace period refuses every earlier secret at once", async () => {
+    await rotateEnrollSecret(store.db, { graceHours: 0, actor: "cli", now: hours(30) }, () => "enroll-secret-without-grace");
+    expect(await checkEnrollSecret(store.db, "enroll-secret-without-grace", hours(30))).toBe("current");
+    expect(await checkEnrollSecret(store.db, "enroll-secret-after-rotation", hours(30))).toBe("wrong");
+  });
+
+  it("replaces this data dir's admin token at once and leaves the other data dir's token alone", async () => {
+    const rotated = await rotateAdminToken(store.db, { current: "admin-token-of-instance-a", name: "data-dir admin token (host:/srv/a)", actor: "cli", now: hours(2) }, () => "admin-token-after-rotation");
+    expect(await findTokenByHash(store.db, hashSecret("admin-token-of-instance-a"))).toBeUndefined();
+    expect(await findTokenByHash(store.db, hashSecret("admin-token-after-rotation"))).toEqual({ id: rotated.id, name: "data-dir admin token (host:/srv/a)", role: "admin" });
+    expect(await findTokenByHash(store.db, hashSecret("admin-token-of-instance-b"))).toMatchObject({ name: "data-dir admin token (host:/srv/b)", role: "admin" });
+    const audit = await queryAudit(store.db, { action: "admin-token.rotate", limit: 5 });
+    expect(audit.map((a) => [a.actor, a.target, a.detail])).toEqual([["cli", `token ${rotated.id}`, { revoked: rotated.revokedId }]]);
+    expect(rotated.revokedId).toEqual(expect.any(String));
   });
 });

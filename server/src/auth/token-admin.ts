@@ -3,7 +3,7 @@ import { AppError, type Role, type TokenCreated } from "@wegroup/shared";
 import type { Kysely } from "kysely";
 import { recordAudit } from "../store/audit.js";
 import type { Database } from "../store/schema.js";
-import { createToken, DATA_DIR_ADMIN_TOKEN_ID, revokeToken } from "../store/tokens.js";
+import { createToken, revokeToken } from "../store/tokens.js";
 import { hashSecret, randomSecret } from "./secrets.js";
 
 export interface TokenActor {
@@ -22,9 +22,11 @@ export async function issueToken(db: Kysely<Database>, t: { id: string; name: st
   return { id: t.id, name: t.name, role: t.role, token };
 }
 
-/** Throws `conflict` for the data-dir admin token and `not_found` when there is no such live token. */
+/**
+ * Throws `not_found` when there is no such live token. A data dir's admin token may be revoked too: that
+ * instance makes a new one at its next start (or with `admin admin-token rotate`).
+ */
 export async function revokeTokenAudited(db: Kysely<Database>, id: string, by: TokenActor): Promise<void> {
-  if (id === DATA_DIR_ADMIN_TOKEN_ID) throw new AppError("conflict", "the data-dir admin token cannot be revoked; replace it with: compliance-server admin admin-token rotate");
   await db.transaction().execute(async (trx) => {
     if (!(await revokeToken(trx, id, by.now))) throw new AppError("not_found", `no live token ${id}`);
     await recordAudit(trx, { at: by.now, actor: by.actor, action: "token.revoke", target: `token ${id}` });

@@ -97,24 +97,26 @@ async function run(task: AdminTask, store: Store, config: Config, io: AdminIo, c
       return;
     case "enroll-secret-rotate": {
       const graceHours = parseGraceHours(task.graceHours);
-      // Seeds the database from this data dir if no server has yet (and brings the files up to date).
+      // Registers this data dir's files first if no server has yet, so that its current secret gets the grace period too.
       const files = await reconcileDataDir(store.db, config.dataDir, now);
       const rotated = await rotateEnrollSecret(store.db, { graceHours, actor: CLI_ACTOR, now: clock.now() });
       await writeSecretFile(files.enrollSecretPath, rotated.value);
       io.out(`enrollment secret rotated: the new one is in ${files.enrollSecretPath} (mode 0600)`);
       io.note(
-        rotated.previousValidUntil === null
-          ? "the previous secret is refused from now on; enrolled agents are not affected"
-          : `the previous secret is still accepted until ${rotated.previousValidUntil}; enrolled agents are not affected`,
+        graceHours === 0
+          ? "the previous secret is refused from now on, and so are other instances' enroll-secret files; enrolled agents are not affected"
+          : `the previous secret is still accepted until ${rotated.previousValidUntil}, and so are other instances' enroll-secret files; enrolled agents are not affected`,
       );
-      io.note("other instances write the new secret into their data dirs within a minute; it is valid on all of them now");
+      io.note("the database keeps only hashes: other instances' files keep their old secret (each makes a new one at its next start after the grace period); enroll agents with the new one from this file");
       return;
     }
     case "admin-token-rotate": {
       const files = await reconcileDataDir(store.db, config.dataDir, now);
-      const rotated = await rotateAdminToken(store.db, { actor: CLI_ACTOR, now: clock.now() });
+      const rotated = await rotateAdminToken(store.db, { current: files.adminToken, name: files.adminTokenName, actor: CLI_ACTOR, now: clock.now() });
       await writeSecretFile(files.adminTokenPath, rotated.value);
-      io.out(`admin token rotated: the new one is in ${files.adminTokenPath} (mode 0600); the old one no longer works`);
+      // Running instances on PostgreSQL close the old token's live-feed streams now; on SQLite within their re-check interval.
+      if (rotated.revokedId !== undefined && store.dialect === "postgres") await publishFromOutside(store.db, "token", rotated.revokedId).catch(() => {});
+      io.out(`admin token rotated: the new one is in ${files.adminTokenPath} (mode 0600); the old one no longer works (other data dirs' tokens are unchanged)`);
       return;
     }
     case "export": {

@@ -150,7 +150,7 @@ describe("authentication and roles", () => {
     const viewer = await viewerToken();
     const list = TokenList.parse((await server.get("/api/v1/tokens")).body);
     expect(list.items.map((t) => [t.name, t.role])).toEqual([
-      ["admin-token (data dir)", "admin"],
+      [server.adminTokenName, "admin"],
       ["soc", "viewer"],
     ]);
     expect(JSON.stringify(list)).not.toContain(viewer);

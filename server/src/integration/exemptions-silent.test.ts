@@ -53,7 +53,7 @@ describe("exemptions over the API", () => {
     const created = await post(body);
     expect(created.status).toBe(201);
     const exemption = Exemption.parse(created.body);
-    expect(exemption).toMatchObject({ ...body, id: expect.any(String), status: "active", rule: null, createdBy: "admin-token (data dir)" });
+    expect(exemption).toMatchObject({ ...body, id: expect.any(String), status: "active", rule: null, createdBy: server.adminTokenName });
     const exempted = await feed.waitFor((e) => e.violation.status === "exempted");
     expect(exempted.violation).toMatchObject({ subject: "USB-EX-1", hostname: "ex-laptop" });
     // Shown as exempted, not as an open violation.
@@ -73,8 +73,8 @@ describe("exemptions over the API", () => {
 
     const audit = AuditPage.parse((await server.get("/api/v1/audit")).body).items.filter((a) => a.action.startsWith("exemption."));
     expect(audit.map((a) => [a.action, a.actor, a.target])).toEqual([
-      ["exemption.delete", "admin-token (data dir)", `exemption ${exemption.id}`],
-      ["exemption.create", "admin-token (data dir)", `exemption ${exemption.id}`],
+      ["exemption.delete", server.adminTokenName, `exemption ${exemption.id}`],
+      ["exemption.create", server.adminTokenName, `exemption ${exemption.id}`],
     ]);
   });
 

@@ -6,9 +6,11 @@ import path from "node:path";
 import { AGENT_CHANNEL_PATH, AuditPage, type EnrollResponse } from "@wegroup/shared";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
+import { hashSecret } from "../auth/secrets.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { reportFrame, usbPass } from "../testing/frames.js";
 import { buildServer, SERVER_BIN, ServerProcess } from "../testing/process.js";
+import { tablesHolding } from "../testing/table-scan.js";
 import { until, withTimeout } from "../testing/wait.js";
 
 let root: string;
@@ -149,42 +151,63 @@ describe("enroll-secret rotate", () => {
 });
 
 describe.each(TEST_DATABASES.filter((d) => d.name === "postgres"))("instances with their own data dirs on one $name", (kind) => {
-  it("serve one admin token and one enrollment secret: the database's, written into each data dir", async () => {
+  it("each keep their own admin token and enrollment secret, accept each other's, and the database holds neither in plain text", async () => {
     const database = await kind.create();
     databases.push(database);
     if (database.target.kind !== "postgres") throw new Error("expected PostgreSQL");
     const dirA = path.join(root, "a");
     const dirB = path.join(root, "b");
     const args = (dir: string) => ["--listen", "127.0.0.1:0", "--data-dir", dir, "--db", database.target.kind === "postgres" ? database.target.url : ""];
-    // Both first starts at once: one of them seeds the database, the other adopts its values.
+    // Both first starts at once: each makes its own files and adds their hashes.
     const a = start(args(dirA));
     const b = start(args(dirB));
     const [, urlB] = await Promise.all([a.listening(), b.listening()]);
-    const token = await secretOf(dirA, "admin-token");
-    const secret = await secretOf(dirA, "enroll-secret");
-    expect(await secretOf(dirB, "admin-token")).toBe(token);
-    expect(await secretOf(dirB, "enroll-secret")).toBe(secret);
+    const tokenA = await secretOf(dirA, "admin-token");
+    const tokenB = await secretOf(dirB, "admin-token");
+    const secretA = await secretOf(dirA, "enroll-secret");
+    const secretB = await secretOf(dirB, "enroll-secret");
+    expect(tokenB).not.toBe(tokenA);
+    expect(secretB).not.toBe(secretA);
     for (const dir of [dirA, dirB]) for (const name of ["admin-token", "enroll-secret"]) expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
 
-    // Restarting one never rewrites what the other serves.
+    // Restarting one changes nothing for the other, and its own files are reused.
     await a.stop();
     const a2 = start(args(dirA));
     const urlA2 = await a2.listening();
+    expect(await secretOf(dirA, "admin-token")).toBe(tokenA);
+    expect(await secretOf(dirA, "enroll-secret")).toBe(secretA);
     for (const url of [urlA2, urlB]) {
-      expect(await devicesStatus(url, token)).toBe(200);
-      expect(await enrollStatus(url, secret)).toBe(200);
+      for (const token of [tokenA, tokenB]) expect(await devicesStatus(url, token)).toBe(200);
+      for (const secret of [secretA, secretB]) expect(await enrollStatus(url, secret)).toBe(200);
     }
-    // A third instance with an old, different data dir takes the database's values too.
+    // A third instance with an old data dir (made against its own SQLite) keeps its files; their hashes are added.
     const dirC = path.join(root, "c");
-    const seeded = start(["--listen", "127.0.0.1:0", "--data-dir", dirC]); // its own SQLite: writes its own files
+    const seeded = start(["--listen", "127.0.0.1:0", "--data-dir", dirC]);
     await seeded.listening();
     await seeded.stop();
-    expect(await secretOf(dirC, "admin-token")).not.toBe(token);
+    const tokenC = await secretOf(dirC, "admin-token");
+    const secretC = await secretOf(dirC, "enroll-secret");
     const c = start(args(dirC));
     const urlC = await c.listening();
-    expect(await secretOf(dirC, "admin-token")).toBe(token);
-    expect(await devicesStatus(urlC, token)).toBe(200);
-    expect(await devicesStatus(urlB, token)).toBe(200);
-    await until(() => c.logLines().some((l) => l.includes("secret file written from the database")), 5_000, "the adoption log line");
+    expect(await secretOf(dirC, "admin-token")).toBe(tokenC);
+    expect(await devicesStatus(urlC, tokenA)).toBe(200);
+    expect(await devicesStatus(urlB, tokenC)).toBe(200);
+    expect(await enrollStatus(urlA2, secretC)).toBe(200);
+    await until(() => c.logLines().some((l) => l.includes("secret file's hash added to the database")), 5_000, "the registration log line");
+
+    // Rotating B's admin token ends only B's.
+    const rotated = await cli(["admin", "admin-token", "rotate", "--data-dir", dirB, "--db", database.target.url]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const tokenB2 = await secretOf(dirB, "admin-token");
+    expect(await devicesStatus(urlA2, tokenB)).toBe(401);
+    for (const token of [tokenA, tokenB2, tokenC]) expect(await devicesStatus(urlA2, token)).toBe(200);
+
+    const store = await database.openStore();
+    try {
+      expect(await tablesHolding(store, [tokenA, tokenB, tokenB2, tokenC, secretA, secretB, secretC])).toEqual([]);
+      expect(await tablesHolding(store, [hashSecret(tokenB2)])).toEqual(["tokens"]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -57,7 +57,7 @@ describe("GET and PUT /api/v1/policy", () => {
     expect((await put(now)).body).toEqual({ version: 3 });
     const history = PolicyHistory.parse((await server.get("/api/v1/policy/history")).body);
     expect(history.items.map((h) => [h.version, h.author, h.summary])).toEqual([
-      [3, "admin-token (data dir)", "no changes"],
+      [3, server.adminTokenName, "no changes"],
       [2, "it-alice", "screenLock.maxIdleSeconds 900→600; software.deny: +1 rule (masscan-ng)"],
       [1, "built-in default", "built-in default policy"],
     ]);
@@ -149,7 +149,7 @@ describe("audit", () => {
       ["it-bob", "policy.update", "policy v2"],
       ["it-bob", "token.revoke", `token ${socId}`],
       ["it-bob", "token.create", `token ${socId}`],
-      ["admin-token (data dir)", "token.create", `token ${it1.id}`],
+      [server.adminTokenName, "token.create", `token ${it1.id}`],
     ]);
     expect(JSON.stringify(page)).not.toContain(it1.token);
     expect(page.items[2]?.detail).toEqual({ name: "soc", role: "viewer" });

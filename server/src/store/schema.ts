@@ -131,15 +131,16 @@ export interface ExemptionsTable {
   ended_by: string | null;
 }
 
-/** The admin token and the enrollment secret, shared by every instance; each data dir's files are written from here. */
-export interface ServerSecretsTable {
-  /** "admin-token" | "enroll-secret" */
-  name: string;
-  value: string;
-  updated_at: string;
-  /** After a rotation: SHA-256 of the value before, accepted until `previous_valid_until`. */
-  previous_hash: string | null;
-  previous_valid_until: string | null;
+/**
+ * Hashes of the enrollment secrets agents may enroll with (each data dir holds one in its file; a rotation adds one).
+ * Only hashes: the privacy statement promises secrets stored only hashed.
+ */
+export interface EnrollSecretsTable {
+  /** SHA-256 (hex) of the secret. */
+  secret_hash: string;
+  created_at: string;
+  /** Null: valid until a rotation sets it; accepted while now < valid_until. */
+  valid_until: string | null;
 }
 
 export interface Database {
@@ -152,7 +153,7 @@ export interface Database {
   policies: PoliciesTable;
   audit: AuditTable;
   exemptions: ExemptionsTable;
-  server_secrets: ServerSecretsTable;
+  enroll_secrets: EnrollSecretsTable;
 }
 
 /** The database or an open transaction: every query function takes either. */

@@ -1,58 +1,44 @@
-// Queries on the instance secrets (the data-dir admin token and the enrollment secret): one row each, shared by every instance.
+// Queries on the enrollment secrets: only their hashes are stored, each valid until a rotation ends it.
 import type { Db } from "./schema.js";
 
-export const ADMIN_TOKEN_SECRET = "admin-token";
-export const ENROLL_SECRET = "enroll-secret";
-export type SecretName = typeof ADMIN_TOKEN_SECRET | typeof ENROLL_SECRET;
-
-export interface InstanceSecretValues {
-  adminToken: string;
-  enrollSecret: string;
+export interface EnrollSecretHash {
+  hash: string;
+  /** Null: no end set (not rotated away yet). */
+  validUntil: string | null;
 }
 
-/**
- * Stores these values where the database has none yet (the first instance to start wins, atomically) and
- * answers what the database holds: the values every instance serves.
- */
-export async function seedOrReadSecrets(db: Db, local: InstanceSecretValues, now: string): Promise<InstanceSecretValues> {
-  await db
-    .insertInto("server_secrets")
-    .values([
-      { name: ADMIN_TOKEN_SECRET, value: local.adminToken, updated_at: now, previous_hash: null, previous_valid_until: null },
-      { name: ENROLL_SECRET, value: local.enrollSecret, updated_at: now, previous_hash: null, previous_valid_until: null },
-    ])
-    .onConflict((oc) => oc.column("name").doNothing())
+/** Valid at `now`: no end set, or an end still ahead. */
+export async function validEnrollSecretHashes(db: Db, now: string): Promise<EnrollSecretHash[]> {
+  const rows = await db
+    .selectFrom("enroll_secrets")
+    .select(["secret_hash", "valid_until"])
+    .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">", now)]))
     .execute();
-  const stored = await readSecrets(db);
-  if (stored === undefined) throw new Error("server_secrets: the rows just stored are missing");
-  return stored;
+  return rows.map((r) => ({ hash: r.secret_hash, validUntil: r.valid_until }));
 }
 
-export async function readSecrets(db: Db): Promise<InstanceSecretValues | undefined> {
-  const rows = await db.selectFrom("server_secrets").select(["name", "value"]).where("name", "in", [ADMIN_TOKEN_SECRET, ENROLL_SECRET]).execute();
-  const adminToken = rows.find((r) => r.name === ADMIN_TOKEN_SECRET)?.value;
-  const enrollSecret = rows.find((r) => r.name === ENROLL_SECRET)?.value;
-  return adminToken === undefined || enrollSecret === undefined ? undefined : { adminToken, enrollSecret };
+/** The stored row of this hash, valid or not; undefined when the database never knew it. */
+export async function findEnrollSecretHash(db: Db, hash: string): Promise<EnrollSecretHash | undefined> {
+  const row = await db.selectFrom("enroll_secrets").select(["secret_hash", "valid_until"]).where("secret_hash", "=", hash).executeTakeFirst();
+  return row === undefined ? undefined : { hash: row.secret_hash, validUntil: row.valid_until };
 }
 
-export interface SecretRow {
-  value: string;
-  updatedAt: string;
-  /** SHA-256 of the value before the last rotation, while it is still accepted. */
-  previousHash: string | null;
-  previousValidUntil: string | null;
-}
-
-export async function readSecret(db: Db, name: SecretName): Promise<SecretRow | undefined> {
-  const row = await db.selectFrom("server_secrets").selectAll().where("name", "=", name).executeTakeFirst();
-  return row === undefined ? undefined : { value: row.value, updatedAt: row.updated_at, previousHash: row.previous_hash, previousValidUntil: row.previous_valid_until };
-}
-
-/** Replaces the value; `previous` keeps the old one's hash accepted until a time (null: not at all). */
-export async function replaceSecret(db: Db, name: SecretName, value: string, now: string, previous: { hash: string; validUntil: string } | null): Promise<void> {
+/** Instances sharing a data dir may add the same hash at once: the second insert does nothing. */
+export async function addEnrollSecretHash(db: Db, hash: string, now: string): Promise<void> {
   await db
-    .updateTable("server_secrets")
-    .set({ value, updated_at: now, previous_hash: previous?.hash ?? null, previous_valid_until: previous?.validUntil ?? null })
-    .where("name", "=", name)
+    .insertInto("enroll_secrets")
+    .values({ secret_hash: hash, created_at: now, valid_until: null })
+    .onConflict((oc) => oc.column("secret_hash").doNothing())
     .execute();
+}
+
+/** Every valid secret but `keep` ends at `until` (or earlier, if it already ended earlier). Answers how many were cut short. */
+export async function endEnrollSecretsExcept(db: Db, keep: string, until: string): Promise<number> {
+  const result = await db
+    .updateTable("enroll_secrets")
+    .set({ valid_until: until })
+    .where("secret_hash", "<>", keep)
+    .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">", until)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -12,7 +12,8 @@ import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, ge
 import { eventsAfter, insertEvents } from "./events.js";
 import { latestPolicy, seedInitialPolicy } from "./policies.js";
 import { countReports, insertReports, reportKey } from "./reports.js";
-import { createToken, DATA_DIR_ADMIN_TOKEN_ID, findTokenByHash, seedDataDirAdminToken } from "./tokens.js";
+import { addEnrollSecretHash, endEnrollSecretsExcept, findEnrollSecretHash, validEnrollSecretHashes } from "./server-secrets.js";
+import { addTokenIfNew, createToken, findAnyTokenByHash, findTokenByHash, listTokens, revokeToken } from "./tokens.js";
 import { insertViolations, loadLastingViolations, queryViolations, updateViolations } from "./violations.js";
 
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
@@ -124,13 +125,38 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
       expect(await findTokenByHash(store.db, hashSecret("other"))).toBeUndefined();
     });
 
-    it("keeps one row for the data-dir admin token and follows its rotation", async () => {
-      await seedDataDirAdminToken(store.db, hashSecret("admin-1"), T(0));
-      await seedDataDirAdminToken(store.db, hashSecret("admin-1"), T(1));
-      expect(await findTokenByHash(store.db, hashSecret("admin-1"))).toEqual({ id: DATA_DIR_ADMIN_TOKEN_ID, name: "admin-token (data dir)", role: "admin" });
-      await seedDataDirAdminToken(store.db, hashSecret("admin-2"), T(2));
+    it("stores a data dir's admin token once when two instances add it at once, and tells a revoked one from an unknown one", async () => {
+      const name = "data-dir admin token (host-a:/srv/a)";
+      const add = () => addTokenIfNew(store.db, { id: uuidv7(), name, role: "admin", tokenHash: hashSecret("admin-1"), now: T(0) });
+      await Promise.all([add(), add(), add()]);
+      expect((await listTokens(store.db)).filter((t) => t.name === name)).toHaveLength(1);
+      const stored = await findAnyTokenByHash(store.db, hashSecret("admin-1"));
+      expect(stored).toMatchObject({ name, role: "admin", revokedAt: null });
+      await revokeToken(store.db, stored?.id ?? "", T(1));
+      expect(await findAnyTokenByHash(store.db, hashSecret("admin-1"))).toMatchObject({ name, revokedAt: T(1) });
       expect(await findTokenByHash(store.db, hashSecret("admin-1"))).toBeUndefined();
-      expect((await findTokenByHash(store.db, hashSecret("admin-2")))?.role).toBe("admin");
+      expect(await findAnyTokenByHash(store.db, hashSecret("never-stored"))).toBeUndefined();
+    });
+  });
+
+  describe("enrollment secret hashes", () => {
+    it("are valid until a rotation ends them, and an end already set is never pushed later", async () => {
+      const [a, b, c, next] = ["secret-a", "secret-b", "secret-c", "secret-next"].map(hashSecret) as [string, string, string, string];
+      await Promise.all([addEnrollSecretHash(store.db, a, T(0)), addEnrollSecretHash(store.db, a, T(0)), addEnrollSecretHash(store.db, b, T(0))]);
+      await addEnrollSecretHash(store.db, c, T(0));
+      await endEnrollSecretsExcept(store.db, a, T(5)); // an earlier rotation: b and c end at T(5)
+      await addEnrollSecretHash(store.db, next, T(1));
+      expect(await endEnrollSecretsExcept(store.db, next, T(30))).toBe(1); // only a had no end
+      const table: [string, string, boolean][] = [
+        [a, T(29), true],
+        [a, T(30), false],
+        [b, T(4), true],
+        [b, T(5), false],
+        [next, T(59), true],
+      ];
+      for (const [hash, at, valid] of table) expect([hash, at, (await validEnrollSecretHashes(store.db, at)).some((h) => h.hash === hash)]).toEqual([hash, at, valid]);
+      expect(await findEnrollSecretHash(store.db, b)).toEqual({ hash: b, validUntil: T(5) });
+      expect(await findEnrollSecretHash(store.db, hashSecret("never-stored"))).toBeUndefined();
     });
   });
 

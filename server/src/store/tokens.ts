@@ -8,26 +8,22 @@ export interface TokenIdentity {
   role: Role;
 }
 
-/** The admin token from the data dir keeps one row; rotating the file rotates the row. */
-export const DATA_DIR_ADMIN_TOKEN_ID = "data-dir-admin-token";
-
 /**
- * Instances starting at once seed the same hash (the database's admin token): an upsert on `id` alone could
- * then trip over the other unique index (token_hash) mid-race, so insert-or-nothing on any conflict, then
- * update only when the row differs.
+ * A data dir's admin token is an ordinary token row. Instances sharing one data dir may store the same hash at
+ * once: insert-or-nothing on any conflict (token_hash is unique), and the caller reads back what is stored.
  */
-export async function seedDataDirAdminToken(db: Db, tokenHash: string, now: string): Promise<void> {
+export async function addTokenIfNew(db: Db, t: TokenIdentity & { tokenHash: string; now: string }): Promise<void> {
   await db
     .insertInto("tokens")
-    .values({ id: DATA_DIR_ADMIN_TOKEN_ID, name: "admin-token (data dir)", role: "admin", token_hash: tokenHash, created_at: now, revoked_at: null })
+    .values({ id: t.id, name: t.name, role: t.role, token_hash: t.tokenHash, created_at: t.now, revoked_at: null })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  await db
-    .updateTable("tokens")
-    .set({ token_hash: tokenHash, revoked_at: null })
-    .where("id", "=", DATA_DIR_ADMIN_TOKEN_ID)
-    .where((eb) => eb.or([eb("token_hash", "<>", tokenHash), eb("revoked_at", "is not", null)]))
-    .execute();
+}
+
+/** The token with this hash, live or revoked; undefined when the database never knew it. */
+export async function findAnyTokenByHash(db: Db, tokenHash: string): Promise<(TokenIdentity & { revokedAt: string | null }) | undefined> {
+  const row = await db.selectFrom("tokens").select(["id", "name", "role", "revoked_at"]).where("token_hash", "=", tokenHash).executeTakeFirst();
+  return row === undefined ? undefined : { id: row.id, name: row.name, role: row.role === "admin" ? "admin" : "viewer", revokedAt: row.revoked_at };
 }
 
 export async function createToken(db: Db, t: TokenIdentity & { tokenHash: string; now: string }): Promise<void> {

@@ -68,6 +68,11 @@ export class TestServer {
     return this.server.secrets.adminToken;
   }
 
+  /** The data-dir admin token's row name: the actor of what the tests do with `adminToken`. */
+  get adminTokenName(): string {
+    return this.server.secrets.adminTokenName;
+  }
+
   get enrollSecret(): string {
     return this.server.secrets.enrollSecret;
   }

@@ -1,4 +1,4 @@
-// Device keys and re-enrollments (a known hardware id no longer takes over its device), and the instance secrets every instance shares.
+// Device keys and re-enrollments (a known hardware id no longer takes over its device), and the hashes of the enrollment secrets every instance accepts.
 import { type Kysely, sql } from "kysely";
 import type { Dialect } from "../db.js";
 
@@ -17,15 +17,13 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .where(sql.ref("re_enrollment_of"), "is", null)
     .execute();
 
-  // The admin token and the enrollment secret, so that instances with their own data dirs serve the same ones.
+  // Hashes of the valid enrollment secrets (never the secrets): instances with their own data dirs each add theirs.
+  // The data-dir admin tokens are ordinary rows of `tokens`.
   await db.schema
-    .createTable("server_secrets")
-    .addColumn("name", "text", (c) => c.primaryKey())
-    .addColumn("value", "text", (c) => c.notNull())
-    .addColumn("updated_at", "text", (c) => c.notNull())
-    // After a rotation: the hash of the value before, accepted until previous_valid_until.
-    .addColumn("previous_hash", "text")
-    .addColumn("previous_valid_until", "text")
+    .createTable("enroll_secrets")
+    .addColumn("secret_hash", "text", (c) => c.primaryKey())
+    .addColumn("created_at", "text", (c) => c.notNull())
+    .addColumn("valid_until", "text")
     .execute();
 }
 
@@ -71,6 +69,6 @@ async function dropHardwareUniquePostgres(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable("server_secrets").ifExists().execute();
+  await db.schema.dropTable("enroll_secrets").ifExists().execute();
   await db.schema.dropIndex("devices_hardware_original").ifExists().execute();
 }

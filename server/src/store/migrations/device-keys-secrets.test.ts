@@ -21,7 +21,7 @@ describe.each(TEST_DATABASES)("migration 0005 (device keys, re-enrollments, inst
     database = await kind.create();
     store = openStore(database.target);
     const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect), ...(store.dialect === "postgres" ? { migrationTableSchema: await currentSchema(store) } : {}) });
-    expect((await migrator.migrateTo("0003-exemptions-silent")).error).toBeUndefined();
+    expect((await migrator.migrateTo("0004-titles-policy-sent")).error).toBeUndefined();
     const now = new Date().toISOString();
     const id = uuidv7();
     await store.db
