@@ -23,6 +23,8 @@ export interface Tuning {
   pingIntervalMs: number;
   /** Reports one agent connection may have waiting for their commit. */
   maxReportsInFlight: number;
+  /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
+  sqliteMaxPageCount?: number;
 }
 
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({

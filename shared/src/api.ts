@@ -101,6 +101,15 @@ export type ExemptionCreate = z.infer<typeof ExemptionCreate>;
 export const HealthResponse = z.object({ status: z.literal("ok") });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
+/** GET /healthz when the server cannot serve agents: why (e.g. the database is unreachable or its disk is full), and since when. */
+export const HealthUnavailable = z.object({
+  status: z.literal("unavailable"),
+  reason: z.string(),
+  since: Timestamp.optional(),
+  error: z.object({ code: z.literal("unavailable"), message: z.string() }),
+});
+export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
+
 export const DeviceList = z.object({ items: z.array(DeviceSummary) });
 export type DeviceList = z.infer<typeof DeviceList>;
 

@@ -79,7 +79,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 };
 
 export const ROUTES: readonly RouteSpec[] = [
-  { method: "GET", path: "/healthz", access: "public", operationId: "health", summary: "200 once the server accepts agents", ok: { status: 200, schema: HealthResponse }, errors: [503] },
+  { method: "GET", path: "/healthz", access: "public", operationId: "health", summary: "200 once the server accepts agents and its database takes writes; 503 {status, reason} otherwise", ok: { status: 200, schema: HealthResponse }, errors: [503] },
   { method: "GET", path: "/api/v1/openapi.json", access: "public", operationId: "openapi", summary: "this document", ok: { status: 200, schema: null, contentType: "application/json" }, errors: [] },
   {
     method: "POST",

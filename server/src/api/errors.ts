@@ -2,6 +2,7 @@
 import { AppError, describeZodError, ERROR_TRANSPORT, type ErrorCode } from "@wegroup/shared";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import type { z } from "zod";
+import { classifyStoreError } from "../store/failure.js";
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_TRANSPORT[code].http).type("application/json; charset=utf-8").send({ error: { code, message } });
@@ -30,6 +31,13 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
         return sendError(reply, "bad_request", "invalid body: empty JSON body");
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return sendError(reply, "bad_request", `invalid body: not JSON (${fe.message})`);
+    }
+    // A database that cannot take queries now (connection lost, disk full) is a 503 to retry, not a server bug.
+    const failure = classifyStoreError(error);
+    if (failure?.kind === "unavailable") {
+      req.log.warn({ reason: failure.reason }, "request failed: the database is unavailable");
+      void reply.header("retry-after", "2");
+      return sendError(reply, "unavailable", `the database is unavailable (${failure.reason}); try again shortly`);
     }
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendError(reply, BY_STATUS[status] ?? "bad_request", fe.message);

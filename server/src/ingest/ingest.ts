@@ -5,27 +5,42 @@ import { monotonicIds } from "../ids.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceActivity } from "../store/devices.js";
 import type { Store } from "../store/db.js";
+import { classifyStoreError, ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
+import type { StoreHealth } from "../store/health.js";
 import { type ApplyContext, applyBatch, type IngestItem, type IngestResult } from "./apply.js";
 import { Batcher, type BatcherOptions, type Scheduler, timerScheduler } from "./batcher.js";
+
+/** What the ingest path tells the store's health (absent in tests that do not look at it). */
+export type StoreHealthSink = Pick<StoreHealth, "failed" | "recovered">;
 
 export class Ingest {
   readonly #batcher: Batcher<IngestItem, IngestResult>;
 
-  constructor(store: Store, clock: Clock, bus: EventBus, options: BatcherOptions, scheduler: Scheduler = timerScheduler) {
+  constructor(store: Store, clock: Clock, bus: EventBus, options: BatcherOptions, health?: StoreHealthSink, scheduler: Scheduler = timerScheduler) {
     const ctx: ApplyContext = { now: () => clock.now().toISOString(), newId: monotonicIds(clock), dialect: store.dialect };
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
-        const applied = await store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));
+        let applied: Awaited<ReturnType<typeof applyBatch>>;
+        try {
+          applied = await store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));
+        } catch (error) {
+          throw storeError(error, health);
+        }
+        health?.recovered();
         // Committed: only now may anyone hear of it.
         for (const event of applied.events) bus.publish(event);
         return applied.results;
       },
-      options,
+      // A store that cannot write fails every part of a batch alike: only other failures are worth isolating.
+      { ...options, splitOnError: (error) => !(error instanceof StoreUnavailableError) },
       scheduler,
     );
   }
 
-  /** Settles after the report is durably stored: `stored` is false when it had been stored before (a resend). */
+  /**
+   * Settles after the report is durably stored: `stored` is false when it had been stored before (a resend).
+   * Rejects with StoreUnavailableError (send it again later) or ItemRefusedError (never storable).
+   */
   async report(deviceId: string, report: ReportFrame, receivedAt: Date): Promise<{ stored: boolean }> {
     const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString() });
     return { stored: result.kind === "report" && result.stored };
@@ -44,4 +59,15 @@ export class Ingest {
   close(): Promise<void> {
     return this.#batcher.close();
   }
+}
+
+/** A database error as the ingest path's callers act on it; the store's health follows what the writes meet. */
+function storeError(error: unknown, health: StoreHealthSink | undefined): unknown {
+  const failure = classifyStoreError(error);
+  if (failure?.kind === "unavailable") {
+    health?.failed(failure.reason, failure.probe);
+    return new StoreUnavailableError(failure.reason);
+  }
+  if (failure?.kind === "refused") return new ItemRefusedError(failure.reason);
+  return error;
 }
