@@ -23,6 +23,8 @@ export interface Tuning {
   pingIntervalMs: number;
   /** Reports one agent connection may have waiting for their commit. */
   maxReportsInFlight: number;
+  /** Violation rows one device may open in 24 hours; a report that would open more is refused (rate_limited). */
+  maxViolationsOpenedPerDevicePerDay: number;
   /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
   sqliteMaxPageCount?: number;
 }
@@ -36,6 +38,7 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   bodyLimitBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
   maxReportsInFlight: 1_000,
+  maxViolationsOpenedPerDevicePerDay: 5_000,
 });
 
 export interface Config {

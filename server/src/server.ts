@@ -117,7 +117,13 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
           })
         : new LocalClusterBus(onClusterHandlerError);
     closeCluster = () => cluster.close();
-    const ingest = new Ingest(store, clock, bus, { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs }, storeHealth);
+    const ingest = new Ingest(
+      store,
+      clock,
+      bus,
+      { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs, maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay },
+      storeHealth,
+    );
     const registry = new AgentRegistry();
     const newId = monotonicIds(clock);
     const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });

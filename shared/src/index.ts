@@ -9,3 +9,4 @@ export * from "./bundle.js";
 export * from "./protocol.js";
 export * from "./api.js";
 export * from "./ids.js";
+export * from "./text.js";

@@ -1,5 +1,6 @@
 // The policy document IT edits and the server pushes: one schema, types inferred from it.
 import { z } from "zod";
+import { Int32, Text } from "./text.js";
 
 /** Where an installed-software entry came from; rules may be scoped to one source. */
 export const SoftwareSource = z.enum([
@@ -18,8 +19,7 @@ export type SoftwareSource = z.infer<typeof SoftwareSource>;
 
 const COMPARATOR = String.raw`(?:>=|<=|>|<|==|=|!=)\s*[^\s,<>=!]+`;
 /** `>=7.0 <8`, `<7.94`, `=4.5`: comparators joined by spaces or commas, compared in the source's own version order. */
-export const VersionRange = z
-  .string()
+export const VersionRange = Text({ max: 200 })
   .regex(new RegExp(String.raw`^\s*${COMPARATOR}(?:\s*,?\s*${COMPARATOR})*\s*$`), {
     message: 'expected a version range such as ">=1.2 <2.0" (operators >=, >, <=, <, =, !=)',
   });
@@ -27,17 +27,17 @@ export const VersionRange = z
 export const SoftwareRule = z
   .strictObject({
     /** Stable name of the rule, used by exemptions and in violation messages. */
-    id: z.string().min(1).max(100).optional(),
+    id: Text({ min: 1, max: 100 }).optional(),
     /** Case-insensitive glob against the package or application name. */
-    name: z.string().min(1).max(200).optional(),
+    name: Text({ min: 1, max: 200 }).optional(),
     /** Case-insensitive glob against the publisher, vendor or maintainer. */
-    publisher: z.string().min(1).max(200).optional(),
+    publisher: Text({ min: 1, max: 200 }).optional(),
     /** Case-insensitive glob against a bundle identifier (macOS), flatpak application id, winget or AppX id. */
-    bundleId: z.string().min(1).max(200).optional(),
+    bundleId: Text({ min: 1, max: 200 }).optional(),
     source: SoftwareSource.optional(),
     version: VersionRange.optional(),
     /** Why the rule exists, shown to people (e.g. "port scanner"). */
-    reason: z.string().max(500).optional(),
+    reason: Text({ max: 500 }).optional(),
   })
   .refine((r) => r.name !== undefined || r.publisher !== undefined || r.bundleId !== undefined || r.source !== undefined, {
     message: "a rule needs at least one of name, publisher, bundleId or source",
@@ -53,8 +53,8 @@ export const UsbException = z
   .strictObject({
     vendorId: HexId.optional(),
     productId: HexId.optional(),
-    serial: z.string().min(1).max(256).optional(),
-    note: z.string().max(500).optional(),
+    serial: Text({ min: 1, max: 256 }).optional(),
+    note: Text({ max: 500 }).optional(),
   })
   .refine((e) => e.vendorId !== undefined || e.serial !== undefined, {
     message: "an exception needs a vendorId or a serial",
@@ -83,7 +83,7 @@ export type SoftwarePolicy = z.infer<typeof SoftwarePolicy>;
 
 export const Policy = z.strictObject({
   /** Set by the server on every stored version; a policy file for `check --policy` may say 0. */
-  version: z.number().int().min(0),
+  version: Int32,
   screenLock: ScreenLockPolicy,
   usbStorage: UsbStoragePolicy,
   software: SoftwarePolicy,

@@ -1,5 +1,6 @@
 // `compliance-agent run`: the service. Composition root of the long-running agent.
 import { readFile } from "node:fs/promises";
+import { storableDevice } from "@wegroup/shared";
 import type { StatePaths } from "../config.js";
 import { CHECKS } from "../checks/registry.js";
 import { screenLockCheck } from "../checks/screen-lock/index.js";
@@ -34,7 +35,8 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const machine = await machineFor(options.replay);
   // Replay: the bundle may be swapped while running; the service keeps one runner whose source changes.
   const runner = new SwitchableRunner(machine.runner);
-  const device = await describeDevice(machine.runner, machine.host);
+  // Stored by the server as sent: text it can hold (a bundle or a registry value may carry NUL or broken UTF-16).
+  const device = storableDevice(await describeDevice(machine.runner, machine.host));
   // Live: the software inventory is re-read only when a package database changed (or hourly).
   const checks =
     options.replay === undefined

@@ -3,6 +3,7 @@ import {
   type AgentCheckId,
   type CheckResult,
   describeZodError,
+  fitForReport,
   type DeviceInfo,
   type EnforcementAction,
   type ErrorFrame,
@@ -166,7 +167,8 @@ export class AgentService {
       id: uuidv7(this.deps.clock().getTime()),
       observedAt: observedAt.toISOString(),
       policyVersion: this.policy.version,
-      results,
+      // What the server can store: storable text, and no more violations than a report may list.
+      results: fitForReport(results),
       ...(enforcement.length > 0 ? { enforcement: enforcement.slice(0, 100) } : {}),
     };
     await this.outbox.put(report);

@@ -254,6 +254,11 @@ export class AgentConnection implements AgentSession {
 
   /** Not acked: the agent keeps a report refused as unavailable and sends it again; one refused for good it drops. */
   #refuseReport(reportId: string, error: unknown): void {
+    if (error instanceof ItemRefusedError && error.code === "rate_limited") {
+      this.#log.warn({ reportId, reason: error.reason }, "report refused: the device is over a cap");
+      this.send(errorFrame("rate_limited", `the report was not stored: ${error.reason}`, reportId));
+      return;
+    }
     if (error instanceof ItemRefusedError) {
       this.#log.warn({ reportId, reason: error.reason }, "report refused for good: the database cannot store it");
       this.send(errorFrame("invalid_frame", `the report cannot be stored and is refused for good: ${error.reason}`, reportId));

@@ -16,8 +16,20 @@ export type StoreHealthSink = Pick<StoreHealth, "failed" | "recovered">;
 export class Ingest {
   readonly #batcher: Batcher<IngestItem, IngestResult>;
 
-  constructor(store: Store, clock: Clock, bus: EventBus, options: BatcherOptions, health?: StoreHealthSink, scheduler: Scheduler = timerScheduler) {
-    const ctx: ApplyContext = { now: () => clock.now().toISOString(), newId: monotonicIds(clock), dialect: store.dialect };
+  constructor(
+    store: Store,
+    clock: Clock,
+    bus: EventBus,
+    options: BatcherOptions & Pick<ApplyContext, "maxOpenedPerDevicePerDay">,
+    health?: StoreHealthSink,
+    scheduler: Scheduler = timerScheduler,
+  ) {
+    const ctx: ApplyContext = {
+      now: () => clock.now().toISOString(),
+      newId: monotonicIds(clock),
+      dialect: store.dialect,
+      ...(options.maxOpenedPerDevicePerDay === undefined ? {} : { maxOpenedPerDevicePerDay: options.maxOpenedPerDevicePerDay }),
+    };
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
         let applied: Awaited<ReturnType<typeof applyBatch>>;
@@ -43,6 +55,7 @@ export class Ingest {
    */
   async report(deviceId: string, report: ReportFrame, receivedAt: Date): Promise<{ stored: boolean }> {
     const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString() });
+    if (result.kind === "refused") throw new ItemRefusedError(result.message, result.code);
     return { stored: result.kind === "report" && result.stored };
   }
 

@@ -61,9 +61,15 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** Thrown for one item the database refused for good (found by isolating it from its batch). */
+/**
+ * Thrown for one item that is not stored: the database refused it for good (found by isolating it from its
+ * batch: `invalid_frame`, the agent drops it), or a cap refused it for now (`rate_limited`, sent again later).
+ */
 export class ItemRefusedError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly code: "invalid_frame" | "rate_limited" = "invalid_frame",
+  ) {
     super(reason);
     this.name = "ItemRefusedError";
   }
