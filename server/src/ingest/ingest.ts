@@ -7,6 +7,8 @@ import type { DeviceActivity } from "../store/devices.js";
 import type { Store } from "../store/db.js";
 import { classifyStoreError, ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
 import type { StoreHealth } from "../store/health.js";
+import { ErasedUserFilter } from "../privacy/reidentify.js";
+import type { Db } from "../store/schema.js";
 import { type ApplyContext, applyBatch, type IngestItem, type IngestResult } from "./apply.js";
 import { Batcher, type BatcherOptions, type Scheduler, timerScheduler } from "./batcher.js";
 
@@ -30,11 +32,13 @@ export class Ingest {
       dialect: store.dialect,
       ...(options.maxOpenedPerDevicePerDay === undefined ? {} : { maxOpenedPerDevicePerDay: options.maxOpenedPerDevicePerDay }),
     };
+    const erased = new ErasedUserFilter();
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
         let applied: Awaited<ReturnType<typeof applyBatch>>;
         try {
-          applied = await store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));
+          // An erased user still on a reporting device is pseudonymised again before anything is stored.
+          applied = await store.db.transaction().execute(async (trx) => applyBatch(trx, await withoutErasedUsers(trx, erased, items), ctx));
         } catch (error) {
           throw storeError(error, health);
         }
@@ -83,4 +87,18 @@ function storeError(error: unknown, health: StoreHealthSink | undefined): unknow
   }
   if (failure?.kind === "refused") return new ItemRefusedError(failure.reason);
   return error;
+}
+
+async function withoutErasedUsers(db: Db, filter: ErasedUserFilter, items: readonly IngestItem[]): Promise<IngestItem[]> {
+  const at = items.flatMap((item, i) => (item.kind === "report" ? [i] : []));
+  const reports = await filter.apply(
+    db,
+    at.map((i) => (items[i] as Extract<IngestItem, { kind: "report" }>).report),
+  );
+  const out = [...items];
+  at.forEach((i, k) => {
+    const item = items[i] as Extract<IngestItem, { kind: "report" }>;
+    out[i] = { ...item, report: reports[k] ?? item.report };
+  });
+  return out;
 }

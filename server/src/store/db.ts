@@ -71,6 +71,8 @@ export function openStore(target: DatabaseTarget, options: StoreOptions = {}): S
         database.pragma("busy_timeout = 5000");
         // Deleted and rewritten rows are overwritten with zeros, so that an erasure leaves no copy in free space.
         database.pragma("secure_delete = ON");
+        // SQLite's lower() folds ASCII only: privacy lookups of names like Ölafsdóttir fold through this instead.
+        database.function("fold_text", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.normalize("NFC").toLowerCase() : value));
         if (options.sqliteMaxPageCount !== undefined) database.pragma(`max_page_count = ${Math.floor(options.sqliteMaxPageCount)}`);
         return Promise.resolve(withStatementCache(database, 512));
       },

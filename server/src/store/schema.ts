@@ -133,6 +133,20 @@ export interface Database {
   policies: PoliciesTable;
   audit: AuditTable;
   exemptions: ExemptionsTable;
+  erased_users: ErasedUsersTable;
+  erasure_key: ErasureKeyTable;
+}
+
+/** A user erased on request: a keyed digest of the name, never the name (see privacy/reidentify.ts). */
+export interface ErasedUsersTable {
+  digest: string;
+  pseudonym: string;
+  erased_at: string;
+}
+
+export interface ErasureKeyTable {
+  id: number;
+  secret: string;
 }
 
 /** The database or an open transaction: every query function takes either. */

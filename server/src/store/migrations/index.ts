@@ -4,6 +4,7 @@ import type { Dialect } from "../db.js";
 import * as initial from "./0001-initial.js";
 import * as policyAuditPrivacy from "./0002-policy-audit-privacy.js";
 import * as exemptionsSilent from "./0003-exemptions-silent.js";
+import * as erasedUsers from "./0006-erased-users.js";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0001-initial": initial,
   "0002-policy-audit-privacy": policyAuditPrivacy,
   "0003-exemptions-silent": exemptionsSilent,
+  "0006-erased-users": erasedUsers,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
