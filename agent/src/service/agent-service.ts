@@ -24,6 +24,8 @@ import { AGENT_VERSION } from "../version.js";
 import { Connection } from "./connection.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
+import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
+import { ReportDelivery } from "./report-delivery.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
 
 const ENFORCE_RETRY_MS = 5 * 60_000;
@@ -47,6 +49,8 @@ export class AgentService {
   private policy!: Policy;
   private outbox!: Outbox;
   private connection!: Connection;
+  private delivery!: ReportDelivery;
+  private policyQueue: PolicyQueue = IDLE;
   private readonly latest = new Map<AgentCheckId, { result: CheckResult; observedAt: Date; key: string }>();
   private readonly startedAt: Date;
   private connectedSince: Date | null = null;
@@ -87,8 +91,22 @@ export class AgentService {
       backoff: { baseMs: 1_000, capMs: 60_000 },
       random: deps.random,
     });
+    this.delivery = new ReportDelivery({
+      queued: () => this.outbox.pending().map((r) => r.id),
+      send: (id) => {
+        const report = this.outbox.get(id);
+        if (report !== undefined) this.sendReport(report);
+      },
+      forget: (id, why) => this.forget(id, why),
+      fullState: () => (this.latest.size > 0 ? this.enqueueFullState() : Promise.resolve()),
+      now: () => deps.clock().getTime(),
+      random: deps.random,
+      logger: deps.logger,
+    });
     this.connection.on("state", (state, detail) => {
       deps.logger.info({ state, detail, server: deps.enrollment.serverUrl }, `connection ${state}${detail !== undefined ? `: ${detail}` : ""}`);
+      if (state === "connecting") this.delivery.connected();
+      else if (state !== "connected") this.delivery.disconnected();
       if (state !== "connected") this.connectedSince = null;
       this.connectionDetail = detail;
       this.writeStatus();
@@ -174,7 +192,7 @@ export class AgentService {
     await this.outbox.put(report);
     this.deps.logger.info({ report: report.id, checks: results.map((r) => r.check), queued: this.outbox.size }, "report queued");
     this.lastReport = { id: report.id, observedAt: report.observedAt, sentAt: null, ackedAt: null };
-    if (this.connection.isOpen) this.sendReport(report);
+    await this.delivery.queued(report.id);
   }
 
   private sendReport(report: ReportFrame): void {
@@ -185,40 +203,31 @@ export class AgentService {
     switch (frame.type) {
       case "welcome":
         this.connection.accepted();
-        this.connectedSince = this.deps.clock();
-        this.startHeartbeat();
-        // Full state on every connect, then whatever is still queued (oldest first); the server stores each id once.
-        if (this.latest.size > 0) await this.enqueueFullState();
-        for (const report of this.outbox.pending()) this.sendReport(report);
+        if (this.connectedSince === null) {
+          this.connectedSince = this.deps.clock();
+          this.startHeartbeat();
+        }
+        // What is queued goes out once per connection (oldest first), then the full state; a repeated welcome changes nothing.
+        await this.delivery.welcome();
         break;
       case "ack":
-        if (await this.outbox.acknowledge(frame.id)) {
-          if (this.lastReport?.id === frame.id) this.lastReport.ackedAt = this.deps.clock().toISOString();
-          this.writeStatus();
-        }
+        this.connection.proven();
+        await this.delivery.ack(frame.id);
         break;
       case "policy":
-        await this.applyPolicy(frame.policy);
+        this.receivePolicy(frame.policy);
         break;
       case "error":
-        await this.onServerError(frame);
+        await this.delivery.refused(frame);
         break;
     }
   }
 
-  /**
-   * A report the server refused as invalid will never be accepted: keeping it would block nothing but
-   * would be resent forever, so it leaves the outbox (logged). Load errors keep it for a later resend.
-   */
-  private async onServerError(frame: ErrorFrame): Promise<void> {
-    const queued = frame.ref !== undefined && this.outbox.pending().some((r) => r.id === frame.ref);
-    if (queued && (frame.code === "invalid_frame" || frame.code === "payload_too_large")) {
-      await this.outbox.acknowledge(frame.ref ?? "");
-      this.deps.logger.error({ code: frame.code, report: frame.ref }, `the server refused a report for good and it was dropped: ${frame.message}`);
-      this.writeStatus();
-      return;
-    }
-    this.deps.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message}${queued ? " (the report stays queued and is sent again)" : ""}`);
+  /** Acknowledged (durably stored by the server) or refused for good: it leaves the outbox. */
+  private async forget(id: string, why: "acknowledged" | "refused"): Promise<void> {
+    if (!(await this.outbox.acknowledge(id))) return;
+    if (why === "acknowledged" && this.lastReport?.id === id) this.lastReport.ackedAt = this.deps.clock().toISOString();
+    this.writeStatus();
   }
 
   private async enqueueFullState(): Promise<void> {
@@ -230,6 +239,26 @@ export class AgentService {
     if (missing.length > 0) await this.enqueue(missing, observedAt);
   }
 
+  /** Pushed policies are applied one at a time, in order; of a burst, the newest waits and goes next. */
+  private receivePolicy(policy: Policy): void {
+    const step = onPolicyFrame(this.policyQueue, policy);
+    this.policyQueue = step.queue;
+    if (step.apply !== undefined) void this.runPolicy(step.apply);
+  }
+
+  private async runPolicy(policy: Policy): Promise<void> {
+    for (let next: Policy | undefined = policy; next !== undefined; ) {
+      try {
+        await this.applyPolicy(next);
+      } catch (error) {
+        this.deps.logger.error({ err: (error as Error).message, policyVersion: next.version }, "applying a pushed policy failed; keeping the previous one");
+      }
+      const step = onPolicyDone(this.policyQueue);
+      this.policyQueue = step.queue;
+      next = step.apply;
+    }
+  }
+
   private async applyPolicy(policy: Policy): Promise<void> {
     const previous = this.policy.version;
     if (policy.version !== previous) {
@@ -239,7 +268,8 @@ export class AgentService {
       this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
     }
     this.connection.send({ type: "policy-applied", version: policy.version });
-    if (policy.version !== previous) await this.requestChecks("all", `policy version ${policy.version}`);
+    // Not awaited: the next pushed policy need not wait for a check run.
+    if (policy.version !== previous) void this.requestChecks("all", `policy version ${policy.version}`).catch((error: unknown) => this.deps.logger.error({ err: (error as Error).message }, "a check run failed"));
   }
 
   private onInvalidFrame(detail: string, raw: unknown): void {

@@ -1,5 +1,6 @@
 // The device's enrollment (server URL, device id, credential), kept in the state dir at mode 0600.
 import { readFile } from "node:fs/promises";
+import { AppError, describeZodError } from "@wegroup/shared";
 import { z } from "zod";
 import { writeFileDurably } from "./files.js";
 
@@ -13,16 +14,26 @@ export const Enrollment = z.object({
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 
+/** What to do about a damaged or unreadable enrollment: the same words wherever it is read. */
+const ENROLL_AGAIN = "enroll again: compliance-agent enroll --server URL --secret SECRET";
+
 export async function loadEnrollment(path: string): Promise<Enrollment | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new AppError("forbidden", `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions`);
   }
-  const parsed = Enrollment.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${path} is damaged (${parsed.error.issues[0]?.message ?? "invalid"}); enroll again`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new AppError("not_enrolled", `${path} is damaged (not JSON: ${(error as Error).message}); ${ENROLL_AGAIN}`);
+  }
+  const parsed = Enrollment.safeParse(doc);
+  if (!parsed.success) throw new AppError("not_enrolled", `${path} is damaged (${describeZodError(parsed.error)}); ${ENROLL_AGAIN}`);
   return parsed.data;
 }
 
