@@ -1,7 +1,23 @@
-// Test support: a parser must return a result or throw a ParseError — nothing else — on mangled real output.
+// Test support: fuzzing at two scales (thousands of cases in every test run, FUZZ_RUNS in `npm run fuzz`), and the parser property: a result or a ParseError, nothing else.
 import fc from "fast-check";
 import { expect } from "vitest";
 import { ParseError } from "../runner/parse-error.js";
+
+/** Cases a property runs: `normal` in the ordinary test run, FUZZ_RUNS (when larger) in `npm run fuzz`. */
+export function fuzzRuns(normal: number): number {
+  const wanted = Number(process.env.FUZZ_RUNS);
+  return Number.isSafeInteger(wanted) && wanted > normal ? wanted : normal;
+}
+
+/**
+ * Runs a fast-check property at fuzzing scale and, under `npm run fuzz`, prints the boundary and the
+ * number of cases it passed (the figures a hardening report quotes).
+ */
+export function fuzz<T>(boundary: string, arbitrary: fc.Arbitrary<T>, check: (value: T) => void, normal = 1_000): void {
+  const numRuns = fuzzRuns(normal);
+  fc.assert(fc.property(arbitrary, check), { numRuns });
+  if (process.env.FUZZ_RUNS !== undefined) console.info(`[fuzz] ${boundary}: ${numRuns} cases passed`);
+}
 
 /** Real outputs cut anywhere, with junk spliced in anywhere, and random strings. */
 export function mangledTexts(texts: readonly string[]): fc.Arbitrary<string> {
@@ -13,7 +29,7 @@ export function mangledTexts(texts: readonly string[]): fc.Arbitrary<string> {
 }
 
 /** Asserts that `parse` answers rows (an array) or throws a ParseError on every mangled variant of `texts`. */
-export function expectRowsOrParseError(parse: (text: string) => unknown, texts: readonly string[], numRuns = 300): void {
+export function expectRowsOrParseError(parse: (text: string) => unknown, texts: readonly string[], numRuns = fuzzRuns(300)): void {
   fc.assert(
     fc.property(mangledTexts(texts), (text) => {
       try {
@@ -24,4 +40,15 @@ export function expectRowsOrParseError(parse: (text: string) => unknown, texts: 
     }),
     { numRuns },
   );
+}
+
+/** Asserts that `parse` answers or throws a ParseError (never a TypeError, RangeError…) on mangled variants of `texts`. */
+export function expectResultOrParseError(boundary: string, parse: (text: string) => unknown, texts: readonly string[], normal = 1_000): void {
+  fuzz(boundary, mangledTexts(texts), (text) => {
+    try {
+      parse(text);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw new Error(`${boundary} threw ${(error as Error).name}: ${(error as Error).message} on ${JSON.stringify(text.slice(0, 200))}`);
+    }
+  }, normal);
 }
