@@ -14,6 +14,9 @@ describe("globMatch", () => {
     ["Microsoft*", "Microsoft Corporation", true],
     ["cain & abel*", "Cain & Abel v4.9.56", true],
     ["john", "johnny", false],
+    // Found by fuzzing: picomatch throws on an empty pattern.
+    ["", "", true],
+    ["", "nmap", false],
   ])("%s matches %s: %s", (pattern, value, expected) => {
     expect(globMatch(pattern, value)).toBe(expected);
   });

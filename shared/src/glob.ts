@@ -5,6 +5,8 @@ const cache = new Map<string, (value: string) => boolean>();
 
 /** True when `value` matches the glob `pattern`, ignoring case; `*` also spans `/` and dots. */
 export function globMatch(pattern: string, value: string): boolean {
+  // picomatch throws on an empty pattern (found by fuzzing); an empty pattern matches only the empty name.
+  if (pattern === "") return value === "";
   let matcher = cache.get(pattern);
   if (matcher === undefined) {
     // Package names and publishers are not paths: make `*` match any characters at all.

@@ -1,9 +1,10 @@
 // The agent's WebSocket channel: hello, frames in and out, reconnect with jittered backoff. No policy logic.
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import { type AgentFrame, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
+import { type AgentFrame, type HelloFrame, MAX_FRAME_BYTES, type ServerFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
 import { backoffDelay, type BackoffOptions, reconnectStep } from "./backoff.js";
+import { decodeServerFrame } from "./server-frames.js";
 
 /** The server closes with this when the device credential is unknown or was replaced by a re-enrollment. */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -126,20 +127,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
-    if (isBinary) {
-      this.emit("invalid", "binary frame", undefined);
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString());
-    } catch {
-      this.emit("invalid", "not JSON", undefined);
-      return;
-    }
-    const parsed = ServerFrame.safeParse(raw);
-    if (parsed.success) this.emit("frame", parsed.data);
-    else this.emit("invalid", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), raw);
+    const decoded = decodeServerFrame(data, isBinary);
+    if (decoded.ok) this.emit("frame", decoded.frame);
+    else this.emit("invalid", decoded.detail, decoded.raw);
   }
 
   private scheduleReconnect(why: string): void {
