@@ -22,6 +22,10 @@ export const EnrollResponse = z.object({
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
+/** `/…/{id}` path parameters (devices, exemptions, tokens): an id is storable text like every other input. */
+export const IdParams = z.strictObject({ id: Text({ min: 1, max: 64 }) });
+export type IdParams = z.infer<typeof IdParams>;
+
 export const ViolationStatus = z.enum(["open", "resolved", "exempted"]);
 export type ViolationStatus = z.infer<typeof ViolationStatus>;
 

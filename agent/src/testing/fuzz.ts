@@ -46,7 +46,9 @@ export function mutatedJson(valid: unknown): fc.Arbitrary<unknown> {
   return fc.array(fc.tuple(fc.constantFrom(...leaves), nasty), { minLength: 1, maxLength: 4 }).map((edits) => {
     const copy = structuredClone(valid) as Record<string, unknown>;
     let out: unknown = copy;
-    for (const [path, value] of edits) {
+    for (const [path, shared] of edits) {
+      // A copy: the constant arbitraries hand out one instance, which must neither be edited nor end up inside itself.
+      const value = structuredClone(shared);
       if (path.length === 0) {
         out = value;
         continue;

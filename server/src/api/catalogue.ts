@@ -12,6 +12,7 @@ import {
   ExemptionList,
   ExemptionQuery,
   HealthResponse,
+  IdParams,
   Policy,
   PolicyHistory,
   PolicyRollout,
@@ -49,8 +50,6 @@ export interface RouteSpec {
   /** The error statuses this route can answer besides 401/403 (which follow from `access`). */
   errors: number[];
 }
-
-const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** The named schemas the document lists under components (the rest are inlined). */
 export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {

@@ -45,3 +45,13 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
     return sendError(reply, "internal", "internal error; the server log has the details");
   });
 }
+
+/**
+ * Errors fastify's router raises before any route or error handler runs (a malformed percent-encoding,
+ * an over-long path parameter): answered in the same error shape as everything else (found by fuzzing).
+ */
+export function frameworkError(error: FastifyError, _req: unknown, reply: FastifyReply): FastifyReply {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, "bad_request", "invalid path: a path parameter is longer than 100 characters");
+  if (error.code === "FST_ERR_BAD_URL") return sendError(reply, "bad_request", "invalid path: not a well-formed URL");
+  return sendError(reply, "internal", "internal error; the server log has the details");
+}
