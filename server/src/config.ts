@@ -40,6 +40,10 @@ export interface Tuning {
   enrollBodyLimitBytes: number;
   /** How often open live-feed streams re-check that their token is still live (a revoke elsewhere, or from the CLI). */
   tokenRecheckMs: number;
+  /** Violation rows one device may open in 24 hours; a report that would open more is refused (rate_limited). */
+  maxViolationsOpenedPerDevicePerDay: number;
+  /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
+  sqliteMaxPageCount?: number;
 }
 
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
@@ -60,6 +64,7 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   deviceConnectionsPerMinute: 30,
   enrollBodyLimitBytes: 4 * 1024,
   tokenRecheckMs: 10_000,
+  maxViolationsOpenedPerDevicePerDay: 5_000,
 });
 
 /** The knobs an operator may set with `--limit NAME=VALUE` (repeatable) or COMPLIANCE_LIMITS="NAME=VALUE,…". */

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger.js";
+import { createLogger, redactQuery } from "./logger.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -24,5 +24,24 @@ describe("logger", () => {
     for (const secret of ["c-123", "s-123", "t-123", "s-456", "c-456", "t-789", "c-999"]) expect(text).not.toContain(secret);
     expect(lines[1]).toMatchObject({ req: { headers: { authorization: "[redacted]", host: "x" } } });
     expect(lines[2]).toMatchObject({ deviceId: "dev-1", frame: { credential: "[redacted]" } });
+  });
+
+  it("keeps hostnames and user names out of the log by configuration", () => {
+    const { lines, stream } = capture();
+    const log = createLogger("info", stream);
+    log.info({ deviceId: "dev-1", hostname: "alice-laptop", os: "linux" }, "device enrolled");
+    log.info({ target: { user: "Ölafsdóttir", hostname: "bob-pc" } }, "nested");
+    const text = JSON.stringify(lines);
+    for (const personal of ["alice-laptop", "Ölafsdóttir", "bob-pc"]) expect(text).not.toContain(personal);
+    expect(lines[0]).toMatchObject({ deviceId: "dev-1", hostname: "[redacted]", os: "linux" });
+  });
+
+  it.each([
+    ["/api/v1/privacy/export?user=%C3%96lafsd%C3%B3ttir", "/api/v1/privacy/export?user=[redacted]"],
+    ["/api/v1/violations/stream?token=abc&lastEventId=7", "/api/v1/violations/stream?token=[redacted]&lastEventId=7"],
+    ["/api/v1/violations?status=open&subject=bob&limit=5", "/api/v1/violations?status=open&subject=[redacted]&limit=5"],
+    ["/api/v1/devices", "/api/v1/devices"],
+  ])("logs %s as %s", (url, logged) => {
+    expect(redactQuery(url)).toBe(logged);
   });
 });

@@ -2,6 +2,7 @@
 import { mkdir, open, readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { sql } from "kysely";
 import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
 import type { DestinationStream } from "pino";
 import { AgentEndpoint } from "./agents/endpoint.js";
@@ -26,6 +27,8 @@ import { CurrentPolicy } from "./policy/current.js";
 import { PolicyPush } from "./policy/push.js";
 import { RetentionJob } from "./privacy/retention.js";
 import { migrateToLatest, openStore, type Store } from "./store/db.js";
+import { classifyStoreError } from "./store/failure.js";
+import { StoreHealth } from "./store/health.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
 import { SilentWatchdog } from "./watch/silent.js";
 
@@ -57,6 +60,8 @@ export interface RunningServer {
   /** Raises agent-silent; tests call its sweep() after moving a manual clock. */
   readonly watchdog: SilentWatchdog;
   readonly logger: Logger;
+  /** Whether the store takes writes now (what /healthz reports). */
+  readonly storeHealth: StoreHealth;
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -78,7 +83,19 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
   const dashboard = await loadDashboard(options.publicDir ?? DEFAULT_PUBLIC_DIR);
 
   if (config.database.kind === "sqlite" && config.database.path !== ":memory:") await prepareSqliteFile(config.database.path);
-  const store = openStore(config.database, (error) => logger.warn({ err: error }, "idle database connection failed; it will be replaced"));
+  const storeHealth = new StoreHealth({
+    clock,
+    logger: logger.child({ component: "store" }),
+    ...(config.database.kind === "postgres" ? { probe: async () => void (await sql`select 1`.execute(store.db)) } : {}),
+  });
+  const store = openStore(config.database, {
+    onConnectionError: (error) => {
+      const failure = classifyStoreError(error);
+      logger.warn({ code: (error as { code?: unknown }).code, reason: error.message }, "a database connection failed; it will be replaced");
+      if (failure?.kind === "unavailable") storeHealth.failed(failure.reason, failure.probe);
+    },
+    ...(config.tuning.sqliteMaxPageCount === undefined ? {} : { sqliteMaxPageCount: config.tuning.sqliteMaxPageCount }),
+  });
   let closeCluster = (): Promise<void> => Promise.resolve();
   try {
     const applied = await migrateToLatest(store);
@@ -106,7 +123,13 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
           })
         : new LocalClusterBus(onClusterHandlerError);
     closeCluster = () => cluster.close();
-    const ingest = new Ingest(store, clock, bus, { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs });
+    const ingest = new Ingest(
+      store,
+      clock,
+      bus,
+      { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs, maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay },
+      storeHealth,
+    );
     const registry = new AgentRegistry();
     const newId = monotonicIds(clock);
     const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
@@ -150,6 +173,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         newId,
         dashboard,
         acceptingAgents: () => accepting,
+        storeHealth: () => storeHealth.state,
         bodyLimitBytes: config.tuning.bodyLimitBytes,
       },
       { logger, https: tls },
@@ -194,11 +218,13 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         policyPush.close();
         await retention.stop();
         await cluster.close();
+        storeHealth.stop();
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, stop };
   } catch (error) {
+    storeHealth.stop();
     await closeCluster().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -1,6 +1,7 @@
 // HTTP API bodies and answers: what the server stores and shows about devices and violations.
 import { z } from "zod";
 import { patternProblem } from "./pattern.js";
+import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult, SoftwareTitleDetail } from "./result.js";
 import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
@@ -9,10 +10,10 @@ import { DevicePublicKey } from "./protocol.js";
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const EnrollRequest = z.object({
-  secret: z.string().min(1).max(256),
-  hostname: z.string().min(1).max(255),
+  secret: Text({ min: 1, max: 256 }),
+  hostname: Text({ min: 1, max: 255 }),
   os: Platform,
-  hardwareId: z.string().min(1).max(256),
+  hardwareId: Text({ min: 1, max: 256 }),
   /** The Ed25519 key the agent made for this enrollment; its hellos must then be signed with it. */
   publicKey: DevicePublicKey.optional(),
 });
@@ -24,6 +25,10 @@ export const EnrollResponse = z.object({
   credential: z.string(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/** `/…/{id}` path parameters (devices, exemptions, tokens): an id is storable text like every other input. */
+export const IdParams = z.strictObject({ id: Text({ min: 1, max: 64 }) });
+export type IdParams = z.infer<typeof IdParams>;
 
 export const ViolationStatus = z.enum(["open", "resolved", "exempted"]);
 export type ViolationStatus = z.infer<typeof ViolationStatus>;
@@ -77,11 +82,11 @@ export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
 export const ViolationQuery = z.object({
   status: z.enum(["open", "resolved", "exempted", "all"]).default("open"),
-  device: z.string().max(64).optional(),
+  device: Text({ max: 64 }).optional(),
   check: CheckId.optional(),
   since: Timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: Text({ max: 200 }).optional(),
 });
 export type ViolationQuery = z.infer<typeof ViolationQuery>;
 
@@ -90,28 +95,25 @@ export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(
 export const Role = z.enum(["viewer", "admin"]);
 export type Role = z.infer<typeof Role>;
 
-export const TokenCreate = z.strictObject({ name: z.string().min(1).max(100), role: Role });
+export const TokenCreate = z.strictObject({ name: Text({ min: 1, max: 100 }), role: Role });
 export type TokenCreate = z.infer<typeof TokenCreate>;
 
 export const ExemptionCreate = z
   .strictObject({
     /** A device id, or "*" for every device. */
-    device: z.string().min(1).max(64),
+    device: Text({ min: 1, max: 64 }),
     check: AgentCheckId.or(z.literal("agent-silent")),
     /** The policy rule id the exemption covers (e.g. a software rule id)... */
-    rule: z.string().min(1).max(100).optional(),
+    rule: Text({ min: 1, max: 100 }).optional(),
     /** ...or the subject (a user, a serial, a software title key), a pattern of the policy dialect (`*`, `?`). */
-    subject: z
-      .string()
-      .min(1)
-      .max(300)
+    subject: Text({ min: 1, max: 300 })
       .superRefine((value, ctx) => {
         const problem = patternProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional(),
-    reason: z.string().min(1).max(2_000),
-    approvedBy: z.string().min(1).max(200),
+    reason: Text({ min: 1, max: 2_000 }),
+    approvedBy: Text({ min: 1, max: 200 }),
     expiresAt: Timestamp,
   })
   .refine((e) => e.rule !== undefined || e.subject !== undefined, { message: "an exemption needs a rule or a subject" });
@@ -121,6 +123,15 @@ export type ExemptionCreate = z.infer<typeof ExemptionCreate>;
 
 export const HealthResponse = z.object({ status: z.literal("ok") });
 export type HealthResponse = z.infer<typeof HealthResponse>;
+
+/** GET /healthz when the server cannot serve agents: why (e.g. the database is unreachable or its disk is full), and since when. */
+export const HealthUnavailable = z.object({
+  status: z.literal("unavailable"),
+  reason: z.string(),
+  since: Timestamp.optional(),
+  error: z.object({ code: z.literal("unavailable"), message: z.string() }),
+});
+export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
 
 export const DeviceList = z.object({ items: z.array(DeviceSummary) });
 export type DeviceList = z.infer<typeof DeviceList>;
@@ -175,7 +186,7 @@ export type TokenList = z.infer<typeof TokenList>;
 // ── policy, audit and privacy (admin side) ──
 
 /** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out. */
-export const PolicyUpdate = Policy.extend({ version: z.number().int().min(0).optional() });
+export const PolicyUpdate = Policy.extend({ version: Int32.optional() });
 export type PolicyUpdate = z.input<typeof PolicyUpdate>;
 
 export const PolicyStored = z.object({ version: z.number().int().positive() });
@@ -203,10 +214,10 @@ export const PolicyRollout = z.object({
 export type PolicyRollout = z.infer<typeof PolicyRollout>;
 
 export const AuditQuery = z.strictObject({
-  action: z.string().min(1).max(100).optional(),
+  action: Text({ min: 1, max: 100 }).optional(),
   since: Timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: Text({ max: 200 }).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
@@ -224,11 +235,11 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditPage = Page(AuditEntry);
 export type AuditPage = z.infer<typeof AuditPage>;
 
-const UserName = z.string().min(1).max(300);
+const UserName = Text({ min: 1, max: 300 });
 
 /** GET /api/v1/privacy/export: exactly one of `device` (an id) or `user` (a user name as the checks report it). */
 export const PrivacySubject = z
-  .strictObject({ device: z.string().min(1).max(64).optional(), user: UserName.optional() })
+  .strictObject({ device: Text({ min: 1, max: 64 }).optional(), user: UserName.optional() })
   .refine((s) => (s.device === undefined) !== (s.user === undefined), { message: "give exactly one of device or user" });
 export type PrivacySubject = z.infer<typeof PrivacySubject>;
 
@@ -291,7 +302,7 @@ export type ExemptionList = z.infer<typeof ExemptionList>;
 
 export const ExemptionQuery = z.strictObject({
   status: z.enum(["active", "expired", "deleted", "all"]).default("active"),
-  device: z.string().min(1).max(64).optional(),
+  device: Text({ min: 1, max: 64 }).optional(),
 });
 export type ExemptionQuery = z.infer<typeof ExemptionQuery>;
 
@@ -300,7 +311,7 @@ export type ExemptionQuery = z.infer<typeof ExemptionQuery>;
  * header; `lastEventId` for clients that cannot send the Last-Event-ID header (the header wins).
  */
 export const ViolationStreamQuery = z.strictObject({
-  token: z.string().min(1).max(256).optional(),
+  token: Text({ min: 1, max: 256 }).optional(),
   lastEventId: z.string().regex(/^\d{1,15}$/, "expected the id of an event (a whole number)").optional(),
 });
 export type ViolationStreamQuery = z.infer<typeof ViolationStreamQuery>;

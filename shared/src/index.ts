@@ -10,3 +10,4 @@ export * from "./protocol.js";
 export * from "./api.js";
 export * from "./ids.js";
 export * from "./transport.js";
+export * from "./text.js";

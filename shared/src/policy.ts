@@ -1,6 +1,7 @@
 // The policy document IT edits and the server pushes: one schema, types inferred from it.
 import { z } from "zod";
 import { patternProblem } from "./pattern.js";
+import { Int32, Text } from "./text.js";
 
 /** Where an installed-software entry came from; rules may be scoped to one source. */
 export const SoftwareSource = z.enum([
@@ -19,8 +20,7 @@ export type SoftwareSource = z.infer<typeof SoftwareSource>;
 
 const COMPARATOR = String.raw`(?:>=|<=|>|<|==|=|!=)\s*[^\s,<>=!]+`;
 /** `>=7.0 <8`, `<7.94`, `=4.5`: comparators joined by spaces or commas, compared in the source's own version order. */
-export const VersionRange = z
-  .string()
+export const VersionRange = Text({ max: 200 })
   .regex(new RegExp(String.raw`^\s*${COMPARATOR}(?:\s*,?\s*${COMPARATOR})*\s*$`), {
     message: 'expected a version range such as ">=1.2 <2.0" (operators >=, >, <=, <, =, !=)',
   });
@@ -43,7 +43,7 @@ export const DenyCategory = z.enum([
 export type DenyCategory = z.infer<typeof DenyCategory>;
 
 /** A pattern of the policy dialect (see pattern.ts): `*` and `?` are wildcards, everything else is literal. */
-const RulePattern = z.string().min(1).max(200).superRefine((value, ctx) => {
+const RulePattern = Text({ min: 1, max: 200 }).superRefine((value, ctx) => {
   const problem = patternProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -53,7 +53,7 @@ const RULE_MATCHERS = ["name", "publisher", "bundleId", "teamId", "signer", "ori
 export const SoftwareRule = z
   .strictObject({
     /** Stable name of the rule, used by exemptions and in violation messages. */
-    id: z.string().min(1).max(100).optional(),
+    id: Text({ min: 1, max: 100 }).optional(),
     /** Pattern against the title's name, its key and every package name or id folded into it. */
     name: RulePattern.optional(),
     /** Pattern against the publisher a verified identity states (certificate O=, AppX publisher, verified snap publisher). */
@@ -71,7 +71,7 @@ export const SoftwareRule = z
     /** The prohibited activity (deny rules): named in the violation's message. */
     category: DenyCategory.optional(),
     /** Why the rule exists, shown to people (e.g. "Nmap's netcat"). */
-    reason: z.string().max(500).optional(),
+    reason: Text({ max: 500 }).optional(),
   })
   .refine((r) => RULE_MATCHERS.some((field) => r[field] !== undefined), {
     message: `a rule needs at least one of ${RULE_MATCHERS.join(", ")}`,
@@ -87,8 +87,8 @@ export const UsbException = z
   .strictObject({
     vendorId: HexId.optional(),
     productId: HexId.optional(),
-    serial: z.string().min(1).max(256).optional(),
-    note: z.string().max(500).optional(),
+    serial: Text({ min: 1, max: 256 }).optional(),
+    note: Text({ max: 500 }).optional(),
   })
   .refine((e) => e.vendorId !== undefined || e.serial !== undefined, {
     message: "an exception needs a vendorId or a serial",
@@ -117,7 +117,7 @@ export type SoftwarePolicy = z.infer<typeof SoftwarePolicy>;
 
 export const Policy = z.strictObject({
   /** Set by the server on every stored version; a policy file for `check --policy` may say 0. */
-  version: z.number().int().min(0),
+  version: Int32,
   screenLock: ScreenLockPolicy,
   usbStorage: UsbStoragePolicy,
   software: SoftwarePolicy,

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { ErrorCode } from "./errors.js";
 import { Policy } from "./policy.js";
-import { CheckResult, DeviceInfo } from "./result.js";
+import { CheckResult, countViolations, DeviceInfo, MAX_VIOLATIONS_PER_REPORT } from "./result.js";
+import { Int32, Text } from "./text.js";
 
 /** Largest frame either side accepts; a larger one is refused with `payload_too_large`. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -34,9 +35,9 @@ export const HelloFrame = z.object({
   type: z.literal("hello"),
   protocol: z.literal(PROTOCOL_VERSION),
   deviceId: Id,
-  credential: z.string().min(16).max(256),
-  agentVersion: z.string().max(50),
-  policyVersion: z.number().int().min(0),
+  credential: Text({ min: 16, max: 256 }),
+  agentVersion: Text({ max: 50 }),
+  policyVersion: Int32,
   device: DeviceInfo,
   /** Ed25519 signature of `helloProofText(nonce, deviceId)` with the device's key; required once a key is bound. */
   signature: Signature.optional(),
@@ -47,10 +48,10 @@ export type HelloFrame = z.infer<typeof HelloFrame>;
 
 export const EnforcementAction = z.object({
   check: z.literal("usb-storage"),
-  subject: z.string().max(300),
+  subject: Text({ max: 300 }),
   action: z.enum(["eject"]),
   ok: z.boolean(),
-  detail: z.string().max(2_000),
+  detail: Text({ max: 2_000 }),
 });
 export type EnforcementAction = z.infer<typeof EnforcementAction>;
 
@@ -58,26 +59,31 @@ export type EnforcementAction = z.infer<typeof EnforcementAction>;
  * The state of the checks it lists, as observed at `observedAt`. A check not listed is unchanged.
  * `id` is unique per report (time-ordered), so that a resend is stored once.
  */
-export const ReportFrame = z.object({
-  type: z.literal("report"),
-  id: Id,
-  observedAt: Timestamp,
-  policyVersion: z.number().int().min(0),
-  results: z.array(CheckResult).min(1).max(10),
-  enforcement: z.array(EnforcementAction).max(100).optional(),
-});
+export const ReportFrame = z
+  .object({
+    type: z.literal("report"),
+    id: Id,
+    observedAt: Timestamp,
+    policyVersion: Int32,
+    results: z.array(CheckResult).min(1).max(10),
+    enforcement: z.array(EnforcementAction).max(100).optional(),
+  })
+  .refine((r) => countViolations(r.results) <= MAX_VIOLATIONS_PER_REPORT, {
+    path: ["results"],
+    message: `more than ${MAX_VIOLATIONS_PER_REPORT} violations in one report (the agent reports at most that many, the rest counted in the check's reason)`,
+  });
 export type ReportFrame = z.infer<typeof ReportFrame>;
 
 export const HeartbeatFrame = z.object({
   type: z.literal("heartbeat"),
-  policyVersion: z.number().int().min(0),
+  policyVersion: Int32,
 });
 export type HeartbeatFrame = z.infer<typeof HeartbeatFrame>;
 
 /** The agent validated and applied a pushed policy (or refused it: then an error frame instead). */
 export const PolicyAppliedFrame = z.object({
   type: z.literal("policy-applied"),
-  version: z.number().int().min(0),
+  version: Int32,
 });
 export type PolicyAppliedFrame = z.infer<typeof PolicyAppliedFrame>;
 
@@ -91,7 +97,7 @@ export type GoodbyeFrame = z.infer<typeof GoodbyeFrame>;
 export const ErrorFrame = z.object({
   type: z.literal("error"),
   code: ErrorCode,
-  message: z.string().max(2_000),
+  message: Text({ max: 2_000 }),
   /** The id of the frame this error answers, when it answers one. */
   ref: z.string().max(64).optional(),
 });
@@ -113,9 +119,9 @@ export const WelcomeFrame = z.object({
   type: z.literal("welcome"),
   deviceId: Id,
   serverTime: Timestamp,
-  heartbeatSeconds: z.number().int().min(1),
+  heartbeatSeconds: Int32.min(1),
   /** The newest policy version; when it differs from the agent's, a policy frame follows. */
-  policyVersion: z.number().int().min(0),
+  policyVersion: Int32,
 });
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 

@@ -88,8 +88,8 @@ describe("agent durability", () => {
     await writeFile(join(state, "policy.json"), "{ not json");
 
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
-    await agent.waitForLine(/a damaged report was moved aside/);
-    await agent.waitForLine(/cached policy is damaged/);
+    await agent.waitForLine(/the queued report \S+01a00000-0000-7000-8000-000000000001\.json is damaged/);
+    await agent.waitForLine(/the cached policy \S+policy\.json is damaged/);
     const open = await eventually(async () => {
       const r = await api<{ items: Violation[] }>(server!, server!.adminToken, "/api/v1/violations?status=open");
       return r.body.items.length > 0 ? r.body.items : undefined;

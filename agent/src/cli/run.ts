@@ -1,5 +1,6 @@
 // `compliance-agent run`: the service. Composition root of the long-running agent.
 import { readFile } from "node:fs/promises";
+import { storableDevice } from "@wegroup/shared";
 import type { StatePaths } from "../config.js";
 import { CHECKS, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
@@ -36,7 +37,8 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const machine = await machineFor(options.replay);
   // Replay: the bundle may be swapped while running; the service keeps one runner whose source changes.
   const runner = new SwitchableRunner(machine.runner);
-  const device = await describeDevice(machine.runner, machine.host);
+  // Stored by the server as sent: text it can hold (a bundle or a registry value may carry NUL or broken UTF-16).
+  const device = storableDevice(await describeDevice(machine.runner, machine.host));
   // Live: every registered check; one whose facts change only with some files (software) re-reads them when one changed (or hourly).
   const checks =
     options.replay === undefined

@@ -1,7 +1,7 @@
 // `compliance-agent status`: what the service is doing, at a glance for a help-desk engineer.
 import { readdir } from "node:fs/promises";
 import type { StatePaths } from "../config.js";
-import { readServiceStatus, type ServiceStatus } from "../service/status.js";
+import { readServiceStatusFile, type ServiceStatus } from "../service/status.js";
 import { loadEnrollment } from "../state/enrollment.js";
 
 export async function statusCommand(options: { json?: boolean }, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
@@ -9,7 +9,9 @@ export async function statusCommand(options: { json?: boolean }, paths: StatePat
     out(`warning: ${(error as Error).message}`);
     return undefined;
   });
-  const service = await readServiceStatus(paths.status);
+  const read = await readServiceStatusFile(paths.status);
+  if (read.kind === "damaged") out(`warning: ${read.problem}`);
+  const service = read.kind === "ok" ? read.status : undefined;
   const running = service !== undefined && isAlive(service.pid);
   const queued = await countQueued(paths.outbox);
   const report = {

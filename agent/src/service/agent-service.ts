@@ -3,6 +3,7 @@ import {
   type AgentCheckId,
   type CheckResult,
   describeZodError,
+  fitForReport,
   type DeviceInfo,
   type EnforcementAction,
   type ErrorFrame,
@@ -25,6 +26,8 @@ import { Connection } from "./connection.js";
 import { afterWelcome, checksToResend } from "./full-state.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
+import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
+import { ReportDelivery } from "./report-delivery.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
 
 const ENFORCE_RETRY_MS = 5 * 60_000;
@@ -50,6 +53,8 @@ export class AgentService {
   private policy!: Policy;
   private outbox!: Outbox;
   private connection!: Connection;
+  private delivery!: ReportDelivery;
+  private policyQueue: PolicyQueue = IDLE;
   private readonly latest = new Map<AgentCheckId, { result: CheckResult; observedAt: Date; key: string }>();
   private readonly startedAt: Date;
   private connectedSince: Date | null = null;
@@ -96,8 +101,23 @@ export class AgentService {
       backoff: { baseMs: 1_000, capMs: 60_000 },
       random: deps.random,
     });
+    this.delivery = new ReportDelivery({
+      queued: () => this.outbox.pending().map((r) => r.id),
+      send: (id) => {
+        const report = this.outbox.get(id);
+        if (report !== undefined) this.sendReport(report);
+      },
+      forget: (id, why) => this.forget(id, why),
+      // Held back while the server's policy is on its way: the full state is judged under it once applied.
+      fullState: () => (this.latest.size > 0 && !this.awaitingPolicy ? this.enqueueFullState() : Promise.resolve()),
+      now: () => deps.clock().getTime(),
+      random: deps.random,
+      logger: deps.logger,
+    });
     this.connection.on("state", (state, detail) => {
       deps.logger.info({ state, detail, server: deps.enrollment.serverUrl }, `connection ${state}${detail !== undefined ? `: ${detail}` : ""}`);
+      if (state === "connecting") this.delivery.connected();
+      else if (state !== "connected") this.delivery.disconnected();
       if (state !== "connected") this.connectedSince = null;
       this.connectionDetail = detail;
       this.writeStatus();
@@ -182,13 +202,14 @@ export class AgentService {
       id: uuidv7(this.deps.clock().getTime()),
       observedAt: observedAt.toISOString(),
       policyVersion: this.policy.version,
-      results,
+      // What the server can store: storable text, and no more violations than a report may list.
+      results: fitForReport(results),
       ...(enforcement.length > 0 ? { enforcement: enforcement.slice(0, 100) } : {}),
     };
     await this.outbox.put(report);
     this.deps.logger.info({ report: report.id, checks: results.map((r) => r.check), queued: this.outbox.size }, "report queued");
     this.lastReport = { id: report.id, observedAt: report.observedAt, sentAt: null, ackedAt: null };
-    if (this.connection.isOpen) this.sendReport(report);
+    await this.delivery.queued(report.id);
   }
 
   private sendReport(report: ReportFrame): void {
@@ -199,45 +220,39 @@ export class AgentService {
     switch (frame.type) {
       case "welcome": {
         this.connection.accepted();
-        this.connectedSince = this.deps.clock();
-        this.startHeartbeat();
-        // Whatever is still queued goes first (oldest first; the server stores each id once, and applies only what the
-        // policy it sent judged), then the full state: now, or once the server's policy, which follows at once, is applied.
-        const plan = afterWelcome(this.policy.version, frame.policyVersion);
-        this.awaitingPolicy = plan === "await-policy";
-        for (const report of this.outbox.pending()) this.sendReport(report);
-        if (plan === "await-policy") this.deps.logger.info({ ours: this.policy.version, server: frame.policyVersion }, "the server runs another policy: the full state waits for it");
-        else if (this.latest.size > 0) await this.enqueueFullState();
+        if (this.connectedSince === null) {
+          this.connectedSince = this.deps.clock();
+          this.startHeartbeat();
+        }
+        // What is queued goes out once per connection (oldest first; the server stores each id once, and applies only what
+        // the policy it sent judged), then the full state: now, or once the server's policy, which follows at once, is
+        // applied. A repeated welcome changes nothing.
+        if (!this.delivery.isWelcomed()) {
+          const plan = afterWelcome(this.policy.version, frame.policyVersion);
+          this.awaitingPolicy = plan === "await-policy";
+          if (this.awaitingPolicy) this.deps.logger.info({ ours: this.policy.version, server: frame.policyVersion }, "the server runs another policy: the full state waits for it");
+        }
+        await this.delivery.welcome();
         break;
       }
       case "ack":
-        if (await this.outbox.acknowledge(frame.id)) {
-          if (this.lastReport?.id === frame.id) this.lastReport.ackedAt = this.deps.clock().toISOString();
-          this.writeStatus();
-        }
+        this.connection.proven();
+        await this.delivery.ack(frame.id);
         break;
       case "policy":
-        await this.applyPolicy(frame.policy);
+        this.receivePolicy(frame.policy);
         break;
       case "error":
-        await this.onServerError(frame);
+        await this.delivery.refused(frame);
         break;
     }
   }
 
-  /**
-   * A report the server refused as invalid will never be accepted: keeping it would block nothing but
-   * would be resent forever, so it leaves the outbox (logged). Load errors keep it for a later resend.
-   */
-  private async onServerError(frame: ErrorFrame): Promise<void> {
-    const queued = frame.ref !== undefined && this.outbox.pending().some((r) => r.id === frame.ref);
-    if (queued && (frame.code === "invalid_frame" || frame.code === "payload_too_large")) {
-      await this.outbox.acknowledge(frame.ref ?? "");
-      this.deps.logger.error({ code: frame.code, report: frame.ref }, `the server refused a report for good and it was dropped: ${frame.message}`);
-      this.writeStatus();
-      return;
-    }
-    this.deps.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message}${queued ? " (the report stays queued and is sent again)" : ""}`);
+  /** Acknowledged (durably stored by the server) or refused for good: it leaves the outbox. */
+  private async forget(id: string, why: "acknowledged" | "refused"): Promise<void> {
+    if (!(await this.outbox.acknowledge(id))) return;
+    if (why === "acknowledged" && this.lastReport?.id === id) this.lastReport.ackedAt = this.deps.clock().toISOString();
+    this.writeStatus();
   }
 
   private async enqueueFullState(): Promise<void> {
@@ -247,6 +262,26 @@ export class AgentService {
     const wanted = new Set(checksToResend([...this.latest.keys()], this.outbox.pending(), this.policy.version));
     const missing = all.filter((l) => wanted.has(l.result.check)).map((l) => l.result);
     if (missing.length > 0) await this.enqueue(missing, observedAt);
+  }
+
+  /** Pushed policies are applied one at a time, in order; of a burst, the newest waits and goes next. */
+  private receivePolicy(policy: Policy): void {
+    const step = onPolicyFrame(this.policyQueue, policy);
+    this.policyQueue = step.queue;
+    if (step.apply !== undefined) void this.runPolicy(step.apply);
+  }
+
+  private async runPolicy(policy: Policy): Promise<void> {
+    for (let next: Policy | undefined = policy; next !== undefined; ) {
+      try {
+        await this.applyPolicy(next);
+      } catch (error) {
+        this.deps.logger.error({ err: (error as Error).message, policyVersion: next.version }, "applying a pushed policy failed; keeping the previous one");
+      }
+      const step = onPolicyDone(this.policyQueue);
+      this.policyQueue = step.queue;
+      next = step.apply;
+    }
   }
 
   private async applyPolicy(policy: Policy): Promise<void> {
@@ -260,9 +295,11 @@ export class AgentService {
       this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
     }
     this.connection.send({ type: "policy-applied", version: policy.version });
-    // Judged again under the new policy and reported in full: the server disregards what an older policy judged.
-    if (policy.version !== previous) await this.requestChecks("all", `policy version ${policy.version}`, true);
-    else if (awaited) await this.enqueueFullState();
+    // Judged again under the new policy and reported in full (the server disregards what an older policy judged).
+    // Not awaited: the next pushed policy need not wait for a check run.
+    const failed = (error: unknown) => this.deps.logger.error({ err: (error as Error).message }, "a check run failed");
+    if (policy.version !== previous) void this.requestChecks("all", `policy version ${policy.version}`, true).catch(failed);
+    else if (awaited) void this.enqueueFullState().catch(failed);
   }
 
   private onInvalidFrame(detail: string, raw: unknown): void {

@@ -3,7 +3,8 @@ import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import { type AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
-import { backoffDelay, type BackoffOptions } from "./backoff.js";
+import { backoffDelay, type BackoffOptions, reconnectStep } from "./backoff.js";
+import { decodeServerFrame } from "./server-frames.js";
 
 /** The server closes with this when the device credential is unknown or was replaced by a re-enrollment. */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -16,6 +17,10 @@ export interface ConnectionOptions {
   logger: Logger;
   backoff: BackoffOptions;
   random: () => number;
+  /** Milliseconds since the epoch (injectable for tests). */
+  now?: () => number;
+  /** A connection that stayed up this long after its welcome has proven healthy (see failuresAfter). */
+  healthyAfterMs?: number;
 }
 
 export type ConnectionState = "connecting" | "connected" | "waiting" | "stopped";
@@ -29,7 +34,10 @@ export interface ConnectionEvents {
 
 export class Connection extends EventEmitter<ConnectionEvents> {
   private socket: WebSocket | undefined;
+  /** The backoff step of the next reconnect: it grows with each one and only a healthy connection resets it. */
   private attempt = 0;
+  private welcomedAt: number | undefined;
+  private acked = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   state: ConnectionState = "waiting";
@@ -55,10 +63,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return true;
   }
 
-  /** Marks the connection as accepted by the server (after `welcome`): the backoff starts over. */
+  /** Marks the connection as accepted by the server (after its first `welcome`); the backoff resets only once it has proven healthy. */
   accepted(): void {
-    this.attempt = 0;
+    this.welcomedAt ??= this.now();
     this.setState("connected");
+  }
+
+  /** The server acknowledged a report on this connection: it has proven healthy. */
+  proven(): void {
+    this.acked = true;
   }
 
   /** Sends `last` (e.g. goodbye), waits for it to leave, and closes for good. */
@@ -86,6 +99,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private open(): void {
     if (this.stopped) return;
     this.setState("connecting");
+    this.welcomedAt = undefined;
+    this.acked = false;
     const socket = new WebSocket(this.options.url, {
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 15_000,
@@ -118,27 +133,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
-    if (isBinary) {
-      this.emit("invalid", "binary frame", undefined);
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString());
-    } catch {
-      this.emit("invalid", "not JSON", undefined);
-      return;
-    }
-    const parsed = ServerFrame.safeParse(raw);
-    if (parsed.success) this.emit("frame", parsed.data);
-    else this.emit("invalid", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), raw);
+    const decoded = decodeServerFrame(data, isBinary);
+    if (decoded.ok) this.emit("frame", decoded.frame);
+    else this.emit("invalid", decoded.detail, decoded.raw);
   }
 
   private scheduleReconnect(why: string): void {
-    const delay = backoffDelay(this.attempt++, this.options.backoff, this.options.random);
+    const ended = { ...(this.welcomedAt === undefined ? {} : { welcomedAt: this.welcomedAt }), closedAt: this.now(), acked: this.acked };
+    const step = reconnectStep(this.attempt, ended, this.options.healthyAfterMs);
+    const delay = backoffDelay(step, this.options.backoff, this.options.random);
+    this.attempt = step + 1;
     this.setState("waiting", `${why}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
     this.timer = setTimeout(() => this.open(), delay);
     this.timer.unref?.();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private setState(state: ConnectionState, detail?: string): void {

@@ -1,7 +1,7 @@
 // The durable outbox: a report is on disk (fsynced) before it is sent and deleted only after the server's ack.
 import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ReportFrame } from "@wegroup/shared";
+import { AppError, describeZodError, ReportFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
 import { syncDir, writeFileDurably } from "../state/files.js";
 
@@ -36,6 +36,10 @@ export class Outbox {
     return [...this.queue.values()];
   }
 
+  get(id: string): ReportFrame | undefined {
+    return this.queue.get(id);
+  }
+
   async put(report: ReportFrame): Promise<void> {
     await writeFileDurably(this.pathOf(report.id), JSON.stringify(report), 0o600);
     this.queue.set(report.id, report);
@@ -54,8 +58,14 @@ export class Outbox {
   }
 
   private async load(): Promise<void> {
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const names = (await readdir(this.options.dir)).sort();
+    let names: string[];
+    try {
+      await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+      names = (await readdir(this.options.dir)).sort();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new AppError("forbidden", `cannot use the outbox ${this.options.dir} (${code}); run as root (Administrator on Windows) or fix the state dir's permissions`);
+    }
     for (const name of names) {
       const path = join(this.options.dir, name);
       if (name.endsWith(".tmp")) {
@@ -64,29 +74,33 @@ export class Outbox {
         continue;
       }
       if (!name.endsWith(".json")) continue;
-      const report = await this.readReport(path);
-      if (report === undefined) await this.quarantine(name);
-      else this.queue.set(report.id, report);
+      const read = await this.readReport(path);
+      if (read.ok) this.queue.set(read.report.id, read.report);
+      else await this.quarantine(name, read.problem);
     }
     if (this.queue.size > 0) this.options.logger.info({ queued: this.queue.size }, "outbox: reports waiting for delivery");
   }
 
-  private async readReport(path: string): Promise<ReportFrame | undefined> {
+  private async readReport(path: string): Promise<{ ok: true; report: ReportFrame } | { ok: false; problem: string }> {
     try {
       const parsed = ReportFrame.safeParse(JSON.parse(await readFile(path, "utf8")));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
+      return parsed.success ? { ok: true, report: parsed.data } : { ok: false, problem: describeZodError(parsed.error) };
+    } catch (error) {
+      return { ok: false, problem: (error as Error).message };
     }
   }
 
   /** A damaged record is moved aside (never deleted: it may be evidence) and the agent carries on. */
-  private async quarantine(name: string): Promise<void> {
+  private async quarantine(name: string, problem: string): Promise<void> {
     const aside = `${this.options.dir}.corrupt`;
+    const file = join(this.options.dir, name);
     await mkdir(aside, { recursive: true, mode: 0o700 });
-    await rename(join(this.options.dir, name), join(aside, name));
+    await rename(file, join(aside, name));
     await syncDir(this.options.dir);
-    this.options.logger.warn({ file: name, movedTo: aside }, "outbox: a damaged report was moved aside");
+    this.options.logger.warn(
+      { file, movedTo: aside, problem },
+      `outbox: the queued report ${file} is damaged (${problem}); it was moved to ${aside} for inspection and is not sent — the agent reports the current state at its next connection, so nothing is needed unless this repeats (then check the disk)`,
+    );
   }
 
   /**

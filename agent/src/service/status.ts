@@ -1,7 +1,7 @@
 // What the running service tells `compliance-agent status`: written to the state dir on every change.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { CheckStatus, AgentCheckId } from "@wegroup/shared";
+import { CheckStatus, AgentCheckId, describeZodError } from "@wegroup/shared";
 import { writeFileAtomically } from "../state/files.js";
 
 export const ServiceStatus = z.object({
@@ -26,12 +26,32 @@ export const ServiceStatus = z.object({
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
 export async function readServiceStatus(path: string): Promise<ServiceStatus | undefined> {
+  const read = await readServiceStatusFile(path);
+  return read.kind === "ok" ? read.status : undefined;
+}
+
+/** The status file, absent, or damaged with what to do about it (the service rewrites it on every change). */
+export async function readServiceStatusFile(path: string): Promise<{ kind: "ok"; status: ServiceStatus } | { kind: "absent" } | { kind: "damaged"; problem: string }> {
+  let text: string;
   try {
-    const parsed = ServiceStatus.safeParse(JSON.parse(await readFile(path, "utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "absent" };
+    return { kind: "damaged", problem: `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions` };
   }
+  let problem: string;
+  try {
+    const parsed = ServiceStatus.safeParse(JSON.parse(text));
+    if (parsed.success) return { kind: "ok", status: parsed.data };
+    problem = describeZodError(parsed.error);
+  } catch (error) {
+    problem = `not JSON: ${(error as Error).message}`;
+  }
+  return {
+    kind: "damaged",
+    problem: `${path} is damaged (${problem}); a running service rewrites it at its next change — if it stays damaged, stop the service, delete the file and start the service again`,
+  };
 }
 
 export function writeServiceStatus(path: string, status: ServiceStatus): Promise<void> {

@@ -16,13 +16,16 @@ export const Enrollment = z.object({
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 
+/** What to do about a damaged or unreadable enrollment: the same words wherever it is read. */
+
 export async function loadEnrollment(path: string): Promise<Enrollment | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new AppError("forbidden", `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions`);
   }
   let json: unknown;
   try {

@@ -1,5 +1,6 @@
 // Small files written atomically (temp file, rename): a crash leaves the old or the new file, never half.
 // Durable writes also fsync the file and its directory, so that what was written survives a power cut.
+import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -11,7 +12,8 @@ export async function writeFileDurably(path: string, data: string | Buffer, mode
 /** Atomic but not synced: for state that is rewritten often and may lag after a crash (the status file). */
 export async function writeFileAtomically(path: string, data: string | Buffer, mode = 0o600, sync = false): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per write: two writes of one file in the same millisecond (policy pushes in a burst) must not share a temp file.
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
   try {
     await handle.writeFile(data);

@@ -17,6 +17,7 @@ import { BatcherClosedError } from "../ingest/batcher.js";
 import type { Ingest } from "../ingest/ingest.js";
 import { setMessageLimit } from "../limits/message-limit.js";
 import { TokenBucket } from "../limits/token-bucket.js";
+import { ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
 import type { Logger } from "../logger.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import { decodeAgentFrame, encodeServerFrame, errorFrame } from "./frames.js";
@@ -304,16 +305,38 @@ export class AgentConnection implements AgentSession {
       },
       (error: unknown) => {
         if (error instanceof BatcherClosedError) return; // shutting down: not acked, so the agent resends it
-        this.#log.error({ err: error, reportId: report.id }, "report could not be stored");
-        this.send(errorFrame("unavailable", "the report could not be stored; send it again later", report.id));
+        this.#refuseReport(report.id, error);
       },
     );
+  }
+
+  /** Not acked: the agent keeps a report refused as unavailable and sends it again; one refused for good it drops. */
+  #refuseReport(reportId: string, error: unknown): void {
+    if (error instanceof ItemRefusedError && error.code === "rate_limited") {
+      this.#log.warn({ reportId, reason: error.reason }, "report refused: the device is over a cap");
+      this.send(errorFrame("rate_limited", `the report was not stored: ${error.reason}`, reportId));
+      return;
+    }
+    if (error instanceof ItemRefusedError) {
+      this.#log.warn({ reportId, reason: error.reason }, "report refused for good: the database cannot store it");
+      this.send(errorFrame("invalid_frame", `the report cannot be stored and is refused for good: ${error.reason}`, reportId));
+      return;
+    }
+    if (error instanceof StoreUnavailableError) {
+      this.#log.debug({ reportId }, "report not stored: the database is unavailable");
+      this.send(errorFrame("unavailable", `the report was not stored (${error.reason}); keep it and send it again later`, reportId));
+      return;
+    }
+    this.#log.error({ err: error, reportId }, "report could not be stored");
+    this.send(errorFrame("unavailable", "the report could not be stored; send it again later", reportId));
   }
 
   /** Records device activity; `at` is the frame's one clock reading, so that e.g. goodbyeAt equals lastSeen. */
   #record(fields: Omit<DeviceActivity, "deviceId" | "lastSeen">, at: string = this.deps.clock.now().toISOString()): void {
     this.deps.ingest.activity({ deviceId: this.#deviceId, lastSeen: at, ...fields }).catch((error: unknown) => {
-      if (!(error instanceof BatcherClosedError)) this.#log.warn({ err: error }, "device activity not recorded");
+      if (error instanceof BatcherClosedError) return;
+      if (error instanceof StoreUnavailableError) this.#log.debug({ reason: error.reason }, "device activity not recorded: the database is unavailable");
+      else this.#log.warn({ err: error }, "device activity not recorded");
     });
   }
 

@@ -71,6 +71,14 @@ describe("server frames", () => {
     expect(frame.message.length).toBe(2_000);
   });
 
+  it.each([
+    ["quotes a NUL the peer sent (a JSON parse error does)", "Unexpected token '\u0000' in JSON"],
+    ["is cut in the middle of a surrogate pair", `${"x".repeat(1_998)}😀😀`],
+    ["holds a lone surrogate", "bad \ud800 text"],
+  ])("answers an error frame the agent's schema accepts when its message %s", (_name, message) => {
+    expect(ServerFrame.safeParse(errorFrame("invalid_frame", message)).success).toBe(true);
+  });
+
   it("cuts close reasons to 123 bytes at a character boundary", () => {
     expect(Buffer.byteLength(closeReason("é".repeat(100)))).toBeLessThanOrEqual(123);
     expect(closeReason("short")).toBe("short");

@@ -1,5 +1,5 @@
 // Decoding agent frames (bytes → validated AgentFrame or a coded error) and encoding server frames, once.
-import { AgentFrame, describeZodError, type ErrorCode, type ErrorFrame, type ReportFrame, type ServerFrame } from "@wegroup/shared";
+import { AgentFrame, describeZodError, type ErrorCode, type ErrorFrame, type ReportFrame, type ServerFrame, toStorableText } from "@wegroup/shared";
 
 export type Decoded = { ok: true; frame: AgentFrame } | { ok: false; code: ErrorCode; message: string; ref?: string };
 
@@ -36,8 +36,10 @@ export function reportProblem(report: ReportFrame): string | undefined {
   return undefined;
 }
 
+/** The message often quotes what the peer sent (a JSON parse error quotes its bytes): made storable text, cut at a code point, so that the agent's schema takes it. */
 export function errorFrame(code: ErrorCode, message: string, ref?: string): ErrorFrame {
-  const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+  const clean = toStorableText(message);
+  const text = clean.length > MAX_MESSAGE ? `${toStorableText(clean.slice(0, MAX_MESSAGE - 1))}…` : clean;
   return ref === undefined ? { type: "error", code, message: text } : { type: "error", code, message: text, ref };
 }
 

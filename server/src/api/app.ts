@@ -8,7 +8,7 @@ import type { ApiDeps } from "./deps.js";
 import { deviceRoutes } from "./devices.js";
 import { enrollRoutes } from "./enroll.js";
 import { exemptionRoutes } from "./exemptions.js";
-import { installErrorHandlers } from "./errors.js";
+import { frameworkError, installErrorHandlers } from "./errors.js";
 import { healthRoutes } from "./health.js";
 import { softwareRoutes } from "./software.js";
 import { streamRoutes } from "./stream.js";
@@ -25,6 +25,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
     loggerInstance: options.logger,
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
+    frameworkErrors: frameworkError,
     ...(options.https === undefined ? {} : { https: options.https }),
   };
   const app = Fastify(fastifyOptions) as unknown as FastifyInstance;

@@ -12,6 +12,7 @@ import {
   ExemptionList,
   ExemptionQuery,
   HealthResponse,
+  IdParams,
   Policy,
   PolicyHistory,
   PolicyRollout,
@@ -52,8 +53,6 @@ export interface RouteSpec {
   errors: number[];
 }
 
-const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
-
 /** The named schemas the document lists under components (the rest are inlined). */
 export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ErrorBody,
@@ -82,7 +81,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 };
 
 export const ROUTES: readonly RouteSpec[] = [
-  { method: "GET", path: "/healthz", access: "public", operationId: "health", summary: "200 once the server accepts agents", ok: { status: 200, schema: HealthResponse }, errors: [503] },
+  { method: "GET", path: "/healthz", access: "public", operationId: "health", summary: "200 once the server accepts agents and its database takes writes; 503 {status, reason} otherwise", ok: { status: 200, schema: HealthResponse }, errors: [503] },
   { method: "GET", path: "/api/v1/openapi.json", access: "public", operationId: "openapi", summary: "this document", ok: { status: 200, schema: null, contentType: "application/json" }, errors: [] },
   {
     method: "POST",

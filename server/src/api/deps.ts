@@ -10,6 +10,7 @@ import type { StreamTokenGuard } from "../feed/token-guard.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
+import type { StoreHealthState } from "../store/health.js";
 import type { DashboardFiles } from "./dashboard.js";
 
 export interface ApiDeps {
@@ -35,5 +36,7 @@ export interface ApiDeps {
   dashboard: DashboardFiles;
   /** False while starting or stopping: /healthz answers 503 then. */
   acceptingAgents(): boolean;
+  /** Whether the store takes writes: /healthz answers 503 with the reason when it does not. */
+  storeHealth(): StoreHealthState;
   bodyLimitBytes: number;
 }

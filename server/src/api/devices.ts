@@ -1,15 +1,12 @@
 // GET /api/v1/devices and /api/v1/devices/:id: devices with their status, open violations and latest results.
-import { AppError, CheckResult, type DeviceDetail, type DeviceList, type DeviceSummary } from "@wegroup/shared";
+import { AppError, CheckResult, type DeviceDetail, type DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices } from "../store/devices.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
-
-const DeviceParams = z.object({ id: z.string().min(1).max(64) });
 
 export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
@@ -34,7 +31,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get("/api/v1/devices/:id", { preHandler: requireRole(db, "viewer") }, async (req): Promise<DeviceDetail> => {
-    const { id } = parseInput(DeviceParams, req.params, "query");
+    const { id } = parseInput(IdParams, req.params, "query");
     const row = await getDeviceWithCounts(db, id);
     if (row === undefined) throw new AppError("not_found", `no device ${id}`);
     const results = (await listCheckStates(db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));

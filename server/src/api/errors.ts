@@ -2,6 +2,7 @@
 import { AppError, describeZodError, ERROR_TRANSPORT, type ErrorCode } from "@wegroup/shared";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import type { z } from "zod";
+import { classifyStoreError } from "../store/failure.js";
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_TRANSPORT[code].http).type("application/json; charset=utf-8").send({ error: { code, message } });
@@ -31,9 +32,26 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return sendError(reply, "bad_request", `invalid body: not JSON (${fe.message})`);
     }
+    // A database that cannot take queries now (connection lost, disk full) is a 503 to retry, not a server bug.
+    const failure = classifyStoreError(error);
+    if (failure?.kind === "unavailable") {
+      req.log.warn({ reason: failure.reason }, "request failed: the database is unavailable");
+      void reply.header("retry-after", "2");
+      return sendError(reply, "unavailable", `the database is unavailable (${failure.reason}); try again shortly`);
+    }
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendError(reply, BY_STATUS[status] ?? "bad_request", fe.message);
     req.log.error({ err: error }, "request failed");
     return sendError(reply, "internal", "internal error; the server log has the details");
   });
+}
+
+/**
+ * Errors fastify's router raises before any route or error handler runs (a malformed percent-encoding,
+ * an over-long path parameter): answered in the same error shape as everything else (found by fuzzing).
+ */
+export function frameworkError(error: FastifyError, _req: unknown, reply: FastifyReply): FastifyReply {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, "bad_request", "invalid path: a path parameter is longer than 100 characters");
+  if (error.code === "FST_ERR_BAD_URL") return sendError(reply, "bad_request", "invalid path: not a well-formed URL");
+  return sendError(reply, "internal", "internal error; the server log has the details");
 }

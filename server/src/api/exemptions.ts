@@ -1,13 +1,10 @@
 // /api/v1/exemptions: create and delete (admin), list (viewer); the decisions and their effects are in exemptions/.
-import { AppError, type Exemption, ExemptionCreate, type ExemptionList, ExemptionQuery } from "@wegroup/shared";
+import { AppError, type Exemption, ExemptionCreate, type ExemptionList, ExemptionQuery, IdParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { listExemptions, toApiExemption } from "../store/exemptions.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
-
-const ExemptionParams = z.object({ id: z.string().min(1).max(64) });
 
 export function exemptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
@@ -27,7 +24,7 @@ export function exemptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.delete("/api/v1/exemptions/:id", admin, async (req, reply) => {
-    const { id } = parseInput(ExemptionParams, req.params, "query");
+    const { id } = parseInput(IdParams, req.params, "query");
     if (!(await deps.exemptions.remove(id, req.identity?.name ?? "unknown"))) throw new AppError("not_found", `no standing exemption ${id}`);
     return reply.code(204).send();
   });

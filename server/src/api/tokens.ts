@@ -1,14 +1,11 @@
 // /api/v1/tokens (admin): API tokens for people and tools; the token is shown once and stored only hashed; changes are audited.
-import { TokenCreate, type TokenCreated, type TokenList } from "@wegroup/shared";
+import { IdParams, TokenCreate, type TokenCreated, type TokenList } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { issueToken, revokeTokenAudited } from "../auth/token-admin.js";
 import { listTokens } from "../store/tokens.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
-
-export const TokenParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export function tokenRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
@@ -26,7 +23,7 @@ export function tokenRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/api/v1/tokens", admin, async (): Promise<TokenList> => ({ items: await listTokens(db) }));
 
   app.delete("/api/v1/tokens/:id", admin, async (req, reply) => {
-    const { id } = parseInput(TokenParams, req.params, "query");
+    const { id } = parseInput(IdParams, req.params, "query");
     const by = req.identity?.name ?? "unknown";
     await revokeTokenAudited(db, id, { actor: by, now: deps.clock.now().toISOString() });
     req.log.info({ tokenId: id, by }, "API token revoked");

@@ -1,6 +1,7 @@
 // One group-commit batch inside one transaction: store new reports once, run the state machine, record events and device activity.
 import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } from "@wegroup/shared";
 import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import { deleteReports, violationsOpenedSince } from "../store/device-caps.js";
 import type { Dialect } from "../store/db.js";
 import { applyDeviceActivity, type DeviceActivity, deviceReportContext } from "../store/devices.js";
 import { insertEvents, type NewEvent } from "../store/events.js";
@@ -29,7 +30,11 @@ export type IngestItem =
  * `outdated`: judged by an older policy than the device has been sent since. Stored (and so acknowledged), but it
  * opens and resolves nothing: the agent judges again under the newer policy and reports that.
  */
-export type IngestResult = { kind: "report"; stored: boolean; outdated: boolean } | { kind: "activity" };
+export type IngestResult =
+  | { kind: "report"; stored: boolean; outdated: boolean }
+  /** Not stored: the device is over a cap (the report itself is valid; it may be sent again later). */
+  | { kind: "refused"; code: "rate_limited"; message: string }
+  | { kind: "activity" };
 
 export interface ApplyContext {
   /** Server time, ISO-8601 UTC: stamps events. */
@@ -38,7 +43,11 @@ export interface ApplyContext {
   newId(): string;
   /** On PostgreSQL, event writers are ordered by a lock (see insertEvents); SQLite when absent. */
   dialect?: Dialect;
+  /** A device may open at most this many violation rows in 24 hours (none when absent): one device cannot flood storage and the feed. */
+  maxOpenedPerDevicePerDay?: number;
 }
+
+const DAY_MS = 24 * 3_600_000;
 
 export interface AppliedBatch {
   results: IngestResult[];
@@ -126,14 +135,36 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
     const at = ctx.now();
     // Loaded once, and only for a batch that opens something: most batches are repeats.
     let standing: ExemptionRule[] | undefined;
+    const refused: { deviceId: string; id: string; index: number }[] = [];
+    let openedLately: Map<string, number> | undefined;
     for (const c of current) {
-      for (const result of c.report.results) {
+      // A report's checks are distinct, so their outcomes are independent: judge them all before keeping any.
+      const outcomes = c.report.results.map((result) => {
         const key = stateKey(c.deviceId, result.check);
         const outcome = applyCheckResult(lasting.get(key) ?? [], states.get(key)?.observed_at, result, c.observedAt, () => ({
           id: ctx.newId(),
           deviceId: c.deviceId,
           check: result.check,
         }));
+        return { result, key, outcome };
+      });
+      const cap = ctx.maxOpenedPerDevicePerDay;
+      const opening = outcomes.reduce((n, o) => n + o.outcome.transitions.filter((t) => t.kind === "opened").length, 0);
+      if (cap !== undefined && opening > 0) {
+        openedLately ??= await violationsOpenedSince(db, deviceIds, Date.parse(at) - DAY_MS);
+        const already = openedLately.get(c.deviceId) ?? 0;
+        if (already + opening > cap) {
+          results[c.index] = {
+            kind: "refused",
+            code: "rate_limited",
+            message: `this device opened ${already} violations in the last 24 hours and this report would open ${opening} more; at most ${cap} a day are stored (ask IT to look at this device)`,
+          };
+          refused.push({ deviceId: c.deviceId, id: c.report.id, index: c.index });
+          continue;
+        }
+        openedLately.set(c.deviceId, already + opening);
+      }
+      for (const { result, key, outcome } of outcomes) {
         if (outcome.stale) continue;
         const state = checkState(c.deviceId, c.report.id, c.observedAt, result);
         states.set(key, state);
@@ -152,6 +183,15 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
           if (kind !== undefined) newEvents.push({ kind, at, violation: toApiViolation(t.violation, devices.get(c.deviceId)?.hostname ?? "") });
         }
       }
+    }
+    if (refused.length > 0) {
+      await deleteReports(db, refused);
+      // A copy of a refused report sent again within this batch is refused with it, never acked as "stored before".
+      const refusedKeys = new Map(refused.map((r) => [reportKey(r.deviceId, r.id), r.index]));
+      items.forEach((item, index) => {
+        const first = item.kind === "report" ? refusedKeys.get(reportKey(item.deviceId, item.report.id)) : undefined;
+        if (first !== undefined) results[index] = results[first] as IngestResult;
+      });
     }
     await writeTransitions(db, transitions);
     await upsertCheckStates(db, [...changedStates.values()]);

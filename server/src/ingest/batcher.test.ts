@@ -103,7 +103,7 @@ describe("Batcher (group commit)", () => {
     await expect(Promise.all(all)).resolves.toHaveLength(5);
   });
 
-  it("retries a failed batch item by item, so that one bad item fails alone", async () => {
+  it("halves a failed batch down to the bad item, so that it fails alone", async () => {
     const scheduler = new ManualScheduler();
     const batches: number[][] = [];
     const batcher = new Batcher(
@@ -118,7 +118,43 @@ describe("Batcher (group commit)", () => {
     const results = [1, 13, 2].map((i) => batcher.submit(i).then((v) => ({ ok: v }), (e: Error) => ({ error: e.message })));
     scheduler.fire();
     expect(await Promise.all(results)).toEqual([{ ok: 10 }, { error: "poison" }, { ok: 20 }]);
-    expect(batches).toEqual([[1, 13, 2], [1], [13], [2]]);
+    expect(batches).toEqual([[1, 13, 2], [1, 13], [1], [13], [2]]);
+  });
+
+  it("finds one bad item among 256 in about 2·log2(256) writes, not 256", async () => {
+    const scheduler = new ManualScheduler();
+    let writes = 0;
+    const batcher = new Batcher(
+      async (items: readonly number[]) => {
+        writes++;
+        if (items.includes(200)) throw new Error("poison");
+        return items.map((i) => i);
+      },
+      { maxItems: 256, maxDelayMs: 1 },
+      scheduler,
+    );
+    const results = Array.from({ length: 256 }, (_, i) => batcher.submit(i).then(() => "ok", () => "refused"));
+    const outcomes = await Promise.all(results);
+    expect(outcomes.filter((o) => o === "refused")).toHaveLength(1);
+    expect(outcomes[200]).toBe("refused");
+    expect(writes).toBeLessThanOrEqual(1 + 2 * Math.log2(256));
+  });
+
+  it("fails the whole batch at once on an error that says splitting cannot help (the store is down)", async () => {
+    const scheduler = new ManualScheduler();
+    const batches: number[][] = [];
+    const batcher = new Batcher(
+      async (items: readonly number[]) => {
+        batches.push([...items]);
+        throw new Error("connection terminated");
+      },
+      { maxItems: 10, maxDelayMs: 1, splitOnError: (e) => !(e as Error).message.includes("connection") },
+      scheduler,
+    );
+    const results = [1, 2, 3].map((i) => batcher.submit(i).catch((e: Error) => e.message));
+    scheduler.fire();
+    expect(await Promise.all(results)).toEqual(["connection terminated", "connection terminated", "connection terminated"]);
+    expect(batches).toEqual([[1, 2, 3]]);
   });
 
   it("rejects every item when the writer answers the wrong number of results", async () => {

@@ -5,6 +5,8 @@ export interface BatcherOptions {
   maxItems: number;
   /** ...or when the first waiting item has waited this long. */
   maxDelayMs: number;
+  /** Whether a batch that failed with this error is split to find the item at fault (default: always). */
+  splitOnError?: (error: unknown) => boolean;
 }
 
 /** Timer functions, injectable so that tests drive the window without sleeping. */
@@ -37,8 +39,10 @@ export class BatcherClosedError extends Error {
 
 /**
  * One batch is written at a time: while it commits, new items gather for the next one, so the
- * batch size grows with the load and the commit cost is shared. When a batch fails as a whole, its
- * items are retried one by one, so that one bad item fails alone instead of taking its batch with it.
+ * batch size grows with the load and the commit cost is shared. When a batch fails as a whole, it is
+ * halved and each half written again, down to the item at fault: one bad item fails alone, in about
+ * 2·log2(n) writes instead of n, so honest items stay fast. An error that says the store itself is
+ * down (splitOnError false) fails the whole batch at once instead.
  */
 export class Batcher<T, R> {
   #waiting: Waiting<T, R>[] = [];
@@ -95,19 +99,14 @@ export class Batcher<T, R> {
   async #writeBatch(batch: Waiting<T, R>[]): Promise<void> {
     try {
       settle(batch, await this.#writeChecked(batch));
-      return;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (batch.length === 1 || this.options.splitOnError?.(error) === false) {
+        for (const one of batch) one.reject(error);
         return;
       }
-    }
-    for (const one of batch) {
-      try {
-        settle([one], await this.#writeChecked([one]));
-      } catch (error) {
-        one.reject(error);
-      }
+      const half = Math.ceil(batch.length / 2);
+      await this.#writeBatch(batch.slice(0, half));
+      await this.#writeBatch(batch.slice(half));
     }
   }
 

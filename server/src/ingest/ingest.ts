@@ -5,22 +5,50 @@ import { monotonicIds } from "../ids.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceActivity } from "../store/devices.js";
 import type { Store } from "../store/db.js";
+import { classifyStoreError, ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
+import type { StoreHealth } from "../store/health.js";
+import { ErasedUserFilter } from "../privacy/reidentify.js";
+import type { Db } from "../store/schema.js";
 import { type ApplyContext, applyBatch, type IngestItem, type IngestResult } from "./apply.js";
 import { Batcher, type BatcherOptions, type Scheduler, timerScheduler } from "./batcher.js";
+
+/** What the ingest path tells the store's health (absent in tests that do not look at it). */
+export type StoreHealthSink = Pick<StoreHealth, "failed" | "recovered">;
 
 export class Ingest {
   readonly #batcher: Batcher<IngestItem, IngestResult>;
 
-  constructor(store: Store, clock: Clock, bus: EventBus, options: BatcherOptions, scheduler: Scheduler = timerScheduler) {
-    const ctx: ApplyContext = { now: () => clock.now().toISOString(), newId: monotonicIds(clock), dialect: store.dialect };
+  constructor(
+    store: Store,
+    clock: Clock,
+    bus: EventBus,
+    options: BatcherOptions & Pick<ApplyContext, "maxOpenedPerDevicePerDay">,
+    health?: StoreHealthSink,
+    scheduler: Scheduler = timerScheduler,
+  ) {
+    const ctx: ApplyContext = {
+      now: () => clock.now().toISOString(),
+      newId: monotonicIds(clock),
+      dialect: store.dialect,
+      ...(options.maxOpenedPerDevicePerDay === undefined ? {} : { maxOpenedPerDevicePerDay: options.maxOpenedPerDevicePerDay }),
+    };
+    const erased = new ErasedUserFilter();
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
-        const applied = await store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));
+        let applied: Awaited<ReturnType<typeof applyBatch>>;
+        try {
+          // An erased user still on a reporting device is pseudonymised again before anything is stored.
+          applied = await store.db.transaction().execute(async (trx) => applyBatch(trx, await withoutErasedUsers(trx, erased, items), ctx));
+        } catch (error) {
+          throw storeError(error, health);
+        }
+        health?.recovered();
         // Committed: only now may anyone hear of it.
         for (const event of applied.events) bus.publish(event);
         return applied.results;
       },
-      options,
+      // A store that cannot write fails every part of a batch alike: only other failures are worth isolating.
+      { ...options, splitOnError: (error) => !(error instanceof StoreUnavailableError) },
       scheduler,
     );
   }
@@ -28,10 +56,12 @@ export class Ingest {
   /**
    * Settles after the report is durably stored: `stored` is false when it had been stored before (a resend);
    * `outdated` when it was judged by an older policy than the device has been sent (`policySentVersion`, or what
-   * storage says), so that it changed no violation.
+   * storage says), so that it changed no violation. Rejects with StoreUnavailableError (send it again later) or
+   * ItemRefusedError (never storable).
    */
   async report(deviceId: string, report: ReportFrame, receivedAt: Date, policySentVersion?: number): Promise<{ stored: boolean; outdated: boolean }> {
     const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString(), policySentVersion });
+    if (result.kind === "refused") throw new ItemRefusedError(result.message, result.code);
     return result.kind === "report" ? { stored: result.stored, outdated: result.outdated } : { stored: false, outdated: false };
   }
 
@@ -48,4 +78,29 @@ export class Ingest {
   close(): Promise<void> {
     return this.#batcher.close();
   }
+}
+
+/** A database error as the ingest path's callers act on it; the store's health follows what the writes meet. */
+function storeError(error: unknown, health: StoreHealthSink | undefined): unknown {
+  const failure = classifyStoreError(error);
+  if (failure?.kind === "unavailable") {
+    health?.failed(failure.reason, failure.probe);
+    return new StoreUnavailableError(failure.reason);
+  }
+  if (failure?.kind === "refused") return new ItemRefusedError(failure.reason);
+  return error;
+}
+
+async function withoutErasedUsers(db: Db, filter: ErasedUserFilter, items: readonly IngestItem[]): Promise<IngestItem[]> {
+  const at = items.flatMap((item, i) => (item.kind === "report" ? [i] : []));
+  const reports = await filter.apply(
+    db,
+    at.map((i) => (items[i] as Extract<IngestItem, { kind: "report" }>).report),
+  );
+  const out = [...items];
+  at.forEach((i, k) => {
+    const item = items[i] as Extract<IngestItem, { kind: "report" }>;
+    out[i] = { ...item, report: reports[k] ?? item.report };
+  });
+  return out;
 }

@@ -57,6 +57,18 @@ describe("health and dashboard", () => {
   });
 });
 
+describe("malformed paths (found by fuzzing)", () => {
+  it.each([
+    ["an over-long path parameter", `/api/v1/devices/${"x".repeat(150)}`, /longer than 100 characters/],
+    ["a malformed percent-encoding", "/api/v1/devices/%E0%A4%A", /not a well-formed URL/],
+    ["a NUL in a path parameter", "/api/v1/devices/a%00b", /id: must not contain the NUL character/],
+  ])("answers %s with 400 in the error shape", async (_name, route, message) => {
+    const answer = await server.get(route);
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer.body)).toMatchObject({ code: "bad_request", message: expect.stringMatching(message) });
+  });
+});
+
 describe("enrollment", () => {
   it("trades the secret for a device id and a credential", async () => {
     const answer = await server.request("POST", "/api/v1/enroll", { body: { secret: server.enrollSecret, hostname: "h1", os: "darwin", hardwareId: "HW-1" } });

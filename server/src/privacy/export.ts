@@ -3,7 +3,7 @@ import type { PrivacyExport } from "@wegroup/shared";
 import type { Store } from "../store/db.js";
 import { type Row, rowsMentioning, rowsWhere, tableColumns } from "../store/privacy.js";
 import type { Db } from "../store/schema.js";
-import { isViolationTexts, jsonNeedles, mentionsUser, userPattern, userViolationsOf, violationNamesUser } from "./names.js";
+import { detailNamesUser, isViolationTexts, textNeedles, type UserMatcher, userMatcher, userViolationsOf, violationNamesUser } from "./names.js";
 import { camelRow, type JsonObject, parseJson } from "./rows.js";
 
 export type PrivacyTarget = { kind: "device"; id: string } | { kind: "user"; name: string };
@@ -36,32 +36,34 @@ async function exportDevice(store: Store, db: Db, id: string, now: string): Prom
 }
 
 /**
- * Only the parts that are about the user: a report or result also lists the other users of the same
- * device, and their data is not this person's to receive.
+ * Only the items that are about the user: a user-subject violation whose subject is exactly them, or an item
+ * whose texts name their home or media folder. A report or result also lists the other users of the same
+ * device, and their data is not this person's to receive; the same word in someone else's row is not theirs.
  */
 async function exportUser(store: Store, db: Db, user: string, now: string): Promise<PrivacyExport> {
-  const pattern = userPattern(user);
-  const needles = jsonNeedles(user);
+  const m = userMatcher(user);
+  const needles = textNeedles(user);
+  const mentioning = (table: string, columns: readonly string[], orderBy: string) => rowsMentioning(store.dialect, db, table, columns, needles, orderBy);
 
-  const violations = (await rowsMentioning(db, "violations", ["subject", "message", "observed", "expected"], [user], "id")).filter((r) =>
-    isViolationTexts(r) && violationNamesUser(r, user, pattern),
+  const violations = (await mentioning("violations", ["subject", "message", "observed", "expected"], "id")).filter(
+    (r) => isViolationTexts(r) && violationNamesUser(String(r.check), r, m),
   );
-  const events = (await rowsMentioning(db, "events", ["violation"], needles, "id"))
+  const events = (await mentioning("events", ["violation"], "id"))
     .map(eventOf)
-    .filter((e) => isViolationTexts(e.violation) && violationNamesUser(e.violation, user, pattern));
+    .filter((e) => isViolationTexts(e.violation) && violationNamesUser(String(e.violation.check), e.violation, m));
 
   const results: JsonObject[] = [];
-  for (const row of await rowsMentioning(db, "check_states", ["result"], needles, "device_id")) {
+  for (const row of await mentioning("check_states", ["result"], "device_id")) {
     const result = parseJson(String(row.result)) as { check?: unknown; status?: unknown };
-    const mine = userViolationsOf(result, user, pattern);
+    const mine = userViolationsOf(result, m);
     if (mine.length > 0) results.push({ deviceId: row.device_id, check: result.check, status: result.status, observedAt: row.observed_at, violations: mine });
   }
 
   const reports: JsonObject[] = [];
-  for (const row of await rowsMentioning(db, "reports", ["body"], needles, "received_at")) {
+  for (const row of await mentioning("reports", ["body"], "received_at")) {
     const body = parseJson(String(row.body)) as { results?: unknown };
     const mine = (Array.isArray(body.results) ? (body.results as { check?: unknown; status?: unknown }[]) : [])
-      .map((r) => ({ check: r.check, status: r.status, violations: userViolationsOf(r, user, pattern) }))
+      .map((r) => ({ check: r.check, status: r.status, violations: userViolationsOf(r, m) }))
       .filter((r) => r.violations.length > 0);
     if (mine.length > 0) reports.push({ deviceId: row.device_id, id: row.id, observedAt: row.observed_at, receivedAt: row.received_at, results: mine });
   }
@@ -75,7 +77,7 @@ async function exportUser(store: Store, db: Db, user: string, now: string): Prom
     reports,
     violations: violations.map((r) => camelRow(r, ["title"])),
     events: events.map((e) => e as unknown as JsonObject),
-    exemptions: (await exemptionsNamingUser(store, db, user, pattern)).map((r) => camelRow(r)),
+    exemptions: (await exemptionsNamingUser(store, db, m)).map((r) => camelRow(r)),
   };
 }
 
@@ -98,9 +100,15 @@ async function exemptionsOfDevice(store: Store, db: Db, id: string): Promise<Row
   return rowsWhere(db, "exemptions", layout.deviceColumn, id, layout.orderBy);
 }
 
-export async function exemptionsNamingUser(store: Store, db: Db, user: string, pattern: RegExp): Promise<Row[]> {
+export async function exemptionsNamingUser(store: Store, db: Db, m: UserMatcher): Promise<Row[]> {
   const layout = await exemptionsLayout(store, db);
   if (layout === undefined || layout.textColumns.length === 0) return [];
-  const rows = await rowsMentioning(db, "exemptions", layout.textColumns, [user], layout.orderBy);
-  return rows.filter((r) => layout.textColumns.some((c) => typeof r[c] === "string" && mentionsUser(r[c], pattern)));
+  const rows = await rowsMentioning(store.dialect, db, "exemptions", layout.textColumns, textNeedles(m.user), layout.orderBy);
+  return rows.filter((r) => exemptionNamesUser(r, layout.textColumns, m));
+}
+
+/** An exemption is about the user when it exempts their subject in a user-subject check, or its texts name their home folder. */
+export function exemptionNamesUser(row: Row, textColumns: readonly string[], m: UserMatcher): boolean {
+  const texts = Object.fromEntries(textColumns.filter((c) => typeof row[c] === "string").map((c) => [c, row[c]]));
+  return detailNamesUser({ ...texts, check: row.check }, m);
 }

@@ -123,7 +123,7 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
 
   it("erases a device with every row of it, its credential and its own exemptions, and audits it by id only", async () => {
     const erased = await erasePrivacyData(store, { kind: "device", id: device }, { actor: "dpo", now: T(70) });
-    expect(erased).toEqual({ subject: { kind: "device" }, method: "deleted", counts: { exemptions: 1, events: 2, violations: 2, results: 1, reports: 1, devices: 1 } });
+    expect(erased).toEqual({ subject: { kind: "device" }, method: "deleted", counts: { exemptions: 1, events: 2, violations: 2, results: 1, reports: 1, devices: 1, audit: 0 } });
     expect(await findDeviceCredential(store.db, device)).toBeUndefined();
     for (const [table, column] of [["reports", "device_id"], ["check_states", "device_id"], ["violations", "device_id"], ["events", "device_id"], ["exemptions", "device"]] as const) {
       const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${device}`.execute(store.db);

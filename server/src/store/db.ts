@@ -1,6 +1,6 @@
 // Opens the database (SQLite embedded, or PostgreSQL for several instances) and brings its schema up to date.
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { type Dialect as KyselyDialect, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DatabaseTarget } from "../config.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -48,8 +48,18 @@ export function withStatementCache(database: SqliteHandle, max: number): { close
   };
 }
 
-/** `onPoolError`: an idle PostgreSQL connection failed (server restart, network); the pool replaces it. */
-export function openStore(target: DatabaseTarget, onPoolError: (error: Error) => void = () => {}): Store {
+export interface StoreOptions {
+  /**
+   * A PostgreSQL connection failed (server restart, pg_terminate_backend, network), idle or checked out:
+   * the pool replaces it, and the query that used it fails (its caller sees a StoreUnavailable reason).
+   */
+  onConnectionError?: (error: Error) => void;
+  /** SQLite only: refuse to grow the file beyond this many pages (SQLITE_FULL, as a full disk would). */
+  sqliteMaxPageCount?: number;
+}
+
+export function openStore(target: DatabaseTarget, options: StoreOptions = {}): Store {
+  const onConnectionError = options.onConnectionError ?? (() => {});
   if (target.kind === "sqlite") {
     const dialect = new SqliteDialect({
       database: () => {
@@ -59,23 +69,66 @@ export function openStore(target: DatabaseTarget, onPoolError: (error: Error) =>
         database.pragma("synchronous = FULL");
         database.pragma("foreign_keys = ON");
         database.pragma("busy_timeout = 5000");
+        // Deleted and rewritten rows are overwritten with zeros, so that an erasure leaves no copy in free space.
+        database.pragma("secure_delete = ON");
+        // SQLite's lower() folds ASCII only: privacy lookups of names like Ölafsdóttir fold through this instead.
+        database.function("fold_text", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.normalize("NFC").toLowerCase() : value));
+        if (options.sqliteMaxPageCount !== undefined) database.pragma(`max_page_count = ${Math.floor(options.sqliteMaxPageCount)}`);
         return Promise.resolve(withStatementCache(database, 512));
       },
     });
-    return storeOf(new Kysely<Database>({ dialect }), "sqlite");
+    return storeOf(new Kysely<Database>({ dialect: new RollbackTolerantSqliteDialect(dialect) }), "sqlite");
   }
   const pool = new pg.Pool({
     connectionString: target.url,
     max: 10,
+    // A database that does not answer is "unavailable" after this, rather than a report waiting forever.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
     // Event ids are bigint: read them as numbers (exact up to 2^53), not strings.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
-  // Without a listener, an idle client's error would be an uncaught 'error' event and end the process.
-  pool.on("error", onPoolError);
+  // An idle client's error reaches the pool's listener; a checked-out client's reaches only its own
+  // listeners (pg-pool removes its idle listener while the client is lent out). Without one, a backend
+  // terminated mid-transaction is an uncaught 'error' event that ends the process.
+  pool.on("error", onConnectionError);
+  pool.on("connect", (client) => {
+    client.on("error", onConnectionError);
+  });
   return storeOf(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), "postgres");
+}
+
+/**
+ * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); the ROLLBACK
+ * that follows then fails with "cannot rollback - no transaction is active", and Kysely would throw that
+ * instead of the error that explains it. That ROLLBACK's failure is dropped, so the cause surfaces.
+ */
+class RollbackTolerantSqliteDialect implements KyselyDialect {
+  constructor(private readonly inner: SqliteDialect) {}
+  createAdapter(): ReturnType<SqliteDialect["createAdapter"]> {
+    return this.inner.createAdapter();
+  }
+  createIntrospector(db: Kysely<unknown>): ReturnType<SqliteDialect["createIntrospector"]> {
+    return this.inner.createIntrospector(db);
+  }
+  createQueryCompiler(): ReturnType<SqliteDialect["createQueryCompiler"]> {
+    return this.inner.createQueryCompiler();
+  }
+  createDriver(): Driver {
+    const driver = this.inner.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      try {
+        await rollback(connection);
+      } catch (error) {
+        if (!/no transaction is active/i.test((error as Error).message)) throw error;
+      }
+    };
+    return driver;
+  }
 }
 
 function storeOf(db: Kysely<Database>, dialect: Dialect): Store {

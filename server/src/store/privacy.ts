@@ -1,6 +1,6 @@
 // Queries for the privacy export and erasure: every row of one device, the rows that may name one user, and their rewrites.
 import { type Expression, type SqlBool, sql } from "kysely";
-import type { Store } from "./db.js";
+import type { Dialect, Store } from "./db.js";
 import type { Db } from "./schema.js";
 
 /** Tables that hold data about devices or users, in the order an erasure deletes them (children first). */
@@ -21,14 +21,19 @@ export async function tableColumns(store: Store, db: Db, table: string): Promise
   return rows.rows.length === 0 ? undefined : rows.rows.map((r) => r.column_name);
 }
 
-/** Case-insensitive "contains" for a coarse prefilter; the caller decides exactly in code. */
-export function containsText(column: string, needle: string): Expression<SqlBool> {
-  const pattern = `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+/**
+ * Case-insensitive "contains" for a coarse prefilter; the caller decides exactly in code. SQLite's lower()
+ * folds ASCII only (Ö stays Ö), so there the column goes through fold_text() (NFC, full lower case; see
+ * db.ts); PostgreSQL's lower() folds by the database's UTF-8 ctype. `needle` comes lower-cased.
+ */
+export function containsText(dialect: Dialect, column: string, needle: string): Expression<SqlBool> {
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const folded = dialect === "sqlite" ? sql`fold_text(${sql.ref(column)})` : sql`lower(${sql.ref(column)})`;
+  return sql<SqlBool>`${folded} like ${pattern} escape '\\'`;
 }
 
-export function anyContains(columns: readonly string[], needles: readonly string[]): Expression<SqlBool> {
-  const parts = columns.flatMap((c) => needles.map((n) => containsText(c, n)));
+export function anyContains(dialect: Dialect, columns: readonly string[], needles: readonly string[]): Expression<SqlBool> {
+  const parts = columns.flatMap((c) => needles.map((n) => containsText(dialect, c, n)));
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
@@ -40,9 +45,9 @@ export async function rowsWhere(db: Db, table: string, column: string, value: st
   return result.rows;
 }
 
-/** Rows of a table where any of `columns` may contain any of `needles` (coarse; filter exactly afterwards). */
-export async function rowsMentioning(db: Db, table: string, columns: readonly string[], needles: readonly string[], orderBy: string): Promise<Row[]> {
-  const result = await sql<Row>`select * from ${sql.table(table)} where ${anyContains(columns, needles)} order by ${sql.ref(orderBy)}`.execute(db);
+/** Rows of a table where any of `columns` may contain any of `needles` (coarse, case-folded; filter exactly afterwards). */
+export async function rowsMentioning(dialect: Dialect, db: Db, table: string, columns: readonly string[], needles: readonly string[], orderBy: string): Promise<Row[]> {
+  const result = await sql<Row>`select * from ${sql.table(table)} where ${anyContains(dialect, columns, needles)} order by ${sql.ref(orderBy)}`.execute(db);
   return result.rows;
 }
 

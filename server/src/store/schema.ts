@@ -154,6 +154,20 @@ export interface Database {
   audit: AuditTable;
   exemptions: ExemptionsTable;
   enroll_secrets: EnrollSecretsTable;
+  erased_users: ErasedUsersTable;
+  erasure_key: ErasureKeyTable;
+}
+
+/** A user erased on request: a keyed digest of the name, never the name (see privacy/reidentify.ts). */
+export interface ErasedUsersTable {
+  digest: string;
+  pseudonym: string;
+  erased_at: string;
+}
+
+export interface ErasureKeyTable {
+  id: number;
+  secret: string;
 }
 
 /** The database or an open transaction: every query function takes either. */

@@ -6,6 +6,7 @@ import * as policyAuditPrivacy from "./0002-policy-audit-privacy.js";
 import * as exemptionsSilent from "./0003-exemptions-silent.js";
 import * as titlesPolicySent from "./0004-titles-policy-sent.js";
 import * as deviceKeysSecrets from "./0005-device-keys-secrets.js";
+import * as erasedUsers from "./0006-erased-users.js";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0003-exemptions-silent": exemptionsSilent,
   "0004-titles-policy-sent": titlesPolicySent,
   "0005-device-keys-secrets": deviceKeysSecrets,
+  "0006-erased-users": erasedUsers,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -80,6 +80,10 @@ describe("parseXfconfChannel", () => {
     expect(() => xfconfBoolean(channel.properties.get("/d"), "x", "/d")).toThrow(ParseError);
   });
 
+  it("refuses a declaration the XML validator lets through but the parser rejects, as a ParseError (found by fuzzing)", () => {
+    expect(() => parseXfconfChannel('<?"xml version="1.0"?>\n<channel name="x" version="1.0"></channel>\n', "x")).toThrow(ParseError);
+  });
+
   it("never fails with anything but a ParseError on arbitrary text", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {

@@ -40,7 +40,13 @@ export function parseXfconfChannel(text: string, source: string): XfconfChannel 
   if (text.trim() === "") throw new ParseError(source, "empty file, expected a <channel> document");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new ParseError(source, `not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
-  const doc = parser.parse(text) as { channel?: RawElement[] };
+  let doc: { channel?: RawElement[] };
+  try {
+    doc = parser.parse(text) as { channel?: RawElement[] };
+  } catch (error) {
+    // The validator lets some malformed processing instructions through that the parser then rejects (found by fuzzing).
+    throw new ParseError(source, `not well-formed XML (${(error as Error).message})`);
+  }
   const channels = doc.channel ?? [];
   if (channels.length !== 1) throw new ParseError(source, `expected one <channel> element, found ${channels.length}`);
   const channel = channels[0] as RawElement;
