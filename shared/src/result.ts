@@ -4,7 +4,7 @@ import { Int32, Text, toStorableText } from "./text.js";
 import { AgentCheckId, Platform } from "./checks.js";
 import { DenyCategory, SoftwareSource } from "./policy.js";
 
-const Short = z.string().max(300);
+const Short = Text({ max: 300 });
 
 /** What the security team and IT read about a software title that fails (the software check's violations carry it). */
 export const SoftwareTitleDetail = z.object({

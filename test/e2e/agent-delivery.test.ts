@@ -112,7 +112,7 @@ describe("damaged state files, as the CLI tells them", () => {
     const run = await runAgentCli(["run", "--state-dir", dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(join(dir, "enrollment.json"));
-    expect(run.stderr).toMatch(/is damaged \(not JSON: .*\); enroll again: compliance-agent enroll --server URL --secret SECRET/);
+    expect(run.stderr).toMatch(/is damaged \(not JSON: .*\)\. Enroll this device again: compliance-agent enroll --server URL --secret SECRET/);
     expect(run.stderr).not.toMatch(/unexpected error/);
   });
 

@@ -43,7 +43,7 @@ describe("damaged agent state files", () => {
     const error = await loadEnrollment(paths.enrollment).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as Error).message).toContain(paths.enrollment);
-    expect((error as Error).message).toMatch(/is damaged .*enroll again: compliance-agent enroll --server URL --secret SECRET/);
+    expect((error as Error).message).toMatch(/is damaged .*Enroll this device again: compliance-agent enroll --server URL --secret SECRET/);
   });
 
   it("moves a damaged policy cache aside, naming it, where it went and what happens next", async () => {

@@ -29,9 +29,11 @@ const bulky = (n: number): CheckViolation[] =>
 
 describe("a full disk under SQLite", () => {
   it("refuses to acknowledge, says so on /healthz and in the error frame, and recovers when there is room again", async () => {
-    // 38 pages after the first start; 60 leaves room for a few reports, as a nearly full disk would.
-    server = await TestServer.start({ tuning: { sqliteMaxPageCount: 60 } });
+    // A nearly full disk: room for a few reports beyond what the database holds once started and a device enrolled.
+    server = await TestServer.start({ tuning: { sqliteMaxPageCount: 1_000_000 } });
     const { deviceId, credential } = await server.enroll();
+    const pages = await sql<{ page_count: number }>`pragma page_count`.execute(server.server.store.db);
+    await sql.raw(`pragma max_page_count = ${(pages.rows[0]?.page_count ?? 0) + 22}`).execute(server.server.store.db);
     const agent = await TestAgent.hello(server.wsUrl, deviceId, credential);
     agents.push(agent);
 
