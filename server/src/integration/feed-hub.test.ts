@@ -12,8 +12,8 @@ import { enrollDevice } from "../store/devices.js";
 import { insertEvents } from "../store/events.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { until } from "../testing/wait.js";
-import { FeedHub, type FeedOptions } from "./hub.js";
-import { formatEvent } from "./sse.js";
+import { FeedHub, type FeedOptions } from "../feed/hub.js";
+import { formatEvent } from "../feed/sse.js";
 
 const sqlite = TEST_DATABASES.find((d) => d.name === "sqlite");
 if (sqlite === undefined) throw new Error("no sqlite test database");
