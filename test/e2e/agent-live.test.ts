@@ -16,7 +16,7 @@ interface FeedEvent {
 function subscribe(server: TestServer): { events: FeedEvent[]; ready: Promise<void>; close(): void } {
   const source = new EventSource(`${server.url}/api/v1/violations/stream?token=${encodeURIComponent(server.adminToken)}`);
   const events: FeedEvent[] = [];
-  source.addEventListener("violation", (e) => events.push({ at: performance.now(), violation: Violation.parse(JSON.parse(e.data)) }));
+  source.addEventListener("violation", (e) => events.push({ at: performance.now(), violation: Violation.parse(JSON.parse(String(e.data))) }));
   const ready = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (e) => reject(new Error(`feed error: ${String((e as { message?: string }).message)}`));

@@ -15,7 +15,7 @@ const STICK = "071C395B848A2D24";
 function subscribe(server: TestServer): { events: Violation[]; ready: Promise<void>; close(): void } {
   const source = new EventSource(`${server.url}/api/v1/violations/stream?token=${encodeURIComponent(server.adminToken)}`);
   const events: Violation[] = [];
-  source.addEventListener("violation", (e) => events.push(Violation.parse(JSON.parse(e.data))));
+  source.addEventListener("violation", (e) => events.push(Violation.parse(JSON.parse(String(e.data)))));
   const ready = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (e) => reject(new Error(`feed error: ${String((e as { message?: string }).message)}`));

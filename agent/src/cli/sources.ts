@@ -1,14 +1,13 @@
 // `compliance-agent sources --platform P`: every command and file each collector reads, to assemble bundles by hand.
 import { Platform } from "@wegroup/shared";
 import { CHECKS } from "../checks/registry.js";
-import type { SourceSpec } from "../checks/types.js";
 import { CliError } from "./errors.js";
 
 export function sourcesCommand(options: { platform: string; json?: boolean }, out: (text: string) => void): number {
   const parsed = Platform.safeParse(options.platform);
   if (!parsed.success) throw new CliError("bad_request", `--platform must be linux, darwin or win32, not "${options.platform}"`);
   const platform = parsed.data;
-  const checks = CHECKS.map((c) => ({ check: c.id, sources: c.collectors[platform].sources as readonly SourceSpec[] }));
+  const checks = CHECKS.map((c) => ({ check: c.id, sources: c.collectors[platform].sources }));
   if (options.json === true) {
     out(
       JSON.stringify(

@@ -118,7 +118,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(data.toString());
+      raw = JSON.parse(frameText(data));
     } catch {
       this.emit("invalid", "not JSON", undefined);
       return;
@@ -140,4 +140,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.state = state;
     this.emit("state", state, detail);
   }
+}
+
+/** A text frame's UTF-8: ws hands over a Buffer by default, fragments or an ArrayBuffer only when configured so. */
+function frameText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(new Uint8Array(data)).toString("utf8");
 }

@@ -136,7 +136,7 @@ export class AgentConnection implements AgentSession {
   }
 
   #onHello(data: RawData): void {
-    const decoded = decodeAgentFrame(data as Buffer);
+    const decoded = decodeAgentFrame(data);
     if (!decoded.ok) {
       this.#fail("unauthorized", `the first frame must be a valid hello: ${decoded.message}`);
       return;
@@ -202,7 +202,7 @@ export class AgentConnection implements AgentSession {
   }
 
   #onFrame(data: RawData): void {
-    const decoded = decodeAgentFrame(data as Buffer);
+    const decoded = decodeAgentFrame(data);
     if (!decoded.ok) {
       this.#invalidFrames++;
       this.#log.warn({ code: decoded.code, reason: decoded.message, ref: decoded.ref }, "invalid agent frame");

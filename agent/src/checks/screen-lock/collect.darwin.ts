@@ -110,7 +110,7 @@ async function readUserIdleTime(runner: CommandRunner, values: Record<string, st
     return { value: MACOS_DEFAULT_IDLE_SECONDS, origin: `macOS default, idleTime not set`, managed: false };
   }
   const seconds = typeof read.value === "string" && /^\d+(\.\d+)?$/.test(read.value.trim()) ? Math.round(Number(read.value)) : undefined;
-  if (seconds === undefined) throw new ParseError(argv.join(" "), `idleTime is not a number of seconds: ${JSON.stringify(String(read.value).slice(0, 40))}`);
+  if (seconds === undefined) throw new ParseError(argv.join(" "), `idleTime is not a number of seconds: ${JSON.stringify(read.value).slice(0, 40)}`);
   return { value: seconds, origin: "user setting, defaults -currentHost com.apple.screensaver idleTime", managed: false };
 }
 

@@ -7,8 +7,8 @@ import * as exemptionsSilent from "./0003-exemptions-silent.js";
 import * as titlesPolicySent from "./0004-titles-policy-sent.js";
 
 interface DialectMigration {
-  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
-  down?(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+  up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
+  down?: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 }
 
 /** Names sort in the order they apply. */

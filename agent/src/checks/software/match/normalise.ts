@@ -12,9 +12,9 @@ const LEFTOVER = /[\s,:;–—-]+$/;
 /** Only names with a separator or a bracket can carry a suffix; most package names have none and return at once. */
 const QUICK = /[\s_()[\]-]|\.app$/i;
 /** `(2.0.0.23)`, `[v1.2]`: a bracketed group that is only a version. */
-const BRACKETED_VERSION = /\s*[(\[]\s*v?\d+(?:[._]\d+)+[a-z0-9.+~_-]*\s*[)\]]\s*$/i;
+const BRACKETED_VERSION = /\s*[([]\s*v?\d+(?:[._]\d+)+[a-z0-9.+~_-]*\s*[)\]]\s*$/i;
 /** `K-Lite Codec Pack 7.1.0 (Standard)`, `Real Alternative 2.0.2 lite`: a dotted version inside the name, before an edition. */
-const INNER_VERSION = /\s+v?\d+(?:\.\d+){1,3}[a-z]?(?=\s+[(\[]?[a-z])/i;
+const INNER_VERSION = /\s+v?\d+(?:\.\d+){1,3}[a-z]?(?=\s+[([]?[a-z])/i;
 /** `Java(TM) 6 Update 31`: an update number after the major version. */
 const UPDATE_SUFFIX = /(\s\d+)\s+update\s+\d+$/i;
 const VERSION_PREFIX = /(?:[\s_-]+(?:[-–—,:]\s*)?(?:v(?:ersion)?\.?\s*)?v?|[\s_-]+v)$/i;
