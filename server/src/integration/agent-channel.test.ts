@@ -201,7 +201,8 @@ describe("agent channel", () => {
       "policyVersion 1 on the device",
     );
     const device = (await server.get(`/api/v1/devices/${deviceId}`)).body;
-    expect(device).toMatchObject({ id: deviceId, agentVersion: "9.9.9", connected: true, status: "compliant", policyVersion: 1 });
+    // Heartbeats but no report yet: unknown, never compliant.
+    expect(device).toMatchObject({ id: deviceId, agentVersion: "9.9.9", connected: true, status: "unknown", policyVersion: 1 });
     expect((device as { lastSeen: string | null }).lastSeen).not.toBeNull();
     agent.send({ type: "goodbye", reason: "service-stop" });
     await agent.close();
