@@ -142,11 +142,21 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
-export async function api<T = unknown>(server: { url: string }, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+/** A shared zod schema (ViolationPage, DeviceList, Policy, …): whatever parses an unknown body into T. */
+export interface BodySchema<T> {
+  parse(data: unknown): T;
+}
+
+/**
+ * Calls the API and parses the answer with the shared schema the server answers by: a field the server dropped,
+ * renamed or mistyped fails here, by name, instead of reading as undefined later. A non-2xx answer throws.
+ */
+export async function api<T>(server: { url: string }, token: string, path: string, schema: BodySchema<T>, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${path}`, {
     ...init,
     headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
   });
   const text = await res.text();
-  return { status: res.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  return { status: res.status, body: schema.parse(JSON.parse(text)) };
 }
