@@ -28,7 +28,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // One program from the root tsconfig (it includes every workspace and the tests). projectService would open each
+    // workspace's tsconfig and, for the tests those exclude, the root one as well, checking most files twice:
+    // measured 68 s of CPU against 44 s here.
+    languageOptions: { parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
   },
   {
     files: ["**/*.ts"],
