@@ -1,15 +1,42 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three tiers, one project each (`npm run test:unit|test:integration|test:e2e`; `npm test` runs all):
+ * - unit: pure tests beside the code — no database, no process, no socket (the guard in
+ *   vitest.unit-setup.ts refuses them), milliseconds each;
+ * - integration: anything in an `integration/` folder — real databases (SQLite and PostgreSQL),
+ *   an in-process server, the commands of this machine;
+ * - e2e: test/ — built programs as real processes.
+ * A file is in exactly one tier: by folder, never by name.
+ */
+const INTEGRATION = ["shared/src/**/integration/**/*.test.ts", "agent/src/**/integration/**/*.test.ts", "server/src/**/integration/**/*.test.ts"];
+
 // Tests import workspace sources directly; programs run from the built dist/ (see README).
 export default defineConfig({
   resolve: {
     alias: { "@wegroup/shared": fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)) },
   },
   test: {
-    include: ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "**/dist/**", ...INTEGRATION],
+          setupFiles: ["./vitest.unit-setup.ts"],
+          // Pure tests share nothing mutable, so one module graph per worker: imports load once, not per file.
+          pool: "threads",
+          isolate: false,
+          testTimeout: 5_000,
+        },
+      },
+      { extends: true, test: { name: "integration", include: INTEGRATION } },
+      { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"] } },
+    ],
   },
 });

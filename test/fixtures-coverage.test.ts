@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -19,10 +20,26 @@ function walk(dir: string, keep: (path: string) => boolean): string[] {
 }
 
 const fixtures = walk(fixturesDir, (p) => !p.endsWith("INDEX.md") && !p.includes(`${join("fixtures", "bundles")}`));
-const testSources = [join(root, "agent", "src"), join(root, "server", "src"), join(root, "test")]
+/**
+ * Every string literal (and template part) in a test's code: a fixture counts as read when its name is one,
+ * or a path ending in it, as in `fixtureText("windows/powercfg/….txt")`, `${DIR}name` or a table row handed
+ * to a fixture reader — a mention in a comment or in a test's title is not a read.
+ */
+function literalsOf(source: string): string[] {
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) out.push(node.text);
+    node.forEachChild(visit);
+  };
+  visit(ts.createSourceFile("test.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  return out;
+}
+
+const reads = (literals: readonly string[], name: string): boolean => literals.some((text) => text === name || text.endsWith(`/${name}`));
+
+const literals = [join(root, "agent", "src"), join(root, "server", "src"), join(root, "test")]
   .flatMap((dir) => walk(dir, (p) => p.endsWith(".test.ts") || p.endsWith(".cases.ts")))
-  .map((p) => readFileSync(p, "utf8"))
-  .join("\n");
+  .flatMap((p) => literalsOf(readFileSync(p, "utf8")));
 
 describe("fixtures", () => {
   it("holds the recorded outputs", () => {
@@ -31,7 +48,18 @@ describe("fixtures", () => {
 
   it.each(fixtures.map((p) => [relative(fixturesDir, p)]))("%s is read by a test", (rel) => {
     const name = rel.split("/").pop() ?? rel;
-    expect(testSources.includes(name), `${rel} is mentioned in no test`).toBe(true);
+    expect(reads(literals, name), `${rel} is in no test's string literal (a comment or a test title does not read it)`).toBe(true);
+  });
+
+  it("counts a name in code, not in a comment or a test title", () => {
+    const source = [
+      "// windows/x/probe-commented.txt",
+      "/* probe-blocked.txt */",
+      'it("reads probe-titled.txt", () => fixtureText("windows/x/probe-read.txt"));',
+      "const rows = [{ file: `${DIR}probe-templated.txt` }, { file: 'probe-tabled.txt' }];",
+    ].join("\n");
+    const names = ["commented", "blocked", "titled", "read", "templated", "tabled"].map((n) => `probe-${n}.txt`);
+    expect(names.filter((n) => reads(literalsOf(source), n))).toEqual(["probe-read.txt", "probe-templated.txt", "probe-tabled.txt"]);
   });
 
   it.each(fixtures.map((p) => [relative(fixturesDir, p)]))("%s has a provenance row in its INDEX.md", (rel) => {

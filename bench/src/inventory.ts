@@ -1,32 +1,11 @@
 // A synthetic 5,000-package inventory and 500-rule software policy, shaped like real ones (dpkg, snap, flatpak, macOS apps, Windows entries; exact names, globs, publishers, versions).
-import { SoftwarePolicy, type SoftwareRule, type SoftwareSource } from "@wegroup/shared";
-
-/** The agent's InstalledPackage (agent/src/checks/software/facts.ts), restated: the bench imports the built evaluator, not its types. */
-export interface InventoryPackage {
-  name: string;
-  version: string;
-  source: SoftwareSource;
-  publisher?: string;
-  bundleId?: string;
-  arch?: string;
-}
-
-/** The agent's SoftwareTitle (agent/src/checks/software/facts.ts), restated for the same reason. */
-export interface InventoryTitle {
-  key: string;
-  name: string;
-  versions: string[];
-  sources: SoftwareSource[];
-  ids: string[];
-  bundleId?: string;
-  identity: { teamId?: string; signer?: string; origin?: string; publisher?: string };
-  scope: "installed" | "dependency" | "component";
-}
+import type { InstalledPackage, SoftwareTitle } from "@wegroup/agent";
+import { SoftwarePolicy, type SoftwareRule } from "@wegroup/shared";
 
 /** Each package as a title of its own (the evaluator's worst case: no folding), its publisher taken as verified. */
-export function asTitles(packages: readonly InventoryPackage[]): InventoryTitle[] {
+export function asTitles(packages: readonly InstalledPackage[]): SoftwareTitle[] {
   return packages.map((p) => {
-    const title: InventoryTitle = { key: p.name.toLowerCase(), name: p.name, versions: [p.version], sources: [p.source], ids: [p.name], identity: {}, scope: "installed" };
+    const title: SoftwareTitle = { key: p.name.toLowerCase(), name: p.name, versions: [p.version], sources: [p.source], ids: [p.name], identity: {}, scope: "installed" };
     if (p.bundleId !== undefined) title.bundleId = p.bundleId;
     if (p.publisher !== undefined) title.identity.publisher = p.publisher;
     return title;
@@ -49,9 +28,9 @@ function prng(seed: number): () => number {
 
 const pickFrom = <T>(list: readonly T[], r: () => number): T => list[Math.floor(r() * list.length)] as T;
 
-export function syntheticInventory(size = 5_000): InventoryPackage[] {
+export function syntheticInventory(size = 5_000): InstalledPackage[] {
   const r = prng(42);
-  const out: InventoryPackage[] = [];
+  const out: InstalledPackage[] = [];
   for (let i = 0; out.length < size; i++) {
     const word = pickFrom(WORDS, r);
     const vendor = pickFrom(VENDORS, r);

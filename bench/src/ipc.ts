@@ -40,7 +40,7 @@ export class RpcClient {
   call<T>(cmd: string, args: unknown, timeoutMs: number): Promise<T> {
     const rpc = this.#next++;
     const answer = new Promise<T>((resolve, reject) => {
-      this.#waiting.set(rpc, { resolve: resolve as (value: unknown) => void, reject });
+      this.#waiting.set(rpc, { resolve, reject });
       this.child.send({ rpc, cmd, args } satisfies RpcRequest);
     });
     return withTimeout(answer, timeoutMs, `${this.name} to answer "${cmd}"`);

@@ -1,4 +1,4 @@
-// Small statistics over samples: percentiles by nearest rank, medians, sums.
+// Small statistics over samples: percentiles by nearest rank, medians, maxima, tallies.
 
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
@@ -9,18 +9,7 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
 
-export const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
-
 export const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-
-/** Every `step`-th sample, so that a large latency list crosses IPC at a bounded size. */
-export function thin(samples: readonly number[], limit: number): number[] {
-  if (samples.length <= limit) return [...samples];
-  const step = samples.length / limit;
-  const out: number[] = [];
-  for (let i = 0; i < limit; i++) out.push(samples[Math.floor(i * step)] ?? 0);
-  return out;
-}
 
 /** Adds up tallies (cause → count) from several processes. */
 export function mergeCounts(tallies: readonly Record<string, number>[]): Record<string, number> {

@@ -53,7 +53,8 @@ export const Violation = z.object({
 });
 export type Violation = z.infer<typeof Violation>;
 
-export const DeviceStatus = z.enum(["compliant", "noncompliant", "offline"]);
+/** `unknown`: no report yet, or every check `unknown` — never shown as compliant. */
+export const DeviceStatus = z.enum(["compliant", "noncompliant", "unknown", "offline"]);
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
 export const DeviceSummary = z.object({

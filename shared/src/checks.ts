@@ -9,7 +9,5 @@ export type AgentCheckId = z.infer<typeof AgentCheckId>;
 export const CheckId = z.enum(["screen-lock", "usb-storage", "software", "agent-silent"]);
 export type CheckId = z.infer<typeof CheckId>;
 
-export const AGENT_CHECKS: readonly AgentCheckId[] = AgentCheckId.options;
-
 export const Platform = z.enum(["linux", "darwin", "win32"]);
 export type Platform = z.infer<typeof Platform>;

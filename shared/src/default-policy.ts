@@ -161,7 +161,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze(
     software: { mode: "allowlist", allow: ALLOW, deny: denyRules() },
     heartbeatSeconds: 60,
   }),
-) as Policy;
+);
 
 /** The ids of every tool the default deny list covers (for docs and tests). */
 export const DEFAULT_DENIED_TOOLS: readonly string[] = TOOLS.map((t) => t.id);

@@ -59,8 +59,12 @@ describe("the built-in default policy", () => {
     }
   });
 
-  it("validates against its own schema", () => {
-    expect(Policy.safeParse(DEFAULT_POLICY).success).toBe(true);
+  it("survives the JSON round trip the server stores and the agent caches: its JSON parses back to the same policy", () => {
+    // DEFAULT_POLICY is itself a parse result, so re-parsing the object proves nothing; its JSON text must come back unchanged.
+    const json = JSON.parse(JSON.stringify(DEFAULT_POLICY)) as unknown;
+    const parsed = Policy.safeParse(json);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    expect(parsed.data).toEqual(DEFAULT_POLICY);
   });
 });
 

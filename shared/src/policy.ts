@@ -129,5 +129,5 @@ export type PolicyInput = z.input<typeof Policy>;
 
 /** The JSON Schema of the policy document, for editors (also written to shared/policy.schema.json). */
 export function policyJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(Policy, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(Policy, { io: "input", unrepresentable: "any" });
 }

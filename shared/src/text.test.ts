@@ -95,7 +95,7 @@ describe("fitForReport (what the agent sends of its own results)", () => {
     const text = fc.string({ unit: "binary", maxLength: 30 });
     const violation = fc.record({ subject: text.filter((s) => s.length > 0), message: text, observed: text, expected: text });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom("screen-lock", "usb-storage", "software") as fc.Arbitrary<CheckResult["check"]>, fc.array(violation, { minLength: 1, maxLength: 40 })), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 60 }), (parts, cap) => {
+      fc.property(fc.array(fc.tuple(fc.constantFrom<CheckResult["check"]>("screen-lock", "usb-storage", "software"), fc.array(violation, { minLength: 1, maxLength: 40 })), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 60 }), (parts, cap) => {
         const unique = [...new Map(parts.map(([check, violations]) => [check, { check, status: "fail" as const, violations }])).values()];
         const fitted = fitForReport(unique, cap);
         expect(countViolations(fitted)).toBeLessThanOrEqual(cap);

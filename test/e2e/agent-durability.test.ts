@@ -3,7 +3,7 @@ import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Violation } from "@wegroup/shared";
+import { ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
 
@@ -53,7 +53,7 @@ describe("agent durability", () => {
     expect((await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle])).code).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     const running = agent;
-    await eventually(async () => ((await api<{ items: Violation[] }>(server!, server!.adminToken, "/api/v1/violations")).body.items.length > 0 ? true : undefined), 30_000, "first violations");
+    await eventually(async () => ((await api(server!, server!.adminToken, "/api/v1/violations", ViolationPage)).body.items.length > 0 ? true : undefined), 30_000, "first violations");
 
     await server.stop("SIGKILL");
     // While the server is down the laptop changes four times: each change is a report queued on disk.
@@ -71,7 +71,7 @@ describe("agent durability", () => {
     const stored = storedReportIds(dataDir);
     expect(new Set(stored).size).toBe(stored.length);
     expect([...stored].sort()).toEqual([...new Set(produced)].sort());
-    const open = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=open");
+    const open = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);
     expect(open.body.items.map((v) => v.subject).sort()).toEqual(["071C395B848A2D24", "nmap", "tcpdump"]);
   }, 180_000);
 
@@ -91,7 +91,7 @@ describe("agent durability", () => {
     await agent.waitForLine(/the queued report \S+01a00000-0000-7000-8000-000000000001\.json is damaged/);
     await agent.waitForLine(/the cached policy \S+policy\.json is damaged/);
     const open = await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server!, server!.adminToken, "/api/v1/violations?status=open");
+      const r = await api(server!, server!.adminToken, "/api/v1/violations?status=open", ViolationPage);
       return r.body.items.length > 0 ? r.body.items : undefined;
     }, 30_000, "the stick reported");
     expect(open.map((v) => v.subject)).toEqual(["071C395B848A2D24"]);

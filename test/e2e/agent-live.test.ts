@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { EventSource } from "eventsource";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Violation } from "@wegroup/shared";
+import { Policy, PolicyRollout, PolicyStored, Violation, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
 
@@ -16,7 +16,7 @@ interface FeedEvent {
 function subscribe(server: TestServer): { events: FeedEvent[]; ready: Promise<void>; close(): void } {
   const source = new EventSource(`${server.url}/api/v1/violations/stream?token=${encodeURIComponent(server.adminToken)}`);
   const events: FeedEvent[] = [];
-  source.addEventListener("violation", (e) => events.push({ at: performance.now(), violation: Violation.parse(JSON.parse(e.data)) }));
+  source.addEventListener("violation", (e) => events.push({ at: performance.now(), violation: Violation.parse(JSON.parse(String(e.data))) }));
   const ready = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (e) => reject(new Error(`feed error: ${String((e as { message?: string }).message)}`));
@@ -71,26 +71,26 @@ describe("the agent as a live service", () => {
   it("applies a pushed policy at once, without a restart, and the server sees it applied", async () => {
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-live", usbStick: true, deniedSoftware: false }));
     await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=open&check=usb-storage");
+      const r = await api(server, server.adminToken, "/api/v1/violations?status=open&check=usb-storage", ViolationPage);
       return r.body.items.length === 1 ? true : undefined;
     }, 30_000, "the stick reported");
-    const current = await api<{ version: number }>(server, server.adminToken, "/api/v1/policy");
+    const current = await api(server, server.adminToken, "/api/v1/policy", Policy);
     const pid = agent?.child.pid;
 
     // IT excepts this very stick by serial: the push must resolve the violation without touching the agent.
     const policy = { ...current.body, usbStorage: { allowed: false, enforce: "report", exceptions: [{ serial: "071C395B848A2D24", note: "encrypted backup stick, ticket 4711" }] } };
-    const put = await api<{ version: number }>(server, server.adminToken, "/api/v1/policy", { method: "PUT", body: JSON.stringify(policy) });
+    const put = await api(server, server.adminToken, "/api/v1/policy", PolicyStored, { method: "PUT", body: JSON.stringify(policy) });
     expect(put.status).toBe(200);
     expect(put.body.version).toBeGreaterThan(current.body.version);
 
     await agent?.waitForLine(new RegExp(`"to":${put.body.version}.*applied a new policy`), 15_000);
     const resolved = await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=resolved&check=usb-storage");
+      const r = await api(server, server.adminToken, "/api/v1/violations?status=resolved&check=usb-storage", ViolationPage);
       return r.body.items[0];
     }, 15_000, "the stick's violation resolved by the new policy");
     expect(resolved.subject).toBe("071C395B848A2D24");
     const rollout = await eventually(async () => {
-      const r = await api<{ latestVersion: number; pending: unknown[]; versions: { version: number; devices: number }[] }>(server, server.adminToken, "/api/v1/policy/rollout");
+      const r = await api(server, server.adminToken, "/api/v1/policy/rollout", PolicyRollout);
       return r.body.pending.length === 0 && r.body.versions.some((v) => v.version === put.body.version && v.devices === 1) ? r.body : undefined;
     }, 15_000, "rollout shows the device on the new version");
     expect(rollout.latestVersion).toBe(put.body.version);

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EventSource } from "eventsource";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CheckOutput, type Policy, Violation } from "@wegroup/shared";
+import { CheckOutput, Policy, PolicyStored, Violation } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
 
@@ -15,7 +15,7 @@ const STICK = "071C395B848A2D24";
 function subscribe(server: TestServer): { events: Violation[]; ready: Promise<void>; close(): void } {
   const source = new EventSource(`${server.url}/api/v1/violations/stream?token=${encodeURIComponent(server.adminToken)}`);
   const events: Violation[] = [];
-  source.addEventListener("violation", (e) => events.push(Violation.parse(JSON.parse(e.data))));
+  source.addEventListener("violation", (e) => events.push(Violation.parse(JSON.parse(String(e.data)))));
   const ready = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (e) => reject(new Error(`feed error: ${String((e as { message?: string }).message)}`));
@@ -56,13 +56,13 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-new", usbStick: true, deniedSoftware: true, laxGnomeUser: true }));
 
     // IT's policy excepts this stick and only denies (no allowlist): more than the built-in policy allows.
-    const current = (await api<Policy>(server, server.adminToken, "/api/v1/policy")).body;
+    const current = (await api(server, server.adminToken, "/api/v1/policy", Policy)).body;
     const allowing = {
       ...current,
       usbStorage: { ...current.usbStorage, exceptions: [{ serial: STICK, note: "encrypted backup stick, ticket 4711" }] },
       software: { ...current.software, mode: "denylist" as const },
     };
-    const put = await api<{ version: number }>(server, server.adminToken, "/api/v1/policy", { method: "PUT", body: JSON.stringify(allowing) });
+    const put = await api(server, server.adminToken, "/api/v1/policy", PolicyStored, { method: "PUT", body: JSON.stringify(allowing) });
     expect(put.status).toBe(200);
     expect(put.body.version).toBeGreaterThanOrEqual(1);
 
@@ -85,7 +85,7 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     // anything the agent's first reports could have caused had its chance to reach the feed before it.
     const strict = { ...allowing, usbStorage: { ...allowing.usbStorage, exceptions: [] } };
     const before = events.length;
-    expect((await api(server, server.adminToken, "/api/v1/policy", { method: "PUT", body: JSON.stringify(strict) })).status).toBe(200);
+    expect((await api(server, server.adminToken, "/api/v1/policy", PolicyStored, { method: "PUT", body: JSON.stringify(strict) })).status).toBe(200);
     await eventually(async () => (events.slice(before).some((e) => e.check === "usb-storage") ? true : undefined), 30_000, "the stick on the feed");
 
     const seen = events.map((e) => `${e.check}:${e.subject}:${e.status}`);

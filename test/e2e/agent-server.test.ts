@@ -1,7 +1,7 @@
 // End to end: a real server process and a real agent process replaying a laptop; violations open, then resolve.
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Violation } from "@wegroup/shared";
+import { DeviceList, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import { api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer, AGENT_BIN } from "../support/processes.js";
 
@@ -32,7 +32,7 @@ describe("a laptop reporting to the server", () => {
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
 
     const open = await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=open");
+      const r = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);
       return r.body.items.length >= 3 ? r.body.items : undefined;
     }, 30_000, "three open violations");
     expect(open.map((v) => `${v.check}:${v.subject}`).sort()).toEqual([
@@ -42,20 +42,20 @@ describe("a laptop reporting to the server", () => {
     ]);
     expect(open.every((v) => v.hostname === "lt-0042" && v.status === "open" && v.resolvedAt === null)).toBe(true);
 
-    const devices = await api<{ items: { id: string; hostname: string; status: string; openViolations: number }[] }>(server, server.adminToken, "/api/v1/devices");
+    const devices = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
     expect(devices.body.items).toEqual([expect.objectContaining({ hostname: "lt-0042", status: "noncompliant", openViolations: 3 })]);
 
     // The stick is pulled and the tools uninstalled: swap the replayed machine for a clean one.
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: false, deniedSoftware: false }));
     const resolved = await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=resolved");
+      const r = await api(server, server.adminToken, "/api/v1/violations?status=resolved", ViolationPage);
       return r.body.items.length >= 3 ? r.body.items : undefined;
     }, 30_000, "three resolved violations");
     expect(resolved.map((v) => v.subject).sort()).toEqual(["071C395B848A2D24", "nmap", "tcpdump"]);
     expect(resolved.every((v) => v.resolvedAt !== null)).toBe(true);
-    const stillOpen = await api<{ items: Violation[] }>(server, server.adminToken, "/api/v1/violations?status=open");
+    const stillOpen = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);
     expect(stillOpen.body.items).toEqual([]);
-    const after = await api<{ items: { status: string }[] }>(server, server.adminToken, "/api/v1/devices");
+    const after = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
     expect(after.body.items[0]?.status).toBe("compliant");
 
     const status = await runAgentCli(["status", "--state-dir", state, "--json"]);

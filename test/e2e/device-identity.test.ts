@@ -2,17 +2,10 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AGENT_CHANNEL_PATH, PROTOCOL_VERSION, type Violation } from "@wegroup/shared";
+import { AGENT_CHANNEL_PATH, AuditPage, DeviceList, PROTOCOL_VERSION, ViolationPage } from "@wegroup/shared";
 import WebSocket from "ws";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
-
-interface Device {
-  id: string;
-  hostname: string;
-  status: string;
-  reEnrollmentOf: string | null;
-}
 
 describe("device identity with real agents", () => {
   let dir: string;
@@ -40,7 +33,7 @@ describe("device identity with real agents", () => {
     expect(enrollment.publicKey).toMatch(/^[A-Za-z0-9_-]{59}$/);
     agents.push(startProcess([AGENT_BIN, "run", "--state-dir", realState, "--replay", realBundle]));
     await eventually(async () => {
-      const devices = await api<{ items: Device[] }>(server, server.adminToken, "/api/v1/devices");
+      const devices = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
       return devices.body.items.find((d) => d.id === enrollment.deviceId && d.status === "compliant");
     }, 30_000, "the real device reporting");
 
@@ -55,16 +48,16 @@ describe("device identity with real agents", () => {
     expect(impostorId).not.toBe(enrollment.deviceId);
     agents.push(startProcess([AGENT_BIN, "run", "--state-dir", impostorState, "--replay", realBundle]));
 
-    const devices = (await api<{ items: Device[] }>(server, server.adminToken, "/api/v1/devices")).body.items;
+    const devices = (await api(server, server.adminToken, "/api/v1/devices", DeviceList)).body.items;
     expect(devices.find((d) => d.id === enrollment.deviceId)?.reEnrollmentOf).toBeNull();
     expect(devices.find((d) => d.id === impostorId)?.reEnrollmentOf).toBe(enrollment.deviceId);
-    const audit = await api<{ items: { action: string; target: string; detail?: { reEnrollmentOf?: string } }[] }>(server, server.adminToken, "/api/v1/audit?action=device.re-enroll");
+    const audit = await api(server, server.adminToken, "/api/v1/audit?action=device.re-enroll", AuditPage);
     expect(audit.body.items).toEqual([expect.objectContaining({ target: `device ${impostorId}`, detail: expect.objectContaining({ reEnrollmentOf: enrollment.deviceId }) })]);
 
     // The real laptop is still the one reporting for its device: a USB stick plugged in shows up under its id.
     await writeBundle(realBundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: true, deniedSoftware: false }));
     const stick = await eventually(async () => {
-      const r = await api<{ items: Violation[] }>(server, server.adminToken, `/api/v1/violations?status=open&check=usb-storage&device=${enrollment.deviceId}`);
+      const r = await api(server, server.adminToken, `/api/v1/violations?status=open&check=usb-storage&device=${enrollment.deviceId}`, ViolationPage);
       return r.body.items[0];
     }, 30_000, "the real device's USB violation");
     expect(stick.deviceId).toBe(enrollment.deviceId);

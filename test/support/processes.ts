@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SERVER_BIN = join(ROOT, "server", "bin", "compliance-server.js");
@@ -136,16 +137,26 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last error: ${String(last)})` : ""}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last error: ${last instanceof Error ? last.message : inspect(last)})` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-export async function api<T = unknown>(server: { url: string }, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+/** A shared zod schema (ViolationPage, DeviceList, Policy, …): whatever parses an unknown body into T. */
+export interface BodySchema<T> {
+  parse(data: unknown): T;
+}
+
+/**
+ * Calls the API and parses the answer with the shared schema the server answers by: a field the server dropped,
+ * renamed or mistyped fails here, by name, instead of reading as undefined later. A non-2xx answer throws.
+ */
+export async function api<T>(server: { url: string }, token: string, path: string, schema: BodySchema<T>, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${path}`, {
     ...init,
     headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
   });
   const text = await res.text();
-  return { status: res.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  return { status: res.status, body: schema.parse(JSON.parse(text)) };
 }

@@ -113,7 +113,7 @@ function stringDescriptor(device: LibusbDevice, index: number, timeoutMs: number
 
 async function loadUsb(): Promise<UsbModule> {
   // An optional dependency: a build without it (or without a prebuilt binary for this OS) still runs.
-  return (await import("usb")) as unknown as UsbModule;
+  return await import("usb");
 }
 
 function hex4(value: number): string {

@@ -303,7 +303,7 @@ export class AgentService {
   }
 
   private onInvalidFrame(detail: string, raw: unknown): void {
-    const type = typeof raw === "object" && raw !== null && "type" in raw ? String((raw as { type: unknown }).type) : undefined;
+    const type = typeof raw === "object" && raw !== null && "type" in raw ? String(raw.type) : undefined;
     if (type === "policy") {
       const policy = Policy.safeParse((raw as { policy?: unknown }).policy);
       const message = policy.success ? detail : describeZodError(policy.error);

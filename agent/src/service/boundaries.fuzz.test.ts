@@ -109,7 +109,7 @@ describe("bundles replayed through every check (fuzz)", () => {
       const i = at % slots;
       if (i < copy.commands.length) (copy.commands[i] as { stdout: string }).stdout = text;
       else (copy.files[i - copy.commands.length] as { content?: string }).content = text;
-      return copy as unknown;
+      return copy;
     }),
     fc.constantFrom(...demos).chain((d) => mutatedJson(d)),
   );

@@ -158,3 +158,4 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.emit("state", state, detail);
   }
 }
+

@@ -50,7 +50,7 @@ export class ReportDelivery {
 
   refused(frame: ErrorFrame): Promise<void> {
     const isQueued = frame.ref !== undefined && this.hands.queued().includes(frame.ref);
-    return this.#perform(onRefusal(this.#state, frame, isQueued, this.hands.now(), this.hands.random), frame);
+    return this.#perform(onRefusal(this.#state, frame, isQueued, this.hands.now(), () => this.hands.random()), frame);
   }
 
   async #perform(step: Step, frame?: ErrorFrame): Promise<void> {

@@ -12,8 +12,6 @@ export interface InitArgs {
   count: number;
   /** Distinguishes this run's devices from an earlier run's in a persistent database. */
   runId: string;
-  /** Absolute path of the agent's built backoff module. */
-  backoffModule: string;
 }
 
 export interface EnrollAnswer {

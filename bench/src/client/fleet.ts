@@ -1,4 +1,5 @@
 // The simulated agents of one client process: enrollment, connecting with bounded concurrency, and the load patterns the phases ask for.
+import { backoffDelay } from "@wegroup/agent";
 import { uuidv7 } from "@wegroup/shared";
 import { monoMs, sleep } from "../clock.js";
 import { FEED_CLOSE_RESULTS, FEED_PREFIX, feedOpenResults, reportFrame, STEADY_RESULTS, STORM_PREFIX, stormResults } from "../reports.js";
@@ -70,9 +71,8 @@ export class Fleet {
   ) {}
 
   static async create(args: InitArgs): Promise<Fleet> {
-    const mod = (await import(args.backoffModule)) as { backoffDelay(attempt: number, options: { baseMs: number; capMs: number }, random: () => number): number };
     // The real agent's settings (agent-service.ts): 1 s base, 60 s cap.
-    const fleet = new Fleet(args, (attempt) => mod.backoffDelay(attempt, { baseMs: 1_000, capMs: 60_000 }, Math.random));
+    const fleet = new Fleet(args, (attempt) => backoffDelay(attempt, { baseMs: 1_000, capMs: 60_000 }, Math.random));
     if (args.mode === "bare") {
       for (let i = args.first; i < args.first + args.count; i++) fleet.#add({ ...fleet.#seed(i), deviceId: `bare-${i}`, credential: "" });
     }

@@ -1,9 +1,8 @@
 // The bench's side of its client processes: forks 1-4 of them, splits the agents between them, and fans each command out.
 import { fork } from "node:child_process";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { RpcClient } from "../ipc.js";
-import { AGENT_BACKOFF_JS, BENCH_DIST } from "../paths.js";
+import { BENCH_DIST } from "../paths.js";
 import type { InitArgs } from "./commands.js";
 
 export interface PoolOptions {
@@ -38,7 +37,6 @@ export class ClientPool {
           first,
           count,
           runId: options.runId,
-          backoffModule: pathToFileURL(AGENT_BACKOFF_JS).href,
         };
         await client.call("init", init, 30_000);
         first += count;

@@ -135,7 +135,7 @@ export class SimAgent {
     } catch {
       return;
     }
-    switch (frame.type) {
+    switch (frame.type ?? "") {
       case "welcome":
         this.#onWelcome(frame.heartbeatSeconds);
         return;
@@ -160,6 +160,9 @@ export class SimAgent {
           return;
         }
         this.hooks.refused(this, frame.code ?? "unknown", frame.message ?? "");
+        return;
+      default:
+        // Any other frame (or one without a type) is not what the bench measures.
         return;
     }
   }

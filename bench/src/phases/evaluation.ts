@@ -1,17 +1,10 @@
 // Software evaluation cost: the built agent evaluator on a 5,000-package inventory and a 500-rule policy, against a plain 5,000 × 500 string-comparison loop.
-import { pathToFileURL } from "node:url";
-import type { SoftwarePolicy } from "@wegroup/shared";
+import { evaluateSoftware } from "@wegroup/agent";
 import { monoMs } from "../clock.js";
-import { type InventoryTitle, asTitles, syntheticInventory, syntheticPolicy } from "../inventory.js";
+import { asTitles, syntheticInventory, syntheticPolicy } from "../inventory.js";
 import type { BenchConfig } from "../options.js";
-import { AGENT_SOFTWARE_EVALUATE_JS } from "../paths.js";
 import { median } from "../stats.js";
 import { progress } from "./context.js";
-
-type EvaluateSoftware = (
-  facts: { titles: InventoryTitle[]; sources: string[]; problems: string[] },
-  policy: SoftwarePolicy,
-) => { status: string; violations: unknown[] };
 
 export interface EvaluationResult {
   packages: number;
@@ -34,7 +27,6 @@ function plainLoop(names: readonly string[], ruleTexts: readonly string[]): numb
 }
 
 export async function evaluation(config: BenchConfig): Promise<EvaluationResult> {
-  const { evaluateSoftware } = (await import(pathToFileURL(AGENT_SOFTWARE_EVALUATE_JS).href)) as { evaluateSoftware: EvaluateSoftware };
   const packages = syntheticInventory(5_000);
   const sources = [...new Set(packages.map((p) => p.source))];
   const facts = { titles: asTitles(packages), sources, problems: [] };

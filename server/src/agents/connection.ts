@@ -249,7 +249,7 @@ export class AgentConnection implements AgentSession {
   }
 
   #onFrame(data: RawData): void {
-    const decoded = decodeAgentFrame(data as Buffer);
+    const decoded = decodeAgentFrame(data);
     if (!decoded.ok) {
       this.#invalidFrames++;
       this.#log.warn({ code: decoded.code, reason: decoded.message, ref: decoded.ref }, "invalid agent frame");

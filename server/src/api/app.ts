@@ -25,7 +25,8 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
     loggerInstance: options.logger,
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
-    frameworkErrors: frameworkError,
+    // The reply is sent by frameworkError itself; fastify awaits nothing here.
+    frameworkErrors: (error, req, reply) => void frameworkError(error, req, reply),
     ...(options.https === undefined ? {} : { https: options.https }),
   };
   const app = Fastify(fastifyOptions) as unknown as FastifyInstance;

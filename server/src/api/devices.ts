@@ -18,7 +18,11 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
       os: row.os as DeviceSummary["os"],
       agentVersion: row.agent_version,
       lastSeen: row.last_seen,
-      status: deviceStatus({ lastSeen: row.last_seen, connected, openViolations: row.open_violations }, now, deps.policy.heartbeatSeconds),
+      status: deviceStatus(
+        { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
+        now,
+        deps.policy.heartbeatSeconds,
+      ),
       openViolations: row.open_violations,
       policyVersion: row.policy_version,
       reEnrollmentOf: row.re_enrollment_of,

@@ -78,7 +78,7 @@ describe("API over real HTTP (fuzz)", () => {
       "server: API over HTTP",
       http,
       async ({ spec, part, value }) => {
-        let path = spec.path.replace("{id}", percentEncode(part === "params" && value !== null && typeof value === "object" ? String((value as { id?: unknown }).id ?? "x") : "0190f3c2-7c1a-7000-8000-000000000001"));
+        let path = spec.path.replace("{id}", percentEncode(part === "params" && value !== null && typeof value === "object" ? String(((value as { id?: unknown }).id as string | undefined) ?? "x") : "0190f3c2-7c1a-7000-8000-000000000001"));
         if (part === "query" && value !== null && typeof value === "object" && !Array.isArray(value)) {
           const q = new URLSearchParams();
           for (const [k, v] of Object.entries(value)) q.append(k, typeof v === "string" ? v : JSON.stringify(v) ?? "");

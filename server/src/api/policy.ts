@@ -2,7 +2,7 @@
 import { AppError, describeZodError, type Policy, type PolicyHistory, type PolicyRollout, type PolicyStored, PolicyUpdate } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { deviceStatus } from "../devices/status.js";
+import { isOffline } from "../devices/status.js";
 import { storeNextPolicy } from "../policy/update.js";
 import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory } from "../store/policies.js";
 import { requireRole } from "./auth.js";
@@ -40,9 +40,7 @@ export function policyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const now = deps.clock.now();
     const behind = await devicesBehind(db, latest.version);
     // "Connected": here, or (on another instance) heard from within the offline window, as the device list says.
-    const online = behind.filter(
-      (d) => deviceStatus({ lastSeen: d.lastSeen, connected: deps.registry.isConnected(d.id), openViolations: 0 }, now, latest.heartbeatSeconds) !== "offline",
-    );
+    const online = behind.filter((d) => !isOffline({ lastSeen: d.lastSeen, connected: deps.registry.isConnected(d.id) }, now, latest.heartbeatSeconds));
     return {
       latestVersion: latest.version,
       versions: await devicesPerPolicyVersion(db),

@@ -158,7 +158,9 @@ export class PgClusterBus implements ClusterBus {
 
   /** The backend process id of the LISTEN connection (tests cut it with pg_terminate_backend). */
   get listenerPid(): number | undefined {
-    return (this.#client as (pg.Client & { processID?: number }) | undefined)?.processID;
+    const client = this.#client;
+    // pg sets processID on a connected client; @types/pg does not declare it.
+    return client !== undefined && "processID" in client && typeof client.processID === "number" ? client.processID : undefined;
   }
 
   async close(): Promise<void> {

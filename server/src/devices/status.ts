@@ -1,15 +1,26 @@
-// Whether a device is compliant, noncompliant or offline: from its last sign of life, its connection and its open violations.
+// Whether a device is compliant, noncompliant, unknown or offline: from its last sign of life, its connection, its open violations and its latest results.
 import type { DeviceStatus } from "@wegroup/shared";
+
+/** Missed heartbeats before a device counts as silent: the `offline` status and the agent-silent watchdog share the rule. */
+export const SILENT_HEARTBEATS = 3;
 
 export interface StatusInput {
   lastSeen: string | null;
   connected: boolean;
   openViolations: number;
+  /** Checks whose latest result is `pass` or `fail`; 0 when no report came yet or every check is `unknown`. */
+  knownChecks: number;
 }
 
-/** Offline: not connected and silent for three heartbeat intervals. Otherwise the open violations decide. */
-export function deviceStatus(d: StatusInput, now: Date, heartbeatSeconds: number): DeviceStatus {
+/** Offline: not connected and silent for SILENT_HEARTBEATS heartbeat intervals. */
+export function isOffline(d: Pick<StatusInput, "lastSeen" | "connected">, now: Date, heartbeatSeconds: number): boolean {
   const silentForMs = d.lastSeen === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(d.lastSeen);
-  if (!d.connected && silentForMs > 3 * heartbeatSeconds * 1000) return "offline";
-  return d.openViolations > 0 ? "noncompliant" : "compliant";
+  return !d.connected && silentForMs > SILENT_HEARTBEATS * heartbeatSeconds * 1000;
+}
+
+/** Offline first; then open violations make it noncompliant; a device no check could judge is unknown, never compliant. */
+export function deviceStatus(d: StatusInput, now: Date, heartbeatSeconds: number): DeviceStatus {
+  if (isOffline(d, now, heartbeatSeconds)) return "offline";
+  if (d.openViolations > 0) return "noncompliant";
+  return d.knownChecks === 0 ? "unknown" : "compliant";
 }

@@ -60,7 +60,8 @@ export class FeedHub {
   #queue: ViolationEvent[] = [];
   #readWanted = false;
   #pumping: Promise<void> | undefined;
-  #retryAt = 0;
+  /** A storage read failed: nothing is read or delivered until the retry timer fires (live events wait, in order). */
+  #waitingToRetry = false;
   #retryTimer: NodeJS.Timeout | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void)[] = [];
@@ -262,14 +263,14 @@ export class FeedHub {
     if (this.#pumping !== undefined || this.#stopped) return;
     this.#pumping = this.#pump().finally(() => {
       this.#pumping = undefined;
-      if (!this.#stopped && (this.#readWanted || this.#queue.length > 0) && Date.now() >= this.#retryAt) this.#kick();
+      if (!this.#stopped && (this.#readWanted || this.#queue.length > 0) && !this.#waitingToRetry) this.#kick();
     });
   }
 
   async #pump(): Promise<void> {
     for (;;) {
       if (this.#readWanted) {
-        if (Date.now() < this.#retryAt) return; // the retry timer kicks again
+        if (this.#waitingToRetry) return; // the retry timer kicks again
         this.#readWanted = false;
         if (!(await this.#readStored())) return;
         continue;
@@ -299,9 +300,13 @@ export class FeedHub {
       if (this.#stopped) return false;
       this.#log.warn({ err: error }, "could not read the event feed from storage; retrying");
       this.#readWanted = true;
-      this.#retryAt = Date.now() + READ_RETRY_MS;
+      // The timer alone ends the wait: no clock to read, so a test's manual clock cannot stall the feed.
+      this.#waitingToRetry = true;
       clearTimeout(this.#retryTimer);
-      this.#retryTimer = setTimeout(() => this.#kick(), READ_RETRY_MS);
+      this.#retryTimer = setTimeout(() => {
+        this.#waitingToRetry = false;
+        this.#kick();
+      }, READ_RETRY_MS);
       this.#retryTimer.unref();
       return false;
     }

@@ -52,6 +52,7 @@ describe("agent channel", () => {
     const report = reportFrame([usbPass()]);
     agent.send(report);
     await agent.ack(report.id);
+    expect(await countReports(server.server.store.db, deviceId)).toBe(1);
     expect(agent.frames.filter((f) => f.type === "policy")).toEqual([]);
   });
 
@@ -131,7 +132,9 @@ describe("agent channel", () => {
     const report = reportFrame([usbPass()]);
     quiet.send(report);
     await quiet.ack(report.id);
+    expect(await countReports(server.server.store.db, b.deviceId)).toBe(1);
     await noisy.next("error");
+    expect(await countReports(server.server.store.db, a.deviceId)).toBe(0);
   });
 
   it.each([
@@ -174,9 +177,12 @@ describe("agent channel", () => {
     const newer = await connect(deviceId, credential);
     expect((await older.waitClosed()).code).toBe(4409);
     expect(server.server.registry.isConnected(deviceId)).toBe(true);
-    const report = reportFrame([usbPass()]);
+    const report = reportFrame([usbFail("NEWER-1")]);
     newer.send(report);
     await newer.ack(report.id);
+    // Stored under the device, from the connection that replaced the old one.
+    expect(await countReports(server.server.store.db, deviceId)).toBe(1);
+    expect((await violations("status=open")).map((v) => [v.deviceId, v.subject])).toEqual([[deviceId, "NEWER-1"]]);
   });
 
   it("takes frames sent right after the hello, before the welcome", async () => {
@@ -187,6 +193,9 @@ describe("agent channel", () => {
     agent.send(report);
     await agent.next("welcome");
     await agent.ack(report.id);
+    // The early report was stored and judged, not only acked.
+    expect(await countReports(server.server.store.db, deviceId)).toBe(1);
+    expect((await violations("status=open")).map((v) => [v.deviceId, v.subject, v.status])).toEqual([[deviceId, "EARLY-1", "open"]]);
   });
 
   it("records heartbeats, policy-applied and goodbye on the device", async () => {
@@ -203,7 +212,8 @@ describe("agent channel", () => {
       "policyVersion 1 on the device",
     );
     const device = (await server.get(`/api/v1/devices/${deviceId}`)).body;
-    expect(device).toMatchObject({ id: deviceId, agentVersion: "9.9.9", connected: true, status: "compliant", policyVersion: 1 });
+    // Heartbeats but no report yet: unknown, never compliant.
+    expect(device).toMatchObject({ id: deviceId, agentVersion: "9.9.9", connected: true, status: "unknown", policyVersion: 1 });
     expect((device as { lastSeen: string | null }).lastSeen).not.toBeNull();
     agent.send({ type: "goodbye", reason: "service-stop" });
     await agent.close();

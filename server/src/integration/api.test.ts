@@ -183,11 +183,16 @@ describe("devices", () => {
   it("lists devices with status, open violations and policy version", async () => {
     const { deviceId: dirty } = await reportingAgent("dirty-host", [usbFail("D-1", "D-2")]);
     const { deviceId: clean } = await reportingAgent("clean-host", [usbPass()]);
+    const { deviceId: unsure } = await reportingAgent("unsure-host", [{ check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" }]);
+    const { deviceId: half } = await reportingAgent("half-host", [usbPass(), { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" }]);
     await server.enroll("hw-never", "never-host");
     const list = DeviceList.parse((await server.get("/api/v1/devices")).body);
     const byHost = new Map(list.items.map((d) => [d.hostname, d]));
     expect(byHost.get("dirty-host")).toMatchObject({ id: dirty, status: "noncompliant", openViolations: 2, os: "linux", agentVersion: "1.0.0" });
     expect(byHost.get("clean-host")).toMatchObject({ id: clean, status: "compliant", openViolations: 0 });
+    // Every check unknown: nothing was judged, so not compliant; one judged check that passes is.
+    expect(byHost.get("unsure-host")).toMatchObject({ id: unsure, status: "unknown", openViolations: 0 });
+    expect(byHost.get("half-host")).toMatchObject({ id: half, status: "compliant", openViolations: 0 });
     expect(byHost.get("never-host")).toMatchObject({ status: "offline", lastSeen: null, agentVersion: null, policyVersion: null });
   });
 

@@ -65,7 +65,7 @@ describe("device keys", () => {
 
   it("binds, on first use, the key a device enrolled before keys offers, and refuses the credential alone from then on", async () => {
     const { deviceId, credential } = await server.enroll("hw-legacy"); // no publicKey: an agent from before keys
-    track(await TestAgent.hello(server.wsUrl, deviceId, credential)).close();
+    await track(await TestAgent.hello(server.wsUrl, deviceId, credential)).close();
     const key = testDeviceKey();
     const upgraded = track(await TestAgent.connect(server.wsUrl));
     upgraded.send(helloFrame(deviceId, credential, { publicKey: key.publicKey, signature: key.signHello(upgraded.nonce ?? "", deviceId) }));

@@ -29,7 +29,7 @@ async function feed(options: ConstructorParameters<typeof FeedClient>[1] = { tok
   return client;
 }
 
-async function agent(hostname = "feed-laptop"): Promise<{ deviceId: string; agent: TestAgent; send(report: ReportFrame): Promise<void> }> {
+async function agent(hostname = "feed-laptop"): Promise<{ deviceId: string; agent: TestAgent; send: (report: ReportFrame) => Promise<void> }> {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
   const a = await TestAgent.hello(server.wsUrl, deviceId, credential, { device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
   agents.push(a);

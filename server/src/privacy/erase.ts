@@ -105,7 +105,7 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
     const texts = { subject: row.subject, message: row.message, observed: row.observed, expected: row.expected };
     const next = rewriteViolation(String(row.check), texts, m, pseudonym);
     if (!next.changed) continue;
-    await updateRow(db, "violations", { id: row.id }, next.value as unknown as Row);
+    await updateRow(db, "violations", { id: row.id }, next.value);
     violations++;
   }
   const rewriteEvent = (value: unknown) => {

@@ -1,4 +1,5 @@
 // Opens the database (SQLite embedded, or PostgreSQL for several instances) and brings its schema up to date.
+import { inspect } from "node:util";
 import SqliteDatabase from "better-sqlite3";
 import { type Dialect as KyselyDialect, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
@@ -88,7 +89,7 @@ export function openStore(target: DatabaseTarget, options: StoreOptions = {}): S
     // Event ids are bigint: read them as numbers (exact up to 2^53), not strings.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+        oid === PG_INT8 ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client's error reaches the pool's listener; a checked-out client's reaches only its own
@@ -152,7 +153,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(`database migration ${failed ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`database migration ${failed ?? ""} failed: ${error instanceof Error ? error.message : inspect(error)}`);
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

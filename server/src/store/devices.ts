@@ -4,7 +4,8 @@ import { chunks } from "./chunks.js";
 import type { Database, Db, DevicesTable } from "./schema.js";
 
 export type DeviceRow = Selectable<DevicesTable>;
-export type DeviceListRow = DeviceRow & { open_violations: number };
+/** With the number of open violations and of checks whose latest result is pass or fail (0: nothing could be judged). */
+export type DeviceListRow = DeviceRow & { open_violations: number; known_checks: number };
 
 export interface EnrollDevice {
   /** The new device's id. */
@@ -103,7 +104,7 @@ export async function recordPolicySent(db: Db, ids: readonly string[], version: 
   }
 }
 
-/** Devices with the number of their open violations, as one query. */
+/** Devices with the number of their open violations and of their judged checks, as one query. */
 function devicesWithCounts(db: Db) {
   return db
     .selectFrom("devices as d")
@@ -115,17 +116,25 @@ function devicesWithCounts(db: Db) {
         .where("v.status", "=", "open")
         .select(eb.fn.countAll<number>().as("n"))
         .as("open_violations"),
+    )
+    .select((eb) =>
+      eb
+        .selectFrom("check_states as c")
+        .whereRef("c.device_id", "=", "d.id")
+        .where("c.status", "<>", "unknown")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("known_checks"),
     );
 }
 
 export async function listDevices(db: Db): Promise<DeviceListRow[]> {
   const rows = await devicesWithCounts(db).orderBy("d.hostname").orderBy("d.id").execute();
-  return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0) }));
+  return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0), known_checks: Number(r.known_checks ?? 0) }));
 }
 
 export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceListRow | undefined> {
   const row = await devicesWithCounts(db).where("d.id", "=", id).executeTakeFirst();
-  return row === undefined ? undefined : { ...row, open_violations: Number(row.open_violations ?? 0) };
+  return row === undefined ? undefined : { ...row, open_violations: Number(row.open_violations ?? 0), known_checks: Number(row.known_checks ?? 0) };
 }
 
 /** What a batch learned about one device from its frames; absent fields stay as they are. */

@@ -2,7 +2,6 @@
 import type { CheckId, Exemption, ExemptionStatus, ViolationStatus } from "@wegroup/shared";
 import type { Selectable } from "kysely";
 import type { ExemptionRule } from "../violations/exemption.js";
-import { chunks } from "./chunks.js";
 import type { Db, ExemptionsTable } from "./schema.js";
 import { recordOf, type ViolationWithHost } from "./violations.js";
 import { isLasting } from "./lasting.js";
@@ -109,11 +108,4 @@ export async function exemptedRows(db: Db): Promise<ViolationWithHost[]> {
 export async function changeLastingStatus(db: Db, id: string, from: ViolationStatus, to: ViolationStatus): Promise<boolean> {
   const result = await db.updateTable("violations").set({ status: to }).where("id", "=", id).where("status", "=", from).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** The exemptions that name these devices (not the "*" ones): for a privacy export. */
-export async function exemptionsOfDevices(db: Db, deviceIds: readonly string[]): Promise<ExemptionRow[]> {
-  const out: ExemptionRow[] = [];
-  for (const part of chunks(deviceIds, 500)) out.push(...(await db.selectFrom("exemptions").selectAll().where("device", "in", part).orderBy("id").execute()));
-  return out;
 }

@@ -26,10 +26,11 @@ export async function silentDevices(db: Db, cutoff: string): Promise<SilentDevic
     .selectFrom("devices as d")
     .select(["d.id", "d.hostname", "d.last_seen", "d.enrolled_at", "d.goodbye_at", "d.goodbye_reason"])
     .where((eb) => eb.or([eb("d.last_seen", "<", cutoff), eb.and([eb("d.last_seen", "is", null), eb("d.enrolled_at", "<", cutoff)])]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("violations as v")
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("violations as v")
             .select("v.id")
             .whereRef("v.device_id", "=", "d.id")
             .where("v.check", "=", AGENT_SILENT)

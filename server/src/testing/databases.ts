@@ -50,7 +50,13 @@ const postgres: TestDatabaseKind = {
   },
 };
 
-export const TEST_DATABASES: readonly TestDatabaseKind[] = [sqlite, postgres];
+export const TEST_DATABASES: readonly TestDatabaseKind[] = [sqlite, postgres].map((kind) => ({
+  name: kind.name,
+  create: () => (process.env.COMPLIANCE_TEST_TIER === "unit" ? Promise.reject(new Error(UNIT_TIER)) : kind.create()),
+}));
+
+// vitest.unit-setup.ts marks the unit tier: a test that needs a database is an integration test.
+const UNIT_TIER = "a unit test may not open a database: move the test into an integration/ folder (see vitest.config.ts)";
 
 async function opened(target: DatabaseTarget): Promise<Store> {
   const store = openStore(target);

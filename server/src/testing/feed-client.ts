@@ -31,7 +31,7 @@ export class FeedClient {
     if (options.token !== undefined && options.header !== true) url.searchParams.set("token", options.token);
     if (options.lastEventId !== undefined) url.searchParams.set("lastEventId", String(options.lastEventId));
     const recordingFetch: FetchLike = (input, init) => {
-      const headers = new Headers(init?.headers as Record<string, string> | undefined);
+      const headers = new Headers(init?.headers);
       this.connections.push(headers.get("last-event-id"));
       if (options.header === true && options.token !== undefined) headers.set("authorization", `Bearer ${options.token}`);
       return fetch(input, { ...init, headers });

@@ -1,6 +1,7 @@
 // The agent-silent watchdog: a device with no frame for 3 × heartbeatSeconds gets one agent-silent violation, raised once across instances.
 import type { ViolationEvent } from "@wegroup/shared";
 import type { Clock } from "../clock.js";
+import { SILENT_HEARTBEATS } from "../devices/status.js";
 import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../logger.js";
 import type { CurrentPolicy } from "../policy/current.js";
@@ -11,9 +12,6 @@ import { AGENT_SILENT, openSilentViolation, SILENT_SUBJECT, type SilentDevice, s
 import { openingStatus } from "../violations/exemption.js";
 import type { ViolationRecord } from "../violations/record.js";
 import { toApiViolation } from "../violations/record.js";
-
-/** Missed heartbeats before a device counts as silent (the same rule as the `offline` status). */
-export const SILENT_HEARTBEATS = 3;
 
 /** A goodbye counts as the last frame when nothing came more than this after it (its lastSeen is stamped a moment later). */
 const GOODBYE_SLACK_MS = 1_000;

@@ -66,13 +66,16 @@ describe("collectScreenLockWin32", () => {
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).status).toBe("pass");
   });
 
-  it("reads German powercfg output the same (labels differ, GUIDs do not)", async () => {
+  it("reads German powercfg output by the setting's GUID, not its labels: the values it prints are the ones judged", async () => {
+    // German labels and values of its own (AC 300 s, DC 720 s): only reading this output gives 720 (the English one gives 600).
     const german = fixtureText("windows/powercfg/en-balanced-scheme-current-sub-video-videoidle.derived.txt")
       .replace("Power Scheme GUID", "GUID des Energieschemas")
-      .replace("Current AC Power Setting Index", "Index der aktuellen Wechselstromeinstellung")
-      .replace("Current DC Power Setting Index", "Index der aktuellen Gleichstromeinstellung");
+      .replace("Current AC Power Setting Index: 0x00000258", "Index der aktuellen Wechselstromeinstellung: 0x0000012c")
+      .replace("Current DC Power Setting Index: 0x0000012c", "Index der aktuellen Gleichstromeinstellung: 0x000002d0");
+    expect(german).not.toMatch(/Current|Power Scheme/);
     const facts = await collectReadingDeclared(collectScreenLockWin32, fakeRunner("win32", machine([{ argv: WIN32_VIDEOIDLE, stdout: german }])));
-    expect(facts.users[0]).toMatchObject({ idleSeconds: 600 });
+    // The longer of the two (on battery) counts; the 1200 s screen saver comes later.
+    expect(facts.users[0]).toMatchObject({ idleSeconds: 720, lockDelaySeconds: null });
   });
 
   it("reports no session when no user hive is loaded (unknown, never pass)", async () => {

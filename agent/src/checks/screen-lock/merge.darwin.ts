@@ -46,7 +46,7 @@ export function mergeManaged(user: ManagedSettings, device: ManagedSettings): Ma
 export function userIdleTime(read: DefaultsRead, source: string): Decided<number> {
   if (read.kind === "unset") return { value: MACOS_DEFAULT_IDLE_SECONDS, origin: `macOS default, idleTime not set`, managed: false };
   const seconds = typeof read.value === "string" && /^\d+(\.\d+)?$/.test(read.value.trim()) ? Math.round(Number(read.value)) : undefined;
-  if (seconds === undefined) throw new ParseError(source, `idleTime is not a number of seconds: ${JSON.stringify(String(read.value).slice(0, 40))}`);
+  if (seconds === undefined) throw new ParseError(source, `idleTime is not a number of seconds: ${JSON.stringify(read.value).slice(0, 40)}`);
   return { value: seconds, origin: "user setting, defaults -currentHost com.apple.screensaver idleTime", managed: false };
 }
 

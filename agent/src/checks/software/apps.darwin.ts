@@ -73,7 +73,7 @@ export function identityOf(app: SpApplication, codesign?: CodeSignature): TitleI
     identity.signer = leaf;
     const developer = DEVELOPER_CERTIFICATE.exec(leaf);
     if (developer !== null) {
-      identity.publisher = developer[1] as string;
+      identity.publisher = developer[1];
       const team = developer[2] ?? codesign?.teamId;
       if (team !== undefined) identity.teamId = team;
     }

@@ -143,7 +143,7 @@ describe("Linux title scope from apt's marks", () => {
     ["any package when no marks could be read", [pkg("libpcap0.8", "amd64")], { kind: "unknown" }, "installed"],
     ["a source package with one manual binary among automatic ones", [pkg("libpcap0.8", "amd64", "libpcap"), pkg("libpcap-dev", "amd64", "libpcap")], { kind: "manual-names", names: ["libpcap-dev"] }, "installed"],
   ] as const)("scopes %s as %s", (_what, packages, aptMarks, scope) => {
-    const [title] = linuxTitles(dpkgInventory(packages, undefined, aptMarks as AptMarks));
+    const [title] = linuxTitles(dpkgInventory(packages, undefined, aptMarks));
     expect(title?.scope).toBe(scope);
   });
 });

@@ -56,7 +56,7 @@ function registryTitles(entries: readonly UninstallEntry[], lookup: SignatureLoo
   }
   return [...groups].map(([key, group]) => {
     const visible = group.filter((e) => !isComponentEntry(e));
-    const first = visible[0] ?? (group[0] as UninstallEntry);
+    const first = visible[0] ?? group[0]!;
     const title: SoftwareTitle = {
       key,
       name: normaliseName(first.displayName, first.version),

@@ -69,7 +69,7 @@ class BinaryPlistReader {
     const offset = this.offsets[index];
     if (offset === undefined) this.fail(`reference to missing object ${index}`);
     this.inProgress.add(index);
-    const value = this.decodeAt(offset as number, depth);
+    const value = this.decodeAt(offset, depth);
     this.inProgress.delete(index);
     this.done.set(index, value);
     return value;
@@ -120,7 +120,7 @@ class BinaryPlistReader {
         keys.forEach((keyRef, i) => {
           const key = this.object(keyRef, depth + 1);
           if (typeof key !== "string") this.fail(`dictionary key at ${offset} is not a string`);
-          Object.defineProperty(dict, key as string, {
+          Object.defineProperty(dict, key, {
             value: this.object(values[i] as number, depth + 1),
             enumerable: true,
             writable: true,

@@ -46,7 +46,9 @@ export function parsePsFormatList(text: string, source: string, options: PsForma
       if (current === undefined || lastName === undefined) {
         throw new ParseError(source, `line ${i + 1}: an indented line with no property before it: ${JSON.stringify(line.slice(0, 80))}`);
       }
-      const before = String(current.properties[lastName] ?? "");
+      // Only this parser writes these properties, and only strings.
+      const held = current.properties[lastName];
+      const before = typeof held === "string" ? held : "";
       current.properties[lastName] = before === "" ? line.trim() : `${before}${wrapJoin}${line.trim()}`;
       continue;
     }

@@ -27,10 +27,10 @@ export function parsePsJson(text: string, source: string): PsObject[] {
 
 /** An array, unwrapping 5.1's `{"value":[…],"Count":n}`; undefined when it is not one. */
 export function psArray(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value as unknown[];
   if (value !== null && typeof value === "object") {
     const o = value as PsObject;
-    if (Array.isArray(o.value) && typeof o.Count === "number" && Object.keys(o).length === 2) return o.value;
+    if (Array.isArray(o.value) && typeof o.Count === "number" && Object.keys(o).length === 2) return o.value as unknown[];
   }
   return undefined;
 }

@@ -26,7 +26,7 @@ describe.each(TEST_DATABASES)("migration 0005 (device keys, re-enrollments, inst
     const id = uuidv7();
     await store.db
       .insertInto("devices")
-      .values({ id, hardware_id: "hw-before", hostname: "old-laptop", os: "linux", credential_hash: hashSecret("c"), enrolled_at: now, credential_issued_at: now } as never)
+      .values({ id, hardware_id: "hw-before", hostname: "old-laptop", os: "linux", credential_hash: hashSecret("c"), enrolled_at: now, credential_issued_at: now })
       .execute();
     await insertReports(store.db, [{ device_id: id, id: uuidv7(), observed_at: now, received_at: now, policy_version: 1, body: "{}" }]);
 

@@ -9,8 +9,8 @@ import * as deviceKeysSecrets from "./0005-device-keys-secrets.js";
 import * as erasedUsers from "./0006-erased-users.js";
 
 interface DialectMigration {
-  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
-  down?(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+  up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
+  down?: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 }
 
 /** Names sort in the order they apply. */

@@ -133,7 +133,7 @@ function readTable(lines: readonly string[], source: string): [RawDevice[], stri
   // The tree is drawn in NAME; without NAME, the first column tells rows from continuation lines.
   const treeColumn = headers.includes("NAME") ? "NAME" : (headers[0] ?? "NAME");
   const table = parseAlignedTable(lines, { source, rightAligned: RIGHT_ALIGNED, treeColumn });
-  return [linkTree(table.rows.map((r) => ({ fields: r.cells as Fields, depth: r.depth }))), table.headers];
+  return [linkTree(table.rows.map((r) => ({ fields: r.cells, depth: r.depth }))), table.headers];
 }
 
 function readHeaderless(lines: readonly string[], source: string): [RawDevice[], string[]] {
@@ -148,7 +148,8 @@ function readHeaderless(lines: readonly string[], source: string): [RawDevice[],
       // A wrapped MOUNTPOINTS cell: only a path (after blank or tree-drawing columns).
       const wrapped = /^[\s│|]+(\/.*|\[SWAP\])\s*$/.exec(line)?.[1];
       if (wrapped !== undefined && previous !== undefined) {
-        previous.fields.MOUNTPOINTS = `${String(previous.fields.MOUNTPOINTS ?? "")}\n${wrapped}`;
+        const before = previous.fields.MOUNTPOINTS;
+        previous.fields.MOUNTPOINTS = `${typeof before === "string" ? before : ""}\n${wrapped}`;
         continue;
       }
       throw new ParseError(source, `line ${i + 1} is neither a header nor a NAME MAJ:MIN RM SIZE RO TYPE row: ${JSON.stringify(line.slice(0, 120))}`);

@@ -9,8 +9,8 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { CheckDefinition } from "../checks/types.js";
 import { statePaths } from "../config.js";
 import { ReplayRunner } from "../runner/replay.js";
-import { AgentService } from "./agent-service.js";
-import { saveCachedPolicy } from "./policy-cache.js";
+import { AgentService } from "../service/agent-service.js";
+import { saveCachedPolicy } from "../service/policy-cache.js";
 import { newDeviceKey } from "../state/device-key.js";
 
 /** A policy of this version; `usbAllowed` is what the checks below judge by. */

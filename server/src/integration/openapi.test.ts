@@ -1,8 +1,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestServer } from "../testing/harness.js";
-import { ROUTES } from "./catalogue.js";
-import { openApiDocument } from "./openapi.js";
+import { ROUTES } from "../api/catalogue.js";
+import { openApiDocument } from "../api/openapi.js";
 
 /** The route table of DESIGN.md: the contract the document must list, method by path. */
 const DESIGN_ROUTES = [

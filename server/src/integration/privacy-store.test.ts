@@ -13,8 +13,8 @@ import { insertReports } from "../store/reports.js";
 import { insertViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { toApiViolation, type ViolationRecord } from "../violations/record.js";
-import { erasePrivacyData } from "./erase.js";
-import { exportPrivacyData } from "./export.js";
+import { erasePrivacyData } from "../privacy/erase.js";
+import { exportPrivacyData } from "../privacy/export.js";
 
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
 const lock = (user: string) => ({ subject: user, message: `The screen of ${user} never locks (user setting; /home/${user}/.config/kscreenlockerrc)`, observed: "kde: never idle", expected: "locks after 15 min" });

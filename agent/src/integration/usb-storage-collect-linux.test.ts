@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { listUsbDevices } from "../../platform/node-usb.js";
-import { collectReadingDeclared } from "../../testing/declared-sources.js";
-import { LiveRunner, liveRunnerOptions } from "../../runner/live.js";
-import { collectUsbStorageLinux } from "./collect.linux.js";
-import { evaluateUsbStorage } from "./evaluate.js";
+import { listUsbDevices } from "../platform/node-usb.js";
+import { collectReadingDeclared } from "../testing/declared-sources.js";
+import { LiveRunner, liveRunnerOptions } from "../runner/live.js";
+import { collectUsbStorageLinux } from "../checks/usb-storage/collect.linux.js";
+import { evaluateUsbStorage } from "../checks/usb-storage/evaluate.js";
 
 // Runs the collector on this very machine: the shape of what it finds, not the values.
 describe.runIf(process.platform === "linux")("collectUsbStorageLinux on this machine", () => {

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { DEFAULT_POLICY, foldText } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import { collectReadingDeclared } from "../../testing/declared-sources.js";
-import { LiveRunner, liveRunnerOptions } from "../../runner/live.js";
-import { collectSoftwareLinux } from "./collect.linux.js";
-import { evaluateSoftware } from "./evaluate.js";
+import { collectReadingDeclared } from "../testing/declared-sources.js";
+import { LiveRunner, liveRunnerOptions } from "../runner/live.js";
+import { collectSoftwareLinux } from "../checks/software/collect.linux.js";
+import { evaluateSoftware } from "../checks/software/evaluate.js";
 
 // Runs the collector on this very machine (a Debian container in CI): checks the shape of the titles, not the values.
 describe("Linux software collector on this machine", () => {

@@ -13,8 +13,8 @@ import { countReports } from "../store/reports.js";
 import { queryViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { reportFrame, usbFail, usbPass } from "../testing/frames.js";
-import { applyBatch, effectiveObservedAt, type IngestItem } from "./apply.js";
-import { Ingest } from "./ingest.js";
+import { applyBatch, effectiveObservedAt, type IngestItem } from "../ingest/apply.js";
+import { Ingest } from "../ingest/ingest.js";
 
 const at = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
 

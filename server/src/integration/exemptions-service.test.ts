@@ -14,7 +14,7 @@ import { findExemption } from "../store/exemptions.js";
 import { queryViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { reportFrame, usbFail, usbPass } from "../testing/frames.js";
-import { Exemptions } from "./service.js";
+import { Exemptions } from "../exemptions/service.js";
 
 const START = "2025-03-01T12:00:00.000Z";
 const inHours = (clock: ManualClock, h: number) => new Date(clock.now().getTime() + h * 3_600_000).toISOString();

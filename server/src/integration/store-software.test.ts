@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import type { ViolationRecord } from "../violations/record.js";
-import type { Store } from "./db.js";
-import { enrollDevice, findDevice, recordPolicySent } from "./devices.js";
-import { softwareViolationGroups } from "./software.js";
-import { insertViolations, loadLastingViolations, queryViolations, updateViolations } from "./violations.js";
+import type { Store } from "../store/db.js";
+import { enrollDevice, findDevice, recordPolicySent } from "../store/devices.js";
+import { softwareViolationGroups } from "../store/software.js";
+import { insertViolations, loadLastingViolations, queryViolations, updateViolations } from "../store/violations.js";
 
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
 

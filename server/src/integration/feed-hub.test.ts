@@ -10,10 +10,11 @@ import { EventBus } from "../events/bus.js";
 import type { Store } from "../store/db.js";
 import { enrollDevice } from "../store/devices.js";
 import { insertEvents } from "../store/events.js";
+import type { Db } from "../store/schema.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { until } from "../testing/wait.js";
-import { FeedHub, type FeedOptions } from "./hub.js";
-import { formatEvent } from "./sse.js";
+import { FeedHub, type FeedOptions } from "../feed/hub.js";
+import { formatEvent } from "../feed/sse.js";
 
 const sqlite = TEST_DATABASES.find((d) => d.name === "sqlite");
 if (sqlite === undefined) throw new Error("no sqlite test database");
@@ -68,8 +69,8 @@ let url: string;
 let deviceId: string;
 const streams: RawStream[] = [];
 
-async function startHub(options: Partial<FeedOptions> = {}): Promise<void> {
-  hub = new FeedHub({ db: store.db, bus, cluster, logger: pino({ level: "silent" }) }, options);
+async function startHub(options: Partial<FeedOptions> = {}, db: Db = store.db): Promise<void> {
+  hub = new FeedHub({ db, bus, cluster, logger: pino({ level: "silent" }) }, options);
   await hub.start();
   server = http.createServer((req, res) => {
     const last = req.headers["last-event-id"];
@@ -130,7 +131,48 @@ afterEach(async () => {
   await database.dispose();
 });
 
+/** The store's db, counting the queries the hub starts, and refusing them while `failing` is set. */
+function flakyDb(): { db: Db; reads: () => number; fail: (on: boolean) => void } {
+  let reads = 0;
+  let failing = false;
+  const real = store.db;
+  const select = real.selectFrom.bind(real) as (...args: unknown[]) => unknown;
+  const db = new Proxy(real, {
+    get(target, prop) {
+      if (prop === "selectFrom") {
+        return (...args: unknown[]) => {
+          reads++;
+          if (failing) throw new Error("storage down");
+          return select(...args);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db, reads: () => reads, fail: (on) => (failing = on) };
+}
+
 describe("FeedHub", () => {
+  it("after a failed storage read, reads nothing until its retry timer fires, then delivers what it missed in order", async () => {
+    const flaky = flakyDb();
+    await startHub({}, flaky.db);
+    const s = open();
+    await until(() => s.ready, 5_000, "ready");
+    flaky.fail(true);
+    const before = flaky.reads();
+    await storeElsewhere("GAP-1", "GAP-2");
+    await commitHere("X"); // a gap before it: the hub reads storage, and the read fails
+    await until(() => flaky.reads() === before + 1, 5_000, "the failed read");
+    await commitHere("Y"); // while waiting to retry: queued, no read
+    expect(flaky.reads()).toBe(before + 1);
+    expect(s.events).toEqual([]);
+    flaky.fail(false);
+    await until(() => s.events.length === 4, 5_000, "the retry to deliver four events");
+    expect(s.events.map((e) => e.violation.subject)).toEqual(["GAP-1", "GAP-2", "X", "Y"]);
+    expect(flaky.reads()).toBe(before + 2);
+  });
+
   it("starts at the newest stored event and delivers this instance's events in order, each once", async () => {
     await storeElsewhere("OLD-1");
     await startHub();

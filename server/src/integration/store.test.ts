@@ -5,16 +5,16 @@ import { hashSecret } from "../auth/secrets.js";
 import { enrollAudited } from "../devices/enroll.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { toApiViolation, type ViolationRecord } from "../violations/record.js";
-import { listCheckStates, loadCheckStates, upsertCheckStates } from "./check-states.js";
-import { migrateToLatest, type Store } from "./db.js";
-import { queryAudit } from "./audit.js";
-import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, getDeviceWithCounts, listDevices } from "./devices.js";
-import { eventsAfter, insertEvents } from "./events.js";
-import { latestPolicy, seedInitialPolicy } from "./policies.js";
-import { countReports, insertReports, reportKey } from "./reports.js";
-import { addEnrollSecretHash, endEnrollSecretsExcept, findEnrollSecretHash, validEnrollSecretHashes } from "./server-secrets.js";
-import { addTokenIfNew, createToken, findAnyTokenByHash, findTokenByHash, listTokens, revokeToken } from "./tokens.js";
-import { insertViolations, loadLastingViolations, queryViolations, updateViolations } from "./violations.js";
+import { listCheckStates, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import { migrateToLatest, type Store } from "../store/db.js";
+import { queryAudit } from "../store/audit.js";
+import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, getDeviceWithCounts, listDevices } from "../store/devices.js";
+import { eventsAfter, insertEvents } from "../store/events.js";
+import { latestPolicy, seedInitialPolicy } from "../store/policies.js";
+import { countReports, insertReports, reportKey } from "../store/reports.js";
+import { addEnrollSecretHash, endEnrollSecretsExcept, findEnrollSecretHash, validEnrollSecretHashes } from "../store/server-secrets.js";
+import { addTokenIfNew, createToken, findAnyTokenByHash, findTokenByHash, listTokens, revokeToken } from "../store/tokens.js";
+import { insertViolations, loadLastingViolations, queryViolations, updateViolations } from "../store/violations.js";
 
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
 

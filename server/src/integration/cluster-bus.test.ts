@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../store/db.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { until, withTimeout } from "../testing/wait.js";
-import { channelName, type ClusterBus, type ClusterChannel, LocalClusterBus, PgClusterBus } from "./bus.js";
+import { channelName, type ClusterBus, type ClusterChannel, LocalClusterBus, PgClusterBus } from "../cluster/bus.js";
 
 /** Collects what a bus delivers on one channel and waits for it with a bound. */
 function listen(bus: ClusterBus, channel: ClusterChannel): { heard: string[]; waitFor(payload: string): Promise<void> } {

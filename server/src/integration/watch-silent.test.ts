@@ -15,7 +15,7 @@ import { enrollDevice } from "../store/devices.js";
 import type { SilentDevice } from "../store/silent.js";
 import { queryViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-import { SilentWatchdog, silentViolationText } from "./silent.js";
+import { SilentWatchdog, silentViolationText } from "../watch/silent.js";
 
 const HEARTBEAT = 60;
 const SILENCE_MS = 3 * HEARTBEAT * 1000;
