@@ -107,7 +107,8 @@ describe("AgentService and the server's policy", () => {
     await server?.close();
     service = undefined;
     server = undefined;
-    await rm(dir, { recursive: true, force: true });
+    // The service may still be renaming its status file into place: retry the removal briefly.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   });
 
   async function startAgent(cached: Policy): Promise<AgentService> {

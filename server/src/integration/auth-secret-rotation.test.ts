@@ -6,8 +6,8 @@ import type { Store } from "../store/db.js";
 import { addEnrollSecretHash } from "../store/server-secrets.js";
 import { addTokenIfNew, findTokenByHash } from "../store/tokens.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-import { checkEnrollSecret, rotateAdminToken, rotateEnrollSecret } from "./secret-rotation.js";
-import { hashSecret } from "./secrets.js";
+import { checkEnrollSecret, rotateAdminToken, rotateEnrollSecret } from "../auth/secret-rotation.js";
+import { hashSecret } from "../auth/secrets.js";
 
 const T0 = new Date(Date.UTC(2026, 0, 10, 9, 0));
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);

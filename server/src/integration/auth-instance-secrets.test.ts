@@ -8,9 +8,9 @@ import type { Store } from "../store/db.js";
 import { findAnyTokenByHash, findTokenByHash, revokeToken } from "../store/tokens.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { tablesHolding } from "../testing/table-scan.js";
-import { dataDirTokenName, reconcileDataDir } from "./instance-secrets.js";
-import { checkEnrollSecret, rotateEnrollSecret } from "./secret-rotation.js";
-import { hashSecret } from "./secrets.js";
+import { dataDirTokenName, reconcileDataDir } from "../auth/instance-secrets.js";
+import { checkEnrollSecret, rotateEnrollSecret } from "../auth/secret-rotation.js";
+import { hashSecret } from "../auth/secrets.js";
 
 const T0 = new Date(Date.UTC(2026, 1, 1, 8, 0));
 const at = (hours: number) => new Date(T0.getTime() + hours * 3_600_000);

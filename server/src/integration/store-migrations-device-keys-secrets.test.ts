@@ -1,13 +1,13 @@
 // Migration 0005 on a database that already holds devices: nothing lost, a hardware id may repeat, deletes still cascade.
-import { hashSecret } from "../../auth/secrets.js";
+import { hashSecret } from "../auth/secrets.js";
 import { Migrator, sql } from "kysely";
 import { uuidv7 } from "@wegroup/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_DATABASES, type TestDatabase } from "../../testing/databases.js";
-import { migrateToLatest, openStore, type Store } from "../db.js";
-import { enrollDevice, findDevice } from "../devices.js";
-import { insertReports } from "../reports.js";
-import { migrationProvider } from "./index.js";
+import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
+import { migrateToLatest, openStore, type Store } from "../store/db.js";
+import { enrollDevice, findDevice } from "../store/devices.js";
+import { insertReports } from "../store/reports.js";
+import { migrationProvider } from "../store/migrations/index.js";
 
 describe.each(TEST_DATABASES)("migration 0005 (device keys, re-enrollments, instance secrets) on $name", (kind) => {
   let database: TestDatabase | undefined;

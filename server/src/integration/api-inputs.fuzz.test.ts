@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rewriteDocument, textNeedles, userMatcher } from "../privacy/names.js";
 import { TestServer } from "../testing/harness.js";
 import { fuzz, fuzzAsync, mutatedJson, NASTY, stringsOf } from "../testing/fuzz.js";
-import { ROUTES, type RouteSpec } from "./catalogue.js";
-import { parseInput } from "./errors.js";
+import { ROUTES, type RouteSpec } from "../api/catalogue.js";
+import { parseInput } from "../api/errors.js";
 
 type Part = "params" | "query" | "body";
 
