@@ -1,24 +1,7 @@
 // Skips re-reading the software inventory when no package database changed since the last look (live mode).
 import { stat } from "node:fs/promises";
-import type { Platform } from "@wegroup/shared";
 import type { CheckDefinition, Collector } from "../checks/types.js";
 import type { CommandRunner } from "../runner/runner.js";
-
-/** Files and folders whose modification time changes whenever software is installed or removed. */
-export const PACKAGE_DATABASES: Readonly<Record<Platform, readonly string[]>> = {
-  linux: [
-    "/var/lib/dpkg/status",
-    "/var/lib/rpm",
-    "/var/lib/rpm/rpmdb.sqlite",
-    "/usr/lib/sysimage/rpm",
-    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
-    "/var/lib/snapd/state.json",
-    "/var/lib/flatpak/app",
-  ],
-  darwin: ["/Applications", "/Library/Receipts/InstallHistory.plist", "/opt/homebrew/Cellar", "/opt/homebrew/Caskroom", "/usr/local/Cellar", "/usr/local/Caskroom"],
-  // The registry has no cheap change stamp from Node: Windows always re-reads (it is one reg query).
-  win32: [],
-};
 
 export type Fingerprint = (paths: readonly string[]) => Promise<string>;
 
