@@ -42,6 +42,15 @@ export interface Tuning {
   tokenRecheckMs: number;
   /** Violation rows one device may open in 24 hours; a report that would open more is refused (rate_limited). */
   maxViolationsOpenedPerDevicePerDay: number;
+  /** Webhooks: the first retry of a failing receiver waits up to this long, each next one twice as long, at most webhookRetryMaxMs. */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** Webhooks: a receiver that has not answered within this has failed (retried). */
+  webhookTimeoutMs: number;
+  /** Webhooks: one instance's claim on a hook lasts this long unless renewed (an instance that died hands it over after it). */
+  webhookLeaseMs: number;
+  /** Webhooks: storage is checked this often for due deliveries (new events arrive at once, by the bus). */
+  webhookPollMs: number;
   /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
   sqliteMaxPageCount?: number;
 }
@@ -65,6 +74,11 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   enrollBodyLimitBytes: 4 * 1024,
   tokenRecheckMs: 10_000,
   maxViolationsOpenedPerDevicePerDay: 5_000,
+  webhookRetryBaseMs: 1_000,
+  webhookRetryMaxMs: 5 * 60_000,
+  webhookTimeoutMs: 10_000,
+  webhookLeaseMs: 30_000,
+  webhookPollMs: 2_000,
 });
 
 /** The knobs an operator may set with `--limit NAME=VALUE` (repeatable) or COMPLIANCE_LIMITS="NAME=VALUE,…". */

@@ -31,6 +31,7 @@ import { classifyStoreError } from "./store/failure.js";
 import { StoreHealth } from "./store/health.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
 import { SilentWatchdog } from "./watch/silent.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 export interface BootOptions {
   /** Where the human lines go (stdout in the CLI). */
@@ -62,6 +63,8 @@ export interface RunningServer {
   readonly logger: Logger;
   /** Whether the store takes writes now (what /healthz reports). */
   readonly storeHealth: StoreHealth;
+  /** Delivers the feed to SIEM webhooks. */
+  readonly webhooks: WebhookDispatcher;
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -130,17 +133,21 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs, maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay },
       storeHealth,
     );
+    const t = config.tuning;
     const registry = new AgentRegistry();
     const newId = monotonicIds(clock);
     const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
     await feed.start();
+    const webhooks = new WebhookDispatcher(
+      { db: store.db, bus, cluster, logger: logger.child({ component: "webhooks" }), now: () => systemClock.now() },
+      { baseMs: t.webhookRetryBaseMs, maxMs: t.webhookRetryMaxMs, timeoutMs: t.webhookTimeoutMs, leaseMs: t.webhookLeaseMs, pollMs: t.webhookPollMs },
+    );
     const exemptions = new Exemptions({ store, clock, bus, newId, logger: logger.child({ component: "exemptions" }) });
     const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
     const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
     const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
-    const t = config.tuning;
     const endpoint = new AgentEndpoint({
       authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
       limits: { helloMaxBytes: t.helloMaxBytes, helloMaxDepth: t.helloMaxDepth, earlyFramesMaxBytes: t.earlyFramesMaxBytes, frameBurst: t.frameBurst, framesPerSecond: t.framesPerSecond },
@@ -175,6 +182,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         acceptingAgents: () => accepting,
         storeHealth: () => storeHealth.state,
         bodyLimitBytes: config.tuning.bodyLimitBytes,
+        webhooks,
       },
       { logger, https: tls },
     );
@@ -187,6 +195,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     retention.start();
     exemptions.start();
     watchdog.start();
+    webhooks.start();
 
     const port = (app.server.address() as AddressInfo).port;
     const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
@@ -208,6 +217,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await watchdog.stop();
         await exemptions.stop();
         await ingest.close();
+        // After the last commit: what it stored is delivered by the next instance to hold the lease, or after the restart.
+        await webhooks.stop();
         await endpoint.close();
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();
@@ -222,7 +233,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, webhooks, stop };
   } catch (error) {
     storeHealth.stop();
     await closeCluster().catch(() => {});

@@ -11,3 +11,4 @@ export * from "./api.js";
 export * from "./ids.js";
 export * from "./transport.js";
 export * from "./text.js";
+export * from "./webhooks.js";

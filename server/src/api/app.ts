@@ -14,6 +14,7 @@ import { softwareRoutes } from "./software.js";
 import { streamRoutes } from "./stream.js";
 import { tokenRoutes } from "./tokens.js";
 import { violationRoutes } from "./violations.js";
+import { webhookRoutes } from "./webhooks.js";
 
 export interface HttpOptions {
   logger: Logger;
@@ -45,6 +46,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   exemptionRoutes(app, deps);
   tokenRoutes(app, deps);
   adminRoutes(app, deps);
+  webhookRoutes(app, deps);
   dashboardRoutes(app, deps);
   return app;
 }

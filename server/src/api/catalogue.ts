@@ -29,6 +29,9 @@ import {
   ViolationPage,
   ViolationQuery,
   ViolationStreamQuery,
+  WebhookCreate,
+  WebhookInfo,
+  WebhookList,
 } from "@wegroup/shared";
 import { z } from "zod";
 import { PolicyHistoryQuery } from "./policy.js";
@@ -78,6 +81,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   PrivacyExport,
   PrivacyErased,
   HealthResponse,
+  WebhookCreate,
+  WebhookInfo,
+  WebhookList,
 };
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -171,6 +177,20 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: "POST", path: "/api/v1/tokens", access: "admin", operationId: "createToken", summary: "create an API token (shown once, stored hashed)", body: TokenCreate, ok: { status: 201, schema: TokenCreated }, errors: [400, 413] },
   { method: "GET", path: "/api/v1/tokens", access: "admin", operationId: "listTokens", summary: "API tokens, never the tokens themselves", ok: { status: 200, schema: TokenList }, errors: [] },
   { method: "DELETE", path: "/api/v1/tokens/{id}", access: "admin", operationId: "revokeToken", summary: "revoke an API token", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404, 409] },
+  {
+    method: "POST",
+    path: "/api/v1/webhooks",
+    access: "admin",
+    operationId: "createWebhook",
+    summary: "register a SIEM webhook: every feed event of the given kinds from now on is POSTed, signed (X-Compliance-Signature: sha256=HMAC of the body), in order, at least once; the secret is never answered",
+    body: WebhookCreate,
+    ok: { status: 201, schema: WebhookInfo },
+    errors: [400, 413],
+  },
+  { method: "GET", path: "/api/v1/webhooks", access: "admin", operationId: "listWebhooks", summary: "webhooks with their delivery state, never their secrets", ok: { status: 200, schema: WebhookList }, errors: [] },
+  { method: "DELETE", path: "/api/v1/webhooks/{id}", access: "admin", operationId: "deleteWebhook", summary: "stop and remove a webhook", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404] },
+  { method: "POST", path: "/api/v1/webhooks/{id}/pause", access: "admin", operationId: "pauseWebhook", summary: "stop delivering, keeping the place: nothing stored meanwhile is lost", params: IdParams, ok: { status: 200, schema: WebhookInfo }, errors: [400, 404] },
+  { method: "POST", path: "/api/v1/webhooks/{id}/resume", access: "admin", operationId: "resumeWebhook", summary: "deliver again, from where it stopped, at once", params: IdParams, ok: { status: 200, schema: WebhookInfo }, errors: [400, 404] },
   { method: "GET", path: "/api/v1/audit", access: "admin", operationId: "listAudit", summary: "who changed what and when, newest first, paged by cursor", query: AuditQuery, ok: { status: 200, schema: AuditPage }, errors: [400] },
   {
     method: "GET",
