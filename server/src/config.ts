@@ -108,6 +108,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Reports, resolved violations, events and audit entries older than this many days are deleted. */
   readonly retentionDays: number;
+  /** GET /metrics without a token (for a scraper on a trusted network); otherwise a viewer token is needed. */
+  readonly metricsPublic: boolean;
   readonly tuning: Readonly<Tuning>;
 }
 
@@ -121,6 +123,7 @@ export interface CliOptions {
   logLevel?: string | undefined;
   retentionDays?: string | undefined;
   allowInsecureHttp?: boolean | undefined;
+  metricsPublic?: boolean | undefined;
   /** `--limit NAME=VALUE`, repeatable. */
   limit?: string[] | undefined;
 }
@@ -153,6 +156,7 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
     logLevel: parseLogLevel(nonEmpty(cli.logLevel) ?? nonEmpty(env.COMPLIANCE_LOG_LEVEL) ?? "info"),
     retentionDays: parseRetentionDays(nonEmpty(cli.retentionDays) ?? nonEmpty(env.COMPLIANCE_RETENTION_DAYS)),
     allowInsecureHttp: cli.allowInsecureHttp === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_ALLOW_INSECURE_HTTP ?? ""),
+    metricsPublic: cli.metricsPublic === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_METRICS_PUBLIC ?? ""),
     tuning: { ...DEFAULT_TUNING, ...parseLimits(env.COMPLIANCE_LIMITS, cli.limit), ...tuning },
   };
   return deepFreeze(config);

@@ -22,6 +22,7 @@ import { DeviceNotices } from "./feed/notices.js";
 import { StreamTokenGuard } from "./feed/token-guard.js";
 import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
+import { ServerMetrics } from "./metrics/metrics.js";
 import { createLogger, type Logger } from "./logger.js";
 import { CurrentPolicy } from "./policy/current.js";
 import { PolicyPush } from "./policy/push.js";
@@ -126,25 +127,47 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
           })
         : new LocalClusterBus(onClusterHandlerError);
     closeCluster = () => cluster.close();
+    const registry = new AgentRegistry();
+    const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
+    await feed.start();
+    const metrics = new ServerMetrics({ db: store.db, connectedAgents: () => registry.size, feedClients: () => feed.clientCount, policyVersion: () => policy.version });
     const ingest = new Ingest(
       store,
       clock,
       bus,
-      { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs, maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay },
+      {
+        maxItems: config.tuning.batchMaxItems,
+        maxDelayMs: config.tuning.batchMaxDelayMs,
+        maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay,
+        onBatch: (items, seconds) => {
+          metrics.batchItems.observe(items);
+          metrics.batchSeconds.observe(seconds);
+        },
+      },
       storeHealth,
     );
     const t = config.tuning;
-    const registry = new AgentRegistry();
     const newId = monotonicIds(clock);
-    const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
-    await feed.start();
     const webhooks = new WebhookDispatcher(
-      { db: store.db, bus, cluster, logger: logger.child({ component: "webhooks" }), now: () => systemClock.now() },
+      {
+        db: store.db,
+        bus,
+        cluster,
+        logger: logger.child({ component: "webhooks" }),
+        now: () => systemClock.now(),
+        observer: { delivered: () => metrics.webhookDeliveries.inc(), failed: () => metrics.webhookFailures.inc() },
+      },
       { baseMs: t.webhookRetryBaseMs, maxMs: t.webhookRetryMaxMs, timeoutMs: t.webhookTimeoutMs, leaseMs: t.webhookLeaseMs, pollMs: t.webhookPollMs },
     );
     const exemptions = new Exemptions({ store, clock, bus, newId, logger: logger.child({ component: "exemptions" }) });
     const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
-    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
+    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }),
+      resyncMs: POLICY_RESYNC_MS,
+      onPush: (agents) => {
+        metrics.policyPushes.inc();
+        metrics.policyPushAgents.inc(agents);
+      },
+    });
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
     const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
@@ -161,6 +184,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       maxReportsInFlight: config.tuning.maxReportsInFlight,
       logger: logger.child({ component: "agents" }),
       pingIntervalMs: config.tuning.pingIntervalMs,
+      observer: metrics.agentChannel,
     });
     let accepting = false;
     const app = buildApp(
@@ -183,6 +207,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         storeHealth: () => storeHealth.state,
         bodyLimitBytes: config.tuning.bodyLimitBytes,
         webhooks,
+        metrics,
+        metricsPublic: config.metricsPublic,
       },
       { logger, https: tls },
     );

@@ -14,6 +14,7 @@ import { softwareRoutes } from "./software.js";
 import { streamRoutes } from "./stream.js";
 import { tokenRoutes } from "./tokens.js";
 import { violationRoutes } from "./violations.js";
+import { metricsRoutes } from "./metrics.js";
 import { webhookRoutes } from "./webhooks.js";
 
 export interface HttpOptions {
@@ -47,6 +48,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   tokenRoutes(app, deps);
   adminRoutes(app, deps);
   webhookRoutes(app, deps);
+  metricsRoutes(app, deps);
   dashboardRoutes(app, deps);
   return app;
 }

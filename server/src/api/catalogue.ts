@@ -191,6 +191,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: "DELETE", path: "/api/v1/webhooks/{id}", access: "admin", operationId: "deleteWebhook", summary: "stop and remove a webhook", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404] },
   { method: "POST", path: "/api/v1/webhooks/{id}/pause", access: "admin", operationId: "pauseWebhook", summary: "stop delivering, keeping the place: nothing stored meanwhile is lost", params: IdParams, ok: { status: 200, schema: WebhookInfo }, errors: [400, 404] },
   { method: "POST", path: "/api/v1/webhooks/{id}/resume", access: "admin", operationId: "resumeWebhook", summary: "deliver again, from where it stopped, at once", params: IdParams, ok: { status: 200, schema: WebhookInfo }, errors: [400, 404] },
+  {
+    method: "GET",
+    path: "/metrics",
+    access: "viewer",
+    operationId: "metrics",
+    summary: "Prometheus text exposition of this instance (agents, reports, ingest, feed, violations, policy, webhooks, event-loop lag); no token needed when the server runs with --metrics-public",
+    ok: { status: 200, schema: null, contentType: "text/plain" },
+    errors: [],
+  },
   { method: "GET", path: "/api/v1/audit", access: "admin", operationId: "listAudit", summary: "who changed what and when, newest first, paged by cursor", query: AuditQuery, ok: { status: 200, schema: AuditPage }, errors: [400] },
   {
     method: "GET",

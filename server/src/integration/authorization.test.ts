@@ -33,6 +33,8 @@ async function call(method: string, path: string, token: string | null, body?: u
     return { status: res.status, contentType, body: undefined };
   }
   const text = await res.text();
+  // The Prometheus exposition is text, not JSON.
+  if (contentType.startsWith("text/plain")) return { status: res.status, contentType, body: text };
   return { status: res.status, contentType, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
 }
 
