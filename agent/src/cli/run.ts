@@ -5,6 +5,7 @@ import type { StatePaths } from "../config.js";
 import { CHECKS, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
+import { ViolationNotifier } from "../notify/notifier.js";
 import { AgentService } from "../service/agent-service.js";
 import { statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
@@ -44,7 +45,10 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     options.replay === undefined
       ? liveChecks(CHECKS, machine.runner.platform, (check, files) => withFactCache(check, files, statFingerprint, Date.now, FACTS_MAX_AGE_MS))
       : CHECKS;
+  // Through the runner like every command: replayed (and so recorded, not shown) in a replay.
+  const notifier = await ViolationNotifier.open({ runner, statePath: paths.notified, logger, clock: () => new Date() });
   const service = new AgentService({
+    notifier,
     paths,
     enrollment,
     deviceKey,

@@ -28,6 +28,8 @@ import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
 import { ReportDelivery } from "./report-delivery.js";
+import type { ViolationNotifier } from "../notify/notifier.js";
+import { violationDetails } from "../notify/fix-texts.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
 
 const ENFORCE_RETRY_MS = 5 * 60_000;
@@ -47,6 +49,8 @@ export interface AgentServiceDeps {
   mode: "live" | "replay";
   ca?: Buffer;
   outboxMaxReports?: number;
+  /** Tells the person at the laptop when a violation opens (absent: nobody is told). */
+  notifier?: ViolationNotifier;
 }
 
 export class AgentService {
@@ -183,6 +187,8 @@ export class AgentService {
       this.deps.logger.info({ why, changed: changed.map((c) => `${c.check}=${c.status}`) }, "check results changed; reporting");
       await this.enqueue(changed, observedAt, enforcement);
     }
+    // Not awaited: showing a notification must not hold up the next check run or the reports.
+    void this.deps.notifier?.afterChecks([...this.latest.values()].map((l) => l.result), this.policy).then(() => this.writeStatus());
     this.writeStatus();
   }
 
@@ -359,7 +365,9 @@ export class AgentService {
         violations: result.violations.length,
         ...(result.reason !== undefined ? { reason: result.reason } : {}),
         observedAt: observedAt.toISOString(),
+        ...(result.violations.length > 0 && this.policy !== undefined ? { details: violationDetails(result, this.deps.runner.platform, this.policy) } : {}),
       })),
+      ...(this.deps.notifier !== undefined ? { notifications: this.deps.notifier.recent } : {}),
     };
     return status;
   }
