@@ -3,7 +3,7 @@ import { z } from "zod";
 import { patternProblem } from "./pattern.js";
 import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
-import { CheckResult, SoftwareTitleDetail } from "./result.js";
+import { CheckResult, DeviceFacts, SoftwareTitleDetail } from "./result.js";
 import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
 import { DevicePublicKey } from "./protocol.js";
 
@@ -71,6 +71,8 @@ export const DeviceSummary = z.object({
    * that earlier device, which keeps its own credential. A reinstall, or someone else claiming to be it.
    */
   reEnrollmentOf: z.string().nullable(),
+  /** Model, manufacturer, serial number, OS distribution and release, as the agent's latest hello said (empty until one did). */
+  facts: DeviceFacts,
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 

@@ -3,6 +3,7 @@ import { DEFAULT_POLICY } from "@wegroup/shared";
 import { runChecks } from "../checks/engine.js";
 import { CHECKS } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
+import { readDeviceFacts } from "../host/device-facts.js";
 import { RecordingRunner } from "../runner/recording.js";
 import { writeFileDurably } from "../state/files.js";
 import { liveMachine } from "./machine.js";
@@ -11,7 +12,8 @@ export async function collectCommand(options: { out: string }, out: (text: strin
   const machine = liveMachine();
   const recorder = new RecordingRunner(machine.runner);
   // Running the checks is what makes the collectors read; the verdicts are printed as a hint only.
-  const [results] = await Promise.all([runChecks(CHECKS, recorder, DEFAULT_POLICY), describeDevice(recorder, machine.host)]);
+  // The device facts too: systeminformation's answers go into the bundle, so that a replay sends the same hello.
+  const [results] = await Promise.all([runChecks(CHECKS, recorder, DEFAULT_POLICY), describeDevice(recorder, machine.host), readDeviceFacts(recorder)]);
   const bundle = recorder.bundle(machine.host.hostname, now());
   await writeFileDurably(options.out, `${JSON.stringify(bundle, null, 2)}\n`, 0o600);
   out(`wrote ${bundle.commands.length} command outputs and ${bundle.files.length} files to ${options.out}`);

@@ -5,6 +5,7 @@ import type { StatePaths } from "../config.js";
 import { CHECKS, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
+import { readDeviceFacts } from "../host/device-facts.js";
 import { ViolationNotifier } from "../notify/notifier.js";
 import { AgentService } from "../service/agent-service.js";
 import { statFingerprint, withFactCache } from "../service/fact-cache.js";
@@ -40,6 +41,8 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const runner = new SwitchableRunner(machine.runner);
   // Stored by the server as sent: text it can hold (a bundle or a registry value may carry NUL or broken UTF-16).
   const device = storableDevice(await describeDevice(machine.runner, machine.host));
+  // Model, serial, OS release: for the asset list, sent in every hello.
+  const deviceFacts = await readDeviceFacts(machine.runner);
   // Live: every registered check; one whose facts change only with some files (software) re-reads them when one changed (or hourly).
   const checks =
     options.replay === undefined
@@ -49,6 +52,7 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const notifier = await ViolationNotifier.open({ runner, statePath: paths.notified, logger, clock: () => new Date() });
   const service = new AgentService({
     notifier,
+    deviceFacts,
     paths,
     enrollment,
     deviceKey,

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   describeZodError,
   fitForReport,
+  type DeviceFacts,
   type DeviceInfo,
   type EnforcementAction,
   type ErrorFrame,
@@ -49,6 +50,8 @@ export interface AgentServiceDeps {
   mode: "live" | "replay";
   ca?: Buffer;
   outboxMaxReports?: number;
+  /** Model, serial and OS release for the asset list, sent in the hello. */
+  deviceFacts?: DeviceFacts;
   /** Tells the person at the laptop when a violation opens (absent: nobody is told). */
   notifier?: ViolationNotifier;
 }
@@ -98,6 +101,7 @@ export class AgentService {
         agentVersion: AGENT_VERSION,
         policyVersion: this.policy.version,
         device: deps.device,
+        ...(deps.deviceFacts === undefined ? {} : { facts: deps.deviceFacts }),
         ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
         ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
       }),

@@ -242,6 +242,7 @@ export class AgentConnection implements AgentSession {
       ...(hello.device.osName === undefined ? {} : { osName: hello.device.osName }),
       ...(hello.device.osVersion === undefined ? {} : { osVersion: hello.device.osVersion }),
       ...(hello.device.arch === undefined ? {} : { arch: hello.device.arch }),
+      ...(hello.facts === undefined ? {} : { facts: hello.facts }),
     });
     this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via }, "agent connected");
     this.deps.observer?.hello();

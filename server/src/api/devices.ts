@@ -1,5 +1,5 @@
 // GET /api/v1/devices and /api/v1/devices/:id: devices with their status, open violations and latest results.
-import { AppError, CheckResult, type DeviceDetail, type DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
+import { AppError, CheckResult, type DeviceDetail, type DeviceFacts, type DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
@@ -26,6 +26,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
       openViolations: row.open_violations,
       policyVersion: row.policy_version,
       reEnrollmentOf: row.re_enrollment_of,
+      facts: deviceFacts(row),
     };
   };
 
@@ -41,4 +42,15 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const results = (await listCheckStates(db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));
     return { ...summary(row, deps.clock.now()), enrolledAt: row.enrolled_at, connected: deps.registry.isConnected(id), results };
   });
+}
+
+/** The stored facts, leaving out what is unknown. */
+function deviceFacts(row: DeviceListRow): DeviceFacts {
+  const facts: DeviceFacts = {};
+  if (row.hw_manufacturer !== null) facts.manufacturer = row.hw_manufacturer;
+  if (row.hw_model !== null) facts.model = row.hw_model;
+  if (row.hw_serial !== null) facts.serial = row.hw_serial;
+  if (row.os_distribution !== null) facts.osDistribution = row.os_distribution;
+  if (row.os_release !== null) facts.osRelease = row.os_release;
+  return facts;
 }
