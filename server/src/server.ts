@@ -7,7 +7,8 @@ import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
 import type { DestinationStream } from "pino";
 import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
-import { buildApp } from "./api/app.js";
+import { buildApp, registeredRoutes } from "./api/app.js";
+import type { RegisteredRoute } from "./api/route.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
 import { authenticateDevice } from "./auth/device-auth.js";
@@ -66,6 +67,8 @@ export interface RunningServer {
   readonly storeHealth: StoreHealth;
   /** Delivers the feed to SIEM webhooks. */
   readonly webhooks: WebhookDispatcher;
+  /** Every route fastify registered (the reverse check against the route catalogue reads it). */
+  readonly httpRoutes: readonly RegisteredRoute[];
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -259,7 +262,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, webhooks, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, webhooks, httpRoutes: registeredRoutes(app), stop };
   } catch (error) {
     storeHealth.stop();
     await closeCluster().catch(() => {});

@@ -1,48 +1,68 @@
-// GET /api/v1/devices and /api/v1/devices/:id: devices with their status, open violations and latest results.
-import { AppError, CheckResult, type DeviceDetail, type DeviceFacts, type DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+// GET /api/v1/devices and /api/v1/devices/{id}: devices with their status, open violations and latest results.
+import { AppError, CheckResult, DeviceDetail, type DeviceFacts, DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
-import { type DeviceListRow, getDeviceWithCounts, listDevices } from "../store/devices.js";
-import { requireRole } from "./auth.js";
+import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
 import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { defineRoute } from "./route.js";
 
-export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const db = deps.store.db;
-  const summary = (row: DeviceListRow, now: Date): DeviceSummary => {
-    const connected = deps.registry.isConnected(row.id);
-    return {
-      id: row.id,
-      hostname: row.hostname,
-      os: row.os as DeviceSummary["os"],
-      agentVersion: row.agent_version,
-      lastSeen: row.last_seen,
-      status: deviceStatus(
-        { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
-        now,
-        deps.policy.heartbeatSeconds,
-      ),
-      openViolations: row.open_violations,
-      policyVersion: row.policy_version,
-      reEnrollmentOf: row.re_enrollment_of,
-      facts: deviceFacts(row),
-    };
+function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
+  const connected = deps.registry.isConnected(row.id);
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    os: row.os as DeviceSummary["os"],
+    agentVersion: row.agent_version,
+    lastSeen: row.last_seen,
+    status: deviceStatus(
+      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
+      now,
+      deps.policy.heartbeatSeconds,
+    ),
+    openViolations: row.open_violations,
+    policyVersion: row.policy_version,
+    reEnrollmentOf: row.re_enrollment_of,
+    facts: deviceFacts(row),
   };
-
-  app.get("/api/v1/devices", { preHandler: requireRole(db, "viewer") }, async (): Promise<DeviceList> => {
-    const now = deps.clock.now();
-    return { items: (await listDevices(db)).map((row) => summary(row, now)) };
-  });
-
-  app.get("/api/v1/devices/:id", { preHandler: requireRole(db, "viewer") }, async (req): Promise<DeviceDetail> => {
-    const { id } = parseInput(IdParams, req.params, "query");
-    const row = await getDeviceWithCounts(db, id);
-    if (row === undefined) throw new AppError("not_found", `no device ${id}`);
-    const results = (await listCheckStates(db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));
-    return { ...summary(row, deps.clock.now()), enrolledAt: row.enrolled_at, connected: deps.registry.isConnected(id), results };
-  });
 }
+
+export const listDevices = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/devices",
+    access: "viewer",
+    operationId: "listDevices",
+    tags: ["devices"],
+    summary: "devices with status, open violations and policy version",
+    ok: { status: 200, schema: DeviceList },
+    errors: [],
+  },
+  (deps) => async () => {
+    const now = deps.clock.now();
+    return { items: (await listDeviceRows(deps.store.db)).map((row) => summary(deps, row, now)) };
+  },
+);
+
+export const getDevice = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/devices/{id}",
+    access: "viewer",
+    operationId: "getDevice",
+    tags: ["devices"],
+    summary: "one device with its latest result per check",
+    params: IdParams,
+    ok: { status: 200, schema: DeviceDetail },
+    errors: [400, 404],
+  },
+  (deps) =>
+    async ({ params: { id } }) => {
+      const row = await getDeviceWithCounts(deps.store.db, id);
+      if (row === undefined) throw new AppError("not_found", `no device ${id}`);
+      const results = (await listCheckStates(deps.store.db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));
+      return { ...summary(deps, row, deps.clock.now()), enrolledAt: row.enrolled_at, connected: deps.registry.isConnected(id), results };
+    },
+);
 
 /** The stored facts, leaving out what is unknown. */
 function deviceFacts(row: DeviceListRow): DeviceFacts {

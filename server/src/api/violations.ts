@@ -1,11 +1,8 @@
 // GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor.
-import { AppError, ViolationQuery, type ViolationPage } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+import { AppError, ViolationPage, ViolationQuery } from "@wegroup/shared";
 import { queryViolations } from "../store/violations.js";
 import { toApiViolation } from "../violations/record.js";
-import { requireRole } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { defineRoute } from "./route.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -22,24 +19,33 @@ export function decodeCursor(cursor: string): string {
 }
 
 // Unknown parameters are refused rather than ignored: a typo must not silently widen the answer.
-const StrictViolationQuery = ViolationQuery.strict();
-
-export function violationRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get("/api/v1/violations", { preHandler: requireRole(deps.store.db, "viewer") }, async (req): Promise<ViolationPage> => {
-    const q = parseInput(StrictViolationQuery, req.query, "query");
-    const rows = await queryViolations(deps.store.db, {
-      status: q.status,
-      deviceId: q.device,
-      check: q.check,
-      since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
-      beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
-      limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => toApiViolation(r, r.hostname)),
-      nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
-    };
-  });
-}
+export const listViolations = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/violations",
+    access: "viewer",
+    operationId: "listViolations",
+    tags: ["violations"],
+    summary: "violations newest first, filtered, paged by cursor",
+    query: ViolationQuery.strict(),
+    ok: { status: 200, schema: ViolationPage },
+    errors: [400],
+  },
+  (deps) =>
+    async ({ query: q }) => {
+      const rows = await queryViolations(deps.store.db, {
+        status: q.status,
+        deviceId: q.device,
+        check: q.check,
+        since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
+        beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => toApiViolation(r, r.hostname)),
+        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
+      };
+    },
+);

@@ -1,62 +1,112 @@
 // /api/v1/webhooks (admin): SIEM webhooks. The secret is taken once and never answered; changes are audited.
-import { AppError, IdParams, WebhookCreate, type WebhookInfo, type WebhookList } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+import { AppError, IdParams, WebhookCreate, WebhookInfo, WebhookList } from "@wegroup/shared";
 import { recordAudit } from "../store/audit.js";
 import { lastEventSeq } from "../store/events.js";
 import type { Db } from "../store/schema.js";
-import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, pendingEvents, setWebhookPaused, type StoredWebhook } from "../store/webhooks.js";
-import { requireRole } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { deleteWebhook as deleteWebhookRow, findWebhook, insertWebhook, listWebhooks as listWebhookRows, pendingEvents, setWebhookPaused, type StoredWebhook } from "../store/webhooks.js";
+import { defineRoute, type Route } from "./route.js";
 
-export function webhookRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const db = deps.store.db;
-  const admin = { preHandler: requireRole(db, "admin") };
-
-  app.post("/api/v1/webhooks", admin, async (req, reply): Promise<WebhookInfo> => {
-    const body = parseInput(WebhookCreate, req.body, "body");
-    const by = req.identity?.name ?? "unknown";
-    const id = deps.newId();
-    const now = deps.clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      // From the next event on: a new receiver is not flooded with the stored past.
-      await insertWebhook(trx, { id, url: body.url, secret: body.secret, events: body.events, createdAt: now, createdBy: by, lastEventId: await lastEventSeq(trx) });
-      await recordAudit(trx, { at: now, actor: by, action: "webhook.create", target: `webhook ${id}`, detail: { receiver: new URL(body.url).origin, events: body.events } });
-    });
-    req.log.info({ webhookId: id, receiver: new URL(body.url).origin, events: body.events, by }, "webhook created");
-    deps.webhooks.kick();
-    void reply.code(201);
-    return info(db, await found(db, id));
-  });
-
-  app.get("/api/v1/webhooks", admin, async (): Promise<WebhookList> => ({ items: await Promise.all((await listWebhooks(db)).map((h) => info(db, h))) }));
-
-  app.delete("/api/v1/webhooks/:id", admin, async (req, reply) => {
-    const { id } = parseInput(IdParams, req.params, "query");
-    const by = req.identity?.name ?? "unknown";
-    const now = deps.clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      if (!(await deleteWebhook(trx, id))) throw new AppError("not_found", `no webhook ${id}`);
-      await recordAudit(trx, { at: now, actor: by, action: "webhook.delete", target: `webhook ${id}` });
-    });
-    req.log.info({ webhookId: id, by }, "webhook deleted");
-    return reply.code(204).send();
-  });
-
-  for (const [action, paused] of [["pause", true], ["resume", false]] as const) {
-    app.post(`/api/v1/webhooks/:id/${action}`, admin, async (req): Promise<WebhookInfo> => {
-      const { id } = parseInput(IdParams, req.params, "query");
+export const createWebhook = defineRoute(
+  {
+    method: "POST",
+    path: "/api/v1/webhooks",
+    access: "admin",
+    operationId: "createWebhook",
+    tags: ["webhooks"],
+    summary: "register a SIEM webhook",
+    description:
+      "Every feed event of the given kinds from now on is POSTed as JSON to the URL, in feed order, at least once, signed with X-Compliance-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>, with the event id in X-Compliance-Event-Id for de-duplication; a receiver that does not answer 2xx is retried with exponential backoff. The secret is stored so that signatures can be made and is never answered or logged.",
+    body: WebhookCreate,
+    ok: { status: 201, schema: WebhookInfo },
+    errors: [400, 413],
+  },
+  (deps) =>
+    async ({ body, req }) => {
+      const db = deps.store.db;
       const by = req.identity?.name ?? "unknown";
+      const id = deps.newId();
+      const now = deps.clock.now().toISOString();
+      const receiver = new URL(body.url).origin;
       await db.transaction().execute(async (trx) => {
-        if (!(await setWebhookPaused(trx, id, paused))) throw new AppError("not_found", `no webhook ${id}`);
-        await recordAudit(trx, { at: deps.clock.now().toISOString(), actor: by, action: `webhook.${action}`, target: `webhook ${id}` });
+        // From the next event on: a new receiver is not flooded with the stored past.
+        await insertWebhook(trx, { id, url: body.url, secret: body.secret, events: body.events, createdAt: now, createdBy: by, lastEventId: await lastEventSeq(trx) });
+        await recordAudit(trx, { at: now, actor: by, action: "webhook.create", target: `webhook ${id}`, detail: { receiver, events: body.events } });
       });
-      req.log.info({ webhookId: id, by }, paused ? "webhook paused" : "webhook resumed");
-      if (!paused) deps.webhooks.kick();
+      req.log.info({ webhookId: id, receiver, events: body.events, by }, "webhook created");
+      deps.webhooks.kick();
       return info(db, await found(db, id));
-    });
-  }
+    },
+);
+
+export const listWebhooks = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/webhooks",
+    access: "admin",
+    operationId: "listWebhooks",
+    tags: ["webhooks"],
+    summary: "webhooks with their delivery state, never their secrets",
+    ok: { status: 200, schema: WebhookList },
+    errors: [],
+  },
+  (deps) => async () => ({ items: await Promise.all((await listWebhookRows(deps.store.db)).map((h) => info(deps.store.db, h))) }),
+);
+
+export const deleteWebhook = defineRoute(
+  {
+    method: "DELETE",
+    path: "/api/v1/webhooks/{id}",
+    access: "admin",
+    operationId: "deleteWebhook",
+    tags: ["webhooks"],
+    summary: "stop and remove a webhook",
+    params: IdParams,
+    ok: { status: 204, schema: null },
+    errors: [400, 404],
+  },
+  (deps) =>
+    async ({ params: { id }, req }) => {
+      const by = req.identity?.name ?? "unknown";
+      const now = deps.clock.now().toISOString();
+      await deps.store.db.transaction().execute(async (trx) => {
+        if (!(await deleteWebhookRow(trx, id))) throw new AppError("not_found", `no webhook ${id}`);
+        await recordAudit(trx, { at: now, actor: by, action: "webhook.delete", target: `webhook ${id}` });
+      });
+      req.log.info({ webhookId: id, by }, "webhook deleted");
+    },
+);
+
+function pauseOrResume(action: "pause" | "resume"): Route {
+  const paused = action === "pause";
+  return defineRoute(
+    {
+      method: "POST",
+      path: `/api/v1/webhooks/{id}/${action}`,
+      access: "admin",
+      operationId: paused ? "pauseWebhook" : "resumeWebhook",
+      tags: ["webhooks"],
+      summary: paused ? "stop delivering, keeping the place: nothing stored meanwhile is lost" : "deliver again, at once, from where it stopped",
+      params: IdParams,
+      ok: { status: 200, schema: WebhookInfo },
+      errors: [400, 404],
+    },
+    (deps) =>
+      async ({ params: { id }, req }) => {
+        const db = deps.store.db;
+        const by = req.identity?.name ?? "unknown";
+        await db.transaction().execute(async (trx) => {
+          if (!(await setWebhookPaused(trx, id, paused))) throw new AppError("not_found", `no webhook ${id}`);
+          await recordAudit(trx, { at: deps.clock.now().toISOString(), actor: by, action: `webhook.${action}`, target: `webhook ${id}` });
+        });
+        req.log.info({ webhookId: id, by }, paused ? "webhook paused" : "webhook resumed");
+        if (!paused) deps.webhooks.kick();
+        return info(db, await found(db, id));
+      },
+  );
 }
+
+export const pauseWebhook = pauseOrResume("pause");
+export const resumeWebhook = pauseOrResume("resume");
 
 async function found(db: Db, id: string): Promise<StoredWebhook> {
   const hook = await findWebhook(db, id);
