@@ -1,5 +1,5 @@
 // What the running service tells `compliance-agent status`: written to the state dir on every change.
-import { chmod, readFile } from "node:fs/promises";
+import { chmod, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { CheckStatus, AgentCheckId, describeZodError } from "@wegroup/shared";
@@ -76,6 +76,8 @@ export async function writeServiceStatus(path: string, status: ServiceStatus): P
   await writeFileAtomically(path, `${JSON.stringify(status, null, 2)}\n`, 0o644);
   if (process.platform !== "win32") {
     await chmod(path, 0o644); // whatever the umask took away
-    await chmod(dirname(path), 0o711);
+    // Only the owner-only dir the agent made: a state dir pointed elsewhere (a shared dir) is left as it is.
+    const dir = await stat(dirname(path));
+    if ((dir.mode & 0o777) === 0o700 && dir.uid === process.getuid?.()) await chmod(dirname(path), 0o711);
   }
 }
