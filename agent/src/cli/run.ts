@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { storableDevice } from "@wegroup/shared";
 import type { StatePaths } from "../config.js";
-import { CHECKS, liveChecks } from "../checks/registry.js";
+import { CHECKS, checksWokenBy, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
@@ -76,8 +76,10 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     triggers.every(REPLAY_EVERY, CHECKS.map((check) => check.id), "interval");
   } else {
     for (const check of CHECKS) triggers.every(check.live.everySeconds, [check.id], "interval");
-    await triggers.usbHotplug(300);
-    if (machine.runner.platform === "linux") triggers.watchMounts("/proc/self/mounts", 1_000, 200);
+    const onUsb = checksWokenBy(CHECKS, "usb-hotplug");
+    if (onUsb.length > 0) await triggers.usbHotplug(onUsb, 300);
+    const onMounts = checksWokenBy(CHECKS, "mount-table");
+    if (machine.runner.platform === "linux" && onMounts.length > 0) triggers.watchMounts("/proc/self/mounts", onMounts, 1_000, 200);
   }
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
