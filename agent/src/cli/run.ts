@@ -6,10 +6,12 @@ import { CHECKS, checksWokenBy, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
+import { timerScheduler } from "../service/channel.js";
+import { Connection } from "../service/connection.js";
 import { statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
 import { loadDeviceKey, newDeviceKey, saveDeviceKey } from "../state/device-key.js";
-import { insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
+import { agentChannelUrl, insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
 import type { DeviceKey } from "../state/device-key.js";
 import { CliError } from "./errors.js";
 import { machineFor, replayMachine } from "./machine.js";
@@ -55,7 +57,16 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     clock: () => new Date(),
     random: Math.random,
     mode: options.replay === undefined ? "live" : "replay",
-    ...(ca !== undefined ? { ca } : {}),
+    openChannel: (hello) =>
+      new Connection({
+        url: agentChannelUrl(enrollment.serverUrl),
+        ...(ca !== undefined ? { ca } : {}),
+        hello,
+        logger,
+        backoff: { baseMs: 1_000, capMs: 60_000 },
+        random: Math.random,
+      }),
+    scheduler: timerScheduler,
   });
   const triggers = new Triggers(logger);
   triggers.on("check", (checks, why) => {
