@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices } from "../store/devices.js";
+import { lastGoodbye } from "../violations/presence.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
@@ -12,6 +13,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
   const summary = (row: DeviceListRow, now: Date): DeviceSummary => {
     const connected = deps.registry.isConnected(row.id);
+    const goodbye = connected ? undefined : lastGoodbye({ lastSeen: row.last_seen, goodbyeAt: row.goodbye_at, goodbyeReason: row.goodbye_reason });
     return {
       id: row.id,
       hostname: row.hostname,
@@ -19,13 +21,14 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
       agentVersion: row.agent_version,
       lastSeen: row.last_seen,
       status: deviceStatus(
-        { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
+        { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks, saidGoodbye: goodbye !== undefined },
         now,
         deps.policy.heartbeatSeconds,
       ),
       openViolations: row.open_violations,
       policyVersion: row.policy_version,
       reEnrollmentOf: row.re_enrollment_of,
+      ...(goodbye === undefined ? {} : { lastGoodbye: goodbye }),
     };
   };
 
