@@ -239,7 +239,8 @@ async function judgeReturns(db: Db, activities: readonly DeviceActivity[], ctx: 
   let standing: ExemptionRule[] | undefined;
   for (const a of activities) {
     if (a.run === undefined || !(await claimRun(db, a.deviceId, a.run))) continue;
-    const verdict = onReturn(a.run.previous, a.run.bootId, a.lastSeen);
+    const heard = await db.selectFrom("devices").select(["hostname", "goodbye_at"]).where("id", "=", a.deviceId).executeTakeFirst();
+    const verdict = onReturn(a.run.previous, a.run.bootId, a.lastSeen, heard?.goodbye_at ?? undefined);
     if (verdict.kind !== "gap") continue;
     const at = ctx.now();
     const open: ViolationRecord = {
@@ -259,7 +260,7 @@ async function judgeReturns(db: Db, activities: readonly DeviceActivity[], ctx: 
     open.status = openingStatus(open, standing, at);
     const resolved: ViolationRecord = { ...open, status: "resolved", resolvedAt: verdict.to };
     await insertViolations(db, [resolved]);
-    const hostname = a.hostname ?? (await db.selectFrom("devices").select("hostname").where("id", "=", a.deviceId).executeTakeFirst())?.hostname ?? "";
+    const hostname = heard?.hostname ?? a.hostname ?? "";
     events.push({ kind: open.status === "exempted" ? "exempted" : "opened", at, violation: toApiViolation(open, hostname) });
     events.push({ kind: "resolved", at, violation: toApiViolation(resolved, hostname) });
   }

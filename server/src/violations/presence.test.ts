@@ -32,13 +32,22 @@ describe("onReturn", () => {
 
   it.each<[string, PreviousRun | undefined, string | undefined, string]>([
     ["the first run", undefined, "boot-a", "first-run"],
-    ["a run that said goodbye (even service-stop: that was judged when it was said)", run({ endedWith: "service-stop" }), "boot-a", "clean-end"],
+    ["a run that said an upgrade goodbye", run({ endedWith: "upgrade" }), "boot-a", "clean-end"],
     ["a sleep goodbye", run({ endedWith: "system-sleep" }), "boot-a", "clean-end"],
     ["a new boot: the OS restarted (crash, power cut), not the agent's doing", run({}), "boot-b", "new-boot"],
     ["no boot id now", run({}), undefined, "boot-unknown"],
     ["no boot id then", run({ bootId: undefined }), "boot-a", "boot-unknown"],
   ])("records nothing for %s", (_name, previous, bootId, why) => {
     expect(onReturn(previous, bootId, at)).toEqual({ kind: "none", why });
+  });
+
+  it("judges a service-stop or uninstall goodbye the server never heard (said while offline) as a gap, and one it heard as clean", () => {
+    const stoppedOffline = run({ endedWith: "service-stop" });
+    expect(onReturn(stoppedOffline, "boot-a", at, undefined)).toEqual({ kind: "gap", minutes: 47, from: "2026-03-01T12:00:00.000Z", to: at, said: "service-stop" });
+    expect(onReturn(stoppedOffline, "boot-a", at, "2026-03-01T07:00:00.000Z")).toMatchObject({ kind: "gap", said: "service-stop" });
+    expect(onReturn(stoppedOffline, "boot-a", at, "2026-03-01T12:00:00.000Z")).toEqual({ kind: "none", why: "clean-end" });
+    expect(onReturn(run({ endedWith: "system-sleep" }), "boot-a", at, undefined)).toEqual({ kind: "none", why: "clean-end" });
+    expect(gapText({ kind: "gap", minutes: 3, from: at, to: at, said: "uninstall" }, "boot-a").observed).toMatch(/after a goodbye \(uninstall\) the server never received$/);
   });
 
   it("never answers a negative gap when the agent's clock ran ahead", () => {

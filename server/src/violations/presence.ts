@@ -12,6 +12,7 @@ export const GOODBYE_GRACE_MS = 2_000;
 
 /** Reasons stored before `reboot` was renamed read as what they meant. */
 export function canonicalReason(reason: string | null): GoodbyeReason | undefined {
+  if (reason === null) return undefined;
   switch (reason) {
     case "system-shutdown":
     case "system-sleep":
@@ -28,23 +29,30 @@ export function canonicalReason(reason: string | null): GoodbyeReason | undefine
 
 /** What a returning agent's account of its previous run shows. */
 export type ReturnVerdict =
-  /** The OS kept running (same boot) while the agent was gone without a goodbye: killed, or stopped without one. */
-  | { kind: "gap"; minutes: number; from: string; to: string }
+  /**
+   * The OS kept running (same boot) while the agent was gone without a goodbye (killed, or stopped without one), or
+   * with a service-stop/uninstall goodbye the server never heard (said while offline: `said`).
+   */
+  | { kind: "gap"; minutes: number; from: string; to: string; said?: GoodbyeReason }
   | { kind: "none"; why: "first-run" | "clean-end" | "new-boot" | "boot-unknown" };
 
 /**
- * `previous`: the hello's previousRun; `bootId`: the hello's; `at`: when the hello came (server time). Only the same boot
+ * `previous`: the hello's previousRun; `bootId`: the hello's; `at`: when the hello came (server time); `goodbyeHeardSince`:
+ * when the server last heard a goodbye of this device (null: never). Only the same boot
  * id proves the OS ran on: a new one means the OS restarted (a crash, a power cut, a forced shutdown — not the agent's doing),
  * and without boot ids nothing can be told.
  */
-export function onReturn(previous: PreviousRun | undefined, bootId: string | undefined, at: string): ReturnVerdict {
+export function onReturn(previous: PreviousRun | undefined, bootId: string | undefined, at: string, goodbyeHeardSince?: string): ReturnVerdict {
   if (previous === undefined) return { kind: "none", why: "first-run" };
-  if (previous.endedWith !== null) return { kind: "none", why: "clean-end" };
+  // A stop the server heard was judged when it came (the watchdog); one said while offline is judged now.
+  const unheardStop = previous.endedWith !== null && goodbyeOpens(previous.endedWith) && (goodbyeHeardSince === undefined || goodbyeHeardSince < previous.startedAt);
+  if (previous.endedWith !== null && !unheardStop) return { kind: "none", why: "clean-end" };
   if (previous.bootId === undefined || bootId === undefined) return { kind: "none", why: "boot-unknown" };
   if (previous.bootId !== bootId) return { kind: "none", why: "new-boot" };
   // The agent's last sign of life cannot be after the server's now (a clock ahead would make a negative gap).
   const from = new Date(Math.min(Date.parse(previous.lastAliveAt), Date.parse(at))).toISOString();
-  return { kind: "gap", minutes: Math.max(0, Math.round((Date.parse(at) - Date.parse(from)) / 60_000)), from, to: new Date(at).toISOString() };
+  const minutes = Math.max(0, Math.round((Date.parse(at) - Date.parse(from)) / 60_000));
+  return { kind: "gap", minutes, from, to: new Date(at).toISOString(), ...(previous.endedWith === null ? {} : { said: previous.endedWith }) };
 }
 
 export interface SilentText {
@@ -59,7 +67,7 @@ const EXPECTED_RUNNING = "the agent runs whenever the OS does (sleep and shutdow
 export function gapText(gap: Extract<ReturnVerdict, { kind: "gap" }>, bootId: string): SilentText {
   return {
     message: `agent was not running for ${gap.minutes} min while the OS was up`,
-    observed: `last alive at ${gap.from}, back at ${gap.to}, in the same OS boot (${bootId}), with no goodbye`,
+    observed: `last alive at ${gap.from}, back at ${gap.to}, in the same OS boot (${bootId}), ${gap.said === undefined ? "with no goodbye" : `after a goodbye (${gap.said}) the server never received`}`,
     expected: EXPECTED_RUNNING,
   };
 }
