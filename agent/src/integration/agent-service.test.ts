@@ -131,6 +131,9 @@ describe("AgentService and the server's policy", () => {
       deviceKey: newDeviceKey().key,
       openChannel: (hello) => new Connection({ url: agentChannelUrl(server?.url ?? ""), hello, logger, backoff: { baseMs: 1_000, capMs: 60_000 }, random: () => 0.5 }),
       scheduler: timerScheduler,
+      bootId: "boot-test",
+      previousRun: undefined,
+      saveRun: async () => {},
     });
     service = created;
     await created.start();

@@ -13,6 +13,7 @@ import { fakeRunner } from "../testing/fake-runner.js";
 import { ManualScheduler, ScriptedChannel } from "../testing/scripted-channel.js";
 import { AgentService } from "./agent-service.js";
 import { saveCachedPolicy } from "./policy-cache.js";
+import type { RunRecord } from "./presence.js";
 
 const policy = (version: number, over: { usb?: boolean; eject?: boolean; heartbeatSeconds?: number } = {}): Policy =>
   Policy.parse({
@@ -64,11 +65,14 @@ describe("AgentService over a scripted channel", () => {
   let channel: ScriptedChannel | undefined;
   let scheduler: ManualScheduler;
   let stick: { attached: boolean; ejections: number };
+  /** Every run record the service wrote, and whether durably. */
+  let runs: [RunRecord, boolean][];
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "agent-service-unit-"));
     scheduler = new ManualScheduler();
     stick = { attached: true, ejections: 0 };
+    runs = [];
   });
   afterEach(async () => {
     await service?.stop();
@@ -76,7 +80,7 @@ describe("AgentService over a scripted channel", () => {
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   });
 
-  async function start(cached: Policy): Promise<ScriptedChannel> {
+  async function start(cached: Policy, presence: { bootId?: string; previousRun?: RunRecord } = {}): Promise<ScriptedChannel> {
     const paths = statePaths(dir);
     await saveCachedPolicy(paths.policy, cached);
     service = new AgentService({
@@ -92,6 +96,9 @@ describe("AgentService over a scripted channel", () => {
       mode: "replay",
       openChannel: (hello) => (channel = new ScriptedChannel(hello)),
       scheduler,
+      bootId: presence.bootId,
+      previousRun: presence.previousRun,
+      saveRun: async (record, durable) => void runs.push([record, durable]),
     });
     await service.start();
     if (channel === undefined) throw new Error("the service opened no channel");
@@ -116,7 +123,11 @@ describe("AgentService over a scripted channel", () => {
     ]);
     ch.play({ type: "ack", id: report?.id ?? "" });
     await until(() => service?.snapshot().queuedReports === 0, "the acknowledged report to leave the outbox");
-    expect(scheduler.pending()).toEqual([{ every: 30_000, inMs: 30_000 }]);
+    // The run record's alive tick, and the channel's heartbeat.
+    expect(scheduler.pending()).toEqual([
+      { every: 30_000, inMs: 30_000 },
+      { every: 30_000, inMs: 30_000 },
+    ]);
     scheduler.advance(90_000);
     expect(ch.sentOf("heartbeat")).toEqual([1, 2, 3].map(() => ({ type: "heartbeat", policyVersion: 4 })));
   });
@@ -132,7 +143,10 @@ describe("AgentService over a scripted channel", () => {
       ["usb-storage", "pass"],
       ["screen-lock", "pass"],
     ]);
-    expect(scheduler.pending()).toEqual([{ every: 120_000, inMs: 120_000 }]);
+    expect(scheduler.pending()).toEqual([
+      { every: 120_000, inMs: 120_000 },
+      { every: 120_000, inMs: 120_000 },
+    ]);
   });
 
   it("stage enforcement: the acting check is looked at again after the pause, and what it found is reported", async () => {
@@ -157,5 +171,54 @@ describe("AgentService over a scripted channel", () => {
     expect(ch.last).toEqual({ type: "goodbye", reason: "service-stop" });
     expect(ch.sent.at(-1)?.type).toBe("goodbye");
     expect(scheduler.pending()).toEqual([]);
+  });
+
+  it("stage presence: every hello says the boot, this run's start and how the previous run ended; the record is written at start and kept alive", async () => {
+    const previousRun: RunRecord = { bootId: "boot-a", startedAt: "2026-03-01T08:00:00.000Z", lastAliveAt: "2026-03-01T09:00:00.000Z", endedWith: null };
+    scheduler.now = Date.parse("2026-03-01T10:00:00.000Z");
+    const ch = await start(policy(4), { bootId: "boot-a", previousRun });
+    expect(ch.sent[0]).toMatchObject({ bootId: "boot-a", runStartedAt: "2026-03-01T10:00:00.000Z", previousRun });
+    expect(runs).toEqual([[{ bootId: "boot-a", startedAt: "2026-03-01T10:00:00.000Z", lastAliveAt: "2026-03-01T10:00:00.000Z", endedWith: null }, true]]);
+    scheduler.advance(120_000);
+    await until(() => runs.length === 3, "two alive ticks");
+    expect(runs.slice(1).map(([r, durable]) => [r.lastAliveAt, r.endedWith, durable])).toEqual([
+      ["2026-03-01T10:01:00.000Z", null, false],
+      ["2026-03-01T10:02:00.000Z", null, false],
+    ]);
+    ch.drop();
+    ch.open();
+    // A reconnection of the same run says the same.
+    expect(ch.sentOf("hello")[1]).toMatchObject({ runStartedAt: "2026-03-01T10:00:00.000Z", previousRun });
+  });
+
+  it("stage stop with a reason: the goodbye says it, the record keeps it durably, nothing ticks after", async () => {
+    const ch = await start(policy(4), { bootId: "boot-a" });
+    ch.play(welcome(4));
+    await until(() => ch.sentOf("report").length === 1, "the first report");
+    await service?.stop("system-shutdown");
+    service = undefined;
+    expect(ch.last).toEqual({ type: "goodbye", reason: "system-shutdown" });
+    expect(runs.at(-1)).toEqual([expect.objectContaining({ endedWith: "system-shutdown" }), true]);
+    expect(scheduler.pending()).toEqual([]);
+  });
+
+  it("stage sleep and resume: a system-sleep goodbye closes the channel and is recorded; waking reopens it in the same run", async () => {
+    const ch = await start(policy(4), { bootId: "boot-a" });
+    ch.play(welcome(4));
+    await until(() => ch.sentOf("report").length === 1, "the first report");
+    await service?.suspend();
+    expect(ch.last).toEqual({ type: "goodbye", reason: "system-sleep" });
+    expect(ch.state).toBe("stopped");
+    expect(runs.at(-1)).toEqual([expect.objectContaining({ endedWith: "system-sleep" }), true]);
+    // Asleep: the alive tick leaves the record as it is (a laptop that never wakes ended cleanly).
+    const written = runs.length;
+    scheduler.advance(180_000);
+    expect(runs).toHaveLength(written);
+    service?.resume();
+    expect(ch.state).toBe("connecting");
+    expect(ch.sentOf("hello")).toHaveLength(2);
+    expect(ch.sentOf("hello")[1]?.runStartedAt).toBe(ch.sentOf("hello")[0]?.runStartedAt);
+    await until(() => runs.length === written + 1, "the record of the wake");
+    expect(runs.at(-1)?.[0].endedWith).toBeNull();
   });
 });

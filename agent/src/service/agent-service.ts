@@ -6,6 +6,7 @@ import {
   fitForReport,
   type DeviceInfo,
   type EnforcementAction,
+  type GoodbyeReason,
   type HelloFrame,
   type Policy,
   PROTOCOL_VERSION,
@@ -24,6 +25,7 @@ import { AGENT_VERSION } from "../version.js";
 import type { Channel, OpenChannel, Scheduler } from "./channel.js";
 import { afterCheckRun, type CheckRequest, enforceNow, type Latest, onInvalidFrame, onPolicyValid, onWelcome, RECHECK_AFTER_ENFORCEMENT_MS, requestChecks } from "./decisions.js";
 import { checksToResend } from "./full-state.js";
+import { alive, ended, newRun, previousRunOf, resumed, type RunRecord } from "./presence.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
@@ -47,6 +49,12 @@ export interface AgentServiceDeps {
   openChannel: OpenChannel;
   scheduler: Scheduler;
   outboxMaxReports?: number;
+  /** The OS boot this run runs in (undefined: unreadable); every hello says it. */
+  bootId: string | undefined;
+  /** The record the previous run left (undefined on a first run); every hello of this run says how it ended. */
+  previousRun: RunRecord | undefined;
+  /** Writes this run's record: on start, each heartbeat period (cheaply) and at its goodbye (`durable`). */
+  saveRun: (record: RunRecord, durable: boolean) => Promise<void>;
 }
 
 export class AgentService {
@@ -61,6 +69,11 @@ export class AgentService {
   private connectionDetail: string | undefined;
   private lastReport: ServiceStatus["lastReport"] = null;
   private stopHeartbeat: (() => void) | undefined;
+  private stopAliveTick: (() => void) | undefined;
+  private run!: RunRecord;
+  private runWrite: Promise<void> = Promise.resolve();
+  /** Said goodbye for a sleep: the channel is closed until resume. */
+  private sleeping = false;
   private cycle: Promise<void> = Promise.resolve();
   /** The run waiting behind the current one; requests that arrive meanwhile merge into it. */
   private waiting: CheckRequest | undefined;
@@ -80,6 +93,8 @@ export class AgentService {
 
   async start(): Promise<void> {
     const { deps } = this;
+    this.run = newRun(deps.bootId, deps.clock());
+    await deps.saveRun(this.run, true);
     this.policy = await loadCachedPolicy(deps.paths.policy, deps.logger);
     this.outbox = await Outbox.open({ dir: deps.paths.outbox, maxReports: deps.outboxMaxReports ?? 1_000, logger: deps.logger });
     this.connection = deps.openChannel((nonce) => this.hello(nonce));
@@ -108,6 +123,7 @@ export class AgentService {
     this.connection.on("invalid", (detail, raw) => this.onInvalidFrame(detail, raw));
     deps.logger.info({ policyVersion: this.policy.version, queued: this.outbox.size, mode: deps.mode }, "agent service starting");
     await this.runChecks("all", "service start");
+    this.startAliveTick();
     this.connection.start();
   }
 
@@ -124,6 +140,9 @@ export class AgentService {
       device: deps.device,
       ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
       ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
+      ...(deps.bootId === undefined ? {} : { bootId: deps.bootId }),
+      runStartedAt: this.run.startedAt,
+      ...(deps.previousRun === undefined ? {} : { previousRun: previousRunOf(deps.previousRun) }),
     };
   }
 
@@ -144,14 +163,55 @@ export class AgentService {
     return this.cycle;
   }
 
-  async stop(): Promise<void> {
+  /** Stops for good: the goodbye says why (see presence.ts for how the reason is decided), and the run record keeps it. */
+  async stop(reason: GoodbyeReason = "service-stop"): Promise<void> {
     this.stopping = true;
     this.stopHeartbeat?.();
+    this.stopAliveTick?.();
     await this.cycle.catch(() => undefined);
-    await this.connection.stop({ type: "goodbye", reason: "service-stop" });
+    this.saveRun(ended(this.run, reason, this.deps.clock()), true);
+    await this.connection.stop({ type: "goodbye", reason });
+    await this.runWrite;
     this.writeStatus();
     await this.statusWrite;
     this.deps.logger.info({ queued: this.outbox.size }, "agent service stopped");
+  }
+
+  /** The OS goes to sleep: say so, and close the channel until `resume` (the process itself may be frozen meanwhile). */
+  async suspend(): Promise<void> {
+    if (this.sleeping || this.stopping) return;
+    this.sleeping = true;
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
+    this.saveRun(ended(this.run, "system-sleep", this.deps.clock()), true);
+    await this.connection.stop({ type: "goodbye", reason: "system-sleep" });
+    await this.runWrite;
+    this.deps.logger.info("the OS goes to sleep: said goodbye, channel closed until it wakes");
+  }
+
+  /** Awake again: the run goes on (the same run: the server judges nothing), and the channel reconnects now. */
+  resume(): void {
+    if (!this.sleeping || this.stopping) return;
+    this.sleeping = false;
+    this.saveRun(resumed(this.run, this.deps.clock()), false);
+    this.deps.logger.info("the OS woke up: reconnecting");
+    this.connection.start();
+  }
+
+  /** Run-record writes are serialised and never block the service. */
+  private saveRun(record: RunRecord, durable: boolean): void {
+    this.run = record;
+    this.runWrite = this.runWrite
+      .then(() => this.deps.saveRun(record, durable))
+      .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "cannot write the run record"));
+  }
+
+  /** The run record says the agent is alive, once per heartbeat period, connected or not. */
+  private startAliveTick(): void {
+    this.stopAliveTick?.();
+    this.stopAliveTick = this.deps.scheduler.every(this.policy.heartbeatSeconds * 1000, () => {
+      if (!this.sleeping) this.saveRun(alive(this.run, this.deps.clock()), false);
+    });
   }
 
   private async runChecks(checks: readonly AgentCheckId[] | "all", why: string, reportAll = false): Promise<void> {
@@ -282,6 +342,7 @@ export class AgentService {
       await saveCachedPolicy(this.deps.paths.policy, policy);
       this.policy = policy;
       this.restartHeartbeat();
+      if (this.stopAliveTick !== undefined) this.startAliveTick();
       this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
     }
     this.connection.send({ type: "policy-applied", version: policy.version });
