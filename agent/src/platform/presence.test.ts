@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeRunner } from "../testing/fake-runner.js";
 import { fixtureText } from "../testing/fixtures.js";
+import { sourcesCommand } from "../cli/sources.js";
 import { DARWIN_BOOT_ID, DARWIN_WILL_SHUTDOWN, LINUX_BOOT_ID, readBootId, readOsState, SYSTEMD_STATE, WIN32_BOOT_TIME } from "./presence.js";
 
 describe("readBootId", () => {
@@ -35,5 +36,17 @@ describe("readOsState", () => {
   it("cannot tell without the source, nor on Windows (its service host says it)", async () => {
     expect(await readOsState(fakeRunner("linux", []))).toBe("unknown");
     expect(await readOsState(fakeRunner("win32", []))).toBe("unknown");
+  });
+});
+
+describe("sources", () => {
+  it("lists what the service reads about presence, so a bundle built by hand can carry the boot id", () => {
+    const lines: string[] = [];
+    sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
+    const doc = JSON.parse(lines.join("\n")) as { presence: { kind: string; path?: string; argv?: string[] }[] };
+    expect(doc.presence.map((s) => s.path ?? s.argv?.join(" "))).toEqual([LINUX_BOOT_ID, "systemctl is-system-running"]);
+    const text: string[] = [];
+    sourcesCommand({ platform: "darwin" }, (t) => text.push(t));
+    expect(text.join("\n")).toContain("presence (the service itself):\n  (optional) sysctl -n kern.bootsessionuuid");
   });
 });

@@ -4,6 +4,7 @@ import type { Platform } from "@wegroup/shared";
 import { decodeText } from "../runner/decode.js";
 import { fileBytes, runCommand, valueOr } from "../runner/read-source.js";
 import type { CommandRunner } from "../runner/runner.js";
+import type { SourceSpec } from "../checks/types.js";
 import { darwinShutdownState, type OsState, parseBootId, systemdState } from "../service/presence.js";
 import { decodeWindowsOutput } from "./win32/windows-text.js";
 
@@ -20,17 +21,17 @@ export const WIN32_BOOT_TIME = [
 export const SYSTEMD_STATE = ["systemctl", "is-system-running"] as const;
 export const DARWIN_WILL_SHUTDOWN = ["sysctl", "-n", "kern.willshutdown"] as const;
 
-/** The sources presence reads per OS, for `sources` and `collect`. */
-export const PRESENCE_SOURCES: Readonly<Record<Platform, readonly ({ kind: "file"; path: string } | { kind: "command"; argv: readonly string[] })[]>> = {
+/** What the service reads about presence per OS (besides the checks' sources), as `sources` lists it. */
+export const PRESENCE_SOURCES: Readonly<Record<Platform, readonly SourceSpec[]>> = {
   linux: [
-    { kind: "file", path: LINUX_BOOT_ID },
-    { kind: "command", argv: SYSTEMD_STATE },
+    { kind: "file", path: LINUX_BOOT_ID, what: "the OS boot id, sent in every hello", optional: true },
+    { kind: "command", argv: SYSTEMD_STATE, what: "at a stop: `stopping` means the OS shuts down (goodbye system-shutdown)", optional: true },
   ],
   darwin: [
-    { kind: "command", argv: DARWIN_BOOT_ID },
-    { kind: "command", argv: DARWIN_WILL_SHUTDOWN },
+    { kind: "command", argv: DARWIN_BOOT_ID, what: "the OS boot id, sent in every hello", optional: true },
+    { kind: "command", argv: DARWIN_WILL_SHUTDOWN, what: "at a stop: 1 means the OS shuts down or restarts (goodbye system-shutdown)", optional: true },
   ],
-  win32: [{ kind: "command", argv: WIN32_BOOT_TIME }],
+  win32: [{ kind: "command", argv: WIN32_BOOT_TIME, what: "the last boot time, sent in every hello as the boot id", optional: true }],
 };
 
 /** The OS boot this process runs in, or undefined when it cannot be read (then the server cannot judge a gap). */
