@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { DeviceFacts } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import { deviceFactsFrom } from "./device-facts.js";
+import { sourcesCommand } from "../cli/sources.js";
+import { deviceFactsFrom, SI_OS_INFO, SI_SYSTEM } from "./device-facts.js";
 
 describe("deviceFactsFrom", () => {
   it("takes manufacturer, model, serial, distribution and release as systeminformation answers them", () => {
@@ -37,5 +38,15 @@ describe("deviceFactsFrom", () => {
         expect(DeviceFacts.safeParse(deviceFactsFrom(system, {})).success).toBe(true);
       }),
     );
+  });
+});
+
+describe("sources", () => {
+  it("lists the systeminformation answers and the notification commands, so a bundle can be assembled by hand", () => {
+    const lines: string[] = [];
+    sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
+    const listed = JSON.parse(lines.join("\n")) as { deviceFacts: { argv: string[] }[]; notifications: { argv: string[] }[] };
+    expect(listed.deviceFacts.map((s) => s.argv)).toEqual([[...SI_SYSTEM], [...SI_OS_INFO]]);
+    expect(listed.notifications[0]?.argv.slice(0, 7)).toEqual(["runuser", "-u", "{user}", "--", "env", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus", "notify-send"]);
   });
 });

@@ -3,6 +3,7 @@
 import { type DeviceFacts, toStorableText } from "@wegroup/shared";
 import { runCommand } from "../runner/read-source.js";
 import type { CommandRunner } from "../runner/runner.js";
+import type { SourceSpec } from "../checks/types.js";
 
 /**
  * The calls, as the bundle records them: a "command" whose stdout is the JSON systeminformation answered. A bundle
@@ -10,6 +11,12 @@ import type { CommandRunner } from "../runner/runner.js";
  */
 export const SI_SYSTEM = ["systeminformation", "system"] as const;
 export const SI_OS_INFO = ["systeminformation", "osInfo"] as const;
+
+/** What `sources` lists: the same two answers on every OS. */
+export const DEVICE_FACT_SOURCES: readonly SourceSpec[] = [
+  { kind: "command", argv: SI_SYSTEM, what: "systeminformation's system() answer as JSON (manufacturer, model, serial), sent in every hello", optional: true },
+  { kind: "command", argv: SI_OS_INFO, what: "systeminformation's osInfo() answer as JSON (distro, release), sent in every hello", optional: true },
+];
 
 /** What firmware and VMs put where they know nothing (compared ignoring case and surrounding space). */
 const PLACEHOLDERS = new Set(

@@ -1,7 +1,8 @@
 // Tells the person signed in on this laptop, once, when a violation opens here: decides (decide.ts), words it
 // (fix-texts.ts), finds who is at the desktop and shows it with the OS's own notifications, through the runner.
 import { readFile } from "node:fs/promises";
-import { AgentCheckId, type CheckResult, type Policy } from "@wegroup/shared";
+import { AgentCheckId, type CheckResult, type Platform, type Policy } from "@wegroup/shared";
+import type { SourceSpec } from "../checks/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { scanSessions } from "../checks/screen-lock/collect.linux.sessions.js";
@@ -25,6 +26,18 @@ export const ShownNotification = z.object({
 export type ShownNotification = z.infer<typeof ShownNotification>;
 
 const StoredState = z.object({ notified: z.array(z.string()), shownAt: z.array(z.number()) });
+
+/** What `sources` lists: the command that shows a notification, per OS, with the recipient and text as placeholders. */
+export const NOTIFICATION_SOURCES: Readonly<Record<Platform, readonly SourceSpec[]>> = {
+  linux: [
+    { kind: "command", argv: notificationArgv("linux", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) => a.replace("-1", "{uid}")), what: "shows a new violation to each desktop user (exit 0 = shown)", optional: true, perUser: true },
+  ],
+  darwin: [
+    { kind: "command", argv: ["stat", "-f", "%Su %u", "/dev/console"], what: "who is at the desktop, to notify", optional: true },
+    { kind: "command", argv: notificationArgv("darwin", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) => a.replace("-1", "{uid}")), what: "shows a new violation to the console user (exit 0 = shown)", optional: true, perUser: true },
+  ],
+  win32: [{ kind: "command", argv: ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", "{script}"], what: "shows a new violation as a toast in the interactive session ({script}: the encoded script, see agent/src/notify/commands.ts)", optional: true }],
+};
 
 export const NOTICE_TITLE = "WeGroup security policy: action needed";
 /** Owners of the macOS console that mean nobody is at the desktop. */
