@@ -170,6 +170,12 @@ describe("webhooks on SQLite", () => {
     await until(() => siem.accepted.length === 2, 15_000, "both events accepted after the receiver recovered");
     const failed = siem.received.filter((d) => d.status === 503);
     expect(failed).toHaveLength(4);
+    // Backoff (base 40 ms doubling, capped at 200 ms; each wait half to all of that): after 1, 3 and 4 failures in a row
+    // the next attempt waits at least 20, 80 and 100 ms.
+    const gaps = siem.received.slice(1).map((d, i) => d.at - siem.received[i]!.at);
+    expect(gaps[0]).toBeGreaterThanOrEqual(20);
+    expect(gaps[2]).toBeGreaterThanOrEqual(80);
+    expect(gaps[3]).toBeGreaterThanOrEqual(100);
     // The first event again and again until accepted, never the second before it.
     expect(failed.every((d) => d.payload.id === siem.accepted[0]!.payload.id)).toBe(true);
     expect(siem.accepted.map((d) => d.payload.id)).toEqual(await storedSeqs(at));
@@ -271,5 +277,24 @@ describe("webhooks on PostgreSQL, two instances", () => {
     await Promise.all([a.server.webhooks.settle(), b.server.webhooks.settle()]);
     expect(siem.received.map((d) => d.payload.id)).toEqual(seqs);
     expect((await state(b, created.id)).delivery).toMatchObject({ delivered: 40, pending: 0, lastEventId: seqs.at(-1) });
+  });
+
+  it("waits out the lease of an instance that died holding a hook, then delivers from where it stood", async () => {
+    const database: TestDatabase = await postgres.create();
+    cleanups.push(() => database.dispose());
+    if (database.target.kind !== "postgres") throw new Error("expected PostgreSQL");
+    const a = await start(await tempDir(), database.target.url);
+    const siem = await receiver();
+    const created = await hook(a, siem.url);
+    // An instance that crashed mid-delivery: its claim stands until it expires (the server's clock decides).
+    const leaseUntil = new Date(Date.now() + 1_500).toISOString();
+    await a.server.store.db.updateTable("webhooks").set({ lease_owner: "instance-that-died", lease_until: leaseUntil }).where("id", "=", created.id).execute();
+    const send = await device(a, "lease-laptop");
+    await send(reportFrame([usbFail("LEASE-1", "LEASE-2")]));
+    await a.server.webhooks.settle();
+    expect(siem.received).toHaveLength(0);
+    await until(() => siem.accepted.length === 2, 10_000, "the two events after the dead instance's lease expired");
+    expect(siem.accepted[0]!.at).toBeGreaterThanOrEqual(Date.parse(leaseUntil));
+    expect(siem.accepted.map((d) => d.payload.id)).toEqual(await storedSeqs(a));
   });
 });

@@ -10,6 +10,8 @@ export interface ReceivedDelivery {
   payload: WebhookPayload;
   /** The status answered. */
   status: number;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export class WebhookReceiver {
@@ -25,6 +27,7 @@ export class WebhookReceiver {
   static async start(): Promise<WebhookReceiver> {
     const holder: { receiver?: WebhookReceiver } = {};
     const server = http.createServer((req, res) => {
+      const at = Date.now();
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -32,7 +35,7 @@ export class WebhookReceiver {
         const payload = WebhookPayload.parse(JSON.parse(body));
         const r = holder.receiver!;
         const status = r.answer({ payload, count: r.received.length + 1 });
-        r.received.push({ headers: req.headers, body, payload, status });
+        r.received.push({ headers: req.headers, body, payload, status, at });
         res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "not now");
       });
     });
