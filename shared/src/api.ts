@@ -248,23 +248,6 @@ export const PrivacySubject = z
   .refine((s) => (s.device === undefined) !== (s.user === undefined), { message: "give exactly one of device or user" });
 export type PrivacySubject = z.infer<typeof PrivacySubject>;
 
-const Json = z.record(z.string(), z.unknown());
-
-/** Everything held about one device or one user, as stored (JSON bodies parsed), for access and portability. */
-export const PrivacyExport = z.object({
-  format: z.literal("compliance-privacy-export/1"),
-  exportedAt: Timestamp,
-  subject: z.object({ kind: z.enum(["device", "user"]), value: z.string() }),
-  /** The device row (never its credential hash); null for a user export. */
-  device: Json.nullable(),
-  results: z.array(Json),
-  reports: z.array(Json),
-  violations: z.array(Json),
-  events: z.array(Json),
-  exemptions: z.array(Json),
-});
-export type PrivacyExport = z.infer<typeof PrivacyExport>;
-
 /** What an erasure removed (device: rows deleted) or rewrote (user: rows whose user name was replaced by a pseudonym). */
 export const PrivacyErased = z.object({
   subject: z.object({ kind: z.enum(["device", "user"]) }),
