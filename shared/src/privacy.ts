@@ -2,7 +2,7 @@
 // one device or one user, field by field. A column added to a table is not exported until it is added here.
 import { z } from "zod";
 import { CheckId, Platform } from "./checks.js";
-import { Violation, ViolationEventKind, ViolationStatus } from "./api.js";
+import { Exemption, Violation, ViolationEventKind, ViolationStatus } from "./api.js";
 import { ReportFrame } from "./protocol.js";
 import { CheckResult, CheckStatus, CheckViolation, SoftwareTitleDetail } from "./result.js";
 
@@ -84,19 +84,9 @@ export const PrivacyEvent = z.strictObject({
 });
 export type PrivacyEvent = z.infer<typeof PrivacyEvent>;
 
-/** An exemption row as stored (`device` is an id or "*"). */
+/** An exemption row as stored: the API's exemption without its derived status, with how it ended. */
 export const PrivacyExemption = z.strictObject({
-  id: z.string(),
-  device: z.string(),
-  check: CheckId,
-  rule: z.string().nullable(),
-  subject: z.string().nullable(),
-  reason: z.string(),
-  approvedBy: z.string(),
-  expiresAt: Timestamp,
-  createdAt: Timestamp,
-  createdBy: z.string(),
-  endedAt: Timestamp.nullable(),
+  ...Exemption.omit({ status: true }).shape,
   endReason: z.string().nullable(),
   endedBy: z.string().nullable(),
 });
