@@ -4,7 +4,7 @@ import { patternProblem } from "./pattern.js";
 import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult, SoftwareTitleDetail } from "./result.js";
-import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
+import { DenyCategory, Policy, SchemaLink, SoftwareSource } from "./policy.js";
 import { DevicePublicKey } from "./protocol.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
@@ -186,8 +186,8 @@ export type TokenList = z.infer<typeof TokenList>;
 
 // ── policy, audit and privacy (admin side) ──
 
-/** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out. */
-export const PolicyUpdate = Policy.extend({ version: Int32.optional() });
+/** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out; a `$schema` link is ignored. */
+export const PolicyUpdate = Policy.extend({ version: Int32.optional(), $schema: SchemaLink });
 export type PolicyUpdate = z.input<typeof PolicyUpdate>;
 
 export const PolicyStored = z.object({ version: z.number().int().positive() });
