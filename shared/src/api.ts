@@ -168,6 +168,10 @@ export const DeviceNotice = z.object({
 });
 export type DeviceNotice = z.infer<typeof DeviceNotice>;
 
+/** The live feed's `event: ready`: where the feed stands once any backlog has been sent (its `id:` is the same number). */
+export const StreamReady = z.object({ lastEventId: z.number().int().min(0) });
+export type StreamReady = z.infer<typeof StreamReady>;
+
 /** A stored API token as listed: never the token itself, which is shown once when created. */
 export const TokenInfo = z.object({
   id: z.string(),

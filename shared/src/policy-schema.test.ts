@@ -9,8 +9,7 @@ import { DEFAULT_POLICY } from "./default-policy.js";
 import { PolicyFile } from "./policy.js";
 
 const schema = JSON.parse(readFileSync(new URL("../policy.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
-// strictRequired off: `anyOf: [{required: [a]}, {required: [b]}]` names properties declared beside it, the usual form of "a or b".
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
 addFormats.default(ajv);
 const validate = ajv.compile(schema);
 

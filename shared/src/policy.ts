@@ -79,7 +79,9 @@ export const SoftwareRule = z
   .refine((r) => RULE_MATCHERS.some((field) => r[field] !== undefined), {
     message: `a rule needs at least one of ${RULE_MATCHERS.join(", ")}`,
   })
-  .meta({ anyOf: RULE_MATCHERS.map((field) => ({ required: [field] })) });
+  // "At least one of" in JSON Schema: not (every matcher absent). Generated clients ignore `not` and keep the object type
+  // (an anyOf of `required` lists would turn it into a union with unknown).
+  .meta({ not: { properties: Object.fromEntries(RULE_MATCHERS.map((field) => [field, false])) } });
 export type SoftwareRule = z.infer<typeof SoftwareRule>;
 
 // overwrite, not transform: a string stays a string, so the JSON Schema (and a client generated from it) says so.
@@ -98,7 +100,7 @@ export const UsbException = z
   .refine((e) => e.vendorId !== undefined || e.serial !== undefined, {
     message: "an exception needs a vendorId or a serial",
   })
-  .meta({ anyOf: [{ required: ["vendorId"] }, { required: ["serial"] }] });
+  .meta({ not: { properties: { vendorId: false, serial: false } } });
 export type UsbException = z.infer<typeof UsbException>;
 
 export const ScreenLockPolicy = z.strictObject({
