@@ -5,7 +5,7 @@ import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult, SoftwareTitleDetail } from "./result.js";
 import { DenyCategory, Policy, SchemaLink, SoftwareSource } from "./policy.js";
-import { DevicePublicKey } from "./protocol.js";
+import { DevicePublicKey, GoodbyeReason } from "./protocol.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -71,6 +71,8 @@ export const DeviceSummary = z.object({
    * that earlier device, which keeps its own credential. A reinstall, or someone else claiming to be it.
    */
   reEnrollmentOf: z.string().nullable(),
+  /** Present while the agent's last frame was its goodbye: why it went (an `offline` device shows this reason). */
+  lastGoodbye: z.object({ reason: GoodbyeReason, at: Timestamp }).optional(),
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 

@@ -130,6 +130,8 @@ export const Policy = z.strictObject({
   usbStorage: UsbStoragePolicy,
   software: SoftwarePolicy,
   heartbeatSeconds: z.number().int().min(5).max(3_600).default(60),
+  /** A device unseen for longer than this opens `agent-silent` (a sleeping or shut-down laptop opens nothing before). */
+  maxOfflineDays: z.number().int().min(1).max(365).default(14),
 });
 export type Policy = z.infer<typeof Policy>;
 /** What a person writes (defaults not yet filled in). */

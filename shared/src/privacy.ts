@@ -30,6 +30,10 @@ export const PrivacyDeviceRecord = z.strictObject({
   /** The Ed25519 key its hellos are signed with (public; null for a device enrolled before keys). */
   publicKey: z.string().nullable(),
   reEnrollmentOf: z.string().nullable(),
+  /** When the agent run last judged for presence started. */
+  runStartedAt: Timestamp.nullable(),
+  /** The OS boot the agent's current run said it runs in. */
+  bootId: z.string().nullable(),
 });
 export type PrivacyDeviceRecord = z.infer<typeof PrivacyDeviceRecord>;
 

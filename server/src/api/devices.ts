@@ -3,11 +3,13 @@ import { AppError, CheckResult, DeviceDetail, DeviceList, type DeviceSummary, Id
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
+import { lastGoodbye } from "../violations/presence.js";
 import type { ApiDeps } from "./deps.js";
 import { defineRoute } from "./route.js";
 
 function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
   const connected = deps.registry.isConnected(row.id);
+  const goodbye = connected ? undefined : lastGoodbye({ lastSeen: row.last_seen, goodbyeAt: row.goodbye_at, goodbyeReason: row.goodbye_reason });
   return {
     id: row.id,
     hostname: row.hostname,
@@ -15,13 +17,14 @@ function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
     agentVersion: row.agent_version,
     lastSeen: row.last_seen,
     status: deviceStatus(
-      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
+      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks, saidGoodbye: goodbye !== undefined },
       now,
       deps.policy.heartbeatSeconds,
     ),
     openViolations: row.open_violations,
     policyVersion: row.policy_version,
     reEnrollmentOf: row.re_enrollment_of,
+    ...(goodbye === undefined ? {} : { lastGoodbye: goodbye }),
   };
 }
 

@@ -92,6 +92,8 @@ async function exportDevice(store: Store, id: string, now: string): Promise<Priv
       goodbyeReason: device.goodbye_reason,
       publicKey: device.public_key,
       reEnrollmentOf: device.re_enrollment_of,
+      runStartedAt: device.run_started_at,
+      bootId: device.boot_id,
     },
     results: (await checkStatesOfDevice(db, id)).map((r) => ({
       deviceId: r.device_id,

@@ -48,6 +48,8 @@ export async function deviceRecord(db: Db, id: string): Promise<DeviceRecordRow 
       "goodbye_reason",
       "public_key",
       "re_enrollment_of",
+      "run_started_at",
+      "boot_id",
     ])
     .where("id", "=", id)
     .executeTakeFirst();
