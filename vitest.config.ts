@@ -15,7 +15,10 @@ const INTEGRATION = ["shared/src/**/integration/**/*.test.ts", "agent/src/**/int
 // Tests import workspace sources directly; programs run from the built dist/ (see README).
 export default defineConfig({
   resolve: {
-    alias: { "@wegroup/shared": fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)) },
+    alias: [
+      { find: /^@wegroup\/shared$/, replacement: fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)) },
+      { find: /^@wegroup\/shared\/testing$/, replacement: fileURLToPath(new URL("./shared/src/testing/fuzz.ts", import.meta.url)) },
+    ],
   },
   test: {
     testTimeout: 30_000,

@@ -127,7 +127,7 @@ export const ErrorFrame = z.object({
   code: ErrorCode,
   message: Text({ max: 2_000 }),
   /** The id of the frame this error answers, when it answers one. */
-  ref: z.string().max(64).optional(),
+  ref: Text({ max: 64 }).optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
