@@ -1,5 +1,5 @@
 // Device facts from the hello, stored and shown on the device API; a hello without them (an older agent) keeps what was stored.
-import { DeviceDetail, DeviceList } from "@wegroup/shared";
+import { DeviceDetail, DeviceList, PrivacyExport } from "@wegroup/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
 import { TestServer } from "../testing/harness.js";
@@ -28,6 +28,9 @@ describe("device facts", () => {
     agents.push(await TestAgent.hello(server.wsUrl, deviceId, credential, { facts }));
     await until(async () => JSON.stringify(await factsOf(deviceId)) === JSON.stringify(facts), 10_000, "facts stored");
     expect(DeviceList.parse((await server.get("/api/v1/devices")).body).items[0]?.facts).toEqual(facts);
+    // The right of access covers them: the device's export lists them.
+    const exported = PrivacyExport.parse((await server.get(`/api/v1/privacy/export?device=${deviceId}`)).body);
+    expect(exported.device).toMatchObject({ manufacturer: "LENOVO", model: "20XWCTO1WW", serial: "PF2ABCDE", osDistribution: "Ubuntu", osRelease: "24.04.1 LTS" });
   });
 
   it("keeps the stored facts when a hello carries none, and replaces them (unknown ones cleared) when one does", async () => {
