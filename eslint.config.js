@@ -19,6 +19,9 @@ const PURE = [
   "agent/src/checks/**/facts.ts",
   "agent/src/checks/**/merge.*.ts",
   "server/src/violations/**/*.ts",
+  "agent/src/notify/fix-texts.ts",
+  "agent/src/notify/commands.ts",
+  "agent/src/notify/decide.ts",
 ];
 const PURE_MESSAGE = "a pure module does no I/O: the collector (through the CommandRunner) or the store reads, this module is handed the data";
 const IO_PACKAGES = ["ws", "pg", "better-sqlite3", "usb", "fastify", "kysely", "pino", "commander"];

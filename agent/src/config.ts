@@ -18,6 +18,8 @@ export function statePaths(stateDir: string) {
     deviceKey: join(stateDir, "device-key.pem"),
     policy: join(stateDir, "policy.json"),
     status: join(stateDir, "status.json"),
+    /** Which violations the person at the laptop was told about (notify/notifier.ts). */
+    notified: join(stateDir, "notified.json"),
     outbox: join(stateDir, "outbox"),
     /** How this run goes (boot, start, last alive, goodbye): the next run tells the server. */
     runRecord: join(stateDir, "run.json"),

@@ -42,6 +42,15 @@ export interface Tuning {
   tokenRecheckMs: number;
   /** Violation rows one device may open in 24 hours; a report that would open more is refused (rate_limited). */
   maxViolationsOpenedPerDevicePerDay: number;
+  /** Webhooks: the first retry of a failing receiver waits up to this long, each next one twice as long, at most webhookRetryMaxMs. */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** Webhooks: a receiver that has not answered within this has failed (retried). */
+  webhookTimeoutMs: number;
+  /** Webhooks: one instance's claim on a hook lasts this long unless renewed (an instance that died hands it over after it). */
+  webhookLeaseMs: number;
+  /** Webhooks: storage is checked this often for due deliveries (new events arrive at once, by the bus). */
+  webhookPollMs: number;
   /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
   sqliteMaxPageCount?: number;
 }
@@ -65,6 +74,11 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   enrollBodyLimitBytes: 4 * 1024,
   tokenRecheckMs: 10_000,
   maxViolationsOpenedPerDevicePerDay: 5_000,
+  webhookRetryBaseMs: 1_000,
+  webhookRetryMaxMs: 5 * 60_000,
+  webhookTimeoutMs: 10_000,
+  webhookLeaseMs: 30_000,
+  webhookPollMs: 2_000,
 });
 
 /** The knobs an operator may set with `--limit NAME=VALUE` (repeatable) or COMPLIANCE_LIMITS="NAME=VALUE,…". */
@@ -94,6 +108,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Reports, resolved violations, events and audit entries older than this many days are deleted. */
   readonly retentionDays: number;
+  /** GET /metrics without a token (for a scraper on a trusted network); otherwise a viewer token is needed. */
+  readonly metricsPublic: boolean;
   readonly tuning: Readonly<Tuning>;
 }
 
@@ -107,6 +123,7 @@ export interface CliOptions {
   logLevel?: string | undefined;
   retentionDays?: string | undefined;
   allowInsecureHttp?: boolean | undefined;
+  metricsPublic?: boolean | undefined;
   /** `--limit NAME=VALUE`, repeatable. */
   limit?: string[] | undefined;
 }
@@ -139,6 +156,7 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
     logLevel: parseLogLevel(nonEmpty(cli.logLevel) ?? nonEmpty(env.COMPLIANCE_LOG_LEVEL) ?? "info"),
     retentionDays: parseRetentionDays(nonEmpty(cli.retentionDays) ?? nonEmpty(env.COMPLIANCE_RETENTION_DAYS)),
     allowInsecureHttp: cli.allowInsecureHttp === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_ALLOW_INSECURE_HTTP ?? ""),
+    metricsPublic: cli.metricsPublic === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_METRICS_PUBLIC ?? ""),
     tuning: { ...DEFAULT_TUNING, ...parseLimits(env.COMPLIANCE_LIMITS, cli.limit), ...tuning },
   };
   return deepFreeze(config);

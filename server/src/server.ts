@@ -23,6 +23,7 @@ import { DeviceNotices } from "./feed/notices.js";
 import { StreamTokenGuard } from "./feed/token-guard.js";
 import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
+import { ServerMetrics } from "./metrics/metrics.js";
 import { createLogger, type Logger } from "./logger.js";
 import { CurrentPolicy } from "./policy/current.js";
 import { PolicyPush } from "./policy/push.js";
@@ -32,6 +33,7 @@ import { classifyStoreError } from "./store/failure.js";
 import { StoreHealth } from "./store/health.js";
 import { latestPolicy, seedInitialPolicy } from "./store/policies.js";
 import { SilentWatchdog } from "./watch/silent.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 export interface BootOptions {
   /** Where the human lines go (stdout in the CLI). */
@@ -63,6 +65,8 @@ export interface RunningServer {
   readonly logger: Logger;
   /** Whether the store takes writes now (what /healthz reports). */
   readonly storeHealth: StoreHealth;
+  /** Delivers the feed to SIEM webhooks. */
+  readonly webhooks: WebhookDispatcher;
   /** Every route fastify registered (the reverse check against the route catalogue reads it). */
   readonly httpRoutes: readonly RegisteredRoute[];
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
@@ -126,24 +130,50 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
           })
         : new LocalClusterBus(onClusterHandlerError);
     closeCluster = () => cluster.close();
+    const registry = new AgentRegistry();
+    const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
+    await feed.start();
+    const metrics = new ServerMetrics({ db: store.db, connectedAgents: () => registry.size, feedClients: () => feed.clientCount, policyVersion: () => policy.version });
     const ingest = new Ingest(
       store,
       clock,
       bus,
-      { maxItems: config.tuning.batchMaxItems, maxDelayMs: config.tuning.batchMaxDelayMs, maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay },
+      {
+        maxItems: config.tuning.batchMaxItems,
+        maxDelayMs: config.tuning.batchMaxDelayMs,
+        maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay,
+        onBatch: (items, seconds) => {
+          metrics.batchItems.observe(items);
+          metrics.batchSeconds.observe(seconds);
+        },
+      },
       storeHealth,
     );
-    const registry = new AgentRegistry();
+    const t = config.tuning;
     const newId = monotonicIds(clock);
-    const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
-    await feed.start();
+    const webhooks = new WebhookDispatcher(
+      {
+        db: store.db,
+        bus,
+        cluster,
+        logger: logger.child({ component: "webhooks" }),
+        now: () => systemClock.now(),
+        observer: { delivered: () => metrics.webhookDeliveries.inc(), failed: () => metrics.webhookFailures.inc() },
+      },
+      { baseMs: t.webhookRetryBaseMs, maxMs: t.webhookRetryMaxMs, timeoutMs: t.webhookTimeoutMs, leaseMs: t.webhookLeaseMs, pollMs: t.webhookPollMs },
+    );
     const exemptions = new Exemptions({ store, clock, bus, newId, logger: logger.child({ component: "exemptions" }) });
     const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
-    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }), resyncMs: POLICY_RESYNC_MS });
+    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }),
+      resyncMs: POLICY_RESYNC_MS,
+      onPush: (agents) => {
+        metrics.policyPushes.inc();
+        metrics.policyPushAgents.inc(agents);
+      },
+    });
     const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
     const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
     const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
-    const t = config.tuning;
     const endpoint = new AgentEndpoint({
       authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
       limits: { helloMaxBytes: t.helloMaxBytes, helloMaxDepth: t.helloMaxDepth, earlyFramesMaxBytes: t.earlyFramesMaxBytes, frameBurst: t.frameBurst, framesPerSecond: t.framesPerSecond },
@@ -157,6 +187,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       maxReportsInFlight: config.tuning.maxReportsInFlight,
       logger: logger.child({ component: "agents" }),
       pingIntervalMs: config.tuning.pingIntervalMs,
+      observer: metrics.agentChannel,
     });
     let accepting = false;
     const app = buildApp(
@@ -178,6 +209,9 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         acceptingAgents: () => accepting,
         storeHealth: () => storeHealth.state,
         bodyLimitBytes: config.tuning.bodyLimitBytes,
+        webhooks,
+        metrics,
+        metricsPublic: config.metricsPublic,
       },
       { logger, https: tls },
     );
@@ -190,6 +224,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     retention.start();
     exemptions.start();
     watchdog.start();
+    webhooks.start();
 
     const port = (app.server.address() as AddressInfo).port;
     const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
@@ -213,6 +248,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await watchdog.stop();
         await exemptions.stop();
         await ingest.close();
+        // After the last commit: what it stored is delivered by the next instance to hold the lease, or after the restart.
+        await webhooks.stop();
         await endpoint.close();
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();
@@ -227,7 +264,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, httpRoutes: registeredRoutes(app), stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, webhooks, httpRoutes: registeredRoutes(app), stop };
   } catch (error) {
     storeHealth.stop();
     await closeCluster().catch(() => {});

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { patternProblem } from "./pattern.js";
 import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
-import { CheckResult, SoftwareTitleDetail } from "./result.js";
+import { CheckResult, DeviceFacts, SoftwareTitleDetail } from "./result.js";
 import { DenyCategory, Policy, SchemaLink, SoftwareSource } from "./policy.js";
 import { DevicePublicKey, GoodbyeReason } from "./protocol.js";
 
@@ -73,6 +73,8 @@ export const DeviceSummary = z.object({
   reEnrollmentOf: z.string().nullable(),
   /** Present while the agent's last frame was its goodbye: why it went (an `offline` device shows this reason). */
   lastGoodbye: z.object({ reason: GoodbyeReason, at: Timestamp }).optional(),
+  /** Model, manufacturer, serial number, OS distribution and release, as the agent's latest hello said (empty until one did). */
+  facts: DeviceFacts,
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 

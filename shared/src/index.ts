@@ -12,3 +12,4 @@ export * from "./privacy.js";
 export * from "./ids.js";
 export * from "./transport.js";
 export * from "./text.js";
+export * from "./webhooks.js";

@@ -132,6 +132,11 @@ export const Policy = z.strictObject({
   heartbeatSeconds: z.number().int().min(5).max(3_600).default(60),
   /** A device unseen for longer than this opens `agent-silent` (a sleeping or shut-down laptop opens nothing before). */
   maxOfflineDays: z.number().int().min(1).max(365).default(14),
+  /**
+   * Whether the agent tells the person signed in on the laptop, once, when a violation opens there (a desktop
+   * notification with what is wrong and how to fix it). Absent means on; false turns it off.
+   */
+  notifyUser: z.boolean().optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 /** What a person writes (defaults not yet filled in). */

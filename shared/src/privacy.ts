@@ -34,6 +34,12 @@ export const PrivacyDeviceRecord = z.strictObject({
   runStartedAt: Timestamp.nullable(),
   /** The OS boot the agent's current run said it runs in. */
   bootId: z.string().nullable(),
+  /** The device facts of the agent's latest hello (null: not said). */
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  osDistribution: z.string().nullable(),
+  osRelease: z.string().nullable(),
 });
 export type PrivacyDeviceRecord = z.infer<typeof PrivacyDeviceRecord>;
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ErrorCode } from "./errors.js";
 import { Policy } from "./policy.js";
-import { CheckResult, countViolations, DeviceInfo, MAX_VIOLATIONS_PER_REPORT } from "./result.js";
+import { CheckResult, countViolations, DeviceFacts, DeviceInfo, MAX_VIOLATIONS_PER_REPORT } from "./result.js";
 import { Int32, Text } from "./text.js";
 
 /** Largest frame either side accepts; a larger one is refused with `payload_too_large`. */
@@ -58,6 +58,8 @@ export const HelloFrame = z.object({
   agentVersion: Text({ max: 50 }),
   policyVersion: Int32,
   device: DeviceInfo,
+  /** Model, manufacturer, serial number, OS distribution and release (additive: older agents do not send it). */
+  facts: DeviceFacts.optional(),
   /** Ed25519 signature of `helloProofText(nonce, deviceId)` with the device's key; required once a key is bound. */
   signature: Signature.optional(),
   /** Sent by a device enrolled before keys existed: binds this key on first use (with a valid `signature`). */

@@ -60,6 +60,21 @@ export const DeviceInfo = z.object({
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 
+/**
+ * What an asset list needs about the hardware and the OS, as systeminformation reads it on the laptop (sent in the
+ * hello, shown on the device API). Each is absent when the machine does not say (a VM's empty DMI, a placeholder).
+ */
+export const DeviceFacts = z.object({
+  manufacturer: Text({ min: 1, max: 200 }).optional(),
+  model: Text({ min: 1, max: 200 }).optional(),
+  serial: Text({ min: 1, max: 200 }).optional(),
+  /** "Debian GNU/Linux", "macOS", "Microsoft Windows 11 Pro". */
+  osDistribution: Text({ min: 1, max: 200 }).optional(),
+  /** "12", "14.6.1", "10.0.22631". */
+  osRelease: Text({ min: 1, max: 100 }).optional(),
+});
+export type DeviceFacts = z.infer<typeof DeviceFacts>;
+
 /** `compliance-agent check --json`. */
 export const CheckOutput = z.object({
   device: DeviceInfo,

@@ -2,6 +2,7 @@
 import { arch, hostname, release } from "node:os";
 import { Platform } from "@wegroup/shared";
 import type { HostFacts } from "../device.js";
+import { SystemInformationRunner } from "../host/system-information.js";
 import { LiveRunner, liveRunnerOptions } from "../runner/live.js";
 import { ReplayRunner } from "../runner/replay.js";
 import type { CommandRunner } from "../runner/runner.js";
@@ -21,7 +22,8 @@ export function livePlatform(): Platform {
 }
 
 export function liveMachine(): Machine {
-  const runner = new LiveRunner(liveRunnerOptions(livePlatform()), { usbDevices: listUsbDevices });
+  // systeminformation answers through the runner too (device facts), so that collect records it and replay answers it.
+  const runner = new SystemInformationRunner(new LiveRunner(liveRunnerOptions(livePlatform()), { usbDevices: listUsbDevices }));
   return { runner, host: { hostname: hostname(), arch: arch(), osRelease: release() } };
 }
 

@@ -6,6 +6,8 @@ import type { StatePaths } from "../config.js";
 import { CHECKS, checksWokenBy, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
+import { readDeviceFacts } from "../host/device-facts.js";
+import { ViolationNotifier } from "../notify/notifier.js";
 import { AgentService } from "../service/agent-service.js";
 import { timerScheduler } from "../service/channel.js";
 import { Connection } from "../service/connection.js";
@@ -46,6 +48,8 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   const runner = new SwitchableRunner(machine.runner);
   // Stored by the server as sent: text it can hold (a bundle or a registry value may carry NUL or broken UTF-16).
   const device = storableDevice(await describeDevice(machine.runner, machine.host));
+  // Model, serial, OS release: for the asset list, sent in every hello.
+  const deviceFacts = await readDeviceFacts(machine.runner);
   // Live: every registered check; one whose facts change only with some files (software) re-reads them when one changed (or hourly).
   const checks =
     options.replay === undefined
@@ -54,7 +58,11 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   // Read from the bundle under --replay (/proc/sys/kernel/random/boot_id of a Linux bundle): tests and demos set it there.
   const bootId = await readBootId(machine.runner);
   const previousRun = await loadRunRecord(paths.runRecord, logger);
+  // Through the runner like every command: replayed (and so recorded, not shown) in a replay.
+  const notifier = await ViolationNotifier.open({ runner, statePath: paths.notified, logger, clock: () => new Date() });
   const service = new AgentService({
+    notifier,
+    deviceFacts,
     paths,
     enrollment,
     deviceKey,

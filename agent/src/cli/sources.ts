@@ -1,6 +1,8 @@
 // `compliance-agent sources --platform P`: every command and file each collector reads, to assemble bundles by hand.
 import { Platform } from "@wegroup/shared";
 import { CHECKS } from "../checks/registry.js";
+import { DEVICE_FACT_SOURCES } from "../host/device-facts.js";
+import { NOTIFICATION_SOURCES } from "../notify/notifier.js";
 import { PRESENCE_SOURCES } from "../platform/presence.js";
 import { CliError } from "./errors.js";
 
@@ -30,11 +32,17 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
             "{disk}": "a whole-disk identifier such as disk4 from diskutil list (macOS)",
             "{owner}": "the login name owning a Homebrew prefix (macOS)",
             "{files}": "the programs' main executables, each a single-quoted PowerShell string ('C:\\Program Files\\Nmap\\uninstall.exe'), comma-separated (Windows)",
+            "{title}": "a notification's title",
+            "{body}": "a notification's text (fix-texts.ts)",
             "{packages}": "every installed dpkg package as dpkg-query printed it (libc6:amd64), one argument each, in its order (Linux)",
           },
           checks,
           /** Read by the service (run) itself: the boot id for every hello, the OS state at a stop. */
           presence: PRESENCE_SOURCES[platform],
+          /** Read by the service for every hello: the device facts (systeminformation's answers, recorded as commands). */
+          deviceFacts: DEVICE_FACT_SOURCES,
+          /** Run by the service when a violation opens (the Linux sessions come from the screen-lock check's loginctl sources). */
+          notifications: NOTIFICATION_SOURCES[platform],
         },
         null,
         2,
@@ -42,7 +50,12 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
     );
     return 0;
   }
-  for (const { check, sources } of [...checks, { check: "presence (the service itself)", sources: PRESENCE_SOURCES[platform] }]) {
+  for (const { check, sources } of [
+    ...checks,
+    { check: "presence (the service itself)", sources: PRESENCE_SOURCES[platform] },
+    { check: "device facts (every hello)", sources: DEVICE_FACT_SOURCES },
+    { check: "notifications (when a violation opens)", sources: NOTIFICATION_SOURCES[platform] },
+  ]) {
     out(`${check}:`);
     for (const s of sources) {
       const target = s.kind === "command" ? s.argv.map(quote).join(" ") : `${s.kind === "directory" ? "dir " : "file "}${s.path}`;

@@ -5,15 +5,17 @@ import { readServiceStatusFile, type ServiceStatus } from "../service/status.js"
 import { loadEnrollment } from "../state/enrollment.js";
 
 export async function statusCommand(options: { json?: boolean }, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
-  const enrollment = await loadEnrollment(paths.enrollment).catch((error: unknown) => {
-    out(`warning: ${(error as Error).message}`);
-    return undefined;
-  });
   const read = await readServiceStatusFile(paths.status);
   if (read.kind === "damaged") out(`warning: ${read.problem}`);
   const service = read.kind === "ok" ? read.status : undefined;
+  // The enrollment holds the credential and is root's alone: a person at the laptop reads the status file instead.
+  const enrollment = await loadEnrollment(paths.enrollment).catch((error: unknown) => {
+    if (service !== undefined && isPermissionError(error)) return { serverUrl: service.serverUrl, deviceId: service.deviceId };
+    out(`warning: ${(error as Error).message}`);
+    return undefined;
+  });
   const running = service !== undefined && isAlive(service.pid);
-  const queued = await countQueued(paths.outbox);
+  const queued = (await countQueued(paths.outbox)) ?? service?.queuedReports ?? 0;
   const report = {
     enrolled: enrollment !== undefined,
     serverUrl: enrollment?.serverUrl ?? null,
@@ -27,6 +29,7 @@ export async function statusCommand(options: { json?: boolean }, paths: StatePat
     queuedReports: queued,
     policyVersion: service?.policyVersion ?? null,
     results: service?.results ?? [],
+    notifications: service?.notifications ?? [],
     statusUpdatedAt: service?.updatedAt ?? null,
   };
   if (options.json === true) {
@@ -45,7 +48,13 @@ function formatStatus(r: { enrolled: boolean; serverUrl: string | null; deviceId
   lines.push(`policy:       ${r.policyVersion === null ? "unknown" : `version ${r.policyVersion}`}`);
   lines.push(`last report:  ${r.lastReport === null ? "none" : `${r.lastReport.id} observed ${ago(r.lastReport.observedAt, now)}, ${r.lastReport.ackedAt !== null ? "acknowledged" : "not yet acknowledged"}`}`);
   lines.push(`queued:       ${r.queuedReports} report${r.queuedReports === 1 ? "" : "s"} waiting for the server`);
-  for (const res of r.results) lines.push(`  ${res.check.padEnd(12)} ${res.status.toUpperCase().padEnd(8)} ${res.violations > 0 ? `${res.violations} violation(s)` : ""}${res.reason !== undefined ? ` ${res.reason}` : ""}`);
+  for (const res of r.results) {
+    lines.push(`  ${res.check.padEnd(12)} ${res.status.toUpperCase().padEnd(8)} ${res.violations > 0 ? `${res.violations} violation(s)` : ""}${res.reason !== undefined ? ` ${res.reason}` : ""}`);
+    for (const d of res.details ?? []) {
+      lines.push(`      - ${d.message}`);
+      lines.push(`        to fix: ${d.fix}`);
+    }
+  }
   lines.push(`state dir:    ${r.stateDir}`);
   return lines.join("\n");
 }
@@ -64,10 +73,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function countQueued(dir: string): Promise<number> {
+/** Undefined when the outbox cannot be listed (not root: the status file's count stands in). */
+async function countQueued(dir: string): Promise<number | undefined> {
   try {
     return (await readdir(dir)).filter((n) => n.endsWith(".json")).length;
-  } catch {
-    return 0;
+  } catch (error) {
+    return isPermissionError(error) ? undefined : 0;
   }
+}
+
+function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+  return code === "EACCES" || code === "EPERM" || /EACCES|EPERM|permission denied/i.test((error as Error).message);
 }

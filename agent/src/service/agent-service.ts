@@ -4,6 +4,7 @@ import {
   type AgentCheckId,
   type CheckResult,
   fitForReport,
+  type DeviceFacts,
   type DeviceInfo,
   type EnforcementAction,
   type GoodbyeReason,
@@ -30,6 +31,8 @@ import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
 import { ReportDelivery } from "./report-delivery.js";
+import type { ViolationNotifier } from "../notify/notifier.js";
+import { violationDetails } from "../notify/fix-texts.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
 
 export interface AgentServiceDeps {
@@ -55,6 +58,10 @@ export interface AgentServiceDeps {
   previousRun: RunRecord | undefined;
   /** Writes this run's record: on start, each heartbeat period (cheaply) and at its goodbye (`durable`). */
   saveRun: (record: RunRecord, durable: boolean) => Promise<void>;
+  /** Model, serial and OS release for the asset list, sent in the hello. */
+  deviceFacts?: DeviceFacts;
+  /** Tells the person at the laptop when a violation opens (absent: nobody is told). */
+  notifier?: ViolationNotifier;
 }
 
 export class AgentService {
@@ -138,6 +145,7 @@ export class AgentService {
       agentVersion: AGENT_VERSION,
       policyVersion: this.policy.version,
       device: deps.device,
+      ...(deps.deviceFacts === undefined ? {} : { facts: deps.deviceFacts }),
       ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
       ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
       ...(deps.bootId === undefined ? {} : { bootId: deps.bootId }),
@@ -236,6 +244,8 @@ export class AgentService {
       this.deps.logger.info({ why, changed: changed.map((c) => `${c.check}=${c.status}`) }, "check results changed; reporting");
       await this.enqueue(changed, observedAt, enforcement);
     }
+    // Not awaited: showing a notification must not hold up the next check run or the reports.
+    void this.deps.notifier?.afterChecks([...this.latest.values()].map((l) => l.result), this.policy).then(() => this.writeStatus());
     this.writeStatus();
   }
 
@@ -407,7 +417,9 @@ export class AgentService {
         violations: result.violations.length,
         ...(result.reason !== undefined ? { reason: result.reason } : {}),
         observedAt: observedAt.toISOString(),
+        ...(result.violations.length > 0 && this.policy !== undefined ? { details: violationDetails(result, this.deps.runner.platform, this.policy) } : {}),
       })),
+      ...(this.deps.notifier !== undefined ? { notifications: this.deps.notifier.recent } : {}),
     };
     return status;
   }

@@ -1,7 +1,9 @@
 // What the running service tells `compliance-agent status`: written to the state dir on every change.
-import { readFile } from "node:fs/promises";
+import { chmod, readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { z } from "zod";
 import { CheckStatus, AgentCheckId, describeZodError } from "@wegroup/shared";
+import { ShownNotification } from "../notify/notifier.js";
 import { writeFileAtomically } from "../state/files.js";
 
 export const ServiceStatus = z.object({
@@ -20,8 +22,18 @@ export const ServiceStatus = z.object({
   queuedReports: z.number().int(),
   policyVersion: z.number().int(),
   results: z.array(
-    z.object({ check: AgentCheckId, status: CheckStatus, violations: z.number().int(), reason: z.string().optional(), observedAt: z.string() }),
+    z.object({
+      check: AgentCheckId,
+      status: CheckStatus,
+      violations: z.number().int(),
+      reason: z.string().optional(),
+      observedAt: z.string(),
+      /** Each current violation with what to do about it (the same words as the desktop notification). */
+      details: z.array(z.object({ subject: z.string(), message: z.string(), fix: z.string() })).optional(),
+    }),
   ),
+  /** The latest desktop notifications given to the person at the laptop. */
+  notifications: z.array(ShownNotification).optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
@@ -54,7 +66,18 @@ export async function readServiceStatusFile(path: string): Promise<{ kind: "ok";
   };
 }
 
-export function writeServiceStatus(path: string, status: ServiceStatus): Promise<void> {
+/**
+ * The status file holds no secret (no credential, no key): any local user may read it, so that the person at the
+ * laptop can run `compliance-agent status`. Its directory (the state dir) becomes traversable (0711), never
+ * listable; the secrets beside it stay 0600 and the outbox 0700.
+ */
+export async function writeServiceStatus(path: string, status: ServiceStatus): Promise<void> {
   // Rewritten on every ack: atomic, but not worth an fsync — after a crash the service writes it anew.
-  return writeFileAtomically(path, `${JSON.stringify(status, null, 2)}\n`, 0o644);
+  await writeFileAtomically(path, `${JSON.stringify(status, null, 2)}\n`, 0o644);
+  if (process.platform !== "win32") {
+    await chmod(path, 0o644); // whatever the umask took away
+    // Only the owner-only dir the agent made: a state dir pointed elsewhere (a shared dir) is left as it is.
+    const dir = await stat(dirname(path));
+    if ((dir.mode & 0o777) === 0o700 && dir.uid === process.getuid?.()) await chmod(dirname(path), 0o711);
+  }
 }

@@ -21,6 +21,7 @@ import { ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
 import type { Logger } from "../logger.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import { decodeAgentFrame, encodeServerFrame, errorFrame } from "./frames.js";
+import type { AgentChannelObserver } from "../metrics/metrics.js";
 import { authRefusal, firstFrameRefusal, type HelloLimits, type Refusal } from "./hello-gate.js";
 import type { AgentRegistry, AgentSession } from "./registry.js";
 
@@ -44,6 +45,8 @@ export interface ConnectionDeps {
   helloTimeoutMs: number;
   /** Reports of one connection waiting for their commit; beyond this the agent is told to slow down. */
   maxReportsInFlight: number;
+  /** Counts hellos, acks and applied policies for /metrics. */
+  observer?: AgentChannelObserver;
 }
 
 /** Frames that arrive while the hello is being checked wait, up to this many. */
@@ -248,8 +251,10 @@ export class AgentConnection implements AgentSession {
               ...(hello.previousRun === undefined ? {} : { previous: hello.previousRun }),
             },
           }),
+      ...(hello.facts === undefined ? {} : { facts: hello.facts }),
     });
     this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via }, "agent connected");
+    this.deps.observer?.hello();
 
     const early = this.#early;
     this.#early = [];
@@ -280,6 +285,7 @@ export class AgentConnection implements AgentSession {
       case "policy-applied":
         this.#record({ policyVersion: frame.version, policyAppliedAt: this.deps.clock.now().toISOString() });
         this.#log.debug({ policyVersion: frame.version }, "policy applied");
+        this.deps.observer?.policyApplied();
         return;
       case "goodbye": {
         const at = this.deps.clock.now().toISOString();
@@ -305,10 +311,12 @@ export class AgentConnection implements AgentSession {
     }
     this.#inFlight++;
     const policySent = this.#policySent < 0 ? undefined : this.#policySent;
+    const arrived = performance.now();
     this.deps.ingest.report(this.#deviceId, report, this.deps.clock.now(), policySent).finally(() => this.#inFlight--).then(
       ({ stored, outdated }) => {
         // Stored now or before: either way it is durable, so the agent may forget it.
         this.send({ type: "ack", id: report.id });
+        this.deps.observer?.reportAcked(stored, (performance.now() - arrived) / 1000);
         if (outdated) this.#log.debug({ reportId: report.id, judgedBy: report.policyVersion, sent: policySent }, "report judged by an older policy: stored, changes nothing");
         else this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
       },

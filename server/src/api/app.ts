@@ -51,6 +51,8 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
 /** The access check the route's declaration names; a token in the query never reaches the log. */
 function withAccess(options: RouteOptions, spec: RouteSpec, deps: ApiDeps): RouteOptions {
   if (spec.access !== "viewer" && spec.access !== "admin") return options;
+  // A route the operator opened to anyone (GET /metrics with --metrics-public).
+  if (spec.publicWhen !== undefined && deps[spec.publicWhen]) return options;
   const preHandler = requireRole(deps.store.db, spec.access, { tokenInQuery: spec.tokenInQuery === true });
   if (spec.tokenInQuery !== true) return { ...options, preHandler };
   return {

@@ -14,6 +14,8 @@ import { listSoftware } from "./software.js";
 import { violationStream } from "./stream.js";
 import { createToken, listTokens, revokeToken } from "./tokens.js";
 import { listViolations } from "./violations.js";
+import { metrics } from "./metrics.js";
+import { createWebhook, deleteWebhook, listWebhooks, pauseWebhook, resumeWebhook } from "./webhooks.js";
 
 export type { Route, RouteAccess, RouteSpec } from "./route.js";
 
@@ -75,6 +77,12 @@ export const ROUTES: readonly Route[] = [
   listAudit,
   privacyExport,
   privacyErase,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
+  pauseWebhook,
+  resumeWebhook,
+  metrics,
 ];
 
 export const ROUTE_SPECS: readonly RouteSpec[] = ROUTES.map((r) => r.spec);

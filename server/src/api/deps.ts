@@ -11,6 +11,8 @@ import type { CurrentPolicy } from "../policy/current.js";
 import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
 import type { StoreHealthState } from "../store/health.js";
+import type { ServerMetrics } from "../metrics/metrics.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import type { DashboardFiles } from "./dashboard.js";
 
 export interface ApiDeps {
@@ -39,4 +41,10 @@ export interface ApiDeps {
   /** Whether the store takes writes: /healthz answers 503 with the reason when it does not. */
   storeHealth(): StoreHealthState;
   bodyLimitBytes: number;
+  /** Delivers the feed to SIEM webhooks; kicked when a hook is created or resumed. */
+  webhooks: WebhookDispatcher;
+  /** This instance's Prometheus registry (GET /metrics). */
+  metrics: ServerMetrics;
+  /** GET /metrics without a token (--metrics-public). */
+  metricsPublic: boolean;
 }

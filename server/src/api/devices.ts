@@ -1,5 +1,5 @@
 // GET /api/v1/devices and /api/v1/devices/{id}: devices with their status, open violations and latest results.
-import { AppError, CheckResult, DeviceDetail, DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
+import { AppError, CheckResult, DeviceDetail, type DeviceFacts, DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
@@ -25,6 +25,7 @@ function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
     policyVersion: row.policy_version,
     reEnrollmentOf: row.re_enrollment_of,
     ...(goodbye === undefined ? {} : { lastGoodbye: goodbye }),
+    facts: deviceFacts(row),
   };
 }
 
@@ -65,3 +66,14 @@ export const getDevice = defineRoute(
       return { ...summary(deps, row, deps.clock.now()), enrolledAt: row.enrolled_at, connected: deps.registry.isConnected(id), results };
     },
 );
+
+/** The stored facts, leaving out what is unknown. */
+function deviceFacts(row: DeviceListRow): DeviceFacts {
+  const facts: DeviceFacts = {};
+  if (row.hw_manufacturer !== null) facts.manufacturer = row.hw_manufacturer;
+  if (row.hw_model !== null) facts.model = row.hw_model;
+  if (row.hw_serial !== null) facts.serial = row.hw_serial;
+  if (row.os_distribution !== null) facts.osDistribution = row.os_distribution;
+  if (row.os_release !== null) facts.osRelease = row.os_release;
+  return facts;
+}

@@ -11,6 +11,9 @@ import {
   ExemptionCreate,
   ExemptionList,
   HealthResponse,
+  WebhookCreate,
+  WebhookInfo,
+  WebhookList,
   Policy,
   PolicyHistory,
   PolicyRollout,
@@ -60,6 +63,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   PrivacyExport,
   PrivacyErased,
   HealthResponse,
+  WebhookCreate,
+  WebhookInfo,
+  WebhookList,
 };
 
 
@@ -80,7 +86,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 /** What each tag of the routes' declarations groups (every tag a route names is listed here: a test says so). */
 export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  operations: "health for load balancers, and this document",
+  operations: "health for load balancers, Prometheus metrics, and this document",
   agents: "enrollment and the agent channel (the device's own credential, not an API token)",
   devices: "the enrolled devices, their status and latest results",
   violations: "violations, paged and live (Server-Sent Events)",
@@ -90,6 +96,7 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   tokens: "API tokens for people and tools",
   audit: "who changed what and when",
   privacy: "export and erasure of what is held about a device or a user",
+  webhooks: "SIEM delivery: every feed event POSTed, signed, in order, at least once",
 };
 
 /** Builds the document; pure, so that tests validate exactly what the route serves. */

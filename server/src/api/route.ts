@@ -16,6 +16,8 @@ export interface RouteSpec {
   /** OpenAPI form: `{id}` for a path parameter. */
   path: string;
   access: RouteAccess;
+  /** Served without a token when the server's configuration says so (`metricsPublic`: --metrics-public). */
+  publicWhen?: "metricsPublic";
   /** The token may also come as `?token=` (EventSource clients cannot send headers); the request line is then redacted in logs. */
   tokenInQuery?: boolean;
   summary: string;

@@ -17,6 +17,7 @@ export function buildProgram(actions: ProgramActions): Command {
     .addOption(new Option("--tls-cert <file>", "serve HTTPS/WSS with this certificate (PEM; needs --tls-key)"))
     .addOption(new Option("--tls-key <file>", "private key of --tls-cert (PEM)"))
     .addOption(new Option("--allow-insecure-http", "serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy; env COMPLIANCE_ALLOW_INSECURE_HTTP=1)"))
+    .addOption(new Option("--metrics-public", "serve GET /metrics without a token, for a Prometheus scraper on a trusted network (env COMPLIANCE_METRICS_PUBLIC=1)"))
     .addOption(
       new Option("--limit <name=value>", `set a limit (repeatable; env COMPLIANCE_LIMITS="a=1,b=2"): ${OPERATOR_LIMITS.join(", ")}`).argParser(
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],

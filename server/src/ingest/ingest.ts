@@ -22,7 +22,7 @@ export class Ingest {
     store: Store,
     clock: Clock,
     bus: EventBus,
-    options: BatcherOptions & Pick<ApplyContext, "maxOpenedPerDevicePerDay">,
+    options: BatcherOptions & Pick<ApplyContext, "maxOpenedPerDevicePerDay"> & { onBatch?: (items: number, seconds: number) => void },
     health?: StoreHealthSink,
     scheduler: Scheduler = timerScheduler,
   ) {
@@ -36,6 +36,7 @@ export class Ingest {
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
         let applied: Awaited<ReturnType<typeof applyBatch>>;
+        const started = performance.now();
         try {
           // An erased user still on a reporting device is pseudonymised again before anything is stored.
           applied = await store.db.transaction().execute(async (trx) => applyBatch(trx, await withoutErasedUsers(trx, erased, items), ctx));
@@ -43,6 +44,7 @@ export class Ingest {
           throw storeError(error, health);
         }
         health?.recovered();
+        options.onBatch?.(items.length, (performance.now() - started) / 1000);
         // Committed: only now may anyone hear of it.
         for (const event of applied.events) bus.publish(event);
         return applied.results;

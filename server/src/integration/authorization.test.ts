@@ -33,6 +33,8 @@ async function call(method: string, path: string, token: string | null, body?: u
     return { status: res.status, contentType, body: undefined };
   }
   const text = await res.text();
+  // The Prometheus exposition is text, not JSON.
+  if (contentType.startsWith("text/plain")) return { status: res.status, contentType, body: text };
   return { status: res.status, contentType, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
 }
 
@@ -58,6 +60,14 @@ async function validCall(route: RouteSpec): Promise<Call> {
     case "revokeToken": {
       const created = await call("POST", "/api/v1/tokens", server.adminToken, { name: "to-revoke", role: "viewer" });
       return { path: `/api/v1/tokens/${TokenCreated.parse(created.body).id}` };
+    }
+    case "createWebhook":
+      return { path: route.path, body: { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] } };
+    case "deleteWebhook":
+    case "pauseWebhook":
+    case "resumeWebhook": {
+      const created = await call("POST", "/api/v1/webhooks", server.adminToken, { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] });
+      return { path: route.path.replace("{id}", (created.body as { id: string }).id) };
     }
     case "privacyExport":
       return { path: `${route.path}?user=alice` };

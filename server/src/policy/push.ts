@@ -23,6 +23,8 @@ export interface PolicyPushDeps {
    * bus: a notice lost in some other way must not leave this instance's agents on an old policy for long.
    */
   resyncMs?: number | undefined;
+  /** A version was pushed to this many of this instance's agents (for /metrics). */
+  onPush?: ((agents: number) => void) | undefined;
 }
 
 export class PolicyPush {
@@ -68,6 +70,7 @@ export class PolicyPush {
     this.#deps.current.replace(policy);
     const sentTo = this.#deps.registry.pushPolicy(policy);
     this.#deps.logger.info({ policyVersion: policy.version, agents: sentTo.length }, "policy pushed");
+    this.#deps.onPush?.(sentTo.length);
     try {
       await recordPolicySent(this.#deps.db, sentTo, policy.version);
     } catch (error) {

@@ -31,6 +31,8 @@ describe("summarizePolicyChange", () => {
     ],
     ["one rule added", edit((p) => p.software.allow.push({ publisher: "Microsoft Corporation" })), "software.allow: +1 rule (publisher Microsoft Corporation)"],
     ["an edited rule shows as one out, one in", edit((p) => (p.software.allow[0] = { name: "firefox*", source: "dpkg", version: ">=115" })), "software.allow: +1 rule (firefox* [dpkg] >=115), −1 (firefox* [dpkg])"],
+    ["the laptop-user switch turned off (absent means on)", edit((p) => (p.notifyUser = false)), "notifyUser true→false"],
+    ["the laptop-user switch said explicitly on is no change", edit((p) => (p.notifyUser = true)), "no changes"],
     ["a reordered list", edit((p) => p.software.deny.reverse()), "software.deny: reordered"],
     ["key order inside a rule is no change", edit((p) => (p.software.allow[0] = { source: "dpkg", name: "firefox*" })), "no changes"],
     ["USB exceptions", edit((p) => (p.usbStorage.exceptions = [{ serial: "4C530001" }])), "usbStorage.exceptions: +1 exception (serial 4C530001), −1 (0781:5581)"],

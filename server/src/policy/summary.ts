@@ -17,6 +17,8 @@ export function summarizePolicyChange(before: Policy | undefined, after: Policy)
   list(parts, "software.deny", "rule", before.software.deny, after.software.deny, ruleLabel);
   scalar(parts, "heartbeatSeconds", before.heartbeatSeconds, after.heartbeatSeconds);
   scalar(parts, "maxOfflineDays", before.maxOfflineDays, after.maxOfflineDays);
+  // Absent means on.
+  scalar(parts, "notifyUser", before.notifyUser !== false, after.notifyUser !== false);
   return parts.length === 0 ? "no changes" : parts.join("; ");
 }
 

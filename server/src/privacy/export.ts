@@ -94,6 +94,11 @@ async function exportDevice(store: Store, id: string, now: string): Promise<Priv
       reEnrollmentOf: device.re_enrollment_of,
       runStartedAt: device.run_started_at,
       bootId: device.boot_id,
+      manufacturer: device.hw_manufacturer,
+      model: device.hw_model,
+      serial: device.hw_serial,
+      osDistribution: device.os_distribution,
+      osRelease: device.os_release,
     },
     results: (await checkStatesOfDevice(db, id)).map((r) => ({
       deviceId: r.device_id,

@@ -1,4 +1,5 @@
 // Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
+import type { DeviceFacts } from "@wegroup/shared";
 import type { ExpressionBuilder, Selectable } from "kysely";
 import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
@@ -154,6 +155,8 @@ export interface DeviceActivity {
   osName?: string;
   osVersion?: string;
   arch?: string;
+  /** What the hello said about the hardware and OS: replaces what was stored (a fact the agent no longer knows is cleared). */
+  facts?: DeviceFacts;
   goodbyeAt?: string;
   goodbyeReason?: string;
   /** A hello's account of this run of the agent and the one before (judged once per run: ingest/apply.ts). */
@@ -214,6 +217,15 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
         ...(a.osName === undefined ? {} : { os_name: a.osName }),
         ...(a.osVersion === undefined ? {} : { os_version: a.osVersion }),
         ...(a.arch === undefined ? {} : { arch: a.arch }),
+        ...(a.facts === undefined
+          ? {}
+          : {
+              hw_manufacturer: a.facts.manufacturer ?? null,
+              hw_model: a.facts.model ?? null,
+              hw_serial: a.facts.serial ?? null,
+              os_distribution: a.facts.osDistribution ?? null,
+              os_release: a.facts.osRelease ?? null,
+            }),
         ...(a.goodbyeAt === undefined ? {} : { goodbye_at: a.goodbyeAt, goodbye_reason: a.goodbyeReason ?? null }),
       }))
       .where("id", "=", a.deviceId)

@@ -50,6 +50,11 @@ export async function deviceRecord(db: Db, id: string): Promise<DeviceRecordRow 
       "re_enrollment_of",
       "run_started_at",
       "boot_id",
+      "hw_manufacturer",
+      "hw_model",
+      "hw_serial",
+      "os_distribution",
+      "os_release",
     ])
     .where("id", "=", id)
     .executeTakeFirst();

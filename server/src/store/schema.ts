@@ -31,6 +31,12 @@ export interface DevicesTable {
   run_started_at: string | null;
   /** The OS boot the agent's current run said it runs in. */
   boot_id: string | null;
+  /** What the agent's hello said about the hardware and OS (null until an agent that sends them says hello). */
+  hw_manufacturer: Generated<string | null>;
+  hw_model: Generated<string | null>;
+  hw_serial: Generated<string | null>;
+  os_distribution: Generated<string | null>;
+  os_release: Generated<string | null>;
 }
 
 export interface TokensTable {
@@ -160,6 +166,29 @@ export interface Database {
   enroll_secrets: EnrollSecretsTable;
   erased_users: ErasedUsersTable;
   erasure_key: ErasureKeyTable;
+  webhooks: WebhooksTable;
+}
+
+/** A SIEM webhook and where its delivery stands (see webhooks/dispatcher.ts). */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** The HMAC key itself (a signature needs it): never logged, never answered after creation. */
+  secret: string;
+  /** JSON array of event kinds. */
+  events: string;
+  created_at: string;
+  created_by: string;
+  paused: number;
+  last_event_id: number;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_delivered_at: string | null;
+  last_error: string | null;
+  delivered: number;
+  failures: number;
+  lease_owner: string | null;
+  lease_until: string | null;
 }
 
 /** A user erased on request: a keyed digest of the name, never the name (see privacy/reidentify.ts). */

@@ -13,6 +13,8 @@ export interface TestServerOptions {
   /** SQLite in the data dir when absent. */
   database?: DatabaseTarget;
   clock?: Clock;
+  /** GET /metrics without a token (--metrics-public). */
+  metricsPublic?: boolean;
 }
 
 export interface HttpAnswer {
@@ -36,7 +38,7 @@ export class TestServer {
     const logs: string[] = [];
     const out: string[] = [];
     const config = parseConfig(
-      { listen: "127.0.0.1:0", dataDir, ...(options.database === undefined ? {} : { db: urlOf(options.database) }), logLevel: "debug" },
+      { listen: "127.0.0.1:0", dataDir, ...(options.database === undefined ? {} : { db: urlOf(options.database) }), logLevel: "debug", metricsPublic: options.metricsPublic === true },
       {},
       root,
       options.tuning,
