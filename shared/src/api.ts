@@ -93,7 +93,8 @@ export type ViolationQuery = z.infer<typeof ViolationQuery>;
 
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const Role = z.enum(["viewer", "admin"]);
+/** `viewer` reads; `security` also grants and ends exemptions (the policy gives that consent to the security team alone); `admin` (IT) does everything. */
+export const Role = z.enum(["viewer", "security", "admin"]);
 export type Role = z.infer<typeof Role>;
 
 export const TokenCreate = z.strictObject({ name: Text({ min: 1, max: 100 }), role: Role });
@@ -114,7 +115,8 @@ export const ExemptionCreate = z
       })
       .optional(),
     reason: Text({ min: 1, max: 2_000 }),
-    approvedBy: Text({ min: 1, max: 200 }),
+    /** Over HTTP the approver is always the signed-in token's name (a person or team); what a body says here is not used. */
+    approvedBy: Text({ min: 1, max: 200 }).optional(),
     expiresAt: Timestamp,
   })
   .refine((e) => e.rule !== undefined || e.subject !== undefined, { message: "an exemption needs a rule or a subject" });

@@ -21,6 +21,7 @@ import {
   PrivacyErased,
   PrivacyExport,
   PrivacySubject,
+  type Role,
   SoftwareList,
   SoftwareQuery,
   TokenCreate,
@@ -34,7 +35,12 @@ import { z } from "zod";
 import { PolicyHistoryQuery } from "./policy.js";
 
 /** Who may call a route: nobody in particular, a bearer token of a role, or a secret of its own (in the body or the channel). */
-export type RouteAccess = "public" | "enroll-secret" | "device-credential" | "viewer" | "admin";
+export type RouteAccess = "public" | "enroll-secret" | "device-credential" | Role;
+
+/** Routes called with a bearer token: their access is the least role that may call them. */
+export function tokenAccess(access: RouteAccess): Role | undefined {
+  return access === "viewer" || access === "security" || access === "admin" ? access : undefined;
+}
 
 export interface RouteSpec {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -165,9 +171,9 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: SoftwareList },
     errors: [400],
   },
-  { method: "POST", path: "/api/v1/exemptions", access: "admin", operationId: "createExemption", summary: "grant an exemption; answers it with its id", body: ExemptionCreate, ok: { status: 201, schema: Exemption }, errors: [400, 413] },
+  { method: "POST", path: "/api/v1/exemptions", access: "security", operationId: "createExemption", summary: "grant an exemption (the approver is the signed-in token's name); answers it with its id", body: ExemptionCreate, ok: { status: 201, schema: Exemption }, errors: [400, 413] },
   { method: "GET", path: "/api/v1/exemptions", access: "viewer", operationId: "listExemptions", summary: "exemptions, by status and device", query: ExemptionQuery, ok: { status: 200, schema: ExemptionList }, errors: [400] },
-  { method: "DELETE", path: "/api/v1/exemptions/{id}", access: "admin", operationId: "deleteExemption", summary: "end an exemption now", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404] },
+  { method: "DELETE", path: "/api/v1/exemptions/{id}", access: "security", operationId: "deleteExemption", summary: "end an exemption now", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404] },
   { method: "POST", path: "/api/v1/tokens", access: "admin", operationId: "createToken", summary: "create an API token (shown once, stored hashed)", body: TokenCreate, ok: { status: 201, schema: TokenCreated }, errors: [400, 413] },
   { method: "GET", path: "/api/v1/tokens", access: "admin", operationId: "listTokens", summary: "API tokens, never the tokens themselves", ok: { status: 200, schema: TokenList }, errors: [] },
   { method: "DELETE", path: "/api/v1/tokens/{id}", access: "admin", operationId: "revokeToken", summary: "revoke an API token", params: IdParams, ok: { status: 204, schema: null }, errors: [400, 404, 409] },

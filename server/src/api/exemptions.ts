@@ -1,4 +1,4 @@
-// /api/v1/exemptions: create and delete (admin), list (viewer); the decisions and their effects are in exemptions/.
+// /api/v1/exemptions: create and delete (security: the policy gives that consent to the security team; admin may too), list (viewer); the decisions and their effects are in exemptions/.
 import { AppError, type Exemption, ExemptionCreate, type ExemptionList, ExemptionQuery, IdParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { listExemptions, toApiExemption } from "../store/exemptions.js";
@@ -8,11 +8,13 @@ import { parseInput } from "./errors.js";
 
 export function exemptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
-  const admin = { preHandler: requireRole(db, "admin") };
+  const security = { preHandler: requireRole(db, "security") };
 
-  app.post("/api/v1/exemptions", admin, async (req, reply): Promise<Exemption> => {
+  app.post("/api/v1/exemptions", security, async (req, reply): Promise<Exemption> => {
     const body = parseInput(ExemptionCreate, req.body, "body");
-    const created = await deps.exemptions.create(body, req.identity?.name ?? "unknown");
+    // The approver is the signed-in token's named holder (a person or a team), never a name the body claims.
+    const holder = req.identity?.name ?? "unknown";
+    const created = await deps.exemptions.create({ ...body, approvedBy: holder }, holder);
     void reply.code(201);
     return created;
   });
@@ -23,7 +25,7 @@ export function exemptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { items: (await listExemptions(db, { status: q.status, device: q.device, now })).map((row) => toApiExemption(row, now)) };
   });
 
-  app.delete("/api/v1/exemptions/:id", admin, async (req, reply) => {
+  app.delete("/api/v1/exemptions/:id", security, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, "query");
     if (!(await deps.exemptions.remove(id, req.identity?.name ?? "unknown"))) throw new AppError("not_found", `no standing exemption ${id}`);
     return reply.code(204).send();

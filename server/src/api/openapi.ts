@@ -1,7 +1,7 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { NAMED_SCHEMAS, type RouteSpec, ROUTES } from "./catalogue.js";
+import { NAMED_SCHEMAS, type RouteSpec, ROUTES, tokenAccess } from "./catalogue.js";
 
 type Json = Record<string, unknown>;
 
@@ -54,7 +54,8 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
     security: security(route),
     responses: responses(route, components),
   };
-  if (route.access === "viewer" || route.access === "admin") op["x-required-role"] = route.access;
+  const role = tokenAccess(route.access);
+  if (role !== undefined) op["x-required-role"] = role;
   const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query")];
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
@@ -64,7 +65,7 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
 }
 
 function security(route: RouteSpec): Json[] {
-  if (route.access !== "viewer" && route.access !== "admin") return [];
+  if (tokenAccess(route.access) === undefined) return [];
   return route.path.endsWith("/stream") ? [{ bearerAuth: [] }, { streamToken: [] }] : [{ bearerAuth: [] }];
 }
 
@@ -76,7 +77,7 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
   else if (contentType !== undefined) ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
   out[String(status)] = ok;
   const errors = new Set(route.errors);
-  if (route.access === "viewer" || route.access === "admin") {
+  if (tokenAccess(route.access) !== undefined) {
     errors.add(401);
     errors.add(403);
   }

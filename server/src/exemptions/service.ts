@@ -71,7 +71,7 @@ export class Exemptions {
   }
 
   /** Stores it, and exempts the open rows it covers at once (an `exempted` event each). */
-  async create(input: ExemptionCreate, actor: string): Promise<Exemption> {
+  async create(input: ExemptionCreate & { approvedBy: string }, actor: string): Promise<Exemption> {
     const now = this.#now();
     const expiresAt = new Date(input.expiresAt).toISOString();
     if (expiresAt <= now) throw new AppError("bad_request", `invalid body: expiresAt: must be in the future (the server's time is ${now})`);
