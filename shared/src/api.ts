@@ -33,6 +33,10 @@ export type IdParams = z.infer<typeof IdParams>;
 export const ViolationStatus = z.enum(["open", "resolved", "exempted"]);
 export type ViolationStatus = z.infer<typeof ViolationStatus>;
 
+/** The standing exemption that covers an exempted violation. */
+export const CoveringExemption = z.object({ id: z.string(), approvedBy: z.string(), reason: z.string(), expiresAt: Timestamp });
+export type CoveringExemption = z.infer<typeof CoveringExemption>;
+
 export const Violation = z.object({
   id: z.string(),
   deviceId: z.string(),
@@ -50,6 +54,8 @@ export const Violation = z.object({
   rule: z.string().optional(),
   /** The software title that fails, as the agent last described it (software violations). */
   title: SoftwareTitleDetail.optional(),
+  /** While the violation is exempted: the exemption that covers it. */
+  exemption: CoveringExemption.optional(),
 });
 export type Violation = z.infer<typeof Violation>;
 
@@ -74,10 +80,42 @@ export const DeviceSummary = z.object({
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 
+/** What an agent did about a failure (a USB stick ejected, or the attempt that failed), as its report said. */
+export const EnforcementOutcome = z.object({
+  observedAt: Timestamp,
+  check: z.string(),
+  subject: z.string(),
+  action: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type EnforcementOutcome = z.infer<typeof EnforcementOutcome>;
+
+/** Is the agent healthy: connected here, what it last said when it stopped, how late its reports arrive, what it runs. */
+export const AgentHealth = z.object({
+  connected: z.boolean(),
+  lastSeen: Timestamp.nullable(),
+  /** Why it last stopped on purpose (service-stop, uninstall, reboot), and when. */
+  lastGoodbye: z.object({ at: Timestamp, reason: z.string() }).nullable(),
+  agentVersion: z.string().nullable(),
+  policyVersion: z.number().int().nullable(),
+  latestPolicyVersion: z.number().int().nullable(),
+  /** Seconds between the newest stored report's observation and its arrival: large when reports were queued offline. */
+  lastReportDelaySeconds: z.number().nullable(),
+  /** Of its latest 50 reports, those received in the last 24 hours after waiting more than two heartbeats in the agent's queue. */
+  queuedReports: z.number().int().min(0),
+});
+export type AgentHealth = z.infer<typeof AgentHealth>;
+
 export const DeviceDetail = DeviceSummary.extend({
   enrolledAt: Timestamp,
   connected: z.boolean(),
   results: z.array(CheckResult.extend({ observedAt: Timestamp })),
+  /** Newest first: the latest enforcement outcomes from its reports. */
+  enforcement: z.array(EnforcementOutcome).optional(),
+  health: AgentHealth.optional(),
+  /** Its violations of any status, newest first (the latest 100). */
+  history: z.array(Violation).optional(),
 });
 export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
@@ -85,7 +123,11 @@ export const ViolationQuery = z.object({
   status: z.enum(["open", "resolved", "exempted", "all"]).default("open"),
   device: Text({ max: 64 }).optional(),
   check: CheckId.optional(),
+  /** The subject exactly: a software title key, a user, a serial. */
+  subject: Text({ min: 1, max: 300 }).optional(),
   since: Timestamp.optional(),
+  /** Seen (or resolved) before this time. */
+  until: Timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   cursor: Text({ max: 200 }).optional(),
 });
@@ -136,10 +178,27 @@ export const HealthUnavailable = z.object({
 });
 export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
 
-export const DeviceList = z.object({ items: z.array(DeviceSummary) });
+/** GET /api/v1/devices filters: status, OS, and a case-insensitive part of the hostname. */
+export const DeviceQuery = z.strictObject({
+  status: DeviceStatus.optional(),
+  os: Platform.optional(),
+  q: Text({ min: 1, max: 255 }).optional(),
+});
+export type DeviceQuery = z.infer<typeof DeviceQuery>;
+
+export const DeviceList = z.object({
+  items: z.array(DeviceSummary),
+  /** Devices per status among those the filter (status aside) matched. */
+  byStatus: z.record(z.string(), z.number().int().min(0)).optional(),
+});
 export type DeviceList = z.infer<typeof DeviceList>;
 
-export const ViolationPage = Page(Violation);
+export const ViolationPage = Page(Violation).extend({
+  /** How many violations match the filter across every page (counted, never capped). */
+  total: z.number().int().min(0).optional(),
+  /** The same, per check. */
+  byCheck: z.record(z.string(), z.number().int().min(0)).optional(),
+});
 export type ViolationPage = z.infer<typeof ViolationPage>;
 
 /** What happened to a violation; `updated` (a repeat) never becomes an event, so the feed never floods. */
@@ -205,6 +264,12 @@ export const PolicyVersionInfo = z.object({
 export type PolicyVersionInfo = z.infer<typeof PolicyVersionInfo>;
 
 export const PolicyHistory = z.object({ items: z.array(PolicyVersionInfo) });
+
+/** GET /api/v1/policy/history/{version}: that version's whole document, as it was stored. */
+export const PolicyVersionDocument = PolicyVersionInfo.extend({ policy: Policy });
+export type PolicyVersionDocument = z.infer<typeof PolicyVersionDocument>;
+
+export const PolicyVersionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 export type PolicyHistory = z.infer<typeof PolicyHistory>;
 
 export const PolicyRollout = z.object({
@@ -213,6 +278,10 @@ export const PolicyRollout = z.object({
   versions: z.array(z.object({ version: z.number().int().min(0), devices: z.number().int().min(0) })),
   /** Devices online now that have not applied the latest version. */
   pending: z.array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable() })),
+  /** Offline devices on an older version: they get the newest when they connect again. */
+  offline: z
+    .array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable(), lastSeen: Timestamp.nullable() }))
+    .optional(),
 });
 export type PolicyRollout = z.infer<typeof PolicyRollout>;
 

@@ -1,12 +1,47 @@
-// GET /api/v1/devices and /api/v1/devices/:id: devices with their status, open violations and latest results.
-import { AppError, CheckResult, type DeviceDetail, type DeviceList, type DeviceSummary, IdParams } from "@wegroup/shared";
+// GET /api/v1/devices and /api/v1/devices/:id: devices with their status, open violations and latest results;
+// the detail answers "what is wrong with this laptop, since when, what did the agent do about it, is its agent healthy".
+import {
+  AppError,
+  CheckResult,
+  type DeviceDetail,
+  type DeviceList,
+  DeviceQuery,
+  type DeviceSummary,
+  type EnforcementOutcome,
+  IdParams,
+  ReportFrame,
+} from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices } from "../store/devices.js";
+import { latestPolicy } from "../store/policies.js";
+import { latestReports, type ReportRow } from "../store/reports.js";
+import { queryViolations } from "../store/violations.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
+import { withExemptions } from "./violations.js";
+
+/** Reports read for a device page: enough for recent enforcement and agent health, bounded whatever the device sent. */
+const REPORTS_READ = 50;
+const HISTORY = 100;
+
+/** The enforcement outcomes in stored report bodies, newest first (a body that no longer parses is skipped). */
+export function enforcementOf(reports: readonly ReportRow[]): EnforcementOutcome[] {
+  const out: EnforcementOutcome[] = [];
+  for (const report of reports) {
+    let parsed: ReturnType<typeof ReportFrame.safeParse>;
+    try {
+      parsed = ReportFrame.safeParse(JSON.parse(report.body));
+    } catch {
+      continue;
+    }
+    if (!parsed.success) continue;
+    for (const e of parsed.data.enforcement ?? []) out.push({ observedAt: report.observed_at, check: e.check, subject: e.subject, action: e.action, ok: e.ok, detail: e.detail });
+  }
+  return out;
+}
 
 export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const db = deps.store.db;
@@ -29,16 +64,44 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   };
 
-  app.get("/api/v1/devices", { preHandler: requireRole(db, "viewer") }, async (): Promise<DeviceList> => {
+  app.get("/api/v1/devices", { preHandler: requireRole(db, "viewer") }, async (req): Promise<DeviceList> => {
+    const q = parseInput(DeviceQuery, req.query, "query");
     const now = deps.clock.now();
-    return { items: (await listDevices(db)).map((row) => summary(row, now)) };
+    const all = (await listDevices(db, { os: q.os, hostname: q.q })).map((row) => summary(row, now));
+    const byStatus: Record<string, number> = { compliant: 0, noncompliant: 0, unknown: 0, offline: 0 };
+    for (const d of all) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
+    return { items: q.status === undefined ? all : all.filter((d) => d.status === q.status), byStatus };
   });
 
   app.get("/api/v1/devices/:id", { preHandler: requireRole(db, "viewer") }, async (req): Promise<DeviceDetail> => {
     const { id } = parseInput(IdParams, req.params, "query");
     const row = await getDeviceWithCounts(db, id);
     if (row === undefined) throw new AppError("not_found", `no device ${id}`);
+    const now = deps.clock.now();
     const results = (await listCheckStates(db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));
-    return { ...summary(row, deps.clock.now()), enrolledAt: row.enrolled_at, connected: deps.registry.isConnected(id), results };
+    const reports = await latestReports(db, id, REPORTS_READ);
+    const connected = deps.registry.isConnected(id);
+    const newest = reports[0];
+    const dayAgo = now.getTime() - 86_400_000;
+    const queuedAfter = 2 * deps.policy.heartbeatSeconds * 1000;
+    const history = await queryViolations(db, { status: "all", deviceId: id, limit: HISTORY });
+    return {
+      ...summary(row, now),
+      enrolledAt: row.enrolled_at,
+      connected,
+      results,
+      enforcement: enforcementOf(reports),
+      health: {
+        connected,
+        lastSeen: row.last_seen,
+        lastGoodbye: row.goodbye_at === null ? null : { at: row.goodbye_at, reason: row.goodbye_reason ?? "unknown" },
+        agentVersion: row.agent_version,
+        policyVersion: row.policy_version,
+        latestPolicyVersion: (await latestPolicy(db))?.policy.version ?? null,
+        lastReportDelaySeconds: newest === undefined ? null : Math.max(0, (Date.parse(newest.received_at) - Date.parse(newest.observed_at)) / 1000),
+        queuedReports: reports.filter((r) => Date.parse(r.received_at) >= dayAgo && Date.parse(r.received_at) - Date.parse(r.observed_at) > queuedAfter).length,
+      },
+      history: await withExemptions(db, history, now.toISOString()),
+    };
   });
 }

@@ -1,10 +1,10 @@
 // /api/v1/policy: the current document (viewer), replacing it (admin, pushed at once), its history and its rollout.
-import { AppError, describeZodError, type Policy, type PolicyHistory, type PolicyRollout, type PolicyStored, PolicyUpdate } from "@wegroup/shared";
+import { AppError, describeZodError, type Policy, type PolicyHistory, type PolicyRollout, type PolicyStored, PolicyUpdate, type PolicyVersionDocument, PolicyVersionParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { isOffline } from "../devices/status.js";
+import { isUnreachable } from "../devices/status.js";
 import { storeNextPolicy } from "../policy/update.js";
-import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory } from "../store/policies.js";
+import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory, policyVersion } from "../store/policies.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
@@ -35,16 +35,25 @@ export function policyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { items: rows.map((r) => ({ version: r.version, author: r.author, createdAt: r.createdAt, summary: r.summary ?? "" })) };
   });
 
+  app.get("/api/v1/policy/history/:version", viewer, async (req): Promise<PolicyVersionDocument> => {
+    const { version } = parseInput(PolicyVersionParams, req.params, "query");
+    const stored = await policyVersion(db, version);
+    if (stored === undefined) throw new AppError("not_found", `no policy version ${version}`);
+    return stored;
+  });
+
   app.get("/api/v1/policy/rollout", viewer, async (): Promise<PolicyRollout> => {
     const latest = (await newestPolicy(deps)).policy;
     const now = deps.clock.now();
     const behind = await devicesBehind(db, latest.version);
     // "Connected": here, or (on another instance) heard from within the offline window, as the device list says.
-    const online = behind.filter((d) => !isOffline({ lastSeen: d.lastSeen, connected: deps.registry.isConnected(d.id) }, now, latest.heartbeatSeconds));
+    const offline = behind.filter((d) => isUnreachable({ ...d, connected: deps.registry.isConnected(d.id) }, now, latest.heartbeatSeconds));
+    const online = behind.filter((d) => !offline.includes(d));
     return {
       latestVersion: latest.version,
       versions: await devicesPerPolicyVersion(db),
       pending: online.map((d) => ({ deviceId: d.id, hostname: d.hostname, appliedVersion: d.policyVersion })),
+      offline: offline.map((d) => ({ deviceId: d.id, hostname: d.hostname, appliedVersion: d.policyVersion, lastSeen: d.lastSeen })),
     };
   });
 }

@@ -1,7 +1,10 @@
-// GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor.
-import { AppError, ViolationQuery, type ViolationPage } from "@wegroup/shared";
+// GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor, with true counts and the covering exemption.
+import { AppError, type Violation, ViolationQuery, type ViolationPage } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
-import { queryViolations } from "../store/violations.js";
+import { ruleOf, standingExemptionRows } from "../store/exemptions.js";
+import type { Db } from "../store/schema.js";
+import { countViolationsByCheck, queryViolations, type ViolationWithHost } from "../store/violations.js";
+import { exemptionFor } from "../violations/exemption.js";
 import { toApiViolation } from "../violations/record.js";
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
@@ -21,25 +24,47 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** API violations with the exemption that covers each exempted one (the exemptions table is small: read once). */
+export async function withExemptions(db: Db, rows: readonly ViolationWithHost[], now: string): Promise<Violation[]> {
+  const exempted = rows.some((r) => r.status === "exempted");
+  const standing = exempted ? await standingExemptionRows(db, now) : [];
+  const byId = new Map(standing.map((e) => [e.id, e]));
+  const rules = standing.map(ruleOf);
+  return rows.map((r) => {
+    const api = toApiViolation(r, r.hostname);
+    if (r.status !== "exempted") return api;
+    const covering = exemptionFor(r, rules, now);
+    const row = covering === undefined ? undefined : byId.get(covering.id);
+    return row === undefined ? api : { ...api, exemption: { id: row.id, approvedBy: row.approved_by, reason: row.reason, expiresAt: row.expires_at } };
+  });
+}
+
 // Unknown parameters are refused rather than ignored: a typo must not silently widen the answer.
 const StrictViolationQuery = ViolationQuery.strict();
 
 export function violationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/api/v1/violations", { preHandler: requireRole(deps.store.db, "viewer") }, async (req): Promise<ViolationPage> => {
     const q = parseInput(StrictViolationQuery, req.query, "query");
-    const rows = await queryViolations(deps.store.db, {
+    const filter = {
       status: q.status,
       deviceId: q.device,
       check: q.check,
+      subject: q.subject,
       since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
-      beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
-      limit: q.limit + 1,
-    });
+      until: q.until === undefined ? undefined : new Date(q.until).toISOString(),
+    };
+    const db = deps.store.db;
+    const [rows, byCheck] = await Promise.all([
+      queryViolations(db, { ...filter, beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor), limit: q.limit + 1 }),
+      countViolationsByCheck(db, filter),
+    ]);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => toApiViolation(r, r.hostname)),
+      items: await withExemptions(db, page, deps.clock.now().toISOString()),
       nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
+      total: Object.values(byCheck).reduce((a, b) => a + b, 0),
+      byCheck,
     };
   });
 }

@@ -61,6 +61,8 @@ async function validCall(route: RouteSpec): Promise<Call> {
       const created = await call("POST", "/api/v1/tokens", server.adminToken, { name: "to-revoke", role: "viewer" });
       return { path: `/api/v1/tokens/${TokenCreated.parse(created.body).id}` };
     }
+    case "policyVersion":
+      return { path: "/api/v1/policy/history/1" };
     case "privacyExport":
       return { path: `${route.path}?user=alice` };
     case "privacyErase":

@@ -80,7 +80,7 @@ describe("the OpenAPI document", () => {
       expect(op?.requestBody !== undefined).toBe(route.body !== undefined);
     }
     const violations = doc.paths["/api/v1/violations"]?.get?.parameters?.map((p) => p.name);
-    expect(violations).toEqual(["status", "device", "check", "since", "limit", "cursor"]);
+    expect(violations).toEqual(["status", "device", "check", "subject", "since", "until", "limit", "cursor"]);
     expect(doc.paths["/api/v1/devices/{id}"]?.get?.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
   });
 });

@@ -1,5 +1,5 @@
 // Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
-import type { ExpressionBuilder, Selectable } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql, type SqlBool } from "kysely";
 import { chunks } from "./chunks.js";
 import type { Database, Db, DevicesTable } from "./schema.js";
 
@@ -127,8 +127,15 @@ function devicesWithCounts(db: Db) {
     );
 }
 
-export async function listDevices(db: Db): Promise<DeviceListRow[]> {
-  const rows = await devicesWithCounts(db).orderBy("d.hostname").orderBy("d.id").execute();
+/** By hostname; `os` exactly, `hostname` a case-insensitive part of it. */
+export async function listDevices(db: Db, f: { os?: string | undefined; hostname?: string | undefined } = {}): Promise<DeviceListRow[]> {
+  let q = devicesWithCounts(db);
+  if (f.os !== undefined) q = q.where("d.os", "=", f.os);
+  if (f.hostname !== undefined) {
+    const pattern = `%${f.hostname.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<SqlBool>`lower(d.hostname) like ${pattern} escape '\\'`);
+  }
+  const rows = await q.orderBy("d.hostname").orderBy("d.id").execute();
   return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0), known_checks: Number(r.known_checks ?? 0) }));
 }
 
