@@ -239,6 +239,10 @@ export const TokenInfo = z.object({
 });
 export type TokenInfo = z.infer<typeof TokenInfo>;
 
+/** GET /api/v1/session: who the token is (its name, the audit actor and exemption approver) and what it may do. */
+export const SessionInfo = z.object({ name: z.string(), role: Role });
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
 export const TokenCreated = z.object({ id: z.string(), name: z.string(), role: Role, token: z.string() });
 export type TokenCreated = z.infer<typeof TokenCreated>;
 

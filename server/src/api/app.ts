@@ -10,6 +10,7 @@ import { enrollRoutes } from "./enroll.js";
 import { exemptionRoutes } from "./exemptions.js";
 import { frameworkError, installErrorHandlers } from "./errors.js";
 import { healthRoutes } from "./health.js";
+import { sessionRoutes } from "./session.js";
 import { softwareRoutes } from "./software.js";
 import { streamRoutes } from "./stream.js";
 import { tokenRoutes } from "./tokens.js";
@@ -38,6 +39,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
   installErrorHandlers(app, deps.bodyLimitBytes);
   healthRoutes(app, deps);
   enrollRoutes(app, deps);
+  sessionRoutes(app, deps);
   deviceRoutes(app, deps);
   violationRoutes(app, deps);
   streamRoutes(app, deps);

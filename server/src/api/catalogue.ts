@@ -25,6 +25,7 @@ import {
   PrivacyExport,
   PrivacySubject,
   type Role,
+  SessionInfo,
   SoftwareList,
   SoftwareQuery,
   TokenCreate,
@@ -112,6 +113,7 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 101, schema: null },
     errors: [404, 503],
   },
+  { method: "GET", path: "/api/v1/session", access: "viewer", operationId: "session", summary: "the signed-in token's name (audit actor, exemption approver) and role", ok: { status: 200, schema: SessionInfo }, errors: [] },
   {
     method: "GET",
     path: "/api/v1/devices",

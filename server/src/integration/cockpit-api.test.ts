@@ -1,7 +1,16 @@
 // What the dashboard pages read, on the real server (in-process, SQLite): true counts past one page, filters,
 // the covering exemption, the device page (enforcement, agent health, history), rollout of offline devices,
 // old policy versions and the audit's before/after.
-import { AuditPage, DEFAULT_POLICY, DeviceDetail, DeviceList, Exemption, PolicyRollout, PolicyVersionDocument, ViolationPage } from "@wegroup/shared";
+import {
+  AuditPage,
+  DEFAULT_POLICY,
+  DeviceDetail,
+  DeviceList,
+  Exemption,
+  PolicyRollout,
+  PolicyVersionDocument,
+  ViolationPage,
+} from "@wegroup/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
 import { reportFrame, usbFail } from "../testing/frames.js";
@@ -17,7 +26,10 @@ afterEach(async () => {
 
 async function connect(hostname: string): Promise<{ deviceId: string; agent: TestAgent }> {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
-  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, { agentVersion: "1.2.3", device: { hostname, platform: "linux", agentVersion: "1.2.3" } });
+  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, {
+    agentVersion: "1.2.3",
+    device: { hostname, platform: "linux", agentVersion: "1.2.3" },
+  });
   agents.push(agent);
   return { deviceId, agent };
 }
@@ -81,18 +93,33 @@ describe("the pages' queries", () => {
     agent.send(frame);
     await agent.ack(frame.id);
     const exemption = Exemption.parse(
-      (await server.request("POST", "/api/v1/exemptions", { token: server.adminToken, body: { device: deviceId, check: "usb-storage", subject: "STICK-2", reason: "forensics copy", expiresAt: "2099-01-01T00:00:00Z" } })).body,
+      (
+        await server.request("POST", "/api/v1/exemptions", {
+          token: server.adminToken,
+          body: { device: deviceId, check: "usb-storage", subject: "STICK-2", reason: "forensics copy", expiresAt: "2099-01-01T00:00:00Z" },
+        })
+      ).body,
     );
     const exempted = ViolationPage.parse((await server.get("/api/v1/violations?status=exempted")).body).items;
-    expect(exempted.map((v) => [v.subject, v.exemption])).toEqual([["STICK-2", { id: exemption.id, approvedBy: server.adminTokenName, reason: "forensics copy", expiresAt: "2099-01-01T00:00:00.000Z" }]]);
-    expect(ViolationPage.parse((await server.get("/api/v1/violations?status=open")).body).items.map((v) => v.exemption)).toEqual([undefined]);
+    expect(exempted.map((v) => [v.subject, v.exemption])).toEqual([
+      ["STICK-2", { id: exemption.id, approvedBy: server.adminTokenName, reason: "forensics copy", expiresAt: "2099-01-01T00:00:00.000Z" }],
+    ]);
+    expect(ViolationPage.parse((await server.get("/api/v1/violations?status=open")).body).items.map((v) => v.exemption)).toEqual([
+      undefined,
+    ]);
 
     const detail = DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body);
     expect(detail.enforcement?.map((e) => [e.subject, e.action, e.ok, e.detail])).toEqual([
       ["STICK-1", "eject", true, "udisksctl power-off /dev/sdb: done"],
       ["STICK-2", "eject", false, "device busy"],
     ]);
-    expect(detail.health).toMatchObject({ connected: true, agentVersion: "1.2.3", lastGoodbye: null, latestPolicyVersion: 1, queuedReports: 0 });
+    expect(detail.health).toMatchObject({
+      connected: true,
+      agentVersion: "1.2.3",
+      lastGoodbye: null,
+      latestPolicyVersion: 1,
+      queuedReports: 0,
+    });
     expect(detail.history?.map((v) => [v.subject, v.status]).sort()).toEqual([
       ["STICK-1", "open"],
       ["STICK-2", "exempted"],
@@ -100,7 +127,11 @@ describe("the pages' queries", () => {
 
     agent.send({ type: "goodbye", reason: "service-stop" });
     await agent.waitClosed().catch(() => undefined);
-    await expect.poll(async () => DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body).health?.lastGoodbye?.reason, { timeout: 5_000 }).toBe("service-stop");
+    await expect
+      .poll(async () => DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body).health?.lastGoodbye?.reason, {
+        timeout: 5_000,
+      })
+      .toBe("service-stop");
   });
 
   it("filters devices by status, OS and hostname, with counts per status", async () => {
@@ -115,7 +146,9 @@ describe("the pages' queries", () => {
     expect(DeviceList.parse((await server.get("/api/v1/devices?q=laptop")).body).items.map((d) => d.hostname)).toEqual(["Fin-Laptop-07"]);
     expect(DeviceList.parse((await server.get("/api/v1/devices?q=k_0")).body).items.map((d) => d.hostname)).toEqual(["quiet-desk_01"]);
     expect(DeviceList.parse((await server.get("/api/v1/devices?q=%25")).body).items).toEqual([]);
-    expect(DeviceList.parse((await server.get("/api/v1/devices?status=noncompliant")).body).items.map((d) => d.hostname)).toEqual(["Fin-Laptop-07"]);
+    expect(DeviceList.parse((await server.get("/api/v1/devices?status=noncompliant")).body).items.map((d) => d.hostname)).toEqual([
+      "Fin-Laptop-07",
+    ]);
     expect(DeviceList.parse((await server.get("/api/v1/devices?os=darwin")).body).items).toEqual([]);
     expect((await server.get("/api/v1/devices?status=sideways")).status).toBe(400);
   });
@@ -125,9 +158,16 @@ describe("the pages' queries", () => {
     const { deviceId, agent } = await connect("gone-laptop");
     agent.send({ type: "goodbye", reason: "service-stop" });
     await agent.close();
-    await expect.poll(async () => DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body).health?.lastGoodbye?.reason, { timeout: 5_000 }).toBe("service-stop");
+    await expect
+      .poll(async () => DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body).health?.lastGoodbye?.reason, {
+        timeout: 5_000,
+      })
+      .toBe("service-stop");
     const { version: _v, ...doc } = DEFAULT_POLICY;
-    const put = await server.request("PUT", "/api/v1/policy", { token: server.adminToken, body: { ...doc, screenLock: { ...doc.screenLock, maxIdleSeconds: 300 } } });
+    const put = await server.request("PUT", "/api/v1/policy", {
+      token: server.adminToken,
+      body: { ...doc, screenLock: { ...doc.screenLock, maxIdleSeconds: 300 } },
+    });
     expect(put.body).toEqual({ version: 2 });
     const rollout = PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body);
     expect(rollout.pending).toEqual([]);
@@ -139,6 +179,9 @@ describe("the pages' queries", () => {
     expect((await server.get("/api/v1/policy/history/9")).status).toBe(404);
 
     const audit = AuditPage.parse((await server.get("/api/v1/audit?action=policy.update")).body).items;
-    expect(audit[0]?.detail).toMatchObject({ before: { screenLock: DEFAULT_POLICY.screenLock }, after: { screenLock: { ...DEFAULT_POLICY.screenLock, maxIdleSeconds: 300 } } });
+    expect(audit[0]?.detail).toMatchObject({
+      before: { screenLock: DEFAULT_POLICY.screenLock },
+      after: { screenLock: { ...DEFAULT_POLICY.screenLock, maxIdleSeconds: 300 } },
+    });
   });
 });

@@ -25,7 +25,9 @@ describe.each(TEST_DATABASES)("migration 0008 (security role) on $name", (kind) 
     const now = new Date().toISOString();
     await createToken(store.db, { id: uuidv7(), name: "soc", role: "viewer", tokenHash: hashSecret("v"), now });
     await createToken(store.db, { id: uuidv7(), name: "it", role: "admin", tokenHash: hashSecret("a"), now });
-    await expect(createToken(store.db, { id: uuidv7(), name: "sec", role: "security", tokenHash: hashSecret("s0"), now })).rejects.toThrow();
+    await expect(
+      createToken(store.db, { id: uuidv7(), name: "sec", role: "security", tokenHash: hashSecret("s0"), now }),
+    ).rejects.toThrow();
 
     expect(await migrateToLatest(store)).toContain("0008-security-role");
     expect((await listTokens(store.db)).map((t) => [t.name, t.role])).toEqual([
@@ -35,7 +37,11 @@ describe.each(TEST_DATABASES)("migration 0008 (security role) on $name", (kind) 
     await createToken(store.db, { id: uuidv7(), name: "Dana Weiss", role: "security", tokenHash: hashSecret("s"), now });
     expect(await findTokenByHash(store.db, hashSecret("s"))).toMatchObject({ name: "Dana Weiss", role: "security" });
     expect(await findTokenByHash(store.db, hashSecret("a"))).toMatchObject({ name: "it", role: "admin" });
-    await expect(sql`insert into tokens (id, name, role, token_hash, created_at) values (${uuidv7()}, 'x', 'root', 'h-root', ${now})`.execute(store.db)).rejects.toThrow();
+    await expect(
+      sql`insert into tokens (id, name, role, token_hash, created_at) values (${uuidv7()}, 'x', 'root', 'h-root', ${now})`.execute(
+        store.db,
+      ),
+    ).rejects.toThrow();
   });
 });
 

@@ -12,7 +12,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
 export async function down(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await sql`update tokens set role = 'viewer' where role = 'security'`.execute(db);
-  if (dialect === "sqlite") await rebuildSqlite(db, (definition) => definition.replace(/check\s*\(\s*role in \('viewer', 'security', 'admin'\)\s*\)/i, "check (role in ('viewer', 'admin'))"));
+  if (dialect === "sqlite")
+    await rebuildSqlite(db, (definition) =>
+      definition.replace(/check\s*\(\s*role in \('viewer', 'security', 'admin'\)\s*\)/i, "check (role in ('viewer', 'admin'))"),
+    );
   else await replacePostgresCheck(db, ["viewer", "admin"]);
 }
 
@@ -23,7 +26,9 @@ async function rebuildSqlite(db: Kysely<unknown>, change: (definition: string) =
   const changed = change(definition);
   if (changed === definition) throw new Error(`tokens: expected the role check in ${definition}`);
   const rebuilt = changed.replace(/^create table\s+"?tokens"?/i, 'create table "tokens_rebuilt"');
-  const indexes = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = 'tokens' and sql is not null`.execute(db);
+  const indexes = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'tokens' and sql is not null`.execute(db);
   await sql`begin immediate`.execute(db);
   try {
     await sql.raw(rebuilt).execute(db);
@@ -40,7 +45,9 @@ async function rebuildSqlite(db: Kysely<unknown>, change: (definition: string) =
 
 async function replacePostgresCheck(db: Kysely<unknown>, roles: readonly string[]): Promise<void> {
   const found = await sql<{ name: string }>`
-    select conname as name from pg_constraint where conrelid = 'tokens'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%role%'`.execute(db);
+    select conname as name from pg_constraint where conrelid = 'tokens'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%role%'`.execute(
+    db,
+  );
   for (const { name } of found.rows) await sql`alter table tokens drop constraint ${sql.id(name)}`.execute(db);
   await sql`alter table tokens add constraint tokens_role_check check (role in (${sql.join(roles.map((r) => sql.lit(r)))}))`.execute(db);
 }
