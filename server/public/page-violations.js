@@ -65,15 +65,27 @@ export function ViolationsPage({ me }) {
     () =>
       followViolations({
         onState: setLive,
-        onEvent: (v) => {
+        onEvent: (event) => {
           // One row per violation id: an event replaces the row it updates, and a replay after a reconnect changes nothing.
-          setRows((before) => {
-            const next = new Map(before);
-            if (matches(v, filterRef.current)) next.set(v.id, v);
-            else next.delete(v.id);
-            return next;
-          });
+          // A row on screen that leaves the filter (exempted, resolved) stays, showing its new state, until the view reloads.
+          const show = (v) =>
+            setRows((before) => {
+              const next = new Map(before);
+              if (matches(v, filterRef.current) || before.has(v.id)) next.set(v.id, v);
+              return next;
+            });
+          show(event);
           refreshCounts();
+          // The feed says a violation was exempted; which exemption covers it (approver, reason, expiry) is read once.
+          if (event.status === "exempted" && event.exemption === undefined) {
+            listViolations({ status: "exempted", device: event.deviceId, check: event.check, subject: event.subject, limit: 1 }).then(
+              (p) =>
+                p.items
+                  .filter((v) => v.id === event.id)
+                  .forEach((v) => setRows((before) => (before.get(v.id)?.status === "exempted" ? new Map(before).set(v.id, v) : before))),
+              () => {},
+            );
+          }
         },
       }),
     [],
@@ -170,18 +182,13 @@ function Row({ v, me, onChanged }) {
       setError(e.message);
     }
   };
+  const exemption = v.exemption
+    ? ` by ${v.exemption.approvedBy} until ${new Date(v.exemption.expiresAt).toLocaleDateString()}: ${v.exemption.reason}`
+    : null;
   return html`<tr class=${`violation violation-${v.status}${isDenied(v) ? " denied" : ""}`} data-id=${v.id}>
       <${Td} label="Device"><a href=${`#/devices/${encodeURIComponent(v.deviceId)}`}>${v.hostname}</a><//>
       <${Td} label="Subject">${v.title?.name ?? v.subject}${isDenied(v) ? html` <span class="tag tag-denied">denied</span>` : null}<//>
-      <${Td} label="Status" class="status"
-        >${v.status}${
-          v.exemption
-            ? html`<span class="exemption">
-                by ${v.exemption.approvedBy} until ${new Date(v.exemption.expiresAt).toLocaleDateString()}: ${v.exemption.reason}</span
-              >`
-            : null
-        }<//
-      >
+      <${Td} label="Status" class="status">${v.status}${exemption === null ? null : html`<span class="exemption">${exemption}</span>`}<//>
       <${Td} label="Message">${v.message}<//>
       <${Td} label="Since">${when(v.firstSeen)}<//>
       <${Td} label="Last seen">${when(v.resolvedAt ?? v.lastSeen)}<//>
@@ -191,7 +198,11 @@ function Row({ v, me, onChanged }) {
             ? html`<button type="button" class="exempt" aria-expanded=${open} onClick=${() => setOpen(!open)}>Exempt…</button>`
             : null
         }
-        ${canExempt && v.status === "exempted" && v.exemption ? html`<button type="button" class="end-exemption" onClick=${end}>End exemption</button>` : null}
+        ${
+          canExempt && v.status === "exempted" && v.exemption
+            ? html`<button type="button" class="end-exemption" onClick=${end}>End exemption</button>`
+            : null
+        }
         ${error ? html`<span class="error" role="alert">${error}</span>` : null}
       <//>
     </tr>
