@@ -2,7 +2,7 @@
 // current version, history (each old version), and the rollout live (connected devices, and offline ones pending).
 import { html, PolicyUpdate, useEffect, useMemo, useState } from "./vendor/vendor.js";
 import { may } from "./api-session.js";
-import { getPolicy, policyHistory, policyRollout, policyVersion, putPolicy } from "./api-policy.js";
+import { getPolicy, policyHistory, policyRollout, policyVersion, previewPolicy, putPolicy } from "./api-policy.js";
 import { Loading, Note, Page, Td, useLoad, when, withoutVersion } from "./ui.js";
 
 const SOURCES = ["", "dpkg", "rpm", "snap", "flatpak", "homebrew", "app", "pkgutil", "registry", "winget", "appx"];
@@ -85,6 +85,7 @@ export function PolicyPage({ me }) {
   const [draft, setDraft] = useState(undefined);
   const [saved, setSaved] = useState(undefined);
   const [error, setError] = useState(undefined);
+  const [preview, setPreview] = useState(undefined);
   useEffect(() => {
     if (current.data !== undefined) setDraft(draftOf(current.data));
   }, [current.data]);
@@ -92,6 +93,8 @@ export function PolicyPage({ me }) {
   const doc = useMemo(() => (draft === undefined ? undefined : documentOf(draft)), [draft]);
   const check = useMemo(() => (doc === undefined ? undefined : PolicyUpdate.safeParse(doc)), [doc]);
   const issues = check?.success === false ? check.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : [];
+  // A preview answers for the draft it was asked about: an edit makes it stale.
+  useEffect(() => setPreview(undefined), [doc]);
   const changes = useMemo(
     () => (doc === undefined || current.data === undefined ? [] : diffPolicies(documentOf(draftOf(current.data)), doc)),
     [doc, current.data],
@@ -106,6 +109,16 @@ export function PolicyPage({ me }) {
       setSaved(stored.version);
       current.reload();
     } catch (e) {
+      setError(e.message);
+    }
+  };
+  const runPreview = async () => {
+    setError(undefined);
+    setPreview({ running: true });
+    try {
+      setPreview({ result: await previewPolicy(check.data) });
+    } catch (e) {
+      setPreview(undefined);
       setError(e.message);
     }
   };
@@ -216,7 +229,23 @@ export function PolicyPage({ me }) {
               </ul>`
         }
         <${Note} error=${error}>${saved === undefined ? undefined : `Saved as v${saved}; pushed to every connected device.`}<//>
-        ${editable ? html`<button type="submit" id="save-policy" disabled=${issues.length > 0 || changes.length === 0}>Save and push</button>` : null}
+        ${
+          editable
+            ? html`<p class="actions">
+                <button
+                  type="button"
+                  id="preview-policy"
+                  disabled=${issues.length > 0 || changes.length === 0 || preview?.running}
+                  onClick=${runPreview}
+                >
+                  Preview on the fleet
+                </button>
+                <button type="submit" id="save-policy" disabled=${issues.length > 0 || changes.length === 0}>Save and push</button>
+              </p>`
+            : null
+        }
+        ${preview?.running ? html`<p class="note" role="status">Asking the connected agents…</p>` : null}
+        ${preview?.result ? html`<${PreviewResult} result=${preview.result} />` : null}
       </section>
     </form>
     <${History} version=${current.data.version} />
@@ -346,5 +375,25 @@ function History({ version }) {
       </tbody>
     </table>
     ${shown ? html`<pre class="document" tabindex="0" aria-label=${`Policy v${shown.version}`}>${JSON.stringify(shown.policy, null, 2)}</pre>` : null}
+  </section>`;
+}
+
+function PreviewItems({ label, items }) {
+  return html`<h5>${label}: ${items.length}</h5>
+    ${
+      items.length === 0
+        ? null
+        : html`<ul>
+            ${items.map((i) => html`<li>${i.title} (${i.check}) on ${i.devices.map((d) => d.hostname).join(", ")}</li>`)}
+          </ul>`
+    }`;
+}
+
+function PreviewResult({ result }) {
+  return html`<section id="preview" aria-labelledby="preview-h" role="status">
+    <h4 id="preview-h">Preview: judged by ${result.devices} connected device(s), ${result.notPreviewed} not previewed</h4>
+    <${PreviewItems} label="Would open" items=${result.opened} />
+    <${PreviewItems} label="Would resolve" items=${result.resolved} />
+    ${result.omitted ? html`<p>${result.omitted} more left out by the agents.</p>` : null}
   </section>`;
 }

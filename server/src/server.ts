@@ -7,6 +7,8 @@ import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
 import type { DestinationStream } from "pino";
 import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
+import { PolicyPreviews } from "./policy/preview.js";
+import { countDevices, deviceHostnames } from "./store/devices.js";
 import { buildApp } from "./api/app.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
@@ -131,6 +133,11 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       storeHealth,
     );
     const registry = new AgentRegistry();
+    const previews = new PolicyPreviews({
+      registry,
+      hostnames: (ids) => deviceHostnames(store.db, ids),
+      enrolled: () => countDevices(store.db),
+    });
     const newId = monotonicIds(clock);
     const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
     await feed.start();
@@ -152,6 +159,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       clock,
       helloTimeoutMs: config.tuning.helloTimeoutMs,
       maxReportsInFlight: config.tuning.maxReportsInFlight,
+      previews,
       logger: logger.child({ component: "agents" }),
       pingIntervalMs: config.tuning.pingIntervalMs,
     });
@@ -164,6 +172,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         cluster,
         policy,
         policyPush,
+        previews,
         feed,
         exemptions,
         deviceNotices,

@@ -17,6 +17,7 @@ export {
   ExemptionList,
   Policy,
   PolicyHistory,
+  PolicyPreview,
   PolicyRollout,
   PolicyStored,
   PolicyUpdate,

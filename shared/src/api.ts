@@ -273,6 +273,29 @@ export const PolicyHistory = z.object({ items: z.array(PolicyVersionInfo) });
 export const PolicyVersionDocument = PolicyVersionInfo.extend({ policy: Policy });
 export type PolicyVersionDocument = z.infer<typeof PolicyVersionDocument>;
 
+/** One violation a candidate policy would open (or resolve), with the devices it would happen on. */
+export const PolicyPreviewItem = z.object({
+  check: CheckId,
+  subject: z.string(),
+  /** The software title's name, or the subject. */
+  title: z.string(),
+  devices: z.array(z.object({ deviceId: z.string(), hostname: z.string() })),
+});
+export type PolicyPreviewItem = z.infer<typeof PolicyPreviewItem>;
+
+/** POST /api/v1/policy/preview: what a candidate would do across the fleet, judged by the connected agents; nothing applied. */
+export const PolicyPreview = z.object({
+  /** Devices whose agent judged the candidate. */
+  devices: z.number().int().min(0),
+  /** Enrolled devices that did not (offline, on another instance, or no answer in time). */
+  notPreviewed: z.number().int().min(0),
+  opened: z.array(PolicyPreviewItem),
+  resolved: z.array(PolicyPreviewItem),
+  /** Items agents left out of their answers (each answers at most 500 of each). */
+  omitted: z.number().int().min(0).optional(),
+});
+export type PolicyPreview = z.infer<typeof PolicyPreview>;
+
 export const PolicyVersionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 export type PolicyHistory = z.infer<typeof PolicyHistory>;
 

@@ -316,6 +316,30 @@ describe("the cockpit in Chromium", () => {
     await shot(page, "policy-editor");
   }, 120_000);
 
+  it("previews a new deny rule on the connected device it would hit, and nothing changes on that device", async () => {
+    const before = (await api(server, tokens.admin, "/api/v1/policy/rollout", PolicyRollout)).body.latestVersion;
+    const page = await signedIn("admin");
+    await page.getByRole("link", { name: "Policy" }).click();
+    await page.locator("#add-deny").click();
+    const rows = await page.locator("#rows-deny tbody tr").count();
+    await page.getByLabel(`Rule id of deny rules row ${rows}`).fill("no-adduser");
+    await page.getByLabel(`Name pattern of deny rules row ${rows}`).fill(APPROVED);
+    await page.locator("#validation", { hasText: "The policy is valid." }).waitFor();
+    await page.locator("#preview-policy").click();
+    const preview = page.locator("#preview");
+    await preview.waitFor({ timeout: 15_000 });
+    expect(await preview.locator("h4").textContent()).toBe("Preview: judged by 1 connected device(s), 1 not previewed");
+    expect(await preview.locator("li").allTextContents()).toContain(`${APPROVED} (software) on lt-0042`);
+    await shot(page, "policy-preview");
+    // Judged aside: no new version, the device still runs the current one, and nothing opened for the title.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rollout = (await api(server, tokens.admin, "/api/v1/policy/rollout", PolicyRollout)).body;
+    expect(rollout.latestVersion).toBe(before);
+    expect(rollout.versions.find((v) => v.version === before)?.devices).toBe(1);
+    const open = await api(server, tokens.admin, `/api/v1/violations?status=open&subject=${APPROVED}`, ViolationPage);
+    expect(open.body.total).toBe(0);
+  }, 60_000);
+
   it("has no serious axe-core findings on any page, and every page's screenshot shows its content", async () => {
     const page = await signedIn("admin");
     const device = (await api(server, tokens.admin, "/api/v1/devices?q=lt-0042", DeviceList)).body.items[0];

@@ -16,6 +16,7 @@ import {
   IdParams,
   Policy,
   PolicyHistory,
+  PolicyPreview,
   PolicyRollout,
   PolicyStored,
   PolicyUpdate,
@@ -75,6 +76,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   PolicyUpdate,
   PolicyStored,
   PolicyHistory,
+  PolicyPreview,
   PolicyVersionDocument,
   PolicyRollout,
   SoftwareList,
@@ -154,6 +156,17 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "replace the policy: validated, stored as the next version (the body's version is ignored), pushed to every connected agent at once",
     body: PolicyUpdate,
     ok: { status: 200, schema: PolicyStored },
+    errors: [400, 413],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/policy/preview",
+    access: "admin",
+    operationId: "previewPolicy",
+    summary:
+      "a candidate policy judged by every connected agent without applying it: how many violations it would open and resolve, by title, check and device; devices that did not answer within 3 s count as not previewed",
+    body: PolicyUpdate,
+    ok: { status: 200, schema: PolicyPreview },
     errors: [400, 413],
   },
   {

@@ -1,5 +1,5 @@
 // /api/v1/policy: the current document (viewer), replacing it (admin, pushed at once), its history and its rollout.
-import { AppError, describeZodError, type Policy, type PolicyHistory, type PolicyRollout, type PolicyStored, PolicyUpdate, type PolicyVersionDocument, PolicyVersionParams } from "@wegroup/shared";
+import { AppError, describeZodError, type Policy, type PolicyHistory, type PolicyPreview, type PolicyRollout, type PolicyStored, PolicyUpdate, type PolicyVersionDocument, PolicyVersionParams } from "@wegroup/shared";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { isUnreachable } from "../devices/status.js";
@@ -8,6 +8,9 @@ import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory, po
 import { requireRole } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { parseInput } from "./errors.js";
+
+/** How long a preview waits for the connected agents' answers ("within seconds"). */
+export const PREVIEW_WAIT_MS = 3_000;
 
 export const PolicyHistoryQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(100) });
 
@@ -27,6 +30,16 @@ export function policyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const agents = await deps.policyPush.published(change.policy);
     req.log.info({ policyVersion: change.policy.version, author, summary: change.summary, agents }, "policy replaced");
     return { version: change.policy.version };
+  });
+
+  app.post("/api/v1/policy/preview", { preHandler: requireRole(db, "admin") }, async (req): Promise<PolicyPreview> => {
+    const parsed = PolicyUpdate.safeParse(req.body);
+    if (!parsed.success) throw new AppError("invalid_policy", describeZodError(parsed.error));
+    const { version: _ignored, ...document } = parsed.data;
+    const current = (await newestPolicy(deps)).policy;
+    const answer = await deps.previews.preview({ ...document, version: current.version }, PREVIEW_WAIT_MS);
+    req.log.info({ devices: answer.devices, notPreviewed: answer.notPreviewed, opened: answer.opened.length, resolved: answer.resolved.length }, "policy previewed");
+    return answer;
   });
 
   app.get("/api/v1/policy/history", viewer, async (req): Promise<PolicyHistory> => {

@@ -45,6 +45,7 @@ async function validCall(route: RouteSpec): Promise<Call> {
   switch (route.operationId) {
     case "getDevice":
       return { path: `/api/v1/devices/${(await server.enroll()).deviceId}` };
+    case "previewPolicy":
     case "putPolicy": {
       const { version: _v, ...doc } = DEFAULT_POLICY;
       return { path: route.path, body: doc };

@@ -204,3 +204,17 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
       .execute();
   }
 }
+
+/** Hostnames by device id (for answers that name devices). */
+export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(ids, 500)) {
+    for (const row of await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute()) out.set(row.id, row.hostname);
+  }
+  return out;
+}
+
+export async function countDevices(db: Db): Promise<number> {
+  const row = await db.selectFrom("devices").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
