@@ -9,7 +9,8 @@ import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
 import { PolicyPreviews } from "./policy/preview.js";
 import { countDevices, deviceHostnames } from "./store/devices.js";
-import { buildApp } from "./api/app.js";
+import { buildApp, registeredRoutes } from "./api/app.js";
+import type { RegisteredRoute } from "./api/route.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
 import { authenticateDevice } from "./auth/device-auth.js";
@@ -64,6 +65,8 @@ export interface RunningServer {
   readonly logger: Logger;
   /** Whether the store takes writes now (what /healthz reports). */
   readonly storeHealth: StoreHealth;
+  /** Every route fastify registered (the reverse check against the route catalogue reads it). */
+  readonly httpRoutes: readonly RegisteredRoute[];
   /** Graceful: stops taking frames, commits and acknowledges what was taken, closes sockets, then the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -231,7 +234,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, stop };
+    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, httpRoutes: registeredRoutes(app), stop };
   } catch (error) {
     storeHealth.stop();
     await closeCluster().catch(() => {});

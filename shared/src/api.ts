@@ -258,6 +258,10 @@ export type PolicyUpdate = z.input<typeof PolicyUpdate>;
 export const PolicyStored = z.object({ version: z.number().int().positive() });
 export type PolicyStored = z.infer<typeof PolicyStored>;
 
+/** GET /api/v1/policy/history: how many versions, newest first. */
+export const PolicyHistoryQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(100) });
+export type PolicyHistoryQuery = z.infer<typeof PolicyHistoryQuery>;
+
 export const PolicyVersionInfo = z.object({
   version: z.number().int().positive(),
   author: z.string(),

@@ -1,24 +1,25 @@
-// The HTTP application: fastify with the API routes, the dashboard and one error shape.
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+// The HTTP application: fastify with the API routes of the catalogue, the dashboard and one error shape.
+import type { FastifyInstance, FastifyServerOptions, RouteOptions } from "fastify";
 import Fastify from "fastify";
 import type { Logger } from "../logger.js";
-import { adminRoutes } from "./admin-routes.js";
+import { requireRole } from "./auth.js";
+import { ROUTES } from "./catalogue.js";
 import { dashboardRoutes } from "./dashboard.js";
 import type { ApiDeps } from "./deps.js";
-import { deviceRoutes } from "./devices.js";
-import { enrollRoutes } from "./enroll.js";
-import { exemptionRoutes } from "./exemptions.js";
 import { frameworkError, installErrorHandlers } from "./errors.js";
-import { healthRoutes } from "./health.js";
-import { sessionRoutes } from "./session.js";
-import { softwareRoutes } from "./software.js";
-import { streamRoutes } from "./stream.js";
-import { tokenRoutes } from "./tokens.js";
-import { violationRoutes } from "./violations.js";
+import { type RegisteredRoute, routeOptions, type RouteSpec, tokenAccess } from "./route.js";
+import { redactTokenParam } from "./stream.js";
 
 export interface HttpOptions {
   logger: Logger;
   https?: { key: Buffer; cert: Buffer } | undefined;
+}
+
+/** What fastify registered, as its onRoute hook saw it: the reverse check against the catalogue reads this. */
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return registered.get(app) ?? [];
 }
 
 export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
@@ -31,22 +32,31 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
     ...(options.https === undefined ? {} : { https: options.https }),
   };
   const app = Fastify(fastifyOptions) as unknown as FastifyInstance;
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.decorateRequest("identity", null);
   app.addHook("onSend", async (_req, reply, payload) => {
     void reply.header("x-content-type-options", "nosniff");
     return payload;
   });
-  installErrorHandlers(app, deps.bodyLimitBytes);
-  healthRoutes(app, deps);
-  enrollRoutes(app, deps);
-  sessionRoutes(app, deps);
-  deviceRoutes(app, deps);
-  violationRoutes(app, deps);
-  streamRoutes(app, deps);
-  softwareRoutes(app, deps);
-  exemptionRoutes(app, deps);
-  tokenRoutes(app, deps);
-  adminRoutes(app, deps);
+  installErrorHandlers(app, deps.bodyLimitBytes, routes);
+  for (const route of ROUTES) app.route(withAccess(routeOptions(route, deps), route.spec, deps));
   dashboardRoutes(app, deps);
   return app;
+}
+
+/** The access check the route's declaration names; a token in the query never reaches the log. */
+function withAccess(options: RouteOptions, spec: RouteSpec, deps: ApiDeps): RouteOptions {
+  const role = tokenAccess(spec.access);
+  if (role === undefined) return options;
+  const preHandler = requireRole(deps.store.db, role, { tokenInQuery: spec.tokenInQuery === true });
+  if (spec.tokenInQuery !== true) return { ...options, preHandler };
+  return {
+    ...options,
+    preHandler,
+    logSerializers: { req: (req: { method: string; url: string; ip: string }) => ({ method: req.method, url: redactTokenParam(req.url), remoteAddress: req.ip }) },
+  };
 }

@@ -1,10 +1,7 @@
 // GET /api/v1/audit (admin): who changed what and when, newest first, filtered, in pages joined by an opaque cursor.
-import { AppError, AuditQuery, type AuditPage } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+import { AppError, AuditPage, AuditQuery } from "@wegroup/shared";
 import { queryAudit } from "../store/audit.js";
-import { requireRole } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { defineRoute } from "./route.js";
 
 export function encodeAuditCursor(id: number): string {
   return Buffer.from(`a1:${id}`, "utf8").toString("base64url");
@@ -16,17 +13,28 @@ export function decodeAuditCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export function auditRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get("/api/v1/audit", { preHandler: requireRole(deps.store.db, "admin") }, async (req): Promise<AuditPage> => {
-    const q = parseInput(AuditQuery, req.query, "query");
-    const rows = await queryAudit(deps.store.db, {
-      action: q.action,
-      since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
-      beforeId: q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor),
-      limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return { items: page, nextCursor: rows.length > q.limit && last !== undefined ? encodeAuditCursor(last.id) : null };
-  });
-}
+export const listAudit = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/audit",
+    access: "admin",
+    operationId: "listAudit",
+    tags: ["audit"],
+    summary: "who changed what and when, newest first, paged by cursor",
+    query: AuditQuery,
+    ok: { status: 200, schema: AuditPage },
+    errors: [400],
+  },
+  (deps) =>
+    async ({ query: q }) => {
+      const rows = await queryAudit(deps.store.db, {
+        action: q.action,
+        since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
+        beforeId: q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return { items: page, nextCursor: rows.length > q.limit && last !== undefined ? encodeAuditCursor(last.id) : null };
+    },
+);

@@ -19,13 +19,20 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** A preHandler: 401 without a live token, 403 when its role is below `needed`. */
-export function requireRole(db: Db, needed: Role): preHandlerAsyncHookHandler {
+/**
+ * A preHandler: 401 without a live token, 403 when its role is below `needed`. With `tokenInQuery` (the live feed:
+ * the EventSource API cannot send an Authorization header) the token may also come as `?token=`; the header wins.
+ */
+export function requireRole(db: Db, needed: Role, options: { tokenInQuery?: boolean } = {}): preHandlerAsyncHookHandler {
   return async (req, reply) => {
-    const token = bearerToken(req);
+    const query = req.query as Record<string, unknown> | undefined;
+    const token = bearerToken(req) ?? (options.tokenInQuery === true && typeof query?.token === "string" ? query.token : undefined);
     if (token === undefined) {
       void reply.header("www-authenticate", 'Bearer realm="compliance"');
-      throw new AppError("unauthorized", "missing bearer token: send Authorization: Bearer <token>");
+      throw new AppError(
+        "unauthorized",
+        options.tokenInQuery === true ? "missing token: send Authorization: Bearer <token>, or ?token=<token> from an EventSource" : "missing bearer token: send Authorization: Bearer <token>",
+      );
     }
     const identity = await findTokenByHash(db, hashSecret(token));
     if (identity === undefined) {

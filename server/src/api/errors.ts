@@ -1,24 +1,25 @@
 // HTTP errors: every failure answers {"error":{"code","message"}} with the status ERROR_TRANSPORT gives its code.
-import { AppError, describeZodError, ERROR_TRANSPORT, type ErrorCode } from "@wegroup/shared";
+import { AppError, ERROR_TRANSPORT, type ErrorCode } from "@wegroup/shared";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import type { z } from "zod";
 import { classifyStoreError } from "../store/failure.js";
+import { allowedMethods } from "./allowed-methods.js";
+import type { RegisteredRoute } from "./route.js";
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_TRANSPORT[code].http).type("application/json; charset=utf-8").send({ error: { code, message } });
 }
 
-/** Validates a body or query with its shared schema; a failure is a 400 naming the field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: "body" | "query"): z.infer<S> {
-  const parsed = schema.safeParse(value ?? (what === "query" ? {} : undefined));
-  if (!parsed.success) throw new AppError("bad_request", `invalid ${what}: ${describeZodError(parsed.error)}`);
-  return parsed.data;
-}
+const BY_STATUS: Readonly<Record<number, ErrorCode>> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable" };
 
-const BY_STATUS: Readonly<Record<number, ErrorCode>> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable" };
-
-export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number): void {
-  app.setNotFoundHandler((req, reply) => sendError(reply, "not_found", `no route ${req.method} ${req.url.split("?")[0] ?? ""}`));
+/** `routes`: what fastify registered (filled as routes are added), to tell a wrong method (405) from an unknown path (404). */
+export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number, routes: readonly RegisteredRoute[]): void {
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "";
+    const allow = allowedMethods(routes, path);
+    if (allow.length === 0) return sendError(reply, "not_found", `no route ${req.method} ${path}`);
+    void reply.header("allow", allow.join(", "));
+    return sendError(reply, "method_not_allowed", `${path} does not take ${req.method}; it takes ${allow.join(", ")}`);
+  });
   app.setErrorHandler((error: FastifyError | AppError | Error, req, reply) => {
     if (error instanceof AppError) return sendError(reply, error.code, error.message);
     const fe = error as FastifyError;

@@ -1,9 +1,61 @@
-// GET /api/v1/openapi.json: the OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas.
-import type { FastifyInstance } from "fastify";
+// The OpenAPI 3.1 document of the API (served at GET /api/v1/openapi.json), generated from the route declarations and their zod schemas.
+import {
+  AuditPage,
+  DeviceDetail,
+  DeviceList,
+  EnrollRequest,
+  EnrollResponse,
+  ErrorBody,
+  Exemption,
+  ExemptionCreate,
+  ExemptionList,
+  HealthResponse,
+  Policy,
+  PolicyHistory,
+  PolicyRollout,
+  PolicyStored,
+  PolicyUpdate,
+  PrivacyErased,
+  PrivacyExport,
+  PrivacySubject,
+  SoftwareList,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  ViolationPage,
+} from "@wegroup/shared";
 import { z } from "zod";
-import { NAMED_SCHEMAS, type RouteSpec, ROUTES, tokenAccess } from "./catalogue.js";
+import { type RouteSpec, tokenAccess } from "./route.js";
 
 type Json = Record<string, unknown>;
+
+/** The named schemas the document lists under components (the rest are inlined). */
+export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  ErrorBody,
+  EnrollRequest,
+  EnrollResponse,
+  DeviceList,
+  DeviceDetail,
+  ViolationPage,
+  Policy,
+  PolicyUpdate,
+  PolicyStored,
+  PolicyHistory,
+  PolicyRollout,
+  SoftwareList,
+  ExemptionCreate,
+  Exemption,
+  ExemptionList,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  AuditPage,
+  PrivacySubject,
+  PrivacyExport,
+  PrivacyErased,
+  HealthResponse,
+};
+
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   101: "switching to the WebSocket protocol",
@@ -21,7 +73,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 /** Builds the document; pure, so that tests validate exactly what the route serves. */
-export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Json {
+export function openApiDocument(routes: readonly RouteSpec[]): Json {
   const components = new SchemaComponents();
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
@@ -66,7 +118,7 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
 
 function security(route: RouteSpec): Json[] {
   if (tokenAccess(route.access) === undefined) return [];
-  return route.path.endsWith("/stream") ? [{ bearerAuth: [] }, { streamToken: [] }] : [{ bearerAuth: [] }];
+  return route.tokenInQuery === true ? [{ bearerAuth: [] }, { streamToken: [] }] : [{ bearerAuth: [] }];
 }
 
 function responses(route: RouteSpec, components: SchemaComponents): Json {
@@ -122,9 +174,4 @@ class SchemaComponents {
 function toJsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
   return json;
-}
-
-export function openApiRoutes(app: FastifyInstance): void {
-  let document: Json | undefined;
-  app.get("/api/v1/openapi.json", async () => (document ??= openApiDocument()));
 }

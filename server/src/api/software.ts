@@ -1,16 +1,22 @@
 // GET /api/v1/software: the fleet's software titles that are not approved, derived from the software violations.
-import { type SoftwareList, SoftwareQuery } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+import { SoftwareList, SoftwareQuery } from "@wegroup/shared";
 import { fleetTitles, rowStatusFor } from "../software/fleet-titles.js";
 import { softwareViolationGroups } from "../store/software.js";
-import { requireRole } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { defineRoute } from "./route.js";
 
-export function softwareRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const db = deps.store.db;
-  app.get("/api/v1/software", { preHandler: requireRole(db, "viewer") }, async (req): Promise<SoftwareList> => {
-    const q = parseInput(SoftwareQuery, req.query, "query");
-    return { items: fleetTitles(await softwareViolationGroups(db, rowStatusFor(q.status)), q.status) };
-  });
-}
+export const listSoftware = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/software",
+    access: "viewer",
+    operationId: "listSoftware",
+    tags: ["software"],
+    summary:
+      "the fleet's software titles that are not approved (denied, unapproved, or exempted), derived from the software violations: device counts, versions, sources and identity",
+    query: SoftwareQuery,
+    ok: { status: 200, schema: SoftwareList },
+    errors: [400],
+  },
+  (deps) =>
+    async ({ query }) => ({ items: fleetTitles(await softwareViolationGroups(deps.store.db, rowStatusFor(query.status)), query.status) }),
+);

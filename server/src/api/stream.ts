@@ -1,41 +1,13 @@
 // GET /api/v1/violations/stream (viewer): the live feed as Server-Sent Events, resumable with Last-Event-ID.
 import { AppError, ViolationStreamQuery } from "@wegroup/shared";
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
-import { roleSatisfies } from "../auth/roles.js";
-import { hashSecret } from "../auth/secrets.js";
-import { findTokenByHash } from "../store/tokens.js";
-import type { Db } from "../store/schema.js";
-import { bearerToken } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import type { FastifyRequest } from "fastify";
+import { defineRoute } from "./route.js";
 
 export const STREAM_PATH = "/api/v1/violations/stream";
 
 /** A URL as logs may show it: the `token` query parameter replaced. */
 export function redactTokenParam(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
-}
-
-/**
- * The EventSource API cannot send an Authorization header, so this route, and only this one, also takes
- * the token as `?token=`. The header wins when both are present.
- */
-function streamAuth(db: Db): preHandlerAsyncHookHandler {
-  return async (req, reply) => {
-    const query = req.query as Record<string, unknown> | undefined;
-    const token = bearerToken(req) ?? (typeof query?.token === "string" ? query.token : undefined);
-    if (token === undefined) {
-      void reply.header("www-authenticate", 'Bearer realm="compliance"');
-      throw new AppError("unauthorized", "missing token: send Authorization: Bearer <token>, or ?token=<token> from an EventSource");
-    }
-    const identity = await findTokenByHash(db, hashSecret(token));
-    if (identity === undefined) {
-      void reply.header("www-authenticate", 'Bearer realm="compliance", error="invalid_token"');
-      throw new AppError("unauthorized", "unknown or revoked token");
-    }
-    if (!roleSatisfies(identity.role, "viewer")) throw new AppError("forbidden", `this needs the viewer role; the token "${identity.name}" has ${identity.role}`);
-    req.identity = identity;
-  };
 }
 
 /** The header (sent by an EventSource when it reconnects) wins over `?lastEventId=` (set by a client on its first connect). */
@@ -49,18 +21,25 @@ function lastEventIdOf(req: FastifyRequest, fromQuery: string | undefined): numb
   return fromQuery === undefined ? undefined : Number(fromQuery);
 }
 
-export function streamRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get(
-    STREAM_PATH,
-    {
-      preHandler: streamAuth(deps.store.db),
-      // The request line carries ?token=: never into the log.
-      logSerializers: {
-        req: (req: FastifyRequest) => ({ method: req.method, url: redactTokenParam(req.url), remoteAddress: req.ip }),
-      },
-    },
-    async (req, reply) => {
-      const query = parseInput(ViolationStreamQuery, req.query, "query");
+/**
+ * The EventSource API cannot send an Authorization header, so this route, and only this one, also takes
+ * the token as `?token=` (`tokenInQuery`: the header wins; the request line is redacted in the log).
+ */
+export const violationStream = defineRoute(
+  {
+    method: "GET",
+    path: STREAM_PATH,
+    access: "viewer",
+    tokenInQuery: true,
+    operationId: "violationStream",
+    tags: ["violations"],
+    summary: "live feed as Server-Sent Events (event: violation, data: a Violation, id: resumable with Last-Event-ID); the token may come as ?token=",
+    query: ViolationStreamQuery,
+    ok: { status: 200, schema: null, contentType: "text/event-stream" },
+    errors: [400],
+  },
+  (deps) =>
+    async ({ query, req, reply }) => {
       const lastEventId = lastEventIdOf(req, query.lastEventId);
       reply.hijack();
       req.log.info({ lastEventId, by: req.identity?.name }, "live-feed client connected");
@@ -71,5 +50,4 @@ export function streamRoutes(app: FastifyInstance, deps: ApiDeps): void {
         reply.raw.destroy();
       }
     },
-  );
-}
+);

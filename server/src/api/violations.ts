@@ -1,14 +1,11 @@
 // GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor, with true counts and the covering exemption.
-import { AppError, type Violation, ViolationQuery, type ViolationPage } from "@wegroup/shared";
-import type { FastifyInstance } from "fastify";
+import { AppError, type Violation, ViolationPage, ViolationQuery } from "@wegroup/shared";
 import { ruleOf, standingExemptionRows } from "../store/exemptions.js";
 import type { Db } from "../store/schema.js";
 import { countViolationsByCheck, queryViolations, type ViolationWithHost } from "../store/violations.js";
 import { exemptionFor } from "../violations/exemption.js";
 import { toApiViolation } from "../violations/record.js";
-import { requireRole } from "./auth.js";
-import type { ApiDeps } from "./deps.js";
-import { parseInput } from "./errors.js";
+import { defineRoute } from "./route.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -40,31 +37,40 @@ export async function withExemptions(db: Db, rows: readonly ViolationWithHost[],
 }
 
 // Unknown parameters are refused rather than ignored: a typo must not silently widen the answer.
-const StrictViolationQuery = ViolationQuery.strict();
-
-export function violationRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get("/api/v1/violations", { preHandler: requireRole(deps.store.db, "viewer") }, async (req): Promise<ViolationPage> => {
-    const q = parseInput(StrictViolationQuery, req.query, "query");
-    const filter = {
-      status: q.status,
-      deviceId: q.device,
-      check: q.check,
-      subject: q.subject,
-      since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
-      until: q.until === undefined ? undefined : new Date(q.until).toISOString(),
-    };
-    const db = deps.store.db;
-    const [rows, byCheck] = await Promise.all([
-      queryViolations(db, { ...filter, beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor), limit: q.limit + 1 }),
-      countViolationsByCheck(db, filter),
-    ]);
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      items: await withExemptions(db, page, deps.clock.now().toISOString()),
-      nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
-      total: Object.values(byCheck).reduce((a, b) => a + b, 0),
-      byCheck,
-    };
-  });
-}
+export const listViolations = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/violations",
+    access: "viewer",
+    operationId: "listViolations",
+    tags: ["violations"],
+    summary: "violations newest first, filtered, paged by cursor, with the true total and counts per check",
+    query: ViolationQuery.strict(),
+    ok: { status: 200, schema: ViolationPage },
+    errors: [400],
+  },
+  (deps) =>
+    async ({ query: q }) => {
+      const filter = {
+        status: q.status,
+        deviceId: q.device,
+        check: q.check,
+        subject: q.subject,
+        since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
+        until: q.until === undefined ? undefined : new Date(q.until).toISOString(),
+      };
+      const db = deps.store.db;
+      const [rows, byCheck] = await Promise.all([
+        queryViolations(db, { ...filter, beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor), limit: q.limit + 1 }),
+        countViolationsByCheck(db, filter),
+      ]);
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: await withExemptions(db, page, deps.clock.now().toISOString()),
+        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
+        total: Object.values(byCheck).reduce((a, b) => a + b, 0),
+        byCheck,
+      };
+    },
+);

@@ -2,7 +2,7 @@
 import { AGENT_CHANNEL_PATH, DEFAULT_POLICY, ErrorBody, type Exemption, TokenCreated } from "@wegroup/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roleSatisfies } from "../auth/roles.js";
-import { ROUTES, type RouteSpec, tokenAccess } from "../api/catalogue.js";
+import { ROUTE_SPECS as ROUTES, type RouteSpec, tokenAccess } from "../api/catalogue.js";
 import { TestAgent } from "../testing/agent-client.js";
 import { helloFrame } from "../testing/frames.js";
 import { TestServer } from "../testing/harness.js";
@@ -184,16 +184,44 @@ describe("input that does not validate: 400 naming the field", () => {
   });
 });
 
-describe("unknown routes and oversized bodies", () => {
-  it.each([
-    ["GET", "/api/v1/nothing"],
-    ["POST", "/api/v1/policy"],
-    ["DELETE", "/api/v1/audit"],
-  ])("answers %s %s with 404 in the error shape", async (method, path) => {
+describe("unknown routes, wrong methods and oversized bodies", () => {
+  it.each([["GET", "/api/v1/nothing"], ["GET", "/api/v1/tokens/a/b"], ["DELETE", "/api/v1/policy/"]])("answers %s %s with 404 in the error shape", async (method, path) => {
     const answer = await call(method, path, server.adminToken);
     expect(answer.status).toBe(404);
     expect(answer.contentType).toContain("application/json");
     expect(ErrorBody.parse(answer.body).error.code).toBe("not_found");
+  });
+
+  it.each([
+    ["POST", "/api/v1/policy", "GET, HEAD, PUT"],
+    ["DELETE", "/api/v1/audit", "GET, HEAD"],
+    ["PUT", "/api/v1/tokens/0190f3c2-7c1a-7000-8000-000000000001", "DELETE"],
+    ["GET", "/api/v1/privacy/erase", "POST"],
+    ["POST", "/healthz", "GET, HEAD"],
+  ])("answers %s %s with 405, Allow: %s, in the error shape (before any token check)", async (method, path, allow) => {
+    for (const token of [server.adminToken, null]) {
+      const res = await fetch(`${server.url}${path}`, { method, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe(allow);
+      const error = ErrorBody.parse(await res.json()).error;
+      expect(error.code).toBe("method_not_allowed");
+      expect(error.message).toContain(allow);
+    }
+  });
+
+  it("answers every wrong method on every path of the catalogue with 405 and the methods the path takes", async () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const r of ROUTES) byPath.set(r.path, (byPath.get(r.path) ?? new Set()).add(r.method));
+    for (const [path, methods] of byPath) {
+      const concrete = path.replace("{id}", "some-id");
+      for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH"].filter((m) => !methods.has(m))) {
+        const res = await fetch(`${server.url}${concrete}`, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        const allow = res.headers.get("allow")?.split(", ") ?? [];
+        for (const m of methods) expect(allow, `${method} ${path}`).toContain(m);
+        await res.body?.cancel();
+      }
+    }
   });
 
   it("answers 413 to a body over the limit on every route that takes one", async () => {

@@ -1,8 +1,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestServer } from "../testing/harness.js";
-import { ROUTES, tokenAccess } from "../api/catalogue.js";
-import { openApiDocument } from "../api/openapi.js";
+import { apiDocument, ROUTE_SPECS as ROUTES, tokenAccess } from "../api/catalogue.js";
+import { fastifyPath } from "../api/route.js";
 
 /** The route table of DESIGN.md: the contract the document must list, method by path. */
 const DESIGN_ROUTES = [
@@ -14,6 +14,7 @@ const DESIGN_ROUTES = [
   "GET /api/v1/violations/stream",
   "GET /api/v1/policy",
   "PUT /api/v1/policy",
+  "POST /api/v1/policy/preview",
   "GET /api/v1/policy/history",
   "GET /api/v1/policy/rollout",
   "GET /api/v1/software",
@@ -42,7 +43,7 @@ describe("the OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document, served without a token", async () => {
     const answer = await server.get("/api/v1/openapi.json", null);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    expect(answer.body).toEqual(JSON.parse(JSON.stringify(apiDocument())));
     const result = await new Validator().validate(answer.body as Record<string, unknown>);
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
@@ -50,7 +51,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("lists every route of the design's table", () => {
-    const doc = openApiDocument() as Doc;
+    const doc = apiDocument() as Doc;
     const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     for (const route of DESIGN_ROUTES) expect(listed).toContain(route);
   });
@@ -66,8 +67,33 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("registers exactly the routes of the catalogue (besides the dashboard's files), and every route of the catalogue", async () => {
+    const declared = new Set(ROUTES.map((r) => `${r.method} ${fastifyPath(r.path)}`));
+    const registered = server.server.httpRoutes.map((r) => `${r.method} ${r.url}`);
+    // fastify adds HEAD beside each GET by itself.
+    const own = registered.filter((route) => !(route.startsWith("HEAD ") && registered.includes(route.replace(/^HEAD /, "GET "))));
+    const undeclared = own.filter((route) => !declared.has(route));
+    // Anything else must be a file of the dashboard: served with its content security policy.
+    for (const route of undeclared) {
+      // (the dashboard's folder, or its vendor/ folder of what the build bundled from npm)
+      expect(route).toMatch(/^GET \/(vendor\/)?[^/]*$/);
+      const res = await fetch(`${server.url}${route.slice(4)}`);
+      expect(res.status, route).toBe(200);
+      expect(res.headers.get("content-security-policy"), route).toContain("default-src 'self'");
+      await res.body?.cancel();
+    }
+    expect(undeclared).toContain("GET /");
+    expect([...declared].filter((route) => !registered.includes(route))).toEqual([]);
+  });
+
+  it("answers a plain request to the agent channel with a 400 that says to upgrade", async () => {
+    const answer = await server.get("/api/v1/agent", null);
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain("WebSocket upgrade");
+  });
+
   it("states the security, the required role, the parameters and the body of each route", () => {
-    const doc = openApiDocument() as Doc;
+    const doc = apiDocument() as Doc;
     for (const route of ROUTES) {
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
