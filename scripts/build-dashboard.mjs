@@ -12,5 +12,16 @@ await build({
   minify: true,
   target: "es2022",
   legalComments: "eof",
+  plugins: [
+    {
+      // zod's every locale is re-exported by its namespace; the dashboard needs English only.
+      name: "zod-english-only",
+      setup(b) {
+        b.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) =>
+          args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: path.join(root, "server/web/zod-locales.js") } : undefined,
+        );
+      },
+    },
+  ],
   logLevel: "warning",
 });
