@@ -87,7 +87,7 @@ export function SoftwarePage({ me }) {
                         }<//
                       >
                       <${Td} label="Actions">
-                        ${admin && t.verdict !== "denied" ? html`<button type="button" class="approve" onClick=${() => act(`${t.title} approved`, () => addRule("allow", allowRuleFor(t, me.name)))}>Approve</button>` : null}
+                        ${admin && t.verdict !== "denied" ? html`<button type="button" class="approve" onClick=${() => act(`${t.title} approved${Object.keys(t.identity ?? {}).length === 0 ? " (by its key alone: the fleet verified no identity for it)" : " by its verified identity"}`, () => addRule("allow", allowRuleFor(t, me.name)))}>Approve</button>` : null}
                         ${admin && t.verdict === "unapproved" ? html`<button type="button" class="deny" onClick=${() => act(`${t.title} denied`, () => addRule("deny", denyRuleFor(t, me.name)))}>Deny</button>` : null}
                         ${security && t.verdict !== "exempted" ? html`<button type="button" class="exempt" aria-expanded=${exempting === t.key} onClick=${() => setExempting(exempting === t.key ? undefined : t.key)}>Exempt…</button>` : null}
                       <//>
