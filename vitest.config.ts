@@ -2,20 +2,27 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
- * Three tiers, one project each (`npm run test:unit|test:integration|test:e2e`; `npm test` runs all):
+ * Four tiers, one project each (`npm run test:unit|test:fuzz|test:integration|test:e2e`; `npm test` runs all):
  * - unit: pure tests beside the code — no database, no process, no socket (the guard in
  *   vitest.unit-setup.ts refuses them), milliseconds each;
+ * - fuzz: the pure property tests over mangled inputs (`*.fuzz.test.ts` outside integration/), under the
+ *   same guard: seconds each, so they do not slow the unit tier a developer runs on every change;
  * - integration: anything in an `integration/` folder — real databases (SQLite and PostgreSQL),
  *   an in-process server, the commands of this machine;
  * - e2e: test/ — built programs as real processes.
- * A file is in exactly one tier: by folder, never by name.
+ * A file is in exactly one tier: by folder, and a pure fuzz file by its `.fuzz.test.ts` ending.
  */
+const PURE = ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"];
+const FUZZ = "**/*.fuzz.test.ts";
 const INTEGRATION = ["shared/src/**/integration/**/*.test.ts", "agent/src/**/integration/**/*.test.ts", "server/src/**/integration/**/*.test.ts"];
 
 // Tests import workspace sources directly; programs run from the built dist/ (see README).
 export default defineConfig({
   resolve: {
-    alias: { "@wegroup/shared": fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)) },
+    alias: [
+      { find: /^@wegroup\/shared$/, replacement: fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)) },
+      { find: /^@wegroup\/shared\/testing$/, replacement: fileURLToPath(new URL("./shared/src/testing/fuzz.ts", import.meta.url)) },
+    ],
   },
   test: {
     testTimeout: 30_000,
@@ -26,13 +33,22 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "**/dist/**", ...INTEGRATION],
+          include: PURE,
+          exclude: ["**/node_modules/**", "**/dist/**", ...INTEGRATION, FUZZ],
           setupFiles: ["./vitest.unit-setup.ts"],
           // Pure tests share nothing mutable, so one module graph per worker: imports load once, not per file.
           pool: "threads",
           isolate: false,
           testTimeout: 5_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "fuzz",
+          include: PURE.map((p) => p.replace("*.test.ts", "*.fuzz.test.ts")),
+          exclude: ["**/node_modules/**", "**/dist/**", ...INTEGRATION],
+          setupFiles: ["./vitest.unit-setup.ts"],
         },
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },

@@ -19,6 +19,10 @@ export function statePaths(stateDir: string) {
     policy: join(stateDir, "policy.json"),
     status: join(stateDir, "status.json"),
     outbox: join(stateDir, "outbox"),
+    /** How this run goes (boot, start, last alive, goodbye): the next run tells the server. */
+    runRecord: join(stateDir, "run.json"),
+    /** One word the package scripts leave before they stop the service (uninstall, upgrade). */
+    goodbyeReason: join(stateDir, "goodbye-reason"),
   });
 }
 export type StatePaths = ReturnType<typeof statePaths>;

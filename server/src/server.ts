@@ -202,11 +202,13 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
 
     const port = (app.server.address() as AddressInfo).port;
     const url = `${tls === undefined ? "http" : "https"}://${urlHost(config.listen.host)}:${port}`;
-    options.out(`compliance-server listening on ${url}`);
+    // One write for the whole block: whoever reads the listening line gets the lines that belong with it.
+    const startup = [`compliance-server listening on ${url}`];
     if (secrets.created.length > 0) {
-      options.out(`first start: admin token written to ${secrets.adminTokenPath}, enrollment secret to ${secrets.enrollSecretPath} (mode 0600)`);
-      options.out(`dashboard: ${url}/ (sign in with the admin token)`);
+      startup.push(`first start: admin token written to ${secrets.adminTokenPath}, enrollment secret to ${secrets.enrollSecretPath} (mode 0600)`);
+      startup.push(`dashboard: ${url}/ (sign in with the admin token)`);
     }
+    options.out(startup.join("\n"));
     logger.info({ url, dataDir: config.dataDir, database: config.database.kind, policyVersion: policy.version }, "ready for agents");
 
     let stopping: Promise<void> | undefined;

@@ -4,8 +4,8 @@ import { patternProblem } from "./pattern.js";
 import { Int32, Text } from "./text.js";
 import { AgentCheckId, CheckId, Platform } from "./checks.js";
 import { CheckResult, SoftwareTitleDetail } from "./result.js";
-import { DenyCategory, Policy, SoftwareSource } from "./policy.js";
-import { DevicePublicKey } from "./protocol.js";
+import { DenyCategory, Policy, SchemaLink, SoftwareSource } from "./policy.js";
+import { DevicePublicKey, GoodbyeReason } from "./protocol.js";
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -77,6 +77,8 @@ export const DeviceSummary = z.object({
    * that earlier device, which keeps its own credential. A reinstall, or someone else claiming to be it.
    */
   reEnrollmentOf: z.string().nullable(),
+  /** Present while the agent's last frame was its goodbye: why it went (an `offline` device shows this reason). */
+  lastGoodbye: z.object({ reason: GoodbyeReason, at: Timestamp }).optional(),
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 
@@ -229,6 +231,10 @@ export const DeviceNotice = z.object({
 });
 export type DeviceNotice = z.infer<typeof DeviceNotice>;
 
+/** The live feed's `event: ready`: where the feed stands once any backlog has been sent (its `id:` is the same number). */
+export const StreamReady = z.object({ lastEventId: z.number().int().min(0) });
+export type StreamReady = z.infer<typeof StreamReady>;
+
 /** A stored API token as listed: never the token itself, which is shown once when created. */
 export const TokenInfo = z.object({
   id: z.string(),
@@ -251,8 +257,8 @@ export type TokenList = z.infer<typeof TokenList>;
 
 // ── policy, audit and privacy (admin side) ──
 
-/** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out. */
-export const PolicyUpdate = Policy.extend({ version: Int32.optional() });
+/** PUT /api/v1/policy: a whole policy document; the server assigns `version`, so the body may leave it out; a `$schema` link is ignored. */
+export const PolicyUpdate = Policy.extend({ version: Int32.optional(), $schema: SchemaLink });
 export type PolicyUpdate = z.input<typeof PolicyUpdate>;
 
 export const PolicyStored = z.object({ version: z.number().int().positive() });
@@ -345,23 +351,6 @@ export const PrivacySubject = z
   .strictObject({ device: Text({ min: 1, max: 64 }).optional(), user: UserName.optional() })
   .refine((s) => (s.device === undefined) !== (s.user === undefined), { message: "give exactly one of device or user" });
 export type PrivacySubject = z.infer<typeof PrivacySubject>;
-
-const Json = z.record(z.string(), z.unknown());
-
-/** Everything held about one device or one user, as stored (JSON bodies parsed), for access and portability. */
-export const PrivacyExport = z.object({
-  format: z.literal("compliance-privacy-export/1"),
-  exportedAt: Timestamp,
-  subject: z.object({ kind: z.enum(["device", "user"]), value: z.string() }),
-  /** The device row (never its credential hash); null for a user export. */
-  device: Json.nullable(),
-  results: z.array(Json),
-  reports: z.array(Json),
-  violations: z.array(Json),
-  events: z.array(Json),
-  exemptions: z.array(Json),
-});
-export type PrivacyExport = z.infer<typeof PrivacyExport>;
 
 /** What an erasure removed (device: rows deleted) or rewrote (user: rows whose user name was replaced by a pseudonym). */
 export const PrivacyErased = z.object({

@@ -160,6 +160,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze(
     usbStorage: { allowed: false, enforce: "report", exceptions: [] },
     software: { mode: "allowlist", allow: ALLOW, deny: denyRules() },
     heartbeatSeconds: 60,
+    maxOfflineDays: 14,
   }),
 );
 

@@ -8,6 +8,7 @@ export * from "./result.js";
 export * from "./bundle.js";
 export * from "./protocol.js";
 export * from "./api.js";
+export * from "./privacy.js";
 export * from "./ids.js";
 export * from "./transport.js";
 export * from "./text.js";

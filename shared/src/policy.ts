@@ -43,10 +43,13 @@ export const DenyCategory = z.enum([
 export type DenyCategory = z.infer<typeof DenyCategory>;
 
 /** A pattern of the policy dialect (see pattern.ts): `*` and `?` are wildcards, everything else is literal. */
-const RulePattern = Text({ min: 1, max: 200 }).superRefine((value, ctx) => {
-  const problem = patternProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-});
+const RulePattern = Text({ min: 1, max: 200 })
+  .superRefine((value, ctx) => {
+    const problem = patternProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  })
+  // patternProblem in JSON Schema (for editors and generated clients): no control character, no lone surrogate.
+  .meta({ not: { pattern: "[\\u0000-\\u001f\\u007f\\ud800-\\udfff]" } });
 
 const RULE_MATCHERS = ["name", "publisher", "bundleId", "teamId", "signer", "origin", "source"] as const;
 
@@ -75,13 +78,17 @@ export const SoftwareRule = z
   })
   .refine((r) => RULE_MATCHERS.some((field) => r[field] !== undefined), {
     message: `a rule needs at least one of ${RULE_MATCHERS.join(", ")}`,
-  });
+  })
+  // "At least one of" in JSON Schema: not (every matcher absent). Generated clients ignore `not` and keep the object type
+  // (an anyOf of `required` lists would turn it into a union with unknown).
+  .meta({ not: { properties: Object.fromEntries(RULE_MATCHERS.map((field) => [field, false])) } });
 export type SoftwareRule = z.infer<typeof SoftwareRule>;
 
+// overwrite, not transform: a string stays a string, so the JSON Schema (and a client generated from it) says so.
 const HexId = z
   .string()
   .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, { message: 'expected a USB id of 1-4 hex digits such as "0781"' })
-  .transform((s) => s.replace(/^0x/i, "").toLowerCase().padStart(4, "0"));
+  .overwrite((s) => s.replace(/^0x/i, "").toLowerCase().padStart(4, "0"));
 
 export const UsbException = z
   .strictObject({
@@ -92,7 +99,8 @@ export const UsbException = z
   })
   .refine((e) => e.vendorId !== undefined || e.serial !== undefined, {
     message: "an exception needs a vendorId or a serial",
-  });
+  })
+  .meta({ not: { properties: { vendorId: false, serial: false } } });
 export type UsbException = z.infer<typeof UsbException>;
 
 export const ScreenLockPolicy = z.strictObject({
@@ -122,12 +130,20 @@ export const Policy = z.strictObject({
   usbStorage: UsbStoragePolicy,
   software: SoftwarePolicy,
   heartbeatSeconds: z.number().int().min(5).max(3_600).default(60),
+  /** A device unseen for longer than this opens `agent-silent` (a sleeping or shut-down laptop opens nothing before). */
+  maxOfflineDays: z.number().int().min(1).max(365).default(14),
 });
 export type Policy = z.infer<typeof Policy>;
 /** What a person writes (defaults not yet filled in). */
 export type PolicyInput = z.input<typeof Policy>;
 
+/** `$schema`: the usual way an editor links a file to its JSON Schema; accepted in a policy file or body and dropped. */
+export const SchemaLink = z.string().max(2_000).optional();
+
+/** A policy file as a person writes it (`check --policy FILE`): the policy, perhaps with its `$schema` link, which is dropped. */
+export const PolicyFile = Policy.extend({ $schema: SchemaLink }).transform(({ $schema: _link, ...policy }) => policy);
+
 /** The JSON Schema of the policy document, for editors (also written to shared/policy.schema.json). */
 export function policyJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(Policy, { io: "input", unrepresentable: "any" });
+  return z.toJSONSchema(PolicyFile, { io: "input", unrepresentable: "any" });
 }

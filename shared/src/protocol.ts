@@ -30,6 +30,25 @@ export function helloProofText(nonce: string, deviceId: string): string {
 
 // ── agent → server ──────────────────────────────────────────────────────────
 
+/**
+ * Why an agent stops, said in its goodbye: the OS shuts down or goes to sleep (nothing to see), someone stopped the
+ * service or removed the agent (a violation while the OS runs), or a package upgrade restarts it.
+ */
+export const GoodbyeReason = z.enum(["system-shutdown", "system-sleep", "service-stop", "uninstall", "upgrade"]);
+export type GoodbyeReason = z.infer<typeof GoodbyeReason>;
+
+/** How the agent's previous run on this device ended, as it recorded it in its state dir. */
+export const PreviousRun = z.object({
+  /** The OS boot the previous run ran in (absent: it could not be read). */
+  bootId: Text({ max: 100 }).optional(),
+  startedAt: Timestamp,
+  /** The last time that run recorded itself alive (its heartbeats). */
+  lastAliveAt: Timestamp,
+  /** The reason of its goodbye; null: it ended without one (killed, crashed, power lost). */
+  endedWith: GoodbyeReason.nullable(),
+});
+export type PreviousRun = z.infer<typeof PreviousRun>;
+
 /** First frame on every connection: who this is and what it runs. */
 export const HelloFrame = z.object({
   type: z.literal("hello"),
@@ -43,6 +62,12 @@ export const HelloFrame = z.object({
   signature: Signature.optional(),
   /** Sent by a device enrolled before keys existed: binds this key on first use (with a valid `signature`). */
   publicKey: DevicePublicKey.optional(),
+  /** The OS boot this run runs in (Linux boot_id, macOS kern.bootsessionuuid, Windows last boot time); absent from older agents. */
+  bootId: Text({ max: 100 }).optional(),
+  /** When this run of the agent started: the same on every reconnection of one run. */
+  runStartedAt: Timestamp.optional(),
+  /** How the run before this one ended; absent on the first run (and from older agents). */
+  previousRun: PreviousRun.optional(),
 });
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
@@ -87,10 +112,11 @@ export const PolicyAppliedFrame = z.object({
 });
 export type PolicyAppliedFrame = z.infer<typeof PolicyAppliedFrame>;
 
-/** Sent when the service stops on purpose, so that the silence that follows is explained. */
+/** Sent when the agent stops (or the OS sleeps), so that the silence that follows is explained. */
 export const GoodbyeFrame = z.object({
   type: z.literal("goodbye"),
-  reason: z.enum(["service-stop", "uninstall", "reboot"]),
+  /** Older agents said `reboot`: the same as `system-shutdown`. */
+  reason: z.union([GoodbyeReason, z.literal("reboot").transform((): GoodbyeReason => "system-shutdown")]),
 });
 export type GoodbyeFrame = z.infer<typeof GoodbyeFrame>;
 
@@ -124,7 +150,7 @@ export const ErrorFrame = z.object({
   code: ErrorCode,
   message: Text({ max: 2_000 }),
   /** The id of the frame this error answers, when it answers one. */
-  ref: z.string().max(64).optional(),
+  ref: Text({ max: 64 }).optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 

@@ -30,7 +30,9 @@ export function Text(bounds: { min?: number; max: number }) {
   return base
     .max(bounds.max)
     .refine((s) => !s.includes("\u0000"), { message: NUL_MESSAGE })
-    .refine((s) => !LONE_SURROGATE.test(s), { message: SURROGATE_MESSAGE });
+    .refine((s) => !LONE_SURROGATE.test(s), { message: SURROGATE_MESSAGE })
+    // The two refinements in JSON Schema (a u-flag pattern: a surrogate pair is one code point, a lone one is refused).
+    .meta({ not: { pattern: "[\\u0000\\ud800-\\udfff]" } });
 }
 
 /** A version or count: a whole number from 0 that fits PostgreSQL's integer. */

@@ -12,14 +12,16 @@ export const AGENT_BIN = join(ROOT, "agent", "bin", "compliance-agent.js");
 
 export interface RunningProcess {
   child: ChildProcess;
+  /** Writes a line to its stdin (started with `{ stdin: "pipe" }`). */
+  writeLine(line: string): void;
   output: () => string;
   /** Resolves with the first stdout/stderr line matching `pattern`, or rejects after `timeoutMs`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { stdin?: "ignore" | "pipe" } = {}): RunningProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: [options.stdin ?? "ignore", "pipe", "pipe"] });
   let text = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -31,6 +33,10 @@ export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     child,
+    writeLine(line) {
+      if (child.stdin === null) throw new Error("the process was started without a stdin pipe");
+      child.stdin.write(`${line}\n`);
+    },
     output: () => text,
     waitForLine(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {

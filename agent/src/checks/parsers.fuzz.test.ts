@@ -15,7 +15,7 @@ import { parseRegExport } from "../platform/win32/reg-export.js";
 import { parseRegQuery } from "../platform/win32/reg-query.js";
 import { expectResultOrParseError } from "../testing/fuzz.js";
 import { FIXTURES_DIR, fixtureFiles, fixtureText } from "../testing/fixtures.js";
-import { parsePasswd } from "./screen-lock/parse/passwd.js";
+import { parsePasswd } from "./common/parse/passwd.js";
 import { parseDconfKeyfile, parseKeyfile } from "./screen-lock/parse/dconf-keyfile.js";
 import { parseDconfLocks, parseDconfProfile } from "./screen-lock/parse/dconf-system.js";
 import { parseDefaultsRead } from "./screen-lock/parse/defaults.js";

@@ -1,6 +1,6 @@
 import { AgentCheckId, Platform } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import { CHECKS, liveChecks } from "./registry.js";
+import { CHECKS, checksWokenBy, liveChecks } from "./registry.js";
 import { PACKAGE_DATABASES } from "./software/package-databases.js";
 import type { CheckDefinition } from "./types.js";
 
@@ -37,5 +37,12 @@ describe("liveChecks", () => {
     ]);
     // Windows has no cheap change stamp: its inventory is always re-read.
     expect(liveChecks(CHECKS, "win32", reusing).some((c) => "reusedWhileUnchanged" in c)).toBe(false);
+  });
+});
+
+describe("checksWokenBy", () => {
+  it("names the checks each event wakes, from the registry (USB hot-plug and the mount table wake usb-storage)", () => {
+    expect(checksWokenBy(CHECKS, "usb-hotplug")).toEqual(["usb-storage"]);
+    expect(checksWokenBy(CHECKS, "mount-table")).toEqual(["usb-storage"]);
   });
 });

@@ -2,7 +2,8 @@
 import type { Platform } from "@wegroup/shared";
 import { screenLockCheck } from "./screen-lock/index.js";
 import { softwareCheck } from "./software/index.js";
-import type { CheckDefinition, RegisteredCheck } from "./types.js";
+import type { AgentCheckId } from "@wegroup/shared";
+import type { CheckDefinition, RegisteredCheck, WakeEvent } from "./types.js";
 import { usbStorageCheck } from "./usb-storage/index.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks of different fact types
@@ -19,4 +20,10 @@ export function liveChecks(checks: readonly RegisteredCheck<any>[], platform: Pl
     const paths = check.live.changesWith?.[platform] ?? [];
     return paths.length === 0 ? check : reuse(check, paths);
   });
+}
+
+/** The checks an event wakes at once (their `live.wakesOn`), in registry order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks of different fact types
+export function checksWokenBy(checks: readonly RegisteredCheck<any>[], event: WakeEvent): AgentCheckId[] {
+  return checks.filter((check) => check.live.wakesOn?.includes(event) === true).map((check) => check.id);
 }

@@ -44,7 +44,12 @@ export interface LiveSchedule {
    * re-read): while none changed, the service reuses the last facts.
    */
   readonly changesWith?: Readonly<Record<Platform, readonly string[]>>;
+  /** Events that wake the check at once, besides its interval (the service's triggers). */
+  readonly wakesOn?: readonly WakeEvent[];
 }
+
+/** `usb-hotplug`: a USB device attached or detached; `mount-table`: the mount table changed (Linux). */
+export type WakeEvent = "usb-hotplug" | "mount-table";
 
 /** A check the agent runs: everywhere (`check`, `collect`, replay) and on a schedule when live. */
 export interface RegisteredCheck<F> extends CheckDefinition<F> {

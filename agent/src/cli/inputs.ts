@@ -1,6 +1,6 @@
 // Reading the files a person hands the CLI (policy, bundle), with errors that name the field.
 import { readFile } from "node:fs/promises";
-import { Bundle, describeZodError, Policy } from "@wegroup/shared";
+import { Bundle, describeZodError, type Policy, PolicyFile } from "@wegroup/shared";
 import { CliError } from "./errors.js";
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -18,7 +18,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
 }
 
 export async function loadPolicyFile(path: string): Promise<Policy> {
-  const parsed = Policy.safeParse(await readJson(path, "policy file"));
+  const parsed = PolicyFile.safeParse(await readJson(path, "policy file"));
   if (!parsed.success) throw new CliError("invalid_policy", `the policy file ${path} is not valid: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }

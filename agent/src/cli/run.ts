@@ -1,15 +1,22 @@
 // `compliance-agent run`: the service. Composition root of the long-running agent.
 import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { storableDevice } from "@wegroup/shared";
 import type { StatePaths } from "../config.js";
-import { CHECKS, liveChecks } from "../checks/registry.js";
+import { CHECKS, checksWokenBy, liveChecks } from "../checks/registry.js";
 import { describeDevice } from "../device.js";
 import { createLogger } from "../logger.js";
 import { AgentService } from "../service/agent-service.js";
+import { timerScheduler } from "../service/channel.js";
+import { Connection } from "../service/connection.js";
 import { statFingerprint, withFactCache } from "../service/fact-cache.js";
 import { Triggers } from "../service/triggers.js";
+import { readBootId, readOsState } from "../platform/presence.js";
+import { watchLogindSleep } from "../platform/linux/sleep-watch.js";
+import { asksOs, goodbyeReason, parseControlLine, type StopCause } from "../service/presence.js";
+import { loadRunRecord, saveRunRecord, takeReasonFile } from "../service/run-record.js";
 import { loadDeviceKey, newDeviceKey, saveDeviceKey } from "../state/device-key.js";
-import { insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
+import { agentChannelUrl, insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
 import type { DeviceKey } from "../state/device-key.js";
 import { CliError } from "./errors.js";
 import { machineFor, replayMachine } from "./machine.js";
@@ -44,6 +51,9 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     options.replay === undefined
       ? liveChecks(CHECKS, machine.runner.platform, (check, files) => withFactCache(check, files, statFingerprint, Date.now, FACTS_MAX_AGE_MS))
       : CHECKS;
+  // Read from the bundle under --replay (/proc/sys/kernel/random/boot_id of a Linux bundle): tests and demos set it there.
+  const bootId = await readBootId(machine.runner);
+  const previousRun = await loadRunRecord(paths.runRecord, logger);
   const service = new AgentService({
     paths,
     enrollment,
@@ -55,7 +65,19 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     clock: () => new Date(),
     random: Math.random,
     mode: options.replay === undefined ? "live" : "replay",
-    ...(ca !== undefined ? { ca } : {}),
+    openChannel: (hello) =>
+      new Connection({
+        url: agentChannelUrl(enrollment.serverUrl),
+        ...(ca !== undefined ? { ca } : {}),
+        hello,
+        logger,
+        backoff: { baseMs: 1_000, capMs: 60_000 },
+        random: Math.random,
+      }),
+    scheduler: timerScheduler,
+    bootId,
+    previousRun,
+    saveRun: (record, durable) => saveRunRecord(paths.runRecord, record, durable),
   });
   const triggers = new Triggers(logger);
   triggers.on("check", (checks, why) => {
@@ -76,17 +98,57 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
     triggers.every(REPLAY_EVERY, CHECKS.map((check) => check.id), "interval");
   } else {
     for (const check of CHECKS) triggers.every(check.live.everySeconds, [check.id], "interval");
-    await triggers.usbHotplug(300);
-    if (machine.runner.platform === "linux") triggers.watchMounts("/proc/self/mounts", 1_000, 200);
+    const onUsb = checksWokenBy(CHECKS, "usb-hotplug");
+    if (onUsb.length > 0) await triggers.usbHotplug(onUsb, 300);
+    const onMounts = checksWokenBy(CHECKS, "mount-table");
+    if (machine.runner.platform === "linux" && onMounts.length > 0) triggers.watchMounts("/proc/self/mounts", onMounts, 1_000, 200);
   }
   await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      logger.info({ signal }, "stopping");
+    let stopping = false;
+    const stops: (() => void)[] = [];
+    const stop = (cause: StopCause): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ cause }, "stopping");
       triggers.stop();
-      service.stop().then(resolve, resolve);
+      for (const s of stops.splice(0)) s();
+      goodbyeFor(cause).then(
+        (reason) => service.stop(reason).then(resolve, resolve),
+        () => service.stop().then(resolve, resolve),
+      );
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    /** The reason file (package scripts) wins; a signal asks the OS whether it is shutting down (through the runner: a bundle can say so). */
+    const goodbyeFor = async (cause: StopCause) => {
+      const file = await takeReasonFile(paths.goodbyeReason, logger);
+      const os = file === undefined && asksOs(cause) ? await readOsState(runner) : "unknown";
+      const reason = goodbyeReason(file, cause, os);
+      logger.info({ reason, cause: cause.kind, os, reasonFile: file !== undefined }, `saying goodbye: ${reason}`);
+      return reason;
+    };
+    const onSleep = (event: "sleep" | "resume"): void => {
+      if (stopping) return;
+      if (event === "resume") service.resume();
+      else void service.suspend().catch((error: unknown) => logger.warn({ err: (error as Error).message }, "the sleep goodbye failed"));
+    };
+    process.once("SIGTERM", () => stop({ kind: "signal", signal: "SIGTERM" }));
+    process.once("SIGINT", () => stop({ kind: "signal", signal: "SIGINT" }));
+    if (process.env.COMPLIANCE_AGENT_CONTROL === "stdin") {
+      // The service host (Windows) speaks on stdin: stop <reason>, sleep, resume; its end means the host is gone.
+      const lines = createInterface({ input: process.stdin });
+      lines.on("line", (line) => {
+        const command = parseControlLine(line);
+        if (command.kind === "stop") stop({ kind: "control", reason: command.reason });
+        else if (command.kind === "sleep" || command.kind === "resume") onSleep(command.kind);
+        else logger.warn({ line: command.line }, "ignored an unknown control line");
+      });
+      lines.on("close", () => stop({ kind: "host-gone" }));
+      stops.push(() => {
+        lines.removeAllListeners("close");
+        lines.close();
+        process.stdin.destroy();
+      });
+    }
+    if (options.replay === undefined && machine.runner.platform === "linux") stops.push(watchLogindSleep(logger, onSleep));
   });
   return 0;
 }

@@ -1,6 +1,7 @@
 // `compliance-agent sources --platform P`: every command and file each collector reads, to assemble bundles by hand.
 import { Platform } from "@wegroup/shared";
 import { CHECKS } from "../checks/registry.js";
+import { PRESENCE_SOURCES } from "../platform/presence.js";
 import { CliError } from "./errors.js";
 
 export function sourcesCommand(options: { platform: string; json?: boolean }, out: (text: string) => void): number {
@@ -32,6 +33,8 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
             "{packages}": "every installed dpkg package as dpkg-query printed it (libc6:amd64), one argument each, in its order (Linux)",
           },
           checks,
+          /** Read by the service (run) itself: the boot id for every hello, the OS state at a stop. */
+          presence: PRESENCE_SOURCES[platform],
         },
         null,
         2,
@@ -39,7 +42,7 @@ export function sourcesCommand(options: { platform: string; json?: boolean }, ou
     );
     return 0;
   }
-  for (const { check, sources } of checks) {
+  for (const { check, sources } of [...checks, { check: "presence (the service itself)", sources: PRESENCE_SOURCES[platform] }]) {
     out(`${check}:`);
     for (const s of sources) {
       const target = s.kind === "command" ? s.argv.map(quote).join(" ") : `${s.kind === "directory" ? "dir " : "file "}${s.path}`;

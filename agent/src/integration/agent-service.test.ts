@@ -10,8 +10,11 @@ import type { CheckDefinition } from "../checks/types.js";
 import { statePaths } from "../config.js";
 import { ReplayRunner } from "../runner/replay.js";
 import { AgentService } from "../service/agent-service.js";
+import { timerScheduler } from "../service/channel.js";
+import { Connection } from "../service/connection.js";
 import { saveCachedPolicy } from "../service/policy-cache.js";
 import { newDeviceKey } from "../state/device-key.js";
+import { agentChannelUrl } from "../state/enrollment.js";
 
 /** A policy of this version; `usbAllowed` is what the checks below judge by. */
 const policy = (version: number, usbAllowed: boolean): Policy =>
@@ -114,17 +117,23 @@ describe("AgentService and the server's policy", () => {
   async function startAgent(cached: Policy): Promise<AgentService> {
     const paths = statePaths(dir);
     await saveCachedPolicy(paths.policy, cached);
+    const logger = pino({ level: "silent" });
     const created = new AgentService({
       paths,
       enrollment: { serverUrl: server?.url ?? "", deviceId: "device-0001", credential: "credential-0123456789", enrolledAt: new Date().toISOString() },
       runner: new ReplayRunner({ format: "compliance-bundle/1", platform: "linux", hostname: "lt-test", collectedAt: new Date().toISOString(), commands: [], files: [] }),
       device: { hostname: "lt-test", platform: "linux", agentVersion: "0.0.0-test" },
       checks: CHECKS,
-      logger: pino({ level: "silent" }),
+      logger,
       clock: () => new Date(),
       random: () => 0.5,
       mode: "replay",
       deviceKey: newDeviceKey().key,
+      openChannel: (hello) => new Connection({ url: agentChannelUrl(server?.url ?? ""), hello, logger, backoff: { baseMs: 1_000, capMs: 60_000 }, random: () => 0.5 }),
+      scheduler: timerScheduler,
+      bootId: "boot-test",
+      previousRun: undefined,
+      saveRun: async () => {},
     });
     service = created;
     await created.start();

@@ -1,13 +1,14 @@
-// The agent service: runs the checks, reports changes through the durable outbox, applies pushed policies.
+// The agent service: runs the checks, reports changes through the durable outbox, applies pushed policies. Thin:
+// the decisions are in decisions.ts (and delivery.ts, full-state.ts, policy-order.ts); the channel and the timers are injected.
 import {
   type AgentCheckId,
   type CheckResult,
-  describeZodError,
   fitForReport,
   type DeviceInfo,
   type EnforcementAction,
-  type ErrorFrame,
-  Policy,
+  type GoodbyeReason,
+  type HelloFrame,
+  type Policy,
   PROTOCOL_VERSION,
   type ReportFrame,
   type ServerFrame,
@@ -21,17 +22,16 @@ import type { StatePaths } from "../config.js";
 import type { CommandRunner } from "../runner/runner.js";
 import type { DeviceKey } from "../state/device-key.js";
 import type { Enrollment } from "../state/enrollment.js";
-import { agentChannelUrl } from "../state/enrollment.js";
 import { AGENT_VERSION } from "../version.js";
-import { Connection } from "./connection.js";
-import { afterWelcome, checksToResend } from "./full-state.js";
+import type { Channel, OpenChannel, Scheduler } from "./channel.js";
+import { afterCheckRun, type CheckRequest, enforceNow, type Latest, onInvalidFrame, onPolicyValid, onWelcome, RECHECK_AFTER_ENFORCEMENT_MS, requestChecks } from "./decisions.js";
+import { checksToResend } from "./full-state.js";
+import { alive, ended, newRun, previousRunOf, resumed, type RunRecord } from "./presence.js";
 import { Outbox } from "./outbox.js";
 import { loadCachedPolicy, saveCachedPolicy } from "./policy-cache.js";
 import { IDLE, onPolicyDone, onPolicyFrame, type PolicyQueue } from "./policy-order.js";
 import { ReportDelivery } from "./report-delivery.js";
 import { type ServiceStatus, writeServiceStatus } from "./status.js";
-
-const ENFORCE_RETRY_MS = 5 * 60_000;
 
 export interface AgentServiceDeps {
   paths: StatePaths;
@@ -46,31 +46,43 @@ export interface AgentServiceDeps {
   clock: () => Date;
   random: () => number;
   mode: "live" | "replay";
-  ca?: Buffer;
+  /** The channel to the server (a Connection to the enrollment's server URL). */
+  openChannel: OpenChannel;
+  scheduler: Scheduler;
   outboxMaxReports?: number;
+  /** The OS boot this run runs in (undefined: unreadable); every hello says it. */
+  bootId: string | undefined;
+  /** The record the previous run left (undefined on a first run); every hello of this run says how it ended. */
+  previousRun: RunRecord | undefined;
+  /** Writes this run's record: on start, each heartbeat period (cheaply) and at its goodbye (`durable`). */
+  saveRun: (record: RunRecord, durable: boolean) => Promise<void>;
 }
 
 export class AgentService {
   private policy!: Policy;
   private outbox!: Outbox;
-  private connection!: Connection;
+  private connection!: Channel;
   private delivery!: ReportDelivery;
   private policyQueue: PolicyQueue = IDLE;
-  private readonly latest = new Map<AgentCheckId, { result: CheckResult; observedAt: Date; key: string }>();
+  private latest: ReadonlyMap<AgentCheckId, Latest> = new Map();
   private readonly startedAt: Date;
   private connectedSince: Date | null = null;
   private connectionDetail: string | undefined;
   private lastReport: ServiceStatus["lastReport"] = null;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private stopHeartbeat: (() => void) | undefined;
+  private stopAliveTick: (() => void) | undefined;
+  private run!: RunRecord;
+  private runWrite: Promise<void> = Promise.resolve();
+  /** Said goodbye for a sleep: the channel is closed until resume. */
+  private sleeping = false;
   private cycle: Promise<void> = Promise.resolve();
-  private pendingChecks: Set<AgentCheckId> | undefined;
-  /** The merged request wants every result reported, changed or not (after a new policy). */
-  private pendingFull = false;
+  /** The run waiting behind the current one; requests that arrive meanwhile merge into it. */
+  private waiting: CheckRequest | undefined;
   /** The server's welcome named another policy version: the full state waits for its policy frame. */
   private awaitingPolicy = false;
   private statusWrite: Promise<void> = Promise.resolve();
   private stopping = false;
-  private readonly lastEnforced = new Map<string, number>();
+  private lastEnforced: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.startedAt = deps.clock();
@@ -82,26 +94,11 @@ export class AgentService {
 
   async start(): Promise<void> {
     const { deps } = this;
+    this.run = newRun(deps.bootId, deps.clock());
+    await deps.saveRun(this.run, true);
     this.policy = await loadCachedPolicy(deps.paths.policy, deps.logger);
     this.outbox = await Outbox.open({ dir: deps.paths.outbox, maxReports: deps.outboxMaxReports ?? 1_000, logger: deps.logger });
-    this.connection = new Connection({
-      url: agentChannelUrl(deps.enrollment.serverUrl),
-      ...(deps.ca !== undefined ? { ca: deps.ca } : {}),
-      hello: (nonce) => ({
-        type: "hello",
-        protocol: PROTOCOL_VERSION,
-        deviceId: deps.enrollment.deviceId,
-        credential: deps.enrollment.credential,
-        agentVersion: AGENT_VERSION,
-        policyVersion: this.policy.version,
-        device: deps.device,
-        ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
-        ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
-      }),
-      logger: deps.logger,
-      backoff: { baseMs: 1_000, capMs: 60_000 },
-      random: deps.random,
-    });
+    this.connection = deps.openChannel((nonce) => this.hello(nonce));
     this.delivery = new ReportDelivery({
       queued: () => this.outbox.pending().map((r) => r.id),
       send: (id) => {
@@ -127,7 +124,27 @@ export class AgentService {
     this.connection.on("invalid", (detail, raw) => this.onInvalidFrame(detail, raw));
     deps.logger.info({ policyVersion: this.policy.version, queued: this.outbox.size, mode: deps.mode }, "agent service starting");
     await this.runChecks("all", "service start");
+    this.startAliveTick();
     this.connection.start();
+  }
+
+  /** The first frame of every connection: who this is, what it runs, and (when the server sent a nonce) the proof. */
+  private hello(nonce: string | undefined): HelloFrame {
+    const { deps } = this;
+    return {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      deviceId: deps.enrollment.deviceId,
+      credential: deps.enrollment.credential,
+      agentVersion: AGENT_VERSION,
+      policyVersion: this.policy.version,
+      device: deps.device,
+      ...(nonce === undefined ? {} : { signature: deps.deviceKey.signHello(nonce, deps.enrollment.deviceId) }),
+      ...(deps.enrollment.publicKey === undefined ? { publicKey: deps.deviceKey.publicKey } : {}),
+      ...(deps.bootId === undefined ? {} : { bootId: deps.bootId }),
+      runStartedAt: this.run.startedAt,
+      ...(deps.previousRun === undefined ? {} : { previousRun: previousRunOf(deps.previousRun) }),
+    };
   }
 
   /**
@@ -136,30 +153,66 @@ export class AgentService {
    */
   requestChecks(checks: readonly AgentCheckId[] | "all", why: string, full = false): Promise<void> {
     const ids = checks === "all" ? this.deps.checks.map((c) => c.id) : checks;
-    if (full) this.pendingFull = true;
-    if (this.pendingChecks !== undefined) {
-      for (const id of ids) this.pendingChecks.add(id);
-      return this.cycle;
-    }
-    this.pendingChecks = new Set(ids);
+    const step = requestChecks(this.waiting, ids, full);
+    this.waiting = step.waiting;
+    if (step.merged) return this.cycle;
     this.cycle = this.cycle.then(async () => {
-      const wanted = this.pendingChecks ?? new Set<AgentCheckId>();
-      const reportAll = this.pendingFull;
-      this.pendingChecks = undefined;
-      this.pendingFull = false;
-      if (!this.stopping) await this.runChecks([...wanted], why, reportAll);
+      const run = this.waiting;
+      this.waiting = undefined;
+      if (run !== undefined && !this.stopping) await this.runChecks([...run.checks], why, run.full);
     });
     return this.cycle;
   }
 
-  async stop(): Promise<void> {
+  /** Stops for good: the goodbye says why (see presence.ts for how the reason is decided), and the run record keeps it. */
+  async stop(reason: GoodbyeReason = "service-stop"): Promise<void> {
     this.stopping = true;
-    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.stopHeartbeat?.();
+    this.stopAliveTick?.();
     await this.cycle.catch(() => undefined);
-    await this.connection.stop({ type: "goodbye", reason: "service-stop" });
+    this.saveRun(ended(this.run, reason, this.deps.clock()), true);
+    await this.connection.stop({ type: "goodbye", reason });
+    await this.runWrite;
     this.writeStatus();
     await this.statusWrite;
     this.deps.logger.info({ queued: this.outbox.size }, "agent service stopped");
+  }
+
+  /** The OS goes to sleep: say so, and close the channel until `resume` (the process itself may be frozen meanwhile). */
+  async suspend(): Promise<void> {
+    if (this.sleeping || this.stopping) return;
+    this.sleeping = true;
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
+    this.saveRun(ended(this.run, "system-sleep", this.deps.clock()), true);
+    await this.connection.stop({ type: "goodbye", reason: "system-sleep" });
+    await this.runWrite;
+    this.deps.logger.info("the OS goes to sleep: said goodbye, channel closed until it wakes");
+  }
+
+  /** Awake again: the run goes on (the same run: the server judges nothing), and the channel reconnects now. */
+  resume(): void {
+    if (!this.sleeping || this.stopping) return;
+    this.sleeping = false;
+    this.saveRun(resumed(this.run, this.deps.clock()), false);
+    this.deps.logger.info("the OS woke up: reconnecting");
+    this.connection.start();
+  }
+
+  /** Run-record writes are serialised and never block the service. */
+  private saveRun(record: RunRecord, durable: boolean): void {
+    this.run = record;
+    this.runWrite = this.runWrite
+      .then(() => this.deps.saveRun(record, durable))
+      .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "cannot write the run record"));
+  }
+
+  /** The run record says the agent is alive, once per heartbeat period, connected or not. */
+  private startAliveTick(): void {
+    this.stopAliveTick?.();
+    this.stopAliveTick = this.deps.scheduler.every(this.policy.heartbeatSeconds * 1000, () => {
+      if (!this.sleeping) this.saveRun(alive(this.run, this.deps.clock()), false);
+    });
   }
 
   private async runChecks(checks: readonly AgentCheckId[] | "all", why: string, reportAll = false): Promise<void> {
@@ -167,17 +220,17 @@ export class AgentService {
     const started = performance.now();
     const outcomes = await runChecksEnforcing(definitions, this.deps.runner, this.policy, (check, subject) => this.shouldEnforce(check, subject));
     const observedAt = this.deps.clock();
-    const changed: CheckResult[] = [];
-    const enforcement = outcomes.flatMap((o) => o.enforcement);
-    for (const { result, enforcement: acted } of outcomes) {
-      const key = JSON.stringify(result);
-      if (reportAll || this.latest.get(result.check)?.key !== key || acted.length > 0) changed.push(result);
-      this.latest.set(result.check, { result, observedAt, key });
-    }
+    const step = afterCheckRun(this.latest, outcomes, observedAt, reportAll);
+    this.latest = step.latest;
+    const { enforcement, recheck, report: changed } = step;
     if (enforcement.length > 0) {
       for (const a of enforcement) this.deps.logger.warn({ subject: a.subject, ok: a.ok, detail: a.detail }, `enforcement: ${a.action} ${a.ok ? "done" : "failed"}`);
+    }
+    if (recheck.length > 0) {
       // Confirm the device is gone (or still there) with a fresh look shortly after.
-      setTimeout(() => void this.requestChecks(["usb-storage"], "after enforcement"), 2_000).unref();
+      this.deps.scheduler.after(RECHECK_AFTER_ENFORCEMENT_MS, () => {
+        void this.requestChecks(recheck, "after enforcement").catch((error: unknown) => this.deps.logger.error({ err: (error as Error).message }, "a check run failed"));
+      });
     }
     this.deps.logger.debug({ why, checks: definitions.map((d) => d.id), changed: changed.map((c) => c.check), ms: Math.round(performance.now() - started) }, "checks ran");
     if (changed.length > 0) {
@@ -189,12 +242,9 @@ export class AgentService {
 
   /** One enforcement attempt per device per few minutes: a device that resists is reported, not hammered. */
   private shouldEnforce(check: AgentCheckId, subject: string): boolean {
-    const key = `${check}\u0000${subject}`;
-    const now = this.deps.clock().getTime();
-    const last = this.lastEnforced.get(key);
-    if (last !== undefined && now - last < ENFORCE_RETRY_MS) return false;
-    this.lastEnforced.set(key, now);
-    return true;
+    const step = enforceNow(this.lastEnforced, check, subject, this.deps.clock().getTime());
+    this.lastEnforced = step.last;
+    return step.act;
   }
 
   private async enqueue(results: CheckResult[], observedAt: Date, enforcement: EnforcementAction[] = []): Promise<void> {
@@ -221,16 +271,16 @@ export class AgentService {
     switch (frame.type) {
       case "welcome": {
         this.connection.accepted();
-        if (this.connectedSince === null) {
-          this.connectedSince = this.deps.clock();
-          this.startHeartbeat();
-        }
         // What is queued goes out once per connection (oldest first; the server stores each id once, and applies only what
         // the policy it sent judged), then the full state: now, or once the server's policy, which follows at once, is
         // applied. A repeated welcome changes nothing.
-        if (!this.delivery.isWelcomed()) {
-          const plan = afterWelcome(this.policy.version, frame.policyVersion);
-          this.awaitingPolicy = plan === "await-policy";
+        const step = onWelcome(this.connectedSince !== null, !this.delivery.isWelcomed(), this.policy.version, frame.policyVersion);
+        if (step.startHeartbeat) {
+          this.connectedSince = this.deps.clock();
+          this.startHeartbeat();
+        }
+        if (step.awaitingPolicy !== undefined) {
+          this.awaitingPolicy = step.awaitingPolicy;
           if (this.awaitingPolicy) this.deps.logger.info({ ours: this.policy.version, server: frame.policyVersion }, "the server runs another policy: the full state waits for it");
         }
         await this.delivery.welcome();
@@ -293,49 +343,47 @@ export class AgentService {
 
   private async applyPolicy(policy: Policy): Promise<void> {
     const previous = this.policy.version;
-    const awaited = this.awaitingPolicy;
+    const step = onPolicyValid(previous, policy.version, this.awaitingPolicy);
     this.awaitingPolicy = false;
-    if (policy.version !== previous) {
+    if (step.adopt) {
       await saveCachedPolicy(this.deps.paths.policy, policy);
       this.policy = policy;
       this.restartHeartbeat();
+      if (this.stopAliveTick !== undefined) this.startAliveTick();
       this.deps.logger.info({ from: previous, to: policy.version }, "applied a new policy from the server");
     }
     this.connection.send({ type: "policy-applied", version: policy.version });
     // Judged again under the new policy and reported in full (the server disregards what an older policy judged).
     // Not awaited: the next pushed policy need not wait for a check run.
     const failed = (error: unknown) => this.deps.logger.error({ err: (error as Error).message }, "a check run failed");
-    if (policy.version !== previous) void this.requestChecks("all", `policy version ${policy.version}`, true).catch(failed);
-    else if (awaited) void this.enqueueFullState().catch(failed);
+    if (step.then === "recheck-all") void this.requestChecks("all", `policy version ${policy.version}`, true).catch(failed);
+    else if (step.then === "full-state") void this.enqueueFullState().catch(failed);
   }
 
   private onInvalidFrame(detail: string, raw: unknown): void {
-    const type = typeof raw === "object" && raw !== null && "type" in raw ? String(raw.type) : undefined;
-    if (type === "policy") {
-      const policy = Policy.safeParse((raw as { policy?: unknown }).policy);
-      const message = policy.success ? detail : describeZodError(policy.error);
-      this.deps.logger.error({ detail: message }, `refused a pushed policy that does not validate; keeping version ${this.policy.version}`);
-      const error: ErrorFrame = { type: "error", code: "invalid_policy", message: `policy refused: ${message}` };
-      this.connection.send(error);
-      // No other policy is coming: the full state the welcome held back goes out under the one in force.
-      if (this.awaitingPolicy) {
-        this.awaitingPolicy = false;
-        void this.enqueueFullState().catch((err: unknown) => this.deps.logger.error({ err: (err as Error).message }, "queueing the full state failed"));
-      }
+    const step = onInvalidFrame(detail, raw, this.awaitingPolicy);
+    if (step.kind === "ignore") {
+      this.deps.logger.warn({ detail, type: step.type }, "ignored a server frame that does not validate");
       return;
     }
-    this.deps.logger.warn({ detail, type }, "ignored a server frame that does not validate");
+    this.deps.logger.error({ detail: step.detail }, `refused a pushed policy that does not validate; keeping version ${this.policy.version}`);
+    this.connection.send(step.error);
+    // No other policy is coming: the full state the welcome held back goes out under the one in force.
+    if (step.sendHeldFullState) {
+      this.awaitingPolicy = false;
+      void this.enqueueFullState().catch((err: unknown) => this.deps.logger.error({ err: (err as Error).message }, "queueing the full state failed"));
+    }
   }
 
   private startHeartbeat(): void {
-    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = setInterval(() => {
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = this.deps.scheduler.every(this.policy.heartbeatSeconds * 1000, () => {
       this.connection.send({ type: "heartbeat", policyVersion: this.policy.version });
-    }, this.policy.heartbeatSeconds * 1000);
+    });
   }
 
   private restartHeartbeat(): void {
-    if (this.heartbeatTimer !== undefined) this.startHeartbeat();
+    if (this.stopHeartbeat !== undefined) this.startHeartbeat();
   }
 
   /** Status writes are serialised and never block the service. */

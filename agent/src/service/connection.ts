@@ -4,6 +4,7 @@ import WebSocket from "ws";
 import { type AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
 import { backoffDelay, type BackoffOptions, reconnectStep } from "./backoff.js";
+import type { Channel, ChannelState } from "./channel.js";
 import { decodeServerFrame } from "./server-frames.js";
 
 /** The server closes with this when the device credential is unknown or was replaced by a re-enrollment. */
@@ -23,7 +24,7 @@ export interface ConnectionOptions {
   healthyAfterMs?: number;
 }
 
-export type ConnectionState = "connecting" | "connected" | "waiting" | "stopped";
+export type ConnectionState = ChannelState;
 
 export interface ConnectionEvents {
   frame: [frame: ServerFrame];
@@ -32,7 +33,7 @@ export interface ConnectionEvents {
   state: [state: ConnectionState, detail?: string];
 }
 
-export class Connection extends EventEmitter<ConnectionEvents> {
+export class Connection extends EventEmitter<ConnectionEvents> implements Channel {
   private socket: WebSocket | undefined;
   /** The backoff step of the next reconnect: it grows with each one and only a healthy connection resets it. */
   private attempt = 0;

@@ -26,10 +26,10 @@ export class Triggers extends EventEmitter<TriggerEvents> {
    * USB attach/detach events from the `usb` package (libusb hot-plug). Missing support (no libusb,
    * no /dev/bus/usb, a container) is logged once; the mount watch and the interval still cover USB.
    */
-  async usbHotplug(debounceMs: number): Promise<boolean> {
+  async usbHotplug(checks: readonly AgentCheckId[], debounceMs: number): Promise<boolean> {
     try {
       const mod = (await import("usb")) as unknown as { usb: EventEmitter };
-      const fire = debounce(() => this.emit("check", ["usb-storage"], "USB device attached or detached"), debounceMs);
+      const fire = debounce(() => this.emit("check", checks, "USB device attached or detached"), debounceMs);
       mod.usb.on("attach", fire);
       mod.usb.on("detach", fire);
       this.stops.push(() => {
@@ -45,9 +45,9 @@ export class Triggers extends EventEmitter<TriggerEvents> {
   }
 
   /** Linux: storage that appears without a USB event (or with libusb missing) still shows in the mount table. */
-  watchMounts(path: string, intervalMs: number, debounceMs: number): void {
+  watchMounts(path: string, checks: readonly AgentCheckId[], intervalMs: number, debounceMs: number): void {
     let last: string | undefined;
-    const fire = debounce(() => this.emit("check", ["usb-storage"], "the mount table changed"), debounceMs);
+    const fire = debounce(() => this.emit("check", checks, "the mount table changed"), debounceMs);
     const timer = setInterval(() => {
       readFile(path, "utf8").then(
         (text) => {

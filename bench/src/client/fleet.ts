@@ -71,7 +71,7 @@ export class Fleet {
   ) {}
 
   static async create(args: InitArgs): Promise<Fleet> {
-    // The real agent's settings (agent-service.ts): 1 s base, 60 s cap.
+    // The real agent's settings (cli/run.ts, where its Connection is made): 1 s base, 60 s cap.
     const fleet = new Fleet(args, (attempt) => backoffDelay(attempt, { baseMs: 1_000, capMs: 60_000 }, Math.random));
     if (args.mode === "bare") {
       for (let i = args.first; i < args.first + args.count; i++) fleet.#add({ ...fleet.#seed(i), deviceId: `bare-${i}`, credential: "" });

@@ -242,6 +242,15 @@ export class AgentConnection implements AgentSession {
       ...(hello.device.osName === undefined ? {} : { osName: hello.device.osName }),
       ...(hello.device.osVersion === undefined ? {} : { osVersion: hello.device.osVersion }),
       ...(hello.device.arch === undefined ? {} : { arch: hello.device.arch }),
+      ...(hello.runStartedAt === undefined
+        ? {}
+        : {
+            run: {
+              startedAt: hello.runStartedAt,
+              ...(hello.bootId === undefined ? {} : { bootId: hello.bootId }),
+              ...(hello.previousRun === undefined ? {} : { previous: hello.previousRun }),
+            },
+          }),
     });
     this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via }, "agent connected");
 

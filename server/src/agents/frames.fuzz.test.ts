@@ -3,7 +3,7 @@ import { AgentFrame, countViolations, isStorableText, MAX_INT32, MAX_VIOLATIONS_
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { helloFrame, reportFrame, usbFail, usbPass } from "../testing/frames.js";
-import { fuzz, mutatedJson, stringsOf } from "../testing/fuzz.js";
+import { fuzz, mutatedJson, stringsOf } from "@wegroup/shared/testing";
 import { decodeAgentFrame, errorFrame, reportProblem } from "./frames.js";
 
 const VALID: object[] = [

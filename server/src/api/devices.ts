@@ -7,6 +7,7 @@ import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows 
 import { latestPolicy } from "../store/policies.js";
 import { latestReports, type ReportRow } from "../store/reports.js";
 import { queryViolations } from "../store/violations.js";
+import { lastGoodbye } from "../violations/presence.js";
 import type { ApiDeps } from "./deps.js";
 import { defineRoute } from "./route.js";
 import { withExemptions } from "./violations.js";
@@ -17,6 +18,7 @@ const HISTORY = 100;
 
 function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
   const connected = deps.registry.isConnected(row.id);
+  const goodbye = connected ? undefined : lastGoodbye({ lastSeen: row.last_seen, goodbyeAt: row.goodbye_at, goodbyeReason: row.goodbye_reason });
   return {
     id: row.id,
     hostname: row.hostname,
@@ -24,13 +26,14 @@ function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
     agentVersion: row.agent_version,
     lastSeen: row.last_seen,
     status: deviceStatus(
-      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks },
+      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks, saidGoodbye: goodbye !== undefined },
       now,
       deps.policy.heartbeatSeconds,
     ),
     openViolations: row.open_violations,
     policyVersion: row.policy_version,
     reEnrollmentOf: row.re_enrollment_of,
+    ...(goodbye === undefined ? {} : { lastGoodbye: goodbye }),
   };
 }
 

@@ -2,6 +2,7 @@
 import {
   AuditPage,
   DeviceDetail,
+  DeviceNotice,
   DeviceList,
   EnrollRequest,
   EnrollResponse,
@@ -19,9 +20,11 @@ import {
   PrivacyExport,
   PrivacySubject,
   SoftwareList,
+  StreamReady,
   TokenCreate,
   TokenCreated,
   TokenList,
+  Violation,
   ViolationPage,
 } from "@wegroup/shared";
 import { z } from "zod";
@@ -37,6 +40,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   DeviceList,
   DeviceDetail,
   ViolationPage,
+  Violation,
+  DeviceNotice,
+  StreamReady,
   Policy,
   PolicyUpdate,
   PolicyStored,
@@ -72,6 +78,20 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: "starting or stopping",
 };
 
+/** What each tag of the routes' declarations groups (every tag a route names is listed here: a test says so). */
+export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  operations: "health for load balancers, and this document",
+  agents: "enrollment and the agent channel (the device's own credential, not an API token)",
+  devices: "the enrolled devices, their status and latest results",
+  violations: "violations, paged and live (Server-Sent Events)",
+  policy: "the policy document, its history and its rollout to the devices",
+  software: "the fleet's software titles that are not approved",
+  exemptions: "security's written consent for a failure, until it expires",
+  tokens: "API tokens for people and tools",
+  audit: "who changed what and when",
+  privacy: "export and erasure of what is held about a device or a user",
+};
+
 /** Builds the document; pure, so that tests validate exactly what the route serves. */
 export function openApiDocument(routes: readonly RouteSpec[]): Json {
   const components = new SchemaComponents();
@@ -80,14 +100,20 @@ export function openApiDocument(routes: readonly RouteSpec[]): Json {
     const byMethod = (paths[route.path] ??= {});
     byMethod[route.method.toLowerCase()] = operation(route, components);
   }
+  const tags = [...new Set(routes.flatMap((r) => r.tags))].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   return {
     openapi: "3.1.0",
     info: {
       title: "WeGroup endpoint compliance API",
       version: "1",
       description:
-        "JSON over HTTP; `Authorization: Bearer <token>`. Roles: viewer (read) and admin (read and write). Errors are {\"error\":{\"code\",\"message\"}}.",
+        "JSON over HTTP; `Authorization: Bearer <token>`. Roles: viewer (read) and admin (read and write). Errors are {\"error\":{\"code\",\"message\"}}; a wrong method on a known path is a 405 with `Allow`.",
+      contact: { name: "WeGroup IT security", email: "security@wegroup.example" },
+      license: { name: "Proprietary: WeGroup internal use", identifier: "LicenseRef-WeGroup-Internal" },
     },
+    // Relative: the document is served by the server it describes, at whatever address it was reached.
+    servers: [{ url: "/", description: "the compliance server this document was fetched from" }],
+    tags,
     paths,
     components: {
       schemas: components.schemas,
@@ -103,12 +129,15 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
   const op: Json = {
     operationId: route.operationId,
     summary: route.summary,
+    description: route.description ?? route.summary,
+    tags: [...route.tags],
     security: security(route),
     responses: responses(route, components),
   };
   const role = tokenAccess(route.access);
   if (role !== undefined) op["x-required-role"] = role;
-  const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query")];
+  const headers = (route.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: toJsonSchema(h.schema, "input") }));
+  const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query"), ...headers];
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
     op.requestBody = { required: true, content: { "application/json": { schema: components.ref(route.body, "input") } } };
@@ -126,6 +155,7 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
   const { status, schema, contentType } = route.ok;
   const ok: Json = { description: STATUS_TEXT[status] ?? "OK" };
   if (schema !== null) ok.content = { [contentType ?? "application/json"]: { schema: components.ref(schema, "output") } };
+  else if (route.ok.events !== undefined) ok.content = { [contentType ?? "text/event-stream"]: { schema: eventStream(route.ok.events, components) } };
   else if (contentType !== undefined) ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
   out[String(status)] = ok;
   const errors = new Set(route.errors);
@@ -137,6 +167,21 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
     out[String(code)] = { description: STATUS_TEXT[code] ?? "error", content: { "application/json": { schema: components.ref(NAMED_SCHEMAS.ErrorBody ?? z.unknown(), "output") } } };
   }
   return out;
+}
+
+/** An event stream as the sequence of its events: each an SSE `event:` name, an optional `id:`, and `data:` (JSON) of its schema. */
+function eventStream(events: Readonly<Record<string, z.ZodType>>, components: SchemaComponents): Json {
+  return {
+    type: "array",
+    description: "Server-Sent Events (text/event-stream): each item is one event, sent as `id:`, `event:` and one `data:` line of JSON",
+    items: {
+      oneOf: Object.entries(events).map(([name, data]) => ({
+        type: "object",
+        properties: { event: { const: name }, id: { type: "string", pattern: "^\\d{1,15}$" }, data: components.ref(data, "output") },
+        required: ["event", "data"],
+      })),
+    },
+  };
 }
 
 function objectParameters(schema: z.ZodType | undefined, where: "path" | "query"): Json[] {

@@ -47,7 +47,7 @@ export const putPolicy = defineRoute(
   },
   (deps) =>
     async ({ body, req }) => {
-      const { version: _ignored, ...document } = body;
+      const { version: _ignored, $schema: _editorLink, ...document } = body;
       const author = req.identity?.name ?? "unknown";
       const change = await storeNextPolicy(deps.store.db, document, author, deps.clock.now().toISOString());
       const agents = await deps.policyPush.published(change.policy);

@@ -34,7 +34,15 @@ export interface RouteSpec {
   /** The error code of a body that does not validate (default `bad_request`, with the message prefixed "invalid body: "). */
   bodyError?: "invalid_policy";
   /** Status → JSON schema of the answer (null: no body, or not JSON). */
-  ok: { status: number; schema: z.ZodType | null; contentType?: string };
+  ok: {
+    status: number;
+    schema: z.ZodType | null;
+    contentType?: string;
+    /** An event stream's events: SSE event name → the schema of its `data:` (JSON). */
+    events?: Readonly<Record<string, z.ZodType>>;
+  };
+  /** Request headers the route reads (documented; the handler reads them itself). */
+  headers?: readonly { name: string; description: string; schema: z.ZodType }[];
   /** The error statuses this route can answer besides 401/403 (which follow from `access`). */
   errors: readonly number[];
   /** Served by the HTTP server's upgrade listener (the agent channel); fastify answers a plain request to it with 400. */

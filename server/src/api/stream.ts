@@ -1,5 +1,6 @@
 // GET /api/v1/violations/stream (viewer): the live feed as Server-Sent Events, resumable with Last-Event-ID.
-import { AppError, ViolationStreamQuery } from "@wegroup/shared";
+import { AppError, DeviceNotice, StreamReady, Violation, ViolationStreamQuery } from "@wegroup/shared";
+import { z } from "zod";
 import type { FastifyRequest } from "fastify";
 import { defineRoute } from "./route.js";
 
@@ -34,8 +35,11 @@ export const violationStream = defineRoute(
     operationId: "violationStream",
     tags: ["violations"],
     summary: "live feed as Server-Sent Events (event: violation, data: a Violation, id: resumable with Last-Event-ID); the token may come as ?token=",
+    description:
+      "One `event: violation` per opened, resolved or exempted violation (`id:` its feed sequence number, `data:` the Violation as JSON), `event: device` for a device enrolled again, and `event: ready` once the backlog after Last-Event-ID has been sent. Reconnect with the last `id:` seen as Last-Event-ID (EventSource does so itself) to miss nothing.",
     query: ViolationStreamQuery,
-    ok: { status: 200, schema: null, contentType: "text/event-stream" },
+    headers: [{ name: "Last-Event-ID", description: "resume after this event (the `id:` of the last event received); wins over ?lastEventId=", schema: z.string().regex(/^\d{1,15}$/) }],
+    ok: { status: 200, schema: null, contentType: "text/event-stream", events: { violation: Violation, device: DeviceNotice, ready: StreamReady } },
     errors: [400],
   },
   (deps) =>

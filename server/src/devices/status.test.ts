@@ -49,3 +49,12 @@ describe("isUnreachable (for a policy push; heartbeat 60 s)", () => {
     expect(isUnreachable(input, NOW, 60)).toBe(expected);
   });
 });
+
+describe("a goodbye", () => {
+  const now = new Date("2026-03-01T12:00:01.000Z");
+  it("makes a device that is not connected offline at once, and changes nothing for a connected one", () => {
+    expect(isOffline({ lastSeen: "2026-03-01T12:00:00.000Z", connected: false, saidGoodbye: true }, now, 60)).toBe(true);
+    expect(isOffline({ lastSeen: "2026-03-01T12:00:00.000Z", connected: false, saidGoodbye: false }, now, 60)).toBe(false);
+    expect(isOffline({ lastSeen: "2026-03-01T12:00:00.000Z", connected: true, saidGoodbye: true }, now, 60)).toBe(false);
+  });
+});

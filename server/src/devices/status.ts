@@ -10,12 +10,16 @@ export interface StatusInput {
   openViolations: number;
   /** Checks whose latest result is `pass` or `fail`; 0 when no report came yet or every check is `unknown`. */
   knownChecks: number;
+  /** The agent's last frame was its goodbye (it went to sleep, shut down, was stopped…): offline at once. */
+  saidGoodbye?: boolean;
 }
 
-/** Offline: not connected and silent for SILENT_HEARTBEATS heartbeat intervals. */
-export function isOffline(d: Pick<StatusInput, "lastSeen" | "connected">, now: Date, heartbeatSeconds: number): boolean {
+/** Offline: not connected, and gone with a goodbye or silent for SILENT_HEARTBEATS heartbeat intervals. */
+export function isOffline(d: Pick<StatusInput, "lastSeen" | "connected" | "saidGoodbye">, now: Date, heartbeatSeconds: number): boolean {
+  if (d.connected) return false;
+  if (d.saidGoodbye === true) return true;
   const silentForMs = d.lastSeen === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(d.lastSeen);
-  return !d.connected && silentForMs > SILENT_HEARTBEATS * heartbeatSeconds * 1000;
+  return silentForMs > SILENT_HEARTBEATS * heartbeatSeconds * 1000;
 }
 
 /**

@@ -3,14 +3,15 @@ import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } fro
 import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
 import { deleteReports, violationsOpenedSince } from "../store/device-caps.js";
 import type { Dialect } from "../store/db.js";
-import { applyDeviceActivity, type DeviceActivity, deviceReportContext } from "../store/devices.js";
+import { applyDeviceActivity, claimRun, type DeviceActivity, deviceReportContext } from "../store/devices.js";
 import { insertEvents, type NewEvent } from "../store/events.js";
 import { standingExemptions } from "../store/exemptions.js";
 import { insertReports, reportKey } from "../store/reports.js";
 import type { Db } from "../store/schema.js";
-import { lastingSilentOf, resolveLasting } from "../store/silent.js";
+import { AGENT_SILENT, lastingSilentOf, resolveLasting, SILENT_SUBJECT } from "../store/silent.js";
 import { insertViolations, loadLastingViolations, updateViolations } from "../store/violations.js";
 import { type ExemptionRule, openingStatus } from "../violations/exemption.js";
+import { gapText, onReturn } from "../violations/presence.js";
 import type { ViolationRecord } from "../violations/record.js";
 import { toApiViolation } from "../violations/record.js";
 import { applyCheckResult, type Transition } from "../violations/transition.js";
@@ -112,6 +113,8 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
   for (const c of fresh) results[c.index] = { kind: "report", stored: true, outdated: false };
   // A frame of any kind from a device that was silent ends its agent-silent violation.
   const newEvents: NewEvent[] = await resolveReturnedDevices(db, merged, ctx.now());
+  // A hello that tells of a previous run which ended without a goodbye in the same OS boot: the agent was gone while the OS ran.
+  newEvents.push(...(await judgeReturns(db, merged, ctx)));
 
   // 2. Run the state machine over the new reports, in arrival order, against what is stored.
   const transitions: Transition[] = [];
@@ -222,6 +225,44 @@ async function resolveReturnedDevices(db: Db, activities: readonly DeviceActivit
     if (!(await resolveLasting(db, row.id, resolvedAt))) continue;
     const { hostname, ...record } = row;
     events.push({ kind: "resolved", at, violation: toApiViolation({ ...record, status: "resolved", resolvedAt }, hostname) });
+  }
+  return events;
+}
+
+/**
+ * Judges, once per agent run, how the previous run ended (hello → activity.run). A gap in the same OS boot is recorded as
+ * an agent-silent violation that opened when the agent was last alive and resolved when it came back (it is back, and the
+ * record and its two events say for how long it was not); anything else records nothing.
+ */
+async function judgeReturns(db: Db, activities: readonly DeviceActivity[], ctx: ApplyContext): Promise<NewEvent[]> {
+  const events: NewEvent[] = [];
+  let standing: ExemptionRule[] | undefined;
+  for (const a of activities) {
+    if (a.run === undefined || !(await claimRun(db, a.deviceId, a.run))) continue;
+    const heard = await db.selectFrom("devices").select(["hostname", "goodbye_at"]).where("id", "=", a.deviceId).executeTakeFirst();
+    const verdict = onReturn(a.run.previous, a.run.bootId, a.lastSeen, heard?.goodbye_at ?? undefined);
+    if (verdict.kind !== "gap") continue;
+    const at = ctx.now();
+    const open: ViolationRecord = {
+      id: ctx.newId(),
+      deviceId: a.deviceId,
+      check: AGENT_SILENT,
+      subject: SILENT_SUBJECT,
+      rule: null,
+      ...gapText(verdict, a.run.bootId ?? ""),
+      status: "open",
+      firstSeen: verdict.from,
+      lastSeen: verdict.to,
+      resolvedAt: null,
+      title: null,
+    };
+    standing ??= await standingExemptions(db, at);
+    open.status = openingStatus(open, standing, at);
+    const resolved: ViolationRecord = { ...open, status: "resolved", resolvedAt: verdict.to };
+    await insertViolations(db, [resolved]);
+    const hostname = heard?.hostname ?? a.hostname ?? "";
+    events.push({ kind: open.status === "exempted" ? "exempted" : "opened", at, violation: toApiViolation(open, hostname) });
+    events.push({ kind: "resolved", at, violation: toApiViolation(resolved, hostname) });
   }
   return events;
 }

@@ -12,6 +12,7 @@ import { insertReports } from "../store/reports.js";
 import { findTokenByHash } from "../store/tokens.js";
 import { insertViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
+import { reportFrame } from "../testing/frames.js";
 import { buildServer, SERVER_BIN } from "../testing/process.js";
 
 interface CliRun {
@@ -107,7 +108,8 @@ describe.each(TEST_DATABASES)("admin CLI on $name", (kind) => {
     const store = await database.openStore();
     const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
     const { deviceId } = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-cli", hostname: "cli-host", os: "linux", credentialHash: hashSecret("c"), now: old });
-    await insertReports(store.db, [{ device_id: deviceId, id: "r-old", observed_at: old, received_at: old, policy_version: 1, body: "{}" }]);
+    const report = reportFrame([{ check: "usb-storage", status: "pass", violations: [] }], { observedAt: old });
+    await insertReports(store.db, [{ device_id: deviceId, id: report.id, observed_at: old, received_at: old, policy_version: 1, body: JSON.stringify(report) }]);
     const now = new Date().toISOString();
     await insertViolations(store.db, [
       { id: uuidv7(), deviceId, check: "screen-lock", subject: "dave", rule: null, message: "The screen of dave never locks", observed: "never", expected: "15 min", status: "open", firstSeen: now, lastSeen: now, resolvedAt: null, title: null },
@@ -116,7 +118,7 @@ describe.each(TEST_DATABASES)("admin CLI on $name", (kind) => {
 
     const outFile = path.join(root, "export.json");
     const exported = await admin("export", "--device", deviceId, "--out", outFile);
-    expect(exported.code).toBe(0);
+    expect(exported.code, exported.stderr).toBe(0);
     expect((await stat(outFile)).mode & 0o777).toBe(0o600);
     expect(PrivacyExport.parse(JSON.parse(await readFile(outFile, "utf8"))).device).toMatchObject({ id: deviceId, hostname: "cli-host" });
     const userDoc = PrivacyExport.parse(JSON.parse((await admin("export", "--user", "dave")).stdout));

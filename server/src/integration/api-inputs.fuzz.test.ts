@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rewriteDocument, textNeedles, userMatcher } from "../privacy/names.js";
 import { TestServer } from "../testing/harness.js";
-import { fuzz, fuzzAsync, mutatedJson, NASTY, stringsOf } from "../testing/fuzz.js";
+import { fuzz, fuzzAsync, mutatedJson, NASTY, stringsOf } from "@wegroup/shared/testing";
 import { ROUTE_SPECS as ROUTES, type RouteSpec } from "../api/catalogue.js";
 import { parseInput } from "../api/route.js";
 

@@ -173,6 +173,8 @@ describe("input that does not validate: 400 naming the field", () => {
     const error = ErrorBody.parse(answer.body).error;
     expect(["bad_request", "invalid_policy"]).toContain(error.code);
     expect(error.message).toContain(field);
+    // A path parameter is labelled as one (it was once called "query").
+    if (/\/(devices|exemptions|tokens)\/x{65}$/.test(path)) expect(error.message).toMatch(/^invalid params: id/);
   });
 
   it("refuses a body that is not JSON on every route that takes one", async () => {

@@ -79,6 +79,15 @@ describe("GET and PUT /api/v1/policy", () => {
     expect((await currentPolicy()).version).toBe(1);
   });
 
+  it("takes a document with a $schema link (as editors write it) and stores the policy without it", async () => {
+    const answer = await put({ $schema: "https://wegroup.example/schemas/compliance-policy.json", ...stricter(await currentPolicy()) });
+    expect(answer).toMatchObject({ status: 200, body: { version: 2 } });
+    const now = (await server.get("/api/v1/policy")).body as Record<string, unknown>;
+    expect(now).not.toHaveProperty("$schema");
+    expect(now).toMatchObject({ version: 2, screenLock: { maxIdleSeconds: 600 } });
+    expect(errorOf((await put({ $schema: 7, ...stricter(await currentPolicy()) })).body).message).toContain("$schema");
+  });
+
   it("lets only an admin replace it", async () => {
     const viewer = await token("soc", "viewer");
     expect((await put(stricter(DEFAULT_POLICY), viewer.token)).status).toBe(403);

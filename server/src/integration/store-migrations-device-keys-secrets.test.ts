@@ -30,7 +30,7 @@ describe.each(TEST_DATABASES)("migration 0005 (device keys, re-enrollments, inst
       .execute();
     await insertReports(store.db, [{ device_id: id, id: uuidv7(), observed_at: now, received_at: now, policy_version: 1, body: "{}" }]);
 
-    expect((await migrateToLatest(store)).slice(0, 2)).toEqual(["0005-device-keys-secrets", "0006-erased-users"]);
+    expect((await migrateToLatest(store)).slice(0, 3)).toEqual(["0005-device-keys-secrets", "0006-erased-users", "0007-agent-runs"]);
     expect(await findDevice(store.db, id)).toMatchObject({ hostname: "old-laptop", hardware_id: "hw-before", public_key: null, re_enrollment_of: null });
     const again = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-before", hostname: "x", os: "linux", credentialHash: hashSecret("d"), now });
     expect(again.reEnrollmentOf).toBe(id);

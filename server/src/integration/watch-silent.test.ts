@@ -1,4 +1,5 @@
-// The agent-silent watchdog against real databases: raised after 3 heartbeats with the right message, once across instances, resolved by any frame.
+// Agent presence against real databases: agent-silent within seconds of a "stopped" goodbye, after maxOfflineDays unseen,
+// for a returning agent's gap in the same OS boot; never for sleep, shutdown or upgrade; once across instances; resolved by any frame.
 import { DEFAULT_POLICY, uuidv7, type ViolationEvent } from "@wegroup/shared";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,37 +13,15 @@ import { CurrentPolicy } from "../policy/current.js";
 import type { Store } from "../store/db.js";
 import type { DeviceActivity } from "../store/devices.js";
 import { enrollDevice } from "../store/devices.js";
-import type { SilentDevice } from "../store/silent.js";
 import { queryViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-import { SilentWatchdog, silentViolationText } from "../watch/silent.js";
+import { SilentWatchdog } from "../watch/silent.js";
 
 const HEARTBEAT = 60;
-const SILENCE_MS = 3 * HEARTBEAT * 1000;
-
-describe("silentViolationText", () => {
-  const d = (over: Partial<SilentDevice>): SilentDevice => ({
-    id: "d",
-    hostname: "h",
-    lastSeen: "2025-03-01T10:00:00.000Z",
-    enrolledAt: "2025-02-01T00:00:00.000Z",
-    goodbyeAt: null,
-    goodbyeReason: null,
-    ...over,
-  });
-  it.each<[string, Partial<SilentDevice>, string, RegExp]>([
-    ["missed heartbeats", {}, "no heartbeat since 2025-03-01T10:00:00.000Z", /last frame at 2025-03-01T10:00:00.000Z/],
-    ["a goodbye as the last frame", { goodbyeAt: "2025-03-01T10:00:00.000Z", goodbyeReason: "service-stop" }, "agent stopped on the device", /goodbye \(service-stop\)/],
-    ["a goodbye stamped a moment before its lastSeen", { goodbyeAt: "2025-03-01T09:59:59.999Z", goodbyeReason: "uninstall" }, "agent stopped on the device", /uninstall/],
-    ["a goodbye followed by later frames", { goodbyeAt: "2025-03-01T09:00:00.000Z", goodbyeReason: "reboot" }, "no heartbeat since 2025-03-01T10:00:00.000Z", /last frame at/],
-    ["an agent that never connected", { lastSeen: null }, "no heartbeat since 2025-02-01T00:00:00.000Z", /since enrollment/],
-  ])("words %s", (_name, over, message, observed) => {
-    const text = silentViolationText(d(over), HEARTBEAT);
-    expect(text.message).toBe(message);
-    expect(text.observed).toMatch(observed);
-    expect(text.expected).toBe("a frame at least every 180 s (heartbeat every 60 s)");
-  });
-});
+/** After a start, the watchdog waits 3 heartbeats before it raises an unseen device. */
+const GRACE_MS = 3 * HEARTBEAT * 1000;
+/** maxOfflineDays of the default policy. */
+const SILENCE_MS = 14 * 86_400_000;
 
 describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
   let database: TestDatabase;
@@ -74,14 +53,14 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     await database?.dispose();
   });
 
-  it("raises nothing during the first silence period after the start, then raises for a silent device", async () => {
+  it("raises nothing during the grace after the start, then raises for a device unseen for more than maxOfflineDays", async () => {
     const d = await device("silent-grace");
     await frame(d);
     const lastSeen = clock.now().toISOString();
     clock.advance(SILENCE_MS * 10);
-    const w = watchdog(); // starts now: agents get one silence period to come back
+    const w = watchdog(); // starts now: agents get 3 heartbeats to come back
     expect(mine(await w.sweep(), d)).toEqual([]);
-    clock.advance(SILENCE_MS);
+    clock.advance(GRACE_MS);
     const raised = mine(await w.sweep(), d);
     expect(raised.map((e) => [e.kind, e.violation.check, e.violation.subject, e.violation.status, e.violation.message])).toEqual([
       ["opened", "agent-silent", "agent", "open", `no heartbeat since ${lastSeen}`],
@@ -91,15 +70,80 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     expect(await silentRows(d)).toHaveLength(1);
   });
 
-  it("raises only after 3 heartbeat intervals of silence, and says a stopped agent stopped", async () => {
+  it("raises within seconds of a service-stop or uninstall goodbye (not during a restart's moment), and says the agent stopped", async () => {
     const w = watchdog();
-    clock.advance(SILENCE_MS); // past the grace period
-    const d = await device("silent-goodbye");
+    const [stopped, removed] = [await device("silent-goodbye"), await device("silent-uninstall")];
+    const saidAt = clock.now().toISOString();
+    await frame(stopped, { goodbyeAt: saidAt, goodbyeReason: "service-stop" });
+    await frame(removed, { goodbyeAt: saidAt, goodbyeReason: "uninstall" });
+    clock.advance(1_500);
+    expect(mine(await w.sweep(), stopped, removed)).toEqual([]);
+    clock.advance(1_000);
+    const raised = mine(await w.sweep(), stopped, removed);
+    expect(raised.map((e) => [e.violation.deviceId, e.violation.message, e.violation.observed]).sort()).toEqual(
+      [
+        [stopped, "agent stopped on the device", `last frame: goodbye (service-stop) at ${saidAt}`],
+        [removed, "agent stopped on the device", `last frame: goodbye (uninstall) at ${saidAt}`],
+      ].sort(),
+    );
+  });
+
+  it("raises nothing for a stop that was a restart (a frame followed the goodbye)", async () => {
+    const w = watchdog();
+    const d = await device("silent-restart");
     await frame(d, { goodbyeAt: clock.now().toISOString(), goodbyeReason: "service-stop" });
-    clock.advance(SILENCE_MS - 1_000);
+    clock.advance(1_500);
+    await frame(d, { policyVersion: 1 });
+    clock.advance(5_000);
     expect(mine(await w.sweep(), d)).toEqual([]);
+  });
+
+  it("raises nothing for sleep, shutdown or an upgrade until maxOfflineDays have passed", async () => {
+    const w = watchdog();
+    clock.advance(GRACE_MS);
+    const ids = await Promise.all(["system-sleep", "system-shutdown", "upgrade"].map((reason) => device(`silent-${reason}`)));
+    const reasons = ["system-sleep", "system-shutdown", "upgrade"];
+    for (const [i, id] of ids.entries()) await frame(id, { goodbyeAt: clock.now().toISOString(), goodbyeReason: reasons[i] ?? "" });
+    clock.advance(SILENCE_MS - 1_000);
+    expect(mine(await w.sweep(), ...ids)).toEqual([]);
     clock.advance(2_000);
-    expect(mine(await w.sweep(), d).map((e) => e.violation.message)).toEqual(["agent stopped on the device"]);
+    expect(mine(await w.sweep(), ...ids).map((e) => e.violation.message.replace(/since .*/, "since …"))).toEqual(ids.map(() => "no heartbeat since …"));
+  });
+
+  it("records a returning agent's gap in the same OS boot once, opened when it was last alive and resolved at its return", async () => {
+    const d = await device("gap-laptop");
+    const run1 = clock.now().toISOString();
+    await frame(d, { run: { startedAt: run1, bootId: "boot-a" } });
+    const lastAlive = new Date(clock.now().getTime() + 60_000).toISOString();
+    clock.advance(47 * 60_000 + 60_000);
+    const back = clock.now().toISOString();
+    const run2 = { startedAt: back, bootId: "boot-a", previous: { bootId: "boot-a", startedAt: run1, lastAliveAt: lastAlive, endedWith: null } };
+    const events = await frame(d, { run: run2 });
+    expect(events.map((e) => [e.kind, e.violation.status, e.violation.message, e.violation.firstSeen, e.violation.resolvedAt])).toEqual([
+      ["opened", "open", "agent was not running for 47 min while the OS was up", lastAlive, null],
+      ["resolved", "resolved", "agent was not running for 47 min while the OS was up", lastAlive, back],
+    ]);
+    // The same run reconnecting (or another instance hearing it) says it again: recorded once.
+    clock.advance(5_000);
+    expect(await frame(d, { run: run2 })).toEqual([]);
+    expect((await silentRows(d)).map((r) => [r.status, r.message])).toEqual([["resolved", "agent was not running for 47 min while the OS was up"]]);
+  });
+
+  it("records nothing for a return after a new boot, a goodbye, or without boot ids", async () => {
+    const cases = [
+      { bootId: "boot-b", previous: { bootId: "boot-a", endedWith: null } },
+      { bootId: "boot-a", previous: { bootId: "boot-a", endedWith: "system-shutdown" as const } },
+      { previous: { endedWith: null } },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const d = await device(`no-gap-${i}`);
+      const startedAt = clock.now().toISOString();
+      clock.advance(3_600_000);
+      const events = await frame(d, {
+        run: { startedAt: clock.now().toISOString(), ...(c.bootId === undefined ? {} : { bootId: c.bootId }), previous: { ...c.previous, startedAt, lastAliveAt: startedAt } },
+      });
+      expect(events, JSON.stringify(c)).toEqual([]);
+    }
   });
 
   it("resolves it when the device sends any frame, once, and raises it anew after the next silence", async () => {

@@ -8,6 +8,7 @@ const base: Policy = {
   usbStorage: { allowed: false, enforce: "report", exceptions: [{ vendorId: "0781", productId: "5581" }] },
   software: { mode: "allowlist", allow: [{ name: "firefox*", source: "dpkg" }], deny: [{ id: "nmap", name: "nmap" }, { name: "john" }] },
   heartbeatSeconds: 60,
+  maxOfflineDays: 14,
 };
 const edit = (change: (p: Policy) => void): Policy => {
   const p = structuredClone(base);
@@ -19,6 +20,7 @@ describe("summarizePolicyChange", () => {
   it.each<[string, Policy, string]>([
     ["nothing but the version", edit(() => {}), "no changes"],
     ["a scalar", edit((p) => (p.screenLock.maxIdleSeconds = 600)), "screenLock.maxIdleSeconds 900→600"],
+    ["the offline bound", edit((p) => (p.maxOfflineDays = 30)), "maxOfflineDays 14→30"],
     ["booleans and enums", edit((p) => ((p.usbStorage.allowed = true), (p.usbStorage.enforce = "eject"), (p.software.mode = "denylist"))), "usbStorage.allowed false→true; usbStorage.enforce report→eject; software.mode allowlist→denylist"],
     [
       "rules added and removed, named by id or name",

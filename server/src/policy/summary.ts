@@ -16,6 +16,7 @@ export function summarizePolicyChange(before: Policy | undefined, after: Policy)
   list(parts, "software.allow", "rule", before.software.allow, after.software.allow, ruleLabel);
   list(parts, "software.deny", "rule", before.software.deny, after.software.deny, ruleLabel);
   scalar(parts, "heartbeatSeconds", before.heartbeatSeconds, after.heartbeatSeconds);
+  scalar(parts, "maxOfflineDays", before.maxOfflineDays, after.maxOfflineDays);
   return parts.length === 0 ? "no changes" : parts.join("; ");
 }
 

@@ -5,10 +5,25 @@ import { sql } from "kysely";
 import { recordAudit } from "../store/audit.js";
 import type { Store } from "../store/db.js";
 import { erasureKey, existingPseudonym, recordErasedUser } from "../store/erased-users.js";
-import { deleteWhere, type Row, rowsMentioning, rowsWhere, updateRow } from "../store/privacy.js";
+import {
+  auditMentioning,
+  checkStatesMentioning,
+  deleteDeviceRows,
+  deviceRecord,
+  eventsMentioning,
+  exemptionsMentioning,
+  reportsMentioning,
+  setAuditDetail,
+  setCheckStateResult,
+  setEventViolation,
+  setExemptionTexts,
+  setReportBody,
+  setViolationTexts,
+  violationsMentioning,
+} from "../store/privacy.js";
 import type { Db } from "../store/schema.js";
-import { exemptionNamesUser, exemptionsLayout } from "./export.js";
-import { isViolationTexts, rewriteDetail, rewriteDocument, rewriteViolation, textNeedles, type UserMatcher, userMatcher, violationNamesUser } from "./names.js";
+import { exemptionNamesUser, exemptionTexts } from "./export.js";
+import { isViolationTexts, rewriteDetail, rewriteDocument, rewriteViolation, textNeedles, userMatcher, violationNamesUser } from "./names.js";
 import type { PrivacyTarget } from "./export.js";
 import { nameDigest } from "./reidentify.js";
 import { parseJson } from "./rows.js";
@@ -62,29 +77,19 @@ export async function flushErasedPages(store: Store): Promise<void> {
 }
 
 async function eraseDevice(store: Store, db: Db, id: string): Promise<Record<string, number> | undefined> {
-  const [device] = await rowsWhere(db, "devices", "id", id, "id");
-  if (device === undefined) return undefined;
-  const counts: Record<string, number> = {};
-  const layout = await exemptionsLayout(store, db);
-  if (layout?.deviceColumn !== undefined) counts.exemptions = await deleteWhere(db, "exemptions", layout.deviceColumn, id);
-  // Children first, so that this works whether or not the foreign keys cascade.
-  counts.events = await deleteWhere(db, "events", "device_id", id);
-  counts.violations = await deleteWhere(db, "violations", "device_id", id);
-  counts.results = await deleteWhere(db, "check_states", "device_id", id);
-  counts.reports = await deleteWhere(db, "reports", "device_id", id);
-  counts.devices = await deleteWhere(db, "devices", "id", id);
-  counts.audit = await redactDeviceAudit(store, db, id);
-  return counts;
+  if ((await deviceRecord(db, id)) === undefined) return undefined;
+  const deleted = await deleteDeviceRows(db, id);
+  return { ...deleted, audit: await redactDeviceAudit(store, db, id) };
 }
 
 /** Audit lines about the device's exemptions stay (who changed what), without the subject and texts they quoted. */
 async function redactDeviceAudit(store: Store, db: Db, id: string): Promise<number> {
   let n = 0;
-  for (const row of await rowsMentioning(store.dialect, db, "audit", ["detail"], [id.toLowerCase()], "id")) {
-    const detail = parseJson(String(row.detail)) as Record<string, unknown> | null;
+  for (const row of await auditMentioning(store, db, [id.toLowerCase()])) {
+    const detail = parseJson(row.detail ?? "null") as Record<string, unknown> | null;
     if (detail === null || typeof detail !== "object" || detail.device !== id) continue;
     const redacted = Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, ["subject", "reason", "rule", "approvedBy"].includes(k) && typeof v === "string" ? ERASED : v]));
-    await updateRow(db, "audit", { id: row.id }, { detail: JSON.stringify(redacted) });
+    await setAuditDetail(db, row.id, JSON.stringify(redacted));
     n++;
   }
   return n;
@@ -100,59 +105,57 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
   let violations = 0;
   let exemptions = 0;
 
-  for (const row of await rowsMentioning(store.dialect, db, "violations", ["subject", "message", "observed", "expected"], needles, "id")) {
-    if (!isViolationTexts(row) || !violationNamesUser(String(row.check), row, m)) continue;
+  for (const row of await violationsMentioning(store, db, needles)) {
+    if (!violationNamesUser(row.check, row, m)) continue;
     const texts = { subject: row.subject, message: row.message, observed: row.observed, expected: row.expected };
-    const next = rewriteViolation(String(row.check), texts, m, pseudonym);
+    const next = rewriteViolation(row.check, texts, m, pseudonym);
     if (!next.changed) continue;
-    await updateRow(db, "violations", { id: row.id }, next.value);
+    await setViolationTexts(db, row.id, next.value);
     violations++;
   }
   const rewriteEvent = (value: unknown) => {
     const v = value as { check?: unknown } & Record<string, unknown>;
     return isViolationTexts(v) ? rewriteViolation(String(v.check), v, m, pseudonym) : rewriteDetail(v, m, pseudonym);
   };
-  const events = await rewriteJsonColumn(store, db, "events", "violation", ["id"], needles, rewriteEvent);
-  const results = await rewriteJsonColumn(store, db, "check_states", "result", ["device_id", "check"], needles, (v) => rewriteDocument(v, m, pseudonym));
-  const reports = await rewriteJsonColumn(store, db, "reports", "body", ["device_id", "id"], needles, (v) => rewriteDocument(v, m, pseudonym));
+  const events = await rewriteJson(await eventsMentioning(store, db, needles), (r) => r.violation, rewriteEvent, (r, text) => setEventViolation(db, r.id, text));
+  const results = await rewriteJson(
+    await checkStatesMentioning(store, db, needles),
+    (r) => r.result,
+    (v) => rewriteDocument(v, m, pseudonym),
+    (r, text) => setCheckStateResult(db, { deviceId: r.device_id, check: r.check }, text),
+  );
+  const reports = await rewriteJson(
+    await reportsMentioning(store, db, needles),
+    (r) => r.body,
+    (v) => rewriteDocument(v, m, pseudonym),
+    (r, text) => setReportBody(db, { deviceId: r.device_id, id: r.id }, text),
+  );
   // Audit details may name the user too (an exemption's subject): the line stays, the name goes.
-  const audit = await rewriteJsonColumn(store, db, "audit", "detail", ["id"], needles, (v) => rewriteDetail(v, m, pseudonym));
+  const audit = await rewriteJson(
+    await auditMentioning(store, db, needles),
+    (r) => r.detail ?? "null",
+    (v) => rewriteDetail(v, m, pseudonym),
+    (r, text) => setAuditDetail(db, r.id, text),
+  );
 
-  const layout = await exemptionsLayout(store, db);
-  if (layout !== undefined) {
-    for (const row of await rowsMentioning(store.dialect, db, "exemptions", layout.textColumns, needles, layout.orderBy)) {
-      if (!exemptionNamesUser(row, layout.textColumns, m)) continue;
-      const texts = Object.fromEntries(layout.textColumns.filter((c) => typeof row[c] === "string").map((c) => [c, row[c]]));
-      const next = rewriteExemption(texts, String(row.check), m, pseudonym);
-      if (!next.changed) continue;
-      await updateRow(db, "exemptions", { [layout.orderBy]: row[layout.orderBy] }, next.value);
-      exemptions++;
-    }
+  for (const row of await exemptionsMentioning(store, db, needles)) {
+    if (!exemptionNamesUser(row, m)) continue;
+    const next = rewriteDetail({ ...exemptionTexts(row), check: row.check }, m, pseudonym);
+    if (!next.changed) continue;
+    const { subject, reason, rule } = next.value as Partial<Record<"subject" | "reason" | "rule", string>>;
+    await setExemptionTexts(db, row.id, { ...(subject === undefined ? {} : { subject }), ...(reason === undefined ? {} : { reason }), ...(rule === undefined ? {} : { rule }) });
+    exemptions++;
   }
   return { violations, events, results, reports, exemptions, audit };
 }
 
-/** An exemption's texts, judged with its check (a software exemption's subject "alice" is a title, not her). */
-function rewriteExemption(texts: Record<string, unknown>, check: string, m: UserMatcher, pseudonym: string): { value: Row; changed: boolean } {
-  const next = rewriteDetail({ ...texts, check }, m, pseudonym);
-  const { check: _check, ...value } = next.value as Row;
-  return { value, changed: next.changed };
-}
-
-async function rewriteJsonColumn(
-  store: Store,
-  db: Db,
-  table: string,
-  column: string,
-  key: readonly string[],
-  needles: readonly string[],
-  rewrite: (value: unknown) => { value: unknown; changed: boolean },
-): Promise<number> {
+/** Rewrites one JSON column of the rows that may name the user; answers how many changed. */
+async function rewriteJson<R>(rows: readonly R[], textOf: (row: R) => string, rewrite: (value: unknown) => { value: unknown; changed: boolean }, store: (row: R, text: string) => Promise<void>): Promise<number> {
   let n = 0;
-  for (const row of await rowsMentioning(store.dialect, db, table, [column], needles, key[0] ?? column)) {
-    const { value, changed } = rewrite(parseJson(String(row[column])));
+  for (const row of rows) {
+    const { value, changed } = rewrite(parseJson(textOf(row)));
     if (!changed) continue;
-    await updateRow(db, table, Object.fromEntries(key.map((k) => [k, row[k]])), { [column]: JSON.stringify(value) });
+    await store(row, JSON.stringify(value));
     n++;
   }
   return n;

@@ -1,5 +1,6 @@
 // Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
 import { type ExpressionBuilder, type Selectable, sql, type SqlBool } from "kysely";
+import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
 import type { Database, Db, DevicesTable } from "./schema.js";
 
@@ -162,6 +163,28 @@ export interface DeviceActivity {
   arch?: string;
   goodbyeAt?: string;
   goodbyeReason?: string;
+  /** A hello's account of this run of the agent and the one before (judged once per run: ingest/apply.ts). */
+  run?: AgentRun;
+}
+
+export interface AgentRun {
+  startedAt: string;
+  bootId?: string;
+  previous?: PreviousRun;
+}
+
+/**
+ * Claims the judgement of this run's predecessor: true for exactly one caller per run, across instances and
+ * reconnections (the run's start is recorded on the device row; an equal one is not claimed again).
+ */
+export async function claimRun(db: Db, deviceId: string, run: AgentRun): Promise<boolean> {
+  const result = await db
+    .updateTable("devices")
+    .set({ run_started_at: run.startedAt, boot_id: run.bootId ?? null })
+    .where("id", "=", deviceId)
+    .where((eb) => eb.or([eb("run_started_at", "is", null), eb("run_started_at", "<>", run.startedAt)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** `column`, raised to `version` unless it is already newer. */

@@ -1,25 +1,9 @@
 // Queries for the privacy export and erasure: every row of one device, the rows that may name one user, and their rewrites.
-import { type Expression, type SqlBool, sql } from "kysely";
+// Typed by schema.ts: a column a migration adds is neither exported nor erased here until this file and the export
+// schema (shared/src/privacy.ts) say how.
+import { type Expression, type Selectable, type SqlBool, sql } from "kysely";
 import type { Dialect, Store } from "./db.js";
-import type { Db } from "./schema.js";
-
-/** Tables that hold data about devices or users, in the order an erasure deletes them (children first). */
-export type PrivacyTable = "exemptions" | "events" | "violations" | "check_states" | "reports" | "devices";
-
-/**
- * The columns of a table in the schema this store works in, or undefined when it does not exist: the
- * exemptions table comes from a later migration and is handled when present.
- */
-export async function tableColumns(store: Store, db: Db, table: string): Promise<string[] | undefined> {
-  if (store.dialect === "sqlite") {
-    const rows = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
-    return rows.rows.length === 0 ? undefined : rows.rows.map((r) => r.name);
-  }
-  const rows = await sql<{ column_name: string }>`
-    select column_name from information_schema.columns
-    where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(db);
-  return rows.rows.length === 0 ? undefined : rows.rows.map((r) => r.column_name);
-}
+import type { AuditTable, CheckStatesTable, Db, DevicesTable, EventsTable, ExemptionsTable, ReportsTable, ViolationsTable } from "./schema.js";
 
 /**
  * Case-insensitive "contains" for a coarse prefilter; the caller decides exactly in code. SQLite's lower()
@@ -37,31 +21,134 @@ export function anyContains(dialect: Dialect, columns: readonly string[], needle
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
-export type Row = Record<string, unknown>;
+// ── one device ──
 
-/** Rows of a table whose `column` equals `value`, raw. */
-export async function rowsWhere(db: Db, table: string, column: string, value: string, orderBy: string): Promise<Row[]> {
-  const result = await sql<Row>`select * from ${sql.table(table)} where ${sql.ref(column)} = ${value} order by ${sql.ref(orderBy)}`.execute(db);
-  return result.rows;
+/** The device record without its credential hash: never exported, and not needed to erase. */
+export type DeviceRecordRow = Omit<Selectable<DevicesTable>, "credential_hash">;
+
+export async function deviceRecord(db: Db, id: string): Promise<DeviceRecordRow | undefined> {
+  return db
+    .selectFrom("devices")
+    .select([
+      "id",
+      "hardware_id",
+      "hostname",
+      "os",
+      "os_name",
+      "os_version",
+      "arch",
+      "agent_version",
+      "enrolled_at",
+      "credential_issued_at",
+      "last_seen",
+      "policy_version",
+      "policy_applied_at",
+      "policy_sent_version",
+      "goodbye_at",
+      "goodbye_reason",
+      "public_key",
+      "re_enrollment_of",
+      "run_started_at",
+      "boot_id",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
 }
 
-/** Rows of a table where any of `columns` may contain any of `needles` (coarse, case-folded; filter exactly afterwards). */
-export async function rowsMentioning(dialect: Dialect, db: Db, table: string, columns: readonly string[], needles: readonly string[], orderBy: string): Promise<Row[]> {
-  const result = await sql<Row>`select * from ${sql.table(table)} where ${anyContains(dialect, columns, needles)} order by ${sql.ref(orderBy)}`.execute(db);
-  return result.rows;
+export async function checkStatesOfDevice(db: Db, id: string): Promise<Selectable<CheckStatesTable>[]> {
+  return db.selectFrom("check_states").selectAll().where("device_id", "=", id).orderBy("check").execute();
 }
 
-export async function deleteWhere(db: Db, table: string, column: string, value: string): Promise<number> {
-  const result = await sql`delete from ${sql.table(table)} where ${sql.ref(column)} = ${value}`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+export async function reportsOfDevice(db: Db, id: string): Promise<Selectable<ReportsTable>[]> {
+  return db.selectFrom("reports").selectAll().where("device_id", "=", id).orderBy("received_at").execute();
 }
 
-/** Sets `values` on the row(s) matching `key`. */
-export async function updateRow(db: Db, table: string, key: Record<string, unknown>, values: Record<string, unknown>): Promise<void> {
-  const set = sql.join(Object.entries(values).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
-  const where = sql.join(
-    Object.entries(key).map(([c, v]) => sql`${sql.ref(c)} = ${v}`),
-    sql` and `,
-  );
-  await sql`update ${sql.table(table)} set ${set} where ${where}`.execute(db);
+export async function violationsOfDevice(db: Db, id: string): Promise<Selectable<ViolationsTable>[]> {
+  return db.selectFrom("violations").selectAll().where("device_id", "=", id).orderBy("id").execute();
+}
+
+export async function eventsOfDevice(db: Db, id: string): Promise<Selectable<EventsTable>[]> {
+  return db.selectFrom("events").selectAll().where("device_id", "=", id).orderBy("id").execute();
+}
+
+/** The exemptions made for this device by its id (not the "*" ones, which are no one's device). */
+export async function exemptionsOfDevice(db: Db, id: string): Promise<Selectable<ExemptionsTable>[]> {
+  return db.selectFrom("exemptions").selectAll().where("device", "=", id).orderBy("id").execute();
+}
+
+export interface DeviceRowsDeleted {
+  exemptions: number;
+  events: number;
+  violations: number;
+  results: number;
+  reports: number;
+  devices: number;
+}
+
+/** Children first, so that this works whether or not the foreign keys cascade. */
+export async function deleteDeviceRows(db: Db, id: string): Promise<DeviceRowsDeleted> {
+  const n = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+  return {
+    exemptions: n(await db.deleteFrom("exemptions").where("device", "=", id).executeTakeFirstOrThrow()),
+    events: n(await db.deleteFrom("events").where("device_id", "=", id).executeTakeFirstOrThrow()),
+    violations: n(await db.deleteFrom("violations").where("device_id", "=", id).executeTakeFirstOrThrow()),
+    results: n(await db.deleteFrom("check_states").where("device_id", "=", id).executeTakeFirstOrThrow()),
+    reports: n(await db.deleteFrom("reports").where("device_id", "=", id).executeTakeFirstOrThrow()),
+    devices: n(await db.deleteFrom("devices").where("id", "=", id).executeTakeFirstOrThrow()),
+  };
+}
+
+// ── rows that may name one user (coarse, case-folded: the caller decides exactly) ──
+
+export const VIOLATION_TEXT_COLUMNS = ["subject", "message", "observed", "expected"] as const;
+export const EXEMPTION_TEXT_COLUMNS = ["subject", "reason", "rule"] as const;
+
+export async function violationsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ViolationsTable>[]> {
+  return db.selectFrom("violations").selectAll().where(anyContains(store.dialect, VIOLATION_TEXT_COLUMNS, needles)).orderBy("id").execute();
+}
+
+export async function eventsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<EventsTable>[]> {
+  return db.selectFrom("events").selectAll().where(anyContains(store.dialect, ["violation"], needles)).orderBy("id").execute();
+}
+
+export async function checkStatesMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<CheckStatesTable>[]> {
+  return db.selectFrom("check_states").selectAll().where(anyContains(store.dialect, ["result"], needles)).orderBy("device_id").orderBy("check").execute();
+}
+
+export async function reportsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ReportsTable>[]> {
+  return db.selectFrom("reports").selectAll().where(anyContains(store.dialect, ["body"], needles)).orderBy("received_at").execute();
+}
+
+export async function exemptionsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ExemptionsTable>[]> {
+  return db.selectFrom("exemptions").selectAll().where(anyContains(store.dialect, EXEMPTION_TEXT_COLUMNS, needles)).orderBy("id").execute();
+}
+
+export async function auditMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<AuditTable>[]> {
+  return db.selectFrom("audit").selectAll().where(anyContains(store.dialect, ["detail"], needles)).orderBy("id").execute();
+}
+
+// ── rewrites (erasure) ──
+
+export async function setViolationTexts(db: Db, id: string, texts: Pick<Selectable<ViolationsTable>, (typeof VIOLATION_TEXT_COLUMNS)[number]>): Promise<void> {
+  await db.updateTable("violations").set(texts).where("id", "=", id).execute();
+}
+
+export async function setExemptionTexts(db: Db, id: string, texts: Partial<Pick<Selectable<ExemptionsTable>, (typeof EXEMPTION_TEXT_COLUMNS)[number]>>): Promise<void> {
+  await db.updateTable("exemptions").set(texts).where("id", "=", id).execute();
+}
+
+export async function setEventViolation(db: Db, id: number, violation: string): Promise<void> {
+  await db.updateTable("events").set({ violation }).where("id", "=", id).execute();
+}
+
+export async function setCheckStateResult(db: Db, key: { deviceId: string; check: string }, result: string): Promise<void> {
+  await db.updateTable("check_states").set({ result }).where("device_id", "=", key.deviceId).where("check", "=", key.check).execute();
+}
+
+export async function setReportBody(db: Db, key: { deviceId: string; id: string }, body: string): Promise<void> {
+  await db.updateTable("reports").set({ body }).where("device_id", "=", key.deviceId).where("id", "=", key.id).execute();
+}
+
+export async function setAuditDetail(db: Db, id: number, detail: string): Promise<void> {
+  await db.updateTable("audit").set({ detail }).where("id", "=", id).execute();
 }

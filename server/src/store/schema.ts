@@ -27,6 +27,10 @@ export interface DevicesTable {
   public_key: string | null;
   /** The earlier device of the same hardware id, when this record came from enrolling it again. */
   re_enrollment_of: string | null;
+  /** The agent run (its start time) whose previous run was judged last; a hello of the same run is not judged again. */
+  run_started_at: string | null;
+  /** The OS boot the agent's current run said it runs in. */
+  boot_id: string | null;
 }
 
 export interface TokensTable {

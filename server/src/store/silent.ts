@@ -44,6 +44,35 @@ export async function silentDevices(db: Db, cutoff: string): Promise<SilentDevic
 }
 
 /**
+ * Devices whose last frame is a goodbye with one of `reasons`, said before `before`, with no lasting agent-silent row,
+ * by id. "Last frame": nothing came more than `slackMs` after the goodbye (its lastSeen is stamped a moment later).
+ */
+export async function stoppedDevices(db: Db, reasons: readonly string[], before: string, slackMs: number): Promise<SilentDevice[]> {
+  const rows = await db
+    .selectFrom("devices as d")
+    .select(["d.id", "d.hostname", "d.last_seen", "d.enrolled_at", "d.goodbye_at", "d.goodbye_reason"])
+    .where("d.goodbye_reason", "in", [...reasons])
+    .where("d.goodbye_at", "<", before)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("violations as v")
+            .select("v.id")
+            .whereRef("v.device_id", "=", "d.id")
+            .where("v.check", "=", AGENT_SILENT)
+            .where(isLasting("v.status")),
+        ),
+      ),
+    )
+    .orderBy("d.id")
+    .execute();
+  return rows
+    .map((r) => ({ id: r.id, hostname: r.hostname, lastSeen: r.last_seen, enrolledAt: r.enrolled_at, goodbyeAt: r.goodbye_at, goodbyeReason: r.goodbye_reason }))
+    .filter((d) => d.goodbyeAt !== null && d.lastSeen !== null && Date.parse(d.lastSeen) <= Date.parse(d.goodbyeAt) + slackMs);
+}
+
+/**
  * Inserts the row only while the device is still silent since `cutoff` (it may have reported since it was
  * selected) and only if no agent-silent row lasts for it: the partial unique index turns a second instance's
  * insert into nothing (ON CONFLICT DO NOTHING). Answers whether this call inserted it.

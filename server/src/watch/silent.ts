@@ -1,4 +1,6 @@
-// The agent-silent watchdog: a device with no frame for 3 × heartbeatSeconds gets one agent-silent violation, raised once across instances.
+// The agent-silent watchdog: a device whose agent said it was stopped or removed (a `service-stop`/`uninstall` goodbye)
+// gets agent-silent within seconds; a device unseen for more than maxOfflineDays gets it too. Raised once across instances.
+// (An agent that comes back after an unexplained gap in the same OS boot is judged at its hello: ingest/apply.ts.)
 import type { ViolationEvent } from "@wegroup/shared";
 import type { Clock } from "../clock.js";
 import { SILENT_HEARTBEATS } from "../devices/status.js";
@@ -8,13 +10,15 @@ import type { CurrentPolicy } from "../policy/current.js";
 import type { Store } from "../store/db.js";
 import { insertEvents, type NewEvent } from "../store/events.js";
 import { standingExemptions } from "../store/exemptions.js";
-import { AGENT_SILENT, openSilentViolation, SILENT_SUBJECT, type SilentDevice, silentDevices } from "../store/silent.js";
+import { AGENT_SILENT, openSilentViolation, SILENT_SUBJECT, type SilentDevice, silentDevices, stoppedDevices } from "../store/silent.js";
 import { openingStatus } from "../violations/exemption.js";
+import { canonicalReason, GOODBYE_GRACE_MS, GOODBYE_SLACK_MS, type SilentText, stoppedText, unseenText } from "../violations/presence.js";
 import type { ViolationRecord } from "../violations/record.js";
 import { toApiViolation } from "../violations/record.js";
 
-/** A goodbye counts as the last frame when nothing came more than this after it (its lastSeen is stamped a moment later). */
-const GOODBYE_SLACK_MS = 1_000;
+const DAY_MS = 86_400_000;
+/** How often every instance sweeps: a stopped agent is flagged within GOODBYE_GRACE_MS plus this. */
+export const SWEEP_PERIOD_MS = 1_000;
 
 export interface WatchdogDeps {
   store: Store;
@@ -25,21 +29,12 @@ export interface WatchdogDeps {
   logger: Logger;
 }
 
-/** What the violation says about a silent device: a stopped agent, or missing heartbeats. */
-export function silentViolationText(d: SilentDevice, heartbeatSeconds: number): { message: string; observed: string; expected: string } {
-  const since = d.lastSeen ?? d.enrolledAt;
-  const expected = `a frame at least every ${SILENT_HEARTBEATS * heartbeatSeconds} s (heartbeat every ${heartbeatSeconds} s)`;
-  const saidGoodbye = d.goodbyeAt !== null && d.lastSeen !== null && Date.parse(d.goodbyeAt) >= Date.parse(d.lastSeen) - GOODBYE_SLACK_MS;
-  if (saidGoodbye) return { message: "agent stopped on the device", observed: `last frame: goodbye (${d.goodbyeReason ?? "no reason"}) at ${d.goodbyeAt}`, expected };
-  if (d.lastSeen === null) return { message: `no heartbeat since ${since}`, observed: `no frame since enrollment at ${since}`, expected };
-  return { message: `no heartbeat since ${since}`, observed: `last frame at ${since}`, expected };
-}
-
 /**
  * Every instance sweeps; the partial unique index (one lasting row per device, check and subject) and
  * ON CONFLICT DO NOTHING make the second instance's insert a no-op, so the violation and its event exist
- * once. A frame from the device resolves it (ingest/apply.ts). After a start, the watchdog waits one silence
- * period before it raises anything: agents need that long to come back after the server was down.
+ * once. A frame from the device resolves it (ingest/apply.ts). After a start, the watchdog waits 3 heartbeat
+ * periods before it raises anything for an unseen device: agents need that long to come back after the server
+ * was down. A goodbye that said "stopped" is raised at once: the device itself said so.
  */
 export class SilentWatchdog {
   #startedAt: number;
@@ -51,8 +46,13 @@ export class SilentWatchdog {
     this.#startedAt = deps.clock.now().getTime();
   }
 
-  /** How long a device may stay silent, by the current policy. */
+  /** How long a device may stay unseen, by the current policy. */
   get silenceMs(): number {
+    return this.deps.policy.policy.maxOfflineDays * DAY_MS;
+  }
+
+  /** After a start, agents get this long to come back before an unseen device is raised. */
+  get startGraceMs(): number {
     return SILENT_HEARTBEATS * this.deps.policy.heartbeatSeconds * 1000;
   }
 
@@ -78,18 +78,34 @@ export class SilentWatchdog {
   async #sweep(): Promise<ViolationEvent[]> {
     const { store, clock, policy } = this.deps;
     const now = clock.now();
-    const silenceMs = this.silenceMs;
-    if (now.getTime() - this.#startedAt < silenceMs) return [];
     const at = now.toISOString();
-    const cutoff = new Date(now.getTime() - silenceMs).toISOString();
-    const silent = await silentDevices(store.db, cutoff);
-    this.deps.logger.debug({ silent: silent.length, cutoff }, "agent-silent sweep");
-    if (silent.length === 0) return [];
+    // Still silent since its goodbye: nothing came after it (beyond the moment its lastSeen is stamped later).
+    const stopped = (await stoppedDevices(store.db, ["service-stop", "uninstall"], new Date(now.getTime() - GOODBYE_GRACE_MS).toISOString(), GOODBYE_SLACK_MS)).map((d) => ({
+      device: d,
+      text: stoppedText(canonicalReason(d.goodbyeReason) ?? d.goodbyeReason ?? "no reason", d.goodbyeAt ?? at),
+      cutoff: new Date(Date.parse(d.goodbyeAt ?? at) + GOODBYE_SLACK_MS + 1).toISOString(),
+    }));
+    const unseen: typeof stopped = [];
+    if (now.getTime() - this.#startedAt >= this.startGraceMs) {
+      const cutoff = new Date(now.getTime() - this.silenceMs).toISOString();
+      const stoppedIds = new Set(stopped.map((s) => s.device.id));
+      for (const d of await silentDevices(store.db, cutoff)) {
+        if (!stoppedIds.has(d.id)) unseen.push({ device: d, text: unseenText(d.lastSeen, d.enrolledAt, policy.policy.maxOfflineDays), cutoff });
+      }
+    }
+    const raising = [...stopped, ...unseen].sort((a, b) => (a.device.id < b.device.id ? -1 : a.device.id > b.device.id ? 1 : 0));
+    this.deps.logger.debug({ stopped: stopped.length, unseen: unseen.length }, "agent-silent sweep");
+    if (raising.length === 0) return [];
+    return this.#raise(raising, at);
+  }
+
+  /** Opens agent-silent for each device that is still silent since its cutoff; answers the events this instance recorded. */
+  async #raise(raising: readonly { device: SilentDevice; text: SilentText; cutoff: string }[], at: string): Promise<ViolationEvent[]> {
+    const { store } = this.deps;
     const standing = await standingExemptions(store.db, at);
     const events = await store.db.transaction().execute(async (trx) => {
       const raised: NewEvent[] = [];
-      for (const device of silent) {
-        const text = silentViolationText(device, policy.heartbeatSeconds);
+      for (const { device, text, cutoff } of raising) {
         const record: ViolationRecord = {
           id: this.deps.newId(),
           deviceId: device.id,
@@ -114,10 +130,10 @@ export class SilentWatchdog {
     return events;
   }
 
-  /** Often enough that a device is flagged within a third of a heartbeat after its limit. */
+  /** Every second: a stopped agent is flagged within seconds of its goodbye. */
   #schedule(): void {
     if (this.#stopped) return;
-    const periodMs = Math.min(30_000, Math.max(1_000, (this.deps.policy.heartbeatSeconds * 1000) / 3));
+    const periodMs = SWEEP_PERIOD_MS;
     this.#timer = setTimeout(() => {
       this.sweep()
         .catch((error: unknown) => {

@@ -1,12 +1,12 @@
 // Home directories of desktop users: /etc/passwd when it lists them (local accounts), else the usual /home/<user>.
 import { readFile, valueOr } from "../../runner/read-source.js";
 import type { CommandRunner } from "../../runner/runner.js";
+import { accountsByName, parsePasswd } from "../common/parse/passwd.js";
 import { PASSWD_FILE } from "./collect.linux.sources.js";
-import { parsePasswd, type PasswdEntry } from "./parse/passwd.js";
 
 /** Looks up home directories, reading /etc/passwd once. A broken passwd file only costs the lookup, not the check. */
 export class HomeDirectories {
-  private entries: Promise<Map<string, PasswdEntry>> | undefined;
+  private entries: Promise<Map<string, { home: string }>> | undefined;
 
   constructor(private readonly runner: CommandRunner) {}
 
@@ -17,7 +17,8 @@ export class HomeDirectories {
     return user === "root" ? "/root" : `/home/${user}`;
   }
 
-  private async load(): Promise<Map<string, PasswdEntry>> {
-    return valueOr(await readFile(this.runner, PASSWD_FILE, parsePasswd, { parseErrors: "unread" })) ?? new Map();
+  private async load(): Promise<Map<string, { home: string }>> {
+    const accounts = valueOr(await readFile(this.runner, PASSWD_FILE, (text, source) => accountsByName(parsePasswd(text, source)), { parseErrors: "unread" }));
+    return accounts ?? new Map();
   }
 }

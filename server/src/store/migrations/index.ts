@@ -7,6 +7,7 @@ import * as exemptionsSilent from "./0003-exemptions-silent.js";
 import * as titlesPolicySent from "./0004-titles-policy-sent.js";
 import * as deviceKeysSecrets from "./0005-device-keys-secrets.js";
 import * as erasedUsers from "./0006-erased-users.js";
+import * as agentRuns from "./0007-agent-runs.js";
 import * as securityRole from "./0008-security-role.js";
 
 interface DialectMigration {
@@ -22,6 +23,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0004-titles-policy-sent": titlesPolicySent,
   "0005-device-keys-secrets": deviceKeysSecrets,
   "0006-erased-users": erasedUsers,
+  "0007-agent-runs": agentRuns,
   "0008-security-role": securityRole,
 };
 

@@ -1,5 +1,5 @@
 // Local people who may have per-user Flatpak installations (installable without admin rights), from /etc/passwd.
-import { ParseError } from "../../../runner/parse-error.js";
+import { parsePasswd } from "../../common/parse/passwd.js";
 
 export interface LocalUser {
   user: string;
@@ -14,17 +14,7 @@ const NO_LOGIN = /(?:nologin|false|sync|shutdown|halt)$/;
 
 /** People with a login shell and a home directory, in file order. */
 export function parsePasswdUsers(text: string, source = "/etc/passwd"): LocalUser[] {
-  const users: LocalUser[] = [];
-  text.split("\n").forEach((line, i) => {
-    // NIS/compat entries ("+", "-user") and comments carry no local account.
-    if (line.trim() === "" || /^[+#-]/.test(line)) return;
-    const fields = line.split(":");
-    if (fields.length !== 7) throw new ParseError(source, `line ${i + 1} has ${fields.length} fields, expected 7`);
-    const [user = "", , uidText = "", , , home = "", shell = ""] = fields;
-    const uid = Number.parseInt(uidText, 10);
-    if (!/^\d+$/.test(uidText)) throw new ParseError(source, `line ${i + 1}: uid "${uidText}" is not a number`);
-    if (uid < FIRST_UID || uid > LAST_UID || !home.startsWith("/") || NO_LOGIN.test(shell)) return;
-    users.push({ user, uid, home: home.replace(/\/+$/, "") });
-  });
-  return users;
+  return parsePasswd(text, source)
+    .filter(({ uid, home, shell }) => uid >= FIRST_UID && uid <= LAST_UID && home.startsWith("/") && !NO_LOGIN.test(shell))
+    .map(({ name, uid, home }) => ({ user: name, uid, home: home.replace(/\/+$/, "") }));
 }

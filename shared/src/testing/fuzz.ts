@@ -1,7 +1,11 @@
-// Test support: fuzzing at two scales — thousands of cases in every test run, FUZZ_RUNS in `npm run fuzz` (the same helpers as the agent's; workspaces do not share test code).
+// Test support for agent and server (imported as @wegroup/shared/testing, never by runtime code): fuzzing at two scales —
+// thousands of cases in every test run, FUZZ_RUNS in `npm run fuzz` — and the inputs that broke stores and parsers before.
 import fc from "fast-check";
 
-/** Cases a property runs: `normal` in the ordinary test run, FUZZ_RUNS × `share` (when larger) in `npm run fuzz`. */
+/**
+ * Cases a property runs: `normal` in the ordinary test run, FUZZ_RUNS × `share` (when larger) in `npm run fuzz`.
+ * `share` scales FUZZ_RUNS for a property whose one case is a whole check run (tens of milliseconds).
+ */
 export function fuzzRuns(normal: number, share = 1): number {
   const wanted = Math.round(Number(process.env.FUZZ_RUNS) * share);
   return Number.isSafeInteger(wanted) && wanted > normal ? wanted : normal;
@@ -11,12 +15,17 @@ function report(boundary: string, numRuns: number): void {
   if (process.env.FUZZ_RUNS !== undefined) console.info(`[fuzz] ${boundary}: ${numRuns} cases passed`);
 }
 
+/**
+ * Runs a fast-check property at fuzzing scale and, under `npm run fuzz`, prints the boundary and the
+ * number of cases it passed (the figures a hardening report quotes).
+ */
 export function fuzz<T>(boundary: string, arbitrary: fc.Arbitrary<T>, check: (value: T) => void, normal = 1_000, share = 1): void {
   const numRuns = fuzzRuns(normal, share);
   fc.assert(fc.property(arbitrary, check), { numRuns });
   report(boundary, numRuns);
 }
 
+/** The same for an asynchronous check (a whole check run over a fuzzed bundle, a request to a real server). */
 export async function fuzzAsync<T>(boundary: string, arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, normal = 1_000, share = 1): Promise<void> {
   const numRuns = fuzzRuns(normal, share);
   await fc.assert(fc.asyncProperty(arbitrary, check), { numRuns });
@@ -26,7 +35,7 @@ export async function fuzzAsync<T>(boundary: string, arbitrary: fc.Arbitrary<T>,
 /** Values that broke stores and parsers before: NUL, lone surrogates, int4 overflow, huge and empty things. */
 export const NASTY: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom("", "\u0000", "a\u0000b", "\ud800", "x\udfff", "😀", "Ölafsdóttir", "*".repeat(400), "%", "_", "\\", 2 ** 31, 2 ** 53, -1, 0.5, 1e308, null, true, [], {}),
+  fc.constantFrom("", "\u0000", "a\u0000b", "\ud800", "x\udfff", "😀", "Ölafsdóttir", "*".repeat(400), "%", "_", "\\", 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER, -1, 0.5, 1e308, null, true, [], {}),
   fc.string({ unit: "binary", maxLength: 40 }),
 );
 
@@ -62,4 +71,13 @@ export function stringsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(stringsOf);
   if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...stringsOf(v)]);
   return [];
+}
+
+/** Real outputs cut anywhere, with junk spliced in anywhere, and random strings. */
+export function mangledTexts(texts: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.nat()).map(([t, a, b]) => t.slice(Math.min(a, b) % (t.length + 1), Math.max(a, b) % (t.length + 1))),
+    fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.string({ maxLength: 20 })).map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1))),
+    fc.string({ maxLength: 200 }),
+  );
 }
