@@ -72,7 +72,12 @@ export default tseslint.config(
   {
     files: ["server/public/**/*.js"],
     languageOptions: {
-      globals: { document: "readonly", window: "readonly", localStorage: "readonly", fetch: "readonly", setInterval: "readonly", clearInterval: "readonly", setTimeout: "readonly", clearTimeout: "readonly", EventSource: "readonly", URLSearchParams: "readonly", console: "readonly" },
+      globals: Object.fromEntries(
+        [
+          "document", "window", "location", "sessionStorage", "fetch", "FormData", "URLSearchParams", "AbortController", "TextDecoderStream",
+          "addEventListener", "removeEventListener", "structuredClone", "setInterval", "clearInterval", "setTimeout", "clearTimeout", "console",
+        ].map((name) => [name, "readonly"]),
+      ),
     },
   },
   {

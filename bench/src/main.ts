@@ -17,6 +17,7 @@ import { type ProductContext, progress } from "./phases/context.js";
 import { evaluation } from "./phases/evaluation.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
+import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
 import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
@@ -57,6 +58,7 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
 
   const connect = await enrollAndConnect(ctx);
   const push = await pushRounds(ctx);
+  await previewRounds(ctx);
   const ingest = await closedLoopIngest(ctx);
   const latency = await feedLatency(ctx);
   const storm = await reconnectStorm(ctx);

@@ -1,180 +1,138 @@
-// The dashboard: asks for a token once (kept in localStorage), shows devices, open and exempted violations and the policy rollout, and follows the live feed.
-const TOKEN_KEY = "compliance.token";
-/** A safety net under the live feed: everything is re-read this often anyway. */
-const REFRESH_MS = 30_000;
-/** Feed events come in bursts: device counts and the rollout are re-read at most this often. */
-const DEBOUNCE_MS = 1_000;
-const FEED_ROWS = 100;
+// The cockpit: sign in with a token (kept in this tab's sessionStorage), then pages by hash route. Write controls
+// show only for roles that may use them; the server enforces every role anyway.
+import { html, render, useEffect, useState } from "./vendor/vendor.js";
+import { onUnauthorized, session } from "./api.js";
+import { may, whoAmI } from "./api-session.js";
+import { AuditPage } from "./page-audit.js";
+import { DevicePage } from "./page-device.js";
+import { DevicesPage } from "./page-devices.js";
+import { ExemptionsPage } from "./page-exemptions.js";
+import { PolicyPage } from "./page-policy.js";
+import { SoftwarePage } from "./page-software.js";
+import { TokensPage } from "./page-tokens.js";
+import { ViolationsPage } from "./page-violations.js";
 
-const $ = (selector) => document.querySelector(selector);
-let timer;
-let debounce;
-let source;
-/** The lasting violations shown, by id: the feed updates them in place. */
-const lasting = new Map();
+const NAV = [
+  { path: "violations", label: "Violations", role: "viewer" },
+  { path: "devices", label: "Devices", role: "viewer" },
+  { path: "software", label: "Software", role: "viewer" },
+  { path: "policy", label: "Policy", role: "viewer" },
+  { path: "exemptions", label: "Exemptions", role: "viewer" },
+  { path: "audit", label: "Audit", role: "admin" },
+  { path: "tokens", label: "Tokens", role: "admin" },
+];
 
-function token() {
-  return localStorage.getItem(TOKEN_KEY);
-}
+const route = () => {
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  return { page: parts[0] || "violations", arg: parts[1] };
+};
 
-async function api(path) {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
-  if (res.status === 401) {
-    signOut("That token was not accepted. Sign in again.");
-    throw new Error("unauthorized");
-  }
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return body;
-}
-
-/** Builds a row from text only: data from the API never becomes markup. */
-function row(cells, className) {
-  const tr = document.createElement("tr");
-  if (className) tr.className = className;
-  for (const value of cells) {
-    const td = document.createElement("td");
-    td.textContent = value ?? "—";
-    tr.append(td);
-  }
-  return tr;
-}
-
-function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : "never";
-}
-
-function setLive(state, text) {
-  const el = $("#live");
-  el.className = `live live-${state}`;
-  el.textContent = text;
-}
-
-function renderDevices(devices) {
-  $("#devices tbody").replaceChildren(
-    ...devices.items.map((d) => {
-      const tr = row([d.reEnrollmentOf ? `${d.hostname} (re-enrollment)` : d.hostname, d.os, d.status, String(d.openViolations), d.policyVersion == null ? null : `v${d.policyVersion}`, d.agentVersion, when(d.lastSeen)], `status-${d.status}`);
-      tr.dataset.id = d.id;
-      return tr;
-    }),
-  );
-  $("#device-count").textContent = `(${devices.items.length})`;
-}
-
-function renderRollout(rollout) {
-  const versions = rollout.versions
-    .slice()
-    .sort((a, b) => b.version - a.version)
-    .map((v) => `${v.devices} on v${v.version}`)
-    .join(", ");
-  const pending = rollout.pending.length === 0 ? "every connected device runs it" : `${rollout.pending.length} connected device(s) have not applied it yet: ${rollout.pending.map((p) => p.hostname).join(", ")}`;
-  $("#rollout").textContent = `Policy v${rollout.latestVersion} — ${versions || "no devices yet"}; ${pending}.`;
-}
-
-function renderViolations() {
-  const items = [...lasting.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
-  $("#violations tbody").replaceChildren(
-    ...items.map((v) => {
-      const tr = row([v.hostname, v.check, v.subject, v.status, v.message, when(v.firstSeen), when(v.lastSeen)], `violation-${v.status}`);
-      tr.dataset.id = v.id;
-      return tr;
-    }),
-  );
-  const open = items.filter((v) => v.status === "open").length;
-  $("#violation-count").textContent = `(${open} open, ${items.length - open} exempted)`;
-}
-
-async function refreshCounts() {
-  const [devices, rollout] = await Promise.all([api("/api/v1/devices"), api("/api/v1/policy/rollout").catch(() => null)]);
-  renderDevices(devices);
-  if (rollout) renderRollout(rollout);
-}
-
-async function refresh() {
-  try {
-    const [open, exempted] = await Promise.all([api("/api/v1/violations?status=open&limit=500"), api("/api/v1/violations?status=exempted&limit=500"), refreshCounts()]);
-    lasting.clear();
-    for (const v of [...open.items, ...exempted.items]) lasting.set(v.id, v);
-    renderViolations();
-    $("#status").textContent = `updated ${new Date().toLocaleTimeString()}`;
-  } catch (error) {
-    if (error.message !== "unauthorized") $("#status").textContent = `could not refresh: ${error.message}`;
-  }
-}
-
-function onViolation(event) {
-  const v = JSON.parse(event.data);
-  if (v.status === "resolved") lasting.delete(v.id);
-  else lasting.set(v.id, v);
-  renderViolations();
-  const tr = row([new Date().toLocaleTimeString(), v.status, v.hostname, v.check, v.subject, v.message], `violation-${v.status}`);
-  tr.dataset.id = v.id;
-  tr.dataset.seq = event.lastEventId;
-  $("#feed tbody").prepend(tr);
-  while ($("#feed tbody").children.length > FEED_ROWS) $("#feed tbody").lastElementChild.remove();
-  clearTimeout(debounce);
-  debounce = setTimeout(() => void refreshCounts().catch(() => {}), DEBOUNCE_MS);
-}
-
-/** A known hardware id enrolled again: a new device record, flagged; the earlier device keeps its credential. */
-function onDevice(event) {
-  const n = JSON.parse(event.data);
-  const message = `enrolled again as a new device (${n.deviceId}); the earlier device ${n.reEnrollmentOf} keeps its credential`;
-  $("#feed tbody").prepend(row([new Date(n.at).toLocaleTimeString(), n.kind, n.hostname, "enrollment", n.reEnrollmentOf, message], "device-notice"));
-  while ($("#feed tbody").children.length > FEED_ROWS) $("#feed tbody").lastElementChild.remove();
-  clearTimeout(debounce);
-  debounce = setTimeout(() => void refreshCounts().catch(() => {}), DEBOUNCE_MS);
-}
-
-/** EventSource cannot send headers: the token goes in the query (the server never logs it). It reconnects with Last-Event-ID by itself. */
-function follow() {
-  source?.close();
-  source = new EventSource(`/api/v1/violations/stream?${new URLSearchParams({ token: token() })}`);
-  setLive("connecting", "connecting…");
-  source.addEventListener("ready", () => setLive("on", "live"));
-  source.addEventListener("violation", onViolation);
-  source.addEventListener("device", onDevice);
-  source.addEventListener("error", () => {
-    if (source.readyState === EventSource.CLOSED) {
-      setLive("off", "feed closed");
-      // Refused (a revoked token?) or gone: find out through the API, which signs out on 401.
-      setTimeout(() => void refresh().then(() => token() && follow()), 5_000);
-    } else {
-      setLive("off", "reconnecting…");
+function SignIn({ onSignedIn, message }) {
+  const [error, setError] = useState(message);
+  const submit = async (e) => {
+    e.preventDefault();
+    const token = new FormData(e.currentTarget).get("token")?.toString().trim() ?? "";
+    if (token === "") return setError("Enter a token.");
+    session.signIn(token);
+    try {
+      onSignedIn(await whoAmI());
+    } catch (err) {
+      session.signOut();
+      setError(err.status === 401 ? "That token was not accepted: check it, or ask IT for a new one." : err.message);
     }
-  });
+  };
+  return html`<main id="main">
+    <form id="sign-in" class="sign-in" onSubmit=${submit}>
+      <h2>Sign in</h2>
+      <label for="token">API token</label>
+      <input id="token" name="token" type="password" autocomplete="off" required aria-describedby="token-hint" />
+      <p id="token-hint" class="hint">Your personal or team token. It is kept in this tab only and forgotten when the tab closes.</p>
+      ${error ? html`<p class="note error" role="alert">${error}</p>` : null}
+      <button type="submit">Sign in</button>
+    </form>
+  </main>`;
 }
 
-function show(signedIn) {
-  $("#sign-in").hidden = signedIn;
-  $("#content").hidden = !signedIn;
-  $("#sign-out").hidden = !signedIn;
-  clearInterval(timer);
-  source?.close();
-  source = undefined;
-  if (signedIn) {
-    follow();
-    void refresh();
-    timer = setInterval(refresh, REFRESH_MS);
-  } else {
-    setLive("off", "");
+function App() {
+  const [me, setMe] = useState(undefined);
+  const [checked, setChecked] = useState(false);
+  const [message, setMessage] = useState(undefined);
+  const [where, setWhere] = useState(route());
+  useEffect(() => {
+    const onHash = () => setWhere(route());
+    addEventListener("hashchange", onHash);
+    onUnauthorized((text) => {
+      session.signOut();
+      setMe(undefined);
+      setMessage(`Signed out: ${text}`);
+    });
+    if (session.token() === null) setChecked(true);
+    else
+      whoAmI().then(
+        (info) => (setMe(info), setChecked(true)),
+        () => (session.signOut(), setChecked(true)),
+      );
+    return () => removeEventListener("hashchange", onHash);
+  }, []);
+  useEffect(() => {
+    document.getElementById("page-title")?.focus();
+  }, [where.page, where.arg]);
+  if (!checked) return null;
+  if (me === undefined)
+    return html`<${Header} /><${SignIn} onSignedIn=${(info) => (setMessage(undefined), setMe(info))} message=${message} />`;
+  const signOut = () => {
+    session.signOut();
+    setMe(undefined);
+    setMessage("Signed out.");
+  };
+  const nav = NAV.filter((n) => may(me.role, n.role));
+  const allowed = nav.some((n) => n.path === where.page);
+  return html`<${Header} me=${me} onSignOut=${signOut}>
+      <nav aria-label="Pages">
+        <ul>
+          ${nav.map((n) => html`<li><a href=${`#/${n.path}`} aria-current=${n.path === where.page ? "page" : undefined}>${n.label}</a></li>`)}
+        </ul>
+      </nav>
+    <//>
+    <main id="main">
+      ${allowed ? pageOf(where, me) : html`<p class="note error" role="alert">There is no page "${where.page}" for the ${me.role} role.</p>`}
+    </main>`;
+}
+
+function pageOf({ page, arg }, me) {
+  switch (page) {
+    case "violations":
+      return html`<${ViolationsPage} me=${me} />`;
+    case "devices":
+      return arg === undefined ? html`<${DevicesPage} />` : html`<${DevicePage} id=${arg} me=${me} />`;
+    case "software":
+      return html`<${SoftwarePage} me=${me} />`;
+    case "policy":
+      return html`<${PolicyPage} me=${me} />`;
+    case "exemptions":
+      return html`<${ExemptionsPage} me=${me} />`;
+    case "audit":
+      return html`<${AuditPage} />`;
+    case "tokens":
+      return html`<${TokensPage} me=${me} />`;
+    default:
+      return null;
   }
 }
 
-function signOut(message = "") {
-  localStorage.removeItem(TOKEN_KEY);
-  $("#status").textContent = message;
-  show(false);
+function Header({ me, onSignOut, children }) {
+  return html`<header>
+    <a class="skip" href="#main">Skip to content</a>
+    <h1>WeGroup compliance</h1>
+    ${
+      me === undefined
+        ? null
+        : html`<p class="who">
+            Signed in as <strong>${me.name}</strong> (${me.role}) <button type="button" id="sign-out" onClick=${onSignOut}>Sign out</button>
+          </p>`
+    }
+    ${children}
+  </header>`;
 }
 
-$("#sign-in").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const value = $("#token").value.trim();
-  if (!value) return;
-  localStorage.setItem(TOKEN_KEY, value);
-  $("#token").value = "";
-  show(true);
-});
-$("#sign-out").addEventListener("click", () => signOut());
-
-show(Boolean(token()));
+render(html`<${App} />`, document.getElementById("app"));

@@ -7,6 +7,8 @@ import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
 import type { DestinationStream } from "pino";
 import { AgentEndpoint } from "./agents/endpoint.js";
 import { AgentRegistry } from "./agents/registry.js";
+import { PolicyPreviews } from "./policy/preview.js";
+import { countDevices, deviceHostnames } from "./store/devices.js";
 import { buildApp, registeredRoutes } from "./api/app.js";
 import type { RegisteredRoute } from "./api/route.js";
 import { loadDashboard } from "./api/dashboard.js";
@@ -150,6 +152,11 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       storeHealth,
     );
     const t = config.tuning;
+    const previews = new PolicyPreviews({
+      registry,
+      hostnames: (ids) => deviceHostnames(store.db, ids),
+      enrolled: () => countDevices(store.db),
+    });
     const newId = monotonicIds(clock);
     const webhooks = new WebhookDispatcher(
       {
@@ -185,6 +192,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       clock,
       helloTimeoutMs: config.tuning.helloTimeoutMs,
       maxReportsInFlight: config.tuning.maxReportsInFlight,
+      previews,
       logger: logger.child({ component: "agents" }),
       pingIntervalMs: config.tuning.pingIntervalMs,
       observer: metrics.agentChannel,
@@ -198,6 +206,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         cluster,
         policy,
         policyPush,
+        previews,
         feed,
         exemptions,
         deviceNotices,

@@ -33,6 +33,10 @@ export type IdParams = z.infer<typeof IdParams>;
 export const ViolationStatus = z.enum(["open", "resolved", "exempted"]);
 export type ViolationStatus = z.infer<typeof ViolationStatus>;
 
+/** The standing exemption that covers an exempted violation. */
+export const CoveringExemption = z.object({ id: z.string(), approvedBy: z.string(), reason: z.string(), expiresAt: Timestamp });
+export type CoveringExemption = z.infer<typeof CoveringExemption>;
+
 export const Violation = z.object({
   id: z.string(),
   deviceId: z.string(),
@@ -50,6 +54,8 @@ export const Violation = z.object({
   rule: z.string().optional(),
   /** The software title that fails, as the agent last described it (software violations). */
   title: SoftwareTitleDetail.optional(),
+  /** While the violation is exempted: the exemption that covers it. */
+  exemption: CoveringExemption.optional(),
 });
 export type Violation = z.infer<typeof Violation>;
 
@@ -78,10 +84,42 @@ export const DeviceSummary = z.object({
 });
 export type DeviceSummary = z.infer<typeof DeviceSummary>;
 
+/** What an agent did about a failure (a USB stick ejected, or the attempt that failed), as its report said. */
+export const EnforcementOutcome = z.object({
+  observedAt: Timestamp,
+  check: z.string(),
+  subject: z.string(),
+  action: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type EnforcementOutcome = z.infer<typeof EnforcementOutcome>;
+
+/** Is the agent healthy: connected here, what it last said when it stopped, how late its reports arrive, what it runs. */
+export const AgentHealth = z.object({
+  connected: z.boolean(),
+  lastSeen: Timestamp.nullable(),
+  /** Why it last stopped on purpose (service-stop, uninstall, reboot), and when. */
+  lastGoodbye: z.object({ at: Timestamp, reason: z.string() }).nullable(),
+  agentVersion: z.string().nullable(),
+  policyVersion: z.number().int().nullable(),
+  latestPolicyVersion: z.number().int().nullable(),
+  /** Seconds between the newest stored report's observation and its arrival: large when reports were queued offline. */
+  lastReportDelaySeconds: z.number().nullable(),
+  /** Of its latest 50 reports, those received in the last 24 hours after waiting more than two heartbeats in the agent's queue. */
+  queuedReports: z.number().int().min(0),
+});
+export type AgentHealth = z.infer<typeof AgentHealth>;
+
 export const DeviceDetail = DeviceSummary.extend({
   enrolledAt: Timestamp,
   connected: z.boolean(),
   results: z.array(CheckResult.extend({ observedAt: Timestamp })),
+  /** Newest first: the latest enforcement outcomes from its reports. */
+  enforcement: z.array(EnforcementOutcome).optional(),
+  health: AgentHealth.optional(),
+  /** Its violations of any status, newest first (the latest 100). */
+  history: z.array(Violation).optional(),
 });
 export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
@@ -89,7 +127,11 @@ export const ViolationQuery = z.object({
   status: z.enum(["open", "resolved", "exempted", "all"]).default("open"),
   device: Text({ max: 64 }).optional(),
   check: CheckId.optional(),
+  /** The subject exactly: a software title key, a user, a serial. */
+  subject: Text({ min: 1, max: 300 }).optional(),
   since: Timestamp.optional(),
+  /** Seen (or resolved) before this time. */
+  until: Timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   cursor: Text({ max: 200 }).optional(),
 });
@@ -97,7 +139,8 @@ export type ViolationQuery = z.infer<typeof ViolationQuery>;
 
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const Role = z.enum(["viewer", "admin"]);
+/** `viewer` reads; `security` also grants and ends exemptions (the policy gives that consent to the security team alone); `admin` (IT) does everything. */
+export const Role = z.enum(["viewer", "security", "admin"]);
 export type Role = z.infer<typeof Role>;
 
 export const TokenCreate = z.strictObject({ name: Text({ min: 1, max: 100 }), role: Role });
@@ -118,7 +161,8 @@ export const ExemptionCreate = z
       })
       .optional(),
     reason: Text({ min: 1, max: 2_000 }),
-    approvedBy: Text({ min: 1, max: 200 }),
+    /** Over HTTP the approver is always the signed-in token's name (a person or team); what a body says here is not used. */
+    approvedBy: Text({ min: 1, max: 200 }).optional(),
     expiresAt: Timestamp,
   })
   .refine((e) => e.rule !== undefined || e.subject !== undefined, { message: "an exemption needs a rule or a subject" });
@@ -138,10 +182,27 @@ export const HealthUnavailable = z.object({
 });
 export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
 
-export const DeviceList = z.object({ items: z.array(DeviceSummary) });
+/** GET /api/v1/devices filters: status, OS, and a case-insensitive part of the hostname. */
+export const DeviceQuery = z.strictObject({
+  status: DeviceStatus.optional(),
+  os: Platform.optional(),
+  q: Text({ min: 1, max: 255 }).optional(),
+});
+export type DeviceQuery = z.infer<typeof DeviceQuery>;
+
+export const DeviceList = z.object({
+  items: z.array(DeviceSummary),
+  /** Devices per status among those the filter (status aside) matched. */
+  byStatus: z.record(z.string(), z.number().int().min(0)).optional(),
+});
 export type DeviceList = z.infer<typeof DeviceList>;
 
-export const ViolationPage = Page(Violation);
+export const ViolationPage = Page(Violation).extend({
+  /** How many violations match the filter across every page (counted, never capped). */
+  total: z.number().int().min(0).optional(),
+  /** The same, per check. */
+  byCheck: z.record(z.string(), z.number().int().min(0)).optional(),
+});
 export type ViolationPage = z.infer<typeof ViolationPage>;
 
 /** What happened to a violation; `updated` (a repeat) never becomes an event, so the feed never floods. */
@@ -186,6 +247,10 @@ export const TokenInfo = z.object({
 });
 export type TokenInfo = z.infer<typeof TokenInfo>;
 
+/** GET /api/v1/session: who the token is (its name, the audit actor and exemption approver) and what it may do. */
+export const SessionInfo = z.object({ name: z.string(), role: Role });
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
 export const TokenCreated = z.object({ id: z.string(), name: z.string(), role: Role, token: z.string() });
 export type TokenCreated = z.infer<typeof TokenCreated>;
 
@@ -215,6 +280,35 @@ export const PolicyVersionInfo = z.object({
 export type PolicyVersionInfo = z.infer<typeof PolicyVersionInfo>;
 
 export const PolicyHistory = z.object({ items: z.array(PolicyVersionInfo) });
+
+/** GET /api/v1/policy/history/{version}: that version's whole document, as it was stored. */
+export const PolicyVersionDocument = PolicyVersionInfo.extend({ policy: Policy });
+export type PolicyVersionDocument = z.infer<typeof PolicyVersionDocument>;
+
+/** One violation a candidate policy would open (or resolve), with the devices it would happen on. */
+export const PolicyPreviewItem = z.object({
+  check: CheckId,
+  subject: z.string(),
+  /** The software title's name, or the subject. */
+  title: z.string(),
+  devices: z.array(z.object({ deviceId: z.string(), hostname: z.string() })),
+});
+export type PolicyPreviewItem = z.infer<typeof PolicyPreviewItem>;
+
+/** POST /api/v1/policy/preview: what a candidate would do across the fleet, judged by the connected agents; nothing applied. */
+export const PolicyPreview = z.object({
+  /** Devices whose agent judged the candidate. */
+  devices: z.number().int().min(0),
+  /** Enrolled devices that did not (offline, on another instance, or no answer in time). */
+  notPreviewed: z.number().int().min(0),
+  opened: z.array(PolicyPreviewItem),
+  resolved: z.array(PolicyPreviewItem),
+  /** Items agents left out of their answers (each answers at most 500 of each). */
+  omitted: z.number().int().min(0).optional(),
+});
+export type PolicyPreview = z.infer<typeof PolicyPreview>;
+
+export const PolicyVersionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 export type PolicyHistory = z.infer<typeof PolicyHistory>;
 
 export const PolicyRollout = z.object({
@@ -223,6 +317,10 @@ export const PolicyRollout = z.object({
   versions: z.array(z.object({ version: z.number().int().min(0), devices: z.number().int().min(0) })),
   /** Devices online now that have not applied the latest version. */
   pending: z.array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable() })),
+  /** Offline devices on an older version: they get the newest when they connect again. */
+  offline: z
+    .array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable(), lastSeen: Timestamp.nullable() }))
+    .optional(),
 });
 export type PolicyRollout = z.infer<typeof PolicyRollout>;
 

@@ -122,6 +122,31 @@ export const GoodbyeFrame = z.object({
 });
 export type GoodbyeFrame = z.infer<typeof GoodbyeFrame>;
 
+/** One violation a candidate policy would open or resolve on a device: its check, subject and, for software, the title's name. */
+export const PreviewItem = z.object({
+  check: z.enum(["screen-lock", "usb-storage", "software"]),
+  subject: Text({ min: 1, max: 300 }),
+  title: Text({ max: 300 }).optional(),
+});
+export type PreviewItem = z.infer<typeof PreviewItem>;
+
+/** Most items of one preview answer; a device with more says how many it left out. */
+export const MAX_PREVIEW_ITEMS = 500;
+
+/**
+ * The agent's answer to a `preview`: what the candidate policy would open and resolve against its current facts.
+ * Nothing was applied or stored.
+ */
+export const PreviewResultFrame = z.object({
+  type: z.literal("preview-result"),
+  id: Id,
+  opened: z.array(PreviewItem).max(MAX_PREVIEW_ITEMS),
+  resolved: z.array(PreviewItem).max(MAX_PREVIEW_ITEMS),
+  /** Items past MAX_PREVIEW_ITEMS that were left out. */
+  omitted: Int32.min(0).optional(),
+});
+export type PreviewResultFrame = z.infer<typeof PreviewResultFrame>;
+
 export const ErrorFrame = z.object({
   type: z.literal("error"),
   code: ErrorCode,
@@ -137,6 +162,7 @@ export const AgentFrame = z.discriminatedUnion("type", [
   HeartbeatFrame,
   PolicyAppliedFrame,
   GoodbyeFrame,
+  PreviewResultFrame,
   ErrorFrame,
 ]);
 export type AgentFrame = z.infer<typeof AgentFrame>;
@@ -166,5 +192,13 @@ export const PolicyFrame = z.object({
 });
 export type PolicyFrame = z.infer<typeof PolicyFrame>;
 
-export const ServerFrame = z.discriminatedUnion("type", [WelcomeFrame, AckFrame, PolicyFrame, ErrorFrame]);
+/** Judge `policy` against your current facts and answer with a `preview-result` of the same id; apply and store nothing. */
+export const PreviewFrame = z.object({
+  type: z.literal("preview"),
+  id: Id,
+  policy: Policy,
+});
+export type PreviewFrame = z.infer<typeof PreviewFrame>;
+
+export const ServerFrame = z.discriminatedUnion("type", [WelcomeFrame, AckFrame, PolicyFrame, PreviewFrame, ErrorFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

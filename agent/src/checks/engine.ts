@@ -44,7 +44,7 @@ export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner:
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of checks with different fact types
-type AnyCheck = CheckDefinition<any>;
+export type AnyCheck = CheckDefinition<any>;
 
 /** Every check once, verdicts only (`check`, `collect`). */
 export async function runChecks(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy): Promise<CheckResult[]> {

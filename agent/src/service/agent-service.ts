@@ -17,6 +17,7 @@ import {
 } from "@wegroup/shared";
 import type { Logger } from "pino";
 import { runChecksEnforcing } from "../checks/engine.js";
+import { answerPreview } from "./preview-answer.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { StatePaths } from "../config.js";
 import type { CommandRunner } from "../runner/runner.js";
@@ -301,6 +302,12 @@ export class AgentService {
         break;
       case "policy":
         this.receivePolicy(frame.policy);
+        break;
+      case "preview":
+        // Judged aside (nothing applied or stored); a failure only costs the server this device's answer.
+        void answerPreview(frame, { checks: this.deps.checks, runner: this.deps.runner, current: () => this.latest, send: (f) => this.connection.send(f) }).catch(
+          (error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "could not preview a candidate policy"),
+        );
         break;
       case "error":
         await this.delivery.refused(frame);

@@ -8,6 +8,8 @@ const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 /** The server serialises a policy frame as {"type":"policy","policy":{"version":N,…}} (the schema's key order). */
 const POLICY_PUSH = /^\{"type":"policy","policy":\{"version":(\d+),/;
+/** A policy preview: a real agent judges the candidate against its facts; a simulated one has none, so it answers "no change" by the id alone. */
+const PREVIEW = /^\{"type":"preview","id":"([A-Za-z0-9_-]+)"/;
 
 export type ReportKind = "steady" | "load" | "feed" | "storm";
 
@@ -127,6 +129,11 @@ export class SimAgent {
     const pushed = POLICY_PUSH.exec(text);
     if (pushed?.[1] !== undefined) {
       this.#onPolicy(Number(pushed[1]), text);
+      return;
+    }
+    const preview = PREVIEW.exec(text);
+    if (preview?.[1] !== undefined) {
+      this.ws?.send(`{"type":"preview-result","id":"${preview[1]}","opened":[],"resolved":[]}`);
       return;
     }
     let frame: { type?: string; id?: string; heartbeatSeconds?: number; policy?: { version?: number }; code?: string; message?: string; ref?: string };

@@ -5,6 +5,7 @@ import {
   type AgentFrame,
   type ErrorCode,
   type HelloFrame,
+  type PreviewResultFrame,
   type ReportFrame,
   type ServerFrame,
 } from "@wegroup/shared";
@@ -47,6 +48,8 @@ export interface ConnectionDeps {
   maxReportsInFlight: number;
   /** Counts hellos, acks and applied policies for /metrics. */
   observer?: AgentChannelObserver;
+  /** Where agents' answers to a policy preview go (absent: they are dropped). */
+  previews?: { answered(deviceId: string, frame: PreviewResultFrame): void } | undefined;
 }
 
 /** Frames that arrive while the hello is being checked wait, up to this many. */
@@ -293,6 +296,9 @@ export class AgentConnection implements AgentSession {
         this.#log.info({ reason: frame.reason }, "agent said goodbye");
         return;
       }
+      case "preview-result":
+        this.deps.previews?.answered(this.#deviceId, frame);
+        return;
       case "error":
         this.#log.warn({ code: frame.code, reason: frame.message, ref: frame.ref }, "agent reported an error");
         return;

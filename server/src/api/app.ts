@@ -7,7 +7,7 @@ import { ROUTES } from "./catalogue.js";
 import { dashboardRoutes } from "./dashboard.js";
 import type { ApiDeps } from "./deps.js";
 import { frameworkError, installErrorHandlers } from "./errors.js";
-import { type RegisteredRoute, routeOptions, type RouteSpec } from "./route.js";
+import { type RegisteredRoute, routeOptions, type RouteSpec, tokenAccess } from "./route.js";
 import { redactTokenParam } from "./stream.js";
 
 export interface HttpOptions {
@@ -50,10 +50,11 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
 
 /** The access check the route's declaration names; a token in the query never reaches the log. */
 function withAccess(options: RouteOptions, spec: RouteSpec, deps: ApiDeps): RouteOptions {
-  if (spec.access !== "viewer" && spec.access !== "admin") return options;
+  const role = tokenAccess(spec.access);
+  if (role === undefined) return options;
   // A route the operator opened to anyone (GET /metrics with --metrics-public).
   if (spec.publicWhen !== undefined && deps[spec.publicWhen]) return options;
-  const preHandler = requireRole(deps.store.db, spec.access, { tokenInQuery: spec.tokenInQuery === true });
+  const preHandler = requireRole(deps.store.db, role, { tokenInQuery: spec.tokenInQuery === true });
   if (spec.tokenInQuery !== true) return { ...options, preHandler };
   return {
     ...options,

@@ -7,9 +7,10 @@ import { enroll } from "./enroll.js";
 import { createExemption, deleteExemption, listExemptions } from "./exemptions.js";
 import { health } from "./health.js";
 import { openApiDocument } from "./openapi.js";
-import { getPolicy, policyHistory, policyRollout, putPolicy } from "./policy.js";
+import { getPolicy, policyHistory, policyRollout, policyVersion, previewPolicy, putPolicy } from "./policy.js";
 import { privacyErase, privacyExport } from "./privacy.js";
 import { defineRoute, type Route, type RouteSpec } from "./route.js";
+import { session } from "./session.js";
 import { listSoftware } from "./software.js";
 import { violationStream } from "./stream.js";
 import { createToken, listTokens, revokeToken } from "./tokens.js";
@@ -18,6 +19,7 @@ import { metrics } from "./metrics.js";
 import { createWebhook, deleteWebhook, listWebhooks, pauseWebhook, resumeWebhook } from "./webhooks.js";
 
 export type { Route, RouteAccess, RouteSpec } from "./route.js";
+export { tokenAccess } from "./route.js";
 
 /** The agent channel is a WebSocket upgrade, answered by the HTTP server's upgrade listener; a plain request gets a 400 that says so. */
 const agentChannel = defineRoute(
@@ -59,13 +61,16 @@ export const ROUTES: readonly Route[] = [
   openApi,
   enroll,
   agentChannel,
+  session,
   listDevices,
   getDevice,
   listViolations,
   violationStream,
   getPolicy,
   putPolicy,
+  previewPolicy,
   policyHistory,
+  policyVersion,
   policyRollout,
   listSoftware,
   createExemption,

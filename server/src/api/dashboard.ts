@@ -14,12 +14,18 @@ const TYPES: Readonly<Record<string, string>> = {
   ".ico": "image/x-icon",
 };
 
-/** The dashboard has no build step: every file of the folder, by name. */
+/** Every file of the folder and of its vendor/ folder (what the build bundled from npm), by name. */
 export async function loadDashboard(dir: string): Promise<DashboardFiles> {
   const files = new Map<string, { type: string; body: Buffer }>();
-  for (const name of await readdir(dir)) {
-    const type = TYPES[path.extname(name)];
-    if (type !== undefined) files.set(name, { type, body: await readFile(path.join(dir, name)) });
+  for (const sub of ["", "vendor"]) {
+    const names = await readdir(path.join(dir, sub)).catch((error: NodeJS.ErrnoException) => {
+      if (sub !== "" && error.code === "ENOENT") return [];
+      throw error;
+    });
+    for (const name of names) {
+      const type = TYPES[path.extname(name)];
+      if (type !== undefined) files.set(sub === "" ? name : `${sub}/${name}`, { type, body: await readFile(path.join(dir, sub, name)) });
+    }
   }
   if (!files.has("index.html")) throw new Error(`${dir} has no index.html`);
   return files;

@@ -8,6 +8,7 @@ import type { FeedHub } from "../feed/hub.js";
 import type { DeviceNotices } from "../feed/notices.js";
 import type { StreamTokenGuard } from "../feed/token-guard.js";
 import type { CurrentPolicy } from "../policy/current.js";
+import type { PolicyPreviews } from "../policy/preview.js";
 import type { PolicyPush } from "../policy/push.js";
 import type { Store } from "../store/db.js";
 import type { StoreHealthState } from "../store/health.js";
@@ -24,6 +25,8 @@ export interface ApiDeps {
   policy: CurrentPolicy;
   /** Makes a stored policy version current and pushes it to the agents of every instance. */
   policyPush: PolicyPush;
+  /** Candidate policies judged by the connected agents (POST /api/v1/policy/preview). */
+  previews: PolicyPreviews;
   /** The live feed of this instance (GET /api/v1/violations/stream). */
   feed: FeedHub;
   exemptions: Exemptions;

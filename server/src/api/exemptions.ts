@@ -1,4 +1,4 @@
-// /api/v1/exemptions: create and delete (admin), list (viewer); the decisions and their effects are in exemptions/.
+// /api/v1/exemptions: create and delete (security: the policy gives that consent to the security team; admin may too), list (viewer); the decisions and their effects are in exemptions/.
 import { AppError, Exemption, ExemptionCreate, ExemptionList, ExemptionQuery, IdParams } from "@wegroup/shared";
 import { listExemptions as listExemptionRows, toApiExemption } from "../store/exemptions.js";
 import { defineRoute } from "./route.js";
@@ -7,17 +7,20 @@ export const createExemption = defineRoute(
   {
     method: "POST",
     path: "/api/v1/exemptions",
-    access: "admin",
+    access: "security",
     operationId: "createExemption",
     tags: ["exemptions"],
-    summary: "grant an exemption; answers it with its id",
+    summary: "grant an exemption (the approver is the signed-in token's name); answers it with its id",
     body: ExemptionCreate,
     ok: { status: 201, schema: Exemption },
     errors: [400, 413],
   },
   (deps) =>
-    async ({ body, req }) =>
-      deps.exemptions.create(body, req.identity?.name ?? "unknown"),
+    async ({ body, req }) => {
+      // The approver is the signed-in token's named holder (a person or a team), never a name the body claims.
+      const holder = req.identity?.name ?? "unknown";
+      return deps.exemptions.create({ ...body, approvedBy: holder }, holder);
+    },
 );
 
 export const listExemptions = defineRoute(
@@ -43,7 +46,7 @@ export const deleteExemption = defineRoute(
   {
     method: "DELETE",
     path: "/api/v1/exemptions/{id}",
-    access: "admin",
+    access: "security",
     operationId: "deleteExemption",
     tags: ["exemptions"],
     summary: "end an exemption now",

@@ -31,7 +31,7 @@ import {
   ViolationPage,
 } from "@wegroup/shared";
 import { z } from "zod";
-import type { RouteSpec } from "./route.js";
+import { type RouteSpec, tokenAccess } from "./route.js";
 
 type Json = Record<string, unknown>;
 
@@ -141,7 +141,8 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
     security: security(route),
     responses: responses(route, components),
   };
-  if (route.access === "viewer" || route.access === "admin") op["x-required-role"] = route.access;
+  const role = tokenAccess(route.access);
+  if (role !== undefined) op["x-required-role"] = role;
   const headers = (route.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: toJsonSchema(h.schema, "input") }));
   const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query"), ...headers];
   if (parameters.length > 0) op.parameters = parameters;
@@ -152,7 +153,7 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
 }
 
 function security(route: RouteSpec): Json[] {
-  if (route.access !== "viewer" && route.access !== "admin") return [];
+  if (tokenAccess(route.access) === undefined) return [];
   return route.tokenInQuery === true ? [{ bearerAuth: [] }, { streamToken: [] }] : [{ bearerAuth: [] }];
 }
 
@@ -165,7 +166,7 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
   else if (contentType !== undefined) ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
   out[String(status)] = ok;
   const errors = new Set(route.errors);
-  if (route.access === "viewer" || route.access === "admin") {
+  if (tokenAccess(route.access) !== undefined) {
     errors.add(401);
     errors.add(403);
   }

@@ -1,8 +1,19 @@
 // /api/v1/policy: the current document (viewer), replacing it (admin, pushed at once), its history and its rollout.
-import { AppError, Policy, PolicyHistory, PolicyHistoryQuery, PolicyRollout, PolicyStored, PolicyUpdate } from "@wegroup/shared";
-import { isOffline } from "../devices/status.js";
+import {
+  AppError,
+  Policy,
+  PolicyHistory,
+  PolicyHistoryQuery,
+  PolicyPreview,
+  PolicyRollout,
+  PolicyStored,
+  PolicyUpdate,
+  PolicyVersionDocument,
+  PolicyVersionParams,
+} from "@wegroup/shared";
+import { isUnreachable } from "../devices/status.js";
 import { storeNextPolicy } from "../policy/update.js";
-import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory as policyHistoryRows } from "../store/policies.js";
+import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory as policyHistoryRows, policyVersion as policyVersionRow } from "../store/policies.js";
 import type { ApiDeps } from "./deps.js";
 import { defineRoute } from "./route.js";
 
@@ -71,7 +82,7 @@ export const policyRollout = defineRoute(
     access: "viewer",
     operationId: "policyRollout",
     tags: ["policy"],
-    summary: "devices per policy version, and the connected ones that have not applied the newest",
+    summary: "devices per policy version, the connected ones that have not applied the newest, and the offline ones on an older version",
     ok: { status: 200, schema: PolicyRollout },
     errors: [],
   },
@@ -79,14 +90,63 @@ export const policyRollout = defineRoute(
     const latest = (await newestPolicy(deps)).policy;
     const now = deps.clock.now();
     const behind = await devicesBehind(deps.store.db, latest.version);
-    // "Connected": here, or (on another instance) heard from within the offline window, as the device list says.
-    const online = behind.filter((d) => !isOffline({ lastSeen: d.lastSeen, connected: deps.registry.isConnected(d.id) }, now, latest.heartbeatSeconds));
+    // "Connected": here, or (on another instance) heard from within the offline window and not stopped since.
+    const offline = behind.filter((d) => isUnreachable({ ...d, connected: deps.registry.isConnected(d.id) }, now, latest.heartbeatSeconds));
+    const online = behind.filter((d) => !offline.includes(d));
     return {
       latestVersion: latest.version,
       versions: await devicesPerPolicyVersion(deps.store.db),
       pending: online.map((d) => ({ deviceId: d.id, hostname: d.hostname, appliedVersion: d.policyVersion })),
+      offline: offline.map((d) => ({ deviceId: d.id, hostname: d.hostname, appliedVersion: d.policyVersion, lastSeen: d.lastSeen })),
     };
   },
+);
+
+export const policyVersion = defineRoute(
+  {
+    method: "GET",
+    path: "/api/v1/policy/history/{version}",
+    access: "viewer",
+    operationId: "policyVersion",
+    tags: ["policy"],
+    summary: "one stored policy version: its whole document with author, time and summary",
+    params: PolicyVersionParams,
+    ok: { status: 200, schema: PolicyVersionDocument },
+    errors: [400, 404],
+  },
+  (deps) =>
+    async ({ params: { version } }) => {
+      const stored = await policyVersionRow(deps.store.db, version);
+      if (stored === undefined) throw new AppError("not_found", `no policy version ${version}`);
+      return stored;
+    },
+);
+
+/** How long a preview waits for the connected agents' answers ("within seconds"). */
+export const PREVIEW_WAIT_MS = 3_000;
+
+export const previewPolicy = defineRoute(
+  {
+    method: "POST",
+    path: "/api/v1/policy/preview",
+    access: "admin",
+    operationId: "previewPolicy",
+    tags: ["policy"],
+    summary:
+      "a candidate policy judged by every connected agent without applying it: how many violations it would open and resolve, by title, check and device; devices that did not answer within 3 s count as not previewed",
+    body: PolicyUpdate,
+    bodyError: "invalid_policy",
+    ok: { status: 200, schema: PolicyPreview },
+    errors: [400, 413],
+  },
+  (deps) =>
+    async ({ body, req }) => {
+      const { version: _ignored, ...document } = body;
+      const current = (await newestPolicy(deps)).policy;
+      const answer = await deps.previews.preview({ ...document, version: current.version }, PREVIEW_WAIT_MS);
+      req.log.info({ devices: answer.devices, notPreviewed: answer.notPreviewed, opened: answer.opened.length, resolved: answer.resolved.length }, "policy previewed");
+      return answer;
+    },
 );
 
 async function newestPolicy(deps: ApiDeps): Promise<{ policy: Policy }> {

@@ -1,12 +1,17 @@
 // One declaration per route: path, access, the shared schemas of its params, query and body, its answer, and its handler.
 // Registration, the OpenAPI document and the authorization tests all read the same declaration.
-import { AppError, describeZodError, type ErrorCode } from "@wegroup/shared";
+import { AppError, describeZodError, type ErrorCode, type Role } from "@wegroup/shared";
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { z } from "zod";
 import type { ApiDeps } from "./deps.js";
 
 /** Who may call a route: nobody in particular, a bearer token of a role, or a secret of its own (in the body or the channel). */
-export type RouteAccess = "public" | "enroll-secret" | "device-credential" | "viewer" | "admin";
+export type RouteAccess = "public" | "enroll-secret" | "device-credential" | Role;
+
+/** Routes called with a bearer token: their access is the least role that may call them. */
+export function tokenAccess(access: RouteAccess): Role | undefined {
+  return access === "viewer" || access === "security" || access === "admin" ? access : undefined;
+}
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 /** Where a request input comes from; a failure to parse it is a 400 labelled with this name. */
 export type InputPart = "params" | "query" | "body";

@@ -1,6 +1,9 @@
-// GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor.
-import { AppError, ViolationPage, ViolationQuery } from "@wegroup/shared";
-import { queryViolations } from "../store/violations.js";
+// GET /api/v1/violations: newest first, filtered, in pages joined by an opaque keyset cursor, with true counts and the covering exemption.
+import { AppError, type Violation, ViolationPage, ViolationQuery } from "@wegroup/shared";
+import { ruleOf, standingExemptionRows } from "../store/exemptions.js";
+import type { Db } from "../store/schema.js";
+import { countViolationsByCheck, queryViolations, type ViolationWithHost } from "../store/violations.js";
+import { exemptionFor } from "../violations/exemption.js";
 import { toApiViolation } from "../violations/record.js";
 import { defineRoute } from "./route.js";
 
@@ -18,6 +21,21 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** API violations with the exemption that covers each exempted one (the exemptions table is small: read once). */
+export async function withExemptions(db: Db, rows: readonly ViolationWithHost[], now: string): Promise<Violation[]> {
+  const exempted = rows.some((r) => r.status === "exempted");
+  const standing = exempted ? await standingExemptionRows(db, now) : [];
+  const byId = new Map(standing.map((e) => [e.id, e]));
+  const rules = standing.map(ruleOf);
+  return rows.map((r) => {
+    const api = toApiViolation(r, r.hostname);
+    if (r.status !== "exempted") return api;
+    const covering = exemptionFor(r, rules, now);
+    const row = covering === undefined ? undefined : byId.get(covering.id);
+    return row === undefined ? api : { ...api, exemption: { id: row.id, approvedBy: row.approved_by, reason: row.reason, expiresAt: row.expires_at } };
+  });
+}
+
 // Unknown parameters are refused rather than ignored: a typo must not silently widen the answer.
 export const listViolations = defineRoute(
   {
@@ -26,26 +44,33 @@ export const listViolations = defineRoute(
     access: "viewer",
     operationId: "listViolations",
     tags: ["violations"],
-    summary: "violations newest first, filtered, paged by cursor",
+    summary: "violations newest first, filtered, paged by cursor, with the true total and counts per check",
     query: ViolationQuery.strict(),
     ok: { status: 200, schema: ViolationPage },
     errors: [400],
   },
   (deps) =>
     async ({ query: q }) => {
-      const rows = await queryViolations(deps.store.db, {
+      const filter = {
         status: q.status,
         deviceId: q.device,
         check: q.check,
+        subject: q.subject,
         since: q.since === undefined ? undefined : new Date(q.since).toISOString(),
-        beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
-        limit: q.limit + 1,
-      });
+        until: q.until === undefined ? undefined : new Date(q.until).toISOString(),
+      };
+      const db = deps.store.db;
+      const [rows, byCheck] = await Promise.all([
+        queryViolations(db, { ...filter, beforeId: q.cursor === undefined ? undefined : decodeCursor(q.cursor), limit: q.limit + 1 }),
+        countViolationsByCheck(db, filter),
+      ]);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return {
-        items: page.map((r) => toApiViolation(r, r.hostname)),
+        items: await withExemptions(db, page, deps.clock.now().toISOString()),
         nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
+        total: Object.values(byCheck).reduce((a, b) => a + b, 0),
+        byCheck,
       };
     },
 );

@@ -30,9 +30,14 @@ describe("secrets", () => {
 describe("roles", () => {
   it.each([
     ["viewer", "viewer", true],
-    ["admin", "viewer", true],
-    ["admin", "admin", true],
+    ["viewer", "security", false],
     ["viewer", "admin", false],
+    ["security", "viewer", true],
+    ["security", "security", true],
+    ["security", "admin", false],
+    ["admin", "viewer", true],
+    ["admin", "security", true],
+    ["admin", "admin", true],
   ] as const)("%s satisfies %s: %s", (held, needed, ok) => {
     expect(roleSatisfies(held, needed)).toBe(ok);
   });

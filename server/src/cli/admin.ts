@@ -1,9 +1,10 @@
 // `compliance-server admin …`: the subcommands and what each asks for; running them is admin-run.ts.
 import { type Command, Option } from "commander";
+import { Role } from "@wegroup/shared";
 import type { CliOptions } from "../config.js";
 
 export type AdminTask =
-  | { kind: "tokens-create"; role: "viewer" | "admin"; name: string; json: boolean }
+  | { kind: "tokens-create"; role: Role; name: string; json: boolean }
   | { kind: "tokens-list"; json: boolean }
   | { kind: "tokens-revoke"; id: string }
   | { kind: "export"; device?: string | undefined; user?: string | undefined; out?: string | undefined }
@@ -25,10 +26,10 @@ export function addAdminCommands(program: Command, run: AdminRunner): void {
   tokens
     .command("create")
     .description("create a token and print it (it is shown only this once; the server keeps its hash)")
-    .addOption(new Option("--role <role>", "what the token may do").choices(["viewer", "admin"]).makeOptionMandatory())
+    .addOption(new Option("--role <role>", "what the token may do").choices(Role.options).makeOptionMandatory())
     .requiredOption("--name <name>", "who or what uses it, e.g. soc-dashboard")
     .option("--json", "print {id, name, role, token} as JSON")
-    .action((o: { role: "viewer" | "admin"; name: string; json?: boolean }, c: Command) => go({ kind: "tokens-create", role: o.role, name: o.name, json: o.json === true }, c));
+    .action((o: { role: Role; name: string; json?: boolean }, c: Command) => go({ kind: "tokens-create", role: o.role, name: o.name, json: o.json === true }, c));
   tokens
     .command("list")
     .description("list tokens (never the tokens themselves)")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deviceStatus, isOffline, SILENT_HEARTBEATS } from "./status.js";
+import { deviceStatus, isOffline, isUnreachable, SILENT_HEARTBEATS } from "./status.js";
 
 const NOW = new Date("2025-03-01T12:00:00.000Z");
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
@@ -34,6 +34,19 @@ describe("isOffline", () => {
 
   it("is never offline while connected", () => {
     expect(isOffline({ lastSeen: ago(86_400), connected: true }, NOW, 60)).toBe(false);
+  });
+});
+
+describe("isUnreachable (for a policy push; heartbeat 60 s)", () => {
+  it.each([
+    ["connected here", { lastSeen: ago(10), connected: true, goodbyeAt: ago(5) }, false],
+    ["said goodbye 5 s ago, silent since", { lastSeen: ago(5), connected: false, goodbyeAt: ago(5) }, true],
+    ["said goodbye, then seen (another instance)", { lastSeen: ago(2), connected: false, goodbyeAt: ago(30) }, false],
+    ["no goodbye, seen 10 s ago (another instance)", { lastSeen: ago(10), connected: false, goodbyeAt: null }, false],
+    ["no goodbye, silent 181 s", { lastSeen: ago(181), connected: false, goodbyeAt: null }, true],
+    ["never seen", { lastSeen: null, connected: false, goodbyeAt: null }, true],
+  ] as const)("%s → %s", (_name, input, expected) => {
+    expect(isUnreachable(input, NOW, 60)).toBe(expected);
   });
 });
 

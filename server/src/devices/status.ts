@@ -22,6 +22,15 @@ export function isOffline(d: Pick<StatusInput, "lastSeen" | "connected" | "saidG
   return silentForMs > SILENT_HEARTBEATS * heartbeatSeconds * 1000;
 }
 
+/**
+ * Out of reach for a policy push: offline, or not connected here and stopped on purpose (a goodbye) with no sign
+ * of life since — it gets the policy when it connects again. (A device on another instance has been seen since.)
+ */
+export function isUnreachable(d: Pick<StatusInput, "lastSeen" | "connected"> & { goodbyeAt: string | null }, now: Date, heartbeatSeconds: number): boolean {
+  if (isOffline(d, now, heartbeatSeconds)) return true;
+  return !d.connected && d.goodbyeAt !== null && (d.lastSeen === null || Date.parse(d.goodbyeAt) >= Date.parse(d.lastSeen));
+}
+
 /** Offline first; then open violations make it noncompliant; a device no check could judge is unknown, never compliant. */
 export function deviceStatus(d: StatusInput, now: Date, heartbeatSeconds: number): DeviceStatus {
   if (isOffline(d, now, heartbeatSeconds)) return "offline";

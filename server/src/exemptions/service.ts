@@ -71,7 +71,7 @@ export class Exemptions {
   }
 
   /** Stores it, and exempts the open rows it covers at once (an `exempted` event each). */
-  async create(input: ExemptionCreate, actor: string): Promise<Exemption> {
+  async create(input: ExemptionCreate & { approvedBy: string }, actor: string): Promise<Exemption> {
     const now = this.#now();
     const expiresAt = new Date(input.expiresAt).toISOString();
     if (expiresAt <= now) throw new AppError("bad_request", `invalid body: expiresAt: must be in the future (the server's time is ${now})`);
@@ -101,7 +101,18 @@ export class Exemptions {
         actor,
         action: "exemption.create",
         target: `exemption ${row.id}`,
-        detail: { device: row.device, check: row.check, rule: row.rule, subject: row.subject, reason: row.reason, approvedBy: row.approved_by, expiresAt, exempted: changes.length },
+        detail: {
+          device: row.device,
+          check: row.check,
+          rule: row.rule,
+          subject: row.subject,
+          reason: row.reason,
+          approvedBy: row.approved_by,
+          expiresAt,
+          exempted: changes.length,
+          before: null,
+          after: toApiExemption(row, now),
+        },
       });
       return changes;
     });
@@ -117,7 +128,14 @@ export class Exemptions {
       const row = await findExemption(trx, id);
       if (row === undefined || !(await endExemption(trx, id, { at: now, reason: "deleted", by: actor }))) return undefined;
       const changes = await this.#reconcile(trx, exemptedOnly(await lastingRowsOf(trx, row.check, row.device)), now);
-      await recordAudit(trx, { at: now, actor, action: "exemption.delete", target: `exemption ${id}`, detail: { device: row.device, check: row.check, reopened: changes.length } });
+      const after = { ...row, ended_at: now, end_reason: "deleted", ended_by: actor };
+      await recordAudit(trx, {
+        at: now,
+        actor,
+        action: "exemption.delete",
+        target: `exemption ${id}`,
+        detail: { device: row.device, check: row.check, reopened: changes.length, before: toApiExemption(row, now), after: toApiExemption(after, now) },
+      });
       return changes;
     });
     if (events === undefined) return false;

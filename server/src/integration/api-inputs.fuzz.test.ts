@@ -13,9 +13,21 @@ type Part = "params" | "query" | "body";
 /** A valid input per route and part, to mutate (a route not listed here is fuzzed from `{}`). */
 const EXAMPLES: Record<string, unknown> = {
   "POST /api/v1/enroll body": { secret: "s", hostname: "laptop-1", os: "linux", hardwareId: "hw-1" },
-  "GET /api/v1/violations query": { status: "open", device: "d", check: "usb-storage", since: "2025-01-01T00:00:00Z", limit: "50", cursor: "c" },
+  "GET /api/v1/violations query": {
+    status: "open",
+    device: "d",
+    check: "usb-storage",
+    subject: "s",
+    since: "2025-01-01T00:00:00Z",
+    until: "2026-01-01T00:00:00Z",
+    limit: "50",
+    cursor: "c",
+  },
   "GET /api/v1/violations/stream query": { token: "t", lastEventId: "5" },
   "PUT /api/v1/policy body": DEFAULT_POLICY,
+  "POST /api/v1/policy/preview body": DEFAULT_POLICY,
+  "GET /api/v1/policy/history/{version} params": { version: "1" },
+  "GET /api/v1/devices query": { status: "offline", os: "linux", q: "lt-" },
   "GET /api/v1/policy/history query": { limit: "10" },
   "POST /api/v1/exemptions body": { device: "*", check: "usb-storage", subject: "4C530001", reason: "backup disk", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" },
   "GET /api/v1/exemptions query": { status: "active", device: "d" },

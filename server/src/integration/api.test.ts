@@ -47,7 +47,11 @@ describe("health and dashboard", () => {
     expect(String(page.body)).toContain('<script type="module" src="/app.js">');
     const script = await server.get("/app.js", null);
     expect(script.headers.get("content-type")).toMatch(/javascript/);
-    expect(String(script.body)).toContain("localStorage");
+    // The token is kept in the tab's sessionStorage only, never localStorage.
+    expect(String(script.body)).toContain("sessionStorage");
+    expect(String(script.body)).not.toContain("localStorage");
+    const vendor = await server.get("/vendor/vendor.js", null);
+    expect([vendor.status, vendor.headers.get("content-security-policy")]).toEqual([200, expect.stringContaining("script-src 'self'")]);
   });
 
   it("answers unknown routes with 404 in the error shape", async () => {

@@ -1,13 +1,15 @@
 // Every route of the catalogue × every kind of caller, malformed input per route, unknown routes and oversized bodies, on the real server.
 import { AGENT_CHANNEL_PATH, DEFAULT_POLICY, ErrorBody, type Exemption, TokenCreated } from "@wegroup/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTE_SPECS as ROUTES, type RouteSpec } from "../api/catalogue.js";
+import { roleSatisfies } from "../auth/roles.js";
+import { ROUTE_SPECS as ROUTES, type RouteSpec, tokenAccess } from "../api/catalogue.js";
 import { TestAgent } from "../testing/agent-client.js";
 import { helloFrame } from "../testing/frames.js";
 import { TestServer } from "../testing/harness.js";
 
 let server: TestServer;
 let viewer: string;
+let security: string;
 
 interface Call {
   path: string;
@@ -45,6 +47,7 @@ async function validCall(route: RouteSpec): Promise<Call> {
   switch (route.operationId) {
     case "getDevice":
       return { path: `/api/v1/devices/${(await server.enroll()).deviceId}` };
+    case "previewPolicy":
     case "putPolicy": {
       const { version: _v, ...doc } = DEFAULT_POLICY;
       return { path: route.path, body: doc };
@@ -69,6 +72,8 @@ async function validCall(route: RouteSpec): Promise<Call> {
       const created = await call("POST", "/api/v1/webhooks", server.adminToken, { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] });
       return { path: route.path.replace("{id}", (created.body as { id: string }).id) };
     }
+    case "policyVersion":
+      return { path: "/api/v1/policy/history/1" };
     case "privacyExport":
       return { path: `${route.path}?user=alice` };
     case "privacyErase":
@@ -81,12 +86,13 @@ async function validCall(route: RouteSpec): Promise<Call> {
 beforeAll(async () => {
   server = await TestServer.start({ tuning: { enrollBurst: 10_000, enrollPerMinute: 10_000 } });
   viewer = TokenCreated.parse((await call("POST", "/api/v1/tokens", server.adminToken, { name: "soc", role: "viewer" })).body).token;
+  security = TokenCreated.parse((await call("POST", "/api/v1/tokens", server.adminToken, { name: "security team", role: "security" })).body).token;
 });
 afterAll(async () => {
   await server.stop();
 });
 
-const tokenRoutes = ROUTES.filter((r) => r.access === "viewer" || r.access === "admin");
+const tokenRoutes = ROUTES.filter((r) => tokenAccess(r.access) !== undefined);
 
 describe("authorization matrix", () => {
   it.each(tokenRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))("%s: 401 without a token or with a wrong one", async (_name, route) => {
@@ -98,20 +104,29 @@ describe("authorization matrix", () => {
     }
   });
 
-  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path} (${r.access})`, r] as const))("%s: viewer and admin get what the role allows", async (_name, route) => {
-    const asViewer = await validCall(route);
-    const viewed = await call(route.method, asViewer.path, viewer, asViewer.body);
-    if (route.access === "admin") {
-      expect(viewed.status).toBe(403);
-      expect(ErrorBody.parse(viewed.body).error.code).toBe("forbidden");
-    } else {
-      expect(viewed.status).toBe(route.ok.status);
+  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path} (${r.access})`, r] as const))("%s: viewer, security and admin get what the role allows", async (_name, route) => {
+    const needed = tokenAccess(route.access) ?? "admin";
+    for (const [role, token] of [["viewer", viewer], ["security", security]] as const) {
+      const call1 = await validCall(route);
+      const answer = await call(route.method, call1.path, token, call1.body);
+      if (roleSatisfies(role, needed)) {
+        expect(answer.status, `${role}: ${JSON.stringify(answer.body)}`).toBe(route.ok.status);
+      } else {
+        expect(answer.status, role).toBe(403);
+        expect(ErrorBody.parse(answer.body).error.code).toBe("forbidden");
+      }
     }
     const asAdmin = await validCall(route);
     const done = await call(route.method, asAdmin.path, server.adminToken, asAdmin.body);
     expect(done.status, JSON.stringify(done.body)).toBe(route.ok.status);
     if (route.ok.schema !== null) expect(route.ok.schema.safeParse(done.body).success, JSON.stringify(done.body).slice(0, 300)).toBe(true);
     if (route.ok.contentType !== undefined) expect(done.contentType).toContain(route.ok.contentType);
+  });
+
+  it("gives exemptions to the security role and keeps policy, tokens and audit from it", () => {
+    const access = (id: string) => ROUTES.find((r) => r.operationId === id)?.access;
+    expect([access("createExemption"), access("deleteExemption")]).toEqual(["security", "security"]);
+    expect([access("putPolicy"), access("createToken"), access("listAudit")]).toEqual(["admin", "admin", "admin"]);
   });
 
   it("lets anyone read /healthz and the OpenAPI document", async () => {

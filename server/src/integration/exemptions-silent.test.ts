@@ -53,7 +53,7 @@ describe("exemptions over the API", () => {
     const created = await post(body);
     expect(created.status).toBe(201);
     const exemption = Exemption.parse(created.body);
-    expect(exemption).toMatchObject({ ...body, id: expect.any(String), status: "active", rule: null, createdBy: server.adminTokenName });
+    expect(exemption).toMatchObject({ ...body, approvedBy: server.adminTokenName, id: expect.any(String), status: "active", rule: null, createdBy: server.adminTokenName });
     const exempted = await feed.waitFor((e) => e.violation.status === "exempted");
     expect(exempted.violation).toMatchObject({ subject: "USB-EX-1", hostname: "ex-laptop" });
     // Shown as exempted, not as an open violation.
@@ -101,7 +101,7 @@ describe("exemptions over the API", () => {
 
   it.each<[string, object, RegExp]>([
     ["neither rule nor subject", { device: "*", check: "usb-storage", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, /rule or a subject/],
-    ["no approver", { device: "*", check: "usb-storage", subject: "x", reason: "r", expiresAt: "2099-01-01T00:00:00Z" }, /approvedBy/],
+    ["no reason", { device: "*", check: "usb-storage", subject: "x", expiresAt: "2099-01-01T00:00:00Z" }, /reason/],
     ["no expiry", { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a" }, /expiresAt/],
     ["an unknown check", { device: "*", check: "firewall", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, /check/],
     ["an expiry in the past", { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2001-01-01T00:00:00Z" }, /expiresAt: must be in the future/],
@@ -113,12 +113,22 @@ describe("exemptions over the API", () => {
     expect(ErrorBody.parse(answer.body).error).toMatchObject({ code: "bad_request", message: expect.stringMatching(message) });
   });
 
-  it("lets only an admin create or delete one", async () => {
+  it("lets the security role (and admin) create or delete one, never a viewer; the approver is the token's name", async () => {
     await start();
-    const viewer = TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "soc", role: "viewer" } })).body).token;
-    expect((await post({ device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, viewer)).status).toBe(403);
+    const tokenOf = async (name: string, role: string) => TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name, role } })).body).token;
+    const viewer = await tokenOf("soc", "viewer");
+    const security = await tokenOf("Dana Weiss (security)", "security");
+    const body = { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "someone else", expiresAt: "2099-01-01T00:00:00Z" };
+    expect((await post(body, viewer)).status).toBe(403);
     expect((await server.request("DELETE", "/api/v1/exemptions/anything", { token: viewer })).status).toBe(403);
     expect((await server.get("/api/v1/exemptions", null)).status).toBe(401);
+    const granted = await post(body, security);
+    expect(granted.status).toBe(201);
+    const exemption = Exemption.parse(granted.body);
+    expect(exemption).toMatchObject({ approvedBy: "Dana Weiss (security)", createdBy: "Dana Weiss (security)" });
+    expect((await server.request("DELETE", `/api/v1/exemptions/${exemption.id}`, { token: security })).status).toBe(204);
+    const audit = AuditPage.parse((await server.get("/api/v1/audit?action=exemption.delete")).body).items;
+    expect(audit.map((a) => a.actor)).toEqual(["Dana Weiss (security)"]);
   });
 });
 

@@ -100,7 +100,7 @@ describe("the push to connected agents", () => {
   it("reaches a connected agent at once, and its policy-applied shows in the rollout", async () => {
     const { deviceId, agent } = await connectedAgent("laptop-1");
     await until(async () => PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).versions.length > 0, 5_000, "the hello to be recorded");
-    expect(PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body)).toEqual({ latestVersion: 1, versions: [{ version: 1, devices: 1 }], pending: [] });
+    expect(PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body)).toEqual({ latestVersion: 1, versions: [{ version: 1, devices: 1 }], pending: [], offline: [] });
 
     expect((await put(stricter(DEFAULT_POLICY))).body).toEqual({ version: 2 });
     const frame = await agent.next("policy", () => true, 2_000);
@@ -110,6 +110,7 @@ describe("the push to connected agents", () => {
       latestVersion: 2,
       versions: [{ version: 1, devices: 1 }],
       pending: [{ deviceId, hostname: "laptop-1", appliedVersion: 1 }],
+      offline: [],
     });
 
     agent.send({ type: "policy-applied", version: 2 });

@@ -98,8 +98,8 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
       expect(counts.every((v) => v.devices > 0)).toBe(true);
       const behind = await devicesBehind(store.db, latest);
       expect(behind.filter((d) => [a, b, c].includes(d.id))).toEqual([
-        { id: b, hostname: "pol-b", policyVersion: latest - 1, lastSeen: daysAgo(0) },
-        { id: c, hostname: "pol-c", policyVersion: null, lastSeen: null },
+        { id: b, hostname: "pol-b", policyVersion: latest - 1, lastSeen: daysAgo(0), goodbyeAt: null },
+        { id: c, hostname: "pol-c", policyVersion: null, lastSeen: null, goodbyeAt: null },
       ]);
     });
   });

@@ -28,11 +28,27 @@ export async function storeNextPolicy(db: Kysely<Database>, document: Omit<Polic
         actor: author,
         action: "policy.update",
         target: `policy v${policy.version}`,
-        detail: { previousVersion: previous?.policy.version ?? null, summary },
+        detail: { previousVersion: previous?.policy.version ?? null, summary, ...beforeAfter(previous?.policy, policy) },
       });
       return { policy, previousVersion: previous?.policy.version ?? null, summary };
     });
     if (change !== undefined) return change;
   }
   throw new Error(`could not store the policy: ${MAX_ATTEMPTS} concurrent writers took every version number first`);
+}
+
+/** The top-level parts that changed, as they were and as they are (the version number aside): the audit's before/after. */
+export function beforeAfter(before: Policy | undefined, after: Policy): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const was: Record<string, unknown> = {};
+  const now: Record<string, unknown> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (key === "version") continue;
+    const a = (before as Record<string, unknown> | undefined)?.[key];
+    const b = (after as Record<string, unknown>)[key];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    was[key] = a ?? null;
+    now[key] = b ?? null;
+  }
+  return { before: was, after: now };
 }

@@ -1,6 +1,6 @@
 // Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
 import type { DeviceFacts } from "@wegroup/shared";
-import type { ExpressionBuilder, Selectable } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql, type SqlBool } from "kysely";
 import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
 import type { Database, Db, DevicesTable } from "./schema.js";
@@ -129,8 +129,15 @@ function devicesWithCounts(db: Db) {
     );
 }
 
-export async function listDevices(db: Db): Promise<DeviceListRow[]> {
-  const rows = await devicesWithCounts(db).orderBy("d.hostname").orderBy("d.id").execute();
+/** By hostname; `os` exactly, `hostname` a case-insensitive part of it. */
+export async function listDevices(db: Db, f: { os?: string | undefined; hostname?: string | undefined } = {}): Promise<DeviceListRow[]> {
+  let q = devicesWithCounts(db);
+  if (f.os !== undefined) q = q.where("d.os", "=", f.os);
+  if (f.hostname !== undefined) {
+    const pattern = `%${f.hostname.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<SqlBool>`lower(d.hostname) like ${pattern} escape '\\'`);
+  }
+  const rows = await q.orderBy("d.hostname").orderBy("d.id").execute();
   return rows.map((r) => ({ ...r, open_violations: Number(r.open_violations ?? 0), known_checks: Number(r.known_checks ?? 0) }));
 }
 
@@ -231,4 +238,18 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
       .where("id", "=", a.deviceId)
       .execute();
   }
+}
+
+/** Hostnames by device id (for answers that name devices). */
+export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(ids, 500)) {
+    for (const row of await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute()) out.set(row.id, row.hostname);
+  }
+  return out;
+}
+
+export async function countDevices(db: Db): Promise<number> {
+  const row = await db.selectFrom("devices").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -54,6 +54,11 @@ export async function listExemptions(db: Db, f: { status: ExemptionStatus | "all
   return q.orderBy("id", "desc").execute();
 }
 
+/** The rows of the exemptions standing at `now` (with approver and reason, for showing what covers a violation). */
+export async function standingExemptionRows(db: Db, now: string): Promise<ExemptionRow[]> {
+  return db.selectFrom("exemptions").selectAll().where("ended_at", "is", null).where("expires_at", ">", now).execute();
+}
+
 /** The exemptions standing at `now`. The table is small (security's written consents): all of them, at once. */
 export async function standingExemptions(db: Db, now: string): Promise<ExemptionRule[]> {
   const rows = await db.selectFrom("exemptions").selectAll().where("ended_at", "is", null).where("expires_at", ">", now).execute();

@@ -51,11 +51,20 @@ export async function policyHistory(db: Db, limit: number): Promise<PolicyVersio
   return rows.map((r) => ({ version: Number(r.version), author: r.author, createdAt: r.created_at, summary: r.summary }));
 }
 
+/** One stored version, its document parsed as stored (defaults of today filled in). */
+export async function policyVersion(db: Db, version: number): Promise<(PolicyVersionRow & { summary: string; policy: Policy }) | undefined> {
+  const row = await db.selectFrom("policies").selectAll().where("version", "=", version).executeTakeFirst();
+  if (row === undefined) return undefined;
+  const policy = Policy.parse({ ...(JSON.parse(row.document) as object), version: Number(row.version) });
+  return { version: Number(row.version), author: row.author, createdAt: row.created_at, summary: row.summary ?? "", policy };
+}
+
 export interface DevicePolicyState {
   id: string;
   hostname: string;
   policyVersion: number | null;
   lastSeen: string | null;
+  goodbyeAt: string | null;
 }
 
 /** How many devices run each policy version (devices that never said hello have none and are not counted). */
@@ -74,10 +83,10 @@ export async function devicesPerPolicyVersion(db: Db): Promise<{ version: number
 export async function devicesBehind(db: Db, version: number): Promise<DevicePolicyState[]> {
   const rows = await db
     .selectFrom("devices")
-    .select(["id", "hostname", "policy_version", "last_seen"])
+    .select(["id", "hostname", "policy_version", "last_seen", "goodbye_at"])
     .where((eb) => eb.or([eb("policy_version", "is", null), eb("policy_version", "<>", version)]))
     .orderBy("hostname")
     .orderBy("id")
     .execute();
-  return rows.map((r) => ({ id: r.id, hostname: r.hostname, policyVersion: r.policy_version === null ? null : Number(r.policy_version), lastSeen: r.last_seen }));
+  return rows.map((r) => ({ id: r.id, hostname: r.hostname, policyVersion: r.policy_version === null ? null : Number(r.policy_version), lastSeen: r.last_seen, goodbyeAt: r.goodbye_at }));
 }

@@ -1,6 +1,12 @@
 // Queries on API tokens: stored only as SHA-256 hashes, looked up by hash, revocable.
-import type { Role } from "@wegroup/shared";
+import { Role } from "@wegroup/shared";
 import type { Db } from "./schema.js";
+
+/** A stored role this server knows; anything else (a row written by a newer version) is no role at all. */
+function roleOf(stored: string): Role | undefined {
+  const parsed = Role.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export interface TokenIdentity {
   id: string;
@@ -23,7 +29,7 @@ export async function addTokenIfNew(db: Db, t: TokenIdentity & { tokenHash: stri
 /** The token with this hash, live or revoked; undefined when the database never knew it. */
 export async function findAnyTokenByHash(db: Db, tokenHash: string): Promise<(TokenIdentity & { revokedAt: string | null }) | undefined> {
   const row = await db.selectFrom("tokens").select(["id", "name", "role", "revoked_at"]).where("token_hash", "=", tokenHash).executeTakeFirst();
-  return row === undefined ? undefined : { id: row.id, name: row.name, role: row.role === "admin" ? "admin" : "viewer", revokedAt: row.revoked_at };
+  return row === undefined ? undefined : { id: row.id, name: row.name, role: roleOf(row.role) ?? "viewer", revokedAt: row.revoked_at };
 }
 
 export async function createToken(db: Db, t: TokenIdentity & { tokenHash: string; now: string }): Promise<void> {
@@ -38,8 +44,9 @@ export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenI
     .where("token_hash", "=", tokenHash)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  if (row === undefined || (row.role !== "viewer" && row.role !== "admin")) return undefined;
-  return { id: row.id, name: row.name, role: row.role };
+  const role = row === undefined ? undefined : roleOf(row.role);
+  if (row === undefined || role === undefined) return undefined;
+  return { id: row.id, name: row.name, role };
 }
 
 export interface TokenListing extends TokenIdentity {
@@ -49,7 +56,7 @@ export interface TokenListing extends TokenIdentity {
 
 export async function listTokens(db: Db): Promise<TokenListing[]> {
   const rows = await db.selectFrom("tokens").select(["id", "name", "role", "created_at", "revoked_at"]).orderBy("created_at").orderBy("id").execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role === "admin" ? "admin" : "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
+  return rows.map((r) => ({ id: r.id, name: r.name, role: roleOf(r.role) ?? "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
 
 /** Which of these token ids are live (not revoked). */

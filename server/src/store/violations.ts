@@ -1,10 +1,10 @@
 // Queries on violations: the rows that last, batched writes of transitions, and the newest-first keyset listing.
 import type { CheckId, SoftwareTitleDetail, ViolationStatus } from "@wegroup/shared";
-import type { Selectable } from "kysely";
+import type { Expression, ExpressionBuilder, Selectable, SqlBool } from "kysely";
 import { canonicalJson, sameTitle, type ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
 import { isLasting } from "./lasting.js";
-import type { Db, ViolationsTable } from "./schema.js";
+import type { Db, DevicesTable, ViolationsTable } from "./schema.js";
 
 type ViolationRow = Selectable<ViolationsTable>;
 
@@ -106,8 +106,11 @@ export interface ViolationFilter {
   status: ViolationStatus | "all";
   deviceId?: string | undefined;
   check?: CheckId | undefined;
+  subject?: string | undefined;
   /** Seen failing at or after this time, or resolved at or after it. */
   since?: string | undefined;
+  /** First seen before this time. */
+  until?: string | undefined;
   /** Only ids below this one (the keyset cursor). */
   beforeId?: string | undefined;
   limit: number;
@@ -115,15 +118,36 @@ export interface ViolationFilter {
 
 export type ViolationWithHost = ViolationRecord & { hostname: string };
 
+/** The filter's conditions on `violations as v` (shared by the listing and its counts). */
+function conditions(f: Omit<ViolationFilter, "limit" | "beforeId">) {
+  return (eb: ExpressionBuilder<{ v: ViolationsTable; d: DevicesTable }, "v" | "d">): Expression<SqlBool> => {
+    const all: Expression<SqlBool>[] = [];
+    if (f.status !== "all") all.push(eb("v.status", "=", f.status));
+    if (f.deviceId !== undefined) all.push(eb("v.device_id", "=", f.deviceId));
+    if (f.check !== undefined) all.push(eb("v.check", "=", f.check));
+    if (f.subject !== undefined) all.push(eb("v.subject", "=", f.subject));
+    if (f.since !== undefined) all.push(eb.or([eb("v.last_seen", ">=", f.since), eb("v.resolved_at", ">=", f.since)]));
+    if (f.until !== undefined) all.push(eb("v.first_seen", "<", f.until));
+    return eb.and(all);
+  };
+}
+
 /** Newest first by id (UUIDv7, so by creation time); keyset paging by id keeps each page one index range. */
 export async function queryViolations(db: Db, f: ViolationFilter): Promise<ViolationWithHost[]> {
-  let q = db.selectFrom("violations as v").innerJoin("devices as d", "d.id", "v.device_id").selectAll("v").select("d.hostname");
-  if (f.status !== "all") q = q.where("v.status", "=", f.status);
-  if (f.deviceId !== undefined) q = q.where("v.device_id", "=", f.deviceId);
-  if (f.check !== undefined) q = q.where("v.check", "=", f.check);
-  const since = f.since;
-  if (since !== undefined) q = q.where((eb) => eb.or([eb("v.last_seen", ">=", since), eb("v.resolved_at", ">=", since)]));
+  let q = db.selectFrom("violations as v").innerJoin("devices as d", "d.id", "v.device_id").selectAll("v").select("d.hostname").where(conditions(f));
   if (f.beforeId !== undefined) q = q.where("v.id", "<", f.beforeId);
   const rows = await q.orderBy("v.id", "desc").limit(f.limit).execute();
   return rows.map((r) => ({ ...recordOf(r), hostname: r.hostname }));
+}
+
+/** How many violations match the filter (every page), per check: counted in the database, never capped. */
+export async function countViolationsByCheck(db: Db, f: Omit<ViolationFilter, "limit" | "beforeId">): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom("violations as v")
+    .innerJoin("devices as d", "d.id", "v.device_id")
+    .where(conditions(f))
+    .select((eb) => ["v.check", eb.fn.countAll<number | string>().as("n")])
+    .groupBy("v.check")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.check, Number(r.n)]));
 }

@@ -11,6 +11,8 @@ export const SERVER_BIN = path.join(REPO_ROOT, "server/bin/compliance-server.js"
 /** Builds shared and server (incremental: quick when nothing changed), as `npm run build` would. */
 export async function buildServer(): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-b", "shared", "server"], { cwd: REPO_ROOT });
+  // The dashboard's vendored bundle (Preact, htm, the shared schemas).
+  await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "scripts/build-dashboard.mjs")], { cwd: REPO_ROOT });
 }
 
 const LISTENING = /^compliance-server listening on (https?:\/\/\S+)$/m;

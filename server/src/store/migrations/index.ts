@@ -8,6 +8,7 @@ import * as titlesPolicySent from "./0004-titles-policy-sent.js";
 import * as deviceKeysSecrets from "./0005-device-keys-secrets.js";
 import * as erasedUsers from "./0006-erased-users.js";
 import * as agentRuns from "./0007-agent-runs.js";
+import * as securityRole from "./0008-security-role.js";
 import * as webhooksDeviceFacts from "./0009-webhooks-device-facts.js";
 
 interface DialectMigration {
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0005-device-keys-secrets": deviceKeysSecrets,
   "0006-erased-users": erasedUsers,
   "0007-agent-runs": agentRuns,
+  "0008-security-role": securityRole,
   "0009-webhooks-device-facts": webhooksDeviceFacts,
 };
 
