@@ -7,7 +7,8 @@ import { defineConfig } from "vitest/config";
  *   vitest.unit-setup.ts refuses them), milliseconds each;
  * - integration: anything in an `integration/` folder — real databases (SQLite and PostgreSQL),
  *   an in-process server, the commands of this machine;
- * - e2e: test/ — built programs as real processes.
+ * - e2e: test/ — built programs as real processes;
+ * - installers: installers/test/ — the native packages built, linted and installed (npm run test:installers).
  * A file is in exactly one tier: by folder, never by name.
  */
 const INTEGRATION = ["shared/src/**/integration/**/*.test.ts", "agent/src/**/integration/**/*.test.ts", "server/src/**/integration/**/*.test.ts"];
@@ -37,6 +38,8 @@ export default defineConfig({
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },
       { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"] } },
+      // The native installers, built and installed for real (dpkg as root, Wine for the .msi): minutes, one file at a time.
+      { extends: true, test: { name: "installers", include: ["installers/test/**/*.test.ts"], fileParallelism: false, testTimeout: 300_000, hookTimeout: 900_000 } },
     ],
   },
 });
