@@ -17,7 +17,10 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs a command to completion; never throws on a non-zero exit (the test asserts the code). */
+/**
+ * Runs a command to completion; never throws on a non-zero exit (the test asserts the code). Resolves when the
+ * process exits, not when its output closes: Wine leaves wineserver and services.exe holding the pipes.
+ */
 export function sh(
   cmd: string,
   args: readonly string[],
@@ -31,9 +34,17 @@ export function sh(
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      const done = (): void => {
+        clearTimeout(grace);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        resolve({ code: code ?? (signal !== null ? 128 : -1), stdout, stderr });
+      };
+      // The output closes with the process, or — when a child it left behind holds the pipes — 2 s later.
+      const grace = setTimeout(done, 2_000);
+      child.once("close", done);
     });
     child.stdin.end(options.input);
   });
