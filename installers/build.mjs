@@ -5,8 +5,9 @@ import { statSync } from "node:fs";
 import { relative } from "node:path";
 import { ROOT, buildDeb, buildRpm } from "./lib.mjs";
 import { buildMsi } from "./windows/build-msi.mjs";
+import { buildPkg } from "./macos/build-pkg.mjs";
 
-const BUILDERS = { deb: buildDeb, rpm: buildRpm, msi: buildMsi };
+const BUILDERS = { deb: buildDeb, rpm: buildRpm, msi: buildMsi, pkg: buildPkg };
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BUILDERS);
 for (const format of wanted) {
   const builder = BUILDERS[format];

@@ -1,6 +1,6 @@
 // The .msi: wixl builds it from compliance-agent.wxs, then msibuild adds what wixl cannot express (wixl knows no
 // Secure=/Hidden= property attributes, no ServiceConfig/failure actions, no Permission elements).
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE, DIST, HERE, VERSION, agentBundle, nodeBinary, run, usbPrebuild } from "../lib.mjs";
 
@@ -67,6 +67,8 @@ export async function buildMsi() {
   // wixl takes relative sources only: run it in the staging dir.
   run("wixl", ["-a", "x64", "-D", `Version=${VERSION}`, "-D", "Stage=.", "-o", out, join(WIN, "compliance-agent.wxs")], { cwd: stage });
   for (const query of patches()) run("msibuild", [out, "-q", query]);
+  // libgsf leaves its save file behind in the output dir.
+  for (const name of readdirSync(DIST)) if (name.startsWith(".gsf-save-")) rmSync(join(DIST, name), { force: true });
   writeFileSync(join(stage, "built"), out);
   return out;
 }
