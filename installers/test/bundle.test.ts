@@ -61,4 +61,24 @@ describe("the agent bundle", () => {
     const ran = await sh(node22, ["--require", preload, bundle, "check", "--json"], { cwd: dir });
     expect(ran.stderr).toContain(`DLOPEN ${join(dir, "prebuilds", "linux-x64", "node.napi.glibc.node")}`);
   }, 60_000);
+
+  // The unit sets MemoryDenyWriteExecute=yes (systemd: no writable+executable memory). The kernel's PR_SET_MDWE is the
+  // same rule: under it the shipped node runs the agent with the unit's --jitless, and dies without it (V8's JIT).
+  it("runs under the memory-deny-write-execute rule the unit sets, because of --jitless", async () => {
+    const mdwe =
+      "import ctypes, os, sys\nif ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0: sys.exit('PR_SET_MDWE refused')\nos.execv(sys.argv[1], sys.argv[1:])";
+    const unitFlags = [
+      "--jitless",
+      "--max-old-space-size=96",
+      "--max-semi-space-size=1",
+      "--v8-pool-size=1",
+      "--disable-wasm-trap-handler",
+    ];
+    const jitless = await sh("python3", ["-c", mdwe, node22, ...unitFlags, bundle, "check", "--json"], { cwd: dir });
+    expect([0, 1], jitless.stderr).toContain(jitless.code);
+    expect(CheckOutput.parse(JSON.parse(jitless.stdout)).results).toHaveLength(3);
+    const jit = await sh("python3", ["-c", mdwe, node22, "--max-old-space-size=96", bundle, "check", "--json"], { cwd: dir });
+    expect(jit.code).not.toBe(0);
+    expect(jit.stderr).toMatch(/SetPermissions|Check failed/);
+  }, 60_000);
 });
