@@ -27,7 +27,7 @@ const PURE_MESSAGE = "a pure module does no I/O: the collector (through the Comm
 const IO_PACKAGES = ["ws", "pg", "better-sqlite3", "usb", "fastify", "kysely", "pino", "commander"];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", "fixtures/**", "data/**", "server/public/vendor/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "installers/.cache/**", "coverage/**", "fixtures/**", "data/**", "server/public/vendor/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -82,6 +82,6 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", Buffer: "readonly" } },
   },
 );

@@ -2,14 +2,15 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
- * Four tiers, one project each (`npm run test:unit|test:fuzz|test:integration|test:e2e`; `npm test` runs all):
+ * Five tiers, one project each (`npm run test:unit|test:fuzz|test:integration|test:e2e|test:installers`; `npm test` runs all):
  * - unit: pure tests beside the code — no database, no process, no socket (the guard in
  *   vitest.unit-setup.ts refuses them), milliseconds each;
  * - fuzz: the pure property tests over mangled inputs (`*.fuzz.test.ts` outside integration/), under the
  *   same guard: seconds each, so they do not slow the unit tier a developer runs on every change;
  * - integration: anything in an `integration/` folder — real databases (SQLite and PostgreSQL),
  *   an in-process server, the commands of this machine;
- * - e2e: test/ — built programs as real processes.
+ * - e2e: test/ — built programs as real processes;
+ * - installers: installers/test/ — the native packages built, linted and installed (npm run test:installers).
  * A file is in exactly one tier: by folder, and a pure fuzz file by its `.fuzz.test.ts` ending.
  */
 const PURE = ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"];
@@ -53,6 +54,8 @@ export default defineConfig({
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },
       { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"] } },
+      // The native installers, built and installed for real (dpkg as root, Wine for the .msi): minutes, one file at a time.
+      { extends: true, test: { name: "installers", include: ["installers/test/**/*.test.ts"], fileParallelism: false, testTimeout: 300_000, hookTimeout: 900_000 } },
     ],
   },
 });

@@ -10,6 +10,12 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SERVER_BIN = join(ROOT, "server", "bin", "compliance-server.js");
 export const AGENT_BIN = join(ROOT, "agent", "bin", "compliance-agent.js");
 
+/**
+ * Agents started by the tests never enroll from this machine's own silent-enrollment file
+ * (/etc/compliance-agent/enroll.json, which the installer tests write while they run): a test that wants one names it.
+ */
+const ISOLATED = { COMPLIANCE_AGENT_ENROLL_CONFIG: join(tmpdir(), "wg-tests-no-enroll-config.json") };
+
 export interface RunningProcess {
   child: ChildProcess;
   /** Writes a line to its stdin (started with `{ stdin: "pipe" }`). */
@@ -21,7 +27,7 @@ export interface RunningProcess {
 }
 
 export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { stdin?: "ignore" | "pipe" } = {}): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: [options.stdin ?? "ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...ISOLATED, ...env }, stdio: [options.stdin ?? "ignore", "pipe", "pipe"] });
   let text = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -115,7 +121,7 @@ export async function startServer(options: { dataDir?: string; db?: string; list
 
 /** Runs `compliance-agent …` to completion (in `cwd`, the repository root by default). */
 export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd, env: { ...process.env, ...ISOLATED, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

