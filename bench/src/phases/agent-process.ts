@@ -47,7 +47,7 @@ export interface ServiceFlags {
 
 export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
   const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown };
-  const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? (doc.node as string[]) : undefined;
+  const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? (doc.node) : undefined;
   const env = typeof doc.env === "object" && doc.env !== null && Object.values(doc.env).every((v) => typeof v === "string") ? (doc.env as Record<string, string>) : undefined;
   if (node === undefined || env === undefined) throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}}`);
   return { node, env };
