@@ -19,9 +19,9 @@ export async function runCheck<F>(definition: CheckDefinition<F>, runner: Comman
 
 /** One check once, and when `shouldAct` is given, the enforcement its policy asks for on a failure. */
 export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy, shouldAct?: ShouldAct): Promise<CheckOutcome> {
-  const collector = definition.collectors[runner.platform];
   let facts: F;
   try {
+    const collector = await definition.collectors[runner.platform]();
     facts = await collector.collect(runner);
   } catch (error) {
     return { result: unknown(definition.id, reasonOf(error)), enforcement: [] };

@@ -1,6 +1,6 @@
 // Skips re-reading the software inventory when no package database changed since the last look (live mode).
 import { stat } from "node:fs/promises";
-import type { CheckDefinition, Collector } from "../checks/types.js";
+import type { CheckDefinition, Collector, CollectorLoader } from "../checks/types.js";
 import type { CommandRunner } from "../runner/runner.js";
 
 export type Fingerprint = (paths: readonly string[]) => Promise<string>;
@@ -34,8 +34,9 @@ export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly
       return facts;
     },
   });
+  const wrapLoader = (load: CollectorLoader<F>): CollectorLoader<F> => async () => wrap(await load());
   return {
     ...definition,
-    collectors: { linux: wrap(definition.collectors.linux), darwin: wrap(definition.collectors.darwin), win32: wrap(definition.collectors.win32) },
+    collectors: { linux: wrapLoader(definition.collectors.linux), darwin: wrapLoader(definition.collectors.darwin), win32: wrapLoader(definition.collectors.win32) },
   };
 }
