@@ -1,5 +1,6 @@
 // Skips re-reading the software inventory when no package database changed since the last look (live mode).
 import { stat } from "node:fs/promises";
+import { detached } from "../checks/engine.js";
 import type { CheckDefinition, Collector, CollectorLoader } from "../checks/types.js";
 import type { CommandRunner } from "../runner/runner.js";
 
@@ -29,7 +30,8 @@ export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly
     async collect(runner: CommandRunner): Promise<F> {
       const stamp = await fingerprint(paths);
       if (cached !== undefined && cached.stamp === stamp && now() - cached.at < maxAgeMs) return cached.facts;
-      const facts = await collector.collect(runner);
+      // Kept until a package database changes: a copy that holds no slice of the outputs it was parsed from.
+      const facts = detached(await collector.collect(runner));
       cached = { stamp, at: now(), facts };
       return facts;
     },
