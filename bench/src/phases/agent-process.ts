@@ -53,6 +53,9 @@ export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
   return { node, env };
 }
 
+/** How long the replaying agent is left alone after its first report was acked before its RSS is read. */
+const AGENT_IDLE_MS = 10_000;
+
 const PROBE = pathToFileURL(path.join(BENCH_DIST, "proc/usage-probe.js")).href;
 
 /** Runs `node --import probe …args` to its end and answers what the probe recorded. */
@@ -117,7 +120,9 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
       `the agent replaying ${name} to connect and have its first report acked`,
       100,
     );
-    await sleep(Math.max(2_000, config.settleMs));
+    // Idle means what the service holds between check cycles (live: 60 s apart): V8 gives back the pages of
+    // the first cycle's garbage a few seconds after allocation stops (its memory reducer), not at once.
+    await sleep(Math.max(AGENT_IDLE_MS, config.settleMs));
     const idleRssBytes = await settledRss(() => rssBytes(pid), config.rssSamples);
     const idleAnonBytes = await anonBytes(pid);
     const before = await cpuTimes(pid);
