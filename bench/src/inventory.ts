@@ -49,7 +49,16 @@ export function syntheticInventory(size = 5_000): InstalledPackage[] {
   return out;
 }
 
+/** The policy as validated: see syntheticPolicyInput. */
 export function syntheticPolicy(rules = 500): SoftwarePolicy {
+  return SoftwarePolicy.parse(syntheticPolicyInput(rules));
+}
+
+/**
+ * The policy document as pushed (before validation). A `salt` is appended to every pattern, so that a policy of
+ * the same shape brings patterns the process has not compiled yet.
+ */
+export function syntheticPolicyInput(rules = 500, salt = ""): { mode: "allowlist"; allow: SoftwareRule[]; deny: SoftwareRule[] } {
   const r = prng(7);
   const deny: SoftwareRule[] = [];
   const allow: SoftwareRule[] = [];
@@ -86,5 +95,13 @@ export function syntheticPolicy(rules = 500): SoftwarePolicy {
         allow.push({ id: `allow-${i}`, name: `${vendor} ${word}*` });
     }
   }
-  return SoftwarePolicy.parse({ mode: "allowlist", allow, deny });
+  if (salt !== "") {
+    for (const rule of [...allow, ...deny]) {
+      for (const field of ["name", "publisher", "bundleId"] as const) {
+        const pattern = rule[field];
+        if (pattern !== undefined) rule[field] = `${pattern}${salt}`;
+      }
+    }
+  }
+  return { mode: "allowlist", allow, deny };
 }

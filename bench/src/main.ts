@@ -8,7 +8,7 @@ import { ApiClient } from "./api.js";
 import { measureBareInserts, reportRows } from "./baseline/sqlite-inserts.js";
 import { ClientPool } from "./client/pool.js";
 import { type Figure, renderTable } from "./figures.js";
-import { type BenchConfig, parseOptions, UsageRequest } from "./options.js";
+import { type BenchConfig, parseOptions, PHASES, type Phase, UsageRequest } from "./options.js";
 import { REPO_ROOT } from "./paths.js";
 import { agentProcess } from "./phases/agent-process.js";
 import { bareBaselines } from "./phases/bare.js";
@@ -22,7 +22,7 @@ import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
 import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
 import { loadProfile, renderSummary, summarise, type WindowSummary } from "./profile.js";
-import { buildFigures, type Measurements } from "./report.js";
+import { buildFigures, type FleetMeasurements, type Measurements } from "./report.js";
 
 /** Whatever this run started, to be stopped however it ends. */
 const disposers: (() => void)[] = [];
@@ -40,51 +40,64 @@ function disposeAll(): void {
 }
 
 async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[]; measurements: Measurements; notes: string[]; profile: WindowSummary[] }> {
-  const dataDir = path.join(tmp, "data");
-  const profileDir = config.profile ? path.join(tmp, "cpu-profile") : undefined;
-  const logFile = path.join(tmp, "server.log");
-  progress(`starting compliance-server (${config.db === undefined ? "SQLite" : "PostgreSQL"}; log ${logFile})`);
-  const server = await ServerUnderTest.start({ dataDir, listen: "127.0.0.1:0", db: config.db, logLevel: config.serverLogLevel, cpuProfileDir: profileDir, logFile });
-  const ctxRef: { ctx?: ProductContext } = {};
-  track(() => (ctxRef.ctx?.server ?? server).kill());
-  const adminToken = await readDataDirSecret(dataDir, "admin-token");
-  const secret = await readDataDirSecret(dataDir, "enroll-secret");
-  const runId = randomBytes(4).toString("hex");
-  const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
-  const pool = await ClientPool.start({ mode: "product", processes: config.clientProcesses, agents: config.agents, url: wsUrl, baseUrl: server.url, secret, runId });
-  track(() => pool.kill());
-  const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes: [], windows: [], restartWindows: [] };
-  ctxRef.ctx = ctx;
-
-  const connect = await enrollAndConnect(ctx);
-  const push = await pushRounds(ctx);
-  await previewRounds(ctx);
-  const ingest = await closedLoopIngest(ctx);
-  const latency = await feedLatency(ctx);
-  const storm = await reconnectStorm(ctx);
-  await pool.stop();
-  const agent = await agentProcess(config, tmp, ctx.server.url, secret);
-  if (profileDir !== undefined) await ctx.server.writeProfile();
-  if ((await ctx.server.stop()).killed) ctx.notes.push("the server had not stopped 15 s after SIGTERM at the end of the run and was killed");
-
+  const runs = (phase: Phase): boolean => config.only.includes(phase);
+  const measurements: Measurements = {};
+  const notes: string[] = [];
   const profile: WindowSummary[] = [];
-  if (profileDir !== undefined) {
-    for (const [dir, windows] of [
-      [profileDir, ctx.windows],
-      [`${profileDir}-restarted`, ctx.restartWindows],
-    ] as const) {
-      const loaded = await loadProfile(dir);
-      if (loaded === undefined) ctx.notes.push(`--profile: no CPU profile was written in ${dir}`);
-      else for (const w of windows) profile.push(summarise(loaded, w));
+  if (runs("fleet") || runs("agent")) {
+    const dataDir = path.join(tmp, "data");
+    const profileDir = config.profile && runs("fleet") ? path.join(tmp, "cpu-profile") : undefined;
+    const logFile = path.join(tmp, "server.log");
+    progress(`starting compliance-server (${config.db === undefined ? "SQLite" : "PostgreSQL"}; log ${logFile})`);
+    const server = await ServerUnderTest.start({ dataDir, listen: "127.0.0.1:0", db: config.db, logLevel: config.serverLogLevel, cpuProfileDir: profileDir, logFile });
+    const ctxRef: { ctx?: ProductContext } = {};
+    track(() => (ctxRef.ctx?.server ?? server).kill());
+    const adminToken = await readDataDirSecret(dataDir, "admin-token");
+    const secret = await readDataDirSecret(dataDir, "enroll-secret");
+    let current = server;
+    let fleet: { ctx: ProductContext; runId: string; measured: Omit<FleetMeasurements, "bare" | "inserts"> } | undefined;
+    if (runs("fleet")) {
+      const runId = randomBytes(4).toString("hex");
+      const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
+      const pool = await ClientPool.start({ mode: "product", processes: config.clientProcesses, agents: config.agents, url: wsUrl, baseUrl: server.url, secret, runId });
+      track(() => pool.kill());
+      const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes, windows: [], restartWindows: [] };
+      ctxRef.ctx = ctx;
+
+      const connect = await enrollAndConnect(ctx);
+      const push = await pushRounds(ctx);
+      await previewRounds(ctx);
+      const ingest = await closedLoopIngest(ctx);
+      const latency = await feedLatency(ctx);
+      const storm = await reconnectStorm(ctx);
+      await pool.stop();
+      current = ctx.server;
+      fleet = { ctx, runId, measured: { connect, push, ingest, latency, storm } };
+    }
+    if (runs("agent")) measurements.agent = await agentProcess(config, tmp, current.url, secret);
+    if (profileDir !== undefined) await current.writeProfile();
+    if ((await current.stop()).killed) notes.push("the server had not stopped 15 s after SIGTERM at the end of the run and was killed");
+    if (fleet !== undefined) {
+      const { ctx, runId, measured } = fleet;
+      // The bare baselines run once the server is gone, on the same machine.
+      const bare = await bareBaselines(config, tmp, measured.push.frame, runId, track);
+      progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
+      const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), reportRows(config.sqliteRows, config.agents), 256);
+      measurements.fleet = { ...measured, bare, inserts };
+      if (profileDir !== undefined) {
+        for (const [dir, windows] of [
+          [profileDir, ctx.windows],
+          [`${profileDir}-restarted`, ctx.restartWindows],
+        ] as const) {
+          const loaded = await loadProfile(dir);
+          if (loaded === undefined) notes.push(`--profile: no CPU profile was written in ${dir}`);
+          else for (const w of windows) profile.push(summarise(loaded, w));
+        }
+      }
     }
   }
-
-  const bare = await bareBaselines(config, tmp, push.frame, runId, track);
-  progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
-  const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), reportRows(config.sqliteRows, config.agents), 256);
-  const evaluated = await evaluation(config);
-  const measurements: Measurements = { connect, push, ingest, latency, storm, agent, evaluation: evaluated, bare, inserts };
-  return { figures: buildFigures(measurements, !config.quick), measurements, notes: ctx.notes, profile };
+  if (runs("evaluation")) measurements.evaluation = await evaluation(config);
+  return { figures: buildFigures(measurements, !config.quick), measurements, notes, profile };
 }
 
 /** Which code was measured: the commit and the files changed on top of it (others may be editing the tree). */
@@ -128,7 +141,7 @@ async function main(): Promise<number> {
     const table = renderTable(figures);
     const lines = [
       "",
-      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}, ${os.cpus().length} CPUs, Node ${process.version}`,
+      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}${config.only.length < PHASES.length ? ` (--only ${config.only.join(",")})` : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}, ${os.cpus().length} CPUs, Node ${process.version}`,
       "",
       table,
       "",
@@ -149,7 +162,10 @@ async function main(): Promise<number> {
       figures,
       notes,
       profile,
-      measurements: { ...measurements, push: { ...measurements.push, frame: undefined, frameBytes: Buffer.byteLength(measurements.push.frame) } },
+      measurements: {
+        ...measurements,
+        ...(measurements.fleet !== undefined ? { fleet: { ...measurements.fleet, push: { ...measurements.fleet.push, frame: undefined, frameBytes: Buffer.byteLength(measurements.fleet.push.frame) } } } : {}),
+      },
     };
     await writeFile(config.out, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`results written to ${config.out}\n`);

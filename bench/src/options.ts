@@ -1,8 +1,14 @@
 // The benchmark's command line (`npm run bench -- [--quick] …`), read once into a frozen configuration with the sizes of each phase.
 import { parseArgs } from "node:util";
 
+/** Groups of phases `--only` can select: the simulated fleet against the server (connect, push, ingest, feed, storm and their bare baselines), the real agent process, the evaluator in-process. */
+export const PHASES = ["fleet", "agent", "evaluation"] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchConfig {
   readonly quick: boolean;
+  /** The phase groups this run measures (all unless `--only`). */
+  readonly only: readonly Phase[];
   /** Simulated agents for connect, push, ingest and the storm. */
   readonly agents: number;
   /** Client processes holding them (1-4; 20,000 open files each). */
@@ -37,8 +43,10 @@ export interface BenchConfig {
   readonly timeLimitMs: number;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--agents N] [--clients 1-4] [--db postgres://…] [--profile] [--log-level info] [--out FILE] [--keep]
+export const USAGE = `npm run bench -- [--quick] [--only fleet,agent,evaluation] [--agents N] [--clients 1-4] [--db postgres://…] [--profile] [--log-level info] [--out FILE] [--keep]
   --quick      small counts (200 agents), under a minute; judges no target
+  --only LIST  run only these phase groups (comma-separated): fleet (connect, push, ingest, feed, storm
+               and their bare baselines), agent (the real agent process), evaluation (the software evaluator)
   --agents N   simulated agents (default 10000; --quick 200)
   --clients K  client processes holding them (default 2; --quick 1)
   --db URL     passed to compliance-server (default: SQLite in a temporary data dir)
@@ -52,6 +60,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     args: [...argv],
     options: {
       quick: { type: "boolean", default: false },
+      only: { type: "string" },
       agents: { type: "string" },
       clients: { type: "string" },
       db: { type: "string" },
@@ -69,8 +78,10 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const clientProcesses = positiveInt(values.clients, quick ? 1 : 2, "--clients");
   if (clientProcesses > 4) throw new Error("--clients: at most 4 client processes");
   if (agents > clientProcesses * 15_000) throw new Error(`--agents: at most 15,000 per client process (open-file limit 20,000); use more --clients`);
+  const only = parseOnly(values.only);
   return Object.freeze({
     quick,
+    only,
     agents,
     clientProcesses,
     connectConcurrency: 200,
@@ -101,6 +112,14 @@ export class UsageRequest extends Error {
     super(USAGE);
     this.name = "UsageRequest";
   }
+}
+
+function parseOnly(value: string | undefined): readonly Phase[] {
+  if (value === undefined) return PHASES;
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--only: expected some of ${PHASES.join(", ")} (comma-separated), got "${value}"`);
+  return PHASES.filter((phase) => names.includes(phase));
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {

@@ -81,6 +81,19 @@ describe("the pattern dialect", () => {
     );
   });
 
+  it("agrees with the reference on star-only patterns (matched on UTF-16 text) around surrogate pairs and lone surrogates in the value", () => {
+    const patternUnit = fc.constantFrom("a", "b", "*", "😀", "😁", "ß", "s", "é");
+    const valueUnit = fc.constantFrom("a", "b", "😀", "😁", "\ud83d", "\ude00", "S", "e\u0301", "ss");
+    fc.assert(
+      fc.property(fc.array(patternUnit, { minLength: 1, maxLength: 10 }), fc.array(valueUnit, { maxLength: 12 }), (p, v) => {
+        const pattern = p.join("");
+        const value = v.join("");
+        expect(patternMatches(pattern, value)).toBe(reference(pattern, value));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 3_000) },
+    );
+  });
+
   it("finishes a 10,000-character adversarial pattern against a 10,000-character subject in milliseconds", () => {
     const cases: [string, string][] = [
       [`${"*a".repeat(5_000)}`, "a".repeat(9_999) + "b"],

@@ -77,9 +77,40 @@ function compile(pattern: string): CompiledPattern {
     return { source: pattern, literal: folded, prefix: folded, matchesFolded: (v) => v === folded, matches: (v) => foldText(v) === folded };
   }
   const prefix = folded.slice(0, firstWildcard);
-  const segments = splitSegments(folded);
-  const test = (v: string) => matchSegments(segments, codePoints(v));
+  const test = folded.includes("?") ? codePointMatcher(folded) : starMatcher(folded);
   return { source: pattern, prefix, matchesFolded: test, matches: (v) => test(foldText(v)) };
+}
+
+/**
+ * A pattern whose only wildcard is `*`: its parts are literal, so matching is startsWith / endsWith / indexOf on the
+ * UTF-16 text itself, with no per-call allocation. Code units give the same answer as code points here: every part
+ * is well-formed UTF-16 (lone surrogates are refused), so it can neither start on the low half nor end on the high
+ * half of a pair, and every match it finds lies on code point boundaries.
+ */
+function starMatcher(folded: string): (text: string) => boolean {
+  const parts = folded.split("*");
+  const first = parts[0] ?? "";
+  const last = parts[parts.length - 1] ?? "";
+  const middle = parts.slice(1, -1).filter((part) => part !== "");
+  const outer = first.length + last.length;
+  return (text) => {
+    if (outer > text.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+    let from = first.length;
+    const end = text.length - last.length;
+    // The leftmost occurrence of each part after the previous one (leftmost is always safe between stars).
+    for (const part of middle) {
+      const found = text.indexOf(part, from);
+      if (found < 0 || found + part.length > end) return false;
+      from = found + part.length;
+    }
+    return true;
+  };
+}
+
+/** A pattern with `?` (one code point): matched over code points, each middle part by a bit-parallel scan compiled once. */
+function codePointMatcher(folded: string): (text: string) => boolean {
+  const segments = splitSegments(folded);
+  return (text) => matchSegments(segments, codePoints(text));
 }
 
 function codePoints(text: string): Int32Array {
@@ -93,20 +124,50 @@ function codePoints(text: string): Int32Array {
   return out.subarray(0, n);
 }
 
+/** A part between stars, with its shift-and tables built once: bit j of a mask is set when the part's j-th code point is that one (or `?`). */
+interface Part {
+  points: Segment;
+  words: number;
+  masks: Map<number, Uint32Array>;
+  /** The mask of a code point the part does not name: only its `?` positions. */
+  any: Uint32Array;
+  /** Scratch state of the scan (matching is synchronous, so one per part is enough). */
+  state: Uint32Array;
+}
+
 interface Segments {
-  /** The parts between stars; `anchoredStart`/`anchoredEnd` say whether the first/last part touches the pattern's ends. */
-  parts: Segment[];
+  /** The parts between stars: the first touches the pattern's start, the last its end. */
+  parts: Part[];
   hasStar: boolean;
+}
+
+function compilePart(points: Segment): Part {
+  const k = points.length;
+  const words = (k + 31) >>> 5;
+  const any = new Uint32Array(words);
+  for (let j = 0; j < k; j++) if (points[j] === QUESTION) any[j >>> 5] = (any[j >>> 5] ?? 0) | (1 << (j & 31));
+  const masks = new Map<number, Uint32Array>();
+  for (let j = 0; j < k; j++) {
+    const cp = points[j] ?? 0;
+    if (cp === QUESTION) continue;
+    let mask = masks.get(cp);
+    if (mask === undefined) {
+      mask = any.slice();
+      masks.set(cp, mask);
+    }
+    mask[j >>> 5] = (mask[j >>> 5] ?? 0) | (1 << (j & 31));
+  }
+  return { points, words, masks, any, state: new Uint32Array(words) };
 }
 
 function splitSegments(folded: string): Segments {
   const points = codePoints(folded);
-  const parts: Segment[] = [];
+  const parts: Part[] = [];
   let start = 0;
   let hasStar = false;
   for (let i = 0; i <= points.length; i++) {
     if (i === points.length || points[i] === STAR) {
-      parts.push(points.slice(start, i));
+      parts.push(compilePart(points.slice(start, i)));
       if (i < points.length) hasStar = true;
       start = i + 1;
     }
@@ -122,49 +183,37 @@ function equalAt(segment: Segment, text: Int32Array, at: number): boolean {
   return true;
 }
 
+const EMPTY = new Int32Array(0);
+
 /**
  * P0 * P1 * … * Pk: P0 anchored at the start, Pk at the end, the middle parts each at their leftmost occurrence
  * after the previous one (leftmost is always safe for a star-separated pattern). Each search is a bit-parallel
  * scan (shift-and), so the whole match is O(text × pattern / 32) with no backtracking.
  */
 function matchSegments({ parts, hasStar }: Segments, text: Int32Array): boolean {
-  const first = parts[0] ?? new Int32Array(0);
+  const first = parts[0]?.points ?? EMPTY;
   if (!hasStar) return first.length === text.length && equalAt(first, text, 0);
-  const last = parts[parts.length - 1] ?? new Int32Array(0);
+  const last = parts[parts.length - 1]?.points ?? EMPTY;
   if (first.length + last.length > text.length) return false;
   if (!equalAt(first, text, 0) || !equalAt(last, text, text.length - last.length)) return false;
   let from = first.length;
   const end = text.length - last.length;
   for (let i = 1; i < parts.length - 1; i++) {
-    const part = parts[i] ?? new Int32Array(0);
-    if (part.length === 0) continue;
+    const part = parts[i];
+    if (part === undefined || part.points.length === 0) continue;
     const found = findSegment(part, text, from, end);
     if (found < 0) return false;
-    from = found + part.length;
+    from = found + part.points.length;
   }
   return true;
 }
 
-/** Index of the leftmost occurrence of `segment` in text[from, end), `?` matching any code point; -1 when none. */
-function findSegment(segment: Segment, text: Int32Array, from: number, end: number): number {
-  const k = segment.length;
+/** Index of the leftmost occurrence of `part` in text[from, end), `?` matching any code point; -1 when none. */
+function findSegment(part: Part, text: Int32Array, from: number, end: number): number {
+  const k = part.points.length;
   if (k > end - from) return -1;
-  const words = (k + 31) >>> 5;
-  // masks.get(cp): bit j set when segment[j] is cp or `?`; `any` for code points the segment does not name.
-  const any = new Uint32Array(words);
-  for (let j = 0; j < k; j++) if (segment[j] === QUESTION) any[j >>> 5] = (any[j >>> 5] ?? 0) | (1 << (j & 31));
-  const masks = new Map<number, Uint32Array>();
-  for (let j = 0; j < k; j++) {
-    const cp = segment[j] ?? 0;
-    if (cp === QUESTION) continue;
-    let mask = masks.get(cp);
-    if (mask === undefined) {
-      mask = any.slice();
-      masks.set(cp, mask);
-    }
-    mask[j >>> 5] = (mask[j >>> 5] ?? 0) | (1 << (j & 31));
-  }
-  const state = new Uint32Array(words);
+  const { words, masks, any, state } = part;
+  state.fill(0);
   const lastWord = (k - 1) >>> 5;
   const lastBit = 1 << ((k - 1) & 31);
   for (let i = from; i < end; i++) {

@@ -3,10 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../runner/parse-error.js";
 import { fakeRunner } from "../testing/fake-runner.js";
 import { runCheck, runCheckOutcome } from "./engine.js";
-import type { CheckDefinition, Collector } from "./types.js";
+import { onEveryOs, type CheckDefinition, type Collector } from "./types.js";
 
 const collector = (collect: Collector<{ n: number }>["collect"]): Collector<{ n: number }> => ({ sources: [], collect });
-const onEveryOs = (c: Collector<{ n: number }>) => ({ linux: c, darwin: c, win32: c });
 const failing = fail("usb-storage", [{ subject: "STICK", message: "a stick", observed: "attached", expected: "none" }]);
 
 function check(over: Partial<CheckDefinition<{ n: number }>> = {}): CheckDefinition<{ n: number }> {

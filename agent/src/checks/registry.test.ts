@@ -9,9 +9,9 @@ describe("the check registry", () => {
     expect(CHECKS.map((c) => c.id).sort()).toEqual([...AgentCheckId.options].sort());
   });
 
-  it("gives every check a collector per OS and a live interval", () => {
+  it("gives every check a collector per OS and a live interval", async () => {
     for (const check of CHECKS) {
-      for (const platform of Platform.options) expect(check.collectors[platform].sources.length, `${check.id} on ${platform}`).toBeGreaterThan(0);
+      for (const platform of Platform.options) expect((await check.collectors[platform]()).sources.length, `${check.id} on ${platform}`).toBeGreaterThan(0);
       expect(check.live.everySeconds, check.id).toBeGreaterThan(0);
     }
   });

@@ -19,9 +19,27 @@ export interface Collector<F> {
   collect(runner: CommandRunner): Promise<F>;
 }
 
+/**
+ * A platform's collector, loaded on first use (a dynamic import): an agent loads only its own OS's collectors
+ * and parsers, never the other two.
+ */
+export type CollectorLoader<F> = () => Promise<Collector<F>>;
+
+/** A collector already in memory, as a loader (tests, wrappers). */
+export const loaded =
+  <F>(collector: Collector<F>): CollectorLoader<F> =>
+  async () =>
+    collector;
+
+/** The same collector on every OS. */
+export const onEveryOs = <F>(collector: Collector<F>): Readonly<Record<Platform, CollectorLoader<F>>> => {
+  const load = loaded(collector);
+  return { linux: load, darwin: load, win32: load };
+};
+
 export interface CheckDefinition<F> {
   readonly id: AgentCheckId;
-  readonly collectors: Readonly<Record<Platform, Collector<F>>>;
+  readonly collectors: Readonly<Record<Platform, CollectorLoader<F>>>;
   evaluate(facts: F, policy: Policy): CheckResult;
   /** Acts on a failing result when the policy asks for it (the service only; `check` never enforces). */
   readonly enforce?: Enforcer<F>;

@@ -1,15 +1,10 @@
 // The `compliance-agent` command line: parses arguments once and hands each subcommand what it needs.
+// Each subcommand's module is imported when it runs: the service never loads what enroll, collect or status need.
 import { Command, CommanderError } from "commander";
 import { defaultStateDir, statePaths } from "../config.js";
 import { AGENT_VERSION } from "../version.js";
-import { checkCommand } from "./check.js";
-import { collectCommand } from "./collect.js";
-import { enrollCommand } from "./enroll.js";
 import { reportCliError } from "./errors.js";
 import { livePlatform } from "./machine.js";
-import { runCommand } from "./run.js";
-import { sourcesCommand } from "./sources.js";
-import { statusCommand } from "./status.js";
 
 export async function main(argv: readonly string[]): Promise<number> {
   const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -33,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--ca <file>", "PEM certificate of a private CA to trust for https/wss")
     .option("--replay <bundle>", "enroll the simulated device recorded in this bundle (demos and tests)")
     .action(async (o: { server: string; secret: string; stateDir?: string; ca?: string; replay?: string }) => {
-      exitCode = await enrollCommand(o, paths(o.stateDir), out, now);
+      exitCode = await (await import("./enroll.js")).enrollCommand(o, paths(o.stateDir), out, now);
     });
 
   program
@@ -42,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--state-dir <dir>", "where the agent keeps its state")
     .option("--replay <bundle>", "take every OS fact from this bundle (re-checks when the file changes)")
     .action(async (o: { stateDir?: string; replay?: string }) => {
-      exitCode = await runCommand(o, paths(o.stateDir));
+      exitCode = await (await import("./run.js")).runCommand(o, paths(o.stateDir));
     });
 
   program
@@ -52,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--policy <file>", "a policy document (default: the built-in WeGroup policy)")
     .option("--replay <bundle>", "take every OS fact from this bundle")
     .action(async (o: { json?: boolean; policy?: string; replay?: string }) => {
-      exitCode = await checkCommand(o, out);
+      exitCode = await (await import("./check.js")).checkCommand(o, out);
     });
 
   program
@@ -60,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("record every command output and file the checks read here into one support bundle")
     .requiredOption("--out <bundle>", "the bundle file to write")
     .action(async (o: { out: string }) => {
-      exitCode = await collectCommand(o, out, now);
+      exitCode = await (await import("./collect.js")).collectCommand(o, out, now);
     });
 
   program
@@ -68,8 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("list the commands and files each collector reads on a platform")
     .requiredOption("--platform <platform>", "linux, darwin or win32")
     .option("--json", "print JSON")
-    .action((o: { platform: string; json?: boolean }) => {
-      exitCode = sourcesCommand(o, out);
+    .action(async (o: { platform: string; json?: boolean }) => {
+      exitCode = await (await import("./sources.js")).sourcesCommand(o, out);
     });
 
   program
@@ -78,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--state-dir <dir>", "where the agent keeps its state")
     .option("--json", "print JSON")
     .action(async (o: { stateDir?: string; json?: boolean }) => {
-      exitCode = await statusCommand(o, paths(o.stateDir), out, now);
+      exitCode = await (await import("./status.js")).statusCommand(o, paths(o.stateDir), out, now);
     });
 
   try {

@@ -6,11 +6,11 @@ import { NOTIFICATION_SOURCES } from "../notify/notifier.js";
 import { PRESENCE_SOURCES } from "../platform/presence.js";
 import { CliError } from "./errors.js";
 
-export function sourcesCommand(options: { platform: string; json?: boolean }, out: (text: string) => void): number {
+export async function sourcesCommand(options: { platform: string; json?: boolean }, out: (text: string) => void): Promise<number> {
   const parsed = Platform.safeParse(options.platform);
   if (!parsed.success) throw new CliError("bad_request", `--platform must be linux, darwin or win32, not "${options.platform}"`);
   const platform = parsed.data;
-  const checks = CHECKS.map((c) => ({ check: c.id, sources: c.collectors[platform].sources }));
+  const checks = await Promise.all(CHECKS.map(async (c) => ({ check: c.id, sources: (await c.collectors[platform]()).sources })));
   if (options.json === true) {
     out(
       JSON.stringify(

@@ -6,7 +6,7 @@ import { type AgentFrame, AgentFrame as AgentFrameSchema, fail, pass, Policy, ty
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import type { CheckDefinition } from "../checks/types.js";
+import { onEveryOs as everyOs, type CheckDefinition } from "../checks/types.js";
 import { statePaths } from "../config.js";
 import { ReplayRunner } from "../runner/replay.js";
 import { AgentService } from "../service/agent-service.js";
@@ -22,7 +22,7 @@ const policy = (version: number, usbAllowed: boolean): Policy =>
 
 /** Two checks whose collectors read nothing: a USB stick that the policy may allow, and a screen lock that always passes. */
 const collectors = { sources: [], collect: () => Promise.resolve({}) };
-const onEveryOs = { linux: collectors, darwin: collectors, win32: collectors };
+const onEveryOs = everyOs(collectors);
 const CHECKS: CheckDefinition<object>[] = [
   {
     id: "usb-storage",

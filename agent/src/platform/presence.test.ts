@@ -40,13 +40,13 @@ describe("readOsState", () => {
 });
 
 describe("sources", () => {
-  it("lists what the service reads about presence, so a bundle built by hand can carry the boot id", () => {
+  it("lists what the service reads about presence, so a bundle built by hand can carry the boot id", async () => {
     const lines: string[] = [];
-    sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
+    await sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
     const doc = JSON.parse(lines.join("\n")) as { presence: { kind: string; path?: string; argv?: string[] }[] };
     expect(doc.presence.map((s) => s.path ?? s.argv?.join(" "))).toEqual([LINUX_BOOT_ID, "systemctl is-system-running"]);
     const text: string[] = [];
-    sourcesCommand({ platform: "darwin" }, (t) => text.push(t));
+    await sourcesCommand({ platform: "darwin" }, (t) => text.push(t));
     expect(text.join("\n")).toContain("presence (the service itself):\n  (optional) sysctl -n kern.bootsessionuuid");
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type EnforcementAction, fail, pass, Policy, type ServerFrame } from "@wegroup/shared";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CheckDefinition } from "../checks/types.js";
+import { onEveryOs as everyOs, type CheckDefinition } from "../checks/types.js";
 import { statePaths } from "../config.js";
 import { newDeviceKey } from "../state/device-key.js";
 import { fakeRunner } from "../testing/fake-runner.js";
@@ -29,7 +29,7 @@ const welcome = (policyVersion: number): ServerFrame => ({ type: "welcome", devi
 /** A stick is attached while `attached` says so; ejecting it (when the policy says eject) detaches it. */
 function checks(stick: { attached: boolean; ejections: number }): CheckDefinition<object>[] {
   const collectors = { sources: [], collect: () => Promise.resolve({}) };
-  const onEveryOs = { linux: collectors, darwin: collectors, win32: collectors };
+  const onEveryOs = everyOs(collectors);
   return [
     {
       id: "usb-storage",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pass, type Policy, DEFAULT_POLICY } from "@wegroup/shared";
-import type { CheckDefinition } from "../checks/types.js";
+import { onEveryOs, type CheckDefinition } from "../checks/types.js";
 import { fakeRunner } from "../testing/fake-runner.js";
 import { withFactCache } from "./fact-cache.js";
 
@@ -9,7 +9,7 @@ function countingCheck() {
   const collector = { sources: [], collect: async () => ({ n: ++collections }) };
   const definition: CheckDefinition<{ n: number }> = {
     id: "software",
-    collectors: { linux: collector, darwin: collector, win32: collector },
+    collectors: onEveryOs(collector),
     evaluate: (facts) => pass("software", `collection ${facts.n}`),
   };
   return { definition, collections: () => collections };
@@ -24,15 +24,15 @@ describe("withFactCache", () => {
     let stamp = "a";
     let clock = 0;
     const cached = withFactCache(definition, ["/var/lib/dpkg/status"], async () => stamp, () => clock, 3_600_000);
-    await cached.collectors.linux.collect(runner);
-    await cached.collectors.linux.collect(runner);
+    await (await cached.collectors.linux()).collect(runner);
+    await (await cached.collectors.linux()).collect(runner);
     expect(collections()).toBe(1);
     stamp = "b";
-    const facts = await cached.collectors.linux.collect(runner);
+    const facts = await (await cached.collectors.linux()).collect(runner);
     expect(collections()).toBe(2);
     expect(cached.evaluate(facts, policy).reason).toBe("collection 2");
     clock = 3_600_001;
-    await cached.collectors.linux.collect(runner);
+    await (await cached.collectors.linux()).collect(runner);
     expect(collections()).toBe(3);
   });
 

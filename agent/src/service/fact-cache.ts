@@ -1,6 +1,7 @@
 // Skips re-reading the software inventory when no package database changed since the last look (live mode).
 import { stat } from "node:fs/promises";
-import type { CheckDefinition, Collector } from "../checks/types.js";
+import { detached } from "../checks/engine.js";
+import type { CheckDefinition, Collector, CollectorLoader } from "../checks/types.js";
 import type { CommandRunner } from "../runner/runner.js";
 
 export type Fingerprint = (paths: readonly string[]) => Promise<string>;
@@ -29,13 +30,15 @@ export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly
     async collect(runner: CommandRunner): Promise<F> {
       const stamp = await fingerprint(paths);
       if (cached !== undefined && cached.stamp === stamp && now() - cached.at < maxAgeMs) return cached.facts;
-      const facts = await collector.collect(runner);
+      // Kept until a package database changes: a copy that holds no slice of the outputs it was parsed from.
+      const facts = detached(await collector.collect(runner));
       cached = { stamp, at: now(), facts };
       return facts;
     },
   });
+  const wrapLoader = (load: CollectorLoader<F>): CollectorLoader<F> => async () => wrap(await load());
   return {
     ...definition,
-    collectors: { linux: wrap(definition.collectors.linux), darwin: wrap(definition.collectors.darwin), win32: wrap(definition.collectors.win32) },
+    collectors: { linux: wrapLoader(definition.collectors.linux), darwin: wrapLoader(definition.collectors.darwin), win32: wrapLoader(definition.collectors.win32) },
   };
 }

@@ -1,4 +1,4 @@
-// The real agent's own cost: idle RSS of `run --replay` (connected, reporting), CPU per re-check cycle in the service, and a one-shot `check --json`; baselines are bare node processes.
+// The real agent's own cost: idle RSS of `run --replay` (connected, reporting) under the service's node flags, CPU per re-check cycle in the service, and a one-shot `check --json`; baselines are bare node processes.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { copyFile, readdir, readFile, utimes } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -7,8 +7,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { sleep, waitFor } from "../clock.js";
 import type { BenchConfig } from "../options.js";
-import { AGENT_BIN, BENCH_DIST, BUNDLES_DIR } from "../paths.js";
-import { cpuTimes, rssBytes } from "../proc/usage.js";
+import { AGENT_BIN, AGENT_SERVICE_FLAGS, BENCH_DIST, BUNDLES_DIR } from "../paths.js";
+import { anonBytes, cpuTimes, rssBytes } from "../proc/usage.js";
 import { median } from "../stats.js";
 import { settledRss } from "./connect.js";
 import { progress } from "./context.js";
@@ -16,6 +16,7 @@ import { progress } from "./context.js";
 export interface ServiceFigures {
   bundle: string;
   idleRssBytes: number;
+  idleAnonBytes: number;
   cycleCpuMs: number;
   cycleWallMs: number;
   /** Baseline: reading and parsing this bundle once in a bare node process. */
@@ -31,10 +32,29 @@ export interface OneShotFigures {
 }
 
 export interface AgentResult {
+  /** The node flags the service runs under (agent/service-flags.json), applied to the idle baseline too. */
+  serviceFlags: string[];
   service: ServiceFigures[];
   check: OneShotFigures;
-  bare: { oneShot: OneShotFigures; idleRssBytes: number };
+  bare: { oneShot: OneShotFigures; idleRssBytes: number; idleAnonBytes: number };
 }
+
+/** How the service definitions start node: flags and environment, one file the installers read too. */
+export interface ServiceFlags {
+  node: string[];
+  env: Record<string, string>;
+}
+
+export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
+  const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown };
+  const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? (doc.node) : undefined;
+  const env = typeof doc.env === "object" && doc.env !== null && Object.values(doc.env).every((v) => typeof v === "string") ? (doc.env as Record<string, string>) : undefined;
+  if (node === undefined || env === undefined) throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}}`);
+  return { node, env };
+}
+
+/** How long the replaying agent is left alone after its first report was acked before its RSS is read. */
+const AGENT_IDLE_MS = 10_000;
 
 const PROBE = pathToFileURL(path.join(BENCH_DIST, "proc/usage-probe.js")).href;
 
@@ -63,15 +83,15 @@ function medianOf(runs: readonly OneShotFigures[]): OneShotFigures {
 }
 
 /** One `run --replay` service: enrolled, connected, its first report acked; then idle RSS and N re-check cycles. */
-async function measureService(config: BenchConfig, tmp: string, serverUrl: string, secret: string, bundleFile: string): Promise<ServiceFigures> {
+async function measureService(config: BenchConfig, tmp: string, serverUrl: string, secret: string, bundleFile: string, flags: ServiceFlags): Promise<ServiceFigures> {
   const name = path.basename(bundleFile, ".json");
   const stateDir = path.join(tmp, `agent-${name}`);
   const bundle = path.join(tmp, `${name}.json`);
   await copyFile(bundleFile, bundle);
   await promisify(execFile)(process.execPath, [AGENT_BIN, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle], { cwd: tmp });
-  const child: ChildProcess = spawn(process.execPath, [AGENT_BIN, "run", "--state-dir", stateDir, "--replay", bundle], {
+  const child: ChildProcess = spawn(process.execPath, [...flags.node, AGENT_BIN, "run", "--state-dir", stateDir, "--replay", bundle], {
     cwd: tmp,
-    env: { ...process.env, COMPLIANCE_LOG_LEVEL: "debug" },
+    env: { ...process.env, ...flags.env, COMPLIANCE_LOG_LEVEL: "debug" },
     stdio: ["ignore", "pipe", "ignore"],
   });
   const pid = child.pid ?? -1;
@@ -100,8 +120,11 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
       `the agent replaying ${name} to connect and have its first report acked`,
       100,
     );
-    await sleep(Math.max(2_000, config.settleMs));
+    // Idle means what the service holds between check cycles (live: 60 s apart): V8 gives back the pages of
+    // the first cycle's garbage a few seconds after allocation stops (its memory reducer), not at once.
+    await sleep(Math.max(AGENT_IDLE_MS, config.settleMs));
     const idleRssBytes = await settledRss(() => rssBytes(pid), config.rssSamples);
+    const idleAnonBytes = await anonBytes(pid);
     const before = await cpuTimes(pid);
     const first = cycles;
     cycleMs.length = 0;
@@ -114,6 +137,7 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
     return {
       bundle: name,
       idleRssBytes,
+      idleAnonBytes,
       cycleCpuMs: (after.selfMs - before.selfMs) / config.agentCycles,
       cycleWallMs: median(cycleMs),
       bareParseCpuMs: bundleParseCpuMs(bundleFile, 20),
@@ -133,12 +157,13 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
   }
 }
 
-/** A bare node process idling: its RSS is the floor of any Node service. */
-async function bareIdleRss(config: BenchConfig, tmp: string): Promise<number> {
-  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { cwd: tmp, stdio: "ignore" });
+/** A bare node process idling under the same flags: its RSS is the floor of any Node service. */
+async function bareIdle(config: BenchConfig, tmp: string, flags: ServiceFlags): Promise<{ idleRssBytes: number; idleAnonBytes: number }> {
+  const child = spawn(process.execPath, [...flags.node, "-e", "setInterval(() => {}, 1 << 30)"], { cwd: tmp, env: { ...process.env, ...flags.env }, stdio: "ignore" });
   try {
     await sleep(1_500);
-    return await settledRss(() => rssBytes(child.pid ?? -1), config.rssSamples);
+    const idleRssBytes = await settledRss(() => rssBytes(child.pid ?? -1), config.rssSamples);
+    return { idleRssBytes, idleAnonBytes: await anonBytes(child.pid ?? -1) };
   } finally {
     child.kill("SIGKILL");
   }
@@ -155,15 +180,16 @@ function bundleParseCpuMs(bundleFile: string, runs: number): number {
 export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: string, secret: string): Promise<AgentResult> {
   const bundles = (await readdir(BUNDLES_DIR)).filter((f) => /^demo-.*\.json$/.test(f)).sort().slice(0, config.agentBundles);
   if (bundles.length === 0) throw new Error(`no demo-*.json bundle in ${BUNDLES_DIR}`);
+  const flags = readServiceFlags();
   const service: ServiceFigures[] = [];
   for (const b of bundles) {
-    progress(`agent: run --replay ${b} (idle RSS, ${config.agentCycles} re-check cycles)`);
-    service.push(await measureService(config, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b)));
+    progress(`agent: run --replay ${b} under ${flags.node.join(" ")} (idle RSS, ${config.agentCycles} re-check cycles)`);
+    service.push(await measureService(config, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b), flags));
   }
   progress(`agent: check --json on this machine (${config.checkRuns}×) and bare node baselines`);
   const checks: OneShotFigures[] = [];
   for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([AGENT_BIN, "check", "--json"], tmp, "check"));
   const bare: OneShotFigures[] = [];
   for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
-  return { service, check: medianOf(checks), bare: { oneShot: medianOf(bare), idleRssBytes: await bareIdleRss(config, tmp) } };
+  return { serviceFlags: flags.node, service, check: medianOf(checks), bare: { oneShot: medianOf(bare), ...(await bareIdle(config, tmp, flags)) } };
 }

@@ -1,7 +1,8 @@
 // Software evaluation cost: the built agent evaluator on a 5,000-package inventory and a 500-rule policy, against a plain 5,000 × 500 string-comparison loop.
-import { evaluateSoftware } from "@wegroup/agent";
+import { compilePolicy, evaluateSoftware } from "@wegroup/agent";
+import { SoftwarePolicy } from "@wegroup/shared";
 import { monoMs } from "../clock.js";
-import { asTitles, syntheticInventory, syntheticPolicy } from "../inventory.js";
+import { asTitles, syntheticInventory, syntheticPolicy, syntheticPolicyInput } from "../inventory.js";
 import type { BenchConfig } from "../options.js";
 import { median } from "../stats.js";
 import { progress } from "./context.js";
@@ -9,6 +10,9 @@ import { progress } from "./context.js";
 export interface EvaluationResult {
   packages: number;
   rules: number;
+  /** Validating (zod) and compiling a pushed policy whose patterns are new to the process, median. */
+  compileMs: number;
+  compileRuns: number;
   /** First evaluation of a new policy (compiles its rules) in a process that has evaluated before. */
   coldMs: number;
   /** The very first evaluation in the process: also loads and JIT-compiles the evaluator. */
@@ -48,6 +52,15 @@ export async function evaluation(config: BenchConfig): Promise<EvaluationResult>
     warm.push(monoMs() - t);
   }
 
+  // What a push costs before the first evaluation: the schema over the JSON as received, then the rule index.
+  const compile: number[] = [];
+  for (let i = 0; i < config.evaluationRuns; i++) {
+    const pushed = JSON.parse(JSON.stringify(syntheticPolicyInput(rules, `~${i}`))) as unknown;
+    t = monoMs();
+    compilePolicy(SoftwarePolicy.parse(pushed));
+    compile.push(monoMs() - t);
+  }
+
   const names = packages.map((p) => p.name.toLowerCase());
   const ruleTexts = [...coldPolicy.allow, ...coldPolicy.deny].map((r) => (r.name ?? r.publisher ?? r.bundleId ?? r.source ?? "").toLowerCase());
   const loop: number[] = [];
@@ -58,5 +71,5 @@ export async function evaluation(config: BenchConfig): Promise<EvaluationResult>
     loop.push(monoMs() - t);
   }
   if (sink < 0) throw new Error("unreachable: keeps the loop from being optimised away");
-  return { packages: packages.length, rules: ruleTexts.length, coldMs, firstInProcessMs, warmMs: median(warm), violations: first.violations.length, loopMs: median(loop) };
+  return { packages: packages.length, rules: ruleTexts.length, compileMs: median(compile), compileRuns: compile.length, coldMs, firstInProcessMs, warmMs: median(warm), violations: first.violations.length, loopMs: median(loop) };
 }

@@ -12,6 +12,14 @@ export async function rssBytes(pid: number): Promise<number> {
   return Number(match[1]) * 1024;
 }
 
+/** Anonymous resident memory in bytes (heap, JIT code, malloc): RSS less the file-backed pages (the node binary's code). */
+export async function anonBytes(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
+  const match = /^Anonymous:\s+(\d+)\s+kB$/m.exec(rollup);
+  if (match?.[1] === undefined) throw new Error(`no Anonymous in /proc/${pid}/smaps_rollup`);
+  return Number(match[1]) * 1024;
+}
+
 export interface CpuTimes {
   /** User + system time of the process itself, ms. */
   selfMs: number;

@@ -39,7 +39,10 @@ export type Verdict =
   | { kind: "unknown"; reason: string };
 
 export function judgeTitle(title: SoftwareTitle, policy: SoftwarePolicy): Verdict {
-  const compiled = compilePolicy(policy);
+  return judgeCompiled(title, policy, compilePolicy(policy));
+}
+
+function judgeCompiled(title: SoftwareTitle, policy: SoftwarePolicy, compiled: CompiledPolicy): Verdict {
   const view = viewOf(title);
   const denied = compiled.deny.firstMatch(view);
   if (denied !== undefined) return { kind: "denied", rule: denied.rule, index: denied.index };
@@ -66,15 +69,17 @@ export function evaluateSoftware(facts: SoftwareFacts, policy: SoftwarePolicy): 
   const failing: { title: SoftwareTitle; verdict: Extract<Verdict, { kind: "denied" | "unapproved" }> }[] = [];
   const counts = { denied: 0, unapproved: 0, approved: 0, inherited: 0, unknown: 0 };
   const unknownReasons = new Map<string, number>();
+  const compiled = compilePolicy(policy);
   for (const title of facts.titles) {
-    const verdict = judgeTitle(title, policy);
+    const verdict = judgeCompiled(title, policy, compiled);
     counts[verdict.kind]++;
     if (verdict.kind === "denied" || verdict.kind === "unapproved") failing.push({ title, verdict });
     else if (verdict.kind === "unknown") unknownReasons.set(verdict.reason, (unknownReasons.get(verdict.reason) ?? 0) + 1);
   }
   // Denied first, then by name: what the security team reads first.
   failing.sort((a, b) => rank(a.verdict) - rank(b.verdict) || compare(a.title.key, b.title.key));
-  const violations = dedupeSubjects(failing.slice(0, MAX_VIOLATIONS).map(({ title, verdict }) => toViolation(title, verdict)));
+  // Only the first title of each subject becomes a violation: built after the dedupe, the others cost nothing.
+  const violations = dedupeSubjects(failing.slice(0, MAX_VIOLATIONS)).map(({ title, verdict }) => toViolation(title, verdict));
   const summary = `${facts.titles.length} titles: ${counts.denied} denied, ${counts.unapproved} unapproved, ${counts.approved} approved, ${counts.unknown} not judged, ${counts.inherited} dependencies or components`;
   const notJudged = [...unknownReasons].map(([reason, n]) => `${n} not judged (${reason})`).join("; ");
   const notes = [summary, notJudged === "" ? undefined : notJudged, problems, failing.length > MAX_VIOLATIONS ? `${failing.length - MAX_VIOLATIONS} more violations not listed` : undefined];
@@ -88,9 +93,12 @@ const rank = (verdict: { kind: string }) => (verdict.kind === "denied" ? 0 : 1);
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Keys are unique per machine by construction; a collision (two sources, one key) keeps the first, denied, one. */
-function dedupeSubjects(violations: CheckViolation[]): CheckViolation[] {
+function dedupeSubjects<T extends { title: SoftwareTitle }>(failing: T[]): T[] {
   const seen = new Set<string>();
-  return violations.filter((v) => !seen.has(v.subject) && (seen.add(v.subject), true));
+  return failing.filter(({ title }) => {
+    const subject = subjectOf(title);
+    return !seen.has(subject) && (seen.add(subject), true);
+  });
 }
 
 /** The title's key; a violation needs a non-empty subject even if a source gave no name. */
@@ -120,13 +128,14 @@ export function describeIdentity(title: SoftwareTitle): string {
 
 function toViolation(title: SoftwareTitle, verdict: Extract<Verdict, { kind: "denied" | "unapproved" }>): CheckViolation {
   const what = describeTitle(title);
-  const observed = clip(`${what}; ${describeIdentity(title)}`);
+  const identity = describeIdentity(title);
+  const observed = clip(`${what}; ${identity}`);
   const detail = titleDetail(title, verdict);
   const subject = subjectOf(title);
   if (verdict.kind === "unapproved") {
     return {
       subject,
-      message: clip(`${what} is not approved: no allow rule of IT's policy matches it (${describeIdentity(title)})`),
+      message: clip(`${what} is not approved: no allow rule of IT's policy matches it (${identity})`),
       observed,
       expected: "approved by IT (on the allowlist)",
       rule: "unapproved",

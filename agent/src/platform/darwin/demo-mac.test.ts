@@ -56,8 +56,9 @@ describe("fixtures/bundles/demo-mac.json", () => {
     }
   });
 
-  it("holds only argv and paths the darwin collectors list in their sources", () => {
-    const templates = CHECKS.flatMap((c) => c.collectors.darwin.sources).map((s) => templatePattern(s.kind === "command" ? s.argv.join(" ") : s.path));
+  it("holds only argv and paths the darwin collectors list in their sources", async () => {
+    const collectors = await Promise.all(CHECKS.map((c) => c.collectors.darwin()));
+    const templates = collectors.flatMap((c) => c.sources).map((s) => templatePattern(s.kind === "command" ? s.argv.join(" ") : s.path));
     for (const target of [...bundle.commands.map((c) => c.argv.join(" ")), ...bundle.files.map((f) => f.path)]) {
       expect(templates.some((t) => t.test(target)), target).toBe(true);
     }

@@ -112,7 +112,12 @@ export function compileRule(rule: SoftwareRule, index: number): CompiledRule {
   return compiled;
 }
 
-const someFolded = (pattern: CompiledPattern, values: readonly string[]) => values.some((v) => pattern.matchesFolded(v));
+function someFolded(pattern: CompiledPattern, values: readonly string[]): boolean {
+  for (const value of values) if (pattern.matchesFolded(value)) return true;
+  return false;
+}
+
+const identityMatches = (pattern: CompiledPattern | undefined, value: string | undefined) => pattern === undefined || (value !== undefined && pattern.matchesFolded(value));
 
 /** The compiled equivalent of ruleMatches. */
 export function compiledRuleMatches(rule: CompiledRule, view: TitleView, quantifier: VersionQuantifier): boolean {
@@ -120,12 +125,8 @@ export function compiledRuleMatches(rule: CompiledRule, view: TitleView, quantif
   if (rule.source !== undefined && !title.sources.includes(rule.source)) return false;
   if (rule.name !== undefined && !someFolded(rule.name, view.names)) return false;
   if (rule.bundleId !== undefined && !someFolded(rule.bundleId, view.bundleIds)) return false;
-  for (const field of IDENTITY_FIELDS) {
-    const pattern = rule[field];
-    if (pattern === undefined) continue;
-    const value = view[field];
-    if (value === undefined || !pattern.matchesFolded(value)) return false;
-  }
+  if (!identityMatches(rule.teamId, view.teamId) || !identityMatches(rule.signer, view.signer)) return false;
+  if (!identityMatches(rule.origin, view.origin) || !identityMatches(rule.publisher, view.publisher)) return false;
   if (rule.range !== undefined && !versionsMatch(rule.range, title, quantifier)) return false;
   return true;
 }
