@@ -41,7 +41,7 @@ describe("the agent bundle", () => {
     "runs check --json on %s, with the service's V8 flags, outside the repository",
     async (_name, node, version) => {
       expect((await sh(node(), ["--version"])).stdout.trim()).toBe(version);
-      const flags = ["--jitless", "--max-old-space-size=96", "--max-semi-space-size=1", "--v8-pool-size=1"];
+      const flags = ["--jitless", "--max-old-space-size=64", "--max-semi-space-size=1", "--v8-pool-size=1"];
       const ran = await sh(node(), [...flags, bundle, "check", "--json"], { cwd: dir, env: { NODE_PATH: "" } });
       expect([0, 1], ran.stderr).toContain(ran.code);
       const out = CheckOutput.parse(JSON.parse(ran.stdout));
@@ -69,7 +69,7 @@ describe("the agent bundle", () => {
       "import ctypes, os, sys\nif ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0: sys.exit('PR_SET_MDWE refused')\nos.execv(sys.argv[1], sys.argv[1:])";
     const unitFlags = [
       "--jitless",
-      "--max-old-space-size=96",
+      "--max-old-space-size=64",
       "--max-semi-space-size=1",
       "--v8-pool-size=1",
       "--disable-wasm-trap-handler",
@@ -77,7 +77,7 @@ describe("the agent bundle", () => {
     const jitless = await sh("python3", ["-c", mdwe, node22, ...unitFlags, bundle, "check", "--json"], { cwd: dir });
     expect([0, 1], jitless.stderr).toContain(jitless.code);
     expect(CheckOutput.parse(JSON.parse(jitless.stdout)).results).toHaveLength(3);
-    const jit = await sh("python3", ["-c", mdwe, node22, "--max-old-space-size=96", bundle, "check", "--json"], { cwd: dir });
+    const jit = await sh("python3", ["-c", mdwe, node22, "--max-old-space-size=64", bundle, "check", "--json"], { cwd: dir });
     expect(jit.code).not.toBe(0);
     expect(jit.stderr).toMatch(/SetPermissions|Check failed/);
   }, 60_000);

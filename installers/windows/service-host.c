@@ -40,7 +40,7 @@
 #define STOP_GRACE_MS 10000
 /* SYSTEM and Administrators only, not inherited from the parent. */
 #define ADMIN_ONLY_SDDL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
-#define NODE_FLAGS L"--jitless --max-old-space-size=96 --max-semi-space-size=1 --v8-pool-size=1 --disable-wasm-trap-handler"
+#define NODE_FLAGS L"--jitless --max-old-space-size=64 --max-semi-space-size=1 --v8-pool-size=1 --disable-wasm-trap-handler"
 
 static SERVICE_STATUS_HANDLE g_status_handle;
 static SERVICE_STATUS g_status;
