@@ -42,9 +42,9 @@ describe("deviceFactsFrom", () => {
 });
 
 describe("sources", () => {
-  it("lists the systeminformation answers and the notification commands, so a bundle can be assembled by hand", () => {
+  it("lists the systeminformation answers and the notification commands, so a bundle can be assembled by hand", async () => {
     const lines: string[] = [];
-    sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
+    await sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
     const listed = JSON.parse(lines.join("\n")) as { deviceFacts: { argv: string[] }[]; notifications: { argv: string[] }[] };
     expect(listed.deviceFacts.map((s) => s.argv)).toEqual([[...SI_SYSTEM], [...SI_OS_INFO]]);
     expect(listed.notifications[0]?.argv.slice(0, 7)).toEqual(["runuser", "-u", "{user}", "--", "env", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus", "notify-send"]);
