@@ -23,11 +23,22 @@ const PURE = [
   "agent/src/notify/commands.ts",
   "agent/src/notify/decide.ts",
 ];
-const PURE_MESSAGE = "a pure module does no I/O: the collector (through the CommandRunner) or the store reads, this module is handed the data";
+const PURE_MESSAGE =
+  "a pure module does no I/O: the collector (through the CommandRunner) or the store reads, this module is handed the data";
 const IO_PACKAGES = ["ws", "pg", "better-sqlite3", "usb", "fastify", "kysely", "pino", "commander"];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "installers/.cache/**", "coverage/**", "fixtures/**", "data/**", "server/public/vendor/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "installers/.cache/**",
+      "coverage/**",
+      "fixtures/**",
+      "data/**",
+      "server/public/vendor/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -74,8 +85,23 @@ export default tseslint.config(
     languageOptions: {
       globals: Object.fromEntries(
         [
-          "document", "window", "location", "sessionStorage", "fetch", "FormData", "URLSearchParams", "AbortController", "TextDecoderStream",
-          "addEventListener", "removeEventListener", "structuredClone", "setInterval", "clearInterval", "setTimeout", "clearTimeout", "console",
+          "document",
+          "window",
+          "location",
+          "sessionStorage",
+          "fetch",
+          "FormData",
+          "URLSearchParams",
+          "AbortController",
+          "TextDecoderStream",
+          "addEventListener",
+          "removeEventListener",
+          "structuredClone",
+          "setInterval",
+          "clearInterval",
+          "setTimeout",
+          "clearTimeout",
+          "console",
         ].map((name) => [name, "readonly"]),
       ),
     },

@@ -15,7 +15,11 @@ import { defineConfig } from "vitest/config";
  */
 const PURE = ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"];
 const FUZZ = "**/*.fuzz.test.ts";
-const INTEGRATION = ["shared/src/**/integration/**/*.test.ts", "agent/src/**/integration/**/*.test.ts", "server/src/**/integration/**/*.test.ts"];
+const INTEGRATION = [
+  "shared/src/**/integration/**/*.test.ts",
+  "agent/src/**/integration/**/*.test.ts",
+  "server/src/**/integration/**/*.test.ts",
+];
 
 // Tests import workspace sources directly; programs run from the built dist/ (see README).
 export default defineConfig({
@@ -55,7 +59,16 @@ export default defineConfig({
       { extends: true, test: { name: "integration", include: INTEGRATION } },
       { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"] } },
       // The native installers, built and installed for real (dpkg as root, Wine for the .msi): minutes, one file at a time.
-      { extends: true, test: { name: "installers", include: ["installers/test/**/*.test.ts"], fileParallelism: false, testTimeout: 300_000, hookTimeout: 900_000 } },
+      {
+        extends: true,
+        test: {
+          name: "installers",
+          include: ["installers/test/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
     ],
   },
 });

@@ -26,7 +26,10 @@ function ensureBuilt() {
 function startServer() {
   return new Promise((resolveUrl, reject) => {
     // stdout is the server's JSON log; its lines for a person (listening, where the token is) come on stderr.
-    const child = spawn(process.execPath, [serverBin, "--listen", listen, "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [serverBin, "--listen", listen, "--data-dir", dataDir], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     children.push(child);
     let buffer = "";
     child.stderr.on("data", (chunk) => {
@@ -40,7 +43,9 @@ function startServer() {
         if (!line.startsWith("{")) process.stdout.write(`[server] ${line}\n`);
       }
     });
-    child.on("exit", (code) => reject(new Error(`the server exited with code ${code}; is ${listen} already in use? Set COMPLIANCE_LISTEN=127.0.0.1:PORT`)));
+    child.on("exit", (code) =>
+      reject(new Error(`the server exited with code ${code}; is ${listen} already in use? Set COMPLIANCE_LISTEN=127.0.0.1:PORT`)),
+    );
   });
 }
 
@@ -52,7 +57,11 @@ function agent(args, name) {
 
 function startAgent(stateDir, replay, name) {
   const args = ["run", "--state-dir", stateDir, ...(replay ? ["--replay", replay] : [])];
-  const child = spawn(process.execPath, [agentBin, ...args], { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, COMPLIANCE_LOG_LEVEL: "warn" } });
+  const child = spawn(process.execPath, [agentBin, ...args], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, COMPLIANCE_LOG_LEVEL: "warn" },
+  });
   children.push(child);
   log(`agent ${name} running (state ${stateDir})`);
 }
@@ -63,7 +72,8 @@ async function main() {
   const secret = readFileSync(join(dataDir, "enroll-secret"), "utf8").trim();
 
   const localState = join(dataDir, "agents", "this-machine");
-  if (!existsSync(join(localState, "enrollment.json"))) agent(["enroll", "--server", url, "--secret", secret, "--state-dir", localState], "enroll this machine");
+  if (!existsSync(join(localState, "enrollment.json")))
+    agent(["enroll", "--server", url, "--secret", secret, "--state-dir", localState], "enroll this machine");
   startAgent(localState, undefined, "this machine (live)");
 
   const bundles = join(root, "fixtures", "bundles");
@@ -71,7 +81,8 @@ async function main() {
     const name = file.replace(/\.json$/, "");
     const state = join(dataDir, "agents", name);
     const bundle = join(bundles, file);
-    if (!existsSync(join(state, "enrollment.json"))) agent(["enroll", "--server", url, "--secret", secret, "--state-dir", state, "--replay", bundle], `enroll ${name}`);
+    if (!existsSync(join(state, "enrollment.json")))
+      agent(["enroll", "--server", url, "--secret", secret, "--state-dir", state, "--replay", bundle], `enroll ${name}`);
     startAgent(state, bundle, `${name} (simulated from ${file})`);
   }
 

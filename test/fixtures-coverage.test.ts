@@ -28,7 +28,8 @@ const fixtures = walk(fixturesDir, (p) => !p.endsWith("INDEX.md") && !p.includes
 function literalsOf(source: string): string[] {
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) out.push(node.text);
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
+      out.push(node.text);
     node.forEachChild(visit);
   };
   visit(ts.createSourceFile("test.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));

@@ -34,9 +34,11 @@ export interface FigureInput {
 
 export function figure(input: FigureInput, judge: boolean): Figure {
   const { value, baseline } = input;
-  const ratio = value !== null && baseline !== null && baseline !== 0 && Number.isFinite(value) && Number.isFinite(baseline) ? value / baseline : null;
+  const ratio =
+    value !== null && baseline !== null && baseline !== 0 && Number.isFinite(value) && Number.isFinite(baseline) ? value / baseline : null;
   const out: Figure = { id: input.id, label: input.label, unit: input.unit, value, baseline, baselineLabel: input.baselineLabel, ratio };
-  if (input.target !== undefined) out.target = { text: input.target.text, met: judge && value !== null ? input.target.test(value, ratio) : null };
+  if (input.target !== undefined)
+    out.target = { text: input.target.text, met: judge && value !== null ? input.target.test(value, ratio) : null };
   if (input.note !== undefined) out.note = input.note;
   return out;
 }
@@ -49,7 +51,8 @@ export function formatNumber(value: number | null, unit: string): string {
   return unit === "" ? text : `${text} ${unit}`;
 }
 
-const formatRatio = (ratio: number | null): string => (ratio === null ? "—" : `${ratio.toLocaleString("en-US", { maximumFractionDigits: ratio >= 10 ? 1 : 2 })}×`);
+const formatRatio = (ratio: number | null): string =>
+  ratio === null ? "—" : `${ratio.toLocaleString("en-US", { maximumFractionDigits: ratio >= 10 ? 1 : 2 })}×`;
 
 const verdict = (t: Target | undefined): string => (t === undefined ? "" : t.met === null ? "(not judged)" : t.met ? "met" : "MISSED");
 
@@ -65,6 +68,10 @@ export function renderTable(figures: readonly Figure[]): string {
   ]);
   const header = ["figure", "value", "baseline, same run", "ratio", "target", ""];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 1 || i === 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 1 || i === 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }

@@ -66,7 +66,8 @@ export function serveRpc(handlers: Handlers): void {
     }
     handler(message.args).then(
       (result) => answer({ rpc: message.rpc, ok: true, result }),
-      (error: unknown) => answer({ rpc: message.rpc, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      (error: unknown) =>
+        answer({ rpc: message.rpc, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
   process.on("disconnect", () => process.exit(0));

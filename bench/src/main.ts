@@ -39,7 +39,10 @@ function disposeAll(): void {
   }
 }
 
-async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[]; measurements: Measurements; notes: string[]; profile: WindowSummary[] }> {
+async function run(
+  config: BenchConfig,
+  tmp: string,
+): Promise<{ figures: Figure[]; measurements: Measurements; notes: string[]; profile: WindowSummary[] }> {
   const runs = (phase: Phase): boolean => config.only.includes(phase);
   const measurements: Measurements = {};
   const notes: string[] = [];
@@ -49,7 +52,14 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
     const profileDir = config.profile && runs("fleet") ? path.join(tmp, "cpu-profile") : undefined;
     const logFile = path.join(tmp, "server.log");
     progress(`starting compliance-server (${config.db === undefined ? "SQLite" : "PostgreSQL"}; log ${logFile})`);
-    const server = await ServerUnderTest.start({ dataDir, listen: "127.0.0.1:0", db: config.db, logLevel: config.serverLogLevel, cpuProfileDir: profileDir, logFile });
+    const server = await ServerUnderTest.start({
+      dataDir,
+      listen: "127.0.0.1:0",
+      db: config.db,
+      logLevel: config.serverLogLevel,
+      cpuProfileDir: profileDir,
+      logFile,
+    });
     const ctxRef: { ctx?: ProductContext } = {};
     track(() => (ctxRef.ctx?.server ?? server).kill());
     const adminToken = await readDataDirSecret(dataDir, "admin-token");
@@ -59,9 +69,27 @@ async function run(config: BenchConfig, tmp: string): Promise<{ figures: Figure[
     if (runs("fleet")) {
       const runId = randomBytes(4).toString("hex");
       const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
-      const pool = await ClientPool.start({ mode: "product", processes: config.clientProcesses, agents: config.agents, url: wsUrl, baseUrl: server.url, secret, runId });
+      const pool = await ClientPool.start({
+        mode: "product",
+        processes: config.clientProcesses,
+        agents: config.agents,
+        url: wsUrl,
+        baseUrl: server.url,
+        secret,
+        runId,
+      });
       track(() => pool.kill());
-      const ctx: ProductContext = { config, tmp, server, api: new ApiClient(server.url, adminToken), adminToken, pool, notes, windows: [], restartWindows: [] };
+      const ctx: ProductContext = {
+        config,
+        tmp,
+        server,
+        api: new ApiClient(server.url, adminToken),
+        adminToken,
+        pool,
+        notes,
+        windows: [],
+        restartWindows: [],
+      };
       ctxRef.ctx = ctx;
 
       const connect = await enrollAndConnect(ctx);
@@ -109,7 +137,9 @@ function sourceState(): { commit: string; modified: string[] } {
       return "";
     }
   };
-  const modified = git(["status", "--porcelain", "--", "shared/src", "agent/src", "server/src"]).split("\n").filter((l) => l !== "");
+  const modified = git(["status", "--porcelain", "--", "shared/src", "agent/src", "server/src"])
+    .split("\n")
+    .filter((l) => l !== "");
   return { commit: git(["rev-parse", "HEAD"]), modified: modified.map((l) => l.slice(3)) };
 }
 
@@ -123,7 +153,9 @@ async function main(): Promise<number> {
   }
   const tmp = await mkdtemp(path.join(os.tmpdir(), "compliance-bench-"));
   const watchdog = setTimeout(() => {
-    process.stderr.write(`bench: still running after ${config.timeLimitMs / 60_000} min; stopping everything (temporary files in ${tmp})\n`);
+    process.stderr.write(
+      `bench: still running after ${config.timeLimitMs / 60_000} min; stopping everything (temporary files in ${tmp})\n`,
+    );
     disposeAll();
     process.exit(1);
   }, config.timeLimitMs);
@@ -157,14 +189,27 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       quick: config.quick,
       source,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", memoryBytes: os.totalmem(), node: process.version, loadAverage: os.loadavg() },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "",
+        memoryBytes: os.totalmem(),
+        node: process.version,
+        loadAverage: os.loadavg(),
+      },
       config,
       figures,
       notes,
       profile,
       measurements: {
         ...measurements,
-        ...(measurements.fleet !== undefined ? { fleet: { ...measurements.fleet, push: { ...measurements.fleet.push, frame: undefined, frameBytes: Buffer.byteLength(measurements.fleet.push.frame) } } } : {}),
+        ...(measurements.fleet !== undefined
+          ? {
+              fleet: {
+                ...measurements.fleet,
+                push: { ...measurements.fleet.push, frame: undefined, frameBytes: Buffer.byteLength(measurements.fleet.push.frame) },
+              },
+            }
+          : {}),
       },
     };
     await writeFile(config.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -77,7 +77,8 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const agents = positiveInt(values.agents, quick ? 200 : 10_000, "--agents");
   const clientProcesses = positiveInt(values.clients, quick ? 1 : 2, "--clients");
   if (clientProcesses > 4) throw new Error("--clients: at most 4 client processes");
-  if (agents > clientProcesses * 15_000) throw new Error(`--agents: at most 15,000 per client process (open-file limit 20,000); use more --clients`);
+  if (agents > clientProcesses * 15_000)
+    throw new Error(`--agents: at most 15,000 per client process (open-file limit 20,000); use more --clients`);
   const only = parseOnly(values.only);
   return Object.freeze({
     quick,
@@ -116,9 +117,13 @@ export class UsageRequest extends Error {
 
 function parseOnly(value: string | undefined): readonly Phase[] {
   if (value === undefined) return PHASES;
-  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
   const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
-  if (names.length === 0 || unknown.length > 0) throw new Error(`--only: expected some of ${PHASES.join(", ")} (comma-separated), got "${value}"`);
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only: expected some of ${PHASES.join(", ")} (comma-separated), got "${value}"`);
   return PHASES.filter((phase) => names.includes(phase));
 }
 

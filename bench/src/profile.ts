@@ -111,11 +111,23 @@ export function summarise(profile: CpuProfile, window: ProfileWindow, top = 12):
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([what, selfMs]) => ({ what, selfMs: Math.round(selfMs), percent: busy > 0 ? Math.round((selfMs / busy) * 1000) / 10 : 0 }));
-  return { name: window.name, from: window.from, to: window.to, sampledMs: Math.round(sampled), busyPercent: sampled > 0 ? Math.round((busy / sampled) * 100) : 0, functions: rank(fnTime), modules: rank(modTime), database: rank(dbTime) };
+  return {
+    name: window.name,
+    from: window.from,
+    to: window.to,
+    sampledMs: Math.round(sampled),
+    busyPercent: sampled > 0 ? Math.round((busy / sampled) * 100) : 0,
+    functions: rank(fnTime),
+    modules: rank(modTime),
+    database: rank(dbTime),
+  };
 }
 
 export function renderSummary(s: WindowSummary): string {
-  const lines = [`server CPU profile, ${s.name}: ${s.sampledMs} ms sampled, busy ${s.busyPercent} %`, "  top functions (self time, % of busy):"];
+  const lines = [
+    `server CPU profile, ${s.name}: ${s.sampledMs} ms sampled, busy ${s.busyPercent} %`,
+    "  top functions (self time, % of busy):",
+  ];
   for (const f of s.functions) lines.push(`    ${String(f.percent).padStart(5)} %  ${String(f.selfMs).padStart(6)} ms  ${f.what}`);
   lines.push("  top modules (self time):");
   for (const m of s.modules) lines.push(`    ${String(m.percent).padStart(5)} %  ${String(m.selfMs).padStart(6)} ms  ${m.what}`);

@@ -112,7 +112,14 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
   if (latency.feed !== null) {
     figures.push(
       figure(
-        { id: "feed-p50", label: `report → feed event p50 @${fixed(latency.rate)}/s`, unit: "ms", value: latency.feed.p50, baseline: bare.ackP50, baselineLabel: "bare ws + SQLite commit → ack" },
+        {
+          id: "feed-p50",
+          label: `report → feed event p50 @${fixed(latency.rate)}/s`,
+          unit: "ms",
+          value: latency.feed.p50,
+          baseline: bare.ackP50,
+          baselineLabel: "bare ws + SQLite commit → ack",
+        },
         judge,
       ),
       figure(
@@ -132,7 +139,14 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
   }
   figures.push(
     figure(
-      { id: "ack-p50", label: `report → ack p50 @${fixed(latency.rate)}/s`, unit: "ms", value: latency.ackP50, baseline: bare.ackP50, baselineLabel: "bare ws + SQLite commit → ack" },
+      {
+        id: "ack-p50",
+        label: `report → ack p50 @${fixed(latency.rate)}/s`,
+        unit: "ms",
+        value: latency.ackP50,
+        baseline: bare.ackP50,
+        baselineLabel: "bare ws + SQLite commit → ack",
+      },
       judge,
     ),
     figure(
@@ -144,7 +158,10 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         baseline: bare.ackP99,
         baselineLabel: "bare ws + SQLite commit → ack",
         ...(latency.feed === null ? { target: { text: "feed p99 ≤ 100 ms (no feed: stand-in)", test: (v: number) => v <= 100 } } : {}),
-        note: latency.feed === null ? `no live feed (GET /api/v1/violations/stream → HTTP ${latency.feedStatus}); report → ack stands in` : undefined,
+        note:
+          latency.feed === null
+            ? `no live feed (GET /api/v1/violations/stream → HTTP ${latency.feedStatus}); report → ack stands in`
+            : undefined,
       },
       judge,
     ),

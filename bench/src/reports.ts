@@ -33,7 +33,14 @@ export function feedOpenResults(subject: string): CheckResult[] {
     {
       check: "screen-lock",
       status: "fail",
-      violations: [{ subject, message: "the screen locks after 1800 s of inactivity; at most 900 s is allowed", observed: "1800 s", expected: "≤ 900 s" }],
+      violations: [
+        {
+          subject,
+          message: "the screen locks after 1800 s of inactivity; at most 900 s is allowed",
+          observed: "1800 s",
+          expected: "≤ 900 s",
+        },
+      ],
     },
   ];
 }
@@ -46,7 +53,14 @@ export function stormResults(subject: string): CheckResult[] {
     {
       check: "usb-storage",
       status: "fail",
-      violations: [{ subject, message: "USB mass-storage device attached (SanDisk Cruzer Blade)", observed: "0781:5567 mounted at /media/usb", expected: "no USB mass storage" }],
+      violations: [
+        {
+          subject,
+          message: "USB mass-storage device attached (SanDisk Cruzer Blade)",
+          observed: "0781:5567 mounted at /media/usb",
+          expected: "no USB mass storage",
+        },
+      ],
     },
   ];
 }

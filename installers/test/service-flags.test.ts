@@ -5,7 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./support.js";
 
-const SERVICE = JSON.parse(await readFile(join(ROOT, "agent/service-flags.json"), "utf8")) as { node: string[]; env: Record<string, string> };
+const SERVICE = JSON.parse(await readFile(join(ROOT, "agent/service-flags.json"), "utf8")) as {
+  node: string[];
+  env: Record<string, string>;
+};
 /** What installers/lib.mjs adds: no large virtual reservation for WebAssembly, which the agent never uses. */
 const NODE_FLAGS = [...SERVICE.node, "--disable-wasm-trap-handler"];
 const NODE_ENV = SERVICE.env;

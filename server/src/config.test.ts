@@ -16,7 +16,16 @@ describe("parseConfig", () => {
   });
 
   it("takes the environment over the defaults", () => {
-    const config = parseConfig({}, { COMPLIANCE_LISTEN: "0.0.0.0:9000", COMPLIANCE_DATA_DIR: "/var/lib/c", COMPLIANCE_DB: "postgres://u@db/c", COMPLIANCE_LOG_LEVEL: "warn" }, CWD);
+    const config = parseConfig(
+      {},
+      {
+        COMPLIANCE_LISTEN: "0.0.0.0:9000",
+        COMPLIANCE_DATA_DIR: "/var/lib/c",
+        COMPLIANCE_DB: "postgres://u@db/c",
+        COMPLIANCE_LOG_LEVEL: "warn",
+      },
+      CWD,
+    );
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 9000 });
     expect(config.dataDir).toBe("/var/lib/c");
     expect(config.database).toEqual({ kind: "postgres", url: "postgres://u@db/c" });
@@ -44,7 +53,10 @@ describe("parseConfig", () => {
   });
 
   it("needs --tls-cert and --tls-key together", () => {
-    expect(parseConfig({ tlsCert: "c.pem", tlsKey: "k.pem" }, {}, CWD).tls).toEqual({ certFile: "/srv/compliance/c.pem", keyFile: "/srv/compliance/k.pem" });
+    expect(parseConfig({ tlsCert: "c.pem", tlsKey: "k.pem" }, {}, CWD).tls).toEqual({
+      certFile: "/srv/compliance/c.pem",
+      keyFile: "/srv/compliance/k.pem",
+    });
     expect(() => parseConfig({ tlsCert: "c.pem" }, {}, CWD)).toThrow(/--tls-cert and --tls-key go together/);
     expect(() => parseConfig({ tlsKey: "k.pem" }, {}, CWD)).toThrow(ConfigError);
   });
@@ -73,9 +85,12 @@ describe("parseListen", () => {
     expect(parseListen(value)).toEqual({ host, port });
   });
 
-  it.each(["8080", "127.0.0.1", "127.0.0.1:", ":8080", "::1:8080", "host:http", "127.0.0.1:65536", "a b:1"])("refuses %s naming the option", (value) => {
-    expect(() => parseListen(value)).toThrow(/--listen/);
-  });
+  it.each(["8080", "127.0.0.1", "127.0.0.1:", ":8080", "::1:8080", "host:http", "127.0.0.1:65536", "a b:1"])(
+    "refuses %s naming the option",
+    (value) => {
+      expect(() => parseListen(value)).toThrow(/--listen/);
+    },
+  );
 });
 
 describe("parseDatabaseUrl", () => {
@@ -99,7 +114,11 @@ describe("parseDatabaseUrl", () => {
 
 describe("operator limits (--limit NAME=VALUE, COMPLIANCE_LIMITS)", () => {
   it("sets limits from the environment, the command line winning", () => {
-    const config = parseConfig({ limit: ["helloMaxBytes=2048", "framesPerSecond=50"] }, { COMPLIANCE_LIMITS: "helloMaxBytes=4096, enrollBurst=3" }, CWD);
+    const config = parseConfig(
+      { limit: ["helloMaxBytes=2048", "framesPerSecond=50"] },
+      { COMPLIANCE_LIMITS: "helloMaxBytes=4096, enrollBurst=3" },
+      CWD,
+    );
     expect(config.tuning).toEqual({ ...DEFAULT_TUNING, helloMaxBytes: 2048, framesPerSecond: 50, enrollBurst: 3 });
   });
 

@@ -147,7 +147,8 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
   const listen = parseListen(nonEmpty(cli.listen) ?? nonEmpty(env.COMPLIANCE_LISTEN) ?? DEFAULT_LISTEN);
   const dataDir = path.resolve(cwd, nonEmpty(cli.dataDir) ?? nonEmpty(env.COMPLIANCE_DATA_DIR) ?? DEFAULT_DATA_DIR);
   const dbUrl = nonEmpty(cli.db) ?? nonEmpty(env.COMPLIANCE_DB);
-  const database: DatabaseTarget = dbUrl === undefined ? { kind: "sqlite", path: path.join(dataDir, "compliance.db") } : parseDatabaseUrl(dbUrl, cwd);
+  const database: DatabaseTarget =
+    dbUrl === undefined ? { kind: "sqlite", path: path.join(dataDir, "compliance.db") } : parseDatabaseUrl(dbUrl, cwd);
   const config: Config = {
     listen,
     dataDir,
@@ -169,7 +170,10 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
 export function parseLimits(fromEnv: string | undefined, fromCli: readonly string[] | undefined): Partial<Tuning> {
   const out: Partial<Tuning> = {};
   const entries = [
-    ...(fromEnv ?? "").split(",").filter((e) => e.trim() !== "").map((e) => ({ text: e.trim(), option: "COMPLIANCE_LIMITS" })),
+    ...(fromEnv ?? "")
+      .split(",")
+      .filter((e) => e.trim() !== "")
+      .map((e) => ({ text: e.trim(), option: "COMPLIANCE_LIMITS" })),
     ...(fromCli ?? []).map((e) => ({ text: e.trim(), option: "--limit" })),
   ];
   for (const { text, option } of entries) {
@@ -179,7 +183,8 @@ export function parseLimits(fromEnv: string | undefined, fromCli: readonly strin
       throw new ConfigError(`${option}: expected NAME=NUMBER with NAME one of ${OPERATOR_LIMITS.join(", ")}; got "${text}"`);
     }
     const value = Number(match[2]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${option}: ${name} must be a whole number of at least 1, got "${match[2]}"`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new ConfigError(`${option}: ${name} must be a whole number of at least 1, got "${match[2]}"`);
     out[name] = value;
   }
   return out;
@@ -235,7 +240,8 @@ function parseLogLevel(value: string): LogLevel {
 export function parseRetentionDays(value: string | undefined): number {
   if (value === undefined) return DEFAULT_RETENTION_DAYS;
   const days = /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new ConfigError(`--retention-days: expected a whole number of days from 1 to 36500, got "${value}"`);
+  if (!Number.isInteger(days) || days < 1 || days > 36_500)
+    throw new ConfigError(`--retention-days: expected a whole number of days from 1 to 36500, got "${value}"`);
   return days;
 }
 

@@ -30,7 +30,10 @@ export async function main(argv: readonly string[], env: Environment, cwd: strin
     },
     admin: async (task, options) => {
       const config = parseConfig(options, env, cwd);
-      await runAdminTask(task, config, { out: (line) => process.stdout.write(`${line}\n`), note: (line) => process.stderr.write(`${line}\n`) });
+      await runAdminTask(task, config, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        note: (line) => process.stderr.write(`${line}\n`),
+      });
     },
   });
   program.exitOverride();

@@ -85,10 +85,15 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
   const logger = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? systemClock;
   if (config.tls === null && !isLoopbackHost(config.listen.host)) {
-    logger.warn({ listen: config.listen.host }, "serving plain HTTP off loopback (--allow-insecure-http): a TLS-terminating proxy must sit in front");
+    logger.warn(
+      { listen: config.listen.host },
+      "serving plain HTTP off loopback (--allow-insecure-http): a TLS-terminating proxy must sit in front",
+    );
   }
   const tls =
-    config.tls === null ? undefined : { cert: await readConfigFile(config.tls.certFile, "--tls-cert"), key: await readConfigFile(config.tls.keyFile, "--tls-key") };
+    config.tls === null
+      ? undefined
+      : { cert: await readConfigFile(config.tls.certFile, "--tls-cert"), key: await readConfigFile(config.tls.keyFile, "--tls-key") };
   const dashboard = await loadDashboard(options.publicDir ?? DEFAULT_PUBLIC_DIR);
 
   if (config.database.kind === "sqlite" && config.database.path !== ":memory:") await prepareSqliteFile(config.database.path);
@@ -113,7 +118,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     // This data dir's admin token and enrollment secret stay in its files; the database learns only their hashes.
     const secrets = await reconcileDataDir(store.db, config.dataDir, now);
     for (const file of secrets.exposed) logger.warn({ file }, "secret file is readable by others than its owner; chmod 600 it");
-    for (const file of secrets.registered) logger.info({ file }, "secret file's hash added to the database (accepted by every instance on it)");
+    for (const file of secrets.registered)
+      logger.info({ file }, "secret file's hash added to the database (accepted by every instance on it)");
     for (const file of secrets.replaced) logger.warn({ file }, "secret file replaced: the database holds its secret as revoked or expired");
     await seedInitialPolicy(store.db, DEFAULT_POLICY, now);
     const stored = await latestPolicy(store.db);
@@ -135,7 +141,12 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     const registry = new AgentRegistry();
     const feed = new FeedHub({ db: store.db, bus, cluster, logger: logger.child({ component: "feed" }) });
     await feed.start();
-    const metrics = new ServerMetrics({ db: store.db, connectedAgents: () => registry.size, feedClients: () => feed.clientCount, policyVersion: () => policy.version });
+    const metrics = new ServerMetrics({
+      db: store.db,
+      connectedAgents: () => registry.size,
+      feedClients: () => feed.clientCount,
+      policyVersion: () => policy.version,
+    });
     const ingest = new Ingest(
       store,
       clock,
@@ -167,23 +178,51 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         now: () => systemClock.now(),
         observer: { delivered: () => metrics.webhookDeliveries.inc(), failed: () => metrics.webhookFailures.inc() },
       },
-      { baseMs: t.webhookRetryBaseMs, maxMs: t.webhookRetryMaxMs, timeoutMs: t.webhookTimeoutMs, leaseMs: t.webhookLeaseMs, pollMs: t.webhookPollMs },
+      {
+        baseMs: t.webhookRetryBaseMs,
+        maxMs: t.webhookRetryMaxMs,
+        timeoutMs: t.webhookTimeoutMs,
+        leaseMs: t.webhookLeaseMs,
+        pollMs: t.webhookPollMs,
+      },
     );
     const exemptions = new Exemptions({ store, clock, bus, newId, logger: logger.child({ component: "exemptions" }) });
     const watchdog = new SilentWatchdog({ store, clock, policy, bus, newId, logger: logger.child({ component: "agent-silent" }) });
-    const policyPush = new PolicyPush({ db: store.db, current: policy, registry, cluster, logger: logger.child({ component: "policy" }),
+    const policyPush = new PolicyPush({
+      db: store.db,
+      current: policy,
+      registry,
+      cluster,
+      logger: logger.child({ component: "policy" }),
       resyncMs: POLICY_RESYNC_MS,
       onPush: (agents) => {
         metrics.policyPushes.inc();
         metrics.policyPushAgents.inc(agents);
       },
     });
-    const retention = new RetentionJob({ db: store.db, days: config.retentionDays, clock, logger: logger.child({ component: "retention" }) });
+    const retention = new RetentionJob({
+      db: store.db,
+      days: config.retentionDays,
+      clock,
+      logger: logger.child({ component: "retention" }),
+    });
     const deviceNotices = new DeviceNotices({ cluster, feed, logger: logger.child({ component: "feed" }) });
-    const streamTokens = new StreamTokenGuard({ db: store.db, cluster, feed, logger: logger.child({ component: "feed" }), everyMs: config.tuning.tokenRecheckMs });
+    const streamTokens = new StreamTokenGuard({
+      db: store.db,
+      cluster,
+      feed,
+      logger: logger.child({ component: "feed" }),
+      everyMs: config.tuning.tokenRecheckMs,
+    });
     const endpoint = new AgentEndpoint({
       authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
-      limits: { helloMaxBytes: t.helloMaxBytes, helloMaxDepth: t.helloMaxDepth, earlyFramesMaxBytes: t.earlyFramesMaxBytes, frameBurst: t.frameBurst, framesPerSecond: t.framesPerSecond },
+      limits: {
+        helloMaxBytes: t.helloMaxBytes,
+        helloMaxDepth: t.helloMaxDepth,
+        earlyFramesMaxBytes: t.earlyFramesMaxBytes,
+        frameBurst: t.frameBurst,
+        framesPerSecond: t.framesPerSecond,
+      },
       // Real time, not the domain clock: a limit on how often a device reconnects.
       deviceConnections: new RateLimiter(t.deviceConnectionBurst, t.deviceConnectionsPerMinute, systemClock),
       ingest,
@@ -240,7 +279,9 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     // One write for the whole block: whoever reads the listening line gets the lines that belong with it.
     const startup = [`compliance-server listening on ${url}`];
     if (secrets.created.length > 0) {
-      startup.push(`first start: admin token written to ${secrets.adminTokenPath}, enrollment secret to ${secrets.enrollSecretPath} (mode 0600)`);
+      startup.push(
+        `first start: admin token written to ${secrets.adminTokenPath}, enrollment secret to ${secrets.enrollSecretPath} (mode 0600)`,
+      );
       startup.push(`dashboard: ${url}/ (sign in with the admin token)`);
     }
     options.out(startup.join("\n"));
@@ -273,7 +314,26 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         await store.close();
         logger.info("stopped");
       })());
-    return { url, port, config, secrets, store, bus, cluster, registry, policyPush, retention, feed, exemptions, watchdog, logger, storeHealth, webhooks, httpRoutes: registeredRoutes(app), stop };
+    return {
+      url,
+      port,
+      config,
+      secrets,
+      store,
+      bus,
+      cluster,
+      registry,
+      policyPush,
+      retention,
+      feed,
+      exemptions,
+      watchdog,
+      logger,
+      storeHealth,
+      webhooks,
+      httpRoutes: registeredRoutes(app),
+      stop,
+    };
   } catch (error) {
     storeHealth.stop();
     await closeCluster().catch(() => {});

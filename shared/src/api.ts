@@ -319,7 +319,14 @@ export const PolicyRollout = z.object({
   pending: z.array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable() })),
   /** Offline devices on an older version: they get the newest when they connect again. */
   offline: z
-    .array(z.object({ deviceId: z.string(), hostname: z.string(), appliedVersion: z.number().int().min(0).nullable(), lastSeen: Timestamp.nullable() }))
+    .array(
+      z.object({
+        deviceId: z.string(),
+        hostname: z.string(),
+        appliedVersion: z.number().int().min(0).nullable(),
+        lastSeen: Timestamp.nullable(),
+      }),
+    )
     .optional(),
 });
 export type PolicyRollout = z.infer<typeof PolicyRollout>;
@@ -406,7 +413,10 @@ export type ExemptionQuery = z.infer<typeof ExemptionQuery>;
  */
 export const ViolationStreamQuery = z.strictObject({
   token: Text({ min: 1, max: 256 }).optional(),
-  lastEventId: z.string().regex(/^\d{1,15}$/, "expected the id of an event (a whole number)").optional(),
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, "expected the id of an event (a whole number)")
+    .optional(),
 });
 export type ViolationStreamQuery = z.infer<typeof ViolationStreamQuery>;
 

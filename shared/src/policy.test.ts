@@ -28,19 +28,28 @@ describe("Policy schema", () => {
   });
 
   it("normalises USB ids to four lowercase hex digits", () => {
-    const policy = Policy.parse({ version: 1, screenLock: {}, software: {}, usbStorage: { exceptions: [{ vendorId: "0x781", productId: "55AB" }] } });
+    const policy = Policy.parse({
+      version: 1,
+      screenLock: {},
+      software: {},
+      usbStorage: { exceptions: [{ vendorId: "0x781", productId: "55AB" }] },
+    });
     expect(policy.usbStorage.exceptions[0]).toMatchObject({ vendorId: "0781", productId: "55ab" });
   });
 
   it("accepts version ranges with several comparators", () => {
     for (const version of [">=7.0 <8", "<7.94", "=4.5", ">= 1.2, < 2.0", "!=1:2.3-4"]) {
-      expect(Policy.safeParse({ version: 1, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "x", version }] } }).success).toBe(true);
+      expect(Policy.safeParse({ version: 1, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "x", version }] } }).success).toBe(
+        true,
+      );
     }
   });
 
   it("exports a JSON Schema that describes the document", () => {
     const schema = policyJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["version", "screenLock", "usbStorage", "software", "heartbeatSeconds"]));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["version", "screenLock", "usbStorage", "software", "heartbeatSeconds"]),
+    );
     expect(schema.required).toContain("version");
   });
 });
@@ -53,7 +62,27 @@ describe("the built-in default policy", () => {
 
   it("denies at least 25 well-known offensive tools", () => {
     expect(DEFAULT_DENIED_TOOLS.length).toBeGreaterThanOrEqual(25);
-    for (const tool of ["nmap", "zenmap", "masscan", "wireshark", "tshark", "tcpdump", "ettercap", "bettercap", "john", "hashcat", "hydra", "medusa", "aircrack-ng", "kismet", "metasploit", "sqlmap", "nikto", "responder", "mimikatz"]) {
+    for (const tool of [
+      "nmap",
+      "zenmap",
+      "masscan",
+      "wireshark",
+      "tshark",
+      "tcpdump",
+      "ettercap",
+      "bettercap",
+      "john",
+      "hashcat",
+      "hydra",
+      "medusa",
+      "aircrack-ng",
+      "kismet",
+      "metasploit",
+      "sqlmap",
+      "nikto",
+      "responder",
+      "mimikatz",
+    ]) {
       expect(DEFAULT_DENIED_TOOLS).toContain(tool);
       expect(DEFAULT_POLICY.software.deny.some((r) => r.id === tool)).toBe(true);
     }

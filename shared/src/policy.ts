@@ -20,10 +20,9 @@ export type SoftwareSource = z.infer<typeof SoftwareSource>;
 
 const COMPARATOR = String.raw`(?:>=|<=|>|<|==|=|!=)\s*[^\s,<>=!]+`;
 /** `>=7.0 <8`, `<7.94`, `=4.5`: comparators joined by spaces or commas, compared in the source's own version order. */
-export const VersionRange = Text({ max: 200 })
-  .regex(new RegExp(String.raw`^\s*${COMPARATOR}(?:\s*,?\s*${COMPARATOR})*\s*$`), {
-    message: 'expected a version range such as ">=1.2 <2.0" (operators >=, >, <=, <, =, !=)',
-  });
+export const VersionRange = Text({ max: 200 }).regex(new RegExp(String.raw`^\s*${COMPARATOR}(?:\s*,?\s*${COMPARATOR})*\s*$`), {
+  message: 'expected a version range such as ">=1.2 <2.0" (operators >=, >, <=, <, =, !=)',
+});
 
 /** The prohibited activity a deny rule stands for; the violation's message names it ("Wireshark — sniffer"). */
 export const DenyCategory = z.enum([

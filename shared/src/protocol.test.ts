@@ -22,8 +22,15 @@ describe("protocol frames", () => {
   });
 
   it("validates a policy push with the policy schema", () => {
-    expect(ServerFrame.safeParse({ type: "policy", policy: { version: 2, screenLock: {}, usbStorage: {}, software: {} } }).success).toBe(true);
-    expect(ServerFrame.safeParse({ type: "policy", policy: { version: 2, screenLock: { maxIdleSeconds: "soon" }, usbStorage: {}, software: {} } }).success).toBe(false);
+    expect(ServerFrame.safeParse({ type: "policy", policy: { version: 2, screenLock: {}, usbStorage: {}, software: {} } }).success).toBe(
+      true,
+    );
+    expect(
+      ServerFrame.safeParse({
+        type: "policy",
+        policy: { version: 2, screenLock: { maxIdleSeconds: "soon" }, usbStorage: {}, software: {} },
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -44,15 +51,23 @@ describe("presence in the protocol", () => {
       ...hello,
       bootId: "5f1c0e0a-5d1e-4c1b-9a3e-0f0e0d0c0b0a",
       runStartedAt: "2026-11-25T10:00:00.000Z",
-      previousRun: { bootId: "5f1c0e0a-5d1e-4c1b-9a3e-0f0e0d0c0b0a", startedAt: "2026-11-25T08:00:00.000Z", lastAliveAt: "2026-11-25T09:00:00.000Z", endedWith: null },
+      previousRun: {
+        bootId: "5f1c0e0a-5d1e-4c1b-9a3e-0f0e0d0c0b0a",
+        startedAt: "2026-11-25T08:00:00.000Z",
+        lastAliveAt: "2026-11-25T09:00:00.000Z",
+        endedWith: null,
+      },
     };
     expect(AgentFrame.parse(told)).toEqual(told);
     expect(AgentFrame.safeParse({ ...told, previousRun: { ...told.previousRun, endedWith: "nap" } }).success).toBe(false);
   });
 
-  it.each(["system-shutdown", "system-sleep", "service-stop", "uninstall", "upgrade"])("accepts the goodbye reason %s as said", (reason) => {
-    expect(AgentFrame.parse({ type: "goodbye", reason })).toEqual({ type: "goodbye", reason });
-  });
+  it.each(["system-shutdown", "system-sleep", "service-stop", "uninstall", "upgrade"])(
+    "accepts the goodbye reason %s as said",
+    (reason) => {
+      expect(AgentFrame.parse({ type: "goodbye", reason })).toEqual({ type: "goodbye", reason });
+    },
+  );
 
   it("reads an older agent's reboot as system-shutdown, and refuses an unknown reason", () => {
     expect(AgentFrame.parse({ type: "goodbye", reason: "reboot" })).toEqual({ type: "goodbye", reason: "system-shutdown" });

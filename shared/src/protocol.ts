@@ -16,10 +16,16 @@ export const AGENT_CHANNEL_PATH = "/api/v1/agent";
  */
 export const HELLO_NONCE_HEADER = "x-compliance-nonce";
 
-const Id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: "expected an id of letters, digits, - and _" });
+const Id = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: "expected an id of letters, digits, - and _" });
 const Timestamp = z.iso.datetime({ offset: true });
 /** An Ed25519 public key: its SPKI DER encoding, base64url (59 characters). */
-export const DevicePublicKey = z.string().regex(/^[A-Za-z0-9_-]{40,120}$/, { message: "expected an Ed25519 public key (SPKI DER, base64url)" });
+export const DevicePublicKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{40,120}$/, { message: "expected an Ed25519 public key (SPKI DER, base64url)" });
 /** An Ed25519 signature, base64url (86 characters). */
 const Signature = z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, { message: "expected an Ed25519 signature (base64url)" });
 

@@ -106,7 +106,11 @@ export function countViolations(results: readonly { violations: readonly unknown
 export function fitForReport(results: readonly CheckResult[], cap: number = MAX_VIOLATIONS_PER_REPORT): CheckResult[] {
   const clean = results.map(storableResult);
   if (countViolations(clean) <= cap) return clean;
-  const shares = fairShares(clean.map((r) => r.violations.length), clean.map((r) => r.check), cap);
+  const shares = fairShares(
+    clean.map((r) => r.violations.length),
+    clean.map((r) => r.check),
+    cap,
+  );
   return clean.map((result, i) => {
     const keep = shares[i] ?? 0;
     if (keep >= result.violations.length) return result;
@@ -140,7 +144,12 @@ function fairShares(sizes: readonly number[], names: readonly string[], cap: num
 
 function storableResult(result: CheckResult): CheckResult {
   const violations = result.violations.map((v) => {
-    const out: CheckViolation = { subject: toStorableText(v.subject) || "\uFFFD", message: toStorableText(v.message), observed: toStorableText(v.observed), expected: toStorableText(v.expected) };
+    const out: CheckViolation = {
+      subject: toStorableText(v.subject) || "\uFFFD",
+      message: toStorableText(v.message),
+      observed: toStorableText(v.observed),
+      expected: toStorableText(v.expected),
+    };
     if (v.rule !== undefined) out.rule = toStorableText(v.rule);
     return out;
   });
@@ -149,7 +158,11 @@ function storableResult(result: CheckResult): CheckResult {
 
 /** The device facts as the server can store them. */
 export function storableDevice(device: DeviceInfo): DeviceInfo {
-  const out: DeviceInfo = { ...device, hostname: toStorableText(device.hostname) || "unnamed", agentVersion: toStorableText(device.agentVersion) };
+  const out: DeviceInfo = {
+    ...device,
+    hostname: toStorableText(device.hostname) || "unnamed",
+    agentVersion: toStorableText(device.agentVersion),
+  };
   if (device.osName !== undefined) out.osName = toStorableText(device.osName);
   if (device.osVersion !== undefined) out.osVersion = toStorableText(device.osVersion);
   if (device.arch !== undefined) out.arch = toStorableText(device.arch);

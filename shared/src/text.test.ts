@@ -48,15 +48,60 @@ describe("storable text", () => {
 
 describe("boundary schemas refuse what a database cannot store, naming the field", () => {
   it.each<[string, { safeParse(v: unknown): { success: boolean } }, unknown, RegExp]>([
-    ["a NUL in a report's subject", AgentFrame, report({ results: [{ check: "usb-storage", status: "fail", violations: [{ subject: "a\u0000", message: "m", observed: "o", expected: "e" }] }] }), /results\[0\]\.violations\[0\]\.subject: must not contain the NUL/],
-    ["a lone surrogate in a hello's hostname", AgentFrame, { type: "hello", protocol: 1, deviceId: "device-0001", credential: "c".repeat(20), agentVersion: "1", policyVersion: 0, device: { hostname: "pc\ud83d", platform: "linux", agentVersion: "1" } }, /device\.hostname: must be well-formed Unicode/],
+    [
+      "a NUL in a report's subject",
+      AgentFrame,
+      report({
+        results: [
+          { check: "usb-storage", status: "fail", violations: [{ subject: "a\u0000", message: "m", observed: "o", expected: "e" }] },
+        ],
+      }),
+      /results\[0\]\.violations\[0\]\.subject: must not contain the NUL/,
+    ],
+    [
+      "a lone surrogate in a hello's hostname",
+      AgentFrame,
+      {
+        type: "hello",
+        protocol: 1,
+        deviceId: "device-0001",
+        credential: "c".repeat(20),
+        agentVersion: "1",
+        policyVersion: 0,
+        device: { hostname: "pc\ud83d", platform: "linux", agentVersion: "1" },
+      },
+      /device\.hostname: must be well-formed Unicode/,
+    ],
     ["policyVersion 2^31 in a report", AgentFrame, report({ policyVersion: MAX_INT32 + 1 }), /policyVersion: /],
     ["policyVersion 2^31 in a heartbeat", AgentFrame, { type: "heartbeat", policyVersion: 2 ** 31 }, /policyVersion: /],
     ["version 2^31 in a policy-applied", AgentFrame, { type: "policy-applied", version: 2 ** 31 }, /version: /],
-    ["1,001 violations in one report", AgentFrame, report({ results: [{ check: "usb-storage", status: "fail", violations: Array.from({ length: 1_001 }, (_, i) => ({ subject: `S${i}`, message: "m", observed: "o", expected: "e" })) }] }), /results: more than 1000 violations/],
-    ["a NUL in an exemption's reason", ExemptionCreate, { device: "*", check: "usb-storage", subject: "X", reason: "ok\u0000", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" }, /reason: must not contain the NUL/],
+    [
+      "1,001 violations in one report",
+      AgentFrame,
+      report({
+        results: [
+          {
+            check: "usb-storage",
+            status: "fail",
+            violations: Array.from({ length: 1_001 }, (_, i) => ({ subject: `S${i}`, message: "m", observed: "o", expected: "e" })),
+          },
+        ],
+      }),
+      /results: more than 1000 violations/,
+    ],
+    [
+      "a NUL in an exemption's reason",
+      ExemptionCreate,
+      { device: "*", check: "usb-storage", subject: "X", reason: "ok\u0000", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" },
+      /reason: must not contain the NUL/,
+    ],
     ["a lone surrogate in a user to export", PrivacySubject, { user: "b\udfffob" }, /user: must be well-formed Unicode/],
-    ["a NUL in a policy rule name", Policy, { version: 1, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "nm\u0000ap" }] } }, /software\.deny\[0\]\.name: must not contain the NUL/],
+    [
+      "a NUL in a policy rule name",
+      Policy,
+      { version: 1, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "nm\u0000ap" }] } },
+      /software\.deny\[0\]\.name: must not contain the NUL/,
+    ],
     ["a policy version of 2^31", Policy, { version: 2 ** 31, screenLock: {}, usbStorage: {}, software: {} }, /version: /],
   ])("%s", (_name, schema, value, message) => {
     expect(refusal(schema, value)).toMatch(message);
@@ -64,7 +109,12 @@ describe("boundary schemas refuse what a database cannot store, naming the field
 
   it("accepts the largest PostgreSQL integer and a report of exactly the maximum size", () => {
     expect(AgentFrame.safeParse(report({ policyVersion: MAX_INT32 })).success).toBe(true);
-    const violations = Array.from({ length: MAX_VIOLATIONS_PER_REPORT }, (_, i) => ({ subject: `S${i}`, message: "m", observed: "o", expected: "e" }));
+    const violations = Array.from({ length: MAX_VIOLATIONS_PER_REPORT }, (_, i) => ({
+      subject: `S${i}`,
+      message: "m",
+      observed: "o",
+      expected: "e",
+    }));
     expect(AgentFrame.safeParse(report({ results: [{ check: "usb-storage", status: "fail", violations }] })).success).toBe(true);
   });
 });
@@ -73,7 +123,12 @@ describe("fitForReport (what the agent sends of its own results)", () => {
   const many = (check: CheckResult["check"], n: number): CheckResult => ({
     check,
     status: "fail",
-    violations: Array.from({ length: n }, (_, i) => ({ subject: `${check}-${String(n - i).padStart(5, "0")}`, message: "m", observed: "o", expected: "e" })),
+    violations: Array.from({ length: n }, (_, i) => ({
+      subject: `${check}-${String(n - i).padStart(5, "0")}`,
+      message: "m",
+      observed: "o",
+      expected: "e",
+    })),
   });
 
   it("leaves results within the cap as they are", () => {
@@ -88,23 +143,39 @@ describe("fitForReport (what the agent sends of its own results)", () => {
     expect(fitted[0]?.reason).toBe("42 more violations not listed (a report lists at most 20)");
     expect(fitted[1]?.reason).toBeUndefined();
     expect(fitted[0]?.violations[0]?.subject).toBe("software-00001");
-    expect(fitForReport([many("software", 50), many("usb-storage", 3), many("screen-lock", 20)].reverse(), 20).map((r) => r.violations.length)).toEqual([9, 3, 8]);
+    expect(
+      fitForReport([many("software", 50), many("usb-storage", 3), many("screen-lock", 20)].reverse(), 20).map((r) => r.violations.length),
+    ).toEqual([9, 3, 8]);
   });
 
   it("always answers a report the server accepts (property)", () => {
     const text = fc.string({ unit: "binary", maxLength: 30 });
     const violation = fc.record({ subject: text.filter((s) => s.length > 0), message: text, observed: text, expected: text });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom<CheckResult["check"]>("screen-lock", "usb-storage", "software"), fc.array(violation, { minLength: 1, maxLength: 40 })), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 60 }), (parts, cap) => {
-        const unique = [...new Map(parts.map(([check, violations]) => [check, { check, status: "fail" as const, violations }])).values()];
-        const fitted = fitForReport(unique, cap);
-        expect(countViolations(fitted)).toBeLessThanOrEqual(cap);
-        expect(AgentFrame.safeParse(report({ results: fitted })).success).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom<CheckResult["check"]>("screen-lock", "usb-storage", "software"),
+            fc.array(violation, { minLength: 1, maxLength: 40 }),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.integer({ min: 1, max: 60 }),
+        (parts, cap) => {
+          const unique = [...new Map(parts.map(([check, violations]) => [check, { check, status: "fail" as const, violations }])).values()];
+          const fitted = fitForReport(unique, cap);
+          expect(countViolations(fitted)).toBeLessThanOrEqual(cap);
+          expect(AgentFrame.safeParse(report({ results: fitted })).success).toBe(true);
+        },
+      ),
     );
   });
 
   it("makes the device facts storable", () => {
-    expect(storableDevice({ hostname: "pc\u0000-1\ud800", platform: "linux", agentVersion: "1" })).toEqual({ hostname: "pc-1\ufffd", platform: "linux", agentVersion: "1" });
+    expect(storableDevice({ hostname: "pc\u0000-1\ud800", platform: "linux", agentVersion: "1" })).toEqual({
+      hostname: "pc-1\ufffd",
+      platform: "linux",
+      agentVersion: "1",
+    });
   });
 });

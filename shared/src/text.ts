@@ -27,12 +27,14 @@ export function toStorableText(value: string): string {
 /** A string field of a boundary schema: length bounds plus storable text, each refusal naming what is wrong. */
 export function Text(bounds: { min?: number; max: number }) {
   const base = bounds.min === undefined ? z.string() : z.string().min(bounds.min);
-  return base
-    .max(bounds.max)
-    .refine((s) => !s.includes("\u0000"), { message: NUL_MESSAGE })
-    .refine((s) => !LONE_SURROGATE.test(s), { message: SURROGATE_MESSAGE })
-    // The two refinements in JSON Schema (a u-flag pattern: a surrogate pair is one code point, a lone one is refused).
-    .meta({ not: { pattern: "[\\u0000\\ud800-\\udfff]" } });
+  return (
+    base
+      .max(bounds.max)
+      .refine((s) => !s.includes("\u0000"), { message: NUL_MESSAGE })
+      .refine((s) => !LONE_SURROGATE.test(s), { message: SURROGATE_MESSAGE })
+      // The two refinements in JSON Schema (a u-flag pattern: a surrogate pair is one code point, a lone one is refused).
+      .meta({ not: { pattern: "[\\u0000\\ud800-\\udfff]" } })
+  );
 }
 
 /** A version or count: a whole number from 0 that fits PostgreSQL's integer. */

@@ -21,7 +21,10 @@ const WebhookUrl = Text({ min: 1, max: 2_000 }).superRefine((value, ctx) => {
   }
   if (url.protocol === "https:") return;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ""))) return;
-  ctx.addIssue({ code: "custom", message: "use https:// (plain http:// only to this machine's loopback): the body carries people's violations" });
+  ctx.addIssue({
+    code: "custom",
+    message: "use https:// (plain http:// only to this machine's loopback): the body carries people's violations",
+  });
 });
 
 export const WebhookCreate = z.strictObject({

@@ -45,14 +45,22 @@ describe("agent delivery against a scripted server", () => {
       const n = (answered.get(frame.id) ?? 0) + 1;
       answered.set(frame.id, n);
       // A database blip: the first two deliveries are not stored.
-      conn.send(n <= 2 ? { type: "error", code: "unavailable", message: "the database cannot store data right now", ref: frame.id } : { type: "ack", id: frame.id });
+      conn.send(
+        n <= 2
+          ? { type: "error", code: "unavailable", message: "the database cannot store data right now", ref: frame.id }
+          : { type: "ack", id: frame.id },
+      );
     });
     await server.until(() => [...answered.values()].some((n) => n >= 3), 20_000, "a report delivered a third time");
     expect(server.connections).toHaveLength(1);
     const deliveries = server.connections[0]?.frames.filter((f) => f.type === "report") ?? [];
     const retried = deliveries.filter((f) => f.id === deliveries[0]?.id);
     expect(retried).toHaveLength(3);
-    await eventually(async () => ((await readdir(join(state, "outbox"))).filter((n) => n.endsWith(".json")).length === 0 ? true : undefined), 10_000, "the outbox to empty after the ack");
+    await eventually(
+      async () => ((await readdir(join(state, "outbox"))).filter((n) => n.endsWith(".json")).length === 0 ? true : undefined),
+      10_000,
+      "the outbox to empty after the ack",
+    );
   }, 60_000);
 
   it("sends each queued report once however many welcomes arrive on one connection", async () => {
@@ -112,7 +120,9 @@ describe("damaged state files, as the CLI tells them", () => {
     const run = await runAgentCli(["run", "--state-dir", dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(join(dir, "enrollment.json"));
-    expect(run.stderr).toMatch(/is damaged \(not JSON: .*\)\. Enroll this device again: compliance-agent enroll --server URL --secret SECRET/);
+    expect(run.stderr).toMatch(
+      /is damaged \(not JSON: .*\)\. Enroll this device again: compliance-agent enroll --server URL --secret SECRET/,
+    );
     expect(run.stderr).not.toMatch(/unexpected error/);
   });
 

@@ -5,7 +5,18 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  api,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 /** Report ids the agent queued, from its JSON log lines. */
 function queuedReportIds(agent: RunningProcess): string[] {
@@ -50,10 +61,17 @@ describe("agent durability", () => {
     const dirty = linuxLaptopBundle({ hostname: "lt-7", usbStick: true, deniedSoftware: true });
     const clean = linuxLaptopBundle({ hostname: "lt-7", usbStick: false, deniedSoftware: false });
     await writeBundle(bundle, dirty);
-    expect((await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle])).code).toBe(0);
+    expect(
+      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
+        .code,
+    ).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     const running = agent;
-    await eventually(async () => ((await api(server!, server!.adminToken, "/api/v1/violations", ViolationPage)).body.items.length > 0 ? true : undefined), 30_000, "first violations");
+    await eventually(
+      async () => ((await api(server!, server!.adminToken, "/api/v1/violations", ViolationPage)).body.items.length > 0 ? true : undefined),
+      30_000,
+      "first violations",
+    );
 
     await server.stop("SIGKILL");
     // While the server is down the laptop changes four times: each change is a report queued on disk.
@@ -65,7 +83,11 @@ describe("agent durability", () => {
     expect((await readdir(join(state, "outbox"))).filter((n) => n.endsWith(".json")).length).toBeGreaterThanOrEqual(4);
 
     server = await startServer({ dataDir, listen });
-    await eventually(async () => ((await readdir(join(state, "outbox"))).filter((n) => n.endsWith(".json")).length === 0 ? true : undefined), 60_000, "outbox drained after the restart");
+    await eventually(
+      async () => ((await readdir(join(state, "outbox"))).filter((n) => n.endsWith(".json")).length === 0 ? true : undefined),
+      60_000,
+      "outbox drained after the restart",
+    );
 
     const produced = queuedReportIds(running);
     const stored = storedReportIds(dataDir);
@@ -80,7 +102,10 @@ describe("agent durability", () => {
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-8", usbStick: true, deniedSoftware: false }));
-    expect((await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle])).code).toBe(0);
+    expect(
+      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
+        .code,
+    ).toBe(0);
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(state, "outbox"), { recursive: true });
     await writeFile(join(state, "outbox", "01a00000-0000-7000-8000-000000000001.json"), '{"type":"report","id":"01a0');
@@ -90,10 +115,14 @@ describe("agent durability", () => {
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     await agent.waitForLine(/the queued report \S+01a00000-0000-7000-8000-000000000001\.json is damaged/);
     await agent.waitForLine(/the cached policy \S+policy\.json is damaged/);
-    const open = await eventually(async () => {
-      const r = await api(server!, server!.adminToken, "/api/v1/violations?status=open", ViolationPage);
-      return r.body.items.length > 0 ? r.body.items : undefined;
-    }, 30_000, "the stick reported");
+    const open = await eventually(
+      async () => {
+        const r = await api(server!, server!.adminToken, "/api/v1/violations?status=open", ViolationPage);
+        return r.body.items.length > 0 ? r.body.items : undefined;
+      },
+      30_000,
+      "the stick reported",
+    );
     expect(open.map((v) => v.subject)).toEqual(["071C395B848A2D24"]);
     expect(await readdir(join(state, "outbox.corrupt"))).toEqual(["01a00000-0000-7000-8000-000000000001.json"]);
   }, 120_000);

@@ -6,7 +6,18 @@ import { EventSource } from "eventsource";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CheckOutput, Policy, PolicyStored, Violation } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  api,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 /** The recorded USB stick of the laptop bundle. */
 const STICK = "071C395B848A2D24";
@@ -77,7 +88,10 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     feed = subscribe(server);
     await feed.ready;
     const events = feed.events;
-    expect((await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle])).code).toBe(0);
+    expect(
+      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
+        .code,
+    ).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     await eventually(async () => (events.length >= underServer.length ? true : undefined), 60_000, `${underServer.length} feed events`);
 
@@ -85,11 +99,19 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     // anything the agent's first reports could have caused had its chance to reach the feed before it.
     const strict = { ...allowing, usbStorage: { ...allowing.usbStorage, exceptions: [] } };
     const before = events.length;
-    expect((await api(server, server.adminToken, "/api/v1/policy", PolicyStored, { method: "PUT", body: JSON.stringify(strict) })).status).toBe(200);
-    await eventually(async () => (events.slice(before).some((e) => e.check === "usb-storage") ? true : undefined), 30_000, "the stick on the feed");
+    expect(
+      (await api(server, server.adminToken, "/api/v1/policy", PolicyStored, { method: "PUT", body: JSON.stringify(strict) })).status,
+    ).toBe(200);
+    await eventually(
+      async () => (events.slice(before).some((e) => e.check === "usb-storage") ? true : undefined),
+      30_000,
+      "the stick on the feed",
+    );
 
     const seen = events.map((e) => `${e.check}:${e.subject}:${e.status}`);
-    process.stdout.write(`feed of a new laptop: ${seen.length} events (${underServer.length} under the server's policy, built-in policy would give ${builtIn.length})\n`);
+    process.stdout.write(
+      `feed of a new laptop: ${seen.length} events (${underServer.length} under the server's policy, built-in policy would give ${builtIn.length})\n`,
+    );
     expect(seen.slice(0, -1).sort()).toEqual(underServer.map((v) => `${v}:open`));
     expect(seen.at(-1)).toBe(`usb-storage:${STICK}:open`);
     expect(events.filter((e) => e.status === "resolved")).toEqual([]);

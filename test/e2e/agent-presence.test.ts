@@ -7,7 +7,18 @@ import { join } from "node:path";
 import { type BundleInput, DeviceList, type DeviceSummary, ViolationPage } from "@wegroup/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixtureText, linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  api,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 /** This machine's boot id, as recorded (fixtures/linux/presence). */
 const RECORDED_BOOT = fixtureText("linux/presence/debian-12-container-boot_id.txt");
@@ -38,7 +49,12 @@ describe("agent presence", () => {
       ...bundle,
       commands: [
         ...(bundle.commands ?? []),
-        { argv: ["systemctl", "is-system-running"], exitCode: 1, stdout: fixtureText("linux/presence/debian-12-container-systemctl-is-system-running.txt"), stderr: "" },
+        {
+          argv: ["systemctl", "is-system-running"],
+          exitCode: 1,
+          stdout: fixtureText("linux/presence/debian-12-container-systemctl-is-system-running.txt"),
+          stderr: "",
+        },
       ],
       files: [...(bundle.files ?? []), { path: "/proc/sys/kernel/random/boot_id", content: boot }],
     };
@@ -55,18 +71,42 @@ describe("agent presence", () => {
     const state = join(dir, hostname);
     const bundle = join(dir, `${hostname}.json`);
     await writeBundle(bundle, laptop(hostname, boot));
-    const r = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]);
+    const r = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      state,
+      "--replay",
+      bundle,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const run = async (options: { control?: boolean } = {}): Promise<RunningProcess> => {
-      const agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle], options.control === true ? { COMPLIANCE_AGENT_CONTROL: "stdin" } : {}, { stdin: options.control === true ? "pipe" : "ignore" });
+      const agent = startProcess(
+        [AGENT_BIN, "run", "--state-dir", state, "--replay", bundle],
+        options.control === true ? { COMPLIANCE_AGENT_CONTROL: "stdin" } : {},
+        { stdin: options.control === true ? "pipe" : "ignore" },
+      );
       agents.push(agent);
-      await eventually(async () => {
-        const status = await runAgentCli(["status", "--state-dir", state, "--json"]);
-        return (JSON.parse(status.stdout) as { connection?: string; queuedReports?: number }).connection === "connected" ? true : undefined;
-      }, 30_000, `${hostname} connected`);
+      await eventually(
+        async () => {
+          const status = await runAgentCli(["status", "--state-dir", state, "--json"]);
+          return (JSON.parse(status.stdout) as { connection?: string; queuedReports?: number }).connection === "connected"
+            ? true
+            : undefined;
+        },
+        30_000,
+        `${hostname} connected`,
+      );
       return agent;
     };
-    const device = await eventually(async () => (await api(server, server.adminToken, "/api/v1/devices", DeviceList)).body.items.find((d) => d.hostname === hostname), 10_000, `${hostname} listed`);
+    const device = await eventually(
+      async () => (await api(server, server.adminToken, "/api/v1/devices", DeviceList)).body.items.find((d) => d.hostname === hostname),
+      10_000,
+      `${hostname} listed`,
+    );
     return { state, bundle, deviceId: device.id, run };
   }
 
@@ -81,17 +121,25 @@ describe("agent presence", () => {
     const l = await enrolled("lt-stopped");
     const agent = await l.run();
     await agent.stop("SIGTERM");
-    const [violation] = await eventually(async () => {
-      const rows = await silent(l.deviceId);
-      return rows.length > 0 ? rows : undefined;
-    }, 5_000, "agent-silent within 5 s of the stop");
+    const [violation] = await eventually(
+      async () => {
+        const rows = await silent(l.deviceId);
+        return rows.length > 0 ? rows : undefined;
+      },
+      5_000,
+      "agent-silent within 5 s of the stop",
+    );
     expect(violation).toMatchObject({ status: "open", subject: "agent", message: "agent stopped on the device", hostname: "lt-stopped" });
     expect(violation?.observed).toMatch(/^last frame: goodbye \(service-stop\) at /);
     expect(await device(l.deviceId)).toMatchObject({ status: "offline", lastGoodbye: { reason: "service-stop" } });
 
     // Started again (same boot): it is back, the violation resolves, and the stop it reported is not counted twice.
     await l.run();
-    await eventually(async () => ((await silent(l.deviceId))[0]?.status === "resolved" ? true : undefined), 10_000, "the violation resolved");
+    await eventually(
+      async () => ((await silent(l.deviceId))[0]?.status === "resolved" ? true : undefined),
+      10_000,
+      "the violation resolved",
+    );
     expect((await silent(l.deviceId)).map((v) => v.message)).toEqual(["agent stopped on the device"]);
   }, 90_000);
 
@@ -99,7 +147,11 @@ describe("agent presence", () => {
     const l = await enrolled("lt-host");
     const agent = await l.run({ control: true });
     agent.writeLine("sleep");
-    await eventually(async () => ((await device(l.deviceId))?.lastGoodbye?.reason === "system-sleep" ? true : undefined), 10_000, "the sleep goodbye");
+    await eventually(
+      async () => ((await device(l.deviceId))?.lastGoodbye?.reason === "system-sleep" ? true : undefined),
+      10_000,
+      "the sleep goodbye",
+    );
     expect(await device(l.deviceId)).toMatchObject({ status: "offline" });
     agent.writeLine("resume");
     await eventually(async () => ((await device(l.deviceId))?.lastGoodbye === undefined ? true : undefined), 15_000, "back after resume");
@@ -136,10 +188,14 @@ describe("agent presence", () => {
     // One comes back in the same boot; the other's OS restarted in between.
     await writeBundle(rebooted.bundle, laptop("lt-rebooted", NEXT_BOOT));
     await Promise.all([same.run(), rebooted.run()]);
-    const [gap] = await eventually(async () => {
-      const rows = await silent(same.deviceId);
-      return rows.length > 0 ? rows : undefined;
-    }, 10_000, "the gap reported");
+    const [gap] = await eventually(
+      async () => {
+        const rows = await silent(same.deviceId);
+        return rows.length > 0 ? rows : undefined;
+      },
+      10_000,
+      "the gap reported",
+    );
     expect(gap?.message).toMatch(/^agent was not running for \d+ min while the OS was up$/);
     expect(gap?.observed).toContain(`in the same OS boot (${RECORDED_BOOT.trim()}), with no goodbye`);
     // It is back, so the record is resolved at once: the feed and the history keep it.

@@ -3,7 +3,18 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeviceList, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer, AGENT_BIN } from "../support/processes.js";
+import {
+  api,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+  AGENT_BIN,
+} from "../support/processes.js";
 
 describe("a laptop reporting to the server", () => {
   let dir: string;
@@ -27,14 +38,28 @@ describe("a laptop reporting to the server", () => {
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: true, deniedSoftware: true }));
 
-    const enrolled = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]);
+    const enrolled = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      state,
+      "--replay",
+      bundle,
+    ]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
 
-    const open = await eventually(async () => {
-      const r = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);
-      return r.body.items.length >= 3 ? r.body.items : undefined;
-    }, 30_000, "three open violations");
+    const open = await eventually(
+      async () => {
+        const r = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);
+        return r.body.items.length >= 3 ? r.body.items : undefined;
+      },
+      30_000,
+      "three open violations",
+    );
     expect(open.map((v) => `${v.check}:${v.subject}`).sort()).toEqual([
       "software:nmap",
       "software:tcpdump",
@@ -47,10 +72,14 @@ describe("a laptop reporting to the server", () => {
 
     // The stick is pulled and the tools uninstalled: swap the replayed machine for a clean one.
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: false, deniedSoftware: false }));
-    const resolved = await eventually(async () => {
-      const r = await api(server, server.adminToken, "/api/v1/violations?status=resolved", ViolationPage);
-      return r.body.items.length >= 3 ? r.body.items : undefined;
-    }, 30_000, "three resolved violations");
+    const resolved = await eventually(
+      async () => {
+        const r = await api(server, server.adminToken, "/api/v1/violations?status=resolved", ViolationPage);
+        return r.body.items.length >= 3 ? r.body.items : undefined;
+      },
+      30_000,
+      "three resolved violations",
+    );
     expect(resolved.map((v) => v.subject).sort()).toEqual(["071C395B848A2D24", "nmap", "tcpdump"]);
     expect(resolved.every((v) => v.resolvedAt !== null)).toBe(true);
     const stillOpen = await api(server, server.adminToken, "/api/v1/violations?status=open", ViolationPage);

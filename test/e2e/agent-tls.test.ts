@@ -5,7 +5,17 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 const run = promisify(execFile);
 
@@ -17,10 +27,40 @@ async function makeCa(dir: string): Promise<{ ca: string; cert: string; key: str
   const csr = join(dir, "server.csr");
   const cert = join(dir, "server.pem");
   const ext = join(dir, "ext.cnf");
-  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", ca, "-days", "1", "-subj", "/CN=WeGroup Test CA"]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    caKey,
+    "-out",
+    ca,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=WeGroup Test CA",
+  ]);
   await run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1"]);
   await import("node:fs/promises").then((fs) => fs.writeFile(ext, "subjectAltName=IP:127.0.0.1\n"));
-  await run("openssl", ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-out", cert, "-days", "1", "-extfile", ext]);
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    ca,
+    "-CAkey",
+    caKey,
+    "-CAcreateserial",
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-extfile",
+    ext,
+  ]);
   return { ca, cert, key };
 }
 
@@ -49,19 +89,45 @@ describe("agent over TLS with a private CA", () => {
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-tls", usbStick: true, deniedSoftware: false }));
 
-    const refused = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", join(dir, "no-ca"), "--replay", bundle]);
+    const refused = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      join(dir, "no-ca"),
+      "--replay",
+      bundle,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot reach .* \(.*(CERT|certificate|SELF_SIGNED|UNABLE).*\)/i);
 
-    const enrolled = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--ca", ca, "--replay", bundle]);
+    const enrolled = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      state,
+      "--ca",
+      ca,
+      "--replay",
+      bundle,
+    ]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     // Acknowledged means stored by the server: the report crossed wss:// with the private CA trusted.
-    const acked = await eventually(async () => {
-      const status = await runAgentCli(["status", "--state-dir", state, "--json"]);
-      const parsed = JSON.parse(status.stdout) as { connection: string; lastReport: { ackedAt: string | null } | null };
-      return parsed.connection === "connected" && parsed.lastReport?.ackedAt != null ? parsed : undefined;
-    }, 60_000, "a report acknowledged over wss");
+    const acked = await eventually(
+      async () => {
+        const status = await runAgentCli(["status", "--state-dir", state, "--json"]);
+        const parsed = JSON.parse(status.stdout) as { connection: string; lastReport: { ackedAt: string | null } | null };
+        return parsed.connection === "connected" && parsed.lastReport?.ackedAt != null ? parsed : undefined;
+      },
+      60_000,
+      "a report acknowledged over wss",
+    );
     expect(acked.connection).toBe("connected");
 
     const enrollment = JSON.parse(await readFile(join(state, "enrollment.json"), "utf8")) as { credential: string };

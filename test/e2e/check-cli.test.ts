@@ -79,7 +79,10 @@ describe("compliance-agent check", () => {
     const bundle = join(dir, "dirty2.json");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-dirty", usbStick: true, deniedSoftware: true }));
     const policy = join(dir, "lenient.json");
-    await writeFile(policy, JSON.stringify({ version: 7, screenLock: {}, usbStorage: { allowed: true }, software: { mode: "denylist", deny: [] } }));
+    await writeFile(
+      policy,
+      JSON.stringify({ version: 7, screenLock: {}, usbStorage: { allowed: true }, software: { mode: "denylist", deny: [] } }),
+    );
     const r = await runAgentCli(["check", "--json", "--policy", policy, "--replay", bundle]);
     const output = CheckOutput.parse(JSON.parse(r.stdout));
     expect(output.policyVersion).toBe(7);

@@ -287,7 +287,11 @@ describe("the cockpit in Chromium", () => {
     await row.waitFor();
     await shot(page, "software");
     await row.getByRole("button", { name: "Approve" }).click();
-    await page.getByText(/approved( by its verified identity| \(by its key alone: the fleet verified no identity for it\)): stored as policy v\d+ and pushed to every connected device/).waitFor();
+    await page
+      .getByText(
+        /approved( by its verified identity| \(by its key alone: the fleet verified no identity for it\)): stored as policy v\d+ and pushed to every connected device/,
+      )
+      .waitFor();
     const approvedRule = (await api(server, tokens.admin, "/api/v1/policy", Policy)).body.software.allow.find(
       (r) => r.id === `allow-${APPROVED}`,
     );

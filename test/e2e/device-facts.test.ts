@@ -4,7 +4,18 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceDetail, DeviceList } from "@wegroup/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AGENT_BIN, api, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  api,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 describe("device facts", () => {
   let dir: string;
@@ -28,20 +39,35 @@ describe("device facts", () => {
     const collected = await runAgentCli(["collect", "--out", bundlePath]);
     expect(collected.code, collected.stderr).toBe(0);
     const bundle = JSON.parse(await readFile(bundlePath, "utf8")) as { commands: { argv: string[]; stdout: string }[] };
-    const answer = (call: string) => JSON.parse(bundle.commands.find((c) => c.argv.join(" ") === `systeminformation ${call}`)!.stdout) as Record<string, unknown>;
+    const answer = (call: string) =>
+      JSON.parse(bundle.commands.find((c) => c.argv.join(" ") === `systeminformation ${call}`)!.stdout) as Record<string, unknown>;
     const system = answer("system");
     const osInfo = answer("osInfo");
 
     const state = join(dir, "agent");
-    const enrolled = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundlePath]);
+    const enrolled = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      state,
+      "--replay",
+      bundlePath,
+    ]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundlePath]);
 
-    const device = await eventually(async () => {
-      const list = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
-      const first = list.body.items[0];
-      return first?.facts.osRelease !== undefined ? first : undefined;
-    }, 30_000, "the device's facts from its hello");
+    const device = await eventually(
+      async () => {
+        const list = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
+        const first = list.body.items[0];
+        return first?.facts.osRelease !== undefined ? first : undefined;
+      },
+      30_000,
+      "the device's facts from its hello",
+    );
     expect(device.facts.osDistribution).toBe(osInfo.distro);
     expect(device.facts.osRelease).toBe(osInfo.release);
     // Each hardware fact as systeminformation said it, or absent where it said nothing (a container's "" and "-").

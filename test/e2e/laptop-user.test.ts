@@ -4,7 +4,17 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, startServer, tempDir, type TestServer } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  startServer,
+  tempDir,
+  type TestServer,
+} from "../support/processes.js";
 
 interface StatusJson {
   results: { check: string; details?: { subject: string; message: string; fix: string }[] }[];
@@ -32,15 +42,29 @@ describe("the person at the laptop", () => {
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0099", usbStick: true, deniedSoftware: true, laxGnomeUser: true }));
-    const enrolled = await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]);
+    const enrolled = await runAgentCli([
+      "enroll",
+      "--server",
+      server.url,
+      "--secret",
+      server.enrollSecret,
+      "--state-dir",
+      state,
+      "--replay",
+      bundle,
+    ]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
 
-    const status = await eventually(async () => {
-      const r = await runAgentCli(["status", "--state-dir", state, "--json"]);
-      const parsed = JSON.parse(r.stdout) as StatusJson;
-      return parsed.notifications.length >= 3 ? parsed : undefined;
-    }, 30_000, "three notifications in the status");
+    const status = await eventually(
+      async () => {
+        const r = await runAgentCli(["status", "--state-dir", state, "--json"]);
+        const parsed = JSON.parse(r.stdout) as StatusJson;
+        return parsed.notifications.length >= 3 ? parsed : undefined;
+      },
+      30_000,
+      "three notifications in the status",
+    );
 
     const fixes = status.results.flatMap((r) => (r.details ?? []).map((d) => `${r.check}:${d.subject}: ${d.fix}`));
     expect(fixes).toEqual(
@@ -50,11 +74,15 @@ describe("the person at the laptop", () => {
         "software:tcpdump: tcpdump is prohibited software: uninstall it or ask security@ for an exemption",
       ]),
     );
-    expect(fixes.find((f) => f.startsWith("screen-lock:"))).toMatch(/^screen-lock:\S+: Screen lock: set it to 15 minutes or less — Settings › Privacy › Screen Lock/);
+    expect(fixes.find((f) => f.startsWith("screen-lock:"))).toMatch(
+      /^screen-lock:\S+: Screen lock: set it to 15 minutes or less — Settings › Privacy › Screen Lock/,
+    );
     // Three in the first ten minutes (the fourth waits its turn); the replay records the attempt, shows nothing.
     expect(status.notifications).toHaveLength(3);
     expect(status.notifications.every((n) => n.shownTo.length === 0 && n.problem === "replay: runuser not recorded")).toBe(true);
-    expect(status.notifications.map((n) => n.text)).toEqual(expect.arrayContaining([fixes.find((f) => f.startsWith("usb-storage:"))!.replace(/^usb-storage:\S+: /, "")]));
+    expect(status.notifications.map((n) => n.text)).toEqual(
+      expect.arrayContaining([fixes.find((f) => f.startsWith("usb-storage:"))!.replace(/^usb-storage:\S+: /, "")]),
+    );
 
     const text = await runAgentCli(["status", "--state-dir", state]);
     expect(text.stdout).toContain("to fix: Remove the USB stick Kingston Technology Company Inc. USB DISK 3.0");

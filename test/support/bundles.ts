@@ -122,15 +122,29 @@ export function linuxLaptopBundle(laptop: LinuxLaptop): BundleInput {
         stderr: "",
       },
       ...(laptop.dpkgQuery === true
-        ? [{ argv: commandArgv("linux", "software", "dpkg-query"), exitCode: 0, stdout: laptop.deniedSoftware ? listing : withoutDpkgQueryRows(listing, DENIED_DEBS), stderr: "" }]
+        ? [
+            {
+              argv: commandArgv("linux", "software", "dpkg-query"),
+              exitCode: 0,
+              stdout: laptop.deniedSoftware ? listing : withoutDpkgQueryRows(listing, DENIED_DEBS),
+              stderr: "",
+            },
+          ]
         : []),
-      ...(laptop.aptFromDebian !== false ? [debianAptPolicy(laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS))] : []),
+      ...(laptop.aptFromDebian !== false
+        ? [debianAptPolicy(laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS))]
+        : []),
     ],
     files: [
-      { path: filePath("linux", "software", "/var/lib/dpkg/status"), content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS) },
+      {
+        path: filePath("linux", "software", "/var/lib/dpkg/status"),
+        content: laptop.deniedSoftware ? status : withoutDpkgPackages(status, DENIED_DEBS),
+      },
       { path: "/etc/machine-id", content: `${laptop.hostname.padEnd(32, "0").slice(0, 32)}\n` },
       { path: "/etc/os-release", content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n' },
-      ...(laptop.laxGnomeUser === true ? [{ path: "/etc/passwd", content: "root:x:0:0:root:/root:/bin/bash\nuser001:x:1000:1000:,,,:/home/user001:/bin/bash\n" }] : []),
+      ...(laptop.laxGnomeUser === true
+        ? [{ path: "/etc/passwd", content: "root:x:0:0:root:/root:/bin/bash\nuser001:x:1000:1000:,,,:/home/user001:/bin/bash\n" }]
+        : []),
     ],
   };
 }
@@ -146,10 +160,20 @@ function debianAptPolicy(status: string) {
   });
   const stdout = packages
     .map((p) =>
-      [`${p.name}:`, `  Installed: ${p.version}`, `  Candidate: ${p.version}`, "  Version table:", ` *** ${p.version} 500`, `        500 http://deb.debian.org/debian bookworm/main ${p.arch === "all" ? "amd64" : p.arch} Packages`, "        100 /var/lib/dpkg/status"].join("\n"),
+      [
+        `${p.name}:`,
+        `  Installed: ${p.version}`,
+        `  Candidate: ${p.version}`,
+        "  Version table:",
+        ` *** ${p.version} 500`,
+        `        500 http://deb.debian.org/debian bookworm/main ${p.arch === "all" ? "amd64" : p.arch} Packages`,
+        "        100 /var/lib/dpkg/status",
+      ].join("\n"),
     )
     .join("\n");
-  const argv = commandArgv("linux", "software", "apt-cache", "policy").flatMap((a) => (a === "{packages}" ? packages.map((p) => p.asked) : [a]));
+  const argv = commandArgv("linux", "software", "apt-cache", "policy").flatMap((a) =>
+    a === "{packages}" ? packages.map((p) => p.asked) : [a],
+  );
   return { argv, exitCode: 0, stdout: `${stdout}\n`, stderr: "" };
 }
 
@@ -161,23 +185,43 @@ function debianAptPolicy(status: string) {
 function laxGnomeSession() {
   const asUser = (...argv: string[]) => ["runuser", "-u", "user001", "--", ...argv];
   const show = (id: string) => commandArgv("linux", "screen-lock", "loginctl", "show-session").map((a) => (a === "{session}" ? id : a));
-  const get = (schema: string, key: string) => commandArgv("linux", "screen-lock", "runuser", "-u", "{user}", "--", "gsettings", "get", schema, key).map((a) => (a === "{user}" ? "user001" : a));
+  const get = (schema: string, key: string) =>
+    commandArgv("linux", "screen-lock", "runuser", "-u", "{user}", "--", "gsettings", "get", schema, key).map((a) =>
+      a === "{user}" ? "user001" : a,
+    );
   return [
-    { argv: commandArgv("linux", "screen-lock", "loginctl", "list-sessions"), exitCode: 0, stdout: fixtureText("linux/loginctl/ubuntu-gdm-greeter-and-user-session.list-sessions.txt"), stderr: "" },
+    {
+      argv: commandArgv("linux", "screen-lock", "loginctl", "list-sessions"),
+      exitCode: 0,
+      stdout: fixtureText("linux/loginctl/ubuntu-gdm-greeter-and-user-session.list-sessions.txt"),
+      stderr: "",
+    },
     {
       argv: show("2"),
       exitCode: 0,
-      stdout: "Id=2\nUser=1000\nName=user001\nTimestamp=Wed 2026-11-25 08:58:01 UTC\nVTNr=2\nSeat=seat0\nTTY=tty2\nRemote=no\nService=gdm-password\nDesktop=ubuntu:GNOME\nType=wayland\nClass=user\nActive=yes\nState=active\nIdleHint=no\nLockedHint=no\n",
+      stdout:
+        "Id=2\nUser=1000\nName=user001\nTimestamp=Wed 2026-11-25 08:58:01 UTC\nVTNr=2\nSeat=seat0\nTTY=tty2\nRemote=no\nService=gdm-password\nDesktop=ubuntu:GNOME\nType=wayland\nClass=user\nActive=yes\nState=active\nIdleHint=no\nLockedHint=no\n",
       stderr: "",
     },
     {
       argv: show("c1"),
       exitCode: 0,
-      stdout: "Id=c1\nUser=121\nName=gdm\nVTNr=1\nSeat=seat0\nTTY=tty1\nRemote=no\nService=gdm-launch-environment\nType=wayland\nClass=greeter\nActive=no\nState=online\n",
+      stdout:
+        "Id=c1\nUser=121\nName=gdm\nVTNr=1\nSeat=seat0\nTTY=tty1\nRemote=no\nService=gdm-launch-environment\nType=wayland\nClass=greeter\nActive=no\nState=online\n",
       stderr: "",
     },
-    { argv: get("org.gnome.desktop.session", "idle-delay"), exitCode: 0, stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-idle-delay.txt"), stderr: "" },
-    { argv: get("org.gnome.desktop.screensaver", "lock-enabled"), exitCode: 0, stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-lock-enabled.txt"), stderr: "" },
+    {
+      argv: get("org.gnome.desktop.session", "idle-delay"),
+      exitCode: 0,
+      stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-idle-delay.txt"),
+      stderr: "",
+    },
+    {
+      argv: get("org.gnome.desktop.screensaver", "lock-enabled"),
+      exitCode: 0,
+      stdout: fixtureText("linux/gsettings/debian-12-container-lax-user.get-lock-enabled.txt"),
+      stderr: "",
+    },
     {
       argv: asUser("gsettings", "list-recursively", "org.gnome.desktop.screensaver"),
       exitCode: 0,

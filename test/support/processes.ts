@@ -26,8 +26,16 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { stdin?: "ignore" | "pipe" } = {}): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...ISOLATED, ...env }, stdio: [options.stdin ?? "ignore", "pipe", "pipe"] });
+export function startProcess(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { stdin?: "ignore" | "pipe" } = {},
+): RunningProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...ISOLATED, ...env },
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+  });
   let text = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -97,7 +105,9 @@ export interface TestServer {
 }
 
 /** Starts `compliance-server` on 127.0.0.1:0 with a fresh data dir (or the given one) and waits until it listens. */
-export async function startServer(options: { dataDir?: string; db?: string; listen?: string; tls?: { cert: string; key: string } } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { dataDir?: string; db?: string; listen?: string; tls?: { cert: string; key: string } } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wg-server-")));
   const args = [SERVER_BIN, "--listen", options.listen ?? "127.0.0.1:0", "--data-dir", dataDir];
   if (options.db !== undefined) args.push("--db", options.db);
@@ -120,8 +130,16 @@ export async function startServer(options: { dataDir?: string; db?: string; list
 }
 
 /** Runs `compliance-agent …` to completion (in `cwd`, the repository root by default). */
-export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd, env: { ...process.env, ...ISOLATED, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export async function runAgentCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd: string = ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [AGENT_BIN, ...args], {
+    cwd,
+    env: { ...process.env, ...ISOLATED, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -149,7 +167,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last error: ${last instanceof Error ? last.message : inspect(last)})` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last error: ${last instanceof Error ? last.message : inspect(last)})` : ""}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -163,10 +184,20 @@ export interface BodySchema<T> {
  * Calls the API and parses the answer with the shared schema the server answers by: a field the server dropped,
  * renamed or mistyped fails here, by name, instead of reading as undefined later. A non-2xx answer throws.
  */
-export async function api<T>(server: { url: string }, token: string, path: string, schema: BodySchema<T>, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  server: { url: string },
+  token: string,
+  path: string,
+  schema: BodySchema<T>,
+  init: RequestInit = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(init.headers ?? {}),
+    },
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${text.slice(0, 500)}`);

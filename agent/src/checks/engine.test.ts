@@ -24,7 +24,15 @@ describe("running a check", () => {
   });
 
   it("makes the check unknown when its evaluator throws", async () => {
-    const result = await runCheck(check({ evaluate: () => { throw new Error("bad rule"); } }), runner, DEFAULT_POLICY);
+    const result = await runCheck(
+      check({
+        evaluate: () => {
+          throw new Error("bad rule");
+        },
+      }),
+      runner,
+      DEFAULT_POLICY,
+    );
     expect(result).toMatchObject({ status: "unknown", reason: "evaluation failed: bad rule" });
   });
 
@@ -33,13 +41,17 @@ describe("running a check", () => {
     const enforcing = check({ enforce: { check: "usb-storage", action: "eject", act: async () => [done] } });
     expect((await runCheckOutcome(enforcing, runner, DEFAULT_POLICY, () => true)).enforcement).toEqual([done]);
     expect((await runCheckOutcome(enforcing, runner, DEFAULT_POLICY)).enforcement).toEqual([]);
-    expect((await runCheckOutcome({ ...enforcing, evaluate: () => pass("usb-storage") }, runner, DEFAULT_POLICY, () => true)).enforcement).toEqual([]);
+    expect(
+      (await runCheckOutcome({ ...enforcing, evaluate: () => pass("usb-storage") }, runner, DEFAULT_POLICY, () => true)).enforcement,
+    ).toEqual([]);
   });
 
   it("keeps the verdict when enforcement throws, and reports the failure under the check and action its definition names", async () => {
     const enforcing = check({ enforce: { check: "usb-storage", action: "eject", act: () => Promise.reject(new Error("udisksctl hung")) } });
     const outcome = await runCheckOutcome(enforcing, runner, DEFAULT_POLICY, () => true);
     expect(outcome.result).toEqual(failing);
-    expect(outcome.enforcement).toEqual([{ check: "usb-storage", subject: "*", action: "eject", ok: false, detail: "enforcement failed: udisksctl hung" }]);
+    expect(outcome.enforcement).toEqual([
+      { check: "usb-storage", subject: "*", action: "eject", ok: false, detail: "enforcement failed: udisksctl hung" },
+    ]);
   });
 });

@@ -18,7 +18,12 @@ export async function runCheck<F>(definition: CheckDefinition<F>, runner: Comman
 }
 
 /** One check once, and when `shouldAct` is given, the enforcement its policy asks for on a failure. */
-export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner: CommandRunner, policy: Policy, shouldAct?: ShouldAct): Promise<CheckOutcome> {
+export async function runCheckOutcome<F>(
+  definition: CheckDefinition<F>,
+  runner: CommandRunner,
+  policy: Policy,
+  shouldAct?: ShouldAct,
+): Promise<CheckOutcome> {
   let facts: F;
   try {
     const collector = await definition.collectors[runner.platform]();
@@ -39,7 +44,13 @@ export async function runCheckOutcome<F>(definition: CheckDefinition<F>, runner:
     return { result, enforcement: await enforcer.act(facts, policy, runner, (subject) => shouldAct(definition.id, subject)) };
   } catch (error) {
     // Enforcement is best effort: the verdict stands and the failure is visible in the report.
-    const failed: EnforcementAction = { check: enforcer.check, subject: "*", action: enforcer.action, ok: false, detail: `enforcement failed: ${(error as Error).message}` };
+    const failed: EnforcementAction = {
+      check: enforcer.check,
+      subject: "*",
+      action: enforcer.action,
+      ok: false,
+      detail: `enforcement failed: ${(error as Error).message}`,
+    };
     return { result, enforcement: [failed] };
   }
 }
@@ -53,7 +64,12 @@ export async function runChecks(definitions: readonly AnyCheck[], runner: Comman
 }
 
 /** Every check once, and the enforcement the policy asks for on failures (the service). */
-export function runChecksEnforcing(definitions: readonly AnyCheck[], runner: CommandRunner, policy: Policy, shouldAct: ShouldAct): Promise<CheckOutcome[]> {
+export function runChecksEnforcing(
+  definitions: readonly AnyCheck[],
+  runner: CommandRunner,
+  policy: Policy,
+  shouldAct: ShouldAct,
+): Promise<CheckOutcome[]> {
   return Promise.all(definitions.map((d) => runCheckOutcome(d, runner, policy, shouldAct)));
 }
 

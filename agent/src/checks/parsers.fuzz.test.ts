@@ -61,7 +61,9 @@ import { parseUsbStorageFunctions } from "./usb-storage/parse/win32-pnpentity.js
 
 /** The recorded outputs of these fixture folders (those that exist), as text. */
 function seeds(...folders: string[]): string[] {
-  const texts = folders.filter((f) => existsSync(FIXTURES_DIR + f)).flatMap((f) => fixtureFiles(f).map((name) => fixtureText(`${f}/${name}`)));
+  const texts = folders
+    .filter((f) => existsSync(FIXTURES_DIR + f))
+    .flatMap((f) => fixtureFiles(f).map((name) => fixtureText(`${f}/${name}`)));
   // A parser without recordings of its own is fuzzed from neighbouring formats and random text.
   return texts.length > 0 ? texts : ["", "key: value\n", "{}", "[]", "<plist></plist>"];
 }
@@ -132,7 +134,11 @@ const PARSERS: [string, (text: string) => unknown, string[], number?][] = [
   ["parsePowercfgList", (t) => parsePowercfgList(t, S), ["windows/powercfg"]],
   ["parsePowercfgSetting", (t) => parsePowercfgSetting(t, "3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e", S), ["windows/powercfg"]],
   ["parseInactivityTimeout", (t) => parseInactivityTimeout(t, S), ["windows/reg-policies-system"]],
-  ["parseUninstallEntries", (t) => parseUninstallEntries(t, S), ["windows/reg-uninstall", "windows/ps-uninstall", "windows/ps-registry-npcap"]],
+  [
+    "parseUninstallEntries",
+    (t) => parseUninstallEntries(t, S),
+    ["windows/reg-uninstall", "windows/ps-uninstall", "windows/ps-registry-npcap"],
+  ],
   ["parseWin32DiskDrive", (t) => parseWin32DiskDrive(t, S), ["windows/win32-diskdrive"]],
   ["parseUsbStorageFunctions", (t) => parseUsbStorageFunctions(t, S), ["windows/win32-pnpentity", "windows/win32-diskdrive"]],
   ["parseGetPartition", (t) => parseGetPartition(t, S), ["windows/get-partition", "windows/get-disk"]],

@@ -11,7 +11,8 @@ describe("the check registry", () => {
 
   it("gives every check a collector per OS and a live interval", async () => {
     for (const check of CHECKS) {
-      for (const platform of Platform.options) expect((await check.collectors[platform]()).sources.length, `${check.id} on ${platform}`).toBeGreaterThan(0);
+      for (const platform of Platform.options)
+        expect((await check.collectors[platform]()).sources.length, `${check.id} on ${platform}`).toBeGreaterThan(0);
       expect(check.live.everySeconds, check.id).toBeGreaterThan(0);
     }
   });
@@ -32,9 +33,11 @@ describe("liveChecks", () => {
 
   it("reuses the software facts while the package databases stand still, and only those", () => {
     const live = liveChecks(CHECKS, "linux", reusing);
-    expect(live.filter((c) => "reusedWhileUnchanged" in c).map((c) => [c.id, (c as { reusedWhileUnchanged: readonly string[] }).reusedWhileUnchanged])).toEqual([
-      ["software", PACKAGE_DATABASES.linux],
-    ]);
+    expect(
+      live
+        .filter((c) => "reusedWhileUnchanged" in c)
+        .map((c) => [c.id, (c as { reusedWhileUnchanged: readonly string[] }).reusedWhileUnchanged]),
+    ).toEqual([["software", PACKAGE_DATABASES.linux]]);
     // Windows has no cheap change stamp: its inventory is always re-read.
     expect(liveChecks(CHECKS, "win32", reusing).some((c) => "reusedWhileUnchanged" in c)).toBe(false);
   });

@@ -22,9 +22,13 @@ export async function checkCommand(options: CheckOptions, out: (text: string) =>
 }
 
 export function formatCheckOutput(output: CheckOutput): string {
-  const lines = [`${output.device.hostname} (${output.device.platform}${output.device.osName !== undefined ? `, ${output.device.osName} ${output.device.osVersion ?? ""}`.trimEnd() : ""}) — policy version ${output.policyVersion}`];
+  const lines = [
+    `${output.device.hostname} (${output.device.platform}${output.device.osName !== undefined ? `, ${output.device.osName} ${output.device.osVersion ?? ""}`.trimEnd() : ""}) — policy version ${output.policyVersion}`,
+  ];
   for (const result of output.results) {
-    lines.push(`${result.check.padEnd(12)} ${result.status.toUpperCase().padEnd(8)} ${summary(result.status, result.violations.length, result.reason)}`);
+    lines.push(
+      `${result.check.padEnd(12)} ${result.status.toUpperCase().padEnd(8)} ${summary(result.status, result.violations.length, result.reason)}`,
+    );
     if (result.violations.some((v) => v.title !== undefined)) lines.push(...formatTitles(result.violations));
     else {
       for (const v of result.violations.slice(0, LISTED)) lines.push(`    - ${v.subject}: ${v.message}`);
@@ -39,7 +43,10 @@ const LISTED = 50;
 /** Software titles grouped by verdict, denied first: "Wireshark 4.0.3 — sniffer (rule wireshark)". */
 function formatTitles(violations: readonly CheckViolation[]): string[] {
   const lines: string[] = [];
-  for (const [verdict, heading] of [["denied", "prohibited"], ["unapproved", "not approved"]] as const) {
+  for (const [verdict, heading] of [
+    ["denied", "prohibited"],
+    ["unapproved", "not approved"],
+  ] as const) {
     const group = violations.filter((v) => v.title?.verdict === verdict);
     if (group.length === 0) continue;
     lines.push(`  ${heading} (${group.length}):`);
@@ -51,7 +58,9 @@ function formatTitles(violations: readonly CheckViolation[]): string[] {
       // observed is "what; identity": the name and versions are already on the line.
       const identity = v.observed.includes("; ") ? v.observed.slice(v.observed.indexOf("; ") + 2) : v.observed;
       const sources = t !== undefined ? ` (${t.sources.join(", ")}${scope})` : "";
-      lines.push(`    - ${t?.name ?? v.subject}${versions}${sources}${category}: ${identity}${verdict === "denied" ? ` [rule ${v.rule ?? "?"}]` : ""}`);
+      lines.push(
+        `    - ${t?.name ?? v.subject}${versions}${sources}${category}: ${identity}${verdict === "denied" ? ` [rule ${v.rule ?? "?"}]` : ""}`,
+      );
     }
     if (group.length > LISTED) lines.push(`    … and ${group.length - LISTED} more (use --json)`);
   }

@@ -14,7 +14,12 @@ export async function collectCommand(options: { out: string }, out: (text: strin
   const recorder = new RecordingRunner(machine.runner);
   // Running the checks is what makes the collectors read; the verdicts are printed as a hint only. The boot id and the
   // device facts (systeminformation's answers) go in too: `run --replay` of the bundle says them in its hello, as the laptop's agent does.
-  const [results] = await Promise.all([runChecks(CHECKS, recorder, DEFAULT_POLICY), describeDevice(recorder, machine.host), readBootId(recorder), readDeviceFacts(recorder)]);
+  const [results] = await Promise.all([
+    runChecks(CHECKS, recorder, DEFAULT_POLICY),
+    describeDevice(recorder, machine.host),
+    readBootId(recorder),
+    readDeviceFacts(recorder),
+  ]);
   const bundle = recorder.bundle(machine.host.hostname, now());
   await writeFileDurably(options.out, `${JSON.stringify(bundle, null, 2)}\n`, 0o600);
   out(`wrote ${bundle.commands.length} command outputs and ${bundle.files.length} files to ${options.out}`);

@@ -18,13 +18,21 @@ export interface EnrollOptions {
   replay?: string;
 }
 
-export async function enrollCommand(options: EnrollOptions, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
+export async function enrollCommand(
+  options: EnrollOptions,
+  paths: StatePaths,
+  out: (text: string) => void,
+  now: () => Date,
+): Promise<number> {
   let base: URL;
   try {
     base = new URL(options.server);
     if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("not http(s)");
   } catch {
-    throw new CliError("bad_request", `--server must be the server's base URL, such as https://compliance.example:8443, not "${options.server}"`);
+    throw new CliError(
+      "bad_request",
+      `--server must be the server's base URL, such as https://compliance.example:8443, not "${options.server}"`,
+    );
   }
   const insecure = insecureTransportProblem(base.href);
   if (insecure !== undefined) throw new CliError("bad_request", `--server: ${insecure}`);
@@ -32,7 +40,9 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
   const caFile = options.ca === undefined ? undefined : resolve(options.ca);
   const ca = caFile === undefined ? undefined : await readCa(caFile);
   const machine = await machineFor(options.replay);
-  const hwid = (await hardwareId(machine.runner).catch(() => undefined)) ?? `${options.replay !== undefined ? "bundle" : "host"}:${machine.host.hostname}`;
+  const hwid =
+    (await hardwareId(machine.runner).catch(() => undefined)) ??
+    `${options.replay !== undefined ? "bundle" : "host"}:${machine.host.hostname}`;
   const url = new URL("api/v1/enroll", base.href.endsWith("/") ? base.href : `${base.href}/`).toString();
   // A new key for every enrollment: the server binds this device record to it, and the hellos prove it.
   const { key, pem } = newDeviceKey();
@@ -51,8 +61,12 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
     const parsed = ErrorBody.safeParse(response.body);
     const detail = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
     if (response.status === 401 || response.status === 403)
-      throw new CliError("unauthorized", `the server refused the enrollment secret (${detail}). Copy it from the server's data dir (enroll-secret) and try again.`);
-    if (response.status === 429) throw new CliError("rate_limited", `the server is limiting enrollments (${detail}); try again in a minute.`);
+      throw new CliError(
+        "unauthorized",
+        `the server refused the enrollment secret (${detail}). Copy it from the server's data dir (enroll-secret) and try again.`,
+      );
+    if (response.status === 429)
+      throw new CliError("rate_limited", `the server is limiting enrollments (${detail}); try again in a minute.`);
     throw new CliError("unavailable", `enrollment failed: ${detail}`);
   }
   const enrolled = EnrollResponse.parse(response.body);
@@ -66,7 +80,9 @@ export async function enrollCommand(options: EnrollOptions, paths: StatePaths, o
     publicKey: key.publicKey,
     enrolledAt: now().toISOString(),
   });
-  out(`enrolled as device ${enrolled.deviceId} with ${base.origin}; credential stored in ${paths.enrollment}, device key in ${paths.deviceKey}`);
+  out(
+    `enrolled as device ${enrolled.deviceId} with ${base.origin}; credential stored in ${paths.enrollment}, device key in ${paths.deviceKey}`,
+  );
   out("start the service (compliance-agent run) to begin reporting.");
   return 0;
 }

@@ -36,9 +36,13 @@ const FACTS_MAX_AGE_MS = 3_600_000;
 
 export async function runCommand(options: RunOptions, paths: StatePaths): Promise<number> {
   // Silent enrollment: no credential yet, but an installer's or MDM's enrollment configuration (state/enroll-config.ts).
-  const enrollment = (await loadEnrollment(paths.enrollment)) ?? (await enrollSilently(livePlatform(), process.env, paths, createLogger(), options.replay));
+  const enrollment =
+    (await loadEnrollment(paths.enrollment)) ?? (await enrollSilently(livePlatform(), process.env, paths, createLogger(), options.replay));
   if (enrollment === undefined) {
-    throw new CliError("not_enrolled", `this device is not enrolled (no ${paths.enrollment}, no enrollment configuration). Run: compliance-agent enroll --server URL --secret SECRET`);
+    throw new CliError(
+      "not_enrolled",
+      `this device is not enrolled (no ${paths.enrollment}, no enrollment configuration). Run: compliance-agent enroll --server URL --secret SECRET`,
+    );
   }
   const insecure = insecureTransportProblem(enrollment.serverUrl);
   if (insecure !== undefined) throw new CliError("bad_request", `${paths.enrollment}: ${insecure} Enroll again with an https:// --server.`);
@@ -55,7 +59,9 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   // Live: every registered check; one whose facts change only with some files (software) re-reads them when one changed (or hourly).
   const checks =
     options.replay === undefined
-      ? liveChecks(CHECKS, machine.runner.platform, (check, files) => withFactCache(check, files, statFingerprint, Date.now, FACTS_MAX_AGE_MS))
+      ? liveChecks(CHECKS, machine.runner.platform, (check, files) =>
+          withFactCache(check, files, statFingerprint, Date.now, FACTS_MAX_AGE_MS),
+        )
       : CHECKS;
   // Read from the bundle under --replay (/proc/sys/kernel/random/boot_id of a Linux bundle): tests and demos set it there.
   const bootId = await readBootId(machine.runner);
@@ -91,7 +97,9 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
   });
   const triggers = new Triggers(logger);
   triggers.on("check", (checks, why) => {
-    void service.requestChecks(checks, why).catch((error: unknown) => logger.error({ err: (error as Error).message, why }, "a check run failed"));
+    void service
+      .requestChecks(checks, why)
+      .catch((error: unknown) => logger.error({ err: (error as Error).message, why }, "a check run failed"));
   });
   await service.start();
   if (options.replay !== undefined) {
@@ -102,10 +110,15 @@ export async function runCommand(options: RunOptions, paths: StatePaths): Promis
           runner.replace(next.runner);
           void service.requestChecks("all", `${bundlePath} changed`);
         },
-        (error: unknown) => logger.error({ err: (error as Error).message }, "the replayed bundle changed but cannot be read; keeping the previous one"),
+        (error: unknown) =>
+          logger.error({ err: (error as Error).message }, "the replayed bundle changed but cannot be read; keeping the previous one"),
       );
     });
-    triggers.every(REPLAY_EVERY, CHECKS.map((check) => check.id), "interval");
+    triggers.every(
+      REPLAY_EVERY,
+      CHECKS.map((check) => check.id),
+      "interval",
+    );
   } else {
     for (const check of CHECKS) triggers.every(check.live.everySeconds, [check.id], "interval");
     const onUsb = checksWokenBy(CHECKS, "usb-hotplug");
@@ -175,8 +188,16 @@ async function deviceKeyFor(boundPublicKey: string | undefined, keyPath: string,
     await saveDeviceKey(keyPath, made.pem);
     return made.key;
   }
-  if (stored === undefined) throw new CliError("not_enrolled", `the device key ${keyPath} is missing (${enrollmentPath} is bound to one). Enroll again: compliance-agent enroll --server URL --secret SECRET`);
-  if (stored.publicKey !== boundPublicKey) throw new CliError("not_enrolled", `the device key ${keyPath} is not the one ${enrollmentPath} was enrolled with. Enroll again: compliance-agent enroll --server URL --secret SECRET`);
+  if (stored === undefined)
+    throw new CliError(
+      "not_enrolled",
+      `the device key ${keyPath} is missing (${enrollmentPath} is bound to one). Enroll again: compliance-agent enroll --server URL --secret SECRET`,
+    );
+  if (stored.publicKey !== boundPublicKey)
+    throw new CliError(
+      "not_enrolled",
+      `the device key ${keyPath} is not the one ${enrollmentPath} was enrolled with. Enroll again: compliance-agent enroll --server URL --secret SECRET`,
+    );
   return stored;
 }
 
@@ -184,6 +205,9 @@ async function readCaFile(file: string, enrollmentPath: string): Promise<Buffer>
   try {
     return await readFile(file);
   } catch (error) {
-    throw new CliError("unavailable", `cannot read the CA certificate ${file} named in ${enrollmentPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}); put it back or enroll again with --ca`);
+    throw new CliError(
+      "unavailable",
+      `cannot read the CA certificate ${file} named in ${enrollmentPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}); put it back or enroll again with --ca`,
+    );
   }
 }

@@ -31,7 +31,8 @@ export async function sourcesCommand(options: { platform: string; json?: boolean
             "{pkg}": "an installer receipt id from pkgutil --pkgs (macOS)",
             "{disk}": "a whole-disk identifier such as disk4 from diskutil list (macOS)",
             "{owner}": "the login name owning a Homebrew prefix (macOS)",
-            "{files}": "the programs' main executables, each a single-quoted PowerShell string ('C:\\Program Files\\Nmap\\uninstall.exe'), comma-separated (Windows)",
+            "{files}":
+              "the programs' main executables, each a single-quoted PowerShell string ('C:\\Program Files\\Nmap\\uninstall.exe'), comma-separated (Windows)",
             "{title}": "a notification's title",
             "{body}": "a notification's text (fix-texts.ts)",
             "{packages}": "every installed dpkg package as dpkg-query printed it (libc6:amd64), one argument each, in its order (Linux)",

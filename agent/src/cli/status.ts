@@ -4,7 +4,12 @@ import type { StatePaths } from "../config.js";
 import { readServiceStatusFile, type ServiceStatus } from "../service/status.js";
 import { loadEnrollment } from "../state/enrollment.js";
 
-export async function statusCommand(options: { json?: boolean }, paths: StatePaths, out: (text: string) => void, now: () => Date): Promise<number> {
+export async function statusCommand(
+  options: { json?: boolean },
+  paths: StatePaths,
+  out: (text: string) => void,
+  now: () => Date,
+): Promise<number> {
   const read = await readServiceStatusFile(paths.status);
   if (read.kind === "damaged") out(`warning: ${read.problem}`);
   const service = read.kind === "ok" ? read.status : undefined;
@@ -40,16 +45,46 @@ export async function statusCommand(options: { json?: boolean }, paths: StatePat
   return 0;
 }
 
-function formatStatus(r: { enrolled: boolean; serverUrl: string | null; deviceId: string | null; running: boolean; connection: string; connectionDetail: string | null; connectedSince: string | null; lastReport: ServiceStatus["lastReport"]; queuedReports: number; policyVersion: number | null; results: ServiceStatus["results"]; stateDir: string }, service: ServiceStatus | undefined, now: Date): string {
+function formatStatus(
+  r: {
+    enrolled: boolean;
+    serverUrl: string | null;
+    deviceId: string | null;
+    running: boolean;
+    connection: string;
+    connectionDetail: string | null;
+    connectedSince: string | null;
+    lastReport: ServiceStatus["lastReport"];
+    queuedReports: number;
+    policyVersion: number | null;
+    results: ServiceStatus["results"];
+    stateDir: string;
+  },
+  service: ServiceStatus | undefined,
+  now: Date,
+): string {
   const lines: string[] = [];
-  lines.push(r.enrolled ? `enrolled:     yes, device ${r.deviceId} with ${r.serverUrl}` : `enrolled:     no (run compliance-agent enroll --server URL --secret SECRET)`);
-  lines.push(`service:      ${r.running ? `running (pid ${service?.pid})` : service !== undefined ? `not running (last seen ${ago(service.updatedAt, now)})` : "not running"}`);
-  if (r.running) lines.push(`connection:   ${r.connection}${r.connectedSince !== null ? ` since ${r.connectedSince}` : ""}${r.connectionDetail !== null ? ` (${r.connectionDetail})` : ""}`);
+  lines.push(
+    r.enrolled
+      ? `enrolled:     yes, device ${r.deviceId} with ${r.serverUrl}`
+      : `enrolled:     no (run compliance-agent enroll --server URL --secret SECRET)`,
+  );
+  lines.push(
+    `service:      ${r.running ? `running (pid ${service?.pid})` : service !== undefined ? `not running (last seen ${ago(service.updatedAt, now)})` : "not running"}`,
+  );
+  if (r.running)
+    lines.push(
+      `connection:   ${r.connection}${r.connectedSince !== null ? ` since ${r.connectedSince}` : ""}${r.connectionDetail !== null ? ` (${r.connectionDetail})` : ""}`,
+    );
   lines.push(`policy:       ${r.policyVersion === null ? "unknown" : `version ${r.policyVersion}`}`);
-  lines.push(`last report:  ${r.lastReport === null ? "none" : `${r.lastReport.id} observed ${ago(r.lastReport.observedAt, now)}, ${r.lastReport.ackedAt !== null ? "acknowledged" : "not yet acknowledged"}`}`);
+  lines.push(
+    `last report:  ${r.lastReport === null ? "none" : `${r.lastReport.id} observed ${ago(r.lastReport.observedAt, now)}, ${r.lastReport.ackedAt !== null ? "acknowledged" : "not yet acknowledged"}`}`,
+  );
   lines.push(`queued:       ${r.queuedReports} report${r.queuedReports === 1 ? "" : "s"} waiting for the server`);
   for (const res of r.results) {
-    lines.push(`  ${res.check.padEnd(12)} ${res.status.toUpperCase().padEnd(8)} ${res.violations > 0 ? `${res.violations} violation(s)` : ""}${res.reason !== undefined ? ` ${res.reason}` : ""}`);
+    lines.push(
+      `  ${res.check.padEnd(12)} ${res.status.toUpperCase().padEnd(8)} ${res.violations > 0 ? `${res.violations} violation(s)` : ""}${res.reason !== undefined ? ` ${res.reason}` : ""}`,
+    );
     for (const d of res.details ?? []) {
       lines.push(`      - ${d.message}`);
       lines.push(`        to fix: ${d.fix}`);

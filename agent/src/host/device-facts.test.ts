@@ -8,7 +8,15 @@ describe("deviceFactsFrom", () => {
   it("takes manufacturer, model, serial, distribution and release as systeminformation answers them", () => {
     expect(
       deviceFactsFrom(
-        { manufacturer: "LENOVO", model: "20XWCTO1WW", version: "ThinkPad X1 Carbon Gen 9", serial: "PF2ABCDE", uuid: "…", sku: "LENOVO_MT_20XW", virtual: false },
+        {
+          manufacturer: "LENOVO",
+          model: "20XWCTO1WW",
+          version: "ThinkPad X1 Carbon Gen 9",
+          serial: "PF2ABCDE",
+          uuid: "…",
+          sku: "LENOVO_MT_20XW",
+          virtual: false,
+        },
         { platform: "linux", distro: "Ubuntu", release: "24.04.1 LTS", codename: "noble", kernel: "6.8.0-45-generic", serial: "3d1219c7…" },
       ),
     ).toEqual({ manufacturer: "LENOVO", model: "20XWCTO1WW", serial: "PF2ABCDE", osDistribution: "Ubuntu", osRelease: "24.04.1 LTS" });
@@ -19,7 +27,14 @@ describe("deviceFactsFrom", () => {
     expect(
       deviceFactsFrom(
         { manufacturer: "", model: "Docker Container", version: "", serial: "-", uuid: "", sku: "-", virtual: true, virtualHost: "KVM" },
-        { platform: "linux", distro: "Debian GNU/Linux", release: "12", codename: "bookworm", arch: "x64", serial: "3d1219c7c4c5404aaa1f6d2a48adfda4" },
+        {
+          platform: "linux",
+          distro: "Debian GNU/Linux",
+          release: "12",
+          codename: "bookworm",
+          arch: "x64",
+          serial: "3d1219c7c4c5404aaa1f6d2a48adfda4",
+        },
       ),
     ).toEqual({ model: "Docker Container", osDistribution: "Debian GNU/Linux", osRelease: "12" });
     for (const placeholder of ["To be filled by O.E.M.", "Default string", "System Serial Number", " Not Specified ", "0"]) {
@@ -47,6 +62,14 @@ describe("sources", () => {
     await sourcesCommand({ platform: "linux", json: true }, (t) => lines.push(t));
     const listed = JSON.parse(lines.join("\n")) as { deviceFacts: { argv: string[] }[]; notifications: { argv: string[] }[] };
     expect(listed.deviceFacts.map((s) => s.argv)).toEqual([[...SI_SYSTEM], [...SI_OS_INFO]]);
-    expect(listed.notifications[0]?.argv.slice(0, 7)).toEqual(["runuser", "-u", "{user}", "--", "env", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus", "notify-send"]);
+    expect(listed.notifications[0]?.argv.slice(0, 7)).toEqual([
+      "runuser",
+      "-u",
+      "{user}",
+      "--",
+      "env",
+      "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus",
+      "notify-send",
+    ]);
   });
 });

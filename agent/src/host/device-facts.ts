@@ -14,8 +14,18 @@ export const SI_OS_INFO = ["systeminformation", "osInfo"] as const;
 
 /** What `sources` lists: the same two answers on every OS. */
 export const DEVICE_FACT_SOURCES: readonly SourceSpec[] = [
-  { kind: "command", argv: SI_SYSTEM, what: "systeminformation's system() answer as JSON (manufacturer, model, serial), sent in every hello", optional: true },
-  { kind: "command", argv: SI_OS_INFO, what: "systeminformation's osInfo() answer as JSON (distro, release), sent in every hello", optional: true },
+  {
+    kind: "command",
+    argv: SI_SYSTEM,
+    what: "systeminformation's system() answer as JSON (manufacturer, model, serial), sent in every hello",
+    optional: true,
+  },
+  {
+    kind: "command",
+    argv: SI_OS_INFO,
+    what: "systeminformation's osInfo() answer as JSON (distro, release), sent in every hello",
+    optional: true,
+  },
 ];
 
 /** What firmware and VMs put where they know nothing (compared ignoring case and surrounding space). */

@@ -27,7 +27,10 @@ const CHECKS: CheckDefinition<object>[] = [
   {
     id: "usb-storage",
     collectors: onEveryOs,
-    evaluate: (_facts, p) => (p.usbStorage.allowed ? pass("usb-storage") : fail("usb-storage", [{ subject: "STICK-1", message: "a USB stick is attached", observed: "attached", expected: "none" }])),
+    evaluate: (_facts, p) =>
+      p.usbStorage.allowed
+        ? pass("usb-storage")
+        : fail("usb-storage", [{ subject: "STICK-1", message: "a USB stick is attached", observed: "attached", expected: "none" }]),
   },
   { id: "screen-lock", collectors: onEveryOs, evaluate: () => pass("screen-lock") },
 ];
@@ -95,7 +98,13 @@ class ScriptedServer {
   }
 }
 
-const welcome = (policyVersion: number): ServerFrame => ({ type: "welcome", deviceId: "device-0001", serverTime: new Date().toISOString(), heartbeatSeconds: 60, policyVersion });
+const welcome = (policyVersion: number): ServerFrame => ({
+  type: "welcome",
+  deviceId: "device-0001",
+  serverTime: new Date().toISOString(),
+  heartbeatSeconds: 60,
+  policyVersion,
+});
 
 describe("AgentService and the server's policy", () => {
   let dir: string;
@@ -120,8 +129,20 @@ describe("AgentService and the server's policy", () => {
     const logger = pino({ level: "silent" });
     const created = new AgentService({
       paths,
-      enrollment: { serverUrl: server?.url ?? "", deviceId: "device-0001", credential: "credential-0123456789", enrolledAt: new Date().toISOString() },
-      runner: new ReplayRunner({ format: "compliance-bundle/1", platform: "linux", hostname: "lt-test", collectedAt: new Date().toISOString(), commands: [], files: [] }),
+      enrollment: {
+        serverUrl: server?.url ?? "",
+        deviceId: "device-0001",
+        credential: "credential-0123456789",
+        enrolledAt: new Date().toISOString(),
+      },
+      runner: new ReplayRunner({
+        format: "compliance-bundle/1",
+        platform: "linux",
+        hostname: "lt-test",
+        collectedAt: new Date().toISOString(),
+        commands: [],
+        files: [],
+      }),
       device: { hostname: "lt-test", platform: "linux", agentVersion: "0.0.0-test" },
       checks: CHECKS,
       logger,
@@ -129,7 +150,14 @@ describe("AgentService and the server's policy", () => {
       random: () => 0.5,
       mode: "replay",
       deviceKey: newDeviceKey().key,
-      openChannel: (hello) => new Connection({ url: agentChannelUrl(server?.url ?? ""), hello, logger, backoff: { baseMs: 1_000, capMs: 60_000 }, random: () => 0.5 }),
+      openChannel: (hello) =>
+        new Connection({
+          url: agentChannelUrl(server?.url ?? ""),
+          hello,
+          logger,
+          backoff: { baseMs: 1_000, capMs: 60_000 },
+          random: () => 0.5,
+        }),
       scheduler: timerScheduler,
       bootId: "boot-test",
       previousRun: undefined,
@@ -147,7 +175,11 @@ describe("AgentService and the server's policy", () => {
       s.send({ type: "policy", policy: serverPolicy });
     });
     await startAgent(policy(0, false));
-    await server.until((frames) => frames.some((f) => f.type === "report" && f.policyVersion === 1), 10_000, "a report judged under version 1");
+    await server.until(
+      (frames) => frames.some((f) => f.type === "report" && f.policyVersion === 1),
+      10_000,
+      "a report judged under version 1",
+    );
 
     expect(server.frames[0]).toMatchObject({ type: "hello", policyVersion: 0 });
     const reports = server.reports();
@@ -170,9 +202,19 @@ describe("AgentService and the server's policy", () => {
     expect(server.reports().map((r) => r.policyVersion)).toEqual([1]);
 
     server.send({ type: "policy", policy: policy(2, false) });
-    await server.until((frames) => frames.some((f) => f.type === "report" && f.policyVersion === 2), 10_000, "a report judged under version 2");
+    await server.until(
+      (frames) => frames.some((f) => f.type === "report" && f.policyVersion === 2),
+      10_000,
+      "a report judged under version 2",
+    );
     // Nothing changed for either check, yet both are reported: the server disregards what an older policy judged in flight.
-    expect(server.reports().find((r) => r.policyVersion === 2)?.results.map((r) => r.check).sort()).toEqual(["screen-lock", "usb-storage"]);
+    expect(
+      server
+        .reports()
+        .find((r) => r.policyVersion === 2)
+        ?.results.map((r) => r.check)
+        .sort(),
+    ).toEqual(["screen-lock", "usb-storage"]);
   });
 
   it("sends the held full state under its own policy when the server's policy is refused", async () => {

@@ -47,7 +47,13 @@ describe("Connection", () => {
 
   function connect(url: string): { states: [ChannelState, string | undefined][]; frames: ServerFrame[]; invalid: [string, unknown][] } {
     const seen = { states: [] as [ChannelState, string | undefined][], frames: [] as ServerFrame[], invalid: [] as [string, unknown][] };
-    connection = new Connection({ url, hello, logger: pino({ level: "info" }, { write: (l: string) => void lines.push(l) }), backoff: { baseMs: 20, capMs: 40 }, random: () => 0 });
+    connection = new Connection({
+      url,
+      hello,
+      logger: pino({ level: "info" }, { write: (l: string) => void lines.push(l) }),
+      backoff: { baseMs: 20, capMs: 40 },
+      random: () => 0,
+    });
     connection.on("state", (state, detail) => seen.states.push([state, detail]));
     connection.on("frame", (frame) => seen.frames.push(frame));
     connection.on("invalid", (detail, raw) => seen.invalid.push([detail, raw]));
@@ -79,7 +85,15 @@ describe("Connection", () => {
     await until(() => sockets.length === 1 && heard.length === 1, "the connection");
     expect(connection?.state).toBe("connecting");
     expect(connection?.send({ type: "heartbeat", policyVersion: 0 })).toBe(true);
-    sockets[0]?.send(JSON.stringify({ type: "welcome", deviceId: "device-0001", serverTime: new Date().toISOString(), heartbeatSeconds: 60, policyVersion: 0 }));
+    sockets[0]?.send(
+      JSON.stringify({
+        type: "welcome",
+        deviceId: "device-0001",
+        serverTime: new Date().toISOString(),
+        heartbeatSeconds: 60,
+        policyVersion: 0,
+      }),
+    );
     sockets[0]?.send(JSON.stringify({ type: "ack", id: 5 }));
     sockets[0]?.send("not json");
     sockets[0]?.send(Buffer.from([1, 2, 3]), { binary: true });

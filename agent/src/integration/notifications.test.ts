@@ -42,14 +42,22 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function setUp(name: string, policy: Policy = DEFAULT_POLICY): Promise<{ runner: KeepingRunner; results: CheckResult[]; statePath: string; open: (now: () => Date) => Promise<ViolationNotifier> }> {
+async function setUp(
+  name: string,
+  policy: Policy = DEFAULT_POLICY,
+): Promise<{ runner: KeepingRunner; results: CheckResult[]; statePath: string; open: (now: () => Date) => Promise<ViolationNotifier> }> {
   const bundle = Bundle.parse(JSON.parse(await readFile(path.join(BUNDLES, name), "utf8")));
   const runner = new KeepingRunner(new ReplayRunner(bundle));
   const results = await runChecks(CHECKS, new ReplayRunner(bundle), policy);
   const dir = await mkdtemp(path.join(tmpdir(), "compliance-notify-"));
   dirs.push(dir);
   const statePath = path.join(dir, "notified.json");
-  return { runner, results, statePath, open: (now) => ViolationNotifier.open({ runner, statePath, logger: pino({ level: "silent" }), clock: now }) };
+  return {
+    runner,
+    results,
+    statePath,
+    open: (now) => ViolationNotifier.open({ runner, statePath, logger: pino({ level: "silent" }), clock: now }),
+  };
 }
 
 describe("telling the laptop user", () => {
@@ -59,7 +67,9 @@ describe("telling the laptop user", () => {
     const notifier = await open(() => now);
     await notifier.afterChecks(results, DEFAULT_POLICY);
     const shown = runner.notifications;
-    expect(shown.map((argv) => argv.slice(0, 6))).toEqual(Array(3).fill(["runuser", "-u", "user001", "--", "env", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus"]));
+    expect(shown.map((argv) => argv.slice(0, 6))).toEqual(
+      Array(3).fill(["runuser", "-u", "user001", "--", "env", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus"]),
+    );
     expect(shown.map((argv) => argv.at(-1))).toEqual([
       "Screen lock: set it to 15 minutes or less — Settings › Privacy › Screen Lock (KDE: System Settings › Screen Locking)",
       "Remove the USB stick Kingston Technology Company Inc. USB DISK 3.0 — eject it in the file manager, then unplug it (USB storage is not allowed)",
@@ -73,7 +83,9 @@ describe("telling the laptop user", () => {
     expect(runner.notifications).toHaveLength(3);
     now = new Date("2026-12-06T09:10:01Z");
     await notifier.afterChecks(results, DEFAULT_POLICY);
-    expect(runner.notifications.slice(3).map((argv) => argv.at(-1))).toEqual(["tcpdump is prohibited software: uninstall it or ask security@ for an exemption"]);
+    expect(runner.notifications.slice(3).map((argv) => argv.at(-1))).toEqual([
+      "tcpdump is prohibited software: uninstall it or ask security@ for an exemption",
+    ]);
 
     const restarted = await open(() => now);
     await restarted.afterChecks(results, DEFAULT_POLICY);
@@ -86,7 +98,9 @@ describe("telling the laptop user", () => {
     await notifier.afterChecks(results, DEFAULT_POLICY);
     const shown = runner.notifications;
     expect(shown).toHaveLength(3);
-    expect(shown.map((argv) => argv.slice(0, 9))).toEqual(Array(3).fill(["launchctl", "asuser", "501", "sudo", "-n", "-u", "user1", "osascript", "-e"]));
+    expect(shown.map((argv) => argv.slice(0, 9))).toEqual(
+      Array(3).fill(["launchctl", "asuser", "501", "sudo", "-n", "-u", "user1", "osascript", "-e"]),
+    );
     expect(shown[1]![9]).toBe(
       'display notification "Remove the USB stick Alcor Micro, Corp. Flash Disk — eject it in the Finder, then unplug it (USB storage is not allowed)" with title "WeGroup Compliance" subtitle "WeGroup security policy: action needed"',
     );
@@ -104,7 +118,9 @@ describe("telling the laptop user", () => {
       const inner = Buffer.from(/-EncodedCommand ([A-Za-z0-9+/=]+)'/.exec(outer)![1]!, "base64").toString("utf16le");
       return /<text>([^<]*)<\/text><\/binding>/.exec(inner)![1];
     });
-    expect(toastTexts[1]).toBe("Remove the USB stick SanDisk Cruzer Blade — &quot;Safely Remove Hardware&quot; in the taskbar, then unplug it (USB storage is not allowed)");
+    expect(toastTexts[1]).toBe(
+      "Remove the USB stick SanDisk Cruzer Blade — &quot;Safely Remove Hardware&quot; in the taskbar, then unplug it (USB storage is not allowed)",
+    );
     expect(toastTexts[2]).toBe("Nmap is prohibited software: uninstall it (Settings › Apps) or ask security@ for an exemption");
   });
 

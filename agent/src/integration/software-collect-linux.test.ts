@@ -36,7 +36,9 @@ describe("Linux software collector on this machine", () => {
     }
     expect(debs.find((t) => t.ids.includes("dpkg"))?.key).toBe("dpkg");
     // glibc's binaries (libc6, libc-bin) are one title.
-    expect(debs.filter((t) => t.ids.includes("libc6") || t.ids.includes("libc-bin")).map((t) => t.name)).toEqual(expect.arrayContaining(["glibc"]));
+    expect(debs.filter((t) => t.ids.includes("libc6") || t.ids.includes("libc-bin")).map((t) => t.name)).toEqual(
+      expect.arrayContaining(["glibc"]),
+    );
     if (existsSync("/usr/bin/apt-cache") && existsSync("/var/lib/apt/lists")) {
       // Origins are repository URLs without a scheme, or local.
       for (const t of debs) if (t.identity.origin !== undefined) expect(t.identity.origin).toMatch(/^(local|[^\s:]+(\/[^\s]*)?|\[.+\])$/);

@@ -18,7 +18,10 @@ describe.runIf(process.platform === "linux")("collectUsbStorageLinux on this mac
       expect(Array.isArray(device.mountpoints)).toBe(true);
       if (device.vendorId !== undefined) expect(device.vendorId).toMatch(/^[0-9a-f]{4}$/);
     }
-    for (const missing of facts.missingSources) expect(missing).toMatch(/^\S.*: (?:absent|not installed|not recorded|cannot be read \(\w+\)|exit code \d+.*|cannot list USB devices here)$/);
+    for (const missing of facts.missingSources)
+      expect(missing).toMatch(
+        /^\S.*: (?:absent|not installed|not recorded|cannot be read \(\w+\)|exit code \d+.*|cannot list USB devices here)$/,
+      );
     if (!existsSync("/sys/bus/usb/devices")) {
       expect(facts.missingSources).toContain("/sys/bus/usb/devices: absent");
       expect(facts.missingSources).toContain("USB device list from libusb: cannot list USB devices here");

@@ -60,7 +60,7 @@ describe("notification commands", () => {
   });
 
   it("shows a toast through a task for the INTERACTIVE group, the script passed encoded (Windows)", () => {
-    const argv = notificationArgv("win32", { ...notice, body: "Wireshark's <sniffer> & \"more\"" }, undefined);
+    const argv = notificationArgv("win32", { ...notice, body: 'Wireshark\'s <sniffer> & "more"' }, undefined);
     expect(argv.slice(0, 6)).toEqual(["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"]);
     const script = Buffer.from(argv[6]!, "base64").toString("utf16le");
     expect(script).toContain("New-ScheduledTaskPrincipal -GroupId 'S-1-5-4'");

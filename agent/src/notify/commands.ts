@@ -53,13 +53,24 @@ export function notificationArgv(platform: Platform, notice: Notice, recipient: 
         `display notification ${appleScriptString(notice.body)} with title ${appleScriptString(APP_NAME)} subtitle ${appleScriptString(notice.title)}`,
       ];
     case "win32":
-      return ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", encodePowerShell(windowsToastScript(notice))];
+      return [
+        "powershell.exe",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Bypass",
+        "-EncodedCommand",
+        encodePowerShell(windowsToastScript(notice)),
+      ];
   }
 }
 
 /** An AppleScript string literal: backslashes and quotes escaped; line breaks become spaces (one notification line). */
 export function appleScriptString(text: string): string {
-  return `"${text.replace(/[\r\n]+/g, " ").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `"${text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')}"`;
 }
 
 /** A PowerShell single-quoted literal: nothing is expanded inside, a quote is doubled (and the typographic ones too, which PowerShell also ends strings with). */

@@ -4,8 +4,16 @@ import { decideNotifications, EMPTY_NOTIFY_STATE, type NotifyState } from "./dec
 
 const limits = { maxPerWindow: 3, windowMs: 600_000 };
 const v = (subject: string): CheckViolation => ({ subject, message: `${subject} is wrong`, observed: "o", expected: "e" });
-const usb = (...serials: string[]): CheckResult => ({ check: "usb-storage", status: serials.length > 0 ? "fail" : "pass", violations: serials.map(v) });
-const software = (...keys: string[]): CheckResult => ({ check: "software", status: keys.length > 0 ? "fail" : "pass", violations: keys.map(v) });
+const usb = (...serials: string[]): CheckResult => ({
+  check: "usb-storage",
+  status: serials.length > 0 ? "fail" : "pass",
+  violations: serials.map(v),
+});
+const software = (...keys: string[]): CheckResult => ({
+  check: "software",
+  status: keys.length > 0 ? "fail" : "pass",
+  violations: keys.map(v),
+});
 const unknownUsb: CheckResult = { check: "usb-storage", status: "unknown", violations: [], reason: "lsblk: not installed" };
 
 function run(state: NotifyState, results: CheckResult[], now: number, enabled = true): { subjects: string[]; state: NotifyState } {

@@ -35,7 +35,13 @@ export function violationKey(check: AgentCheckId, subject: string): string {
  * cannot tell (`unknown`) forgets nothing. With `enabled` false (the policy's switch), nothing is due and
  * nothing is marked, so that switching it on tells about what is open then.
  */
-export function decideNotifications(state: NotifyState, results: readonly CheckResult[], now: number, limits: NotifyLimits, enabled: boolean): { due: Due[]; state: NotifyState } {
+export function decideNotifications(
+  state: NotifyState,
+  results: readonly CheckResult[],
+  now: number,
+  limits: NotifyLimits,
+  enabled: boolean,
+): { due: Due[]; state: NotifyState } {
   const decided = new Map(results.map((r) => [r.check, r]));
   const lasting = state.notified.filter((key) => {
     const check = key.slice(0, key.indexOf("\u0000")) as AgentCheckId;
@@ -60,6 +66,9 @@ export function decideNotifications(state: NotifyState, results: readonly CheckR
   const due = fresh.slice(0, room);
   return {
     due,
-    state: { notified: [...lasting, ...due.map((d) => violationKey(d.check, d.violation.subject))], shownAt: [...shownAt, ...due.map(() => now)] },
+    state: {
+      notified: [...lasting, ...due.map((d) => violationKey(d.check, d.violation.subject))],
+      shownAt: [...shownAt, ...due.map(() => now)],
+    },
   };
 }

@@ -16,9 +16,12 @@ interface FixContext {
 /** THE table. Every text names what is wrong and the one thing to do; placeholders are filled from the violation and the policy. */
 export const FIX_TEXTS: Readonly<Record<FixKind, Readonly<Record<Platform, (c: FixContext) => string>>>> = {
   "screen-lock": {
-    linux: (c) => `Screen lock: set it to ${c.minutes} minutes or less — Settings › Privacy › Screen Lock (KDE: System Settings › Screen Locking)`,
-    darwin: (c) => `Screen lock: set it to ${c.minutes} minutes or less — System Settings › Lock Screen: start the screen saver within ${c.minutes} minutes and require the password immediately`,
-    win32: (c) => `Screen lock: set it to ${c.minutes} minutes or less — Settings › Personalization › Lock screen › Screen saver: wait ${c.minutes} minutes and tick "On resume, display logon screen"`,
+    linux: (c) =>
+      `Screen lock: set it to ${c.minutes} minutes or less — Settings › Privacy › Screen Lock (KDE: System Settings › Screen Locking)`,
+    darwin: (c) =>
+      `Screen lock: set it to ${c.minutes} minutes or less — System Settings › Lock Screen: start the screen saver within ${c.minutes} minutes and require the password immediately`,
+    win32: (c) =>
+      `Screen lock: set it to ${c.minutes} minutes or less — Settings › Personalization › Lock screen › Screen saver: wait ${c.minutes} minutes and tick "On resume, display logon screen"`,
   },
   "usb-storage": {
     linux: (c) => `Remove the USB stick ${c.device} — eject it in the file manager, then unplug it (USB storage is not allowed)`,
@@ -72,6 +75,10 @@ export interface ViolationDetail {
   fix: string;
 }
 
-export function violationDetails(result: { check: AgentCheckId; violations: readonly CheckViolation[] }, platform: Platform, policy: Pick<Policy, "screenLock">): ViolationDetail[] {
+export function violationDetails(
+  result: { check: AgentCheckId; violations: readonly CheckViolation[] },
+  platform: Platform,
+  policy: Pick<Policy, "screenLock">,
+): ViolationDetail[] {
   return result.violations.map((v) => ({ subject: v.subject, message: v.message, fix: fixText(result.check, v, platform, policy) }));
 }

@@ -10,7 +10,15 @@ import { parseStatOwner } from "../platform/darwin/stat.js";
 import { NotRecordedError, type CommandRunner } from "../runner/runner.js";
 import { writeFileAtomically } from "../state/files.js";
 import { type Notice, notificationArgv, type Recipient } from "./commands.js";
-import { DEFAULT_NOTIFY_LIMITS, decideNotifications, type Due, EMPTY_NOTIFY_STATE, type NotifyLimits, type NotifyState, violationKey } from "./decide.js";
+import {
+  DEFAULT_NOTIFY_LIMITS,
+  decideNotifications,
+  type Due,
+  EMPTY_NOTIFY_STATE,
+  type NotifyLimits,
+  type NotifyState,
+  violationKey,
+} from "./decide.js";
 import { fixText } from "./fix-texts.js";
 
 /** What `status` shows of the notifications given lately. */
@@ -30,13 +38,36 @@ const StoredState = z.object({ notified: z.array(z.string()), shownAt: z.array(z
 /** What `sources` lists: the command that shows a notification, per OS, with the recipient and text as placeholders. */
 export const NOTIFICATION_SOURCES: Readonly<Record<Platform, readonly SourceSpec[]>> = {
   linux: [
-    { kind: "command", argv: notificationArgv("linux", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) => a.replace("-1", "{uid}")), what: "shows a new violation to each desktop user (exit 0 = shown)", optional: true, perUser: true },
+    {
+      kind: "command",
+      argv: notificationArgv("linux", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) =>
+        a.replace("-1", "{uid}"),
+      ),
+      what: "shows a new violation to each desktop user (exit 0 = shown)",
+      optional: true,
+      perUser: true,
+    },
   ],
   darwin: [
     { kind: "command", argv: ["stat", "-f", "%Su %u", "/dev/console"], what: "who is at the desktop, to notify", optional: true },
-    { kind: "command", argv: notificationArgv("darwin", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) => a.replace("-1", "{uid}")), what: "shows a new violation to the console user (exit 0 = shown)", optional: true, perUser: true },
+    {
+      kind: "command",
+      argv: notificationArgv("darwin", { title: "{title}", body: "{body}" }, { user: "{user}", uid: -1 }).map((a) =>
+        a.replace("-1", "{uid}"),
+      ),
+      what: "shows a new violation to the console user (exit 0 = shown)",
+      optional: true,
+      perUser: true,
+    },
   ],
-  win32: [{ kind: "command", argv: ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", "{script}"], what: "shows a new violation as a toast in the interactive session ({script}: the encoded script, see agent/src/notify/commands.ts)", optional: true }],
+  win32: [
+    {
+      kind: "command",
+      argv: ["powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", "{script}"],
+      what: "shows a new violation as a toast in the interactive session ({script}: the encoded script, see agent/src/notify/commands.ts)",
+      optional: true,
+    },
+  ],
 };
 
 export const NOTICE_TITLE = "WeGroup security policy: action needed";
@@ -65,9 +96,14 @@ export class ViolationNotifier {
     try {
       const parsed = StoredState.safeParse(JSON.parse(await readFile(deps.statePath, "utf8")));
       if (parsed.success) notifier.#state = parsed.data;
-      else deps.logger.warn({ file: deps.statePath }, "notification state is damaged; starting afresh (open violations may be told about once more)");
+      else
+        deps.logger.warn(
+          { file: deps.statePath },
+          "notification state is damaged; starting afresh (open violations may be told about once more)",
+        );
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") deps.logger.warn({ file: deps.statePath, err: (error as Error).message }, "cannot read the notification state; starting afresh");
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        deps.logger.warn({ file: deps.statePath, err: (error as Error).message }, "cannot read the notification state; starting afresh");
     }
     return notifier;
   }
@@ -79,21 +115,35 @@ export class ViolationNotifier {
 
   /** After a check run: tells about what opened since. Serialised; never throws (a notification is not worth failing a check run for). */
   afterChecks(results: readonly CheckResult[], policy: Policy): Promise<void> {
-    this.#queue = this.#queue.then(() => this.#afterChecks(results, policy)).catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "could not notify the user"));
+    this.#queue = this.#queue
+      .then(() => this.#afterChecks(results, policy))
+      .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "could not notify the user"));
     return this.#queue;
   }
 
   async #afterChecks(results: readonly CheckResult[], policy: Policy): Promise<void> {
     const now = this.deps.clock();
-    const step = decideNotifications(this.#state, results, now.getTime(), this.deps.limits ?? DEFAULT_NOTIFY_LIMITS, policy.notifyUser !== false);
+    const step = decideNotifications(
+      this.#state,
+      results,
+      now.getTime(),
+      this.deps.limits ?? DEFAULT_NOTIFY_LIMITS,
+      policy.notifyUser !== false,
+    );
     this.#state = step.state;
     if (step.due.length > 0) {
       const recipients = await this.#recipients();
       if (recipients.kind === "nobody") {
         // Nobody to tell now: they wait for the next run that finds someone at the desktop.
-        this.deps.logger.info({ reason: recipients.reason, waiting: step.due.length }, "a violation opened but nobody is at the desktop to tell");
+        this.deps.logger.info(
+          { reason: recipients.reason, waiting: step.due.length },
+          "a violation opened but nobody is at the desktop to tell",
+        );
         const unshown = new Set(step.due.map((d) => violationKey(d.check, d.violation.subject)));
-        this.#state = { notified: this.#state.notified.filter((k) => !unshown.has(k)), shownAt: this.#state.shownAt.slice(0, this.#state.shownAt.length - step.due.length) };
+        this.#state = {
+          notified: this.#state.notified.filter((k) => !unshown.has(k)),
+          shownAt: this.#state.shownAt.slice(0, this.#state.shownAt.length - step.due.length),
+        };
       } else {
         for (const due of step.due) await this.#show(due, policy, recipients.to, now);
       }
@@ -116,11 +166,23 @@ export class ViolationNotifier {
         problems.push(error instanceof NotRecordedError ? `replay: ${argv[0]} not recorded` : (error as Error).message);
       }
     }
-    const record: ShownNotification = { at: now.toISOString(), check: due.check, subject: due.violation.subject, text: notice.body, shownTo, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
+    const record: ShownNotification = {
+      at: now.toISOString(),
+      check: due.check,
+      subject: due.violation.subject,
+      text: notice.body,
+      shownTo,
+      ...(problems.length > 0 ? { problem: problems.join("; ") } : {}),
+    };
     this.#recent.push(record);
     if (this.#recent.length > KEEP_RECENT) this.#recent.shift();
-    if (shownTo.length > 0) this.deps.logger.info({ check: due.check, subject: due.violation.subject, shownTo }, "told the user about a new violation");
-    else this.deps.logger.warn({ check: due.check, subject: due.violation.subject, problem: record.problem }, "could not show the user a notification");
+    if (shownTo.length > 0)
+      this.deps.logger.info({ check: due.check, subject: due.violation.subject, shownTo }, "told the user about a new violation");
+    else
+      this.deps.logger.warn(
+        { check: due.check, subject: due.violation.subject, problem: record.problem },
+        "could not show the user a notification",
+      );
   }
 
   /** Who is at a desktop: Linux logind's desktop sessions, the macOS console owner; Windows shows it to every interactive session. */
@@ -131,7 +193,8 @@ export class ViolationNotifier {
         return { kind: "some", to: [undefined] };
       case "linux": {
         const scan = await scanSessions(runner);
-        if (scan.kind !== "sessions" || scan.sessions.length === 0) return { kind: "nobody", reason: scan.kind === "none" ? scan.reason : "no desktop session" };
+        if (scan.kind !== "sessions" || scan.sessions.length === 0)
+          return { kind: "nobody", reason: scan.kind === "none" ? scan.reason : "no desktop session" };
         return { kind: "some", to: scan.sessions.map((s) => ({ user: s.user, uid: s.uid })) };
       }
       case "darwin": {
@@ -139,7 +202,8 @@ export class ViolationNotifier {
         const out = await runner.run(argv);
         if (out.exitCode !== 0) return { kind: "nobody", reason: `${argv.join(" ")} exited ${out.exitCode}` };
         const owner = parseStatOwner(out.stdout.toString("utf8"), argv.join(" "));
-        if (owner.uid === undefined || NOT_A_PERSON.has(owner.user)) return { kind: "nobody", reason: `the console belongs to ${owner.user} (nobody signed in)` };
+        if (owner.uid === undefined || NOT_A_PERSON.has(owner.user))
+          return { kind: "nobody", reason: `the console belongs to ${owner.user} (nobody signed in)` };
         return { kind: "some", to: [{ user: owner.user, uid: owner.uid }] };
       }
     }

@@ -7,7 +7,14 @@ function device(fields: { idVendor: number; idProduct: number; classes: number[]
   return {
     busNumber: fields.bus,
     portNumbers: fields.ports,
-    deviceDescriptor: { idVendor: fields.idVendor, idProduct: fields.idProduct, iManufacturer: 1, iProduct: 2, iSerialNumber: 3, bDeviceClass: 0 },
+    deviceDescriptor: {
+      idVendor: fields.idVendor,
+      idProduct: fields.idProduct,
+      iManufacturer: 1,
+      iProduct: 2,
+      iSerialNumber: 3,
+      bDeviceClass: 0,
+    },
     configDescriptor: { interfaces: fields.classes.map((alternates) => alternates.map((bInterfaceClass) => ({ bInterfaceClass }))) },
     open: () => {
       throw new Error("LIBUSB_ERROR_ACCESS");
@@ -58,15 +65,32 @@ describe("listUsbDevices", () => {
       // Index 2 (product) never answers, like a wedged device.
       getStringDescriptor: (index, callback) => (strings[index] !== undefined ? callback(undefined, strings[index]) : undefined),
     };
-    const listed = await listUsbDevices({ platform: "linux", stringTimeoutMs: 20, load: () => Promise.resolve({ getDeviceList: () => [stick] }) });
-    expect(listed).toEqual([{ vendorId: "0781", productId: "5581", interfaceClasses: [8], busNumber: 2, portPath: "4", serial: "4C530001130115117412", manufacturer: "SanDisk" }]);
+    const listed = await listUsbDevices({
+      platform: "linux",
+      stringTimeoutMs: 20,
+      load: () => Promise.resolve({ getDeviceList: () => [stick] }),
+    });
+    expect(listed).toEqual([
+      {
+        vendorId: "0781",
+        productId: "5581",
+        interfaceClasses: [8],
+        busNumber: 2,
+        portPath: "4",
+        serial: "4C530001130115117412",
+        manufacturer: "SanDisk",
+      },
+    ]);
     expect(opened).toEqual(["open", "close"]);
   });
 });
 
 describe("describeUsbDevice", () => {
   it("collects the class of every interface and alternate setting once", () => {
-    expect(describeUsbDevice(device({ idVendor: 0x046d, idProduct: 0x0892, classes: [[14], [14, 14], [1], [1]], bus: 3, ports: [2] })).interfaceClasses).toEqual([14, 1]);
+    expect(
+      describeUsbDevice(device({ idVendor: 0x046d, idProduct: 0x0892, classes: [[14], [14, 14], [1], [1]], bus: 3, ports: [2] }))
+        .interfaceClasses,
+    ).toEqual([14, 1]);
   });
 
   it("keeps the ids when the configuration descriptor cannot be read", () => {

@@ -5,7 +5,14 @@ import type { UsbDeviceDescriptor } from "../runner/runner.js";
 export interface LibusbDevice {
   busNumber: number;
   portNumbers?: number[] | null;
-  deviceDescriptor: { idVendor: number; idProduct: number; iManufacturer: number; iProduct: number; iSerialNumber: number; bDeviceClass?: number };
+  deviceDescriptor: {
+    idVendor: number;
+    idProduct: number;
+    iManufacturer: number;
+    iProduct: number;
+    iSerialNumber: number;
+    bDeviceClass?: number;
+  };
   /** A getter in node-usb that may throw (LIBUSB_ERROR_*) when the descriptor cannot be read. */
   readonly configDescriptor?: { interfaces: { bInterfaceClass: number }[][] } | undefined;
   open(): void;
@@ -47,7 +54,8 @@ export async function listUsbDevices(options: NodeUsbOptions = {}): Promise<UsbD
   const described: UsbDeviceDescriptor[] = [];
   for (const device of devices) {
     const descriptor = describeUsbDevice(device);
-    if (descriptor.interfaceClasses.includes(MASS_STORAGE)) Object.assign(descriptor, await readStrings(device, options.stringTimeoutMs ?? 1_000));
+    if (descriptor.interfaceClasses.includes(MASS_STORAGE))
+      Object.assign(descriptor, await readStrings(device, options.stringTimeoutMs ?? 1_000));
     described.push(descriptor);
   }
   return described;
@@ -73,7 +81,10 @@ export function describeUsbDevice(device: LibusbDevice): UsbDeviceDescriptor {
   };
 }
 
-async function readStrings(device: LibusbDevice, timeoutMs: number): Promise<Pick<UsbDeviceDescriptor, "serial" | "manufacturer" | "product">> {
+async function readStrings(
+  device: LibusbDevice,
+  timeoutMs: number,
+): Promise<Pick<UsbDeviceDescriptor, "serial" | "manufacturer" | "product">> {
   const d = device.deviceDescriptor;
   try {
     device.open();
@@ -82,7 +93,11 @@ async function readStrings(device: LibusbDevice, timeoutMs: number): Promise<Pic
   }
   try {
     const strings: Pick<UsbDeviceDescriptor, "serial" | "manufacturer" | "product"> = {};
-    for (const [key, index] of [["serial", d.iSerialNumber], ["manufacturer", d.iManufacturer], ["product", d.iProduct]] as const) {
+    for (const [key, index] of [
+      ["serial", d.iSerialNumber],
+      ["manufacturer", d.iManufacturer],
+      ["product", d.iProduct],
+    ] as const) {
       const value = index > 0 ? await stringDescriptor(device, index, timeoutMs) : undefined;
       if (value !== undefined && value.trim() !== "") strings[key] = value.trim();
     }

@@ -3,15 +3,27 @@ import { describe, expect, it } from "vitest";
 import { fakeRunner } from "../testing/fake-runner.js";
 import { fixtureText } from "../testing/fixtures.js";
 import { sourcesCommand } from "../cli/sources.js";
-import { DARWIN_BOOT_ID, DARWIN_WILL_SHUTDOWN, LINUX_BOOT_ID, readBootId, readOsState, SYSTEMD_STATE, WIN32_BOOT_TIME } from "./presence.js";
+import {
+  DARWIN_BOOT_ID,
+  DARWIN_WILL_SHUTDOWN,
+  LINUX_BOOT_ID,
+  readBootId,
+  readOsState,
+  SYSTEMD_STATE,
+  WIN32_BOOT_TIME,
+} from "./presence.js";
 
 describe("readBootId", () => {
   it("reads Linux's boot_id file, macOS's kern.bootsessionuuid and Windows' last boot time", async () => {
     const recorded = fixtureText("linux/presence/debian-12-container-boot_id.txt");
     expect(await readBootId(fakeRunner("linux", [], { [LINUX_BOOT_ID]: recorded }))).toBe(recorded.trim());
     expect(recorded.trim()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(await readBootId(fakeRunner("darwin", [{ argv: DARWIN_BOOT_ID, stdout: "A1B2C3D4-0000-1111-2222-333344445555\n" }]))).toBe("A1B2C3D4-0000-1111-2222-333344445555");
-    expect(await readBootId(fakeRunner("win32", [{ argv: WIN32_BOOT_TIME, stdout: "2026-03-01T07:12:33Z\r\n" }]))).toBe("2026-03-01T07:12:33Z");
+    expect(await readBootId(fakeRunner("darwin", [{ argv: DARWIN_BOOT_ID, stdout: "A1B2C3D4-0000-1111-2222-333344445555\n" }]))).toBe(
+      "A1B2C3D4-0000-1111-2222-333344445555",
+    );
+    expect(await readBootId(fakeRunner("win32", [{ argv: WIN32_BOOT_TIME, stdout: "2026-03-01T07:12:33Z\r\n" }]))).toBe(
+      "2026-03-01T07:12:33Z",
+    );
   });
 
   it("answers nothing when the source is missing or fails", async () => {

@@ -25,11 +25,21 @@ export const DARWIN_WILL_SHUTDOWN = ["sysctl", "-n", "kern.willshutdown"] as con
 export const PRESENCE_SOURCES: Readonly<Record<Platform, readonly SourceSpec[]>> = {
   linux: [
     { kind: "file", path: LINUX_BOOT_ID, what: "the OS boot id, sent in every hello", optional: true },
-    { kind: "command", argv: SYSTEMD_STATE, what: "at a stop: `stopping` means the OS shuts down (goodbye system-shutdown)", optional: true },
+    {
+      kind: "command",
+      argv: SYSTEMD_STATE,
+      what: "at a stop: `stopping` means the OS shuts down (goodbye system-shutdown)",
+      optional: true,
+    },
   ],
   darwin: [
     { kind: "command", argv: DARWIN_BOOT_ID, what: "the OS boot id, sent in every hello", optional: true },
-    { kind: "command", argv: DARWIN_WILL_SHUTDOWN, what: "at a stop: 1 means the OS shuts down or restarts (goodbye system-shutdown)", optional: true },
+    {
+      kind: "command",
+      argv: DARWIN_WILL_SHUTDOWN,
+      what: "at a stop: 1 means the OS shuts down or restarts (goodbye system-shutdown)",
+      optional: true,
+    },
   ],
   win32: [{ kind: "command", argv: WIN32_BOOT_TIME, what: "the last boot time, sent in every hello as the boot id", optional: true }],
 };

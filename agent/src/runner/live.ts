@@ -61,7 +61,8 @@ export class LiveRunner implements CommandRunner {
           let errText = stderr;
           if (err !== null) {
             exitCode = typeof err.code === "number" ? err.code : 1;
-            if (err.killed === true) errText = Buffer.concat([stderr, Buffer.from(`\n(killed after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms)`)]);
+            if (err.killed === true)
+              errText = Buffer.concat([stderr, Buffer.from(`\n(killed after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms)`)]);
           }
           resolve({ argv, exitCode, stdout, stderr: errText });
         },
@@ -95,7 +96,8 @@ export class LiveRunner implements CommandRunner {
     if (this.options.privileged) return argv;
     const me = this.options.currentUser;
     if (argv[0] === "runuser" && argv[1] === "-u" && argv[3] === "--" && argv[2] === me) return argv.slice(4);
-    if (argv[0] === "launchctl" && argv[1] === "asuser" && argv[3] === "sudo" && argv[4] === "-n" && argv[5] === "-u" && argv[6] === me) return argv.slice(7);
+    if (argv[0] === "launchctl" && argv[1] === "asuser" && argv[3] === "sudo" && argv[4] === "-n" && argv[5] === "-u" && argv[6] === me)
+      return argv.slice(7);
     if (argv[0] === "sudo" && argv[1] === "-n" && argv[2] === "-H" && argv[3] === "-u" && argv[4] === me) return argv.slice(5);
     return argv;
   }

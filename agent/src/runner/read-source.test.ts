@@ -25,7 +25,14 @@ describe("reading a source", () => {
   );
 
   it("answers the first argv that succeeds, named by the argv that gave it", async () => {
-    const read = await readCommand(runner, [["lsblk", "-J"], ["lsblk", "-P"]], parseNumber);
+    const read = await readCommand(
+      runner,
+      [
+        ["lsblk", "-J"],
+        ["lsblk", "-P"],
+      ],
+      parseNumber,
+    );
     expect(read).toEqual({ ok: true, value: 42, what: "lsblk -P" });
   });
 
@@ -33,16 +40,34 @@ describe("reading a source", () => {
     ["a missing executable", [["rpm", "-qa"]], "rpm -qa: not installed", true],
     ["an unrecorded command", [["flatpak", "list"]], "flatpak list: not recorded", true],
     ["a failing command, by the first line of its stderr", [["lsblk", "-J"]], "lsblk -J: exit code 1: lsblk: invalid option -- 'J'", false],
-    ["a failing command silent on stderr, by its stdout", [["snap", "list"]], "snap list: exit code 1: error: cannot communicate with server", false],
+    [
+      "a failing command silent on stderr, by its stdout",
+      [["snap", "list"]],
+      "snap list: exit code 1: error: cannot communicate with server",
+      false,
+    ],
     ["a failing command that says nothing", [["dpkg-query", "-W"]], "dpkg-query -W: exit code 2", false],
-    ["every fallback failing or unrecorded, by the last failure", [["lsblk", "-J"], ["lsblk", "-O"]], "lsblk -J: exit code 1: lsblk: invalid option -- 'J'", false],
+    [
+      "every fallback failing or unrecorded, by the last failure",
+      [
+        ["lsblk", "-J"],
+        ["lsblk", "-O"],
+      ],
+      "lsblk -J: exit code 1: lsblk: invalid option -- 'J'",
+      false,
+    ],
   ])("words %s the one way", async (_case, candidates, description, absent) => {
     const read = await firstSucceeding(runner, candidates);
     expect(read).toMatchObject({ ok: false, description, absent });
   });
 
   it("names a source by its label when one is given", async () => {
-    expect(await firstSucceeding(runner, [["rpm", "-qa"]], { label: "rpm" })).toMatchObject({ ok: false, what: "rpm", reason: "not installed", description: "rpm: not installed" });
+    expect(await firstSucceeding(runner, [["rpm", "-qa"]], { label: "rpm" })).toMatchObject({
+      ok: false,
+      what: "rpm",
+      reason: "not installed",
+      description: "rpm: not installed",
+    });
   });
 
   it("takes an answer the caller accepts whatever its exit code", async () => {
@@ -66,7 +91,11 @@ describe("reading a source", () => {
     expect(await readFile(runner, "/etc/number", parseNumber)).toEqual({ ok: true, value: 7, what: "/etc/number" });
     expect(await fileText(runner, "/etc/shadow")).toMatchObject({ ok: false, description: "/etc/shadow: not recorded", absent: true });
     expect(await listDirectory(runner, "/home")).toEqual({ ok: true, value: ["ana"], what: "/home" });
-    expect(await listDirectory(runner, "/Applications")).toMatchObject({ ok: false, description: "/Applications: not recorded", absent: true });
+    expect(await listDirectory(runner, "/Applications")).toMatchObject({
+      ok: false,
+      description: "/Applications: not recorded",
+      absent: true,
+    });
   });
 
   it("says a file is absent when the machine has none, and unreadable when it refuses it", async () => {
@@ -78,12 +107,18 @@ describe("reading a source", () => {
       listDir: () => Promise.resolve(undefined),
     };
     expect(await fileText(live, "/etc/none")).toMatchObject({ ok: false, description: "/etc/none: absent", absent: true });
-    expect(await listDirectory(live, "/sys/bus/usb/devices")).toMatchObject({ ok: false, description: "/sys/bus/usb/devices: absent", absent: true });
+    expect(await listDirectory(live, "/sys/bus/usb/devices")).toMatchObject({
+      ok: false,
+      description: "/sys/bus/usb/devices: absent",
+      absent: true,
+    });
     expect(await fileText(live, "/root/.x")).toMatchObject({ ok: false, description: "/root/.x: cannot be read (EACCES)", absent: false });
   });
 
   it("makes a required source that gave nothing a SourceUnavailableError with the same words", async () => {
-    expect(() => required({ ok: false, what: "rpm -qa", reason: "not installed", absent: true, description: "rpm -qa: not installed" })).toThrow(SourceUnavailableError);
+    expect(() =>
+      required({ ok: false, what: "rpm -qa", reason: "not installed", absent: true, description: "rpm -qa: not installed" }),
+    ).toThrow(SourceUnavailableError);
     await expect(runCommand(runner, ["rpm", "-qa"]).then(required)).rejects.toThrow("rpm -qa: not installed");
     await expect(runCommand(runner, ["pmset", "-g", "custom"]).then(required)).rejects.toThrow("pmset -g custom: not recorded");
   });

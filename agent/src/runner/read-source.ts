@@ -54,7 +54,11 @@ export interface ParseOptions {
 export type TextParser<T> = (text: string, source: string) => T;
 
 /** Runs one command; any exit code is an answer (reg query's 1 means "no such key"). Not installed or not recorded is not. */
-export async function runCommand(runner: CommandRunner, argv: readonly string[], options: Omit<CommandOptions, "accepts"> = {}): Promise<SourceRead<CommandOutput>> {
+export async function runCommand(
+  runner: CommandRunner,
+  argv: readonly string[],
+  options: Omit<CommandOptions, "accepts"> = {},
+): Promise<SourceRead<CommandOutput>> {
   return firstSucceeding(runner, [argv], { ...options, accepts: () => true });
 }
 
@@ -62,7 +66,11 @@ export async function runCommand(runner: CommandRunner, argv: readonly string[],
  * Tries each argv in turn (newer flags first, older fallbacks after) and answers the first that
  * succeeds; a missing executable ends the search, a failing or unrecorded one goes on to the next.
  */
-export async function firstSucceeding(runner: CommandRunner, candidates: readonly (readonly string[])[], options: CommandOptions = {}): Promise<SourceRead<CommandOutput>> {
+export async function firstSucceeding(
+  runner: CommandRunner,
+  candidates: readonly (readonly string[])[],
+  options: CommandOptions = {},
+): Promise<SourceRead<CommandOutput>> {
   const accepts = options.accepts ?? ((out: CommandOutput) => out.exitCode === 0);
   const named = (argv: readonly string[]) => options.label ?? argv.join(" ");
   const first = named(candidates[0] ?? []);
@@ -111,7 +119,12 @@ export async function fileText(runner: CommandRunner, path: string): Promise<Sou
 }
 
 /** A file parsed by `parse`. */
-export async function readFile<T>(runner: CommandRunner, path: string, parse: TextParser<T>, options: ParseOptions = {}): Promise<SourceRead<T>> {
+export async function readFile<T>(
+  runner: CommandRunner,
+  path: string,
+  parse: TextParser<T>,
+  options: ParseOptions = {},
+): Promise<SourceRead<T>> {
   const text = await fileText(runner, path);
   if (!text.ok) return text;
   return parsed(() => parse(text.value, path), path, options);

@@ -26,7 +26,10 @@ export class RecordingRunner implements CommandRunner {
   async readFile(path: string): Promise<Buffer | undefined> {
     const content = await this.inner.readFile(path);
     if (content !== undefined) {
-      this.files.set(path, isValidUtf8(content) ? { path, content: content.toString("utf8") } : { path, contentBase64: content.toString("base64") });
+      this.files.set(
+        path,
+        isValidUtf8(content) ? { path, content: content.toString("utf8") } : { path, contentBase64: content.toString("base64") },
+      );
     }
     return content;
   }

@@ -24,7 +24,13 @@ const policy = (version: number, over: { usb?: boolean; eject?: boolean; heartbe
     heartbeatSeconds: over.heartbeatSeconds ?? 60,
   });
 
-const welcome = (policyVersion: number): ServerFrame => ({ type: "welcome", deviceId: "device-0001", serverTime: new Date(0).toISOString(), heartbeatSeconds: 60, policyVersion });
+const welcome = (policyVersion: number): ServerFrame => ({
+  type: "welcome",
+  deviceId: "device-0001",
+  serverTime: new Date(0).toISOString(),
+  heartbeatSeconds: 60,
+  policyVersion,
+});
 
 /** A stick is attached while `attached` says so; ejecting it (when the policy says eject) detaches it. */
 function checks(stick: { attached: boolean; ejections: number }): CheckDefinition<object>[] {
@@ -35,7 +41,9 @@ function checks(stick: { attached: boolean; ejections: number }): CheckDefinitio
       id: "usb-storage",
       collectors: onEveryOs,
       evaluate: (_f, p) =>
-        p.usbStorage.allowed || !stick.attached ? pass("usb-storage") : fail("usb-storage", [{ subject: "STICK-1", message: "a USB stick is attached", observed: "attached", expected: "none" }]),
+        p.usbStorage.allowed || !stick.attached
+          ? pass("usb-storage")
+          : fail("usb-storage", [{ subject: "STICK-1", message: "a USB stick is attached", observed: "attached", expected: "none" }]),
       enforce: {
         check: "usb-storage",
         action: "eject",
@@ -85,7 +93,12 @@ describe("AgentService over a scripted channel", () => {
     await saveCachedPolicy(paths.policy, cached);
     service = new AgentService({
       paths,
-      enrollment: { serverUrl: "https://compliance.example", deviceId: "device-0001", credential: "credential-0123456789", enrolledAt: new Date(0).toISOString() },
+      enrollment: {
+        serverUrl: "https://compliance.example",
+        deviceId: "device-0001",
+        credential: "credential-0123456789",
+        enrolledAt: new Date(0).toISOString(),
+      },
       deviceKey: newDeviceKey().key,
       runner: fakeRunner("linux", []),
       device: { hostname: "lt-test", platform: "linux", agentVersion: "0.0.0-test" },
@@ -139,7 +152,12 @@ describe("AgentService over a scripted channel", () => {
     ch.play({ type: "policy", policy: policy(5, { usb: true, heartbeatSeconds: 120 }) });
     await until(() => ch.sentOf("report").some((r) => r.policyVersion === 5), "the report under version 5");
     expect(ch.sentOf("policy-applied")).toEqual([{ type: "policy-applied", version: 5 }]);
-    expect(ch.sentOf("report").find((r) => r.policyVersion === 5)?.results.map((r) => [r.check, r.status])).toEqual([
+    expect(
+      ch
+        .sentOf("report")
+        .find((r) => r.policyVersion === 5)
+        ?.results.map((r) => [r.check, r.status]),
+    ).toEqual([
       ["usb-storage", "pass"],
       ["screen-lock", "pass"],
     ]);
@@ -174,11 +192,18 @@ describe("AgentService over a scripted channel", () => {
   });
 
   it("stage presence: every hello says the boot, this run's start and how the previous run ended; the record is written at start and kept alive", async () => {
-    const previousRun: RunRecord = { bootId: "boot-a", startedAt: "2026-03-01T08:00:00.000Z", lastAliveAt: "2026-03-01T09:00:00.000Z", endedWith: null };
+    const previousRun: RunRecord = {
+      bootId: "boot-a",
+      startedAt: "2026-03-01T08:00:00.000Z",
+      lastAliveAt: "2026-03-01T09:00:00.000Z",
+      endedWith: null,
+    };
     scheduler.now = Date.parse("2026-03-01T10:00:00.000Z");
     const ch = await start(policy(4), { bootId: "boot-a", previousRun });
     expect(ch.sent[0]).toMatchObject({ bootId: "boot-a", runStartedAt: "2026-03-01T10:00:00.000Z", previousRun });
-    expect(runs).toEqual([[{ bootId: "boot-a", startedAt: "2026-03-01T10:00:00.000Z", lastAliveAt: "2026-03-01T10:00:00.000Z", endedWith: null }, true]]);
+    expect(runs).toEqual([
+      [{ bootId: "boot-a", startedAt: "2026-03-01T10:00:00.000Z", lastAliveAt: "2026-03-01T10:00:00.000Z", endedWith: null }, true],
+    ]);
     scheduler.advance(120_000);
     await until(() => runs.length === 3, "two alive ticks");
     expect(runs.slice(1).map(([r, durable]) => [r.lastAliveAt, r.endedWith, durable])).toEqual([

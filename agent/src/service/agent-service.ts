@@ -25,7 +25,17 @@ import type { DeviceKey } from "../state/device-key.js";
 import type { Enrollment } from "../state/enrollment.js";
 import { AGENT_VERSION } from "../version.js";
 import type { Channel, OpenChannel, Scheduler } from "./channel.js";
-import { afterCheckRun, type CheckRequest, enforceNow, type Latest, onInvalidFrame, onPolicyValid, onWelcome, RECHECK_AFTER_ENFORCEMENT_MS, requestChecks } from "./decisions.js";
+import {
+  afterCheckRun,
+  type CheckRequest,
+  enforceNow,
+  type Latest,
+  onInvalidFrame,
+  onPolicyValid,
+  onWelcome,
+  RECHECK_AFTER_ENFORCEMENT_MS,
+  requestChecks,
+} from "./decisions.js";
 import { checksToResend } from "./full-state.js";
 import { alive, ended, newRun, previousRunOf, resumed, type RunRecord } from "./presence.js";
 import { Outbox } from "./outbox.js";
@@ -120,14 +130,23 @@ export class AgentService {
       logger: deps.logger,
     });
     this.connection.on("state", (state, detail) => {
-      deps.logger.info({ state, detail, server: deps.enrollment.serverUrl }, `connection ${state}${detail !== undefined ? `: ${detail}` : ""}`);
+      deps.logger.info(
+        { state, detail, server: deps.enrollment.serverUrl },
+        `connection ${state}${detail !== undefined ? `: ${detail}` : ""}`,
+      );
       if (state === "connecting") this.delivery.connected();
       else if (state !== "connected") this.delivery.disconnected();
       if (state !== "connected") this.connectedSince = null;
       this.connectionDetail = detail;
       this.writeStatus();
     });
-    this.connection.on("frame", (frame) => void this.onFrame(frame).catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, "handling a server frame failed")));
+    this.connection.on(
+      "frame",
+      (frame) =>
+        void this.onFrame(frame).catch((error: unknown) =>
+          deps.logger.error({ err: (error as Error).message }, "handling a server frame failed"),
+        ),
+    );
     this.connection.on("invalid", (detail, raw) => this.onInvalidFrame(detail, raw));
     deps.logger.info({ policyVersion: this.policy.version, queued: this.outbox.size, mode: deps.mode }, "agent service starting");
     await this.runChecks("all", "service start");
@@ -226,27 +245,40 @@ export class AgentService {
   private async runChecks(checks: readonly AgentCheckId[] | "all", why: string, reportAll = false): Promise<void> {
     const definitions = checks === "all" ? this.deps.checks : this.deps.checks.filter((c) => checks.includes(c.id));
     const started = performance.now();
-    const outcomes = await runChecksEnforcing(definitions, this.deps.runner, this.policy, (check, subject) => this.shouldEnforce(check, subject));
+    const outcomes = await runChecksEnforcing(definitions, this.deps.runner, this.policy, (check, subject) =>
+      this.shouldEnforce(check, subject),
+    );
     const observedAt = this.deps.clock();
     const step = afterCheckRun(this.latest, outcomes, observedAt, reportAll);
     this.latest = step.latest;
     const { enforcement, recheck, report: changed } = step;
     if (enforcement.length > 0) {
-      for (const a of enforcement) this.deps.logger.warn({ subject: a.subject, ok: a.ok, detail: a.detail }, `enforcement: ${a.action} ${a.ok ? "done" : "failed"}`);
+      for (const a of enforcement)
+        this.deps.logger.warn({ subject: a.subject, ok: a.ok, detail: a.detail }, `enforcement: ${a.action} ${a.ok ? "done" : "failed"}`);
     }
     if (recheck.length > 0) {
       // Confirm the device is gone (or still there) with a fresh look shortly after.
       this.deps.scheduler.after(RECHECK_AFTER_ENFORCEMENT_MS, () => {
-        void this.requestChecks(recheck, "after enforcement").catch((error: unknown) => this.deps.logger.error({ err: (error as Error).message }, "a check run failed"));
+        void this.requestChecks(recheck, "after enforcement").catch((error: unknown) =>
+          this.deps.logger.error({ err: (error as Error).message }, "a check run failed"),
+        );
       });
     }
-    this.deps.logger.debug({ why, checks: definitions.map((d) => d.id), changed: changed.map((c) => c.check), ms: Math.round(performance.now() - started) }, "checks ran");
+    this.deps.logger.debug(
+      { why, checks: definitions.map((d) => d.id), changed: changed.map((c) => c.check), ms: Math.round(performance.now() - started) },
+      "checks ran",
+    );
     if (changed.length > 0) {
       this.deps.logger.info({ why, changed: changed.map((c) => `${c.check}=${c.status}`) }, "check results changed; reporting");
       await this.enqueue(changed, observedAt, enforcement);
     }
     // Not awaited: showing a notification must not hold up the next check run or the reports.
-    void this.deps.notifier?.afterChecks([...this.latest.values()].map((l) => l.result), this.policy).then(() => this.writeStatus());
+    void this.deps.notifier
+      ?.afterChecks(
+        [...this.latest.values()].map((l) => l.result),
+        this.policy,
+      )
+      .then(() => this.writeStatus());
     this.writeStatus();
   }
 
@@ -291,7 +323,11 @@ export class AgentService {
         }
         if (step.awaitingPolicy !== undefined) {
           this.awaitingPolicy = step.awaitingPolicy;
-          if (this.awaitingPolicy) this.deps.logger.info({ ours: this.policy.version, server: frame.policyVersion }, "the server runs another policy: the full state waits for it");
+          if (this.awaitingPolicy)
+            this.deps.logger.info(
+              { ours: this.policy.version, server: frame.policyVersion },
+              "the server runs another policy: the full state waits for it",
+            );
         }
         await this.delivery.welcome();
         break;
@@ -305,9 +341,12 @@ export class AgentService {
         break;
       case "preview":
         // Judged aside (nothing applied or stored); a failure only costs the server this device's answer.
-        void answerPreview(frame, { checks: this.deps.checks, runner: this.deps.runner, current: () => this.latest, send: (f) => this.connection.send(f) }).catch(
-          (error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "could not preview a candidate policy"),
-        );
+        void answerPreview(frame, {
+          checks: this.deps.checks,
+          runner: this.deps.runner,
+          current: () => this.latest,
+          send: (f) => this.connection.send(f),
+        }).catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, "could not preview a candidate policy"));
         break;
       case "error":
         await this.delivery.refused(frame);
@@ -339,11 +378,14 @@ export class AgentService {
   }
 
   private async runPolicy(policy: Policy): Promise<void> {
-    for (let next: Policy | undefined = policy; next !== undefined; ) {
+    for (let next: Policy | undefined = policy; next !== undefined;) {
       try {
         await this.applyPolicy(next);
       } catch (error) {
-        this.deps.logger.error({ err: (error as Error).message, policyVersion: next.version }, "applying a pushed policy failed; keeping the previous one");
+        this.deps.logger.error(
+          { err: (error as Error).message, policyVersion: next.version },
+          "applying a pushed policy failed; keeping the previous one",
+        );
       }
       const step = onPolicyDone(this.policyQueue);
       this.policyQueue = step.queue;
@@ -376,12 +418,17 @@ export class AgentService {
       this.deps.logger.warn({ detail, type: step.type }, "ignored a server frame that does not validate");
       return;
     }
-    this.deps.logger.error({ detail: step.detail }, `refused a pushed policy that does not validate; keeping version ${this.policy.version}`);
+    this.deps.logger.error(
+      { detail: step.detail },
+      `refused a pushed policy that does not validate; keeping version ${this.policy.version}`,
+    );
     this.connection.send(step.error);
     // No other policy is coming: the full state the welcome held back goes out under the one in force.
     if (step.sendHeldFullState) {
       this.awaitingPolicy = false;
-      void this.enqueueFullState().catch((err: unknown) => this.deps.logger.error({ err: (err as Error).message }, "queueing the full state failed"));
+      void this.enqueueFullState().catch((err: unknown) =>
+        this.deps.logger.error({ err: (err as Error).message }, "queueing the full state failed"),
+      );
     }
   }
 
@@ -424,7 +471,9 @@ export class AgentService {
         violations: result.violations.length,
         ...(result.reason !== undefined ? { reason: result.reason } : {}),
         observedAt: observedAt.toISOString(),
-        ...(result.violations.length > 0 && this.policy !== undefined ? { details: violationDetails(result, this.deps.runner.platform, this.policy) } : {}),
+        ...(result.violations.length > 0 && this.policy !== undefined
+          ? { details: violationDetails(result, this.deps.runner.platform, this.policy) }
+          : {}),
       })),
       ...(this.deps.notifier !== undefined ? { notifications: this.deps.notifier.recent } : {}),
     };

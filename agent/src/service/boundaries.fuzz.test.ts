@@ -26,14 +26,22 @@ const VALID_FRAMES: ServerFrame[] = [
 
 /** What a server (or anyone in between) could send: near-valid frames, any JSON, any text, any bytes. */
 const serverBytes: fc.Arbitrary<{ data: Buffer; binary: boolean }> = fc.oneof(
-  fc.constantFrom(...VALID_FRAMES).chain((f) => mutatedJson(f)).map((v) => ({ data: Buffer.from(JSON.stringify(v) ?? "null"), binary: false })),
+  fc
+    .constantFrom(...VALID_FRAMES)
+    .chain((f) => mutatedJson(f))
+    .map((v) => ({ data: Buffer.from(JSON.stringify(v) ?? "null"), binary: false })),
   fc.jsonValue().map((v) => ({ data: Buffer.from(JSON.stringify(v) ?? "null"), binary: false })),
   fc.string({ unit: "binary", maxLength: 200 }).map((s) => ({ data: Buffer.from(s), binary: false })),
   fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.boolean()).map(([b, binary]) => ({ data: Buffer.from(b), binary })),
 );
 
 const SOFTWARE_FACTS: SoftwareFacts = titleFacts([
-  title("nmap", { versions: ["7.93+dfsg1-1"], sources: ["dpkg"], ids: ["nmap", "nmap-common"], identity: { origin: "deb.debian.org/debian" } }),
+  title("nmap", {
+    versions: ["7.93+dfsg1-1"],
+    sources: ["dpkg"],
+    ids: ["nmap", "nmap-common"],
+    identity: { origin: "deb.debian.org/debian" },
+  }),
   title("firefox-esr", { versions: ["115.5.0esr-1"], sources: ["dpkg"], identity: { origin: "deb.debian.org/debian" } }),
   title("Wireshark", { versions: ["4.2.0"], bundleId: "org.wireshark.Wireshark", identity: { teamId: "7Z6EMTD2C6" } }),
   title("AnyDesk", { versions: ["8.0.5"], sources: ["registry"], declaredPublisher: "AnyDesk Software GmbH" }),
@@ -41,41 +49,49 @@ const SOFTWARE_FACTS: SoftwareFacts = titleFacts([
 
 describe("server frames on the agent (fuzz)", () => {
   it("decodes any bytes into a valid frame or a reason, and the delivery decisions take every frame it accepts", () => {
-    fuzz("agent: server frames + delivery decisions", fc.tuple(fc.array(serverBytes, { minLength: 1, maxLength: 8 }), fc.nat(100_000)), ([messages, now]) => {
-      const queued = [ID, "0190f3c2-7c1a-7000-8000-000000000002"];
-      let state: DeliveryState = onQueued(onConnected(), ID).state;
-      let policies = IDLE;
-      for (const { data, binary } of messages) {
-        const decoded = decodeServerFrame(data, binary);
-        if (!decoded.ok) {
-          expect(typeof decoded.detail).toBe("string");
-          continue;
+    fuzz(
+      "agent: server frames + delivery decisions",
+      fc.tuple(fc.array(serverBytes, { minLength: 1, maxLength: 8 }), fc.nat(100_000)),
+      ([messages, now]) => {
+        const queued = [ID, "0190f3c2-7c1a-7000-8000-000000000002"];
+        let state: DeliveryState = onQueued(onConnected(), ID).state;
+        let policies = IDLE;
+        for (const { data, binary } of messages) {
+          const decoded = decodeServerFrame(data, binary);
+          if (!decoded.ok) {
+            expect(typeof decoded.detail).toBe("string");
+            continue;
+          }
+          const frame = decoded.frame;
+          const step =
+            frame.type === "welcome"
+              ? onWelcome(state, queued)
+              : frame.type === "ack"
+                ? onAck(state, frame.id)
+                : frame.type === "error"
+                  ? onRefusal(state, frame, frame.ref !== undefined && queued.includes(frame.ref), now, () => 0.5)
+                  : undefined;
+          if (frame.type === "policy") {
+            const next = onPolicyFrame(policies, frame.policy);
+            policies = next.apply !== undefined ? onPolicyDone(next.queue).queue : next.queue;
+          }
+          if (step === undefined) continue;
+          state = onTick(step.state, queued, now + 120_000).state;
+          for (const id of state.sent) expect(queued).toContain(id);
+          for (const action of step.actions) if (action.kind === "send") for (const id of action.ids) expect(queued).toContain(id);
         }
-        const frame = decoded.frame;
-        const step =
-          frame.type === "welcome"
-            ? onWelcome(state, queued)
-            : frame.type === "ack"
-              ? onAck(state, frame.id)
-              : frame.type === "error"
-                ? onRefusal(state, frame, frame.ref !== undefined && queued.includes(frame.ref), now, () => 0.5)
-                : undefined;
-        if (frame.type === "policy") {
-          const next = onPolicyFrame(policies, frame.policy);
-          policies = next.apply !== undefined ? onPolicyDone(next.queue).queue : next.queue;
-        }
-        if (step === undefined) continue;
-        state = onTick(step.state, queued, now + 120_000).state;
-        for (const id of state.sent) expect(queued).toContain(id);
-        for (const action of step.actions) if (action.kind === "send") for (const id of action.ids) expect(queued).toContain(id);
-      }
-    });
+      },
+    );
   });
 });
 
 describe("policy documents (fuzz)", () => {
   it("refuses a damaged policy with a reason, and a policy it accepts can be evaluated", () => {
-    const documents = fc.oneof(mutatedJson(DEFAULT_POLICY), mutatedJson({ version: 2, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "nmap" }] } }), fc.jsonValue());
+    const documents = fc.oneof(
+      mutatedJson(DEFAULT_POLICY),
+      mutatedJson({ version: 2, screenLock: {}, usbStorage: {}, software: { deny: [{ name: "nmap" }] } }),
+      fc.jsonValue(),
+    );
     fuzz("agent: policy documents", documents, (doc) => {
       const parsed = Policy.safeParse(doc);
       if (!parsed.success) return;
@@ -98,8 +114,16 @@ describe("patterns (fuzz)", () => {
 });
 
 describe("bundles replayed through every check (fuzz)", () => {
-  const demos = ["demo-linux.json", "demo-mac.json", "demo-windows.json"].map((name) => JSON.parse(readFileSync(`${FIXTURES_DIR}bundles/${name}`, "utf8")) as { commands: { stdout: string }[]; files: { content?: string }[] });
-  const outputs = demos.flatMap((d) => [...d.commands.map((c) => c.stdout), ...d.files.map((f) => f.content ?? "")]).filter((t) => t.length > 0);
+  const demos = ["demo-linux.json", "demo-mac.json", "demo-windows.json"].map(
+    (name) =>
+      JSON.parse(readFileSync(`${FIXTURES_DIR}bundles/${name}`, "utf8")) as {
+        commands: { stdout: string }[];
+        files: { content?: string }[];
+      },
+  );
+  const outputs = demos
+    .flatMap((d) => [...d.commands.map((c) => c.stdout), ...d.files.map((f) => f.content ?? "")])
+    .filter((t) => t.length > 0);
 
   /** A demo bundle with one command output or file mangled, or a damaged field anywhere. */
   const bundles = fc.oneof(

@@ -123,7 +123,10 @@ export class Connection extends EventEmitter<ConnectionEvents> implements Channe
       if (this.stopped) return;
       const why = `closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`;
       if (code === CLOSE_UNAUTHORIZED) {
-        this.options.logger.error({ code }, "the server refused this device's credential: enroll again (compliance-agent enroll --server URL --secret SECRET)");
+        this.options.logger.error(
+          { code },
+          "the server refused this device's credential: enroll again (compliance-agent enroll --server URL --secret SECRET)",
+        );
       }
       this.scheduleReconnect(why);
     });
@@ -159,4 +162,3 @@ export class Connection extends EventEmitter<ConnectionEvents> implements Channe
     this.emit("state", state, detail);
   }
 }
-

@@ -1,7 +1,17 @@
 // The service's stages, one at a time, as Santa tests its sync stages: a state and an event in, the next state and what to do out.
 import { type CheckResult, DEFAULT_POLICY, type EnforcementAction, fail, pass, unknown } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import { afterCheckRun, ENFORCE_RETRY_MS, enforceNow, type Latest, onInvalidFrame, onPolicyValid, onWelcome, requestChecks, type RunOutcome } from "./decisions.js";
+import {
+  afterCheckRun,
+  ENFORCE_RETRY_MS,
+  enforceNow,
+  type Latest,
+  onInvalidFrame,
+  onPolicyValid,
+  onWelcome,
+  requestChecks,
+  type RunOutcome,
+} from "./decisions.js";
 
 const at = new Date("2026-01-02T03:04:05.000Z");
 const stick = fail("usb-storage", [{ subject: "STICK-1", message: "a USB stick is attached", observed: "attached", expected: "none" }]);
@@ -22,7 +32,12 @@ describe("stage: checks ran", () => {
   });
 
   it("reports only what changed; an unchanged result is remembered as newly observed", () => {
-    const step = afterCheckRun(latestOf(pass("screen-lock"), stick), [outcome(pass("screen-lock")), outcome(pass("usb-storage"))], at, false);
+    const step = afterCheckRun(
+      latestOf(pass("screen-lock"), stick),
+      [outcome(pass("screen-lock")), outcome(pass("usb-storage"))],
+      at,
+      false,
+    );
     expect(step.report).toEqual([pass("usb-storage")]);
     expect(step.latest.get("screen-lock")?.observedAt).toEqual(at);
   });
@@ -90,7 +105,14 @@ describe("stage: welcome", () => {
     ["the first welcome, same policy", false, true, 3, 3, { startHeartbeat: true, awaitingPolicy: false }],
     ["the first welcome, the server runs another policy", false, true, 0, 1, { startHeartbeat: true, awaitingPolicy: true }],
     ["a repeated welcome on the same connection", true, false, 0, 1, { startHeartbeat: false }],
-    ["the first welcome of a reconnection while still counted connected", true, true, 2, 2, { startHeartbeat: false, awaitingPolicy: false }],
+    [
+      "the first welcome of a reconnection while still counted connected",
+      true,
+      true,
+      2,
+      2,
+      { startHeartbeat: false, awaitingPolicy: false },
+    ],
   ] as const)("%s", (_name, connected, first, ours, theirs, expected) => {
     expect(onWelcome(connected, first, ours, theirs)).toEqual(expected);
   });
@@ -109,7 +131,11 @@ describe("stage: a pushed policy validated", () => {
 
 describe("stage: a server frame did not validate", () => {
   it("refuses a broken policy with invalid_policy naming the field, and releases the held full state", () => {
-    const step = onInvalidFrame("policy: invalid", { type: "policy", policy: { version: 3, screenLock: { maxIdleSeconds: "often" } } }, true);
+    const step = onInvalidFrame(
+      "policy: invalid",
+      { type: "policy", policy: { version: 3, screenLock: { maxIdleSeconds: "often" } } },
+      true,
+    );
     expect(step.kind).toBe("refuse-policy");
     if (step.kind !== "refuse-policy") return;
     expect(step.error).toMatchObject({ type: "error", code: "invalid_policy" });

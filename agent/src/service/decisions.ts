@@ -28,7 +28,12 @@ export interface CheckRunStep {
 }
 
 /** Stage "checks ran": what changed since the last run and must be reported, and what to look at again. */
-export function afterCheckRun(latest: ReadonlyMap<AgentCheckId, Latest>, outcomes: readonly RunOutcome[], observedAt: Date, reportAll: boolean): CheckRunStep {
+export function afterCheckRun(
+  latest: ReadonlyMap<AgentCheckId, Latest>,
+  outcomes: readonly RunOutcome[],
+  observedAt: Date,
+  reportAll: boolean,
+): CheckRunStep {
   const next = new Map(latest);
   const report: CheckResult[] = [];
   for (const { result, enforcement } of outcomes) {
@@ -49,7 +54,12 @@ export const RECHECK_AFTER_ENFORCEMENT_MS = 2_000;
 export const ENFORCE_RETRY_MS = 5 * 60_000;
 
 /** Stage "a failing subject could be acted on": allowed now, and the throttle's next state. */
-export function enforceNow(last: ReadonlyMap<string, number>, check: AgentCheckId, subject: string, now: number): { act: boolean; last: ReadonlyMap<string, number> } {
+export function enforceNow(
+  last: ReadonlyMap<string, number>,
+  check: AgentCheckId,
+  subject: string,
+  now: number,
+): { act: boolean; last: ReadonlyMap<string, number> } {
   const key = `${check}\u0000${subject}`;
   const previous = last.get(key);
   if (previous !== undefined && now - previous < ENFORCE_RETRY_MS) return { act: false, last };
@@ -64,7 +74,11 @@ export interface CheckRequest {
 }
 
 /** Stage "checks requested": a new waiting run, or the waiting one grown (`merged`: no new run is queued). */
-export function requestChecks(waiting: CheckRequest | undefined, ids: readonly AgentCheckId[], full: boolean): { waiting: CheckRequest; merged: boolean } {
+export function requestChecks(
+  waiting: CheckRequest | undefined,
+  ids: readonly AgentCheckId[],
+  full: boolean,
+): { waiting: CheckRequest; merged: boolean } {
   if (waiting === undefined) return { waiting: { checks: new Set(ids), full }, merged: false };
   return { waiting: { checks: new Set([...waiting.checks, ...ids]), full: waiting.full || full }, merged: true };
 }
@@ -81,7 +95,12 @@ export interface WelcomeStep {
  * state goes out now or waits for the policy the server sends next (its version differs from ours). A repeated
  * welcome changes nothing.
  */
-export function onWelcome(connected: boolean, firstOfConnection: boolean, ourPolicyVersion: number, welcomePolicyVersion: number): WelcomeStep {
+export function onWelcome(
+  connected: boolean,
+  firstOfConnection: boolean,
+  ourPolicyVersion: number,
+  welcomePolicyVersion: number,
+): WelcomeStep {
   return {
     startHeartbeat: !connected,
     ...(firstOfConnection ? { awaitingPolicy: afterWelcome(ourPolicyVersion, welcomePolicyVersion) === "await-policy" } : {}),
@@ -103,8 +122,7 @@ export function onPolicyValid(currentVersion: number, pushedVersion: number, awa
 
 export type InvalidFrameStep =
   /** A pushed policy that does not validate: answer this error, keep the policy in force, and send the held full state if one was held. */
-  | { kind: "refuse-policy"; error: ErrorFrame; detail: string; sendHeldFullState: boolean }
-  | { kind: "ignore"; type: string | undefined };
+  { kind: "refuse-policy"; error: ErrorFrame; detail: string; sendHeldFullState: boolean } | { kind: "ignore"; type: string | undefined };
 
 /** Stage "a server frame did not validate": a broken policy is refused out loud; anything else is logged and ignored. */
 export function onInvalidFrame(detail: string, raw: unknown, awaitingPolicy: boolean): InvalidFrameStep {
@@ -112,5 +130,10 @@ export function onInvalidFrame(detail: string, raw: unknown, awaitingPolicy: boo
   if (type !== "policy") return { kind: "ignore", type };
   const policy = Policy.safeParse((raw as { policy?: unknown }).policy);
   const message = policy.success ? detail : describeZodError(policy.error);
-  return { kind: "refuse-policy", error: { type: "error", code: "invalid_policy", message: `policy refused: ${message}` }, detail: message, sendHeldFullState: awaitingPolicy };
+  return {
+    kind: "refuse-policy",
+    error: { type: "error", code: "invalid_policy", message: `policy refused: ${message}` },
+    detail: message,
+    sendHeldFullState: awaitingPolicy,
+  };
 }

@@ -34,24 +34,31 @@ describe("delivery decisions", () => {
     expect(onQueued(onQueued(welcomed([]), "r9").state, "r9").actions).toEqual([]);
   });
 
-  it.each(["unavailable", "rate_limited"] as const)("retries a report refused as %s on the same connection, backing off further each time", (code) => {
-    const t0 = 1_000_000;
-    let state = welcomed(["r1"]);
-    const first = onRefusal(state, refusal(code), true, t0, half);
-    expect(first.actions).toEqual([{ kind: "wake", at: t0 + backoffDelay(0, REPORT_RETRY, half) }]);
-    state = first.state;
-    expect(onTick(state, ["r1"], t0 + 100).actions).toEqual([{ kind: "wake", at: t0 + 500 }]);
-    const due = onTick(state, ["r1"], t0 + 500);
-    expect(due.actions).toEqual([{ kind: "send", ids: ["r1"] }]);
-    const second = onRefusal(due.state, refusal(code), true, t0 + 600, half);
-    expect(second.actions).toEqual([{ kind: "wake", at: t0 + 600 + backoffDelay(1, REPORT_RETRY, half) }]);
-    const third = onRefusal(onTick(second.state, ["r1"], t0 + 10_000).state, refusal(code), true, t0 + 10_000, half);
-    expect(third.actions).toEqual([{ kind: "wake", at: t0 + 10_000 + backoffDelay(2, REPORT_RETRY, half) }]);
-  });
+  it.each(["unavailable", "rate_limited"] as const)(
+    "retries a report refused as %s on the same connection, backing off further each time",
+    (code) => {
+      const t0 = 1_000_000;
+      let state = welcomed(["r1"]);
+      const first = onRefusal(state, refusal(code), true, t0, half);
+      expect(first.actions).toEqual([{ kind: "wake", at: t0 + backoffDelay(0, REPORT_RETRY, half) }]);
+      state = first.state;
+      expect(onTick(state, ["r1"], t0 + 100).actions).toEqual([{ kind: "wake", at: t0 + 500 }]);
+      const due = onTick(state, ["r1"], t0 + 500);
+      expect(due.actions).toEqual([{ kind: "send", ids: ["r1"] }]);
+      const second = onRefusal(due.state, refusal(code), true, t0 + 600, half);
+      expect(second.actions).toEqual([{ kind: "wake", at: t0 + 600 + backoffDelay(1, REPORT_RETRY, half) }]);
+      const third = onRefusal(onTick(second.state, ["r1"], t0 + 10_000).state, refusal(code), true, t0 + 10_000, half);
+      expect(third.actions).toEqual([{ kind: "wake", at: t0 + 10_000 + backoffDelay(2, REPORT_RETRY, half) }]);
+    },
+  );
 
   it("drops a report refused for good, and forgets an acknowledged one together with its retry", () => {
-    expect(onRefusal(welcomed(["r1"]), refusal("invalid_frame"), true, 0, half).actions).toEqual([{ kind: "forget", id: "r1", why: "refused" }]);
-    expect(onRefusal(welcomed(["r1"]), refusal("payload_too_large"), true, 0, half).actions).toEqual([{ kind: "forget", id: "r1", why: "refused" }]);
+    expect(onRefusal(welcomed(["r1"]), refusal("invalid_frame"), true, 0, half).actions).toEqual([
+      { kind: "forget", id: "r1", why: "refused" },
+    ]);
+    expect(onRefusal(welcomed(["r1"]), refusal("payload_too_large"), true, 0, half).actions).toEqual([
+      { kind: "forget", id: "r1", why: "refused" },
+    ]);
     const waiting = onRefusal(welcomed(["r1"]), refusal("unavailable"), true, 0, half).state;
     const acked = onAck(waiting, "r1");
     expect(acked.actions).toEqual([{ kind: "forget", id: "r1", why: "acknowledged" }]);
@@ -60,8 +67,13 @@ describe("delivery decisions", () => {
 
   it("ignores errors about nothing queued, other codes, and refusals while not connected", () => {
     expect(onRefusal(welcomed(["r1"]), refusal("unavailable", "gone"), false, 0, half).actions[0]).toMatchObject({ kind: "ignore" });
-    expect(onRefusal(welcomed(["r1"]), { type: "error", code: "unavailable", message: "m" }, true, 0, half).actions[0]).toMatchObject({ kind: "ignore" });
-    expect(onRefusal(welcomed(["r1"]), refusal("internal"), true, 0, half).actions[0]).toMatchObject({ kind: "ignore", why: expect.stringMatching(/next connection/) });
+    expect(onRefusal(welcomed(["r1"]), { type: "error", code: "unavailable", message: "m" }, true, 0, half).actions[0]).toMatchObject({
+      kind: "ignore",
+    });
+    expect(onRefusal(welcomed(["r1"]), refusal("internal"), true, 0, half).actions[0]).toMatchObject({
+      kind: "ignore",
+      why: expect.stringMatching(/next connection/),
+    });
     expect(onRefusal(DISCONNECTED, refusal("unavailable"), true, 0, half).actions[0]).toMatchObject({ kind: "ignore" });
   });
 
@@ -78,6 +90,9 @@ describe("delivery decisions", () => {
     state = onRefusal(state, refusal("unavailable", "c"), true, 0, half).state;
     state = onRefusal(state, refusal("unavailable", "a"), true, 0, half).state;
     state = onRefusal(onRefusal(state, refusal("unavailable", "b"), true, 0, half).state, refusal("unavailable", "b"), true, 0, half).state;
-    expect(onTick(state, ["a", "b", "c"], 600).actions).toEqual([{ kind: "send", ids: ["a", "c"] }, { kind: "wake", at: 1_000 }]);
+    expect(onTick(state, ["a", "b", "c"], 600).actions).toEqual([
+      { kind: "send", ids: ["a", "c"] },
+      { kind: "wake", at: 1_000 },
+    ]);
   });
 });

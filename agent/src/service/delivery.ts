@@ -37,7 +37,12 @@ export interface Step {
   actions: DeliveryAction[];
 }
 
-export const DISCONNECTED: DeliveryState = Object.freeze({ welcomed: false, sent: new Set<string>(), retry: new Map(), refusals: new Map() });
+export const DISCONNECTED: DeliveryState = Object.freeze({
+  welcomed: false,
+  sent: new Set<string>(),
+  retry: new Map(),
+  refusals: new Map(),
+});
 
 /** A new connection is open (not yet welcomed): nothing is in flight on it. */
 export function onConnected(): DeliveryState {
@@ -80,7 +85,8 @@ export function onRefusal(state: DeliveryState, frame: ErrorFrame, isQueued: boo
   if (frame.code === "invalid_frame" || frame.code === "payload_too_large") {
     return { state: without(state, id), actions: [{ kind: "forget", id, why: "refused" }] };
   }
-  if (frame.code !== "unavailable" && frame.code !== "rate_limited") return { state, actions: [{ kind: "ignore", why: `kept for the next connection (${frame.code})` }] };
+  if (frame.code !== "unavailable" && frame.code !== "rate_limited")
+    return { state, actions: [{ kind: "ignore", why: `kept for the next connection (${frame.code})` }] };
   if (!state.welcomed) return { state, actions: [{ kind: "ignore", why: "not connected: it goes out with the next welcome" }] };
   const attempt = (state.refusals.get(id) ?? 0) + 1;
   const at = now + backoffDelay(attempt - 1, REPORT_RETRY, random);

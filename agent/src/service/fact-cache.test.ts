@@ -23,7 +23,13 @@ describe("withFactCache", () => {
     const { definition, collections } = countingCheck();
     let stamp = "a";
     let clock = 0;
-    const cached = withFactCache(definition, ["/var/lib/dpkg/status"], async () => stamp, () => clock, 3_600_000);
+    const cached = withFactCache(
+      definition,
+      ["/var/lib/dpkg/status"],
+      async () => stamp,
+      () => clock,
+      3_600_000,
+    );
     await (await cached.collectors.linux()).collect(runner);
     await (await cached.collectors.linux()).collect(runner);
     expect(collections()).toBe(1);
@@ -38,6 +44,14 @@ describe("withFactCache", () => {
 
   it("leaves a check alone when there is nothing to fingerprint", () => {
     const { definition } = countingCheck();
-    expect(withFactCache(definition, [], async () => "", () => 0, 1)).toBe(definition);
+    expect(
+      withFactCache(
+        definition,
+        [],
+        async () => "",
+        () => 0,
+        1,
+      ),
+    ).toBe(definition);
   });
 });

@@ -22,7 +22,13 @@ export const statFingerprint: Fingerprint = async (paths) => {
  * Wraps a check so that its collector reuses the last facts while the fingerprint of `paths` is
  * unchanged and they are younger than `maxAgeMs`. Evaluation always runs (a new policy applies at once).
  */
-export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly string[], fingerprint: Fingerprint, now: () => number, maxAgeMs: number): CheckDefinition<F> {
+export function withFactCache<F>(
+  definition: CheckDefinition<F>,
+  paths: readonly string[],
+  fingerprint: Fingerprint,
+  now: () => number,
+  maxAgeMs: number,
+): CheckDefinition<F> {
   if (paths.length === 0) return definition;
   let cached: { stamp: string; at: number; facts: F } | undefined;
   const wrap = (collector: Collector<F>): Collector<F> => ({
@@ -36,9 +42,16 @@ export function withFactCache<F>(definition: CheckDefinition<F>, paths: readonly
       return facts;
     },
   });
-  const wrapLoader = (load: CollectorLoader<F>): CollectorLoader<F> => async () => wrap(await load());
+  const wrapLoader =
+    (load: CollectorLoader<F>): CollectorLoader<F> =>
+    async () =>
+      wrap(await load());
   return {
     ...definition,
-    collectors: { linux: wrapLoader(definition.collectors.linux), darwin: wrapLoader(definition.collectors.darwin), win32: wrapLoader(definition.collectors.win32) },
+    collectors: {
+      linux: wrapLoader(definition.collectors.linux),
+      darwin: wrapLoader(definition.collectors.darwin),
+      win32: wrapLoader(definition.collectors.win32),
+    },
   };
 }

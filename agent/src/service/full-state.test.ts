@@ -17,8 +17,16 @@ describe("checksToResend", () => {
   const all = ["screen-lock", "usb-storage", "software"] as const;
   it.each<[string, { policyVersion: number; results: CheckResult[] }[], string[]]>([
     ["nothing queued: every check", [], [...all]],
-    ["a queued report of the current policy covers its checks", [{ policyVersion: 2, results: [result("usb-storage")] }], ["screen-lock", "software"]],
-    ["a queued report of an older policy covers nothing", [{ policyVersion: 1, results: [result("usb-storage"), result("software")] }], [...all]],
+    [
+      "a queued report of the current policy covers its checks",
+      [{ policyVersion: 2, results: [result("usb-storage")] }],
+      ["screen-lock", "software"],
+    ],
+    [
+      "a queued report of an older policy covers nothing",
+      [{ policyVersion: 1, results: [result("usb-storage"), result("software")] }],
+      [...all],
+    ],
     [
       "several queued reports",
       [

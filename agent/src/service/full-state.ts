@@ -15,7 +15,11 @@ export function afterWelcome(agentPolicyVersion: number, welcomePolicyVersion: n
  * the current policy already carries (it is delivered anyway). A queued report judged by an older policy covers
  * nothing: the server does not apply it.
  */
-export function checksToResend(latest: readonly AgentCheckId[], queued: readonly Pick<ReportFrame, "policyVersion" | "results">[], policyVersion: number): AgentCheckId[] {
+export function checksToResend(
+  latest: readonly AgentCheckId[],
+  queued: readonly Pick<ReportFrame, "policyVersion" | "results">[],
+  policyVersion: number,
+): AgentCheckId[] {
   const covered = new Set(queued.filter((r) => r.policyVersion === policyVersion).flatMap((r) => r.results.map((x) => x.check)));
   return latest.filter((check) => !covered.has(check));
 }

@@ -55,7 +55,13 @@ describe("Outbox", () => {
 
   it("stays bounded by dropping superseded reports, never the newest state of a check", async () => {
     const outbox = await Outbox.open({ dir, maxReports: 3, logger });
-    const reports = [report(1, "usb-storage"), report(2, "usb-storage"), report(3, "software"), report(4, "usb-storage"), report(5, "usb-storage")];
+    const reports = [
+      report(1, "usb-storage"),
+      report(2, "usb-storage"),
+      report(3, "software"),
+      report(4, "usb-storage"),
+      report(5, "usb-storage"),
+    ];
     for (const r of reports) await outbox.put(r);
     const kept = outbox.pending();
     expect(kept.length).toBeLessThanOrEqual(3);

@@ -64,7 +64,10 @@ export class Outbox {
       names = (await readdir(this.options.dir)).sort();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new AppError("forbidden", `cannot use the outbox ${this.options.dir} (${code}); run as root (Administrator on Windows) or fix the state dir's permissions`);
+      throw new AppError(
+        "forbidden",
+        `cannot use the outbox ${this.options.dir} (${code}); run as root (Administrator on Windows) or fix the state dir's permissions`,
+      );
     }
     for (const name of names) {
       const path = join(this.options.dir, name);
@@ -117,6 +120,10 @@ export class Outbox {
       this.queue.delete(r.id);
       await rm(this.pathOf(r.id), { force: true });
     }
-    if (excess > 0) this.options.logger.warn({ dropped: Math.min(excess, superseded.length), queued: this.queue.size }, "outbox: compacted superseded reports");
+    if (excess > 0)
+      this.options.logger.warn(
+        { dropped: Math.min(excess, superseded.length), queued: this.queue.size },
+        "outbox: compacted superseded reports",
+      );
   }
 }

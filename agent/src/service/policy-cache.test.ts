@@ -25,7 +25,13 @@ describe("the policy cache", () => {
   });
 
   it("reads back what it saved, readable by root only", async () => {
-    const policy = Policy.parse({ version: 7, screenLock: {}, usbStorage: { allowed: true }, software: { mode: "allowlist" }, heartbeatSeconds: 30 });
+    const policy = Policy.parse({
+      version: 7,
+      screenLock: {},
+      usbStorage: { allowed: true },
+      software: { mode: "allowlist" },
+      heartbeatSeconds: 30,
+    });
     await saveCachedPolicy(path, policy);
     expect(await loadCachedPolicy(path, logger)).toEqual(policy);
     expect((await stat(path)).mode & 0o777).toBe(0o600);

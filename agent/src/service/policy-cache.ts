@@ -12,7 +12,10 @@ export async function loadCachedPolicy(path: string, logger: Logger): Promise<Po
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return DEFAULT_POLICY;
-    throw new AppError("forbidden", `cannot read the cached policy ${path} (${code ?? String(error)}); fix the state dir's permissions, or delete the file (the server sends the current policy at the next connection)`);
+    throw new AppError(
+      "forbidden",
+      `cannot read the cached policy ${path} (${code ?? String(error)}); fix the state dir's permissions, or delete the file (the server sends the current policy at the next connection)`,
+    );
   }
   let problem: string;
   try {

@@ -33,7 +33,11 @@ describe("goodbyeReason", () => {
   });
 
   it("asks the OS only when a signal stopped the agent", () => {
-    expect([asksOs({ kind: "signal", signal: "SIGTERM" }), asksOs({ kind: "control", reason: "service-stop" }), asksOs({ kind: "host-gone" })]).toEqual([true, false, false]);
+    expect([
+      asksOs({ kind: "signal", signal: "SIGTERM" }),
+      asksOs({ kind: "control", reason: "service-stop" }),
+      asksOs({ kind: "host-gone" }),
+    ]).toEqual([true, false, false]);
   });
 });
 
@@ -113,7 +117,12 @@ describe("the run record", () => {
   });
 
   it("is told to the next run's hello as it was left; a run without a boot id says none", () => {
-    expect(previousRunOf(ended(newRun("boot-a", t0), "upgrade", t1))).toEqual({ bootId: "boot-a", startedAt: t0.toISOString(), lastAliveAt: t1.toISOString(), endedWith: "upgrade" });
+    expect(previousRunOf(ended(newRun("boot-a", t0), "upgrade", t1))).toEqual({
+      bootId: "boot-a",
+      startedAt: t0.toISOString(),
+      lastAliveAt: t1.toISOString(),
+      endedWith: "upgrade",
+    });
     expect(previousRunOf(newRun(undefined, t0))).toEqual({ startedAt: t0.toISOString(), lastAliveAt: t0.toISOString(), endedWith: null });
   });
 });

@@ -31,7 +31,8 @@ export function parseReasonWord(text: string): GoodbyeReason | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export type ControlCommand = { kind: "stop"; reason: GoodbyeReason } | { kind: "sleep" } | { kind: "resume" } | { kind: "unknown"; line: string };
+export type ControlCommand =
+  { kind: "stop"; reason: GoodbyeReason } | { kind: "sleep" } | { kind: "resume" } | { kind: "unknown"; line: string };
 
 /** One line of the service host's control channel (`stop <reason>`, `sleep`, `resume`). */
 export function parseControlLine(line: string): ControlCommand {
@@ -107,5 +108,10 @@ export function resumed(run: RunRecord, now: Date): RunRecord {
 
 /** What the hello says about the run before this one. */
 export function previousRunOf(run: RunRecord): PreviousRun {
-  return { ...(run.bootId === undefined ? {} : { bootId: run.bootId }), startedAt: run.startedAt, lastAliveAt: run.lastAliveAt, endedWith: run.endedWith };
+  return {
+    ...(run.bootId === undefined ? {} : { bootId: run.bootId }),
+    startedAt: run.startedAt,
+    lastAliveAt: run.lastAliveAt,
+    endedWith: run.endedWith,
+  };
 }

@@ -1,7 +1,18 @@
 // The thin shell around the delivery decisions: holds their state and a timer, and performs what they answer through the service's hands.
 import type { ErrorFrame } from "@wegroup/shared";
 import type { Logger } from "pino";
-import { type DeliveryAction, type DeliveryState, DISCONNECTED, onAck, onConnected, onQueued, onRefusal, onTick, onWelcome, type Step } from "./delivery.js";
+import {
+  type DeliveryAction,
+  type DeliveryState,
+  DISCONNECTED,
+  onAck,
+  onConnected,
+  onQueued,
+  onRefusal,
+  onTick,
+  onWelcome,
+  type Step,
+} from "./delivery.js";
 
 export interface DeliveryHands {
   /** Ids of the queued reports, oldest first. */
@@ -50,7 +61,10 @@ export class ReportDelivery {
 
   refused(frame: ErrorFrame): Promise<void> {
     const isQueued = frame.ref !== undefined && this.hands.queued().includes(frame.ref);
-    return this.#perform(onRefusal(this.#state, frame, isQueued, this.hands.now(), () => this.hands.random()), frame);
+    return this.#perform(
+      onRefusal(this.#state, frame, isQueued, this.hands.now(), () => this.hands.random()),
+      frame,
+    );
   }
 
   async #perform(step: Step, frame?: ErrorFrame): Promise<void> {
@@ -67,15 +81,24 @@ export class ReportDelivery {
         await this.hands.fullState();
         return;
       case "forget":
-        if (action.why === "refused") this.hands.logger.error({ code: frame?.code, report: action.id }, `the server refused a report for good and it was dropped: ${frame?.message ?? ""}`);
+        if (action.why === "refused")
+          this.hands.logger.error(
+            { code: frame?.code, report: action.id },
+            `the server refused a report for good and it was dropped: ${frame?.message ?? ""}`,
+          );
         await this.hands.forget(action.id, action.why);
         return;
       case "wake":
-        if (frame !== undefined) this.hands.logger.warn({ code: frame.code, report: frame.ref, retryInMs: action.at - this.hands.now() }, `the server did not store a report (${frame.message}); it stays queued and is sent again`);
+        if (frame !== undefined)
+          this.hands.logger.warn(
+            { code: frame.code, report: frame.ref, retryInMs: action.at - this.hands.now() },
+            `the server did not store a report (${frame.message}); it stays queued and is sent again`,
+          );
         this.#wakeAt(action.at);
         return;
       case "ignore":
-        if (frame !== undefined) this.hands.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message} (${action.why})`);
+        if (frame !== undefined)
+          this.hands.logger.warn({ code: frame.code, ref: frame.ref }, `the server answered an error: ${frame.message} (${action.why})`);
         else this.hands.logger.debug({ why: action.why }, "delivery: nothing to do");
         return;
     }
@@ -83,12 +106,15 @@ export class ReportDelivery {
 
   #wakeAt(at: number): void {
     this.#clearTimer();
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#perform(onTick(this.#state, this.hands.queued(), this.hands.now())).catch((error: unknown) =>
-        this.hands.logger.error({ err: (error as Error).message }, "resending refused reports failed"),
-      );
-    }, Math.max(0, at - this.hands.now()));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        void this.#perform(onTick(this.#state, this.hands.queued(), this.hands.now())).catch((error: unknown) =>
+          this.hands.logger.error({ err: (error as Error).message }, "resending refused reports failed"),
+        );
+      },
+      Math.max(0, at - this.hands.now()),
+    );
     this.#timer.unref?.();
   }
 

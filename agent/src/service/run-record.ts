@@ -11,7 +11,8 @@ export async function loadRunRecord(path: string, logger: Logger): Promise<RunRe
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") logger.warn({ file: path, err: (error as Error).message }, `cannot read the run record ${path}; this run reports no previous run`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      logger.warn({ file: path, err: (error as Error).message }, `cannot read the run record ${path}; this run reports no previous run`);
     return undefined;
   }
   try {
@@ -40,7 +41,9 @@ export async function takeReasonFile(path: string, logger: Logger): Promise<Good
   } catch {
     return undefined;
   }
-  await rm(path, { force: true }).catch((error: unknown) => logger.warn({ file: path, err: (error as Error).message }, "cannot delete the goodbye reason file"));
+  await rm(path, { force: true }).catch((error: unknown) =>
+    logger.warn({ file: path, err: (error as Error).message }, "cannot delete the goodbye reason file"),
+  );
   const reason = parseReasonWord(text);
   if (reason === undefined) logger.warn({ file: path, word: text.trim().slice(0, 40) }, `ignored ${path}: not a goodbye reason`);
   return reason;

@@ -43,14 +43,19 @@ export async function readServiceStatus(path: string): Promise<ServiceStatus | u
 }
 
 /** The status file, absent, or damaged with what to do about it (the service rewrites it on every change). */
-export async function readServiceStatusFile(path: string): Promise<{ kind: "ok"; status: ServiceStatus } | { kind: "absent" } | { kind: "damaged"; problem: string }> {
+export async function readServiceStatusFile(
+  path: string,
+): Promise<{ kind: "ok"; status: ServiceStatus } | { kind: "absent" } | { kind: "damaged"; problem: string }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { kind: "absent" };
-    return { kind: "damaged", problem: `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions` };
+    return {
+      kind: "damaged",
+      problem: `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions`,
+    };
   }
   let problem: string;
   try {

@@ -39,7 +39,10 @@ export class Triggers extends EventEmitter<TriggerEvents> {
       });
       return true;
     } catch (error) {
-      this.logger.info({ err: (error as Error).message }, "USB hot-plug events are not available here; relying on the mount watch and the interval");
+      this.logger.info(
+        { err: (error as Error).message },
+        "USB hot-plug events are not available here; relying on the mount watch and the interval",
+      );
       return false;
     }
   }

@@ -52,12 +52,14 @@ describe("damaged agent state files", () => {
     const policy = await loadCachedPolicy(paths.policy, logger);
     expect(policy.version).toBe(0);
     expect(text()).toContain(`the cached policy ${paths.policy} is damaged`);
-    expect(text()).toMatch(/moved to .*policy\.json\.corrupt-\d+ and the built-in default applies until the server sends the current policy/);
+    expect(text()).toMatch(
+      /moved to .*policy\.json\.corrupt-\d+ and the built-in default applies until the server sends the current policy/,
+    );
     expect((await readdir(dir)).some((n) => n.startsWith("policy.json.corrupt-"))).toBe(true);
   });
 
   it("names a damaged status.json and says what to do", async () => {
-    await writeFile(paths.status, "{\"pid\":12");
+    await writeFile(paths.status, '{"pid":12');
     const read = await readServiceStatusFile(paths.status);
     expect(read).toMatchObject({ kind: "damaged", problem: expect.stringContaining(paths.status) });
     expect(read.kind === "damaged" && read.problem).toMatch(/stop the service, delete the file and start the service again/);

@@ -33,11 +33,21 @@ describe("the device key", () => {
   });
 
   it.each([
-    ["a truncated file", "-----BEGIN PRIVATE KEY-----\nMC4CAQAw", /is damaged \(not a PEM private key\)\. Enroll again: compliance-agent enroll/],
+    [
+      "a truncated file",
+      "-----BEGIN PRIVATE KEY-----\nMC4CAQAw",
+      /is damaged \(not a PEM private key\)\. Enroll again: compliance-agent enroll/,
+    ],
     ["another kind of key", "", /is damaged \(a rsa key, expected Ed25519\)/],
   ])("names the file and what to do when it holds %s", async (_name, content, message) => {
     const file = join(dir, "device-key.pem");
-    const text = content !== "" ? content : (await import("node:crypto")).generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const text =
+      content !== ""
+        ? content
+        : (await import("node:crypto"))
+            .generateKeyPairSync("rsa", { modulusLength: 1024 })
+            .privateKey.export({ format: "pem", type: "pkcs8" })
+            .toString();
     await writeFile(file, text, { mode: 0o600 });
     await expect(loadDeviceKey(file)).rejects.toThrow(message);
     await expect(loadDeviceKey(file)).rejects.toThrow(file);

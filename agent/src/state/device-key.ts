@@ -36,7 +36,10 @@ export async function loadDeviceKey(path: string): Promise<DeviceKey | undefined
     pem = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new AppError("unavailable", `cannot read the device key ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); run the agent as the user that enrolled it`);
+    throw new AppError(
+      "unavailable",
+      `cannot read the device key ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); run the agent as the user that enrolled it`,
+    );
   }
   let key: KeyObject;
   try {
@@ -49,5 +52,8 @@ export async function loadDeviceKey(path: string): Promise<DeviceKey | undefined
 }
 
 function damaged(path: string, what: string): AppError {
-  return new AppError("not_enrolled", `the device key ${path} is damaged (${what}). Enroll again: compliance-agent enroll --server URL --secret SECRET`);
+  return new AppError(
+    "not_enrolled",
+    `the device key ${path} is damaged (${what}). Enroll again: compliance-agent enroll --server URL --secret SECRET`,
+  );
 }

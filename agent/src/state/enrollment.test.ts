@@ -15,9 +15,17 @@ afterEach(async () => {
 
 describe("loadEnrollment", () => {
   it.each([
-    ["truncated JSON", '{"serverUrl":"https://c.example","deviceId":"01', /is damaged \(not JSON: .+\)\. Enroll this device again: compliance-agent enroll --server URL --secret SECRET \(it replaces the file\)/],
+    [
+      "truncated JSON",
+      '{"serverUrl":"https://c.example","deviceId":"01',
+      /is damaged \(not JSON: .+\)\. Enroll this device again: compliance-agent enroll --server URL --secret SECRET \(it replaces the file\)/,
+    ],
     ["an empty file", "", /is damaged \(it is empty\)/],
-    ["a field missing", '{"serverUrl":"https://c.example","credential":"xxxxxxxxxxxxxxxxxxxx","enrolledAt":"2026-01-01T00:00:00Z"}', /is damaged \(deviceId: .+\)/],
+    [
+      "a field missing",
+      '{"serverUrl":"https://c.example","credential":"xxxxxxxxxxxxxxxxxxxx","enrolledAt":"2026-01-01T00:00:00Z"}',
+      /is damaged \(deviceId: .+\)/,
+    ],
   ])("names the file and says to enroll again for %s", async (_name, content, message) => {
     const file = join(dir, "enrollment.json");
     await writeFile(file, content);

@@ -25,7 +25,10 @@ export async function loadEnrollment(path: string): Promise<Enrollment | undefin
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    throw new AppError("forbidden", `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions`);
+    throw new AppError(
+      "forbidden",
+      `cannot read ${path} (${code ?? String(error)}); run as root (Administrator on Windows) or fix the state dir's permissions`,
+    );
   }
   let json: unknown;
   try {

@@ -4,7 +4,12 @@ import { fakeRunner } from "./fake-runner.js";
 import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "./declared-sources.js";
 
 const SOURCES: SourceSpec[] = [
-  { kind: "command", argv: ["runuser", "-u", "{user}", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay"], what: "", optional: true },
+  {
+    kind: "command",
+    argv: ["runuser", "-u", "{user}", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay"],
+    what: "",
+    optional: true,
+  },
   { kind: "command", argv: ["apt-cache", "policy", "{packages}"], what: "", optional: true },
   { kind: "file", path: "{app}/Contents/Info.plist", what: "", optional: true },
   { kind: "directory", path: "/etc/dconf/db/{db}.d", what: "", optional: true },
@@ -12,17 +17,32 @@ const SOURCES: SourceSpec[] = [
 
 describe("declared sources", () => {
   it.each([
-    ["a per-user command with {user} filled", { kind: "command" as const, argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay"] }],
+    [
+      "a per-user command with {user} filled",
+      { kind: "command" as const, argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay"] },
+    ],
     ["{packages} standing for several arguments", { kind: "command" as const, argv: ["apt-cache", "policy", "nmap", "libc6:amd64"] }],
-    ["a path placeholder holding slashes and spaces", { kind: "file" as const, path: "/Applications/Visual Studio Code.app/Contents/Info.plist" }],
+    [
+      "a path placeholder holding slashes and spaces",
+      { kind: "file" as const, path: "/Applications/Visual Studio Code.app/Contents/Info.plist" },
+    ],
     ["a directory", { kind: "directory" as const, path: "/etc/dconf/db/local.d" }],
   ])("accepts %s", (_case, read) => {
     expect(undeclaredReads(SOURCES, [read])).toEqual([]);
   });
 
   it.each([
-    ["another argument", { kind: "command" as const, argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "lock-delay"] }],
-    ["an extra argument", { kind: "command" as const, argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay", "x"] }],
+    [
+      "another argument",
+      { kind: "command" as const, argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "lock-delay"] },
+    ],
+    [
+      "an extra argument",
+      {
+        kind: "command" as const,
+        argv: ["runuser", "-u", "ann", "--", "gsettings", "get", "org.gnome.desktop.session", "idle-delay", "x"],
+      },
+    ],
     ["{packages} with no package", { kind: "command" as const, argv: ["apt-cache", "policy"] }],
     ["a file declared as a directory", { kind: "file" as const, path: "/etc/dconf/db/local.d" }],
     ["an empty placeholder", { kind: "directory" as const, path: "/etc/dconf/db/.d" }],
@@ -45,8 +65,13 @@ describe("declared sources", () => {
   it("fails a collector that reads what it does not declare, and passes on the facts or the error of one that does not", async () => {
     const sneaky: Collector<string> = { sources: SOURCES, collect: async (runner) => String(await runner.readFile("/etc/shadow")) };
     await expect(collectReadingDeclared(sneaky, fakeRunner("linux", [], { "/etc/shadow": "x" }))).rejects.toThrow("file /etc/shadow");
-    const honest: Collector<string> = { sources: SOURCES, collect: async (runner) => String(await runner.listDir("/etc/dconf/db/local.d")) };
+    const honest: Collector<string> = {
+      sources: SOURCES,
+      collect: async (runner) => String(await runner.listDir("/etc/dconf/db/local.d")),
+    };
     await expect(collectReadingDeclared(honest, fakeRunner("linux", [], { "/etc/dconf/db/local.d/00": "" }))).resolves.toBe("00");
-    await expect(collectReadingDeclared(honest, fakeRunner("linux", []))).rejects.toThrow("/etc/dconf/db/local.d (directory): not recorded");
+    await expect(collectReadingDeclared(honest, fakeRunner("linux", []))).rejects.toThrow(
+      "/etc/dconf/db/local.d (directory): not recorded",
+    );
   });
 });

@@ -61,7 +61,8 @@ export async function collectReadingDeclared<F>(collector: Collector<F>, runner:
     outcome = { error };
   }
   const undeclared = undeclaredReads(collector.sources, recorder.reads);
-  if (undeclared.length > 0) throw new Error(`the collector read ${undeclared.length} source(s) its \`sources\` do not declare:\n${undeclared.join("\n")}`);
+  if (undeclared.length > 0)
+    throw new Error(`the collector read ${undeclared.length} source(s) its \`sources\` do not declare:\n${undeclared.join("\n")}`);
   if ("error" in outcome) throw outcome.error;
   return outcome.facts;
 }
@@ -79,7 +80,13 @@ function argvMatches(template: readonly string[], argv: readonly string[]): bool
 
 /** A template as an anchored pattern: each `{name}` stands for any non-empty text. */
 function pattern(template: string): RegExp {
-  return new RegExp(`^${template.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "s");
+  return new RegExp(
+    `^${template
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".+")}$`,
+    "s",
+  );
 }
 
 function describe(read: Read): string {

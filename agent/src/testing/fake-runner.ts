@@ -10,7 +10,11 @@ export interface FakeCommand {
 }
 
 /** A ReplayRunner over the given commands and files; unlisted ones answer "not recorded", as in a real replay. */
-export function fakeRunner(platform: Platform, commands: readonly FakeCommand[], files: Readonly<Record<string, string | Buffer>> = {}): ReplayRunner {
+export function fakeRunner(
+  platform: Platform,
+  commands: readonly FakeCommand[],
+  files: Readonly<Record<string, string | Buffer>> = {},
+): ReplayRunner {
   const input: BundleInput = {
     format: "compliance-bundle/1",
     platform,

@@ -22,12 +22,25 @@ export function expectRowsOrParseError(parse: (text: string) => unknown, texts: 
 }
 
 /** Asserts that `parse` answers or throws a ParseError (never a TypeError, RangeError…) on mangled variants of `texts`. */
-export function expectResultOrParseError(boundary: string, parse: (text: string) => unknown, texts: readonly string[], normal = 1_000): void {
-  fuzz(boundary, mangledTexts(texts), (text) => {
-    try {
-      parse(text);
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw new Error(`${boundary} threw ${(error as Error).name}: ${(error as Error).message} on ${JSON.stringify(text.slice(0, 200))}`);
-    }
-  }, normal);
+export function expectResultOrParseError(
+  boundary: string,
+  parse: (text: string) => unknown,
+  texts: readonly string[],
+  normal = 1_000,
+): void {
+  fuzz(
+    boundary,
+    mangledTexts(texts),
+    (text) => {
+      try {
+        parse(text);
+      } catch (error) {
+        if (!(error instanceof ParseError))
+          throw new Error(
+            `${boundary} threw ${(error as Error).name}: ${(error as Error).message} on ${JSON.stringify(text.slice(0, 200))}`,
+          );
+      }
+    },
+    normal,
+  );
 }

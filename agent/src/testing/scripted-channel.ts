@@ -83,7 +83,9 @@ export class ManualScheduler implements Scheduler {
 
   /** Timers still set: their period (`every`) or delay left (`after`). */
   pending(): { every?: number; inMs: number }[] {
-    return this.#timers.filter((t) => !t.cancelled).map((t) => ({ ...(t.every === undefined ? {} : { every: t.every }), inMs: t.at - this.now }));
+    return this.#timers
+      .filter((t) => !t.cancelled)
+      .map((t) => ({ ...(t.every === undefined ? {} : { every: t.every }), inMs: t.at - this.now }));
   }
 
   /** Moves time on by `ms`, firing what falls due in order. */

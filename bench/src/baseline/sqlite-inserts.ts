@@ -19,7 +19,14 @@ export function reportRows(count: number, devices: number): BareReportRow[] {
     const id = uuidv7();
     const now = new Date();
     const frame = reportFrame(id, now, 2, STEADY_RESULTS);
-    rows.push({ device_id: deviceIds[i % deviceIds.length] ?? "", id, observed_at: frame.observedAt, received_at: now.toISOString(), policy_version: 2, body: JSON.stringify(frame) });
+    rows.push({
+      device_id: deviceIds[i % deviceIds.length] ?? "",
+      id,
+      observed_at: frame.observedAt,
+      received_at: now.toISOString(),
+      policy_version: 2,
+      body: JSON.stringify(frame),
+    });
   }
   return rows;
 }

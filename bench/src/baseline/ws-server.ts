@@ -42,7 +42,17 @@ wss.on("connection", (ws) => {
     const frame = JSON.parse(text) as { type?: string; id?: string; observedAt?: string; policyVersion?: number };
     if (frame.type === "report") {
       const now = new Date().toISOString();
-      batch.push({ ws, row: { device_id: deviceId, id: frame.id ?? "", observed_at: frame.observedAt ?? now, received_at: now, policy_version: frame.policyVersion ?? 0, body: text } });
+      batch.push({
+        ws,
+        row: {
+          device_id: deviceId,
+          id: frame.id ?? "",
+          observed_at: frame.observedAt ?? now,
+          received_at: now,
+          policy_version: frame.policyVersion ?? 0,
+          body: text,
+        },
+      });
       if (batch.length >= BATCH_MAX_ITEMS) flush();
       else batchTimer ??= setTimeout(flush, BATCH_MAX_DELAY_MS);
       return;

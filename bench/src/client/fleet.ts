@@ -80,11 +80,22 @@ export class Fleet {
   }
 
   #seed(index: number): Omit<Identity, "deviceId" | "credential"> {
-    return { index, hostname: `bench-${this.args.runId}-${index}`, hardwareId: `bench-${this.args.runId}-${index}`, localAddress: sourceAddress(index) };
+    return {
+      index,
+      hostname: `bench-${this.args.runId}-${index}`,
+      hardwareId: `bench-${this.args.runId}-${index}`,
+      localAddress: sourceAddress(index),
+    };
   }
 
   #add(identity: Identity): void {
-    this.agents.push(new SimAgent(identity, { url: this.args.url, mode: this.args.mode, agentVersion: AGENT_VERSION, backoffDelay: this.backoffDelay }, this.#hooks));
+    this.agents.push(
+      new SimAgent(
+        identity,
+        { url: this.args.url, mode: this.args.mode, agentVersion: AGENT_VERSION, backoffDelay: this.backoffDelay },
+        this.#hooks,
+      ),
+    );
   }
 
   async enroll(concurrency: number): Promise<EnrollAnswer> {
@@ -108,9 +119,11 @@ export class Fleet {
     this.#launch();
     const product = this.args.mode === "product";
     await this.#until(
-      () => this.#ready === this.agents.length && (!product || (this.#pending("steady") === 0 && this.#applied.total() >= this.agents.length)),
+      () =>
+        this.#ready === this.agents.length && (!product || (this.#pending("steady") === 0 && this.#applied.total() >= this.agents.length)),
       timeoutMs,
-      () => `${this.agents.length} agents to connect (${this.#ready} ready, ${this.#pending("steady")} full-state reports unacked${this.#refusalNote()})`,
+      () =>
+        `${this.agents.length} agents to connect (${this.#ready} ready, ${this.#pending("steady")} full-state reports unacked${this.#refusalNote()})`,
     );
     return {
       connected: this.#ready,
@@ -129,9 +142,18 @@ export class Fleet {
   }
 
   async waitPolicy(version: number, timeoutMs: number): Promise<PolicyAnswer> {
-    await this.#until(() => this.#applied.appliedCount(version) === this.agents.length, timeoutMs, `every agent to apply policy version ${version}`);
+    await this.#until(
+      () => this.#applied.appliedCount(version) === this.agents.length,
+      timeoutMs,
+      `every agent to apply policy version ${version}`,
+    );
     const entry = this.#applied.get(version);
-    return { applied: this.#applied.appliedCount(version), lastAppliedAt: entry?.lastAt ?? 0, firstReceivedAt: entry?.firstAt ?? 0, raw: entry?.raw ?? "" };
+    return {
+      applied: this.#applied.appliedCount(version),
+      lastAppliedAt: entry?.lastAt ?? 0,
+      firstReceivedAt: entry?.firstAt ?? 0,
+      raw: entry?.raw ?? "",
+    };
   }
 
   /** Every agent keeps `window` reports in flight from `startAt` to `endAt`; acks from `measureFrom` on are counted. */
@@ -209,9 +231,17 @@ export class Fleet {
     const storm = this.#storm;
     if (storm === undefined) throw new Error("no storm is running");
     storm.pacer.stop();
-    await this.#until(() => this.#pending("storm") === 0, timeoutMs, () => `${this.#pending("storm")} storm reports to be acked`).catch(() => undefined);
+    await this.#until(
+      () => this.#pending("storm") === 0,
+      timeoutMs,
+      () => `${this.#pending("storm")} storm reports to be acked`,
+    ).catch(() => undefined);
     this.#storm = undefined;
-    return { sent: storm.sent.map(([device, id]) => [device, id, storm.ackedIds.has(id) ? 1 : 0]), acked: storm.ackedIds.size, unacked: this.#pending("storm") };
+    return {
+      sent: storm.sent.map(([device, id]) => [device, id, storm.ackedIds.has(id) ? 1 : 0]),
+      acked: storm.ackedIds.size,
+      unacked: this.#pending("storm"),
+    };
   }
 
   /** Settles when every agent has been welcomed again after `after` (monotonic ms), or at the timeout with those that were. */

@@ -73,7 +73,11 @@ export class SimAgent {
   open(): void {
     if (this.stopped || this.ws !== undefined) return;
     this.attempts++;
-    const ws = new WebSocket(this.settings.url, { localAddress: this.identity.localAddress, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    const ws = new WebSocket(this.settings.url, {
+      localAddress: this.identity.localAddress,
+      perMessageDeflate: false,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+    });
     this.ws = ws;
     this.#lastError = undefined;
     ws.on("open", () => {
@@ -119,7 +123,14 @@ export class SimAgent {
       credential: identity.credential,
       agentVersion: settings.agentVersion,
       policyVersion: this.policyVersion,
-      device: { hostname: identity.hostname, platform: "linux", osName: "Ubuntu", osVersion: "24.04", arch: "x64", agentVersion: settings.agentVersion },
+      device: {
+        hostname: identity.hostname,
+        platform: "linux",
+        osName: "Ubuntu",
+        osVersion: "24.04",
+        arch: "x64",
+        agentVersion: settings.agentVersion,
+      },
     };
   }
 
@@ -136,7 +147,15 @@ export class SimAgent {
       this.ws?.send(`{"type":"preview-result","id":"${preview[1]}","opened":[],"resolved":[]}`);
       return;
     }
-    let frame: { type?: string; id?: string; heartbeatSeconds?: number; policy?: { version?: number }; code?: string; message?: string; ref?: string };
+    let frame: {
+      type?: string;
+      id?: string;
+      heartbeatSeconds?: number;
+      policy?: { version?: number };
+      code?: string;
+      message?: string;
+      ref?: string;
+    };
     try {
       frame = JSON.parse(text) as typeof frame;
     } catch {

@@ -47,8 +47,11 @@ export interface ServiceFlags {
 
 export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
   const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown };
-  const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? (doc.node) : undefined;
-  const env = typeof doc.env === "object" && doc.env !== null && Object.values(doc.env).every((v) => typeof v === "string") ? (doc.env as Record<string, string>) : undefined;
+  const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? doc.node : undefined;
+  const env =
+    typeof doc.env === "object" && doc.env !== null && Object.values(doc.env).every((v) => typeof v === "string")
+      ? (doc.env as Record<string, string>)
+      : undefined;
   if (node === undefined || env === undefined) throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}}`);
   return { node, env };
 }
@@ -62,7 +65,11 @@ const PROBE = pathToFileURL(path.join(BENCH_DIST, "proc/usage-probe.js")).href;
 async function oneShot(args: readonly string[], tmp: string, name: string): Promise<OneShotFigures> {
   const usageFile = path.join(tmp, `usage-${name}-${Date.now()}.json`);
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", PROBE, ...args], { cwd: tmp, env: { ...process.env, BENCH_USAGE_FILE: usageFile }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", PROBE, ...args], {
+      cwd: tmp,
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
@@ -79,16 +86,33 @@ async function oneShot(args: readonly string[], tmp: string, name: string): Prom
 
 function medianOf(runs: readonly OneShotFigures[]): OneShotFigures {
   const pick = (k: keyof OneShotFigures): number => median(runs.map((r) => r[k]));
-  return { cpuMs: pick("cpuMs"), childrenCpuMs: pick("childrenCpuMs"), maxRssBytes: pick("maxRssBytes"), wallMs: pick("wallMs"), exitCode: runs[0]?.exitCode ?? 0 };
+  return {
+    cpuMs: pick("cpuMs"),
+    childrenCpuMs: pick("childrenCpuMs"),
+    maxRssBytes: pick("maxRssBytes"),
+    wallMs: pick("wallMs"),
+    exitCode: runs[0]?.exitCode ?? 0,
+  };
 }
 
 /** One `run --replay` service: enrolled, connected, its first report acked; then idle RSS and N re-check cycles. */
-async function measureService(config: BenchConfig, tmp: string, serverUrl: string, secret: string, bundleFile: string, flags: ServiceFlags): Promise<ServiceFigures> {
+async function measureService(
+  config: BenchConfig,
+  tmp: string,
+  serverUrl: string,
+  secret: string,
+  bundleFile: string,
+  flags: ServiceFlags,
+): Promise<ServiceFigures> {
   const name = path.basename(bundleFile, ".json");
   const stateDir = path.join(tmp, `agent-${name}`);
   const bundle = path.join(tmp, `${name}.json`);
   await copyFile(bundleFile, bundle);
-  await promisify(execFile)(process.execPath, [AGENT_BIN, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle], { cwd: tmp });
+  await promisify(execFile)(
+    process.execPath,
+    [AGENT_BIN, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle],
+    { cwd: tmp },
+  );
   const child: ChildProcess = spawn(process.execPath, [...flags.node, AGENT_BIN, "run", "--state-dir", stateDir, "--replay", bundle], {
     cwd: tmp,
     env: { ...process.env, ...flags.env, COMPLIANCE_LOG_LEVEL: "debug" },
@@ -113,7 +137,10 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
   try {
     await waitFor(
       async () => {
-        const status = JSON.parse(await readFile(path.join(stateDir, "status.json"), "utf8").catch(() => "{}")) as { connection?: string; lastReport?: { ackedAt?: string | null } | null };
+        const status = JSON.parse(await readFile(path.join(stateDir, "status.json"), "utf8").catch(() => "{}")) as {
+          connection?: string;
+          lastReport?: { ackedAt?: string | null } | null;
+        };
         return status.connection === "connected" && typeof status.lastReport?.ackedAt === "string";
       },
       30_000,
@@ -159,7 +186,11 @@ async function measureService(config: BenchConfig, tmp: string, serverUrl: strin
 
 /** A bare node process idling under the same flags: its RSS is the floor of any Node service. */
 async function bareIdle(config: BenchConfig, tmp: string, flags: ServiceFlags): Promise<{ idleRssBytes: number; idleAnonBytes: number }> {
-  const child = spawn(process.execPath, [...flags.node, "-e", "setInterval(() => {}, 1 << 30)"], { cwd: tmp, env: { ...process.env, ...flags.env }, stdio: "ignore" });
+  const child = spawn(process.execPath, [...flags.node, "-e", "setInterval(() => {}, 1 << 30)"], {
+    cwd: tmp,
+    env: { ...process.env, ...flags.env },
+    stdio: "ignore",
+  });
   try {
     await sleep(1_500);
     const idleRssBytes = await settledRss(() => rssBytes(child.pid ?? -1), config.rssSamples);
@@ -178,7 +209,10 @@ function bundleParseCpuMs(bundleFile: string, runs: number): number {
 }
 
 export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: string, secret: string): Promise<AgentResult> {
-  const bundles = (await readdir(BUNDLES_DIR)).filter((f) => /^demo-.*\.json$/.test(f)).sort().slice(0, config.agentBundles);
+  const bundles = (await readdir(BUNDLES_DIR))
+    .filter((f) => /^demo-.*\.json$/.test(f))
+    .sort()
+    .slice(0, config.agentBundles);
   if (bundles.length === 0) throw new Error(`no demo-*.json bundle in ${BUNDLES_DIR}`);
   const flags = readServiceFlags();
   const service: ServiceFigures[] = [];
@@ -191,5 +225,10 @@ export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: 
   for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([AGENT_BIN, "check", "--json"], tmp, "check"));
   const bare: OneShotFigures[] = [];
   for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
-  return { serviceFlags: flags.node, service, check: medianOf(checks), bare: { oneShot: medianOf(bare), ...(await bareIdle(config, tmp, flags)) } };
+  return {
+    serviceFlags: flags.node,
+    service,
+    check: medianOf(checks),
+    bare: { oneShot: medianOf(bare), ...(await bareIdle(config, tmp, flags)) },
+  };
 }

@@ -28,7 +28,10 @@ class BareServer {
   private constructor(readonly rpc: RpcClient) {}
 
   static async start(dbFile: string, port: number): Promise<{ server: BareServer; port: number }> {
-    const child = fork(path.join(BENCH_DIST, "baseline/ws-server.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_BARE_DB: dbFile } });
+    const child = fork(path.join(BENCH_DIST, "baseline/ws-server.js"), [], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, BENCH_BARE_DB: dbFile },
+    });
     const server = new BareServer(new RpcClient(child, "bare ws server"));
     const answer = await server.rpc.call<{ port: number }>("listen", { port }, 15_000);
     return { server, port: answer.port };
@@ -47,13 +50,27 @@ class BareServer {
   }
 }
 
-export async function bareBaselines(config: BenchConfig, tmp: string, frame: string, runId: string, track: (dispose: () => void) => void): Promise<BareResult> {
+export async function bareBaselines(
+  config: BenchConfig,
+  tmp: string,
+  frame: string,
+  runId: string,
+  track: (dispose: () => void) => void,
+): Promise<BareResult> {
   const dbFile = path.join(tmp, "bare-ws.db");
   const started = await BareServer.start(dbFile, 0);
   const port = started.port;
   let server = started.server;
   track(() => server.rpc.kill());
-  const pool = await ClientPool.start({ mode: "bare", processes: config.clientProcesses, agents: config.agents, url: `ws://127.0.0.1:${port}/`, baseUrl: "", secret: "", runId });
+  const pool = await ClientPool.start({
+    mode: "bare",
+    processes: config.clientProcesses,
+    agents: config.agents,
+    url: `ws://127.0.0.1:${port}/`,
+    baseUrl: "",
+    secret: "",
+    runId,
+  });
   track(() => pool.kill());
   try {
     await sleep(config.settleMs / 2);

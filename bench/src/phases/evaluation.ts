@@ -62,7 +62,9 @@ export async function evaluation(config: BenchConfig): Promise<EvaluationResult>
   }
 
   const names = packages.map((p) => p.name.toLowerCase());
-  const ruleTexts = [...coldPolicy.allow, ...coldPolicy.deny].map((r) => (r.name ?? r.publisher ?? r.bundleId ?? r.source ?? "").toLowerCase());
+  const ruleTexts = [...coldPolicy.allow, ...coldPolicy.deny].map((r) =>
+    (r.name ?? r.publisher ?? r.bundleId ?? r.source ?? "").toLowerCase(),
+  );
   const loop: number[] = [];
   let sink = 0;
   for (let i = 0; i < config.evaluationRuns; i++) {
@@ -71,5 +73,15 @@ export async function evaluation(config: BenchConfig): Promise<EvaluationResult>
     loop.push(monoMs() - t);
   }
   if (sink < 0) throw new Error("unreachable: keeps the loop from being optimised away");
-  return { packages: packages.length, rules: ruleTexts.length, compileMs: median(compile), compileRuns: compile.length, coldMs, firstInProcessMs, warmMs: median(warm), violations: first.violations.length, loopMs: median(loop) };
+  return {
+    packages: packages.length,
+    rules: ruleTexts.length,
+    compileMs: median(compile),
+    compileRuns: compile.length,
+    coldMs,
+    firstInProcessMs,
+    warmMs: median(warm),
+    violations: first.violations.length,
+    loopMs: median(loop),
+  };
 }

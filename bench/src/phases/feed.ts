@@ -20,12 +20,21 @@ export async function feedLatency(ctx: ProductContext): Promise<LatencyResult> {
   const { config, pool } = ctx;
   const listener = await FeedListener.connect(ctx.server.url, ctx.adminToken);
   const feed = listener instanceof FeedListener ? listener : undefined;
-  if (feed === undefined) ctx.notes.push(`GET /api/v1/violations/stream answered HTTP ${(listener as { status: number }).status}: no live feed yet, so report → ack latency stands in for report → feed event`);
+  if (feed === undefined)
+    ctx.notes.push(
+      `GET /api/v1/violations/stream answered HTTP ${(listener as { status: number }).status}: no live feed yet, so report → ack latency stands in for report → feed event`,
+    );
   await sleep(300);
-  progress(`feed latency: ${config.feedRate} reports/s for ${config.feedSeconds} s${feed === undefined ? " (no live feed: report → ack)" : ""}`);
+  progress(
+    `feed latency: ${config.feedRate} reports/s for ${config.feedSeconds} s${feed === undefined ? " (no live feed: report → ack)" : ""}`,
+  );
   const startAt = monoMs() + 200;
   const endAt = startAt + config.feedSeconds * 1000;
-  const answers = await pool.all<PacedAnswer>("paced", { startAt, endAt, rate: config.feedRate / pool.clients.length }, config.feedSeconds * 1000 + 90_000);
+  const answers = await pool.all<PacedAnswer>(
+    "paced",
+    { startAt, endAt, rate: config.feedRate / pool.clients.length },
+    config.feedSeconds * 1000 + 90_000,
+  );
   ctx.windows.push({ name: `feed latency load (${config.feedRate} reports/s)`, from: startAt, to: endAt });
   const sent = answers.reduce((n, a) => n + a.sent, 0);
   const skipped = answers.reduce((n, a) => n + a.skipped, 0);
@@ -34,7 +43,9 @@ export async function feedLatency(ctx: ProductContext): Promise<LatencyResult> {
   const opened = answers.flatMap((a) => a.opened);
   let feedFigures: LatencyResult["feed"] = null;
   if (feed !== undefined) {
-    await waitFor(() => opened.every(([subject]) => feed.openedAt.has(subject)), 10_000, "every probe's event on the feed").catch(() => undefined);
+    await waitFor(() => opened.every(([subject]) => feed.openedAt.has(subject)), 10_000, "every probe's event on the feed").catch(
+      () => undefined,
+    );
     await feed.close();
     const latencies: number[] = [];
     for (const [subject, sentAt] of opened) {
@@ -42,7 +53,8 @@ export async function feedLatency(ctx: ProductContext): Promise<LatencyResult> {
       if (at !== undefined) latencies.push(at - sentAt);
     }
     const missing = opened.length - latencies.length;
-    if (missing > 0) ctx.notes.push(`feed latency: ${missing} of ${opened.length} opened violations never appeared on the feed within 10 s`);
+    if (missing > 0)
+      ctx.notes.push(`feed latency: ${missing} of ${opened.length} opened violations never appeared on the feed within 10 s`);
     feedFigures = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), matched: latencies.length, missing };
   }
   const result: LatencyResult = {
@@ -53,6 +65,8 @@ export async function feedLatency(ctx: ProductContext): Promise<LatencyResult> {
     feed: feedFigures,
     feedStatus: feed === undefined ? (listener as { status: number }).status : 200,
   };
-  progress(`feed latency: ack p50 ${result.ackP50.toFixed(1)} ms p99 ${result.ackP99.toFixed(1)} ms${feedFigures !== null ? `; feed p50 ${feedFigures.p50.toFixed(1)} ms p99 ${feedFigures.p99.toFixed(1)} ms` : ""}`);
+  progress(
+    `feed latency: ack p50 ${result.ackP50.toFixed(1)} ms p99 ${result.ackP99.toFixed(1)} ms${feedFigures !== null ? `; feed p50 ${feedFigures.p50.toFixed(1)} ms p99 ${feedFigures.p99.toFixed(1)} ms` : ""}`,
+  );
   return result;
 }

@@ -21,7 +21,11 @@ export async function closedLoopIngest(ctx: ProductContext): Promise<IngestResul
   const measureFrom = startAt + 1_000;
   const endAt = startAt + config.ingestSeconds * 1000;
   progress(`ingest: ${config.agents} agents × ${window} report(s) in flight for ${config.ingestSeconds} s`);
-  const answers = await pool.all<ClosedLoopAnswer>("closedLoop", { startAt, measureFrom, endAt, window }, config.ingestSeconds * 1000 + 90_000);
+  const answers = await pool.all<ClosedLoopAnswer>(
+    "closedLoop",
+    { startAt, measureFrom, endAt, window },
+    config.ingestSeconds * 1000 + 90_000,
+  );
   ctx.windows.push({ name: `durable ingest (${config.agents} agents, closed loop)`, from: measureFrom, to: endAt });
   const ackedInWindow = answers.reduce((n, a) => n + a.ackedInWindow, 0);
   const seconds = (endAt - measureFrom) / 1000;

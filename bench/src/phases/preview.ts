@@ -15,7 +15,10 @@ export interface PreviewResult {
 
 export async function previewRounds(ctx: ProductContext, rounds = 3): Promise<PreviewResult> {
   const { version: _version, ...document } = DEFAULT_POLICY;
-  const candidate = { ...document, software: { ...document.software, deny: [...document.software.deny, { id: "bench-preview", name: "bench-preview-probe" }] } };
+  const candidate = {
+    ...document,
+    software: { ...document.software, deny: [...document.software.deny, { id: "bench-preview", name: "bench-preview-probe" }] },
+  };
   const roundsMs: number[] = [];
   const answered: number[] = [];
   const windowStart = monoMs();
@@ -27,11 +30,15 @@ export async function previewRounds(ctx: ProductContext, rounds = 3): Promise<Pr
     const preview = PolicyPreview.parse(answer.body);
     roundsMs.push(ms);
     answered.push(preview.devices);
-    progress(`preview ${round}/${rounds}: ${preview.devices} agents answered (${preview.notPreviewed} not previewed) in ${ms.toFixed(0)} ms`);
+    progress(
+      `preview ${round}/${rounds}: ${preview.devices} agents answered (${preview.notPreviewed} not previewed) in ${ms.toFixed(0)} ms`,
+    );
     await sleep(500);
   }
   ctx.windows.push({ name: `policy preview (${rounds} rounds to ${ctx.config.agents} agents)`, from: windowStart, to: monoMs() });
   const result = { roundsMs, medianMs: median(roundsMs), answered };
-  ctx.notes.push(`policy preview to ${ctx.config.agents} agents: median ${result.medianMs.toFixed(0)} ms until every answer was folded (answered per round: ${answered.join(", ")}; wait limit 3 s)`);
+  ctx.notes.push(
+    `policy preview to ${ctx.config.agents} agents: median ${result.medianMs.toFixed(0)} ms until every answer was folded (answered per round: ${answered.join(", ")}; wait limit 3 s)`,
+  );
   return result;
 }

@@ -22,7 +22,10 @@ function policyForRound(round: number): Record<string, unknown> {
   const { version: _version, ...document } = DEFAULT_POLICY;
   return {
     ...document,
-    software: { ...document.software, deny: [...document.software.deny, { id: `bench-${round}`, name: `bench-probe-${round}`, reason: "benchmark push" }] },
+    software: {
+      ...document.software,
+      deny: [...document.software.deny, { id: `bench-${round}`, name: `bench-probe-${round}`, reason: "benchmark push" }],
+    },
   };
 }
 
@@ -42,7 +45,9 @@ export async function pushRounds(ctx: ProductContext): Promise<PushResult> {
     roundsMs.push(ms);
     frame = applied[0]?.raw ?? frame;
     recordedMs.push(await rolloutDone(ctx, version, sentAt));
-    progress(`push ${round}/${config.pushRounds} (version ${version}, ${Buffer.byteLength(frame)} bytes): all applied in ${ms.toFixed(0)} ms`);
+    progress(
+      `push ${round}/${config.pushRounds} (version ${version}, ${Buffer.byteLength(frame)} bytes): all applied in ${ms.toFixed(0)} ms`,
+    );
     await sleep(1_000);
   }
   ctx.windows.push({ name: `policy push (${config.pushRounds} rounds to ${config.agents} agents)`, from: windowStart, to: monoMs() });

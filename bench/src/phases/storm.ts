@@ -48,10 +48,14 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   await pool.all("stormStart", { rate: config.stormRate / pool.clients.length }, 10_000);
   await sleep(config.quick ? 1_000 : 1_500);
   const old = ctx.server;
-  if (old.options.cpuProfileDir !== undefined && !(await old.writeProfile())) ctx.notes.push("--profile: the server's CPU profile could not be written");
+  if (old.options.cpuProfileDir !== undefined && !(await old.writeProfile()))
+    ctx.notes.push("--profile: the server's CPU profile could not be written");
   const overflowsBefore = await listenOverflows();
   const { signalledAt, exitedAt, killed } = await old.stop(config.stopGraceMs);
-  if (killed) ctx.notes.push(`storm: the server had not stopped ${config.stopGraceMs / 1000} s after SIGTERM and was killed (SIGKILL), as a service manager would; that wait is part of the figure`);
+  if (killed)
+    ctx.notes.push(
+      `storm: the server had not stopped ${config.stopGraceMs / 1000} s after SIGTERM and was killed (SIGKILL), as a service manager would; that wait is part of the figure`,
+    );
   const profileDir = old.options.cpuProfileDir === undefined ? undefined : `${old.options.cpuProfileDir}-restarted`;
   ctx.server = await ServerUnderTest.start({ ...old.options, listen: `127.0.0.1:${old.port}`, cpuProfileDir: profileDir });
   const downMs = monoMs() - signalledAt;
@@ -59,7 +63,10 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   const overflows = overflowsBetween(overflowsBefore, await listenOverflows());
   const reconnected = back.reduce((n, b) => n + b.connected, 0);
   const agents = back.reduce((n, b) => n + b.agents, 0);
-  if (reconnected < agents) ctx.notes.push(`storm: only ${reconnected} of ${agents} agents were back ${STORM_WAIT_MS / 1000} s after the restart; the time shown is until the last of those`);
+  if (reconnected < agents)
+    ctx.notes.push(
+      `storm: only ${reconnected} of ${agents} agents were back ${STORM_WAIT_MS / 1000} s after the restart; the time shown is until the last of those`,
+    );
   const reconnectMs = max(back.map((b) => b.lastWelcomeAt)) - signalledAt;
   ctx.restartWindows.push({ name: `reconnect storm (${agents} agents, restarted process)`, from: signalledAt, to: monoMs() });
   const delays = back.flatMap((b) => b.delays);
@@ -85,8 +92,10 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   for (const n of rows.values()) if (n > 1) duplicated++;
   const ackedPairs = sent.filter(([, , a]) => a === 1).map(([device, id]): [string, string] => [device, id]);
   const storedRows = config.db === undefined ? countStoredReports(path.join(old.options.dataDir, "compliance.db"), ackedPairs) : null;
-  if (storedRows !== null && storedRows !== ackedPairs.length) ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
-  if (queued > 0) ctx.notes.push(`storm: ${queued} reports still queued at agents that were not back (not lost: they are sent on reconnect)`);
+  if (storedRows !== null && storedRows !== ackedPairs.length)
+    ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
+  if (queued > 0)
+    ctx.notes.push(`storm: ${queued} reports still queued at agents that were not back (not lost: they are sent on reconnect)`);
   const result: StormResult = {
     reconnectMs,
     downMs,
@@ -98,8 +107,16 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
     delayP90Ms: percentile(delays, 90),
     failures: mergeCounts(back.map((b) => b.failures)),
     listenOverflows: overflows,
-    sent: sent.length, acked, lost, queued, duplicated, storedRows };
-  progress(`reconnect storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`);
+    sent: sent.length,
+    acked,
+    lost,
+    queued,
+    duplicated,
+    storedRows,
+  };
+  progress(
+    `reconnect storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
+  );
   return result;
 }
 

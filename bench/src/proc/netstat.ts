@@ -19,4 +19,5 @@ export async function listenOverflows(): Promise<number | null> {
 }
 
 /** Overflows between two readings (null when either is unknown). */
-export const overflowsBetween = (before: number | null, after: number | null): number | null => (before === null || after === null ? null : after - before);
+export const overflowsBetween = (before: number | null, after: number | null): number | null =>
+  before === null || after === null ? null : after - before;

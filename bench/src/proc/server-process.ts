@@ -57,7 +57,10 @@ export class ServerUnderTest {
       ...(options.db !== undefined ? ["--db", options.db] : []),
     ];
     // The log goes to a file, not a pipe: the server's synchronous log writes must not wait on the bench.
-    const offset = await stat(options.logFile).then((s) => s.size, () => 0);
+    const offset = await stat(options.logFile).then(
+      (s) => s.size,
+      () => 0,
+    );
     const fd = openSync(options.logFile, "a");
     const child = spawn(process.execPath, args, { cwd: path.dirname(options.dataDir), env, stdio: ["ignore", fd, fd] });
     closeSync(fd);
@@ -84,7 +87,16 @@ export class ServerUnderTest {
     if (this.options.cpuProfileDir === undefined || this.child.exitCode !== null) return false;
     this.child.kill("SIGUSR2");
     try {
-      await waitFor(async () => stat(file).then(() => true, () => false), 30_000, "the CPU profile to be written", 100);
+      await waitFor(
+        async () =>
+          stat(file).then(
+            () => true,
+            () => false,
+          ),
+        30_000,
+        "the CPU profile to be written",
+        100,
+      );
       return true;
     } catch {
       return false;

@@ -103,7 +103,10 @@ export class AgentConnection implements AgentSession {
     ws.on("error", (error) => {
       // ws closes by itself after a protocol error (oversized frame: 1009); only note why.
       if (this.#state === "hello" && (error as { code?: unknown }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-        this.#log.warn({ limit: "helloMaxBytes", max: deps.limits.helloMaxBytes }, "pre-auth limit hit: first frame larger than a hello; closed (1009)");
+        this.#log.warn(
+          { limit: "helloMaxBytes", max: deps.limits.helloMaxBytes },
+          "pre-auth limit hit: first frame larger than a hello; closed (1009)",
+        );
       } else this.#log.warn({ err: error }, "agent socket error");
     });
   }
@@ -153,15 +156,24 @@ export class AgentConnection implements AgentSession {
     if (this.#state === "closed" || this.#state === "draining") return;
     // Counted before anything is parsed: a flood costs a subtraction per frame.
     if (!this.#frames.take()) {
-      this.#log.warn({ limit: "framesPerSecond", burst: this.deps.limits.frameBurst, perSecond: this.deps.limits.framesPerSecond }, "frame rate limit hit; closing");
-      this.#fail("rate_limited", `more than ${this.deps.limits.framesPerSecond} frames a second (burst ${this.deps.limits.frameBurst}); reconnect and send slower`);
+      this.#log.warn(
+        { limit: "framesPerSecond", burst: this.deps.limits.frameBurst, perSecond: this.deps.limits.framesPerSecond },
+        "frame rate limit hit; closing",
+      );
+      this.#fail(
+        "rate_limited",
+        `more than ${this.deps.limits.framesPerSecond} frames a second (burst ${this.deps.limits.frameBurst}); reconnect and send slower`,
+      );
       return;
     }
     switch (this.#state) {
       case "authenticating": {
         this.#earlyBytes += byteLength(data);
         if (this.#early.length >= MAX_EARLY_FRAMES || this.#earlyBytes > this.deps.limits.earlyFramesMaxBytes) {
-          this.#log.warn({ limit: "earlyFramesMaxBytes", frames: this.#early.length + 1, bytes: this.#earlyBytes }, "pre-auth limit hit: too much sent before the hello was answered");
+          this.#log.warn(
+            { limit: "earlyFramesMaxBytes", frames: this.#early.length + 1, bytes: this.#earlyBytes },
+            "pre-auth limit hit: too much sent before the hello was answered",
+          );
           this.#fail("rate_limited", "too many frames before the hello was answered");
         } else this.#early.push(data);
         return;
@@ -214,7 +226,10 @@ export class AgentConnection implements AgentSession {
     }
     const admission = this.deps.deviceConnections.take(hello.deviceId);
     if (!admission.ok) {
-      this.#log.warn({ limit: "deviceConnectionsPerMinute", deviceId: hello.deviceId, retryAfterSeconds: admission.retryAfterSeconds }, "connection rate limit of a device hit; refused");
+      this.#log.warn(
+        { limit: "deviceConnectionsPerMinute", deviceId: hello.deviceId, retryAfterSeconds: admission.retryAfterSeconds },
+        "connection rate limit of a device hit; refused",
+      );
       this.#fail("rate_limited", `this device connects too often; retry in ${admission.retryAfterSeconds} s`);
       return;
     }
@@ -256,7 +271,10 @@ export class AgentConnection implements AgentSession {
           }),
       ...(hello.facts === undefined ? {} : { facts: hello.facts }),
     });
-    this.#log.debug({ agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via }, "agent connected");
+    this.#log.debug(
+      { agentVersion: hello.agentVersion, policyVersion: hello.policyVersion, replaced: replaced !== undefined, via: outcome.via },
+      "agent connected",
+    );
     this.deps.observer?.hello();
 
     const early = this.#early;
@@ -312,25 +330,34 @@ export class AgentConnection implements AgentSession {
     const max = this.deps.maxReportsInFlight;
     if (this.#inFlight >= max) {
       // Not stored, not acked: the agent keeps it and sends it again once earlier ones are acked.
-      this.send(errorFrame("rate_limited", `${max} reports of this connection wait for storage; send this one again after the next ack`, report.id));
+      this.send(
+        errorFrame("rate_limited", `${max} reports of this connection wait for storage; send this one again after the next ack`, report.id),
+      );
       return;
     }
     this.#inFlight++;
     const policySent = this.#policySent < 0 ? undefined : this.#policySent;
     const arrived = performance.now();
-    this.deps.ingest.report(this.#deviceId, report, this.deps.clock.now(), policySent).finally(() => this.#inFlight--).then(
-      ({ stored, outdated }) => {
-        // Stored now or before: either way it is durable, so the agent may forget it.
-        this.send({ type: "ack", id: report.id });
-        this.deps.observer?.reportAcked(stored, (performance.now() - arrived) / 1000);
-        if (outdated) this.#log.debug({ reportId: report.id, judgedBy: report.policyVersion, sent: policySent }, "report judged by an older policy: stored, changes nothing");
-        else this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
-      },
-      (error: unknown) => {
-        if (error instanceof BatcherClosedError) return; // shutting down: not acked, so the agent resends it
-        this.#refuseReport(report.id, error);
-      },
-    );
+    this.deps.ingest
+      .report(this.#deviceId, report, this.deps.clock.now(), policySent)
+      .finally(() => this.#inFlight--)
+      .then(
+        ({ stored, outdated }) => {
+          // Stored now or before: either way it is durable, so the agent may forget it.
+          this.send({ type: "ack", id: report.id });
+          this.deps.observer?.reportAcked(stored, (performance.now() - arrived) / 1000);
+          if (outdated)
+            this.#log.debug(
+              { reportId: report.id, judgedBy: report.policyVersion, sent: policySent },
+              "report judged by an older policy: stored, changes nothing",
+            );
+          else this.#log.debug({ reportId: report.id, stored }, "report acknowledged");
+        },
+        (error: unknown) => {
+          if (error instanceof BatcherClosedError) return; // shutting down: not acked, so the agent resends it
+          this.#refuseReport(report.id, error);
+        },
+      );
   }
 
   /** Not acked: the agent keeps a report refused as unavailable and sends it again; one refused for good it drops. */
@@ -358,7 +385,8 @@ export class AgentConnection implements AgentSession {
   #record(fields: Omit<DeviceActivity, "deviceId" | "lastSeen">, at: string = this.deps.clock.now().toISOString()): void {
     this.deps.ingest.activity({ deviceId: this.#deviceId, lastSeen: at, ...fields }).catch((error: unknown) => {
       if (error instanceof BatcherClosedError) return;
-      if (error instanceof StoreUnavailableError) this.#log.debug({ reason: error.reason }, "device activity not recorded: the database is unavailable");
+      if (error instanceof StoreUnavailableError)
+        this.#log.debug({ reason: error.reason }, "device activity not recorded: the database is unavailable");
       else this.#log.warn({ err: error }, "device activity not recorded");
     });
   }

@@ -8,7 +8,10 @@ import { decodeAgentFrame, errorFrame, reportProblem } from "./frames.js";
 
 const VALID: object[] = [
   helloFrame("device-0001", "c".repeat(43)),
-  reportFrame([usbFail("4C530001", "SER2"), { check: "screen-lock", status: "fail", violations: [{ subject: "alice", message: "m", observed: "o", expected: "e", rule: "r" }] }]),
+  reportFrame([
+    usbFail("4C530001", "SER2"),
+    { check: "screen-lock", status: "fail", violations: [{ subject: "alice", message: "m", observed: "o", expected: "e", rule: "r" }] },
+  ]),
   reportFrame([usbPass()], { enforcement: [{ check: "usb-storage", subject: "4C530001", action: "eject", ok: false, detail: "busy" }] }),
   { type: "heartbeat", policyVersion: 3 },
   { type: "policy-applied", version: 3 },
@@ -17,11 +20,20 @@ const VALID: object[] = [
 ];
 
 const numbersOf = (value: unknown): number[] =>
-  typeof value === "number" ? [value] : Array.isArray(value) ? value.flatMap(numbersOf) : value !== null && typeof value === "object" ? Object.values(value).flatMap(numbersOf) : [];
+  typeof value === "number"
+    ? [value]
+    : Array.isArray(value)
+      ? value.flatMap(numbersOf)
+      : value !== null && typeof value === "object"
+        ? Object.values(value).flatMap(numbersOf)
+        : [];
 
 /** What a peer could send: near-valid frames, any JSON, text, bytes (invalid UTF-8 included). */
 const agentBytes: fc.Arbitrary<Buffer> = fc.oneof(
-  fc.constantFrom(...VALID).chain((f) => mutatedJson(f)).map((v) => Buffer.from(JSON.stringify(v) ?? "null")),
+  fc
+    .constantFrom(...VALID)
+    .chain((f) => mutatedJson(f))
+    .map((v) => Buffer.from(JSON.stringify(v) ?? "null")),
   fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? "null")),
   fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s)),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),

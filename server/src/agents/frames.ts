@@ -1,5 +1,13 @@
 // Decoding agent frames (bytes → validated AgentFrame or a coded error) and encoding server frames, once.
-import { AgentFrame, describeZodError, type ErrorCode, type ErrorFrame, type ReportFrame, type ServerFrame, toStorableText } from "@wegroup/shared";
+import {
+  AgentFrame,
+  describeZodError,
+  type ErrorCode,
+  type ErrorFrame,
+  type ReportFrame,
+  type ServerFrame,
+  toStorableText,
+} from "@wegroup/shared";
 
 export type Decoded = { ok: true; frame: AgentFrame } | { ok: false; code: ErrorCode; message: string; ref?: string };
 
@@ -29,8 +37,10 @@ export function reportProblem(report: ReportFrame): string | undefined {
     if (checks.has(result.check)) return `results[${i}].check: "${result.check}" appears twice in one report`;
     checks.add(result.check);
     if (result.status === "pass" && result.violations.length > 0) return `results[${i}].violations: a passing result lists no violations`;
-    if (result.status === "fail" && result.violations.length === 0) return `results[${i}].violations: a failing result lists at least one violation`;
-    if (result.status === "unknown" && result.violations.length > 0) return `results[${i}].violations: an unknown result lists no violations`;
+    if (result.status === "fail" && result.violations.length === 0)
+      return `results[${i}].violations: a failing result lists at least one violation`;
+    if (result.status === "unknown" && result.violations.length > 0)
+      return `results[${i}].violations: an unknown result lists no violations`;
   }
   if (Number.isNaN(Date.parse(report.observedAt))) return "observedAt: not a valid time";
   return undefined;

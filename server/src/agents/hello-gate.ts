@@ -25,7 +25,10 @@ export function firstFrameRefusal(bytes: Uint8Array, limits: HelloLimits): Refus
     return {
       code: "payload_too_large",
       message: `the first frame must be a hello of at most ${limits.helloMaxBytes} bytes`,
-      log: { msg: "pre-auth limit hit: first frame larger than a hello", fields: { limit: "helloMaxBytes", bytes: bytes.length, max: limits.helloMaxBytes } },
+      log: {
+        msg: "pre-auth limit hit: first frame larger than a hello",
+        fields: { limit: "helloMaxBytes", bytes: bytes.length, max: limits.helloMaxBytes },
+      },
     };
   }
   if (nestsDeeperThan(bytes, limits.helloMaxDepth)) {
@@ -50,7 +53,8 @@ export function authRefusal(result: DeviceAuthResult): Refusal | undefined {
     case "proof-required":
       return {
         code: "unauthorized",
-        message: "this device is bound to a key: the hello must be signed (upgrade the agent; a proxy must pass the x-compliance-nonce header)",
+        message:
+          "this device is bound to a key: the hello must be signed (upgrade the agent; a proxy must pass the x-compliance-nonce header)",
         log: { msg: "hello without a signature for a device bound to a key; refused", fields: {} },
       };
     case "wrong-proof":

@@ -59,6 +59,12 @@ function withAccess(options: RouteOptions, spec: RouteSpec, deps: ApiDeps): Rout
   return {
     ...options,
     preHandler,
-    logSerializers: { req: (req: { method: string; url: string; ip: string }) => ({ method: req.method, url: redactTokenParam(req.url), remoteAddress: req.ip }) },
+    logSerializers: {
+      req: (req: { method: string; url: string; ip: string }) => ({
+        method: req.method,
+        url: redactTokenParam(req.url),
+        remoteAddress: req.ip,
+      }),
+    },
   };
 }

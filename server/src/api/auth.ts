@@ -31,7 +31,9 @@ export function requireRole(db: Db, needed: Role, options: { tokenInQuery?: bool
       void reply.header("www-authenticate", 'Bearer realm="compliance"');
       throw new AppError(
         "unauthorized",
-        options.tokenInQuery === true ? "missing token: send Authorization: Bearer <token>, or ?token=<token> from an EventSource" : "missing bearer token: send Authorization: Bearer <token>",
+        options.tokenInQuery === true
+          ? "missing token: send Authorization: Bearer <token>, or ?token=<token> from an EventSource"
+          : "missing bearer token: send Authorization: Bearer <token>",
       );
     }
     const identity = await findTokenByHash(db, hashSecret(token));
@@ -39,7 +41,8 @@ export function requireRole(db: Db, needed: Role, options: { tokenInQuery?: bool
       void reply.header("www-authenticate", 'Bearer realm="compliance", error="invalid_token"');
       throw new AppError("unauthorized", "unknown or revoked token");
     }
-    if (!roleSatisfies(identity.role, needed)) throw new AppError("forbidden", `this needs the ${needed} role; the token "${identity.name}" has ${identity.role}`);
+    if (!roleSatisfies(identity.role, needed))
+      throw new AppError("forbidden", `this needs the ${needed} role; the token "${identity.name}" has ${identity.role}`);
     req.identity = identity;
   };
 }

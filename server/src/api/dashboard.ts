@@ -32,7 +32,8 @@ export async function loadDashboard(dir: string): Promise<DashboardFiles> {
 }
 
 // Scripts and styles only from this origin: the page renders data it fetched, never markup from it.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export function dashboardRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const serve = (name: string) => {

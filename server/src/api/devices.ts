@@ -1,6 +1,17 @@
 // GET /api/v1/devices and /api/v1/devices/{id}: devices with their status, open violations and latest results;
 // the detail answers "what is wrong with this laptop, since when, what did the agent do about it, is its agent healthy".
-import { AppError, CheckResult, DeviceDetail, DeviceList, DeviceQuery, type DeviceFacts, type DeviceSummary, type EnforcementOutcome, IdParams, ReportFrame } from "@wegroup/shared";
+import {
+  AppError,
+  CheckResult,
+  DeviceDetail,
+  DeviceList,
+  DeviceQuery,
+  type DeviceFacts,
+  type DeviceSummary,
+  type EnforcementOutcome,
+  IdParams,
+  ReportFrame,
+} from "@wegroup/shared";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
@@ -18,7 +29,9 @@ const HISTORY = 100;
 
 function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
   const connected = deps.registry.isConnected(row.id);
-  const goodbye = connected ? undefined : lastGoodbye({ lastSeen: row.last_seen, goodbyeAt: row.goodbye_at, goodbyeReason: row.goodbye_reason });
+  const goodbye = connected
+    ? undefined
+    : lastGoodbye({ lastSeen: row.last_seen, goodbyeAt: row.goodbye_at, goodbyeReason: row.goodbye_reason });
   return {
     id: row.id,
     hostname: row.hostname,
@@ -26,7 +39,13 @@ function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
     agentVersion: row.agent_version,
     lastSeen: row.last_seen,
     status: deviceStatus(
-      { lastSeen: row.last_seen, connected, openViolations: row.open_violations, knownChecks: row.known_checks, saidGoodbye: goodbye !== undefined },
+      {
+        lastSeen: row.last_seen,
+        connected,
+        openViolations: row.open_violations,
+        knownChecks: row.known_checks,
+        saidGoodbye: goodbye !== undefined,
+      },
       now,
       deps.policy.heartbeatSeconds,
     ),
@@ -49,7 +68,8 @@ export function enforcementOf(reports: readonly ReportRow[]): EnforcementOutcome
       continue;
     }
     if (!parsed.success) continue;
-    for (const e of parsed.data.enforcement ?? []) out.push({ observedAt: report.observed_at, check: e.check, subject: e.subject, action: e.action, ok: e.ok, detail: e.detail });
+    for (const e of parsed.data.enforcement ?? [])
+      out.push({ observedAt: report.observed_at, check: e.check, subject: e.subject, action: e.action, ok: e.ok, detail: e.detail });
   }
   return out;
 }
@@ -61,7 +81,8 @@ export const listDevices = defineRoute(
     access: "viewer",
     operationId: "listDevices",
     tags: ["devices"],
-    summary: "devices with status, open violations and policy version; filtered by status, OS and a part of the hostname; counts per status",
+    summary:
+      "devices with status, open violations and policy version; filtered by status, OS and a part of the hostname; counts per status",
     query: DeviceQuery,
     ok: { status: 200, schema: DeviceList },
     errors: [400],
@@ -94,7 +115,10 @@ export const getDevice = defineRoute(
       const row = await getDeviceWithCounts(db, id);
       if (row === undefined) throw new AppError("not_found", `no device ${id}`);
       const now = deps.clock.now();
-      const results = (await listCheckStates(db, id)).map((s) => ({ ...CheckResult.parse(JSON.parse(s.result)), observedAt: s.observed_at }));
+      const results = (await listCheckStates(db, id)).map((s) => ({
+        ...CheckResult.parse(JSON.parse(s.result)),
+        observedAt: s.observed_at,
+      }));
       const reports = await latestReports(db, id, REPORTS_READ);
       const connected = deps.registry.isConnected(id);
       const newest = reports[0];
@@ -114,8 +138,11 @@ export const getDevice = defineRoute(
           agentVersion: row.agent_version,
           policyVersion: row.policy_version,
           latestPolicyVersion: (await latestPolicy(db))?.policy.version ?? null,
-          lastReportDelaySeconds: newest === undefined ? null : Math.max(0, (Date.parse(newest.received_at) - Date.parse(newest.observed_at)) / 1000),
-          queuedReports: reports.filter((r) => Date.parse(r.received_at) >= dayAgo && Date.parse(r.received_at) - Date.parse(r.observed_at) > queuedAfter).length,
+          lastReportDelaySeconds:
+            newest === undefined ? null : Math.max(0, (Date.parse(newest.received_at) - Date.parse(newest.observed_at)) / 1000),
+          queuedReports: reports.filter(
+            (r) => Date.parse(r.received_at) >= dayAgo && Date.parse(r.received_at) - Date.parse(r.observed_at) > queuedAfter,
+          ).length,
         },
         history: await withExemptions(db, history, now.toISOString()),
       };

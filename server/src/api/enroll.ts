@@ -55,10 +55,22 @@ export const enroll = defineRoute(
         const log = { deviceId: enrolled.deviceId, os: body.os, withKey: body.publicKey !== undefined, secret };
         if (enrolled.reEnrollmentOf !== null) {
           // The earlier device keeps its credential and its connection: this may be a reinstall, or someone claiming to be it.
-          req.log.warn({ ...log, reEnrollmentOf: enrolled.reEnrollmentOf }, "known hardware id enrolled again: new device record flagged as a re-enrollment");
+          req.log.warn(
+            { ...log, reEnrollmentOf: enrolled.reEnrollmentOf },
+            "known hardware id enrolled again: new device record flagged as a re-enrollment",
+          );
           await deps.deviceNotices
-            .announce({ kind: "re-enrolled", at: now.toISOString(), deviceId: enrolled.deviceId, hostname: body.hostname, os: body.os, reEnrollmentOf: enrolled.reEnrollmentOf })
-            .catch((error: unknown) => req.log.warn({ err: error }, "could not announce the re-enrollment on the live feed (it is audited)"));
+            .announce({
+              kind: "re-enrolled",
+              at: now.toISOString(),
+              deviceId: enrolled.deviceId,
+              hostname: body.hostname,
+              os: body.os,
+              reEnrollmentOf: enrolled.reEnrollmentOf,
+            })
+            .catch((error: unknown) =>
+              req.log.warn({ err: error }, "could not announce the re-enrollment on the live feed (it is audited)"),
+            );
         } else req.log.info(log, "device enrolled");
         return { deviceId: enrolled.deviceId, credential };
       },

@@ -9,7 +9,16 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string)
   return reply.code(ERROR_TRANSPORT[code].http).type("application/json; charset=utf-8").send({ error: { code, message } });
 }
 
-const BY_STATUS: Readonly<Record<number, ErrorCode>> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable" };
+const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  429: "rate_limited",
+  503: "unavailable",
+};
 
 /** `routes`: what fastify registered (filled as routes are added), to tell a wrong method (405) from an unknown path (404). */
 export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number, routes: readonly RegisteredRoute[]): void {
@@ -25,7 +34,11 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
     const fe = error as FastifyError;
     switch (fe.code) {
       case "FST_ERR_CTP_BODY_TOO_LARGE":
-        return sendError(reply, "payload_too_large", `the request body is larger than ${req.routeOptions.bodyLimit ?? bodyLimitBytes} bytes`);
+        return sendError(
+          reply,
+          "payload_too_large",
+          `the request body is larger than ${req.routeOptions.bodyLimit ?? bodyLimitBytes} bytes`,
+        );
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
         return sendError(reply, "bad_request", "expected a JSON body (Content-Type: application/json)");
       case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -52,7 +65,8 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
  * an over-long path parameter): answered in the same error shape as everything else (found by fuzzing).
  */
 export function frameworkError(error: FastifyError, _req: unknown, reply: FastifyReply): FastifyReply {
-  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, "bad_request", "invalid path: a path parameter is longer than 100 characters");
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return sendError(reply, "bad_request", "invalid path: a path parameter is longer than 100 characters");
   if (error.code === "FST_ERR_BAD_URL") return sendError(reply, "bad_request", "invalid path: not a well-formed URL");
   return sendError(reply, "internal", "internal error; the server log has the details");
 }

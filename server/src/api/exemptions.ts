@@ -38,7 +38,11 @@ export const listExemptions = defineRoute(
   (deps) =>
     async ({ query }) => {
       const now = deps.clock.now().toISOString();
-      return { items: (await listExemptionRows(deps.store.db, { status: query.status, device: query.device, now })).map((row) => toApiExemption(row, now)) };
+      return {
+        items: (await listExemptionRows(deps.store.db, { status: query.status, device: query.device, now })).map((row) =>
+          toApiExemption(row, now),
+        ),
+      };
     },
 );
 
@@ -56,6 +60,7 @@ export const deleteExemption = defineRoute(
   },
   (deps) =>
     async ({ params: { id }, req }) => {
-      if (!(await deps.exemptions.remove(id, req.identity?.name ?? "unknown"))) throw new AppError("not_found", `no standing exemption ${id}`);
+      if (!(await deps.exemptions.remove(id, req.identity?.name ?? "unknown")))
+        throw new AppError("not_found", `no standing exemption ${id}`);
     },
 );

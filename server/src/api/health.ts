@@ -25,6 +25,11 @@ export const health = defineRoute(
 
 /** A load balancer reads the status; a person the reason; API clients find the usual error object too. */
 function unhealthy(reply: FastifyReply, reason: string, since?: string): FastifyReply {
-  const body: HealthUnavailable = { status: "unavailable", reason, ...(since === undefined ? {} : { since }), error: { code: "unavailable", message: reason } };
+  const body: HealthUnavailable = {
+    status: "unavailable",
+    reason,
+    ...(since === undefined ? {} : { since }),
+    error: { code: "unavailable", message: reason },
+  };
   return reply.code(503).header("retry-after", "2").type("application/json; charset=utf-8").send(body);
 }

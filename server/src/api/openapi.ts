@@ -68,7 +68,6 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   WebhookList,
 };
 
-
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   101: "switching to the WebSocket protocol",
   200: "OK",
@@ -114,7 +113,7 @@ export function openApiDocument(routes: readonly RouteSpec[]): Json {
       title: "WeGroup endpoint compliance API",
       version: "1",
       description:
-        "JSON over HTTP; `Authorization: Bearer <token>`. Roles: viewer (read) and admin (read and write). Errors are {\"error\":{\"code\",\"message\"}}; a wrong method on a known path is a 405 with `Allow`.",
+        'JSON over HTTP; `Authorization: Bearer <token>`. Roles: viewer (read) and admin (read and write). Errors are {"error":{"code","message"}}; a wrong method on a known path is a 405 with `Allow`.',
       contact: { name: "WeGroup IT security", email: "security@wegroup.example" },
       license: { name: "Proprietary: WeGroup internal use", identifier: "LicenseRef-WeGroup-Internal" },
     },
@@ -126,7 +125,12 @@ export function openApiDocument(routes: readonly RouteSpec[]): Json {
       schemas: components.schemas,
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "an API token (viewer or admin), or the admin token from the data dir" },
-        streamToken: { type: "apiKey", in: "query", name: "token", description: "the same token, for EventSource clients that cannot send headers (the live feed only)" },
+        streamToken: {
+          type: "apiKey",
+          in: "query",
+          name: "token",
+          description: "the same token, for EventSource clients that cannot send headers (the live feed only)",
+        },
       },
     },
   };
@@ -143,7 +147,13 @@ function operation(route: RouteSpec, components: SchemaComponents): Json {
   };
   const role = tokenAccess(route.access);
   if (role !== undefined) op["x-required-role"] = role;
-  const headers = (route.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: toJsonSchema(h.schema, "input") }));
+  const headers = (route.headers ?? []).map((h) => ({
+    name: h.name,
+    in: "header",
+    required: false,
+    description: h.description,
+    schema: toJsonSchema(h.schema, "input"),
+  }));
   const parameters = [...objectParameters(route.params, "path"), ...objectParameters(route.query, "query"), ...headers];
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
@@ -162,8 +172,10 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
   const { status, schema, contentType } = route.ok;
   const ok: Json = { description: STATUS_TEXT[status] ?? "OK" };
   if (schema !== null) ok.content = { [contentType ?? "application/json"]: { schema: components.ref(schema, "output") } };
-  else if (route.ok.events !== undefined) ok.content = { [contentType ?? "text/event-stream"]: { schema: eventStream(route.ok.events, components) } };
-  else if (contentType !== undefined) ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
+  else if (route.ok.events !== undefined)
+    ok.content = { [contentType ?? "text/event-stream"]: { schema: eventStream(route.ok.events, components) } };
+  else if (contentType !== undefined)
+    ok.content = { [contentType]: { schema: contentType === "application/json" ? { type: "object" } : { type: "string" } } };
   out[String(status)] = ok;
   const errors = new Set(route.errors);
   if (tokenAccess(route.access) !== undefined) {
@@ -171,7 +183,10 @@ function responses(route: RouteSpec, components: SchemaComponents): Json {
     errors.add(403);
   }
   for (const code of [...errors].sort((a, b) => a - b)) {
-    out[String(code)] = { description: STATUS_TEXT[code] ?? "error", content: { "application/json": { schema: components.ref(NAMED_SCHEMAS.ErrorBody ?? z.unknown(), "output") } } };
+    out[String(code)] = {
+      description: STATUS_TEXT[code] ?? "error",
+      content: { "application/json": { schema: components.ref(NAMED_SCHEMAS.ErrorBody ?? z.unknown(), "output") } },
+    };
   }
   return out;
 }

@@ -13,7 +13,13 @@ import {
 } from "@wegroup/shared";
 import { isUnreachable } from "../devices/status.js";
 import { storeNextPolicy } from "../policy/update.js";
-import { devicesBehind, devicesPerPolicyVersion, latestPolicy, policyHistory as policyHistoryRows, policyVersion as policyVersionRow } from "../store/policies.js";
+import {
+  devicesBehind,
+  devicesPerPolicyVersion,
+  latestPolicy,
+  policyHistory as policyHistoryRows,
+  policyVersion as policyVersionRow,
+} from "../store/policies.js";
 import type { ApiDeps } from "./deps.js";
 import { defineRoute } from "./route.js";
 
@@ -39,7 +45,8 @@ export const putPolicy = defineRoute(
     access: "admin",
     operationId: "putPolicy",
     tags: ["policy"],
-    summary: "replace the policy: validated, stored as the next version (the body's version is ignored), pushed to every connected agent at once",
+    summary:
+      "replace the policy: validated, stored as the next version (the body's version is ignored), pushed to every connected agent at once",
     body: PolicyUpdate,
     bodyError: "invalid_policy",
     ok: { status: 200, schema: PolicyStored },
@@ -144,7 +151,10 @@ export const previewPolicy = defineRoute(
       const { version: _ignored, ...document } = body;
       const current = (await newestPolicy(deps)).policy;
       const answer = await deps.previews.preview({ ...document, version: current.version }, PREVIEW_WAIT_MS);
-      req.log.info({ devices: answer.devices, notPreviewed: answer.notPreviewed, opened: answer.opened.length, resolved: answer.resolved.length }, "policy previewed");
+      req.log.info(
+        { devices: answer.devices, notPreviewed: answer.notPreviewed, opened: answer.opened.length, resolved: answer.resolved.length },
+        "policy previewed",
+      );
       return answer;
     },
 );

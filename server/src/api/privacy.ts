@@ -35,7 +35,13 @@ export const privacyExport = defineRoute(
       const doc = await exportPrivacyData(deps.store, target, now);
       if (doc === undefined) throw new AppError("not_found", `no device ${target.kind === "device" ? target.id : ""}`);
       const actor = req.identity?.name ?? "unknown";
-      await recordAudit(deps.store.db, { at: now, actor, action: "privacy.export", target: exportAuditTarget(target), detail: { counts: exportCounts(doc) } });
+      await recordAudit(deps.store.db, {
+        at: now,
+        actor,
+        action: "privacy.export",
+        target: exportAuditTarget(target),
+        detail: { counts: exportCounts(doc) },
+      });
       req.log.info({ kind: target.kind, by: actor }, "privacy export");
       return doc;
     },
@@ -48,7 +54,8 @@ export const privacyErase = defineRoute(
     access: "admin",
     operationId: "privacyErase",
     tags: ["privacy"],
-    summary: "erase a device (every row, deleted) or a user (the name pseudonymised everywhere); answers the counts; audited without the erased data",
+    summary:
+      "erase a device (every row, deleted) or a user (the name pseudonymised everywhere); answers the counts; audited without the erased data",
     body: PrivacySubject,
     ok: { status: 200, schema: PrivacyErased },
     errors: [400, 404, 413],
@@ -60,7 +67,8 @@ export const privacyErase = defineRoute(
       const erased = await erasePrivacyData(deps.store, target, { actor, now: deps.clock.now().toISOString() });
       if (erased === undefined) throw new AppError("not_found", `no device ${target.kind === "device" ? target.id : ""}`);
       // Its credential is gone: end its session here (one on another instance fails at its next reconnect).
-      if (target.kind === "device") deps.registry.disconnect(target.id, ERROR_TRANSPORT.not_enrolled.ws, "this device's data was erased; enroll it again");
+      if (target.kind === "device")
+        deps.registry.disconnect(target.id, ERROR_TRANSPORT.not_enrolled.ws, "this device's data was erased; enroll it again");
       req.log.info({ kind: target.kind, counts: erased.counts, by: actor }, "privacy erasure");
       return erased;
     },

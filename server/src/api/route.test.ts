@@ -30,7 +30,9 @@ describe("parseInput", () => {
   });
 
   it("answers a policy body that does not validate as invalid_policy, the message naming the field without a prefix", () => {
-    const error = refusal(() => parseInput(PolicyUpdate, { screenLock: {}, usbStorage: {}, software: {}, heartbeatSeconds: "often" }, "body", "invalid_policy"));
+    const error = refusal(() =>
+      parseInput(PolicyUpdate, { screenLock: {}, usbStorage: {}, software: {}, heartbeatSeconds: "often" }, "body", "invalid_policy"),
+    );
     expect(error.code).toBe("invalid_policy");
     expect(error.message).toMatch(/^heartbeatSeconds/);
   });

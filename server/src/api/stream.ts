@@ -16,7 +16,11 @@ function lastEventIdOf(req: FastifyRequest, fromQuery: string | undefined): numb
   const header = req.headers["last-event-id"];
   if (header !== undefined) {
     const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? "";
-    if (!/^\d{1,15}$/.test(value)) throw new AppError("bad_request", `invalid header: Last-Event-ID: expected the id of an event (a whole number), got "${value.slice(0, 40)}"`);
+    if (!/^\d{1,15}$/.test(value))
+      throw new AppError(
+        "bad_request",
+        `invalid header: Last-Event-ID: expected the id of an event (a whole number), got "${value.slice(0, 40)}"`,
+      );
     return Number(value);
   }
   return fromQuery === undefined ? undefined : Number(fromQuery);
@@ -34,12 +38,24 @@ export const violationStream = defineRoute(
     tokenInQuery: true,
     operationId: "violationStream",
     tags: ["violations"],
-    summary: "live feed as Server-Sent Events (event: violation, data: a Violation, id: resumable with Last-Event-ID); the token may come as ?token=",
+    summary:
+      "live feed as Server-Sent Events (event: violation, data: a Violation, id: resumable with Last-Event-ID); the token may come as ?token=",
     description:
       "One `event: violation` per opened, resolved or exempted violation (`id:` its feed sequence number, `data:` the Violation as JSON), `event: device` for a device enrolled again, and `event: ready` once the backlog after Last-Event-ID has been sent. Reconnect with the last `id:` seen as Last-Event-ID (EventSource does so itself) to miss nothing.",
     query: ViolationStreamQuery,
-    headers: [{ name: "Last-Event-ID", description: "resume after this event (the `id:` of the last event received); wins over ?lastEventId=", schema: z.string().regex(/^\d{1,15}$/) }],
-    ok: { status: 200, schema: null, contentType: "text/event-stream", events: { violation: Violation, device: DeviceNotice, ready: StreamReady } },
+    headers: [
+      {
+        name: "Last-Event-ID",
+        description: "resume after this event (the `id:` of the last event received); wins over ?lastEventId=",
+        schema: z.string().regex(/^\d{1,15}$/),
+      },
+    ],
+    ok: {
+      status: 200,
+      schema: null,
+      contentType: "text/event-stream",
+      events: { violation: Violation, device: DeviceNotice, ready: StreamReady },
+    },
     errors: [400],
   },
   (deps) =>

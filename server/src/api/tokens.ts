@@ -19,7 +19,13 @@ export const createToken = defineRoute(
   (deps) =>
     async ({ body, req }) => {
       const by = req.identity?.name ?? "unknown";
-      const created = await issueToken(deps.store.db, { id: deps.newId(), name: body.name, role: body.role, actor: by, now: deps.clock.now().toISOString() });
+      const created = await issueToken(deps.store.db, {
+        id: deps.newId(),
+        name: body.name,
+        role: body.role,
+        actor: by,
+        now: deps.clock.now().toISOString(),
+      });
       req.log.info({ tokenId: created.id, name: body.name, role: body.role, by }, "API token created");
       return created;
     },
@@ -57,6 +63,10 @@ export const revokeToken = defineRoute(
       await revokeTokenAudited(deps.store.db, id, { actor: by, now: deps.clock.now().toISOString() });
       req.log.info({ tokenId: id, by }, "API token revoked");
       // Its open live-feed streams end now, here and on the other instances (the periodic re-check is the safety net).
-      await deps.streamTokens.revoked(id).catch((error: unknown) => req.log.warn({ err: error, tokenId: id }, "could not tell other instances to close the token's streams"));
+      await deps.streamTokens
+        .revoked(id)
+        .catch((error: unknown) =>
+          req.log.warn({ err: error, tokenId: id }, "could not tell other instances to close the token's streams"),
+        );
     },
 );

@@ -32,7 +32,9 @@ export async function withExemptions(db: Db, rows: readonly ViolationWithHost[],
     if (r.status !== "exempted") return api;
     const covering = exemptionFor(r, rules, now);
     const row = covering === undefined ? undefined : byId.get(covering.id);
-    return row === undefined ? api : { ...api, exemption: { id: row.id, approvedBy: row.approved_by, reason: row.reason, expiresAt: row.expires_at } };
+    return row === undefined
+      ? api
+      : { ...api, exemption: { id: row.id, approvedBy: row.approved_by, reason: row.reason, expiresAt: row.expires_at } };
   });
 }
 

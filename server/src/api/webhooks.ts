@@ -3,7 +3,15 @@ import { AppError, IdParams, WebhookCreate, WebhookInfo, WebhookList } from "@we
 import { recordAudit } from "../store/audit.js";
 import { lastEventSeq } from "../store/events.js";
 import type { Db } from "../store/schema.js";
-import { deleteWebhook as deleteWebhookRow, findWebhook, insertWebhook, listWebhooks as listWebhookRows, pendingEvents, setWebhookPaused, type StoredWebhook } from "../store/webhooks.js";
+import {
+  deleteWebhook as deleteWebhookRow,
+  findWebhook,
+  insertWebhook,
+  listWebhooks as listWebhookRows,
+  pendingEvents,
+  setWebhookPaused,
+  type StoredWebhook,
+} from "../store/webhooks.js";
 import { defineRoute, type Route } from "./route.js";
 
 export const createWebhook = defineRoute(
@@ -29,8 +37,22 @@ export const createWebhook = defineRoute(
       const receiver = new URL(body.url).origin;
       await db.transaction().execute(async (trx) => {
         // From the next event on: a new receiver is not flooded with the stored past.
-        await insertWebhook(trx, { id, url: body.url, secret: body.secret, events: body.events, createdAt: now, createdBy: by, lastEventId: await lastEventSeq(trx) });
-        await recordAudit(trx, { at: now, actor: by, action: "webhook.create", target: `webhook ${id}`, detail: { receiver, events: body.events } });
+        await insertWebhook(trx, {
+          id,
+          url: body.url,
+          secret: body.secret,
+          events: body.events,
+          createdAt: now,
+          createdBy: by,
+          lastEventId: await lastEventSeq(trx),
+        });
+        await recordAudit(trx, {
+          at: now,
+          actor: by,
+          action: "webhook.create",
+          target: `webhook ${id}`,
+          detail: { receiver, events: body.events },
+        });
       });
       req.log.info({ webhookId: id, receiver, events: body.events, by }, "webhook created");
       deps.webhooks.kick();
@@ -85,7 +107,9 @@ function pauseOrResume(action: "pause" | "resume"): Route {
       access: "admin",
       operationId: paused ? "pauseWebhook" : "resumeWebhook",
       tags: ["webhooks"],
-      summary: paused ? "stop delivering, keeping the place: nothing stored meanwhile is lost" : "deliver again, at once, from where it stopped",
+      summary: paused
+        ? "stop delivering, keeping the place: nothing stored meanwhile is lost"
+        : "deliver again, at once, from where it stopped",
       params: IdParams,
       ok: { status: 200, schema: WebhookInfo },
       errors: [400, 404],

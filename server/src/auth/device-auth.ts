@@ -29,11 +29,17 @@ export type HelloIdentity = Pick<HelloFrame, "deviceId" | "credential" | "signat
  * the private key is refused. A device enrolled before keys binds the key its upgraded agent offers, on first
  * use, and is held to it from then on.
  */
-export async function authenticateDevice(db: Kysely<Database>, hello: HelloIdentity, nonce: string | undefined, now: () => string): Promise<DeviceAuthOutcome> {
+export async function authenticateDevice(
+  db: Kysely<Database>,
+  hello: HelloIdentity,
+  nonce: string | undefined,
+  now: () => string,
+): Promise<DeviceAuthOutcome> {
   const row = await findDeviceCredential(db, hello.deviceId);
   if (row === undefined) return { result: "unknown-device" };
   if (!secretMatches(hello.credential, row.credential_hash)) return { result: "wrong-credential" };
-  const proves = (key: string): boolean => nonce !== undefined && hello.signature !== undefined && verifyHelloProof(key, nonce, hello.deviceId, hello.signature);
+  const proves = (key: string): boolean =>
+    nonce !== undefined && hello.signature !== undefined && verifyHelloProof(key, nonce, hello.deviceId, hello.signature);
   if (row.public_key !== null) {
     if (hello.signature === undefined) return { result: "proof-required" };
     return proves(row.public_key) ? { result: "ok", via: "key" } : { result: "wrong-proof" };
@@ -48,5 +54,7 @@ export async function authenticateDevice(db: Kysely<Database>, hello: HelloIdent
   if (bound) return { result: "ok", via: "key-bound" };
   // Another connection bound a key first: this one must prove that key.
   const again = await findDeviceCredential(db, hello.deviceId);
-  return again?.public_key !== null && again !== undefined && proves(again.public_key) ? { result: "ok", via: "key" } : { result: "wrong-proof" };
+  return again?.public_key !== null && again !== undefined && proves(again.public_key)
+    ? { result: "ok", via: "key" }
+    : { result: "wrong-proof" };
 }

@@ -28,7 +28,12 @@ export function dataDirTokenName(dataDir: string): string {
  * is reused, one the database never knew is added, one it knows as revoked or expired is replaced (never
  * revived: that would undo a revocation or a rotation). No plaintext reaches the database.
  */
-export async function reconcileDataDir(db: Kysely<Database>, dataDir: string, now: string, newSecret: () => string = randomSecret): Promise<ReconciledSecrets> {
+export async function reconcileDataDir(
+  db: Kysely<Database>,
+  dataDir: string,
+  now: string,
+  newSecret: () => string = randomSecret,
+): Promise<ReconciledSecrets> {
   const files = await prepareDataDir(dataDir, newSecret);
   const registered: string[] = [];
   const replaced: string[] = [];
@@ -62,11 +67,17 @@ async function ensureAdminToken(
   }
   await addTokenIfNew(db, { id: uuidv7(), name: dataDirTokenName(dataDir), role: "admin", tokenHash: hashSecret(value), now });
   const stored = await findAnyTokenByHash(db, hashSecret(value));
-  if (stored === undefined || stored.revokedAt !== null) throw new Error(`${files.adminTokenPath}: its token was revoked while this instance started; start again`);
+  if (stored === undefined || stored.revokedAt !== null)
+    throw new Error(`${files.adminTokenPath}: its token was revoked while this instance started; start again`);
   return { value, name: stored.name, outcome };
 }
 
-async function ensureEnrollSecret(db: Kysely<Database>, files: DataDirSecrets, now: string, newSecret: () => string): Promise<{ value: string; outcome: Outcome }> {
+async function ensureEnrollSecret(
+  db: Kysely<Database>,
+  files: DataDirSecrets,
+  now: string,
+  newSecret: () => string,
+): Promise<{ value: string; outcome: Outcome }> {
   let value = files.enrollSecret;
   const known = await findEnrollSecretHash(db, hashSecret(value));
   if (known !== undefined && (known.validUntil === null || now < known.validUntil)) return { value, outcome: "reused" };

@@ -19,14 +19,24 @@ export interface RotatedSecret {
  * A new secret, and every other valid one (this data dir's, other instances', earlier rotations') ends after the
  * grace period. Enrolled agents hold their own credentials: a new enrollment secret changes nothing for them.
  */
-export async function rotateEnrollSecret(db: Kysely<Database>, o: { graceHours: number; actor: string; now: Date }, newSecret: () => string = randomSecret): Promise<RotatedSecret> {
+export async function rotateEnrollSecret(
+  db: Kysely<Database>,
+  o: { graceHours: number; actor: string; now: Date },
+  newSecret: () => string = randomSecret,
+): Promise<RotatedSecret> {
   const value = newSecret();
   const at = o.now.toISOString();
   const previousValidUntil = new Date(o.now.getTime() + o.graceHours * 3_600_000).toISOString();
   await db.transaction().execute(async (trx) => {
     await addEnrollSecretHash(trx, hashSecret(value), at);
     const ended = await endEnrollSecretsExcept(trx, hashSecret(value), previousValidUntil);
-    await recordAudit(trx, { at, actor: o.actor, action: "enroll-secret.rotate", target: "enroll-secret", detail: { graceHours: o.graceHours, previousValidUntil, ended } });
+    await recordAudit(trx, {
+      at,
+      actor: o.actor,
+      action: "enroll-secret.rotate",
+      target: "enroll-secret",
+      detail: { graceHours: o.graceHours, previousValidUntil, ended },
+    });
   });
   return { value, previousValidUntil };
 }
@@ -51,7 +61,13 @@ export async function rotateAdminToken(
     const old = await findAnyTokenByHash(trx, hashSecret(o.current));
     const revoked = old !== undefined && (await revokeToken(trx, old.id, at)) ? old.id : undefined;
     await addTokenIfNew(trx, { id, name: o.name, role: "admin", tokenHash: hashSecret(value), now: at });
-    await recordAudit(trx, { at, actor: o.actor, action: "admin-token.rotate", target: `token ${id}`, detail: { revoked: revoked ?? null } });
+    await recordAudit(trx, {
+      at,
+      actor: o.actor,
+      action: "admin-token.rotate",
+      target: `token ${id}`,
+      detail: { revoked: revoked ?? null },
+    });
     return revoked;
   });
   return { value, id, revokedId };

@@ -17,7 +17,13 @@ export async function issueToken(db: Kysely<Database>, t: { id: string; name: st
   const token = randomSecret();
   await db.transaction().execute(async (trx) => {
     await createToken(trx, { id: t.id, name: t.name, role: t.role, tokenHash: hashSecret(token), now: t.now });
-    await recordAudit(trx, { at: t.now, actor: t.actor, action: "token.create", target: `token ${t.id}`, detail: { name: t.name, role: t.role } });
+    await recordAudit(trx, {
+      at: t.now,
+      actor: t.actor,
+      action: "token.create",
+      target: `token ${t.id}`,
+      detail: { name: t.name, role: t.role },
+    });
   });
   return { id: t.id, name: t.name, role: t.role, token };
 }

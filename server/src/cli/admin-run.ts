@@ -44,7 +44,10 @@ async function openExisting(config: Config): Promise<Store> {
     try {
       await access(target.path);
     } catch {
-      throw new AppError("not_found", `no database at ${target.path}: start the server once with this --data-dir, or point --db at its database`);
+      throw new AppError(
+        "not_found",
+        `no database at ${target.path}: start the server once with this --data-dir, or point --db at its database`,
+      );
     }
   }
   const store = openStore(target);
@@ -107,23 +110,39 @@ async function run(task: AdminTask, store: Store, config: Config, io: AdminIo, c
           ? "the previous secret is refused from now on, and so are other instances' enroll-secret files; enrolled agents are not affected"
           : `the previous secret is still accepted until ${rotated.previousValidUntil}, and so are other instances' enroll-secret files; enrolled agents are not affected`,
       );
-      io.note("the database keeps only hashes: other instances' files keep their old secret (each makes a new one at its next start after the grace period); enroll agents with the new one from this file");
+      io.note(
+        "the database keeps only hashes: other instances' files keep their old secret (each makes a new one at its next start after the grace period); enroll agents with the new one from this file",
+      );
       return;
     }
     case "admin-token-rotate": {
       const files = await reconcileDataDir(store.db, config.dataDir, now);
-      const rotated = await rotateAdminToken(store.db, { current: files.adminToken, name: files.adminTokenName, actor: CLI_ACTOR, now: clock.now() });
+      const rotated = await rotateAdminToken(store.db, {
+        current: files.adminToken,
+        name: files.adminTokenName,
+        actor: CLI_ACTOR,
+        now: clock.now(),
+      });
       await writeSecretFile(files.adminTokenPath, rotated.value);
       // Running instances on PostgreSQL close the old token's live-feed streams now; on SQLite within their re-check interval.
-      if (rotated.revokedId !== undefined && store.dialect === "postgres") await publishFromOutside(store.db, "token", rotated.revokedId).catch(() => {});
-      io.out(`admin token rotated: the new one is in ${files.adminTokenPath} (mode 0600); the old one no longer works (other data dirs' tokens are unchanged)`);
+      if (rotated.revokedId !== undefined && store.dialect === "postgres")
+        await publishFromOutside(store.db, "token", rotated.revokedId).catch(() => {});
+      io.out(
+        `admin token rotated: the new one is in ${files.adminTokenPath} (mode 0600); the old one no longer works (other data dirs' tokens are unchanged)`,
+      );
       return;
     }
     case "export": {
       const target = privacyTarget(subjectOf(task));
       const doc = await exportPrivacyData(store, target, now);
       if (doc === undefined) throw new AppError("not_found", `no device ${task.device ?? ""}; the device ids are in GET /api/v1/devices`);
-      await recordAudit(store.db, { at: now, actor: CLI_ACTOR, action: "privacy.export", target: exportAuditTarget(target), detail: { counts: exportCounts(doc) } });
+      await recordAudit(store.db, {
+        at: now,
+        actor: CLI_ACTOR,
+        action: "privacy.export",
+        target: exportAuditTarget(target),
+        detail: { counts: exportCounts(doc) },
+      });
       const text = JSON.stringify(doc, null, 2);
       if (task.out === undefined) io.out(text);
       else {
@@ -135,12 +154,20 @@ async function run(task: AdminTask, store: Store, config: Config, io: AdminIo, c
     case "erase": {
       const target = privacyTarget(subjectOf(task));
       const erased = await erasePrivacyData(store, target, { actor: CLI_ACTOR, now });
-      if (erased === undefined) throw new AppError("not_found", `no device ${task.device ?? ""}; the device ids are in GET /api/v1/devices`);
+      if (erased === undefined)
+        throw new AppError("not_found", `no device ${task.device ?? ""}; the device ids are in GET /api/v1/devices`);
       if (task.json) io.out(JSON.stringify(erased));
       else {
-        const counts = Object.entries(erased.counts).map(([table, n]) => `${table} ${n}`).join(", ");
-        io.out(target.kind === "device" ? `erased device ${target.id}: deleted ${counts}` : `erased user: the name is now ${erased.pseudonym ?? "?"} in ${counts}`);
-        if (target.kind === "device") io.note("a running agent of this device is refused at its next connection; enroll it again to keep checking it");
+        const counts = Object.entries(erased.counts)
+          .map(([table, n]) => `${table} ${n}`)
+          .join(", ");
+        io.out(
+          target.kind === "device"
+            ? `erased device ${target.id}: deleted ${counts}`
+            : `erased user: the name is now ${erased.pseudonym ?? "?"} in ${counts}`,
+        );
+        if (target.kind === "device")
+          io.note("a running agent of this device is refused at its next connection; enroll it again to keep checking it");
       }
       return;
     }
@@ -151,30 +178,44 @@ async function run(task: AdminTask, store: Store, config: Config, io: AdminIo, c
         io.out(JSON.stringify({ retentionDays: config.retentionDays, cutoff, deleted: counts, oldest }));
         return;
       }
-      io.out(`retention: ${config.retentionDays} days (--retention-days / COMPLIANCE_RETENTION_DAYS); the server prunes at start and hourly`);
-      io.out(`deleted now, older than ${cutoff}: ${counts.reports} reports, ${counts.violations} resolved violations, ${counts.events} events, ${counts.audit} audit entries`);
-      io.out(`oldest kept: reports ${oldest.reports ?? "-"}, resolved violations ${oldest.violations ?? "-"}, events ${oldest.events ?? "-"}, audit ${oldest.audit ?? "-"}`);
+      io.out(
+        `retention: ${config.retentionDays} days (--retention-days / COMPLIANCE_RETENTION_DAYS); the server prunes at start and hourly`,
+      );
+      io.out(
+        `deleted now, older than ${cutoff}: ${counts.reports} reports, ${counts.violations} resolved violations, ${counts.events} events, ${counts.audit} audit entries`,
+      );
+      io.out(
+        `oldest kept: reports ${oldest.reports ?? "-"}, resolved violations ${oldest.violations ?? "-"}, events ${oldest.events ?? "-"}, audit ${oldest.audit ?? "-"}`,
+      );
       return;
     }
   }
 }
 
 function subjectOf(task: { device?: string | undefined; user?: string | undefined }): { device?: string; user?: string } {
-  if ((task.device === undefined) === (task.user === undefined)) throw new AppError("bad_request", "give exactly one of --device ID or --user NAME");
-  if (task.device !== undefined && (task.device === "" || task.device.length > 64)) throw new AppError("bad_request", "--device: expected a device id");
-  if (task.user !== undefined && (task.user === "" || task.user.length > 300)) throw new AppError("bad_request", "--user: expected a user name of 1-300 characters");
+  if ((task.device === undefined) === (task.user === undefined))
+    throw new AppError("bad_request", "give exactly one of --device ID or --user NAME");
+  if (task.device !== undefined && (task.device === "" || task.device.length > 64))
+    throw new AppError("bad_request", "--device: expected a device id");
+  if (task.user !== undefined && (task.user === "" || task.user.length > 300))
+    throw new AppError("bad_request", "--user: expected a user name of 1-300 characters");
   return task.device !== undefined ? { device: task.device } : { user: task.user ?? "" };
 }
 
 function parseGraceHours(value: string | undefined): number {
   if (value === undefined) return DEFAULT_GRACE_HOURS;
   const hours = /^\s*\d{1,4}\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(hours) || hours > 8_760) throw new AppError("bad_request", `--grace-hours: expected a whole number of hours from 0 to 8760, got "${value}"`);
+  if (!Number.isInteger(hours) || hours > 8_760)
+    throw new AppError("bad_request", `--grace-hours: expected a whole number of hours from 0 to 8760, got "${value}"`);
   return hours;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

@@ -19,7 +19,7 @@ export type AdminRunner = (task: AdminTask, options: CliOptions) => Promise<void
 export function addAdminCommands(program: Command, run: AdminRunner): void {
   const admin = program
     .command("admin")
-    .description("administer the database directly (the same --db/--data-dir as the server; acts are audited as \"cli\")");
+    .description('administer the database directly (the same --db/--data-dir as the server; acts are audited as "cli")');
   const go = (task: AdminTask, command: Command): Promise<void> => run(task, command.optsWithGlobals<CliOptions>());
 
   const tokens = admin.command("tokens").description("API tokens for the HTTP API and the dashboard");
@@ -29,7 +29,9 @@ export function addAdminCommands(program: Command, run: AdminRunner): void {
     .addOption(new Option("--role <role>", "what the token may do").choices(Role.options).makeOptionMandatory())
     .requiredOption("--name <name>", "who or what uses it, e.g. soc-dashboard")
     .option("--json", "print {id, name, role, token} as JSON")
-    .action((o: { role: Role; name: string; json?: boolean }, c: Command) => go({ kind: "tokens-create", role: o.role, name: o.name, json: o.json === true }, c));
+    .action((o: { role: Role; name: string; json?: boolean }, c: Command) =>
+      go({ kind: "tokens-create", role: o.role, name: o.name, json: o.json === true }, c),
+    );
   tokens
     .command("list")
     .description("list tokens (never the tokens themselves)")
@@ -47,7 +49,9 @@ export function addAdminCommands(program: Command, run: AdminRunner): void {
     .option("--device <id>", "a device id")
     .option("--user <name>", "a user name as the checks report it")
     .option("--out <file>", "write to this file (mode 0600) instead of stdout")
-    .action((o: { device?: string; user?: string; out?: string }, c: Command) => go({ kind: "export", device: o.device, user: o.user, out: o.out }, c));
+    .action((o: { device?: string; user?: string; out?: string }, c: Command) =>
+      go({ kind: "export", device: o.device, user: o.user, out: o.out }, c),
+    );
 
   admin
     .command("erase")
@@ -55,13 +59,17 @@ export function addAdminCommands(program: Command, run: AdminRunner): void {
     .option("--device <id>", "a device id")
     .option("--user <name>", "a user name as the checks report it")
     .option("--json", "print what was erased as JSON")
-    .action((o: { device?: string; user?: string; json?: boolean }, c: Command) => go({ kind: "erase", device: o.device, user: o.user, json: o.json === true }, c));
+    .action((o: { device?: string; user?: string; json?: boolean }, c: Command) =>
+      go({ kind: "erase", device: o.device, user: o.user, json: o.json === true }, c),
+    );
 
   admin
     .command("enroll-secret")
     .description("the secret agents enroll with (enrolled agents never need it again)")
     .command("rotate")
-    .description("write a new enrollment secret (data dir file, mode 0600; every instance takes it); the old one stays valid for a grace period")
+    .description(
+      "write a new enrollment secret (data dir file, mode 0600; every instance takes it); the old one stays valid for a grace period",
+    )
     .option("--grace-hours <hours>", "how long the previous secret is still accepted (0: not at all; default 24)")
     .action((o: { graceHours?: string }, c: Command) => go({ kind: "enroll-secret-rotate", graceHours: o.graceHours }, c));
 

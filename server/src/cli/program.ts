@@ -16,16 +16,30 @@ export function buildProgram(actions: ProgramActions): Command {
     .addOption(new Option("--data-dir <dir>", `data directory (env COMPLIANCE_DATA_DIR; default ${DEFAULT_DATA_DIR})`))
     .addOption(new Option("--tls-cert <file>", "serve HTTPS/WSS with this certificate (PEM; needs --tls-key)"))
     .addOption(new Option("--tls-key <file>", "private key of --tls-cert (PEM)"))
-    .addOption(new Option("--allow-insecure-http", "serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy; env COMPLIANCE_ALLOW_INSECURE_HTTP=1)"))
-    .addOption(new Option("--metrics-public", "serve GET /metrics without a token, for a Prometheus scraper on a trusted network (env COMPLIANCE_METRICS_PUBLIC=1)"))
     .addOption(
-      new Option("--limit <name=value>", `set a limit (repeatable; env COMPLIANCE_LIMITS="a=1,b=2"): ${OPERATOR_LIMITS.join(", ")}`).argParser(
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      new Option(
+        "--allow-insecure-http",
+        "serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy; env COMPLIANCE_ALLOW_INSECURE_HTTP=1)",
       ),
+    )
+    .addOption(
+      new Option(
+        "--metrics-public",
+        "serve GET /metrics without a token, for a Prometheus scraper on a trusted network (env COMPLIANCE_METRICS_PUBLIC=1)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--limit <name=value>",
+        `set a limit (repeatable; env COMPLIANCE_LIMITS="a=1,b=2"): ${OPERATOR_LIMITS.join(", ")}`,
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
     .addOption(new Option("--log-level <level>", "log level (env COMPLIANCE_LOG_LEVEL; default info)").choices([...LOG_LEVELS]))
     .addOption(
-      new Option("--retention-days <days>", `delete reports, resolved violations, events and audit entries older than this (env COMPLIANCE_RETENTION_DAYS; default ${DEFAULT_RETENTION_DAYS})`),
+      new Option(
+        "--retention-days <days>",
+        `delete reports, resolved violations, events and audit entries older than this (env COMPLIANCE_RETENTION_DAYS; default ${DEFAULT_RETENTION_DAYS})`,
+      ),
     )
     .showHelpAfterError()
     .action(async (options: CliOptions) => actions.serve(options));

@@ -67,7 +67,8 @@ class Handlers {
 }
 
 function checkPayload(payload: string): void {
-  if (Buffer.byteLength(payload, "utf8") > MAX_PAYLOAD_BYTES) throw new Error(`cluster payload of ${Buffer.byteLength(payload, "utf8")} bytes: send ids, not documents`);
+  if (Buffer.byteLength(payload, "utf8") > MAX_PAYLOAD_BYTES)
+    throw new Error(`cluster payload of ${Buffer.byteLength(payload, "utf8")} bytes: send ids, not documents`);
 }
 
 /** One instance (SQLite): a publish reaches this process's subscribers, asynchronously, as a NOTIFY would. */

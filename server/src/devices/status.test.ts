@@ -10,12 +10,24 @@ describe("deviceStatus (heartbeat 60 s: offline after 180 s of silence)", () => 
     ["connected, open violations", { lastSeen: ago(10), connected: true, openViolations: 2, knownChecks: 3 }, "noncompliant"],
     ["disconnected but seen 179 s ago", { lastSeen: ago(179), connected: false, openViolations: 0, knownChecks: 3 }, "compliant"],
     ["disconnected, silent 181 s", { lastSeen: ago(181), connected: false, openViolations: 3, knownChecks: 3 }, "offline"],
-    ["connected though silent 1 h (heartbeats batched)", { lastSeen: ago(3600), connected: true, openViolations: 1, knownChecks: 3 }, "noncompliant"],
+    [
+      "connected though silent 1 h (heartbeats batched)",
+      { lastSeen: ago(3600), connected: true, openViolations: 1, knownChecks: 3 },
+      "noncompliant",
+    ],
     ["never seen, not connected", { lastSeen: null, connected: false, openViolations: 0, knownChecks: 0 }, "offline"],
     ["connected, no report yet", { lastSeen: ago(10), connected: true, openViolations: 0, knownChecks: 0 }, "unknown"],
     ["connected, every check unknown", { lastSeen: ago(10), connected: true, openViolations: 0, knownChecks: 0 }, "unknown"],
-    ["every check unknown now, a violation still open from before", { lastSeen: ago(10), connected: true, openViolations: 1, knownChecks: 0 }, "noncompliant"],
-    ["one check judged and passing, the others unknown", { lastSeen: ago(10), connected: true, openViolations: 0, knownChecks: 1 }, "compliant"],
+    [
+      "every check unknown now, a violation still open from before",
+      { lastSeen: ago(10), connected: true, openViolations: 1, knownChecks: 0 },
+      "noncompliant",
+    ],
+    [
+      "one check judged and passing, the others unknown",
+      { lastSeen: ago(10), connected: true, openViolations: 0, knownChecks: 1 },
+      "compliant",
+    ],
     ["every check unknown and silent 181 s", { lastSeen: ago(181), connected: false, openViolations: 0, knownChecks: 0 }, "offline"],
   ] as const)("%s → %s", (_name, input, expected) => {
     expect(deviceStatus(input, NOW, 60)).toBe(expected);
@@ -28,9 +40,12 @@ describe("isOffline", () => {
     [60, SILENT_HEARTBEATS * 60 + 1, true],
     [300, SILENT_HEARTBEATS * 300 - 1, false],
     [300, SILENT_HEARTBEATS * 300 + 1, true],
-  ] as const)("heartbeat %i s, silent %i s, not connected → %s (the watchdog's SILENT_HEARTBEATS rule)", (heartbeat, silentSeconds, expected) => {
-    expect(isOffline({ lastSeen: ago(silentSeconds), connected: false }, NOW, heartbeat)).toBe(expected);
-  });
+  ] as const)(
+    "heartbeat %i s, silent %i s, not connected → %s (the watchdog's SILENT_HEARTBEATS rule)",
+    (heartbeat, silentSeconds, expected) => {
+      expect(isOffline({ lastSeen: ago(silentSeconds), connected: false }, NOW, heartbeat)).toBe(expected);
+    },
+  );
 
   it("is never offline while connected", () => {
     expect(isOffline({ lastSeen: ago(86_400), connected: true }, NOW, 60)).toBe(false);

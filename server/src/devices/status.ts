@@ -26,7 +26,11 @@ export function isOffline(d: Pick<StatusInput, "lastSeen" | "connected" | "saidG
  * Out of reach for a policy push: offline, or not connected here and stopped on purpose (a goodbye) with no sign
  * of life since — it gets the policy when it connects again. (A device on another instance has been seen since.)
  */
-export function isUnreachable(d: Pick<StatusInput, "lastSeen" | "connected"> & { goodbyeAt: string | null }, now: Date, heartbeatSeconds: number): boolean {
+export function isUnreachable(
+  d: Pick<StatusInput, "lastSeen" | "connected"> & { goodbyeAt: string | null },
+  now: Date,
+  heartbeatSeconds: number,
+): boolean {
   if (isOffline(d, now, heartbeatSeconds)) return true;
   return !d.connected && d.goodbyeAt !== null && (d.lastSeen === null || Date.parse(d.goodbyeAt) >= Date.parse(d.lastSeen));
 }

@@ -116,7 +116,10 @@ export class Exemptions {
       });
       return changes;
     });
-    this.deps.logger.info({ exemptionId: row.id, device: row.device, check: row.check, by: actor, exempted: events?.length ?? 0 }, "exemption created");
+    this.deps.logger.info(
+      { exemptionId: row.id, device: row.device, check: row.check, by: actor, exempted: events?.length ?? 0 },
+      "exemption created",
+    );
     this.#schedule(0); // it may expire before the next wake-up
     return toApiExemption(row, now);
   }
@@ -134,7 +137,13 @@ export class Exemptions {
         actor,
         action: "exemption.delete",
         target: `exemption ${id}`,
-        detail: { device: row.device, check: row.check, reopened: changes.length, before: toApiExemption(row, now), after: toApiExemption(after, now) },
+        detail: {
+          device: row.device,
+          check: row.check,
+          reopened: changes.length,
+          before: toApiExemption(row, now),
+          after: toApiExemption(after, now),
+        },
       });
       return changes;
     });
@@ -152,7 +161,13 @@ export class Exemptions {
       const now = this.#now();
       for (const due of await dueExemptions(trx, now)) {
         if (!(await endExemption(trx, due.id, { at: now, reason: "expired", by: SERVER_ACTOR }))) continue;
-        await recordAudit(trx, { at: now, actor: SERVER_ACTOR, action: "exemption.expire", target: `exemption ${due.id}`, detail: { device: due.device, check: due.check, expiresAt: due.expires_at } });
+        await recordAudit(trx, {
+          at: now,
+          actor: SERVER_ACTOR,
+          action: "exemption.expire",
+          target: `exemption ${due.id}`,
+          detail: { device: due.device, check: due.check, expiresAt: due.expires_at },
+        });
       }
       const standing = await standingExemptions(trx, now);
       const candidates = new Map<string, ViolationWithHost>();
@@ -175,7 +190,11 @@ export class Exemptions {
     const ordered = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const change of reconcile(ordered, standing ?? (await standingExemptions(trx, now)), now)) {
       if (!(await changeLastingStatus(trx, change.violation.id, change.before.status, change.violation.status))) continue;
-      events.push({ kind: change.kind === "exempted" ? "exempted" : "opened", at: now, violation: toApiViolation(change.violation, hostnames.get(change.violation.id) ?? "") });
+      events.push({
+        kind: change.kind === "exempted" ? "exempted" : "opened",
+        at: now,
+        violation: toApiViolation(change.violation, hostnames.get(change.violation.id) ?? ""),
+      });
     }
     return events;
   }

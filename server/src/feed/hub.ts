@@ -222,7 +222,10 @@ export class FeedHub {
     if (await client.drained(this.#options.stuckClientMs)) return true;
     if (!client.closed) {
       this.dropped++;
-      this.#log.warn({ lastSent: client.lastSent, buffered: client.buffered }, "live-feed client stuck; dropped (it can resume with Last-Event-ID)");
+      this.#log.warn(
+        { lastSent: client.lastSent, buffered: client.buffered },
+        "live-feed client stuck; dropped (it can resume with Last-Event-ID)",
+      );
       client.drop();
     }
     this.#clients.delete(client);
@@ -238,7 +241,9 @@ export class FeedHub {
       this.#relayScheduled = true;
       queueMicrotask(() => {
         this.#relayScheduled = false;
-        this.deps.cluster.publish("violation", String(this.#relayMax)).catch((error: unknown) => this.#log.warn({ err: error }, "could not tell other instances of new events"));
+        this.deps.cluster
+          .publish("violation", String(this.#relayMax))
+          .catch((error: unknown) => this.#log.warn({ err: error }, "could not tell other instances of new events"));
       });
     }
   }

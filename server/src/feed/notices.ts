@@ -16,9 +16,7 @@ export function formatDeviceNotice(notice: DeviceNotice): string {
 export class DeviceNotices {
   #unsubscribe: (() => void) | undefined;
 
-  constructor(
-    private readonly deps: { cluster: ClusterBus; feed: FeedHub; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { cluster: ClusterBus; feed: FeedHub; logger: Logger }) {}
 
   start(): void {
     this.#unsubscribe = this.deps.cluster.subscribe("device", (payload) => {

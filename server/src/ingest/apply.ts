@@ -76,11 +76,20 @@ export function effectiveObservedAt(observedAt: string, receivedAt: string): str
 const stateKey = (deviceId: string, check: string): string => `${deviceId}\u0000${check}`;
 
 export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: ApplyContext): Promise<AppliedBatch> {
-  const results: IngestResult[] = items.map((item) => (item.kind === "report" ? { kind: "report", stored: false, outdated: false } : { kind: "activity" }));
+  const results: IngestResult[] = items.map((item) =>
+    item.kind === "report" ? { kind: "report", stored: false, outdated: false } : { kind: "activity" },
+  );
   const activity = new ActivityMerger();
 
   // 1. Store each report once: a resend (in this batch or an earlier one) is not inserted, so it changes nothing.
-  const candidates: { index: number; deviceId: string; report: ReportFrame; observedAt: string; receivedAt: string; policySentVersion: number | undefined }[] = [];
+  const candidates: {
+    index: number;
+    deviceId: string;
+    report: ReportFrame;
+    observedAt: string;
+    receivedAt: string;
+    policySentVersion: number | undefined;
+  }[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
     if (item.kind === "activity") {
@@ -93,7 +102,14 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
     if (seen.has(key)) return;
     seen.add(key);
     const observedAt = effectiveObservedAt(item.report.observedAt, item.receivedAt);
-    candidates.push({ index, deviceId: item.deviceId, report: item.report, observedAt, receivedAt: item.receivedAt, policySentVersion: item.policySentVersion });
+    candidates.push({
+      index,
+      deviceId: item.deviceId,
+      report: item.report,
+      observedAt,
+      receivedAt: item.receivedAt,
+      policySentVersion: item.policySentVersion,
+    });
   });
   const inserted = await insertReports(
     db,
@@ -183,7 +199,8 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
         transitions.push(...outcome.transitions);
         for (const t of outcome.transitions) {
           const kind = eventKind(t);
-          if (kind !== undefined) newEvents.push({ kind, at, violation: toApiViolation(t.violation, devices.get(c.deviceId)?.hostname ?? "") });
+          if (kind !== undefined)
+            newEvents.push({ kind, at, violation: toApiViolation(t.violation, devices.get(c.deviceId)?.hostname ?? "") });
         }
       }
     }
@@ -206,7 +223,14 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
 }
 
 function checkState(deviceId: string, reportId: string, observedAt: string, result: CheckResult): CheckStateRow {
-  return { device_id: deviceId, check: result.check, status: result.status, observed_at: observedAt, report_id: reportId, result: JSON.stringify(result) };
+  return {
+    device_id: deviceId,
+    check: result.check,
+    status: result.status,
+    observed_at: observedAt,
+    report_id: reportId,
+    result: JSON.stringify(result),
+  };
 }
 
 function eventKind(t: Transition): ViolationEventKind | undefined {

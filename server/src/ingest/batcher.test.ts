@@ -115,7 +115,12 @@ describe("Batcher (group commit)", () => {
       { maxItems: 10, maxDelayMs: 1 },
       scheduler,
     );
-    const results = [1, 13, 2].map((i) => batcher.submit(i).then((v) => ({ ok: v }), (e: Error) => ({ error: e.message })));
+    const results = [1, 13, 2].map((i) =>
+      batcher.submit(i).then(
+        (v) => ({ ok: v }),
+        (e: Error) => ({ error: e.message }),
+      ),
+    );
     scheduler.fire();
     expect(await Promise.all(results)).toEqual([{ ok: 10 }, { error: "poison" }, { ok: 20 }]);
     expect(batches).toEqual([[1, 13, 2], [1, 13], [1], [13], [2]]);
@@ -133,7 +138,12 @@ describe("Batcher (group commit)", () => {
       { maxItems: 256, maxDelayMs: 1 },
       scheduler,
     );
-    const results = Array.from({ length: 256 }, (_, i) => batcher.submit(i).then(() => "ok", () => "refused"));
+    const results = Array.from({ length: 256 }, (_, i) =>
+      batcher.submit(i).then(
+        () => "ok",
+        () => "refused",
+      ),
+    );
     const outcomes = await Promise.all(results);
     expect(outcomes.filter((o) => o === "refused")).toHaveLength(1);
     expect(outcomes[200]).toBe("refused");

@@ -61,8 +61,19 @@ export class Ingest {
    * storage says), so that it changed no violation. Rejects with StoreUnavailableError (send it again later) or
    * ItemRefusedError (never storable).
    */
-  async report(deviceId: string, report: ReportFrame, receivedAt: Date, policySentVersion?: number): Promise<{ stored: boolean; outdated: boolean }> {
-    const result = await this.#batcher.submit({ kind: "report", deviceId, report, receivedAt: receivedAt.toISOString(), policySentVersion });
+  async report(
+    deviceId: string,
+    report: ReportFrame,
+    receivedAt: Date,
+    policySentVersion?: number,
+  ): Promise<{ stored: boolean; outdated: boolean }> {
+    const result = await this.#batcher.submit({
+      kind: "report",
+      deviceId,
+      report,
+      receivedAt: receivedAt.toISOString(),
+      policySentVersion,
+    });
     if (result.kind === "refused") throw new ItemRefusedError(result.message, result.code);
     return result.kind === "report" ? { stored: result.stored, outdated: result.outdated } : { stored: false, outdated: false };
   }

@@ -107,12 +107,35 @@ describe.each(TEST_DATABASES)("admin CLI on $name", (kind) => {
   it("exports and erases a device and a user, and prunes by the retention period", async () => {
     const store = await database.openStore();
     const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
-    const { deviceId } = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-cli", hostname: "cli-host", os: "linux", credentialHash: hashSecret("c"), now: old });
+    const { deviceId } = await enrollDevice(store.db, {
+      newId: uuidv7(),
+      hardwareId: "hw-cli",
+      hostname: "cli-host",
+      os: "linux",
+      credentialHash: hashSecret("c"),
+      now: old,
+    });
     const report = reportFrame([{ check: "usb-storage", status: "pass", violations: [] }], { observedAt: old });
-    await insertReports(store.db, [{ device_id: deviceId, id: report.id, observed_at: old, received_at: old, policy_version: 1, body: JSON.stringify(report) }]);
+    await insertReports(store.db, [
+      { device_id: deviceId, id: report.id, observed_at: old, received_at: old, policy_version: 1, body: JSON.stringify(report) },
+    ]);
     const now = new Date().toISOString();
     await insertViolations(store.db, [
-      { id: uuidv7(), deviceId, check: "screen-lock", subject: "dave", rule: null, message: "The screen of dave never locks", observed: "never", expected: "15 min", status: "open", firstSeen: now, lastSeen: now, resolvedAt: null, title: null },
+      {
+        id: uuidv7(),
+        deviceId,
+        check: "screen-lock",
+        subject: "dave",
+        rule: null,
+        message: "The screen of dave never locks",
+        observed: "never",
+        expected: "15 min",
+        status: "open",
+        firstSeen: now,
+        lastSeen: now,
+        resolvedAt: null,
+        title: null,
+      },
     ]);
     await store.close();
 

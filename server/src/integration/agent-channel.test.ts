@@ -59,7 +59,9 @@ describe("agent channel", () => {
   it("acks a failing USB report once stored, shows the violation open, stores a resend once, resolves on a pass", async () => {
     const { deviceId, credential } = await server.enroll("hw-usb", "enrolled-name");
     // The hostname the agent tells in its hello is the one the violation carries.
-    const agent = await connect(deviceId, credential, { device: { hostname: "usb-laptop", platform: "linux", agentVersion: "0.1.0-test" } });
+    const agent = await connect(deviceId, credential, {
+      device: { hostname: "usb-laptop", platform: "linux", agentVersion: "0.1.0-test" },
+    });
     const events: ViolationEvent[] = [];
     server.server.bus.subscribe((e) => events.push(e));
 
@@ -69,7 +71,18 @@ describe("agent channel", () => {
     // The ack promises durability: the report and its violation are readable now.
     expect(await countReports(server.server.store.db, deviceId)).toBe(1);
     const open = await violations("status=open");
-    expect(open).toMatchObject([{ deviceId, hostname: "usb-laptop", check: "usb-storage", subject: "4C530001230612116432", status: "open", firstSeen: at(1), lastSeen: at(1), resolvedAt: null }]);
+    expect(open).toMatchObject([
+      {
+        deviceId,
+        hostname: "usb-laptop",
+        check: "usb-storage",
+        subject: "4C530001230612116432",
+        status: "open",
+        firstSeen: at(1),
+        lastSeen: at(1),
+        resolvedAt: null,
+      },
+    ]);
 
     agent.send(failing);
     await agent.ack(failing.id);
@@ -151,7 +164,10 @@ describe("agent channel", () => {
   it("refuses a first frame that is not a hello with close 4401", async () => {
     const agent = await raw();
     agent.send(reportFrame([usbPass()]));
-    expect(await agent.next("error")).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/first frame must be a hello/) });
+    expect(await agent.next("error")).toMatchObject({
+      code: "unauthorized",
+      message: expect.stringMatching(/first frame must be a hello/),
+    });
     expect((await agent.waitClosed()).code).toBe(4401);
   });
 

@@ -26,7 +26,10 @@ async function viewerToken(): Promise<string> {
 
 async function reportingAgent(hostname: string, results: Parameters<typeof reportFrame>[0]) {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
-  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, { agentVersion: "1.0.0", device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
+  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, {
+    agentVersion: "1.0.0",
+    device: { hostname, platform: "linux", agentVersion: "1.0.0" },
+  });
   agents.push(agent);
   const report = reportFrame(results);
   agent.send(report);
@@ -75,9 +78,14 @@ describe("malformed paths (found by fuzzing)", () => {
 
 describe("enrollment", () => {
   it("trades the secret for a device id and a credential", async () => {
-    const answer = await server.request("POST", "/api/v1/enroll", { body: { secret: server.enrollSecret, hostname: "h1", os: "darwin", hardwareId: "HW-1" } });
+    const answer = await server.request("POST", "/api/v1/enroll", {
+      body: { secret: server.enrollSecret, hostname: "h1", os: "darwin", hardwareId: "HW-1" },
+    });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ deviceId: expect.stringMatching(/^[0-9a-f-]{36}$/), credential: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(answer.body).toEqual({
+      deviceId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      credential: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
   });
 
   // Deliberately changed (hardening, issue 14): the same hardware id used to get the same device id with a new credential.
@@ -92,7 +100,9 @@ describe("enrollment", () => {
   });
 
   it("refuses a wrong secret with 401", async () => {
-    const answer = await server.request("POST", "/api/v1/enroll", { body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" } });
+    const answer = await server.request("POST", "/api/v1/enroll", {
+      body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" },
+    });
     expect(answer.status).toBe(401);
     expect(errorOf(answer.body).code).toBe("unauthorized");
   });
@@ -132,7 +142,8 @@ describe("enrollment rate limit", () => {
   it("answers 429 with Retry-After once a client address used up its attempts", async () => {
     await server.stop();
     server = await TestServer.start({ tuning: { enrollBurst: 3, enrollPerMinute: 1 } });
-    const attempt = () => server.request("POST", "/api/v1/enroll", { body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" } });
+    const attempt = () =>
+      server.request("POST", "/api/v1/enroll", { body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" } });
     expect([(await attempt()).status, (await attempt()).status, (await attempt()).status]).toEqual([401, 401, 401]);
     const limited = await attempt();
     expect(limited.status).toBe(429);
@@ -187,12 +198,23 @@ describe("devices", () => {
   it("lists devices with status, open violations and policy version", async () => {
     const { deviceId: dirty } = await reportingAgent("dirty-host", [usbFail("D-1", "D-2")]);
     const { deviceId: clean } = await reportingAgent("clean-host", [usbPass()]);
-    const { deviceId: unsure } = await reportingAgent("unsure-host", [{ check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" }]);
-    const { deviceId: half } = await reportingAgent("half-host", [usbPass(), { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" }]);
+    const { deviceId: unsure } = await reportingAgent("unsure-host", [
+      { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" },
+    ]);
+    const { deviceId: half } = await reportingAgent("half-host", [
+      usbPass(),
+      { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" },
+    ]);
     await server.enroll("hw-never", "never-host");
     const list = DeviceList.parse((await server.get("/api/v1/devices")).body);
     const byHost = new Map(list.items.map((d) => [d.hostname, d]));
-    expect(byHost.get("dirty-host")).toMatchObject({ id: dirty, status: "noncompliant", openViolations: 2, os: "linux", agentVersion: "1.0.0" });
+    expect(byHost.get("dirty-host")).toMatchObject({
+      id: dirty,
+      status: "noncompliant",
+      openViolations: 2,
+      os: "linux",
+      agentVersion: "1.0.0",
+    });
     expect(byHost.get("clean-host")).toMatchObject({ id: clean, status: "compliant", openViolations: 0 });
     // Every check unknown: nothing was judged, so not compliant; one judged check that passes is.
     expect(byHost.get("unsure-host")).toMatchObject({ id: unsure, status: "unknown", openViolations: 0 });
@@ -201,7 +223,10 @@ describe("devices", () => {
   });
 
   it("shows one device with its latest result per check, and 404 for an unknown one", async () => {
-    const { deviceId } = await reportingAgent("detail-host", [usbFail("X-1"), { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" }]);
+    const { deviceId } = await reportingAgent("detail-host", [
+      usbFail("X-1"),
+      { check: "screen-lock", status: "unknown", violations: [], reason: "no desktop session" },
+    ]);
     const detail = DeviceDetail.parse((await server.get(`/api/v1/devices/${deviceId}`)).body);
     expect(detail).toMatchObject({ id: deviceId, connected: true, openViolations: 1, status: "noncompliant" });
     expect(detail.results.map((r) => [r.check, r.status, r.reason])).toEqual([

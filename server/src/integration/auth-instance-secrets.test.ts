@@ -33,10 +33,16 @@ describe.each(TEST_DATABASES)("data-dir secrets on $name", (kind) => {
 
   it("gives each data dir its own token and secret, both accepted, and stores neither in plain text", async () => {
     const [dirA, dirB] = [path.join(root, "a"), path.join(root, "b")];
-    const [a, b] = await Promise.all([reconcileDataDir(store.db, dirA, T0.toISOString()), reconcileDataDir(store.db, dirB, T0.toISOString())]);
+    const [a, b] = await Promise.all([
+      reconcileDataDir(store.db, dirA, T0.toISOString()),
+      reconcileDataDir(store.db, dirB, T0.toISOString()),
+    ]);
     expect(a.adminToken).not.toBe(b.adminToken);
     expect(a.enrollSecret).not.toBe(b.enrollSecret);
-    for (const [s, dir] of [[a, dirA], [b, dirB]] as const) {
+    for (const [s, dir] of [
+      [a, dirA],
+      [b, dirB],
+    ] as const) {
       expect(s.registered).toEqual([s.adminTokenPath, s.enrollSecretPath]);
       expect(await findTokenByHash(store.db, hashSecret(s.adminToken))).toMatchObject({ name: dataDirTokenName(dir), role: "admin" });
       expect(s.adminTokenName).toBe(dataDirTokenName(dir));

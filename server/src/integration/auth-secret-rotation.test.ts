@@ -19,9 +19,19 @@ describe.each(TEST_DATABASES)("secret rotation on $name", (kind) => {
     database = await kind.create();
     store = await database.openStore();
     // Two instances' data dirs, each registered at its start.
-    for (const secret of ["enroll-secret-of-instance-a", "enroll-secret-of-instance-b"]) await addEnrollSecretHash(store.db, hashSecret(secret), T0.toISOString());
-    for (const [dir, token] of [["a", "admin-token-of-instance-a"], ["b", "admin-token-of-instance-b"]] as const) {
-      await addTokenIfNew(store.db, { id: uuidv7(), name: `data-dir admin token (host:/srv/${dir})`, role: "admin", tokenHash: hashSecret(token), now: T0.toISOString() });
+    for (const secret of ["enroll-secret-of-instance-a", "enroll-secret-of-instance-b"])
+      await addEnrollSecretHash(store.db, hashSecret(secret), T0.toISOString());
+    for (const [dir, token] of [
+      ["a", "admin-token-of-instance-a"],
+      ["b", "admin-token-of-instance-b"],
+    ] as const) {
+      await addTokenIfNew(store.db, {
+        id: uuidv7(),
+        name: `data-dir admin token (host:/srv/${dir})`,
+        role: "admin",
+        tokenHash: hashSecret(token),
+        now: T0.toISOString(),
+      });
     }
   });
   afterAll(async () => {
@@ -43,9 +53,20 @@ describe.each(TEST_DATABASES)("secret rotation on $name", (kind) => {
       ["enroll-secret-after-rotation", hours(1_000), "current"],
       ["something-else-entirely-xxxxxxx", hours(1), "wrong"],
     ];
-    for (const [presented, at, expected] of table) expect([presented, at.toISOString(), await checkEnrollSecret(store.db, presented, at)]).toEqual([presented, at.toISOString(), expected]);
+    for (const [presented, at, expected] of table)
+      expect([presented, at.toISOString(), await checkEnrollSecret(store.db, presented, at)]).toEqual([
+        presented,
+        at.toISOString(),
+        expected,
+      ]);
     const audit = await queryAudit(store.db, { action: "enroll-secret.rotate", limit: 5 });
-    expect(audit).toEqual([expect.objectContaining({ actor: "cli", target: "enroll-secret", detail: { graceHours: 24, previousValidUntil: hours(24).toISOString(), ended: 2 } })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: "cli",
+        target: "enroll-secret",
+        detail: { graceHours: 24, previousValidUntil: hours(24).toISOString(), ended: 2 },
+      }),
+    ]);
   });
 
   it("with no grace period refuses every earlier secret at once", async () => {
@@ -55,10 +76,21 @@ describe.each(TEST_DATABASES)("secret rotation on $name", (kind) => {
   });
 
   it("replaces this data dir's admin token at once and leaves the other data dir's token alone", async () => {
-    const rotated = await rotateAdminToken(store.db, { current: "admin-token-of-instance-a", name: "data-dir admin token (host:/srv/a)", actor: "cli", now: hours(2) }, () => "admin-token-after-rotation");
+    const rotated = await rotateAdminToken(
+      store.db,
+      { current: "admin-token-of-instance-a", name: "data-dir admin token (host:/srv/a)", actor: "cli", now: hours(2) },
+      () => "admin-token-after-rotation",
+    );
     expect(await findTokenByHash(store.db, hashSecret("admin-token-of-instance-a"))).toBeUndefined();
-    expect(await findTokenByHash(store.db, hashSecret("admin-token-after-rotation"))).toEqual({ id: rotated.id, name: "data-dir admin token (host:/srv/a)", role: "admin" });
-    expect(await findTokenByHash(store.db, hashSecret("admin-token-of-instance-b"))).toMatchObject({ name: "data-dir admin token (host:/srv/b)", role: "admin" });
+    expect(await findTokenByHash(store.db, hashSecret("admin-token-after-rotation"))).toEqual({
+      id: rotated.id,
+      name: "data-dir admin token (host:/srv/a)",
+      role: "admin",
+    });
+    expect(await findTokenByHash(store.db, hashSecret("admin-token-of-instance-b"))).toMatchObject({
+      name: "data-dir admin token (host:/srv/b)",
+      role: "admin",
+    });
     const audit = await queryAudit(store.db, { action: "admin-token.rotate", limit: 5 });
     expect(audit.map((a) => [a.actor, a.target, a.detail])).toEqual([["cli", `token ${rotated.id}`, { revoked: rotated.revokedId }]]);
     expect(rotated.revokedId).toEqual(expect.any(String));

@@ -28,7 +28,12 @@ async function call(method: string, path: string, token: string | null, body?: u
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   const abort = new AbortController();
-  const res = await fetch(`${server.url}${path}`, { method, headers, signal: abort.signal, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    signal: abort.signal,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const contentType = res.headers.get("content-type") ?? "";
   if (contentType.startsWith("text/event-stream")) {
     abort.abort();
@@ -53,9 +58,19 @@ async function validCall(route: RouteSpec): Promise<Call> {
       return { path: route.path, body: doc };
     }
     case "createExemption":
-      return { path: route.path, body: { device: "*", check: "usb-storage", subject: "4C530001", reason: "backup disk", approvedBy: "CISO", expiresAt: future() } };
+      return {
+        path: route.path,
+        body: { device: "*", check: "usb-storage", subject: "4C530001", reason: "backup disk", approvedBy: "CISO", expiresAt: future() },
+      };
     case "deleteExemption": {
-      const created = await call("POST", "/api/v1/exemptions", server.adminToken, { device: "*", check: "software", subject: "nmap", reason: "pentest", approvedBy: "CISO", expiresAt: future() });
+      const created = await call("POST", "/api/v1/exemptions", server.adminToken, {
+        device: "*",
+        check: "software",
+        subject: "nmap",
+        reason: "pentest",
+        approvedBy: "CISO",
+        expiresAt: future(),
+      });
       return { path: `/api/v1/exemptions/${(created.body as Exemption).id}` };
     }
     case "createToken":
@@ -65,11 +80,18 @@ async function validCall(route: RouteSpec): Promise<Call> {
       return { path: `/api/v1/tokens/${TokenCreated.parse(created.body).id}` };
     }
     case "createWebhook":
-      return { path: route.path, body: { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] } };
+      return {
+        path: route.path,
+        body: { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] },
+      };
     case "deleteWebhook":
     case "pauseWebhook":
     case "resumeWebhook": {
-      const created = await call("POST", "/api/v1/webhooks", server.adminToken, { url: "https://siem.example/hooks/compliance", secret: "matrix-secret-0123456789", events: ["opened"] });
+      const created = await call("POST", "/api/v1/webhooks", server.adminToken, {
+        url: "https://siem.example/hooks/compliance",
+        secret: "matrix-secret-0123456789",
+        events: ["opened"],
+      });
       return { path: route.path.replace("{id}", (created.body as { id: string }).id) };
     }
     case "policyVersion":
@@ -86,7 +108,9 @@ async function validCall(route: RouteSpec): Promise<Call> {
 beforeAll(async () => {
   server = await TestServer.start({ tuning: { enrollBurst: 10_000, enrollPerMinute: 10_000 } });
   viewer = TokenCreated.parse((await call("POST", "/api/v1/tokens", server.adminToken, { name: "soc", role: "viewer" })).body).token;
-  security = TokenCreated.parse((await call("POST", "/api/v1/tokens", server.adminToken, { name: "security team", role: "security" })).body).token;
+  security = TokenCreated.parse(
+    (await call("POST", "/api/v1/tokens", server.adminToken, { name: "security team", role: "security" })).body,
+  ).token;
 });
 afterAll(async () => {
   await server.stop();
@@ -95,33 +119,43 @@ afterAll(async () => {
 const tokenRoutes = ROUTES.filter((r) => tokenAccess(r.access) !== undefined);
 
 describe("authorization matrix", () => {
-  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))("%s: 401 without a token or with a wrong one", async (_name, route) => {
-    const { path, body } = await validCall(route);
-    for (const token of [null, "not-a-token-this-server-gave-out"]) {
-      const answer = await call(route.method, path, token, body);
-      expect(answer.status, String(token)).toBe(401);
-      expect(ErrorBody.parse(answer.body).error.code).toBe("unauthorized");
-    }
-  });
-
-  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path} (${r.access})`, r] as const))("%s: viewer, security and admin get what the role allows", async (_name, route) => {
-    const needed = tokenAccess(route.access) ?? "admin";
-    for (const [role, token] of [["viewer", viewer], ["security", security]] as const) {
-      const call1 = await validCall(route);
-      const answer = await call(route.method, call1.path, token, call1.body);
-      if (roleSatisfies(role, needed)) {
-        expect(answer.status, `${role}: ${JSON.stringify(answer.body)}`).toBe(route.ok.status);
-      } else {
-        expect(answer.status, role).toBe(403);
-        expect(ErrorBody.parse(answer.body).error.code).toBe("forbidden");
+  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s: 401 without a token or with a wrong one",
+    async (_name, route) => {
+      const { path, body } = await validCall(route);
+      for (const token of [null, "not-a-token-this-server-gave-out"]) {
+        const answer = await call(route.method, path, token, body);
+        expect(answer.status, String(token)).toBe(401);
+        expect(ErrorBody.parse(answer.body).error.code).toBe("unauthorized");
       }
-    }
-    const asAdmin = await validCall(route);
-    const done = await call(route.method, asAdmin.path, server.adminToken, asAdmin.body);
-    expect(done.status, JSON.stringify(done.body)).toBe(route.ok.status);
-    if (route.ok.schema !== null) expect(route.ok.schema.safeParse(done.body).success, JSON.stringify(done.body).slice(0, 300)).toBe(true);
-    if (route.ok.contentType !== undefined) expect(done.contentType).toContain(route.ok.contentType);
-  });
+    },
+  );
+
+  it.each(tokenRoutes.map((r) => [`${r.method} ${r.path} (${r.access})`, r] as const))(
+    "%s: viewer, security and admin get what the role allows",
+    async (_name, route) => {
+      const needed = tokenAccess(route.access) ?? "admin";
+      for (const [role, token] of [
+        ["viewer", viewer],
+        ["security", security],
+      ] as const) {
+        const call1 = await validCall(route);
+        const answer = await call(route.method, call1.path, token, call1.body);
+        if (roleSatisfies(role, needed)) {
+          expect(answer.status, `${role}: ${JSON.stringify(answer.body)}`).toBe(route.ok.status);
+        } else {
+          expect(answer.status, role).toBe(403);
+          expect(ErrorBody.parse(answer.body).error.code).toBe("forbidden");
+        }
+      }
+      const asAdmin = await validCall(route);
+      const done = await call(route.method, asAdmin.path, server.adminToken, asAdmin.body);
+      expect(done.status, JSON.stringify(done.body)).toBe(route.ok.status);
+      if (route.ok.schema !== null)
+        expect(route.ok.schema.safeParse(done.body).success, JSON.stringify(done.body).slice(0, 300)).toBe(true);
+      if (route.ok.contentType !== undefined) expect(done.contentType).toContain(route.ok.contentType);
+    },
+  );
 
   it("gives exemptions to the security role and keeps policy, tokens and audit from it", () => {
     const access = (id: string) => ROUTES.find((r) => r.operationId === id)?.access;
@@ -163,9 +197,27 @@ describe("input that does not validate: 400 naming the field", () => {
     ["GET", "/api/v1/software?status=approved", "viewer", undefined, "status"],
     ["PUT", "/api/v1/policy", "admin", { ...DEFAULT_POLICY, heartbeatSeconds: "often" }, "heartbeatSeconds"],
     ["GET", "/api/v1/policy/history?limit=many", "viewer", undefined, "limit"],
-    ["POST", "/api/v1/exemptions", "admin", { device: "*", check: "usb-storage", subject: "S", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" }, "reason"],
-    ["POST", "/api/v1/exemptions", "admin", { device: "*", check: "usb-storage", subject: "S", reason: "r", approvedBy: "CISO", expiresAt: "soon" }, "expiresAt"],
-    ["POST", "/api/v1/exemptions", "admin", { device: "*", check: "software", subject: "nm\u0000ap", reason: "r", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" }, "subject"],
+    [
+      "POST",
+      "/api/v1/exemptions",
+      "admin",
+      { device: "*", check: "usb-storage", subject: "S", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" },
+      "reason",
+    ],
+    [
+      "POST",
+      "/api/v1/exemptions",
+      "admin",
+      { device: "*", check: "usb-storage", subject: "S", reason: "r", approvedBy: "CISO", expiresAt: "soon" },
+      "expiresAt",
+    ],
+    [
+      "POST",
+      "/api/v1/exemptions",
+      "admin",
+      { device: "*", check: "software", subject: "nm\u0000ap", reason: "r", approvedBy: "CISO", expiresAt: "2030-01-01T00:00:00Z" },
+      "subject",
+    ],
     ["GET", "/api/v1/exemptions?status=bogus", "viewer", undefined, "status"],
     ["DELETE", `/api/v1/exemptions/${long}`, "admin", undefined, "id"],
     ["POST", "/api/v1/tokens", "admin", { name: "", role: "viewer" }, "name"],
@@ -189,7 +241,11 @@ describe("input that does not validate: 400 naming the field", () => {
 
   it("refuses a body that is not JSON on every route that takes one", async () => {
     for (const route of ROUTES.filter((r) => r.body !== undefined)) {
-      const res = await fetch(`${server.url}${route.path}`, { method: route.method, headers: { authorization: `Bearer ${server.adminToken}`, "content-type": "application/json" }, body: "{not json" });
+      const res = await fetch(`${server.url}${route.path}`, {
+        method: route.method,
+        headers: { authorization: `Bearer ${server.adminToken}`, "content-type": "application/json" },
+        body: "{not json",
+      });
       expect(res.status, route.path).toBe(400);
       expect(ErrorBody.parse(await res.json()).error.code).toBe("bad_request");
     }
@@ -197,7 +253,11 @@ describe("input that does not validate: 400 naming the field", () => {
 });
 
 describe("unknown routes, wrong methods and oversized bodies", () => {
-  it.each([["GET", "/api/v1/nothing"], ["GET", "/api/v1/tokens/a/b"], ["DELETE", "/api/v1/policy/"]])("answers %s %s with 404 in the error shape", async (method, path) => {
+  it.each([
+    ["GET", "/api/v1/nothing"],
+    ["GET", "/api/v1/tokens/a/b"],
+    ["DELETE", "/api/v1/policy/"],
+  ])("answers %s %s with 404 in the error shape", async (method, path) => {
     const answer = await call(method, path, server.adminToken);
     expect(answer.status).toBe(404);
     expect(answer.contentType).toContain("application/json");

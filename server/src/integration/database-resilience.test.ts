@@ -143,9 +143,13 @@ describe("PostgreSQL connections terminated under load", () => {
       expect(new Set(stored)).toEqual(new Set(acked));
       expect(stored.length).toBe(new Set(stored).size);
       // Nothing doubled: each violation row was opened once and, if resolved, resolved once.
-      const doubled = await check.query("select violation_id, kind, count(*) as n from events group by violation_id, kind having count(*) > 1");
+      const doubled = await check.query(
+        "select violation_id, kind, count(*) as n from events group by violation_id, kind having count(*) > 1",
+      );
       expect(doubled.rows).toEqual([]);
-      const lasting = await check.query("select device_id, subject, count(*) as n from violations where status in ('open', 'exempted') group by device_id, subject having count(*) > 1");
+      const lasting = await check.query(
+        "select device_id, subject, count(*) as n from violations where status in ('open', 'exempted') group by device_id, subject having count(*) > 1",
+      );
       expect(lasting.rows).toEqual([]);
     } finally {
       await check.end();

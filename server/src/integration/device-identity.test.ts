@@ -44,8 +44,16 @@ describe("device keys", () => {
 
   it.each([
     ["the credential alone (no signature)", () => ({}), /bound to a key/],
-    ["a signature over another connection's nonce", (k: ReturnType<typeof testDeviceKey>, id: string) => ({ signature: k.signHello("a-nonce-of-an-earlier-connection-xxxxxxxxxx", id) }), /signature does not match/],
-    ["a signature by another key", (_k: ReturnType<typeof testDeviceKey>, id: string, nonce: string) => ({ signature: testDeviceKey().signHello(nonce, id) }), /signature does not match/],
+    [
+      "a signature over another connection's nonce",
+      (k: ReturnType<typeof testDeviceKey>, id: string) => ({ signature: k.signHello("a-nonce-of-an-earlier-connection-xxxxxxxxxx", id) }),
+      /signature does not match/,
+    ],
+    [
+      "a signature by another key",
+      (_k: ReturnType<typeof testDeviceKey>, id: string, nonce: string) => ({ signature: testDeviceKey().signHello(nonce, id) }),
+      /signature does not match/,
+    ],
   ])("refuses a keyed device's hello with %s (4401)", async (_name, over, message) => {
     const { deviceId, credential, key } = await enrollWithKey(`hw-${Math.random()}`);
     const agent = track(await TestAgent.connect(server.wsUrl));
@@ -70,7 +78,9 @@ describe("device keys", () => {
     const upgraded = track(await TestAgent.connect(server.wsUrl));
     upgraded.send(helloFrame(deviceId, credential, { publicKey: key.publicKey, signature: key.signHello(upgraded.nonce ?? "", deviceId) }));
     await upgraded.next("welcome");
-    expect((await queryAudit(server.server.store.db, { action: "device.key-bind", limit: 5 })).map((a) => a.target)).toEqual([`device ${deviceId}`]);
+    expect((await queryAudit(server.server.store.db, { action: "device.key-bind", limit: 5 })).map((a) => a.target)).toEqual([
+      `device ${deviceId}`,
+    ]);
 
     const thief = track(await TestAgent.connect(server.wsUrl));
     thief.send(helloFrame(deviceId, credential));
@@ -78,7 +88,9 @@ describe("device keys", () => {
     // Nor can another key be bound over it.
     const other = testDeviceKey();
     const rebinder = track(await TestAgent.connect(server.wsUrl));
-    rebinder.send(helloFrame(deviceId, credential, { publicKey: other.publicKey, signature: other.signHello(rebinder.nonce ?? "", deviceId) }));
+    rebinder.send(
+      helloFrame(deviceId, credential, { publicKey: other.publicKey, signature: other.signHello(rebinder.nonce ?? "", deviceId) }),
+    );
     expect((await rebinder.waitClosed()).code).toBe(4401);
   });
 });
@@ -100,9 +112,23 @@ describe("a takeover attempt: enrolling with another device's hardware id", () =
     expect(devices.find((d) => d.id === real.deviceId)?.reEnrollmentOf).toBeNull();
     expect(devices.find((d) => d.id === impostor.deviceId)?.reEnrollmentOf).toBe(real.deviceId);
     const audit = await queryAudit(server.server.store.db, { action: "device.re-enroll", limit: 5 });
-    expect(audit).toEqual([expect.objectContaining({ actor: "enrollment secret", target: `device ${impostor.deviceId}`, detail: { reEnrollmentOf: real.deviceId, os: "linux", withKey: true } })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: "enrollment secret",
+        target: `device ${impostor.deviceId}`,
+        detail: { reEnrollmentOf: real.deviceId, os: "linux", withKey: true },
+      }),
+    ]);
     await until(() => live.notices.length > 0, 5_000, "a device notice on the live feed");
-    expect(live.notices).toEqual([expect.objectContaining({ kind: "re-enrolled", deviceId: impostor.deviceId, reEnrollmentOf: real.deviceId, hostname: "lt-0042", os: "linux" })]);
+    expect(live.notices).toEqual([
+      expect.objectContaining({
+        kind: "re-enrolled",
+        deviceId: impostor.deviceId,
+        reEnrollmentOf: real.deviceId,
+        hostname: "lt-0042",
+        os: "linux",
+      }),
+    ]);
 
     // The real agent was not disconnected, its reports are still taken, and it reconnects with its own key.
     const report = reportFrame([usbFail("REAL-STICK")]);

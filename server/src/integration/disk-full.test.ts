@@ -25,7 +25,12 @@ async function answerTo(agent: TestAgent, id: string) {
 
 /** Large enough that a few dozen of them fill the pages the database may have. */
 const bulky = (n: number): CheckViolation[] =>
-  Array.from({ length: 8 }, (_, i) => ({ subject: `SERIAL-${n}-${i}`, message: `stick ${n}/${i} `.padEnd(1_900, "x"), observed: "attached", expected: "none" }));
+  Array.from({ length: 8 }, (_, i) => ({
+    subject: `SERIAL-${n}-${i}`,
+    message: `stick ${n}/${i} `.padEnd(1_900, "x"),
+    observed: "attached",
+    expected: "none",
+  }));
 
 describe("a full disk under SQLite", () => {
   it("refuses to acknowledge, says so on /healthz and in the error frame, and recovers when there is room again", async () => {
@@ -40,7 +45,9 @@ describe("a full disk under SQLite", () => {
     const acked: string[] = [];
     let refused: { frame: ErrorFrame; id: string; report: ReturnType<typeof reportFrame> } | undefined;
     for (let n = 0; n < 60 && refused === undefined; n++) {
-      const report = reportFrame([{ check: "usb-storage", status: "fail", violations: bulky(n) }], { observedAt: new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString() });
+      const report = reportFrame([{ check: "usb-storage", status: "fail", violations: bulky(n) }], {
+        observedAt: new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString(),
+      });
       agent.send(report);
       const answer = await answerTo(agent, report.id);
       if (answer.type === "ack") acked.push(report.id);

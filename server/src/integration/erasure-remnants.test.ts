@@ -16,21 +16,37 @@ const SERIAL = "SERIAL-Q7X-001";
 const screenLock = (...users: string[]): CheckResult => ({
   check: "screen-lock",
   status: "fail",
-  violations: users.map((u) => ({ subject: u, message: `The screen of ${u} never locks (/home/${u}/.config/kscreenlockerrc)`, observed: "kde: never idle", expected: "locks after 15 min" })),
+  violations: users.map((u) => ({
+    subject: u,
+    message: `The screen of ${u} never locks (/home/${u}/.config/kscreenlockerrc)`,
+    observed: "kde: never idle",
+    expected: "locks after 15 min",
+  })),
 });
 const stick = (serial: string, owner: string): CheckResult => ({
   check: "usb-storage",
   status: "fail",
-  violations: [{ subject: serial, message: `USB mass storage ${serial} is attached`, observed: `SanDisk mounted at /media/${owner}/STICK`, expected: "none" }],
+  violations: [
+    {
+      subject: serial,
+      message: `USB mass storage ${serial} is attached`,
+      observed: `SanDisk mounted at /media/${owner}/STICK`,
+      expected: "none",
+    },
+  ],
 });
 const software: CheckResult = {
   check: "software",
   status: "fail",
-  violations: [{ subject: "nmap", message: "software nmap is denied (port-scanner)", observed: "nmap 7.93 (dpkg)", expected: "not installed" }],
+  violations: [
+    { subject: "nmap", message: "software nmap is denied (port-scanner)", observed: "nmap 7.93 (dpkg)", expected: "not installed" },
+  ],
 };
 
 /** Every spelling a remnant could take in the files: as sent, folded, in NFD, and as JSON escapes it. */
-const spellingsOf = (text: string): string[] => [...new Set([text, text.toLowerCase(), text.normalize("NFD"), JSON.stringify(text).slice(1, -1)])];
+const spellingsOf = (text: string): string[] => [
+  ...new Set([text, text.toLowerCase(), text.normalize("NFD"), JSON.stringify(text).slice(1, -1)]),
+];
 
 describe.each(TEST_DATABASES)("erasure without remnants on $name", (kind: TestDatabaseKind) => {
   let database: TestDatabase;
@@ -52,10 +68,19 @@ describe.each(TEST_DATABASES)("erasure without remnants on $name", (kind: TestDa
   const everyRow = async (): Promise<string> => {
     const tables =
       kind.name === "sqlite"
-        ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(server.server.store.db)).rows.map((r) => r.name)
-        : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(server.server.store.db)).rows.map((r) => r.name);
+        ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(server.server.store.db)).rows.map(
+            (r) => r.name,
+          )
+        : (
+            await sql<{
+              name: string;
+            }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(
+              server.server.store.db,
+            )
+          ).rows.map((r) => r.name);
     const parts: string[] = [];
-    for (const table of tables) parts.push(JSON.stringify((await sql`select * from ${sql.table(table)}`.execute(server.server.store.db)).rows));
+    for (const table of tables)
+      parts.push(JSON.stringify((await sql`select * from ${sql.table(table)}`.execute(server.server.store.db)).rows));
     return parts.join("\n");
   };
 
@@ -85,15 +110,20 @@ describe.each(TEST_DATABASES)("erasure without remnants on $name", (kind: TestDa
     expect(mine.violations.some((v) => v.subject === SERIAL)).toBe(true); // her stick, found by her media folder
     expect(JSON.stringify(mine)).not.toMatch(/carol|dave|nmap/);
     const nobody = PrivacyExport.parse((await server.get("/api/v1/privacy/export?user=software")).body);
-    expect([nobody.violations, nobody.events, nobody.results, nobody.reports, nobody.exemptions].map((l) => l.length)).toEqual([0, 0, 0, 0, 0]);
+    expect([nobody.violations, nobody.events, nobody.results, nobody.reports, nobody.exemptions].map((l) => l.length)).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
 
-    const user = PrivacyErased.parse((await server.request("POST", "/api/v1/privacy/erase", { token: server.adminToken, body: { user: USER } })).body);
+    const user = PrivacyErased.parse(
+      (await server.request("POST", "/api/v1/privacy/erase", { token: server.adminToken, body: { user: USER } })).body,
+    );
     expect(user.counts.violations).toBeGreaterThanOrEqual(3);
     const device = await server.request("POST", "/api/v1/privacy/erase", { token: server.adminToken, body: { device: erased.deviceId } });
     expect(device.status).toBe(200);
 
     const rows = await everyRow();
-    for (const gone of [HOST, USER, SERIAL]) for (const spelling of spellingsOf(gone)) expect(rows, `${spelling} left in a table`).not.toContain(spelling);
+    for (const gone of [HOST, USER, SERIAL])
+      for (const spelling of spellingsOf(gone)) expect(rows, `${spelling} left in a table`).not.toContain(spelling);
     expect(rows).toContain("keep-host");
     expect(rows).toContain("dave");
     expect(rows).toContain(user.pseudonym);
@@ -102,7 +132,9 @@ describe.each(TEST_DATABASES)("erasure without remnants on $name", (kind: TestDa
       const file = database.target.path;
       for (const f of [file, `${file}-wal`]) {
         const bytes = await readFile(f).catch(() => Buffer.alloc(0));
-        for (const gone of [HOST, USER, SERIAL]) for (const spelling of spellingsOf(gone)) expect(bytes.includes(Buffer.from(spelling, "utf8")), `${spelling} in ${path.basename(f)}`).toBe(false);
+        for (const gone of [HOST, USER, SERIAL])
+          for (const spelling of spellingsOf(gone))
+            expect(bytes.includes(Buffer.from(spelling, "utf8")), `${spelling} in ${path.basename(f)}`).toBe(false);
       }
     }
 
@@ -111,11 +143,17 @@ describe.each(TEST_DATABASES)("erasure without remnants on $name", (kind: TestDa
     const after = await everyRow();
     for (const spelling of spellingsOf(USER)) expect(after, `${spelling} stored again`).not.toContain(spelling);
     const keptDoc = PrivacyExport.parse((await server.get(`/api/v1/privacy/export?device=${kept.deviceId}`)).body);
-    expect(keptDoc.violations.filter((v) => v.status === "open").map((v) => v.subject).sort()).toEqual(["SERIAL-KEEP-2", "dave", "nmap", user.pseudonym].sort());
+    expect(
+      keptDoc.violations
+        .filter((v) => v.status === "open")
+        .map((v) => v.subject)
+        .sort(),
+    ).toEqual(["SERIAL-KEEP-2", "dave", "nmap", user.pseudonym].sort());
 
     // Nor is anything personal in the server's log: not the hostnames, not her name, not in a logged URL.
     const log = server.logs.join("\n");
-    for (const personal of [HOST, "keep-host", USER, encodeURIComponent(USER), encodeURIComponent(USER.toLowerCase())]) expect(log, `${personal} in the log`).not.toContain(personal);
+    for (const personal of [HOST, "keep-host", USER, encodeURIComponent(USER), encodeURIComponent(USER.toLowerCase())])
+      expect(log, `${personal} in the log`).not.toContain(personal);
     expect(log).toContain(erased.deviceId);
   });
 });

@@ -22,7 +22,13 @@ const inHours = (clock: ManualClock, h: number) => new Date(clock.now().getTime(
 const software = (...names: string[]): CheckResult => ({
   check: "software",
   status: "fail",
-  violations: names.map((n) => ({ subject: n, message: `${n} is denied`, observed: `${n} 1.0`, expected: "not installed", rule: `deny-${n}` })),
+  violations: names.map((n) => ({
+    subject: n,
+    message: `${n} is denied`,
+    observed: `${n} 1.0`,
+    expected: "not installed",
+    rule: `deny-${n}`,
+  })),
 });
 
 describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
@@ -36,17 +42,36 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
   const newId = monotonicIds(clock);
 
   const device = async (hostname: string): Promise<string> =>
-    (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${uuidv7()}`, hostname, os: "linux", credentialHash: hashSecret("x"), now: START })).deviceId;
+    (
+      await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: `hw-${uuidv7()}`,
+        hostname,
+        os: "linux",
+        credentialHash: hashSecret("x"),
+        now: START,
+      })
+    ).deviceId;
   const report = async (deviceId: string, results: CheckResult[]): Promise<ViolationEvent[]> => {
     const frame: ReportFrame = reportFrame(results, { observedAt: clock.now().toISOString() });
     const ctx = { now: () => clock.now().toISOString(), newId, dialect: store.dialect };
-    const out = await store.db.transaction().execute((trx) => applyBatch(trx, [{ kind: "report", deviceId, report: frame, receivedAt: clock.now().toISOString() }], ctx));
+    const out = await store.db
+      .transaction()
+      .execute((trx) => applyBatch(trx, [{ kind: "report", deviceId, report: frame, receivedAt: clock.now().toISOString() }], ctx));
     clock.advance(1_000);
     return out.events;
   };
   const rows = (deviceId: string) => queryViolations(store.db, { status: "all", deviceId, limit: 100 });
   const since = (n: number) => heard.slice(n).map((e) => [e.kind, e.violation.subject, e.violation.status]);
-  const base = (deviceId: string, over: object = {}) => ({ device: deviceId, check: "usb-storage" as const, subject: "SER-*", reason: "approved test rig", approvedBy: "CISO", expiresAt: inHours(clock, 24), ...over });
+  const base = (deviceId: string, over: object = {}) => ({
+    device: deviceId,
+    check: "usb-storage" as const,
+    subject: "SER-*",
+    reason: "approved test rig",
+    approvedBy: "CISO",
+    expiresAt: inHours(clock, 24),
+    ...over,
+  });
 
   beforeAll(async () => {
     database = await kind.create();
@@ -64,14 +89,27 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
     await report(d, [usbFail("SER-1", "OTHER-1")]);
     const mark = heard.length;
     const created = await exemptions.create(base(d), "ciso-token");
-    expect(created).toMatchObject({ device: d, check: "usb-storage", subject: "SER-*", rule: null, status: "active", createdBy: "ciso-token", approvedBy: "CISO", endedAt: null });
+    expect(created).toMatchObject({
+      device: d,
+      check: "usb-storage",
+      subject: "SER-*",
+      rule: null,
+      status: "active",
+      createdBy: "ciso-token",
+      approvedBy: "CISO",
+      endedAt: null,
+    });
     expect(since(mark)).toEqual([["exempted", "SER-1", "exempted"]]);
     expect((await rows(d)).map((r) => [r.subject, r.status]).sort()).toEqual([
       ["OTHER-1", "open"],
       ["SER-1", "exempted"],
     ]);
     const audit = await queryAudit(store.db, { action: "exemption.create", limit: 10 });
-    expect(audit[0]).toMatchObject({ actor: "ciso-token", target: `exemption ${created.id}`, detail: { device: d, subject: "SER-*", exempted: 1 } });
+    expect(audit[0]).toMatchObject({
+      actor: "ciso-token",
+      target: `exemption ${created.id}`,
+      detail: { device: d, subject: "SER-*", exempted: 1 },
+    });
   });
 
   it("opens a new failure it covers as exempted, and a pass resolves it", async () => {
@@ -107,11 +145,16 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
     const mark = heard.length;
     expect(await exemptions.remove(wide.id, "ciso-token")).toBe(true);
     expect(since(mark)).toEqual([["opened", "SER-3", "open"]]);
-    expect((await rows(d)).find((r) => r.subject === "SER-3")?.firstSeen).toBe((await rows(d)).find((r) => r.subject === "SER-4")?.firstSeen);
+    expect((await rows(d)).find((r) => r.subject === "SER-3")?.firstSeen).toBe(
+      (await rows(d)).find((r) => r.subject === "SER-4")?.firstSeen,
+    );
     expect(await exemptions.remove(wide.id, "ciso-token")).toBe(false);
     expect(await exemptions.remove(uuidv7(), "ciso-token")).toBe(false);
     expect((await findExemption(store.db, wide.id))?.end_reason).toBe("deleted");
-    expect((await queryAudit(store.db, { action: "exemption.delete", limit: 10 }))[0]).toMatchObject({ target: `exemption ${wide.id}`, detail: { reopened: 1 } });
+    expect((await queryAudit(store.db, { action: "exemption.delete", limit: 10 }))[0]).toMatchObject({
+      target: `exemption ${wide.id}`,
+      detail: { reopened: 1 },
+    });
   });
 
   it("ends at its expiry: the sweep reopens what is still failing and audits the expiry once", async () => {
@@ -135,7 +178,20 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
     // As if another instance's batch had loaded the exemptions before this one committed: the row opens.
     await store.db
       .insertInto("violations")
-      .values({ id: newId(), device_id: d, check: "usb-storage", subject: "SER-RACE", rule: null, message: "m", observed: "o", expected: "e", status: "open", first_seen: START, last_seen: START, resolved_at: null })
+      .values({
+        id: newId(),
+        device_id: d,
+        check: "usb-storage",
+        subject: "SER-RACE",
+        rule: null,
+        message: "m",
+        observed: "o",
+        expected: "e",
+        status: "open",
+        first_seen: START,
+        last_seen: START,
+        resolved_at: null,
+      })
       .execute();
     const fixed = await exemptions.sweep();
     expect(fixed.map((x) => [x.kind, x.violation.subject, x.violation.hostname])).toEqual([["exempted", "SER-RACE", "ex-race"]]);
@@ -143,7 +199,9 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
 
   it("refuses an expiry in the past and an unknown device, naming the field", async () => {
     const d = await device("ex-refuse");
-    await expect(exemptions.create(base(d, { expiresAt: "2020-01-01T00:00:00Z" }), "x")).rejects.toThrow(/expiresAt: must be in the future/);
+    await expect(exemptions.create(base(d, { expiresAt: "2020-01-01T00:00:00Z" }), "x")).rejects.toThrow(
+      /expiresAt: must be in the future/,
+    );
     await expect(exemptions.create(base(uuidv7()), "x")).rejects.toThrow(/device: no device/);
   });
 
@@ -153,7 +211,12 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
     await report(b, [usbFail("STAR-1")]);
     const mark = heard.length;
     await exemptions.create(base("*", { subject: "STAR-*" }), "ciso-token");
-    expect(heard.slice(mark).map((e) => e.violation.hostname).sort()).toEqual(["ex-star-a", "ex-star-b"]);
+    expect(
+      heard
+        .slice(mark)
+        .map((e) => e.violation.hostname)
+        .sort(),
+    ).toEqual(["ex-star-a", "ex-star-b"]);
   });
 
   if (kind.name === "postgres") {
@@ -172,7 +235,9 @@ describe.each(TEST_DATABASES)("exemptions on $name", (kind) => {
         await Promise.all([exemptions.sweep(), second.sweep(), exemptions.sweep(), second.sweep()]);
         const reopened = [...heard.slice(mark), ...otherHeard].filter((x) => x.violation.deviceId === d);
         expect(reopened.map((x) => x.violation.subject).sort()).toEqual(["SER-T1", "SER-T2", "SER-T3"]);
-        expect((await queryAudit(store.db, { action: "exemption.expire", limit: 100 })).filter((a) => a.target === `exemption ${e.id}`)).toHaveLength(1);
+        expect(
+          (await queryAudit(store.db, { action: "exemption.expire", limit: 100 })).filter((a) => a.target === `exemption ${e.id}`),
+        ).toHaveLength(1);
       } finally {
         await other.close();
       }

@@ -29,7 +29,9 @@ async function start(clock?: ManualClock): Promise<FeedClient> {
 
 async function connect(hostname: string): Promise<{ deviceId: string; credential: string; agent: TestAgent }> {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
-  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, { device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
+  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, {
+    device: { hostname, platform: "linux", agentVersion: "1.0.0" },
+  });
   agents.push(agent);
   return { deviceId, credential, agent };
 }
@@ -49,26 +51,46 @@ describe("exemptions over the API", () => {
     const { deviceId, agent } = await connect("ex-laptop");
     await report(agent, "USB-EX-1", "USB-OTHER");
     await feed.waitForCount(2);
-    const body = { device: deviceId, check: "usb-storage", subject: "usb-ex-*", reason: "backup drive for the audit", approvedBy: "CISO", expiresAt: "2099-01-01T00:00:00.000Z" };
+    const body = {
+      device: deviceId,
+      check: "usb-storage",
+      subject: "usb-ex-*",
+      reason: "backup drive for the audit",
+      approvedBy: "CISO",
+      expiresAt: "2099-01-01T00:00:00.000Z",
+    };
     const created = await post(body);
     expect(created.status).toBe(201);
     const exemption = Exemption.parse(created.body);
-    expect(exemption).toMatchObject({ ...body, approvedBy: server.adminTokenName, id: expect.any(String), status: "active", rule: null, createdBy: server.adminTokenName });
+    expect(exemption).toMatchObject({
+      ...body,
+      approvedBy: server.adminTokenName,
+      id: expect.any(String),
+      status: "active",
+      rule: null,
+      createdBy: server.adminTokenName,
+    });
     const exempted = await feed.waitFor((e) => e.violation.status === "exempted");
     expect(exempted.violation).toMatchObject({ subject: "USB-EX-1", hostname: "ex-laptop" });
     // Shown as exempted, not as an open violation.
     const open = ViolationPage.parse((await server.get("/api/v1/violations?status=open")).body).items.map((v) => v.subject);
     expect(open).toEqual(["USB-OTHER"]);
-    expect(ViolationPage.parse((await server.get("/api/v1/violations?status=exempted")).body).items.map((v) => v.subject)).toEqual(["USB-EX-1"]);
+    expect(ViolationPage.parse((await server.get("/api/v1/violations?status=exempted")).body).items.map((v) => v.subject)).toEqual([
+      "USB-EX-1",
+    ]);
 
-    const viewer = TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "soc", role: "viewer" } })).body).token;
+    const viewer = TokenCreated.parse(
+      (await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "soc", role: "viewer" } })).body,
+    ).token;
     expect(ExemptionList.parse((await server.get("/api/v1/exemptions", viewer)).body).items.map((e) => e.id)).toEqual([exemption.id]);
 
     expect((await server.request("DELETE", `/api/v1/exemptions/${exemption.id}`, { token: server.adminToken })).status).toBe(204);
     const reopened = await feed.waitFor((e) => e.violation.subject === "USB-EX-1" && e.violation.status === "open");
     expect(reopened.violation.id).toBe(exempted.violation.id);
     expect(ExemptionList.parse((await server.get("/api/v1/exemptions")).body).items).toEqual([]);
-    expect(ExemptionList.parse((await server.get("/api/v1/exemptions?status=deleted")).body).items.map((e) => [e.id, e.status])).toEqual([[exemption.id, "deleted"]]);
+    expect(ExemptionList.parse((await server.get("/api/v1/exemptions?status=deleted")).body).items.map((e) => [e.id, e.status])).toEqual([
+      [exemption.id, "deleted"],
+    ]);
     expect((await server.request("DELETE", `/api/v1/exemptions/${exemption.id}`, { token: server.adminToken })).status).toBe(404);
 
     const audit = AuditPage.parse((await server.get("/api/v1/audit")).body).items.filter((a) => a.action.startsWith("exemption."));
@@ -81,7 +103,18 @@ describe("exemptions over the API", () => {
   it("opens a new failure it covers as exempted on the feed", async () => {
     const feed = await start();
     const { deviceId, agent } = await connect("ex-new");
-    expect((await post({ device: "*", check: "usb-storage", subject: "APPROVED-*", reason: "r", approvedBy: "CISO", expiresAt: "2099-01-01T00:00:00Z" })).status).toBe(201);
+    expect(
+      (
+        await post({
+          device: "*",
+          check: "usb-storage",
+          subject: "APPROVED-*",
+          reason: "r",
+          approvedBy: "CISO",
+          expiresAt: "2099-01-01T00:00:00Z",
+        })
+      ).status,
+    ).toBe(201);
     await report(agent, "APPROVED-1");
     const event = await feed.waitFor((e) => e.violation.subject === "APPROVED-1");
     expect(event.violation).toMatchObject({ status: "exempted", deviceId });
@@ -91,21 +124,55 @@ describe("exemptions over the API", () => {
     const feed = await start();
     const { deviceId, agent } = await connect("ex-expiry");
     await report(agent, "SHORT-1");
-    await post({ device: deviceId, check: "usb-storage", subject: "SHORT-1", reason: "one moment", approvedBy: "CISO", expiresAt: inMs(1_500) });
+    await post({
+      device: deviceId,
+      check: "usb-storage",
+      subject: "SHORT-1",
+      reason: "one moment",
+      approvedBy: "CISO",
+      expiresAt: inMs(1_500),
+    });
     await feed.waitFor((e) => e.violation.status === "exempted");
-    const reopened = await feed.waitFor((e) => e.violation.subject === "SHORT-1" && e.violation.status === "open" && feed.events.indexOf(e) > 0, 15_000, "the reopening at expiry");
+    const reopened = await feed.waitFor(
+      (e) => e.violation.subject === "SHORT-1" && e.violation.status === "open" && feed.events.indexOf(e) > 0,
+      15_000,
+      "the reopening at expiry",
+    );
     expect(reopened.violation.deviceId).toBe(deviceId);
     const audit = AuditPage.parse((await server.get("/api/v1/audit?action=exemption.expire")).body).items;
     expect(audit.map((a) => a.actor)).toEqual(["server"]);
   });
 
   it.each<[string, object, RegExp]>([
-    ["neither rule nor subject", { device: "*", check: "usb-storage", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, /rule or a subject/],
+    [
+      "neither rule nor subject",
+      { device: "*", check: "usb-storage", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" },
+      /rule or a subject/,
+    ],
     ["no reason", { device: "*", check: "usb-storage", subject: "x", expiresAt: "2099-01-01T00:00:00Z" }, /reason/],
     ["no expiry", { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a" }, /expiresAt/],
-    ["an unknown check", { device: "*", check: "firewall", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, /check/],
-    ["an expiry in the past", { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2001-01-01T00:00:00Z" }, /expiresAt: must be in the future/],
-    ["an unknown device", { device: "0190aaaa-0000-7000-8000-000000000000", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" }, /device: no device/],
+    [
+      "an unknown check",
+      { device: "*", check: "firewall", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2099-01-01T00:00:00Z" },
+      /check/,
+    ],
+    [
+      "an expiry in the past",
+      { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "a", expiresAt: "2001-01-01T00:00:00Z" },
+      /expiresAt: must be in the future/,
+    ],
+    [
+      "an unknown device",
+      {
+        device: "0190aaaa-0000-7000-8000-000000000000",
+        check: "usb-storage",
+        subject: "x",
+        reason: "r",
+        approvedBy: "a",
+        expiresAt: "2099-01-01T00:00:00Z",
+      },
+      /device: no device/,
+    ],
   ])("refuses %s with 400 naming it", async (_name, body, message) => {
     await start();
     const answer = await post(body);
@@ -115,10 +182,18 @@ describe("exemptions over the API", () => {
 
   it("lets the security role (and admin) create or delete one, never a viewer; the approver is the token's name", async () => {
     await start();
-    const tokenOf = async (name: string, role: string) => TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name, role } })).body).token;
+    const tokenOf = async (name: string, role: string) =>
+      TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name, role } })).body).token;
     const viewer = await tokenOf("soc", "viewer");
     const security = await tokenOf("Dana Weiss (security)", "security");
-    const body = { device: "*", check: "usb-storage", subject: "x", reason: "r", approvedBy: "someone else", expiresAt: "2099-01-01T00:00:00Z" };
+    const body = {
+      device: "*",
+      check: "usb-storage",
+      subject: "x",
+      reason: "r",
+      approvedBy: "someone else",
+      expiresAt: "2099-01-01T00:00:00Z",
+    };
     expect((await post(body, viewer)).status).toBe(403);
     expect((await server.request("DELETE", "/api/v1/exemptions/anything", { token: viewer })).status).toBe(403);
     expect((await server.get("/api/v1/exemptions", null)).status).toBe(401);

@@ -49,7 +49,10 @@ class RawStream {
       if (block.startsWith(":")) this.comments.push(block);
       else if (block.includes("event: ready")) this.ready = true;
       else if (block.includes("event: violation")) {
-        this.events.push({ id: Number(/^id: (\d+)$/m.exec(block)?.[1]), violation: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Violation });
+        this.events.push({
+          id: Number(/^id: (\d+)$/m.exec(block)?.[1]),
+          violation: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Violation,
+        });
       }
     }
   }
@@ -121,7 +124,16 @@ beforeEach(async () => {
   store = await database.openStore();
   bus = new EventBus();
   cluster = new LocalClusterBus();
-  deviceId = (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-hub", hostname: "hub-host", os: "linux", credentialHash: hashSecret("x"), now: "2025-03-01T09:00:00.000Z" })).deviceId;
+  deviceId = (
+    await enrollDevice(store.db, {
+      newId: uuidv7(),
+      hardwareId: "hw-hub",
+      hostname: "hub-host",
+      os: "linux",
+      credentialHash: hashSecret("x"),
+      now: "2025-03-01T09:00:00.000Z",
+    })
+  ).deviceId;
 });
 afterEach(async () => {
   for (const s of streams.splice(0)) s.close();
@@ -267,6 +279,8 @@ describe("FeedHub", () => {
     expect(formatEvent({ seq: 7, kind: "opened", at: v.firstSeen, violation: { ...v, message: "two\nlines" } })).toBe(
       `id: 7\nevent: violation\ndata: ${JSON.stringify({ ...v, message: "two\nlines" })}\n\n`,
     );
-    expect(formatEvent({ seq: 7, kind: "opened", at: v.firstSeen, violation: { ...v, message: "two\nlines" } }).split("\n")).toHaveLength(5);
+    expect(formatEvent({ seq: 7, kind: "opened", at: v.firstSeen, violation: { ...v, message: "two\nlines" } }).split("\n")).toHaveLength(
+      5,
+    );
   });
 });

@@ -25,8 +25,22 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
   const ctx = { now: () => clock.now().toISOString(), newId: monotonicIds(clock) };
 
   const device = async (hostname = "ingest-host"): Promise<string> =>
-    (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${Math.random()}`, hostname, os: "linux", credentialHash: hashSecret("x"), now: at(0) })).deviceId;
-  const item = (deviceId: string, report: ReportFrame): IngestItem => ({ kind: "report", deviceId, report, receivedAt: clock.now().toISOString() });
+    (
+      await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: `hw-${Math.random()}`,
+        hostname,
+        os: "linux",
+        credentialHash: hashSecret("x"),
+        now: at(0),
+      })
+    ).deviceId;
+  const item = (deviceId: string, report: ReportFrame): IngestItem => ({
+    kind: "report",
+    deviceId,
+    report,
+    receivedAt: clock.now().toISOString(),
+  });
   const apply = (items: IngestItem[]) => store.db.transaction().execute((trx) => applyBatch(trx, items, ctx));
   const violationsOf = (deviceId: string) => queryViolations(store.db, { status: "all", deviceId, limit: 100 });
 
@@ -44,7 +58,10 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     const out = await apply([item(d, reportFrame([usbFail("SER-1")], { observedAt: at(1) }))]);
     expect(out.results).toEqual([{ kind: "report", stored: true, outdated: false }]);
     expect(out.events).toHaveLength(1);
-    expect(out.events[0]).toMatchObject({ kind: "opened", violation: { deviceId: d, hostname: "opener", subject: "SER-1", status: "open", firstSeen: at(1), lastSeen: at(1) } });
+    expect(out.events[0]).toMatchObject({
+      kind: "opened",
+      violation: { deviceId: d, hostname: "opener", subject: "SER-1", status: "open", firstSeen: at(1), lastSeen: at(1) },
+    });
     expect(await violationsOf(d)).toMatchObject([{ subject: "SER-1", status: "open" }]);
     expect(await eventsAfter(store.db, (out.events[0]?.seq ?? 1) - 1, 10)).toEqual(out.events);
   });
@@ -108,7 +125,9 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
   it("lets an unknown result change no violation but keeps it as the latest result", async () => {
     const d = await device();
     await apply([item(d, reportFrame([usbFail("SER-6")], { observedAt: at(1) }))]);
-    const out = await apply([item(d, reportFrame([{ check: "usb-storage", status: "unknown", violations: [], reason: "lsblk missing" }], { observedAt: at(2) }))]);
+    const out = await apply([
+      item(d, reportFrame([{ check: "usb-storage", status: "unknown", violations: [], reason: "lsblk missing" }], { observedAt: at(2) })),
+    ]);
     expect(out.transitions).toEqual([]);
     expect(await violationsOf(d)).toMatchObject([{ status: "open", lastSeen: at(1) }]);
     expect(await listCheckStates(store.db, d)).toMatchObject([{ check: "usb-storage", status: "unknown", observed_at: at(2) }]);
@@ -127,7 +146,11 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
 
   it("keeps the checks of one report apart and leaves unlisted checks as they are", async () => {
     const d = await device();
-    const software = { check: "software" as const, status: "fail" as const, violations: [{ subject: "nmap", message: "denied", observed: "nmap 7.94", expected: "not installed", rule: "nmap" }] };
+    const software = {
+      check: "software" as const,
+      status: "fail" as const,
+      violations: [{ subject: "nmap", message: "denied", observed: "nmap 7.94", expected: "not installed", rule: "nmap" }],
+    };
     await apply([item(d, reportFrame([usbFail("SER-8"), software], { observedAt: at(1) }))]);
     await apply([item(d, reportFrame([usbPass()], { observedAt: at(2) }))]);
     const rows = await violationsOf(d);
@@ -151,11 +174,20 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
       { kind: "activity", activity: { deviceId: d, lastSeen: at(2), goodbyeAt: at(2), goodbyeReason: "service-stop" } },
     ]);
     expect(out.results).toEqual([{ kind: "activity" }, { kind: "activity" }, { kind: "activity" }]);
-    expect(await findDevice(store.db, d)).toMatchObject({ last_seen: at(3), agent_version: "1.0.0", hostname: "renamed", policy_version: 2, goodbye_reason: "service-stop" });
+    expect(await findDevice(store.db, d)).toMatchObject({
+      last_seen: at(3),
+      agent_version: "1.0.0",
+      hostname: "renamed",
+      policy_version: 2,
+      goodbye_reason: "service-stop",
+    });
   });
 
   describe("reports judged by an older policy than the device has been sent", () => {
-    const sent = (deviceId: string, version: number): IngestItem => ({ kind: "activity", activity: { deviceId, lastSeen: clock.now().toISOString(), policySentVersion: version } });
+    const sent = (deviceId: string, version: number): IngestItem => ({
+      kind: "activity",
+      activity: { deviceId, lastSeen: clock.now().toISOString(), policySentVersion: version },
+    });
 
     it("stores them (so they are acknowledged) but lets them open, resolve or record nothing", async () => {
       const d = await device("re-judged");
@@ -215,8 +247,17 @@ describe.each(TEST_DATABASES)("ingest on $name", (kind) => {
     bus.subscribe((e) => heard.push(e));
     const ingest = new Ingest(store, clock, bus, { maxItems: 10, maxDelayMs: 1 });
     const report = reportFrame([usbFail("SER-10")], { observedAt: at(1) });
-    const results = await Promise.all([ingest.report(d, report, clock.now()), ingest.report(d, report, clock.now()), ingest.activity({ deviceId: d, lastSeen: at(1) })]);
-    expect(results.slice(0, 2).map((r) => r?.stored).sort()).toEqual([false, true]);
+    const results = await Promise.all([
+      ingest.report(d, report, clock.now()),
+      ingest.report(d, report, clock.now()),
+      ingest.activity({ deviceId: d, lastSeen: at(1) }),
+    ]);
+    expect(
+      results
+        .slice(0, 2)
+        .map((r) => r?.stored)
+        .sort(),
+    ).toEqual([false, true]);
     expect(heard.map((e) => [e.kind, e.violation.subject])).toEqual([["opened", "SER-10"]]);
     // Whoever hears the event can already read it back.
     expect((await eventsAfter(store.db, (heard[0]?.seq ?? 1) - 1, 1))[0]?.violation.id).toBe(heard[0]?.violation.id);

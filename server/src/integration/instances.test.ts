@@ -60,14 +60,26 @@ async function twoInstances(): Promise<{ a: Instance; b: Instance; token: string
 }
 
 async function enroll(at: Instance, secret: string, hostname: string): Promise<EnrollResponse> {
-  const res = await fetch(`${at.url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ secret, hostname, os: "linux", hardwareId: `hw-${hostname}` }) });
+  const res = await fetch(`${at.url}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ secret, hostname, os: "linux", hardwareId: `hw-${hostname}` }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as EnrollResponse;
 }
 
-async function connect(at: Instance, secret: string, hostname: string, policyVersion = 1): Promise<{ deviceId: string; credential: string; agent: TestAgent }> {
+async function connect(
+  at: Instance,
+  secret: string,
+  hostname: string,
+  policyVersion = 1,
+): Promise<{ deviceId: string; credential: string; agent: TestAgent }> {
   const { deviceId, credential } = await enroll(at, secret, hostname);
-  const agent = await TestAgent.hello(at.wsUrl, deviceId, credential, { policyVersion, device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
+  const agent = await TestAgent.hello(at.wsUrl, deviceId, credential, {
+    policyVersion,
+    device: { hostname, platform: "linux", agentVersion: "1.0.0" },
+  });
   agents.push(agent);
   return { deviceId, credential, agent };
 }
@@ -80,7 +92,14 @@ async function openFeed(at: Instance, token: string): Promise<FeedClient> {
 }
 
 const api = async (at: Instance, token: string, route: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> => {
-  const res = await fetch(`${at.url}${route}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) } });
+  const res = await fetch(`${at.url}${route}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
   return { status: res.status, body: await res.json().catch(() => null) };
 };
 
@@ -111,7 +130,12 @@ describe("two compliance-server processes on one PostgreSQL database", () => {
     // B's second report no longer lists ON-B-1: that resolves it.
     await Promise.all([feedA.waitForCount(4, 15_000), feedB.waitForCount(4, 15_000)]);
     for (const feed of [feedA, feedB]) {
-      expect(feed.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual(["ON-B-1:open", "ON-A-1:open", "ON-B-1:resolved", "ON-B-2:open"]);
+      expect(feed.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual([
+        "ON-B-1:open",
+        "ON-A-1:open",
+        "ON-B-1:resolved",
+        "ON-B-2:open",
+      ]);
       expect(feed.events.map((e) => e.seq)).toEqual([...feed.events.map((e) => e.seq)].sort((x, y) => x - y));
     }
     expect(feedA.events.map((e) => e.seq)).toEqual(feedB.events.map((e) => e.seq));
@@ -133,8 +157,12 @@ describe("two compliance-server processes on one PostgreSQL database", () => {
     // The agent's service stops: goodbye, then the connection ends. Both instances watch; one raises it.
     agent.send({ type: "goodbye", reason: "service-stop" });
     await agent.close();
-    const isSilent = (e: { violation: { check: string; deviceId: string } }) => e.violation.check === "agent-silent" && e.violation.deviceId === deviceId;
-    const [onA, onB] = await Promise.all([feedA.waitFor(isSilent, 40_000, "agent-silent on A"), feedB.waitFor(isSilent, 40_000, "agent-silent on B")]);
+    const isSilent = (e: { violation: { check: string; deviceId: string } }) =>
+      e.violation.check === "agent-silent" && e.violation.deviceId === deviceId;
+    const [onA, onB] = await Promise.all([
+      feedA.waitFor(isSilent, 40_000, "agent-silent on A"),
+      feedB.waitFor(isSilent, 40_000, "agent-silent on B"),
+    ]);
     expect(onA.violation).toMatchObject({ status: "open", message: "agent stopped on the device", subject: "agent" });
     expect(onB.seq).toBe(onA.seq);
     // Wait until both instances have swept again after it was raised: neither raised a second one.
@@ -142,13 +170,16 @@ describe("two compliance-server processes on one PostgreSQL database", () => {
     await until(() => lastSweepAt(a.process) > raisedAt && lastSweepAt(b.process) > raisedAt, 15_000, "a later sweep on both instances");
     expect(feedA.events.filter(isSilent)).toHaveLength(1);
     expect(feedB.events.filter(isSilent)).toHaveLength(1);
-    const rows = ViolationPage.parse((await api(a, token, `/api/v1/violations?status=all&check=agent-silent&device=${deviceId}`)).body).items;
+    const rows = ViolationPage.parse(
+      (await api(a, token, `/api/v1/violations?status=all&check=agent-silent&device=${deviceId}`)).body,
+    ).items;
     expect(rows.map((r) => r.status)).toEqual(["open"]);
 
     // Back on the other instance: resolved, on both feeds.
     const back = await TestAgent.hello(a.wsUrl, deviceId, credential, { policyVersion: 2 });
     agents.push(back);
-    const resolved = (e: { violation: { check: string; status: string } }) => e.violation.check === "agent-silent" && e.violation.status === "resolved";
+    const resolved = (e: { violation: { check: string; status: string } }) =>
+      e.violation.check === "agent-silent" && e.violation.status === "resolved";
     await Promise.all([feedA.waitFor(resolved, 15_000), feedB.waitFor(resolved, 15_000)]);
   }, 90_000);
 
@@ -162,12 +193,18 @@ describe("two compliance-server processes on one PostgreSQL database", () => {
     await feedA.waitForCount(1, 15_000);
 
     const current = (await api(a, token, "/api/v1/policy")).body as Policy;
-    expect(await api(a, token, "/api/v1/policy", { method: "PUT", body: JSON.stringify({ ...current, heartbeatSeconds: 30 }) })).toMatchObject({ status: 200, body: { version: 2 } });
+    expect(
+      await api(a, token, "/api/v1/policy", { method: "PUT", body: JSON.stringify({ ...current, heartbeatSeconds: 30 }) }),
+    ).toMatchObject({ status: 200, body: { version: 2 } });
     await agent.next("policy", (f) => f.policy.version === 2, 10_000);
     // B recorded on the device row that it sent version 2 (any instance reads it there).
     const store = await database.openStore();
     try {
-      await until(async () => (await findDevice(store.db, deviceId))?.policy_sent_version === 2, 10_000, "policy_sent_version 2 on the device row");
+      await until(
+        async () => (await findDevice(store.db, deviceId))?.policy_sent_version === 2,
+        10_000,
+        "policy_sent_version 2 on the device row",
+      );
     } finally {
       await store.close();
     }

@@ -29,7 +29,9 @@ async function feed(options: ConstructorParameters<typeof FeedClient>[1] = { tok
   return client;
 }
 
-async function agent(hostname = "feed-laptop"): Promise<{ deviceId: string; agent: TestAgent; send: (report: ReportFrame) => Promise<void> }> {
+async function agent(
+  hostname = "feed-laptop",
+): Promise<{ deviceId: string; agent: TestAgent; send: (report: ReportFrame) => Promise<void> }> {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
   const a = await TestAgent.hello(server.wsUrl, deviceId, credential, { device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
   agents.push(a);
@@ -102,7 +104,12 @@ describe("GET /api/v1/violations/stream", () => {
     expect(client.connections).toEqual([null, String(client.events[0]?.seq)]);
     await send(reportFrame([usbPass()]));
     await client.waitForCount(4);
-    expect(client.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual(["RECONNECT-1:open", "RECONNECT-2:open", "RECONNECT-1:resolved", "RECONNECT-2:resolved"]);
+    expect(client.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual([
+      "RECONNECT-1:open",
+      "RECONNECT-2:open",
+      "RECONNECT-1:resolved",
+      "RECONNECT-2:resolved",
+    ]);
   });
 
   it("starts a client without Last-Event-ID at the newest event, and tells it that id", async () => {
@@ -139,14 +146,22 @@ describe("GET /api/v1/violations/stream", () => {
   });
 
   it("refuses a Last-Event-ID header that is not a number, naming it", async () => {
-    const answer = await server.request("GET", "/api/v1/violations/stream", { token: server.adminToken, headers: { "last-event-id": "x1" } });
+    const answer = await server.request("GET", "/api/v1/violations/stream", {
+      token: server.adminToken,
+      headers: { "last-event-id": "x1" },
+    });
     expect(answer.status).toBe(400);
     expect(ErrorBody.parse(answer.body).error.message).toMatch(/Last-Event-ID/);
   });
 });
 
 /** A violation whose event is about 6 KB: a few hundred of them fill socket buffers quickly. */
-const fat = (i: number): CheckViolation => ({ subject: `FAT-${i}`, message: "m".repeat(2_000), observed: "o".repeat(2_000), expected: "e".repeat(2_000) });
+const fat = (i: number): CheckViolation => ({
+  subject: `FAT-${i}`,
+  message: "m".repeat(2_000),
+  observed: "o".repeat(2_000),
+  expected: "e".repeat(2_000),
+});
 
 describe("a client that stops reading", () => {
   it("holds no more than its byte budget, while ingestion and the other clients go on and miss nothing", async () => {

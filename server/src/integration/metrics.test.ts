@@ -33,13 +33,22 @@ describe("GET /metrics", () => {
   it("needs a viewer token, passes promtool, and counts agents, reports, ingest, feed clients, open violations, policy pushes and webhooks", async () => {
     const server = await TestServer.start();
     cleanups.push(() => server.stop());
-    const viewer = TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "prometheus", role: "viewer" } })).body).token;
+    const viewer = TokenCreated.parse(
+      (await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "prometheus", role: "viewer" } })).body,
+    ).token;
     expect((await server.get("/metrics", null)).status).toBe(401);
 
     const siem = await WebhookReceiver.start();
     cleanups.push(() => siem.close());
     siem.answer = ({ count }) => (count === 1 ? 503 : 200);
-    expect((await server.request("POST", "/api/v1/webhooks", { token: server.adminToken, body: { url: siem.url, secret: "metrics-secret-0123456789", events: ["opened"] } })).status).toBe(201);
+    expect(
+      (
+        await server.request("POST", "/api/v1/webhooks", {
+          token: server.adminToken,
+          body: { url: siem.url, secret: "metrics-secret-0123456789", events: ["opened"] },
+        })
+      ).status,
+    ).toBe(201);
 
     const feed = new FeedClient(server.url, { token: viewer });
     cleanups.push(() => feed.close());
@@ -62,7 +71,11 @@ describe("GET /metrics", () => {
     const { version: _v, ...policy } = DEFAULT_POLICY;
     expect((await server.request("PUT", "/api/v1/policy", { token: server.adminToken, body: policy })).status).toBe(200);
     agent.send({ type: "policy-applied", version: 2 });
-    await until(async () => ((await server.get("/api/v1/devices")).body as { items: { policyVersion: number }[] }).items[0]?.policyVersion === 2, 10_000, "policy 2 applied");
+    await until(
+      async () => ((await server.get("/api/v1/devices")).body as { items: { policyVersion: number }[] }).items[0]?.policyVersion === 2,
+      10_000,
+      "policy 2 applied",
+    );
     await until(() => siem.accepted.length === 3, 10_000, "three opened events accepted by the receiver");
 
     const scraped = await server.get("/metrics", viewer);

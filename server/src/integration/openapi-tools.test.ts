@@ -35,7 +35,13 @@ describe("the OpenAPI document in the tools that read it", () => {
     const ignore = { [SOURCE]: Object.fromEntries(Object.entries(REDOCLY_IGNORED).map(([rule, pointers]) => [rule, new Set(pointers)])) };
     const config = await createConfig({ extends: ["recommended"] }, { ignore });
     const problems = await lintFromString({ source, absoluteRef: SOURCE, config });
-    const found = problems.map((p) => ({ rule: p.ruleId, severity: p.severity, where: p.location[0]?.pointer, message: p.message, ignored: p.ignored === true }));
+    const found = problems.map((p) => ({
+      rule: p.ruleId,
+      severity: p.severity,
+      where: p.location[0]?.pointer,
+      message: p.message,
+      ignored: p.ignored === true,
+    }));
     expect(found.filter((p) => !p.ignored)).toEqual([]);
     // Every exception is still needed: one the document no longer triggers is removed from the list.
     expect(found.filter((p) => p.ignored).length).toBe(Object.values(REDOCLY_IGNORED).flat().length);
@@ -55,17 +61,34 @@ describe("the OpenAPI document in the tools that read it", () => {
     const doc = JSON.parse(source) as {
       servers: unknown[];
       tags: { name: string; description: string }[];
-      paths: Record<string, Record<string, { description?: string; tags?: string[]; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            description?: string;
+            tags?: string[];
+            parameters?: { name: string; in: string }[];
+            responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+          }
+        >
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.servers.length).toBeGreaterThan(0);
     expect(doc.tags.map((t) => t.name).sort()).toEqual([...new Set(ROUTE_SPECS.flatMap((r) => r.tags))].sort());
     for (const tag of doc.tags) expect(TAG_DESCRIPTIONS[tag.name], tag.name).toBe(tag.description);
-    for (const [p, ops] of Object.entries(doc.paths)) for (const [m, op] of Object.entries(ops)) expect([op.description, op.tags?.length], `${m} ${p}`).toEqual([expect.any(String), 1]);
+    for (const [p, ops] of Object.entries(doc.paths))
+      for (const [m, op] of Object.entries(ops)) expect([op.description, op.tags?.length], `${m} ${p}`).toEqual([expect.any(String), 1]);
     const stream = doc.paths["/api/v1/violations/stream"]?.get;
     expect(stream?.parameters).toContainEqual(expect.objectContaining({ name: "Last-Event-ID", in: "header" }));
-    expect(JSON.stringify(stream?.responses["200"]?.content?.["text/event-stream"]?.schema)).toContain('"$ref":"#/components/schemas/Violation"');
-    expect(doc.components.schemas.Violation).toMatchObject({ type: "object", required: expect.arrayContaining(["id", "deviceId", "check", "subject", "status"]) });
+    expect(JSON.stringify(stream?.responses["200"]?.content?.["text/event-stream"]?.schema)).toContain(
+      '"$ref":"#/components/schemas/Violation"',
+    );
+    expect(doc.components.schemas.Violation).toMatchObject({
+      type: "object",
+      required: expect.arrayContaining(["id", "deviceId", "check", "subject", "status"]),
+    });
     const usb = JSON.stringify(doc.components.schemas.Policy);
     expect(usb).toContain('"vendorId":{"type":"string","pattern":"^(0x)?[0-9a-fA-F]{1,4}$"}');
   });
@@ -99,7 +122,18 @@ export const bad: Put["usbStorage"] = { exceptions: [{ vendorId: 781 }] };
     await writeFile(path.join(dir, "client.ts"), client);
     await writeFile(path.join(dir, "wrong.ts"), wrong);
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-    const options = ["--noEmit", "--strict", "--exactOptionalPropertyTypes", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck"];
+    const options = [
+      "--noEmit",
+      "--strict",
+      "--exactOptionalPropertyTypes",
+      "--target",
+      "es2022",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--skipLibCheck",
+    ];
     await expect(run(process.execPath, [tsc, ...options, path.join(dir, "client.ts")])).resolves.toBeDefined();
     const refused = await run(process.execPath, [tsc, ...options, path.join(dir, "wrong.ts")]).then(
       () => "",

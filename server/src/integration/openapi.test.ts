@@ -29,7 +29,12 @@ const DESIGN_ROUTES = [
   "POST /api/v1/privacy/erase",
 ];
 
-type Doc = { paths: Record<string, Record<string, { security: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: unknown; "x-required-role"?: string }>> };
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { security: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: unknown; "x-required-role"?: string }>
+  >;
+};
 
 describe("the OpenAPI document", () => {
   let server: TestServer;
@@ -107,6 +112,8 @@ describe("the OpenAPI document", () => {
     }
     const violations = doc.paths["/api/v1/violations"]?.get?.parameters?.map((p) => p.name);
     expect(violations).toEqual(["status", "device", "check", "subject", "since", "until", "limit", "cursor"]);
-    expect(doc.paths["/api/v1/devices/{id}"]?.get?.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
+    expect(doc.paths["/api/v1/devices/{id}"]?.get?.parameters).toEqual([
+      expect.objectContaining({ name: "id", in: "path", required: true }),
+    ]);
   });
 });

@@ -22,7 +22,8 @@ const start = (args: string[], env: Record<string, string> = {}) => {
   running.push(p);
   return p;
 };
-const secretOf = async (dataDir: string, name: "admin-token" | "enroll-secret") => (await readFile(path.join(dataDir, name), "utf8")).trim();
+const secretOf = async (dataDir: string, name: "admin-token" | "enroll-secret") =>
+  (await readFile(path.join(dataDir, name), "utf8")).trim();
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const clean: NodeJS.ProcessEnv = {};
@@ -35,13 +36,21 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
 }
 
 async function enrollStatus(url: string, secret: string, hardwareId = `hw-${Math.random()}`): Promise<number> {
-  const res = await fetch(`${url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ secret, hostname: "ops-host", os: "linux", hardwareId }) });
+  const res = await fetch(`${url}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ secret, hostname: "ops-host", os: "linux", hardwareId }),
+  });
   await res.text();
   return res.status;
 }
 
 async function enroll(url: string, secret: string): Promise<EnrollResponse> {
-  const res = await fetch(`${url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ secret, hostname: "ops-host", os: "linux", hardwareId: `hw-${Math.random()}` }) });
+  const res = await fetch(`${url}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ secret, hostname: "ops-host", os: "linux", hardwareId: `hw-${Math.random()}` }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as EnrollResponse;
 }
@@ -157,7 +166,14 @@ describe.each(TEST_DATABASES.filter((d) => d.name === "postgres"))("instances wi
     if (database.target.kind !== "postgres") throw new Error("expected PostgreSQL");
     const dirA = path.join(root, "a");
     const dirB = path.join(root, "b");
-    const args = (dir: string) => ["--listen", "127.0.0.1:0", "--data-dir", dir, "--db", database.target.kind === "postgres" ? database.target.url : ""];
+    const args = (dir: string) => [
+      "--listen",
+      "127.0.0.1:0",
+      "--data-dir",
+      dir,
+      "--db",
+      database.target.kind === "postgres" ? database.target.url : "",
+    ];
     // Both first starts at once: each makes its own files and adds their hashes.
     const a = start(args(dirA));
     const b = start(args(dirB));
@@ -168,7 +184,8 @@ describe.each(TEST_DATABASES.filter((d) => d.name === "postgres"))("instances wi
     const secretB = await secretOf(dirB, "enroll-secret");
     expect(tokenB).not.toBe(tokenA);
     expect(secretB).not.toBe(secretA);
-    for (const dir of [dirA, dirB]) for (const name of ["admin-token", "enroll-secret"]) expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
+    for (const dir of [dirA, dirB])
+      for (const name of ["admin-token", "enroll-secret"]) expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
 
     // Restarting one changes nothing for the other, and its own files are reused.
     await a.stop();

@@ -35,7 +35,9 @@ async function acked(agent: TestAgent, report: ReportFrame): Promise<void> {
 }
 
 const lastingOf = async (deviceId: string) =>
-  ViolationPage.parse((await server.get(`/api/v1/violations?status=all&device=${deviceId}`)).body).items.map((v) => `${v.subject}:${v.status}`).sort();
+  ViolationPage.parse((await server.get(`/api/v1/violations?status=all&device=${deviceId}`)).body)
+    .items.map((v) => `${v.subject}:${v.status}`)
+    .sort();
 
 async function putStricterPolicy(): Promise<number> {
   const current = (await server.get("/api/v1/policy")).body as { version: number };
@@ -61,7 +63,11 @@ describe("a report judged by an older policy than the device has been sent", () 
     // The agent judges again under the pushed policy: now it counts, and the feed shows exactly that.
     await acked(agent, reportFrame([usbFail("STICK-2")], { policyVersion: version }));
     await feed.waitForCount(3);
-    expect(feed.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual(["STICK-1:open", "STICK-1:resolved", "STICK-2:open"]);
+    expect(feed.events.map((e) => `${e.violation.subject}:${e.violation.status}`)).toEqual([
+      "STICK-1:open",
+      "STICK-1:resolved",
+      "STICK-2:open",
+    ]);
     expect((await findDevice(server.server.store.db, deviceId))?.policy_sent_version).toBe(version);
   });
 

@@ -1,5 +1,14 @@
 // Patterns of the policy dialect refused on input: a PUT /api/v1/policy or an exemption whose pattern does not validate gets a 400 naming it, and nothing is stored or pushed.
-import { AuditPage, DEFAULT_POLICY, ErrorBody, type Exemption, ExemptionList, type Policy, PolicyHistory, type SoftwareRule } from "@wegroup/shared";
+import {
+  AuditPage,
+  DEFAULT_POLICY,
+  ErrorBody,
+  type Exemption,
+  ExemptionList,
+  type Policy,
+  PolicyHistory,
+  type SoftwareRule,
+} from "@wegroup/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TestAgent } from "../testing/agent-client.js";
 import { TestServer } from "../testing/harness.js";
@@ -40,7 +49,11 @@ describe("PUT /api/v1/policy with a rule pattern that does not validate", () => 
   it.each<[string, Omit<Policy, "version">, string]>([
     ["a NUL in a name", policyWith({ deny: denyFourth({ name: `nm${NUL}ap` }) }), "software.deny[3].name"],
     ["a lone high surrogate in a name", policyWith({ deny: denyFourth({ name: `wireshark${LONE_HIGH}` }) }), "software.deny[3].name"],
-    ["a lone low surrogate in a publisher", policyWith({ deny: denyFourth({ publisher: `${LONE_LOW}Evil` }) }), "software.deny[3].publisher"],
+    [
+      "a lone low surrogate in a publisher",
+      policyWith({ deny: denyFourth({ publisher: `${LONE_LOW}Evil` }) }),
+      "software.deny[3].publisher",
+    ],
     ["a control character in an allow rule's team id", policyWith({ allow: [{ teamId: "EQHX\u0007Z8M8AV" }] }), "software.allow[0].teamId"],
     ["an empty origin", policyWith({ allow: [{ origin: "" }] }), "software.allow[0].origin"],
   ])("refuses %s with 400 naming the rule's field; nothing is stored, audited or pushed", async (_name, body, field) => {
@@ -61,7 +74,13 @@ describe("PUT /api/v1/policy with a rule pattern that does not validate", () => 
   });
 
   it("accepts what the dialect takes literally: brackets, parentheses, backslashes, a leading !", async () => {
-    const deny: SoftwareRule[] = [{ name: "wireshark * (x64)" }, { name: "[!w]*" }, { name: "!nmap" }, { publisher: "WEGROUP\\*" }, { name: "((*)+)+x" }];
+    const deny: SoftwareRule[] = [
+      { name: "wireshark * (x64)" },
+      { name: "[!w]*" },
+      { name: "!nmap" },
+      { publisher: "WEGROUP\\*" },
+      { name: "((*)+)+x" },
+    ];
     const answer = await server.request("PUT", "/api/v1/policy", { token: server.adminToken, body: policyWith({ deny }) });
     expect(answer).toMatchObject({ status: 200, body: { version: 2 } });
     expect(((await server.get("/api/v1/policy")).body as Policy).software.deny).toEqual(deny);

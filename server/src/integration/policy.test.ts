@@ -29,14 +29,21 @@ async function token(name: string, role: "viewer" | "admin"): Promise<TokenCreat
 
 async function connectedAgent(hostname: string, policyVersion = 1): Promise<{ deviceId: string; agent: TestAgent }> {
   const { deviceId, credential } = await server.enroll(`hw-${hostname}`, hostname);
-  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, { policyVersion, device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
+  const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, {
+    policyVersion,
+    device: { hostname, platform: "linux", agentVersion: "1.0.0" },
+  });
   agents.push(agent);
   return { deviceId, agent };
 }
 
 const stricter = (p: Policy): Omit<Policy, "version"> => {
   const { version: _v, ...rest } = p;
-  return { ...rest, screenLock: { ...rest.screenLock, maxIdleSeconds: 600 }, software: { ...rest.software, deny: [...rest.software.deny, { name: "masscan-ng" }] } };
+  return {
+    ...rest,
+    screenLock: { ...rest.screenLock, maxIdleSeconds: 600 },
+    software: { ...rest.software, deny: [...rest.software.deny, { name: "masscan-ng" }] },
+  };
 };
 
 describe("GET and PUT /api/v1/policy", () => {
@@ -65,11 +72,19 @@ describe("GET and PUT /api/v1/policy", () => {
   });
 
   it.each<[string, unknown, string]>([
-    ["a wrong type deep inside", { ...DEFAULT_POLICY, software: { ...DEFAULT_POLICY.software, deny: [{ name: "a" }, { name: 7 }] } }, "software.deny[1].name"],
+    [
+      "a wrong type deep inside",
+      { ...DEFAULT_POLICY, software: { ...DEFAULT_POLICY.software, deny: [{ name: "a" }, { name: 7 }] } },
+      "software.deny[1].name",
+    ],
     ["an unknown field", { ...DEFAULT_POLICY, screenLock: { maxIdleSeconds: 900, lockAfter: 3 } }, "screenLock"],
     ["a value out of range", { ...DEFAULT_POLICY, heartbeatSeconds: 1 }, "heartbeatSeconds"],
     ["a missing section", { version: 1, screenLock: {}, usbStorage: {} }, "software"],
-    ["a rule that matches nothing", { ...DEFAULT_POLICY, software: { ...DEFAULT_POLICY.software, allow: [{ reason: "x" }] } }, "software.allow[0]"],
+    [
+      "a rule that matches nothing",
+      { ...DEFAULT_POLICY, software: { ...DEFAULT_POLICY.software, allow: [{ reason: "x" }] } },
+      "software.allow[0]",
+    ],
   ])("refuses %s with 400 invalid_policy naming the field, and stores nothing", async (_name, body, field) => {
     const answer = await put(body);
     expect(answer.status).toBe(400);
@@ -99,8 +114,17 @@ describe("GET and PUT /api/v1/policy", () => {
 describe("the push to connected agents", () => {
   it("reaches a connected agent at once, and its policy-applied shows in the rollout", async () => {
     const { deviceId, agent } = await connectedAgent("laptop-1");
-    await until(async () => PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).versions.length > 0, 5_000, "the hello to be recorded");
-    expect(PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body)).toEqual({ latestVersion: 1, versions: [{ version: 1, devices: 1 }], pending: [], offline: [] });
+    await until(
+      async () => PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).versions.length > 0,
+      5_000,
+      "the hello to be recorded",
+    );
+    expect(PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body)).toEqual({
+      latestVersion: 1,
+      versions: [{ version: 1, devices: 1 }],
+      pending: [],
+      offline: [],
+    });
 
     expect((await put(stricter(DEFAULT_POLICY))).body).toEqual({ version: 2 });
     const frame = await agent.next("policy", () => true, 2_000);
@@ -114,7 +138,11 @@ describe("the push to connected agents", () => {
     });
 
     agent.send({ type: "policy-applied", version: 2 });
-    await until(async () => PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).pending.length === 0, 5_000, "policy-applied to show in the rollout");
+    await until(
+      async () => PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).pending.length === 0,
+      5_000,
+      "policy-applied to show in the rollout",
+    );
     expect(PolicyRollout.parse((await server.get("/api/v1/policy/rollout")).body).versions).toEqual([{ version: 2, devices: 1 }]);
   });
 
@@ -123,7 +151,15 @@ describe("the push to connected agents", () => {
     const { deviceId, credential } = await server.enroll("hw-late", "late");
     const agent = await TestAgent.connect(server.wsUrl);
     agents.push(agent);
-    agent.send({ type: "hello", protocol: 1, deviceId, credential, agentVersion: "1", policyVersion: 1, device: { hostname: "late", platform: "linux", agentVersion: "1" } });
+    agent.send({
+      type: "hello",
+      protocol: 1,
+      deviceId,
+      credential,
+      agentVersion: "1",
+      policyVersion: 1,
+      device: { hostname: "late", platform: "linux", agentVersion: "1" },
+    });
     expect((await agent.next("welcome")).policyVersion).toBe(2);
     expect((await agent.next("policy")).policy.version).toBe(2);
   });
@@ -174,11 +210,19 @@ describe("audit", () => {
     expect(rest.nextCursor).toBeNull();
     expect([...first.items, ...rest.items].map((e) => e.detail?.name)).toEqual(["t4", "t3", "t2", "t1", "t0"]);
     expect(AuditPage.parse((await server.get("/api/v1/audit?action=policy.update")).body).items).toEqual([]);
-    expect(AuditPage.parse((await server.get(`/api/v1/audit?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).items).toEqual([]);
+    expect(
+      AuditPage.parse((await server.get(`/api/v1/audit?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body)
+        .items,
+    ).toEqual([]);
 
     const viewer = await token("soc", "viewer");
     expect((await server.get("/api/v1/audit", viewer.token)).status).toBe(403);
-    for (const [query, field] of [["cursor=bm9wZQ", "cursor"], ["limit=0", "limit"], ["since=yesterday", "since"], ["actor=x", "actor"]]) {
+    for (const [query, field] of [
+      ["cursor=bm9wZQ", "cursor"],
+      ["limit=0", "limit"],
+      ["since=yesterday", "since"],
+      ["actor=x", "actor"],
+    ]) {
       const answer = await server.get(`/api/v1/audit?${query}`);
       expect(answer.status, query).toBe(400);
       expect(errorOf(answer.body).message, query).toContain(field);

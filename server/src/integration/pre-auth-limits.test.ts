@@ -23,7 +23,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const logged = (s: TestServer, limit: string) => until(() => s.logs.some((l) => l.includes(`"limit":"${limit}"`)), 5_000, `a log line for the ${limit} limit`);
+const logged = (s: TestServer, limit: string) =>
+  until(() => s.logs.some((l) => l.includes(`"limit":"${limit}"`)), 5_000, `a log line for the ${limit} limit`);
 
 describe("the agent channel before the hello is authenticated", () => {
   it("refuses a 4 MiB deeply nested first frame by its header (close 1009), logged, while an honest agent is served", async () => {
@@ -66,7 +67,10 @@ describe("limits on authenticated connections", () => {
     const { deviceId, credential } = await s.enroll();
     const agent = track(await TestAgent.hello(s.wsUrl, deviceId, credential));
     for (let i = 0; i < 10; i++) agent.send({ type: "heartbeat", policyVersion: 1 });
-    expect(await agent.next("error")).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/more than 1 frames a second/) });
+    expect(await agent.next("error")).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/more than 1 frames a second/),
+    });
     expect((await agent.waitClosed()).code).toBe(4429);
     await logged(s, "framesPerSecond");
   });
@@ -79,7 +83,10 @@ describe("limits on authenticated connections", () => {
     expect((await first.waitClosed()).code).toBe(4409); // newest wins among admitted connections
     const third = track(await TestAgent.connect(s.wsUrl));
     third.send(helloFrame(deviceId, credential));
-    expect(await third.next("error")).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/connects too often; retry in \d+ s/) });
+    expect(await third.next("error")).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/connects too often; retry in \d+ s/),
+    });
     expect((await third.waitClosed()).code).toBe(4429);
     await logged(s, "deviceConnectionsPerMinute");
     const report = reportFrame([usbPass()]);
@@ -91,16 +98,26 @@ describe("limits on authenticated connections", () => {
 describe("POST /api/v1/enroll (unauthenticated)", () => {
   it("refuses a body larger than the unauthenticated limit with 413 naming it", async () => {
     const s = await start();
-    const answer = await s.request("POST", "/api/v1/enroll", { body: { secret: "x".repeat(64 * 1024), hostname: "h", os: "linux", hardwareId: "x" } });
+    const answer = await s.request("POST", "/api/v1/enroll", {
+      body: { secret: "x".repeat(64 * 1024), hostname: "h", os: "linux", hardwareId: "x" },
+    });
     expect(answer.status).toBe(413);
-    expect(ErrorBody.parse(answer.body).error).toEqual({ code: "payload_too_large", message: "the request body is larger than 4096 bytes" });
+    expect(ErrorBody.parse(answer.body).error).toEqual({
+      code: "payload_too_large",
+      message: "the request body is larger than 4096 bytes",
+    });
   });
 
   it("answers 429 before reading the body once an address used up its attempts", async () => {
     const s = await start({ enrollBurst: 1, enrollPerMinute: 1, enrollBodyLimitBytes: 1024 * 1024 });
-    expect((await s.request("POST", "/api/v1/enroll", { body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" } })).status).toBe(401);
+    expect(
+      (await s.request("POST", "/api/v1/enroll", { body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" } })).status,
+    ).toBe(401);
     // Not JSON and nested: parsing it would answer 400; the limiter answers first.
-    const answer = await s.request("POST", "/api/v1/enroll", { rawBody: "[".repeat(512 * 1024), headers: { "content-type": "application/json" } });
+    const answer = await s.request("POST", "/api/v1/enroll", {
+      rawBody: "[".repeat(512 * 1024),
+      headers: { "content-type": "application/json" },
+    });
     expect(answer.status).toBe(429);
     expect(answer.headers.get("retry-after")).toMatch(/^\d+$/);
     await logged(s, "enrollPerMinute");

@@ -16,7 +16,12 @@ const errorOf = (body: unknown) => ErrorBody.parse(body).error;
 const screenLockFail = (...users: string[]) => ({
   check: "screen-lock" as const,
   status: "fail" as const,
-  violations: users.map((u) => ({ subject: u, message: `The screen of ${u} never locks`, observed: "gnome: never idle", expected: "locks after 15 min" })),
+  violations: users.map((u) => ({
+    subject: u,
+    message: `The screen of ${u} never locks`,
+    observed: "gnome: never idle",
+    expected: "locks after 15 min",
+  })),
 });
 
 describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
@@ -41,7 +46,9 @@ describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
   it("exports and erases a user and a device through the API, audited without the erased data", async () => {
     const server = await start();
     const { deviceId, credential } = await server.enroll("hw-priv", "alice-laptop");
-    const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, { device: { hostname: "alice-laptop", platform: "linux", agentVersion: "1" } });
+    const agent = await TestAgent.hello(server.wsUrl, deviceId, credential, {
+      device: { hostname: "alice-laptop", platform: "linux", agentVersion: "1" },
+    });
     agents.push(agent);
     const report = reportFrame([screenLockFail("alice", "bob"), usbFail("4C530001")]);
     agent.send(report);
@@ -54,7 +61,9 @@ describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
     expect(deviceDoc.device).toMatchObject({ id: deviceId, hostname: "alice-laptop" });
     expect(deviceDoc.violations).toHaveLength(3);
 
-    const erasedUser = PrivacyErased.parse((await server.request("POST", "/api/v1/privacy/erase", { token: server.adminToken, body: { user: "alice" } })).body);
+    const erasedUser = PrivacyErased.parse(
+      (await server.request("POST", "/api/v1/privacy/erase", { token: server.adminToken, body: { user: "alice" } })).body,
+    );
     expect(erasedUser).toMatchObject({ method: "pseudonymised", counts: { violations: 1, events: 1, results: 1, reports: 1 } });
     const afterUser = PrivacyExport.parse((await server.get(`/api/v1/privacy/export?device=${deviceId}`)).body);
     expect(JSON.stringify(afterUser).replace(/alice-laptop/g, "")).not.toContain("alice");
@@ -68,7 +77,15 @@ describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
     expect((await server.get(`/api/v1/privacy/export?device=${deviceId}`)).status).toBe(404);
     const again = await TestAgent.connect(server.wsUrl);
     agents.push(again);
-    again.send({ type: "hello", protocol: 1, deviceId, credential, agentVersion: "1", policyVersion: 1, device: { hostname: "x", platform: "linux", agentVersion: "1" } });
+    again.send({
+      type: "hello",
+      protocol: 1,
+      deviceId,
+      credential,
+      agentVersion: "1",
+      policyVersion: 1,
+      device: { hostname: "x", platform: "linux", agentVersion: "1" },
+    });
     expect((await again.waitClosed()).code).toBe(4401);
 
     const audit = AuditPage.parse((await server.get("/api/v1/audit?action=privacy.erase")).body).items;
@@ -93,10 +110,24 @@ describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
   it("prunes data older than the retention period when it starts, and audits the prune", async () => {
     const store = await database.openStore();
     const old = new Date(Date.now() - 200 * 24 * 3600 * 1000).toISOString();
-    const { deviceId } = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-old", hostname: "old", os: "linux", credentialHash: hashSecret("c"), now: old });
+    const { deviceId } = await enrollDevice(store.db, {
+      newId: uuidv7(),
+      hardwareId: "hw-old",
+      hostname: "old",
+      os: "linux",
+      credentialHash: hashSecret("c"),
+      now: old,
+    });
     await insertReports(store.db, [
       { device_id: deviceId, id: "old", observed_at: old, received_at: old, policy_version: 1, body: "{}" },
-      { device_id: deviceId, id: "fresh", observed_at: new Date().toISOString(), received_at: new Date().toISOString(), policy_version: 1, body: "{}" },
+      {
+        device_id: deviceId,
+        id: "fresh",
+        observed_at: new Date().toISOString(),
+        received_at: new Date().toISOString(),
+        policy_version: 1,
+        body: "{}",
+      },
     ]);
     await recordAudit(store.db, { at: old, actor: "it", action: "token.create", target: "token ancient" });
     await store.close();
@@ -104,7 +135,11 @@ describe.each(TEST_DATABASES)("privacy and retention on $name", (kind) => {
     const server = await start();
     const db = server.server.store.db;
     // The prune's own audit line is written last: once it is there, every table has been pruned.
-    await until(async () => AuditPage.parse((await server.get("/api/v1/audit?action=retention.prune")).body).items.length === 1, 10_000, "the prune's audit line");
+    await until(
+      async () => AuditPage.parse((await server.get("/api/v1/audit?action=retention.prune")).body).items.length === 1,
+      10_000,
+      "the prune's audit line",
+    );
     expect((await db.selectFrom("reports").select("id").execute()).map((r) => r.id)).toEqual(["fresh"]);
     const lines = AuditPage.parse((await server.get("/api/v1/audit")).body).items;
     expect(lines.map((l) => l.target)).not.toContain("token ancient");
@@ -159,5 +194,4 @@ describe("the policy push across instances on postgres", () => {
     const frame = await agent.next("policy", (f) => f.policy.version === 2, 5_000);
     expect(frame.policy.heartbeatSeconds).toBe(30);
   });
-
 });

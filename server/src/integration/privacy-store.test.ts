@@ -17,9 +17,18 @@ import { erasePrivacyData } from "../privacy/erase.js";
 import { exportPrivacyData } from "../privacy/export.js";
 
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
-const lock = (user: string) => ({ subject: user, message: `The screen of ${user} never locks (user setting; /home/${user}/.config/kscreenlockerrc)`, observed: "kde: never idle", expected: "locks after 15 min" });
+const lock = (user: string) => ({
+  subject: user,
+  message: `The screen of ${user} never locks (user setting; /home/${user}/.config/kscreenlockerrc)`,
+  observed: "kde: never idle",
+  expected: "locks after 15 min",
+});
 const screenLock = (...users: string[]): CheckResult => ({ check: "screen-lock", status: "fail", violations: users.map(lock) });
-const usb: CheckResult = { check: "usb-storage", status: "fail", violations: [{ subject: "4C530001", message: "USB storage attached", observed: "SanDisk mounted at /media/alice/USB", expected: "none" }] };
+const usb: CheckResult = {
+  check: "usb-storage",
+  status: "fail",
+  violations: [{ subject: "4C530001", message: "USB storage attached", observed: "SanDisk mounted at /media/alice/USB", expected: "none" }],
+};
 
 /** Every text column of every table the erasure touches, as one string: what "no trace left" is tested against. */
 async function everything(store: Store): Promise<string> {
@@ -38,15 +47,59 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
   let other: string;
 
   const seedDevice = async (hostname: string, users: string[]): Promise<string> => {
-    const { deviceId } = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${hostname}`, hostname, os: "linux", credentialHash: hashSecret(hostname), now: T(0) });
+    const { deviceId } = await enrollDevice(store.db, {
+      newId: uuidv7(),
+      hardwareId: `hw-${hostname}`,
+      hostname,
+      os: "linux",
+      credentialHash: hashSecret(hostname),
+      now: T(0),
+    });
     const report: ReportFrame = { type: "report", id: uuidv7(), observedAt: T(1), policyVersion: 1, results: [screenLock(...users), usb] };
-    await insertReports(store.db, [{ device_id: deviceId, id: report.id, observed_at: T(1), received_at: T(1), policy_version: 1, body: JSON.stringify(report) }]);
-    await upsertCheckStates(store.db, [{ device_id: deviceId, check: "screen-lock", status: "fail", observed_at: T(1), report_id: report.id, result: JSON.stringify(screenLock(...users)) }]);
-    const rows: ViolationRecord[] = users.map((u) => ({ id: uuidv7(), deviceId, check: "screen-lock", rule: null, status: "open", firstSeen: T(1), lastSeen: T(1), resolvedAt: null, title: null, ...lock(u) }));
+    await insertReports(store.db, [
+      { device_id: deviceId, id: report.id, observed_at: T(1), received_at: T(1), policy_version: 1, body: JSON.stringify(report) },
+    ]);
+    await upsertCheckStates(store.db, [
+      {
+        device_id: deviceId,
+        check: "screen-lock",
+        status: "fail",
+        observed_at: T(1),
+        report_id: report.id,
+        result: JSON.stringify(screenLock(...users)),
+      },
+    ]);
+    const rows: ViolationRecord[] = users.map((u) => ({
+      id: uuidv7(),
+      deviceId,
+      check: "screen-lock",
+      rule: null,
+      status: "open",
+      firstSeen: T(1),
+      lastSeen: T(1),
+      resolvedAt: null,
+      title: null,
+      ...lock(u),
+    }));
     await insertViolations(store.db, rows);
-    await insertEvents(store.db, rows.map((r) => ({ kind: "opened" as const, at: T(1), violation: toApiViolation(r, hostname) })));
+    await insertEvents(
+      store.db,
+      rows.map((r) => ({ kind: "opened" as const, at: T(1), violation: toApiViolation(r, hostname) })),
+    );
     await insertExemption(store.db, {
-      id: uuidv7(), device: deviceId, check: "screen-lock", rule: null, subject: users[0] ?? "x", reason: "kiosk", approved_by: "CISO", expires_at: T(100), created_at: T(0), created_by: "it", ended_at: null, end_reason: null, ended_by: null,
+      id: uuidv7(),
+      device: deviceId,
+      check: "screen-lock",
+      rule: null,
+      subject: users[0] ?? "x",
+      reason: "kiosk",
+      approved_by: "CISO",
+      expires_at: T(100),
+      created_at: T(0),
+      created_by: "it",
+      ended_at: null,
+      end_reason: null,
+      ended_by: null,
     });
     return deviceId;
   };
@@ -56,9 +109,27 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
     store = await database.openStore();
     device = await seedDevice("alice-laptop", ["alice", "bob"]);
     other = await seedDevice("shared-desk", ["alice.smith", "carol"]);
-    await recordAudit(store.db, { at: T(2), actor: "it", action: "exemption.create", target: "exemption e1", detail: { subject: "alice", reason: "kiosk of alice" } });
+    await recordAudit(store.db, {
+      at: T(2),
+      actor: "it",
+      action: "exemption.create",
+      target: "exemption e1",
+      detail: { subject: "alice", reason: "kiosk of alice" },
+    });
     await insertExemption(store.db, {
-      id: uuidv7(), device: "*", check: "usb-storage", rule: null, subject: "4C530001", reason: "backup disk", approved_by: "CISO", expires_at: T(100), created_at: T(0), created_by: "it", ended_at: null, end_reason: null, ended_by: null,
+      id: uuidv7(),
+      device: "*",
+      check: "usb-storage",
+      rule: null,
+      subject: "4C530001",
+      reason: "backup disk",
+      approved_by: "CISO",
+      expires_at: T(100),
+      created_at: T(0),
+      created_by: "it",
+      ended_at: null,
+      end_reason: null,
+      ended_by: null,
     });
   });
   afterAll(async () => {
@@ -87,7 +158,9 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
     expect(doc.device).toBeNull();
     expect(doc.violations.map((v) => [v.deviceId, v.subject])).toEqual([[device, "alice"]]);
     expect(doc.events.map((e) => (e.violation as { subject: string }).subject)).toEqual(["alice"]);
-    expect(doc.results).toEqual([{ deviceId: device, check: "screen-lock", status: "fail", observedAt: T(1), violations: [lock("alice")] }]);
+    expect(doc.results).toEqual([
+      { deviceId: device, check: "screen-lock", status: "fail", observedAt: T(1), violations: [lock("alice")] },
+    ]);
     // The USB violation names her only in a mount path; it is hers too. Bob and alice.smith are not.
     const reports = doc.reports.filter((r) => r.deviceId === device);
     expect(reports).toHaveLength(1);
@@ -103,7 +176,11 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
   it("pseudonymises a user everywhere and leaves the other users and devices as they were", async () => {
     const before = await everything(store);
     expect(before).toMatch(/\balice\b(?!\.smith)/);
-    const erased = await erasePrivacyData(store, { kind: "user", name: "alice" }, { actor: "dpo", now: T(60), pseudonym: "erased-user-0001" });
+    const erased = await erasePrivacyData(
+      store,
+      { kind: "user", name: "alice" },
+      { actor: "dpo", now: T(60), pseudonym: "erased-user-0001" },
+    );
     expect(erased).toEqual({
       subject: { kind: "user" },
       method: "pseudonymised",
@@ -123,10 +200,22 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
 
   it("erases a device with every row of it, its credential and its own exemptions, and audits it by id only", async () => {
     const erased = await erasePrivacyData(store, { kind: "device", id: device }, { actor: "dpo", now: T(70) });
-    expect(erased).toEqual({ subject: { kind: "device" }, method: "deleted", counts: { exemptions: 1, events: 2, violations: 2, results: 1, reports: 1, devices: 1, audit: 0 } });
+    expect(erased).toEqual({
+      subject: { kind: "device" },
+      method: "deleted",
+      counts: { exemptions: 1, events: 2, violations: 2, results: 1, reports: 1, devices: 1, audit: 0 },
+    });
     expect(await findDeviceCredential(store.db, device)).toBeUndefined();
-    for (const [table, column] of [["reports", "device_id"], ["check_states", "device_id"], ["violations", "device_id"], ["events", "device_id"], ["exemptions", "device"]] as const) {
-      const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${device}`.execute(store.db);
+    for (const [table, column] of [
+      ["reports", "device_id"],
+      ["check_states", "device_id"],
+      ["violations", "device_id"],
+      ["events", "device_id"],
+      ["exemptions", "device"],
+    ] as const) {
+      const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${device}`.execute(
+        store.db,
+      );
       expect(Number(rows.rows[0]?.n), table).toBe(0);
     }
     const everythingLeft = await everything(store);
@@ -134,7 +223,14 @@ describe.each(TEST_DATABASES)("privacy on $name", (kind) => {
     expect(everythingLeft).toContain("shared-desk");
     expect(everythingLeft).toContain("backup disk"); // the "*" exemption is no one's device
     const [audit] = await queryAudit(store.db, { action: "privacy.erase", limit: 1 });
-    expect(audit).toEqual({ id: expect.any(Number), at: T(70), actor: "dpo", action: "privacy.erase", target: `device ${device}`, detail: { method: "deleted", counts: erased?.counts } });
+    expect(audit).toEqual({
+      id: expect.any(Number),
+      at: T(70),
+      actor: "dpo",
+      action: "privacy.erase",
+      target: `device ${device}`,
+      detail: { method: "deleted", counts: erased?.counts },
+    });
     expect(await erasePrivacyData(store, { kind: "device", id: device }, { actor: "dpo", now: T(71) })).toBeUndefined();
     expect(other).not.toBe(device);
   });

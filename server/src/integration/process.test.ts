@@ -37,7 +37,11 @@ afterEach(async () => {
 
 async function enroll(url: string, dataDir: string, hardwareId: string): Promise<EnrollResponse> {
   const secret = (await readFile(path.join(dataDir, "enroll-secret"), "utf8")).trim();
-  const res = await fetch(`${url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ secret, hostname: "proc-host", os: "linux", hardwareId }) });
+  const res = await fetch(`${url}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ secret, hostname: "proc-host", os: "linux", hardwareId }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as EnrollResponse;
 }
@@ -85,7 +89,11 @@ describe("compliance-server process", () => {
 
   it("takes its settings from the environment", async () => {
     const dataDir = path.join(root, "env-data");
-    const p = start([], { COMPLIANCE_LISTEN: "127.0.0.1:0", COMPLIANCE_DATA_DIR: dataDir, COMPLIANCE_DB: `sqlite:${path.join(root, "elsewhere", "c.db")}` });
+    const p = start([], {
+      COMPLIANCE_LISTEN: "127.0.0.1:0",
+      COMPLIANCE_DATA_DIR: dataDir,
+      COMPLIANCE_DB: `sqlite:${path.join(root, "elsewhere", "c.db")}`,
+    });
     await p.listening();
     expect((await stat(path.join(dataDir, "admin-token"))).isFile()).toBe(true);
     expect((await stat(path.join(root, "elsewhere", "c.db"))).mode & 0o777).toBe(0o600);
@@ -117,17 +125,35 @@ describe("compliance-server process", () => {
   it("serves HTTPS and WSS with --tls-cert and --tls-key", async () => {
     const cert = path.join(root, "cert.pem");
     const key = path.join(root, "key.pem");
-    await promisify(execFile)("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
+    await promisify(execFile)("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ]);
     const ca = await readFile(cert);
     const p = start(["--listen", "127.0.0.1:0", "--data-dir", path.join(root, "tls"), "--tls-cert", cert, "--tls-key", key]);
     const url = await p.listening();
     expect(url).toMatch(/^https:\/\//);
     const body = await new Promise<string>((resolve, reject) => {
-      https.get(`${url}/healthz`, { ca }, (res) => {
-        let text = "";
-        res.on("data", (c: Buffer) => (text += c.toString()));
-        res.on("end", () => resolve(text));
-      }).on("error", reject);
+      https
+        .get(`${url}/healthz`, { ca }, (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve(text));
+        })
+        .on("error", reject);
     });
     expect(JSON.parse(body)).toEqual({ status: "ok" });
     const ws = new WebSocket(`${url.replace(/^https/, "wss")}${AGENT_CHANNEL_PATH}`, { ca });

@@ -25,7 +25,16 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
   let store: Store;
   let n = 0;
   const newDevice = async (hostname: string): Promise<string> =>
-    (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${++n}`, hostname, os: "linux", credentialHash: hashSecret(`c${n}`), now: daysAgo(400) })).deviceId;
+    (
+      await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: `hw-${++n}`,
+        hostname,
+        os: "linux",
+        credentialHash: hashSecret(`c${n}`),
+        now: daysAgo(400),
+      })
+    ).deviceId;
 
   beforeAll(async () => {
     database = await kind.create();
@@ -39,10 +48,24 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
 
   describe("audit", () => {
     it("lists newest first, filters by action and time, and pages by id", async () => {
-      for (let i = 0; i < 5; i++) await recordAudit(store.db, { at: daysAgo(5 - i), actor: "it", action: i % 2 === 0 ? "token.create" : "token.revoke", target: `token t${i}`, detail: { i } });
+      for (let i = 0; i < 5; i++)
+        await recordAudit(store.db, {
+          at: daysAgo(5 - i),
+          actor: "it",
+          action: i % 2 === 0 ? "token.create" : "token.revoke",
+          target: `token t${i}`,
+          detail: { i },
+        });
       const all = await queryAudit(store.db, { limit: 100 });
       expect(all.map((e) => e.target)).toEqual(["token t4", "token t3", "token t2", "token t1", "token t0"]);
-      expect(all[0]).toEqual({ id: expect.any(Number), at: daysAgo(1), actor: "it", action: "token.create", target: "token t4", detail: { i: 4 } });
+      expect(all[0]).toEqual({
+        id: expect.any(Number),
+        at: daysAgo(1),
+        actor: "it",
+        action: "token.create",
+        target: "token t4",
+        detail: { i: 4 },
+      });
       expect((await queryAudit(store.db, { action: "token.revoke", limit: 100 })).map((e) => e.target)).toEqual(["token t3", "token t1"]);
       expect((await queryAudit(store.db, { since: daysAgo(2), limit: 100 })).map((e) => e.target)).toEqual(["token t4", "token t3"]);
       const first = await queryAudit(store.db, { limit: 2 });
@@ -66,20 +89,36 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
     it("stores each PUT as the next version with its author, a summary and an audit line", async () => {
       const latest = (await latestPolicy(store.db))?.policy ?? DEFAULT_POLICY;
       const { version: _v, ...doc } = latest;
-      const change = await storeNextPolicy(store.db, { ...doc, screenLock: { ...doc.screenLock, maxIdleSeconds: 600 } }, "it-admin", daysAgo(0));
+      const change = await storeNextPolicy(
+        store.db,
+        { ...doc, screenLock: { ...doc.screenLock, maxIdleSeconds: 600 } },
+        "it-admin",
+        daysAgo(0),
+      );
       expect(change.policy.version).toBe(latest.version + 1);
       expect(change.summary).toBe("screenLock.maxIdleSeconds 900→600");
       expect((await latestPolicy(store.db))?.policy).toEqual(change.policy);
       const [newest] = await policyHistory(store.db, 1);
-      expect(newest).toEqual({ version: change.policy.version, author: "it-admin", createdAt: daysAgo(0), summary: "screenLock.maxIdleSeconds 900→600" });
+      expect(newest).toEqual({
+        version: change.policy.version,
+        author: "it-admin",
+        createdAt: daysAgo(0),
+        summary: "screenLock.maxIdleSeconds 900→600",
+      });
       const [audit] = await queryAudit(store.db, { action: "policy.update", limit: 1 });
-      expect(audit).toMatchObject({ actor: "it-admin", target: `policy v${change.policy.version}`, detail: { previousVersion: latest.version } });
+      expect(audit).toMatchObject({
+        actor: "it-admin",
+        target: `policy v${change.policy.version}`,
+        detail: { previousVersion: latest.version },
+      });
     });
 
     it("gives concurrent writers distinct consecutive versions", async () => {
       const start = (await latestPolicy(store.db))?.policy.version ?? 0;
       const { version: _v, ...doc } = DEFAULT_POLICY;
-      const changes = await Promise.all([30, 31, 32, 33, 34, 35].map((hb) => storeNextPolicy(store.db, { ...doc, heartbeatSeconds: hb }, `w${hb}`, daysAgo(0))));
+      const changes = await Promise.all(
+        [30, 31, 32, 33, 34, 35].map((hb) => storeNextPolicy(store.db, { ...doc, heartbeatSeconds: hb }, `w${hb}`, daysAgo(0))),
+      );
       expect(changes.map((c) => c.policy.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6].map((i) => start + i));
       const history = await policyHistory(store.db, 6);
       expect(new Set(history.map((h) => h.author)).size).toBe(6);
@@ -112,7 +151,19 @@ describe.each(TEST_DATABASES)("admin queries on $name", (kind) => {
         { device_id: device, id: "new-report", observed_at: daysAgo(10), received_at: daysAgo(10), policy_version: 1, body: "{}" },
       ]);
       const v = (subject: string, status: "open" | "resolved", resolvedAt: string | null) => ({
-        id: uuidv7(), deviceId: device, check: "usb-storage" as const, subject, rule: null, message: "m", observed: "o", expected: "e", status, firstSeen: daysAgo(300), lastSeen: daysAgo(250), resolvedAt, title: null,
+        id: uuidv7(),
+        deviceId: device,
+        check: "usb-storage" as const,
+        subject,
+        rule: null,
+        message: "m",
+        observed: "o",
+        expected: "e",
+        status,
+        firstSeen: daysAgo(300),
+        lastSeen: daysAgo(250),
+        resolvedAt,
+        title: null,
       });
       const oldResolved = v("OLD", "resolved", daysAgo(250));
       const newResolved = v("NEW", "resolved", daysAgo(20));

@@ -28,7 +28,16 @@ describe.each(TEST_DATABASES)("software violations stored on $name", (kind) => {
   let store: Store;
   let n = 0;
   const newDevice = async (): Promise<string> =>
-    (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-sw-${++n}`, hostname: `mac-${n}`, os: "darwin", credentialHash: hashSecret(`c${n}`), now: T(0) })).deviceId;
+    (
+      await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: `hw-sw-${++n}`,
+        hostname: `mac-${n}`,
+        os: "darwin",
+        credentialHash: hashSecret(`c${n}`),
+        now: T(0),
+      })
+    ).deviceId;
   const software = (deviceId: string, over: Partial<ViolationRecord> = {}): ViolationRecord => ({
     id: uuidv7(),
     deviceId,

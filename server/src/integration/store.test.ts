@@ -23,7 +23,14 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
   let store: Store;
   let n = 0;
   const newDevice = async (hostname = "laptop"): Promise<string> => {
-    const { deviceId } = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${++n}-${Math.random()}`, hostname, os: "linux", credentialHash: hashSecret(`c${n}`), now: T(0) });
+    const { deviceId } = await enrollDevice(store.db, {
+      newId: uuidv7(),
+      hardwareId: `hw-${++n}-${Math.random()}`,
+      hostname,
+      os: "linux",
+      credentialHash: hashSecret(`c${n}`),
+      now: T(0),
+    });
     return deviceId;
   };
   const violation = (deviceId: string, over: Partial<ViolationRecord> = {}): ViolationRecord => ({
@@ -61,41 +68,111 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
   describe("devices", () => {
     it("enrolls a new hardware id under the proposed id", async () => {
       const id = uuidv7();
-      const out = await enrollDevice(store.db, { newId: id, hardwareId: "hw-new", hostname: "alpha", os: "linux", credentialHash: hashSecret("one"), now: T(0) });
+      const out = await enrollDevice(store.db, {
+        newId: id,
+        hardwareId: "hw-new",
+        hostname: "alpha",
+        os: "linux",
+        credentialHash: hashSecret("one"),
+        now: T(0),
+      });
       expect(out).toEqual({ deviceId: id, reEnrolled: false, reEnrollmentOf: null });
-      expect(await findDevice(store.db, id)).toMatchObject({ hostname: "alpha", os: "linux", enrolled_at: T(0), last_seen: null, policy_version: null });
+      expect(await findDevice(store.db, id)).toMatchObject({
+        hostname: "alpha",
+        os: "linux",
+        enrolled_at: T(0),
+        last_seen: null,
+        policy_version: null,
+      });
     });
 
     // Deliberately changed (hardening, issue 14): a known hardware id used to take over its device with a new credential.
     it("enrolls a known hardware id again as a new device flagged as a re-enrollment, leaving the original and its credential alone", async () => {
-      const first = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta", os: "linux", credentialHash: hashSecret("old"), now: T(0), publicKey: "KEY-A" });
+      const first = await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: "hw-again",
+        hostname: "beta",
+        os: "linux",
+        credentialHash: hashSecret("old"),
+        now: T(0),
+        publicKey: "KEY-A",
+      });
       const secondId = uuidv7();
-      const second = await enrollDevice(store.db, { newId: secondId, hardwareId: "hw-again", hostname: "beta-impostor", os: "linux", credentialHash: hashSecret("new"), now: T(5) });
+      const second = await enrollDevice(store.db, {
+        newId: secondId,
+        hardwareId: "hw-again",
+        hostname: "beta-impostor",
+        os: "linux",
+        credentialHash: hashSecret("new"),
+        now: T(5),
+      });
       expect(second).toEqual({ deviceId: secondId, reEnrolled: true, reEnrollmentOf: first.deviceId });
-      expect(await findDevice(store.db, first.deviceId)).toMatchObject({ hostname: "beta", credential_hash: hashSecret("old"), public_key: "KEY-A", re_enrollment_of: null, credential_issued_at: T(0) });
-      expect(await findDevice(store.db, secondId)).toMatchObject({ hostname: "beta-impostor", credential_hash: hashSecret("new"), public_key: null, re_enrollment_of: first.deviceId });
+      expect(await findDevice(store.db, first.deviceId)).toMatchObject({
+        hostname: "beta",
+        credential_hash: hashSecret("old"),
+        public_key: "KEY-A",
+        re_enrollment_of: null,
+        credential_issued_at: T(0),
+      });
+      expect(await findDevice(store.db, secondId)).toMatchObject({
+        hostname: "beta-impostor",
+        credential_hash: hashSecret("new"),
+        public_key: null,
+        re_enrollment_of: first.deviceId,
+      });
       expect((await findDeviceCredential(store.db, first.deviceId))?.credential_hash).toBe(hashSecret("old"));
       // A third enrollment points at the original too, not at the second.
-      const third = await enrollDevice(store.db, { newId: uuidv7(), hardwareId: "hw-again", hostname: "beta", os: "linux", credentialHash: hashSecret("3"), now: T(9) });
+      const third = await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: "hw-again",
+        hostname: "beta",
+        os: "linux",
+        credentialHash: hashSecret("3"),
+        now: T(9),
+      });
       expect(third.reEnrollmentOf).toBe(first.deviceId);
     });
 
     it("makes exactly one original of simultaneous enrollments of the same hardware, the others re-enrollments of it, each audited", async () => {
       const outs = await Promise.all(
-        [1, 2, 3, 4].map((i) => enrollAudited(store.db, { newId: uuidv7(), hardwareId: "hw-race", hostname: "race", os: "win32", credentialHash: hashSecret(`r${i}`), now: T(0) })),
+        [1, 2, 3, 4].map((i) =>
+          enrollAudited(store.db, {
+            newId: uuidv7(),
+            hardwareId: "hw-race",
+            hostname: "race",
+            os: "win32",
+            credentialHash: hashSecret(`r${i}`),
+            now: T(0),
+          }),
+        ),
       );
       expect(new Set(outs.map((o) => o.deviceId)).size).toBe(4);
       const originals = outs.filter((o) => o.reEnrollmentOf === null);
       expect(originals).toHaveLength(1);
       expect(outs.filter((o) => o.reEnrollmentOf === originals[0]?.deviceId)).toHaveLength(3);
       const audited = await queryAudit(store.db, { action: "device.re-enroll", limit: 10 });
-      expect(audited.map((a) => a.target).sort()).toEqual(outs.filter((o) => o.reEnrolled).map((o) => `device ${o.deviceId}`).sort());
+      expect(audited.map((a) => a.target).sort()).toEqual(
+        outs
+          .filter((o) => o.reEnrolled)
+          .map((o) => `device ${o.deviceId}`)
+          .sort(),
+      );
       expect(audited.every((a) => a.actor === "enrollment secret" && a.detail?.reEnrollmentOf === originals[0]?.deviceId)).toBe(true);
     });
 
     it("records activity without moving lastSeen backwards", async () => {
       const id = await newDevice();
-      await applyDeviceActivity(store.db, [{ deviceId: id, lastSeen: T(10), policyVersion: 3, agentVersion: "1.2.3", osName: "Debian", goodbyeAt: T(10), goodbyeReason: "reboot" }]);
+      await applyDeviceActivity(store.db, [
+        {
+          deviceId: id,
+          lastSeen: T(10),
+          policyVersion: 3,
+          agentVersion: "1.2.3",
+          osName: "Debian",
+          goodbyeAt: T(10),
+          goodbyeReason: "reboot",
+        },
+      ]);
       await applyDeviceActivity(store.db, [{ deviceId: id, lastSeen: T(5), policyVersion: 4 }]);
       expect(await findDevice(store.db, id)).toMatchObject({
         last_seen: T(10),
@@ -109,7 +186,12 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
 
     it("lists devices with their count of open violations only", async () => {
       const id = await newDevice("zz-counted");
-      await insertViolations(store.db, [violation(id), violation(id), violation(id, { status: "resolved", resolvedAt: T(2) }), violation(id, { status: "exempted" })]);
+      await insertViolations(store.db, [
+        violation(id),
+        violation(id),
+        violation(id, { status: "resolved", resolvedAt: T(2) }),
+        violation(id, { status: "exempted" }),
+      ]);
       const listed = (await listDevices(store.db)).find((d) => d.id === id);
       expect(listed?.open_violations).toBe(2);
       expect(typeof listed?.open_violations).toBe("number");
@@ -142,7 +224,11 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
   describe("enrollment secret hashes", () => {
     it("are valid until a rotation ends them, and an end already set is never pushed later", async () => {
       const [a, b, c, next] = ["secret-a", "secret-b", "secret-c", "secret-next"].map(hashSecret) as [string, string, string, string];
-      await Promise.all([addEnrollSecretHash(store.db, a, T(0)), addEnrollSecretHash(store.db, a, T(0)), addEnrollSecretHash(store.db, b, T(0))]);
+      await Promise.all([
+        addEnrollSecretHash(store.db, a, T(0)),
+        addEnrollSecretHash(store.db, a, T(0)),
+        addEnrollSecretHash(store.db, b, T(0)),
+      ]);
       await addEnrollSecretHash(store.db, c, T(0));
       await endEnrollSecretsExcept(store.db, a, T(5)); // an earlier rotation: b and c end at T(5)
       await addEnrollSecretHash(store.db, next, T(1));
@@ -154,7 +240,8 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
         [b, T(5), false],
         [next, T(59), true],
       ];
-      for (const [hash, at, valid] of table) expect([hash, at, (await validEnrollSecretHashes(store.db, at)).some((h) => h.hash === hash)]).toEqual([hash, at, valid]);
+      for (const [hash, at, valid] of table)
+        expect([hash, at, (await validEnrollSecretHashes(store.db, at)).some((h) => h.hash === hash)]).toEqual([hash, at, valid]);
       expect(await findEnrollSecretHash(store.db, b)).toEqual({ hash: b, validUntil: T(5) });
       expect(await findEnrollSecretHash(store.db, hashSecret("never-stored"))).toBeUndefined();
     });
@@ -164,15 +251,31 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
     it("stores a report once per (device, id) and says which ones it inserted", async () => {
       const a = await newDevice();
       const b = await newDevice();
-      const row = (device: string, id: string) => ({ device_id: device, id, observed_at: T(1), received_at: T(1), policy_version: 1, body: "{}" });
-      expect(await insertReports(store.db, [row(a, "report-0001"), row(a, "report-0002")])).toEqual(new Set([reportKey(a, "report-0001"), reportKey(a, "report-0002")]));
+      const row = (device: string, id: string) => ({
+        device_id: device,
+        id,
+        observed_at: T(1),
+        received_at: T(1),
+        policy_version: 1,
+        body: "{}",
+      });
+      expect(await insertReports(store.db, [row(a, "report-0001"), row(a, "report-0002")])).toEqual(
+        new Set([reportKey(a, "report-0001"), reportKey(a, "report-0002")]),
+      );
       expect(await insertReports(store.db, [row(a, "report-0001"), row(b, "report-0001")])).toEqual(new Set([reportKey(b, "report-0001")]));
       expect(await countReports(store.db, a)).toBe(2);
     });
 
     it("stores large batches (more rows than one statement's parameters allow)", async () => {
       const a = await newDevice();
-      const rows = Array.from({ length: 1_500 }, (_, i) => ({ device_id: a, id: `bulk-${String(i).padStart(6, "0")}`, observed_at: T(1), received_at: T(1), policy_version: 1, body: "{}" }));
+      const rows = Array.from({ length: 1_500 }, (_, i) => ({
+        device_id: a,
+        id: `bulk-${String(i).padStart(6, "0")}`,
+        observed_at: T(1),
+        received_at: T(1),
+        policy_version: 1,
+        body: "{}",
+      }));
       expect((await insertReports(store.db, rows)).size).toBe(1_500);
     });
   });
@@ -180,7 +283,14 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
   describe("check states", () => {
     it("keeps the latest result per device and check", async () => {
       const a = await newDevice();
-      const state = (status: string, minute: number) => ({ device_id: a, check: "usb-storage", status, observed_at: T(minute), report_id: `r-${minute}`, result: JSON.stringify({ status }) });
+      const state = (status: string, minute: number) => ({
+        device_id: a,
+        check: "usb-storage",
+        status,
+        observed_at: T(minute),
+        report_id: `r-${minute}`,
+        result: JSON.stringify({ status }),
+      });
       await upsertCheckStates(store.db, [state("fail", 1), { ...state("pass", 1), check: "software" }]);
       await upsertCheckStates(store.db, [state("pass", 2)]);
       expect((await listCheckStates(store.db, a)).map((s) => [s.check, s.status, s.observed_at])).toEqual([
@@ -222,7 +332,15 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
       const a = await newDevice("paging-host");
       const all: ViolationRecord[] = [];
       for (let i = 0; i < 7; i++) {
-        all.push(violation(a, { id: uuidv7(Date.UTC(2025, 0, 1, 0, i)), check: i % 2 === 0 ? "usb-storage" : "software", status: i === 6 ? "resolved" : "open", resolvedAt: i === 6 ? T(30) : null, lastSeen: T(i) }));
+        all.push(
+          violation(a, {
+            id: uuidv7(Date.UTC(2025, 0, 1, 0, i)),
+            check: i % 2 === 0 ? "usb-storage" : "software",
+            status: i === 6 ? "resolved" : "open",
+            resolvedAt: i === 6 ? T(30) : null,
+            lastSeen: T(i),
+          }),
+        );
       }
       await insertViolations(store.db, all);
       const newestFirst = [...all].reverse().map((v) => v.id);
@@ -237,7 +355,9 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
       expect((await queryViolations(store.db, { status: "resolved", deviceId: a, limit: 100 })).map((v) => v.id)).toEqual([all[6]?.id]);
       expect((await queryViolations(store.db, { status: "all", deviceId: a, check: "software", limit: 100 })).length).toBe(3);
       // since: seen failing at or after, or resolved at or after
-      expect((await queryViolations(store.db, { status: "all", deviceId: a, since: T(4), limit: 100 })).map((v) => v.id)).toEqual(newestFirst.slice(0, 3));
+      expect((await queryViolations(store.db, { status: "all", deviceId: a, since: T(4), limit: 100 })).map((v) => v.id)).toEqual(
+        newestFirst.slice(0, 3),
+      );
     });
   });
 

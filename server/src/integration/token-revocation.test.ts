@@ -24,7 +24,9 @@ async function start(tuning: Partial<Tuning> = {}, database?: TestDatabase): Pro
 }
 
 async function viewerToken(server: TestServer): Promise<{ id: string; token: string }> {
-  const created = TokenCreated.parse((await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "soc-wall", role: "viewer" } })).body);
+  const created = TokenCreated.parse(
+    (await server.request("POST", "/api/v1/tokens", { token: server.adminToken, body: { name: "soc-wall", role: "viewer" } })).body,
+  );
   return { id: created.id, token: created.token };
 }
 
@@ -56,15 +58,18 @@ describe("revoking a token closes its open live feed", () => {
     await revoked.closedForGood(5_000);
   });
 
-  it.each(TEST_DATABASES.filter((d) => d.name === "postgres").map((d) => [d.name, d] as const))("on another instance on %s, at once", async (_name, kind) => {
-    const database = await kind.create();
-    databases.push(database);
-    // A long re-check interval: only the cross-instance notification can close it in time.
-    const a = await start({ tokenRecheckMs: 600_000 }, database);
-    const b = await start({ tokenRecheckMs: 600_000 }, database);
-    const viewer = await viewerToken(a);
-    const onB = await openFeed(b, viewer.token);
-    expect((await a.request("DELETE", `/api/v1/tokens/${viewer.id}`, { token: a.adminToken })).status).toBe(204);
-    await onB.closedForGood(5_000);
-  });
+  it.each(TEST_DATABASES.filter((d) => d.name === "postgres").map((d) => [d.name, d] as const))(
+    "on another instance on %s, at once",
+    async (_name, kind) => {
+      const database = await kind.create();
+      databases.push(database);
+      // A long re-check interval: only the cross-instance notification can close it in time.
+      const a = await start({ tokenRecheckMs: 600_000 }, database);
+      const b = await start({ tokenRecheckMs: 600_000 }, database);
+      const viewer = await viewerToken(a);
+      const onB = await openFeed(b, viewer.token);
+      expect((await a.request("DELETE", `/api/v1/tokens/${viewer.id}`, { token: a.adminToken })).status).toBe(204);
+      await onB.closedForGood(5_000);
+    },
+  );
 });

@@ -32,13 +32,27 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
   const bus = new EventBus();
   const heard: ViolationEvent[] = [];
   bus.subscribe((e) => heard.push(e));
-  const watchdog = (s: Store = store, b: EventBus = bus) => new SilentWatchdog({ store: s, clock, policy, bus: b, newId, logger: pino({ level: "silent" }) });
+  const watchdog = (s: Store = store, b: EventBus = bus) =>
+    new SilentWatchdog({ store: s, clock, policy, bus: b, newId, logger: pino({ level: "silent" }) });
 
   const device = async (hostname: string): Promise<string> =>
-    (await enrollDevice(store.db, { newId: uuidv7(), hardwareId: `hw-${uuidv7()}`, hostname, os: "linux", credentialHash: hashSecret("x"), now: clock.now().toISOString() })).deviceId;
+    (
+      await enrollDevice(store.db, {
+        newId: uuidv7(),
+        hardwareId: `hw-${uuidv7()}`,
+        hostname,
+        os: "linux",
+        credentialHash: hashSecret("x"),
+        now: clock.now().toISOString(),
+      })
+    ).deviceId;
   const frame = async (deviceId: string, extra: Partial<DeviceActivity> = {}): Promise<ViolationEvent[]> => {
     const ctx = { now: () => clock.now().toISOString(), newId, dialect: store.dialect };
-    const out = await store.db.transaction().execute((trx) => applyBatch(trx, [{ kind: "activity", activity: { deviceId, lastSeen: clock.now().toISOString(), ...extra } }], ctx));
+    const out = await store.db
+      .transaction()
+      .execute((trx) =>
+        applyBatch(trx, [{ kind: "activity", activity: { deviceId, lastSeen: clock.now().toISOString(), ...extra } }], ctx),
+      );
     return out.events;
   };
   const silentRows = (deviceId: string) => queryViolations(store.db, { status: "all", deviceId, check: "agent-silent", limit: 100 });
@@ -107,7 +121,9 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     clock.advance(SILENCE_MS - 1_000);
     expect(mine(await w.sweep(), ...ids)).toEqual([]);
     clock.advance(2_000);
-    expect(mine(await w.sweep(), ...ids).map((e) => e.violation.message.replace(/since .*/, "since …"))).toEqual(ids.map(() => "no heartbeat since …"));
+    expect(mine(await w.sweep(), ...ids).map((e) => e.violation.message.replace(/since .*/, "since …"))).toEqual(
+      ids.map(() => "no heartbeat since …"),
+    );
   });
 
   it("records a returning agent's gap in the same OS boot once, opened when it was last alive and resolved at its return", async () => {
@@ -117,7 +133,11 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     const lastAlive = new Date(clock.now().getTime() + 60_000).toISOString();
     clock.advance(47 * 60_000 + 60_000);
     const back = clock.now().toISOString();
-    const run2 = { startedAt: back, bootId: "boot-a", previous: { bootId: "boot-a", startedAt: run1, lastAliveAt: lastAlive, endedWith: null } };
+    const run2 = {
+      startedAt: back,
+      bootId: "boot-a",
+      previous: { bootId: "boot-a", startedAt: run1, lastAliveAt: lastAlive, endedWith: null },
+    };
     const events = await frame(d, { run: run2 });
     expect(events.map((e) => [e.kind, e.violation.status, e.violation.message, e.violation.firstSeen, e.violation.resolvedAt])).toEqual([
       ["opened", "open", "agent was not running for 47 min while the OS was up", lastAlive, null],
@@ -126,7 +146,9 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     // The same run reconnecting (or another instance hearing it) says it again: recorded once.
     clock.advance(5_000);
     expect(await frame(d, { run: run2 })).toEqual([]);
-    expect((await silentRows(d)).map((r) => [r.status, r.message])).toEqual([["resolved", "agent was not running for 47 min while the OS was up"]]);
+    expect((await silentRows(d)).map((r) => [r.status, r.message])).toEqual([
+      ["resolved", "agent was not running for 47 min while the OS was up"],
+    ]);
   });
 
   it("records nothing for a return after a new boot, a goodbye, or without boot ids", async () => {
@@ -140,7 +162,11 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
       const startedAt = clock.now().toISOString();
       clock.advance(3_600_000);
       const events = await frame(d, {
-        run: { startedAt: clock.now().toISOString(), ...(c.bootId === undefined ? {} : { bootId: c.bootId }), previous: { ...c.previous, startedAt, lastAliveAt: startedAt } },
+        run: {
+          startedAt: clock.now().toISOString(),
+          ...(c.bootId === undefined ? {} : { bootId: c.bootId }),
+          previous: { ...c.previous, startedAt, lastAliveAt: startedAt },
+        },
       });
       expect(events, JSON.stringify(c)).toEqual([]);
     }
@@ -155,7 +181,9 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     await w.sweep();
     const back = clock.now().toISOString();
     const resolved = await frame(d, { policyVersion: 1 });
-    expect(resolved.map((e) => [e.kind, e.violation.check, e.violation.status, e.violation.resolvedAt])).toEqual([["resolved", "agent-silent", "resolved", back]]);
+    expect(resolved.map((e) => [e.kind, e.violation.check, e.violation.status, e.violation.resolvedAt])).toEqual([
+      ["resolved", "agent-silent", "resolved", back],
+    ]);
     expect(await frame(d)).toEqual([]);
     clock.advance(SILENCE_MS + 1_000);
     expect(mine(await w.sweep(), d)).toHaveLength(1);
@@ -168,7 +196,17 @@ describe.each(TEST_DATABASES)("agent-silent on $name", (kind) => {
     clock.advance(SILENCE_MS);
     const d = await device("silent-exempt");
     await frame(d);
-    await exemptions.create({ device: d, check: "agent-silent", subject: "agent", reason: "laptop in repair", approvedBy: "CISO", expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000).toISOString() }, "it");
+    await exemptions.create(
+      {
+        device: d,
+        check: "agent-silent",
+        subject: "agent",
+        reason: "laptop in repair",
+        approvedBy: "CISO",
+        expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000).toISOString(),
+      },
+      "it",
+    );
     clock.advance(SILENCE_MS + 1_000);
     expect(mine(await w.sweep(), d).map((e) => [e.kind, e.violation.status])).toEqual([["exempted", "exempted"]]);
   });

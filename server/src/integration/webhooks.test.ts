@@ -16,7 +16,13 @@ import { until } from "../testing/wait.js";
 import { WebhookReceiver } from "../testing/webhook-receiver.js";
 
 const SECRET = "siem-shared-secret-0123456789";
-const FAST: Partial<Tuning> = { webhookRetryBaseMs: 40, webhookRetryMaxMs: 200, webhookPollMs: 50, enrollBurst: 1_000, enrollPerMinute: 1_000 };
+const FAST: Partial<Tuning> = {
+  webhookRetryBaseMs: 40,
+  webhookRetryMaxMs: 200,
+  webhookPollMs: 50,
+  enrollBurst: 1_000,
+  enrollPerMinute: 1_000,
+};
 
 interface Instance {
   server: RunningServer;
@@ -41,7 +47,12 @@ async function start(dataDir: string, db?: string): Promise<Instance> {
   const config = parseConfig({ listen: "127.0.0.1:0", dataDir, ...(db === undefined ? {} : { db }), logLevel: "debug" }, {}, dataDir, FAST);
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
-      logs.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));
+      logs.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l !== ""),
+      );
       done();
     },
   });
@@ -82,7 +93,9 @@ async function device(at: Instance, hostname: string): Promise<(report: ReportFr
     body: JSON.stringify({ secret: at.server.secrets.enrollSecret, hostname, os: "linux", hardwareId: `hw-${hostname}` }),
   });
   const { deviceId, credential } = (await res.json()) as { deviceId: string; credential: string };
-  const agent = await TestAgent.hello(`${at.server.url.replace(/^http/, "ws")}${AGENT_CHANNEL_PATH}`, deviceId, credential, { device: { hostname, platform: "linux", agentVersion: "1.0.0" } });
+  const agent = await TestAgent.hello(`${at.server.url.replace(/^http/, "ws")}${AGENT_CHANNEL_PATH}`, deviceId, credential, {
+    device: { hostname, platform: "linux", agentVersion: "1.0.0" },
+  });
   cleanups.push(() => agent.close());
   return async (report) => {
     agent.send(report);
@@ -288,7 +301,11 @@ describe("webhooks on PostgreSQL, two instances", () => {
     const created = await hook(a, siem.url);
     // An instance that crashed mid-delivery: its claim stands until it expires (the server's clock decides).
     const leaseUntil = new Date(Date.now() + 1_500).toISOString();
-    await a.server.store.db.updateTable("webhooks").set({ lease_owner: "instance-that-died", lease_until: leaseUntil }).where("id", "=", created.id).execute();
+    await a.server.store.db
+      .updateTable("webhooks")
+      .set({ lease_owner: "instance-that-died", lease_until: leaseUntil })
+      .where("id", "=", created.id)
+      .execute();
     const send = await device(a, "lease-laptop");
     await send(reportFrame([usbFail("LEASE-1", "LEASE-2")]));
     await a.server.webhooks.settle();

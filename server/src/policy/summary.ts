@@ -45,7 +45,8 @@ function list<T>(parts: string[], path: string, noun: string, before: readonly T
   }
   const removed = [...remaining.values()].flat();
   if (added.length === 0 && removed.length === 0) {
-    if (before.length === after.length && before.some((item, i) => canonical(item) !== canonical(after[i]))) parts.push(`${path}: reordered`);
+    if (before.length === after.length && before.some((item, i) => canonical(item) !== canonical(after[i])))
+      parts.push(`${path}: reordered`);
     return;
   }
   const changes: string[] = [];
@@ -62,7 +63,11 @@ function names(labels: readonly string[]): string {
 /** A rule by its id when it has one (a tool is often several rules, one per name it carries), else by what it matches. */
 export function ruleLabel(rule: SoftwareRule): string {
   if (rule.id !== undefined) return rule.id;
-  const what = rule.name ?? rule.bundleId ?? (rule.publisher === undefined ? undefined : `publisher ${rule.publisher}`) ?? `source ${rule.source ?? "?"}`;
+  const what =
+    rule.name ??
+    rule.bundleId ??
+    (rule.publisher === undefined ? undefined : `publisher ${rule.publisher}`) ??
+    `source ${rule.source ?? "?"}`;
   const scoped = rule.source !== undefined && rule.name !== undefined ? `${what} [${rule.source}]` : what;
   return rule.version === undefined ? scoped : `${scoped} ${rule.version}`;
 }
@@ -75,6 +80,8 @@ function exceptionLabel(e: UsbException): string {
 /** JSON with sorted keys: two entries that say the same thing compare equal whatever order their keys came in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

@@ -16,7 +16,12 @@ export interface PolicyChange {
 const MAX_ATTEMPTS = 10;
 
 /** `document`'s own version is ignored: the stored version is always the newest plus one. */
-export async function storeNextPolicy(db: Kysely<Database>, document: Omit<Policy, "version">, author: string, now: string): Promise<PolicyChange> {
+export async function storeNextPolicy(
+  db: Kysely<Database>,
+  document: Omit<Policy, "version">,
+  author: string,
+  now: string,
+): Promise<PolicyChange> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const change = await db.transaction().execute(async (trx): Promise<PolicyChange | undefined> => {
       const previous = await latestPolicy(trx);
@@ -38,7 +43,10 @@ export async function storeNextPolicy(db: Kysely<Database>, document: Omit<Polic
 }
 
 /** The top-level parts that changed, as they were and as they are (the version number aside): the audit's before/after. */
-export function beforeAfter(before: Policy | undefined, after: Policy): { before: Record<string, unknown>; after: Record<string, unknown> } {
+export function beforeAfter(
+  before: Policy | undefined,
+  after: Policy,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const was: Record<string, unknown> = {};
   const now: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);

@@ -23,7 +23,15 @@ import {
 } from "../store/privacy.js";
 import type { Db } from "../store/schema.js";
 import { exemptionNamesUser, exemptionTexts } from "./export.js";
-import { isViolationTexts, rewriteDetail, rewriteDocument, rewriteViolation, textNeedles, userMatcher, violationNamesUser } from "./names.js";
+import {
+  isViolationTexts,
+  rewriteDetail,
+  rewriteDocument,
+  rewriteViolation,
+  textNeedles,
+  userMatcher,
+  violationNamesUser,
+} from "./names.js";
 import type { PrivacyTarget } from "./export.js";
 import { nameDigest } from "./reidentify.js";
 import { parseJson } from "./rows.js";
@@ -51,7 +59,13 @@ export async function erasePrivacyData(store: Store, target: PrivacyTarget, ctx:
     if (target.kind === "device") {
       const counts = await eraseDevice(store, trx, target.id);
       if (counts === undefined) return undefined;
-      await recordAudit(trx, { at: ctx.now, actor: ctx.actor, action: "privacy.erase", target: `device ${target.id}`, detail: { method: "deleted", counts } });
+      await recordAudit(trx, {
+        at: ctx.now,
+        actor: ctx.actor,
+        action: "privacy.erase",
+        target: `device ${target.id}`,
+        detail: { method: "deleted", counts },
+      });
       return { subject: { kind: "device" }, method: "deleted", counts };
     }
     const digest = nameDigest(await erasureKey(trx), target.name);
@@ -59,7 +73,13 @@ export async function erasePrivacyData(store: Store, target: PrivacyTarget, ctx:
     const counts = await eraseUser(store, trx, target.name, pseudonym);
     // Remembered by digest only, so that the device's next report is pseudonymised again (privacy/reidentify.ts).
     await recordErasedUser(trx, [digest], pseudonym, ctx.now);
-    await recordAudit(trx, { at: ctx.now, actor: ctx.actor, action: "privacy.erase", target: `user ${pseudonym}`, detail: { method: "pseudonymised", counts } });
+    await recordAudit(trx, {
+      at: ctx.now,
+      actor: ctx.actor,
+      action: "privacy.erase",
+      target: `user ${pseudonym}`,
+      detail: { method: "pseudonymised", counts },
+    });
     return { subject: { kind: "user" }, method: "pseudonymised", counts, pseudonym };
   });
   if (erased !== undefined) await flushErasedPages(store);
@@ -88,7 +108,12 @@ async function redactDeviceAudit(store: Store, db: Db, id: string): Promise<numb
   for (const row of await auditMentioning(store, db, [id.toLowerCase()])) {
     const detail = parseJson(row.detail ?? "null") as Record<string, unknown> | null;
     if (detail === null || typeof detail !== "object" || detail.device !== id) continue;
-    const redacted = Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, ["subject", "reason", "rule", "approvedBy"].includes(k) && typeof v === "string" ? ERASED : v]));
+    const redacted = Object.fromEntries(
+      Object.entries(detail).map(([k, v]) => [
+        k,
+        ["subject", "reason", "rule", "approvedBy"].includes(k) && typeof v === "string" ? ERASED : v,
+      ]),
+    );
     await setAuditDetail(db, row.id, JSON.stringify(redacted));
     n++;
   }
@@ -117,7 +142,12 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
     const v = value as { check?: unknown } & Record<string, unknown>;
     return isViolationTexts(v) ? rewriteViolation(String(v.check), v, m, pseudonym) : rewriteDetail(v, m, pseudonym);
   };
-  const events = await rewriteJson(await eventsMentioning(store, db, needles), (r) => r.violation, rewriteEvent, (r, text) => setEventViolation(db, r.id, text));
+  const events = await rewriteJson(
+    await eventsMentioning(store, db, needles),
+    (r) => r.violation,
+    rewriteEvent,
+    (r, text) => setEventViolation(db, r.id, text),
+  );
   const results = await rewriteJson(
     await checkStatesMentioning(store, db, needles),
     (r) => r.result,
@@ -143,14 +173,23 @@ async function eraseUser(store: Store, db: Db, user: string, pseudonym: string):
     const next = rewriteDetail({ ...exemptionTexts(row), check: row.check }, m, pseudonym);
     if (!next.changed) continue;
     const { subject, reason, rule } = next.value as Partial<Record<"subject" | "reason" | "rule", string>>;
-    await setExemptionTexts(db, row.id, { ...(subject === undefined ? {} : { subject }), ...(reason === undefined ? {} : { reason }), ...(rule === undefined ? {} : { rule }) });
+    await setExemptionTexts(db, row.id, {
+      ...(subject === undefined ? {} : { subject }),
+      ...(reason === undefined ? {} : { reason }),
+      ...(rule === undefined ? {} : { rule }),
+    });
     exemptions++;
   }
   return { violations, events, results, reports, exemptions, audit };
 }
 
 /** Rewrites one JSON column of the rows that may name the user; answers how many changed. */
-async function rewriteJson<R>(rows: readonly R[], textOf: (row: R) => string, rewrite: (value: unknown) => { value: unknown; changed: boolean }, store: (row: R, text: string) => Promise<void>): Promise<number> {
+async function rewriteJson<R>(
+  rows: readonly R[],
+  textOf: (row: R) => string,
+  rewrite: (value: unknown) => { value: unknown; changed: boolean },
+  store: (row: R, text: string) => Promise<void>,
+): Promise<number> {
   let n = 0;
   for (const row of rows) {
     const { value, changed } = rewrite(parseJson(textOf(row)));

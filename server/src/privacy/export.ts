@@ -52,7 +52,8 @@ function stored<S extends z.ZodType>(schema: S, text: string, what: string): z.o
     throw new Error(`${what} is not JSON; the export cannot describe it`);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Error(`${what} does not match its schema (${describeZodError(parsed.error)}); the export cannot describe it`);
+  if (!parsed.success)
+    throw new Error(`${what} does not match its schema (${describeZodError(parsed.error)}); the export cannot describe it`);
   return parsed.data;
 }
 
@@ -62,7 +63,14 @@ export async function exportPrivacyData(store: Store, target: PrivacyTarget, now
 }
 
 export function exportCounts(doc: PrivacyExport): Record<string, number> {
-  return { device: doc.device === null ? 0 : 1, results: doc.results.length, reports: doc.reports.length, violations: doc.violations.length, events: doc.events.length, exemptions: doc.exemptions.length };
+  return {
+    device: doc.device === null ? 0 : 1,
+    results: doc.results.length,
+    reports: doc.reports.length,
+    violations: doc.violations.length,
+    events: doc.events.length,
+    exemptions: doc.exemptions.length,
+  };
 }
 
 async function exportDevice(store: Store, id: string, now: string): Promise<PrivacyDeviceExport | undefined> {
@@ -133,20 +141,26 @@ async function exportUser(store: Store, user: string, now: string): Promise<Priv
   const needles = textNeedles(user);
 
   const violations = (await violationsMentioning(store, db, needles)).filter((r) => violationNamesUser(r.check, r, m));
-  const events = (await eventsMentioning(store, db, needles)).map(eventOf).filter((e) => violationNamesUser(e.violation.check, e.violation, m));
+  const events = (await eventsMentioning(store, db, needles))
+    .map(eventOf)
+    .filter((e) => violationNamesUser(e.violation.check, e.violation, m));
 
   const results: PrivacyUserResult[] = [];
   for (const row of await checkStatesMentioning(store, db, needles)) {
     const result = stored(CheckResult, row.result, `the result of ${row.check} on device ${row.device_id}`);
     const mine = result.violations.filter((v) => violationNamesUser(result.check, v, m));
-    if (mine.length > 0) results.push({ deviceId: row.device_id, check: result.check, status: result.status, observedAt: row.observed_at, violations: mine });
+    if (mine.length > 0)
+      results.push({ deviceId: row.device_id, check: result.check, status: result.status, observedAt: row.observed_at, violations: mine });
   }
 
   const reports: PrivacyUserReport[] = [];
   for (const row of await reportsMentioning(store, db, needles)) {
     const body = stored(ReportFrame, row.body, `report ${row.id} of device ${row.device_id}`);
-    const mine = body.results.map((r) => ({ check: r.check, status: r.status, violations: r.violations.filter((v) => violationNamesUser(r.check, v, m)) })).filter((r) => r.violations.length > 0);
-    if (mine.length > 0) reports.push({ deviceId: row.device_id, id: row.id, observedAt: row.observed_at, receivedAt: row.received_at, results: mine });
+    const mine = body.results
+      .map((r) => ({ check: r.check, status: r.status, violations: r.violations.filter((v) => violationNamesUser(r.check, v, m)) }))
+      .filter((r) => r.violations.length > 0);
+    if (mine.length > 0)
+      reports.push({ deviceId: row.device_id, id: row.id, observedAt: row.observed_at, receivedAt: row.received_at, results: mine });
   }
 
   return {
@@ -181,7 +195,14 @@ function violationOf(r: Selectable<ViolationsTable>): PrivacyViolation {
 }
 
 function eventOf(r: Selectable<EventsTable>): PrivacyEvent {
-  return { seq: Number(r.id), kind: ViolationEventKind.parse(r.kind), at: r.at, violationId: r.violation_id, deviceId: r.device_id, violation: stored(Violation, r.violation, `event ${r.id}`) };
+  return {
+    seq: Number(r.id),
+    kind: ViolationEventKind.parse(r.kind),
+    at: r.at,
+    violationId: r.violation_id,
+    deviceId: r.device_id,
+    violation: stored(Violation, r.violation, `event ${r.id}`),
+  };
 }
 
 function exemptionOf(r: Selectable<ExemptionsTable>): PrivacyExemption {
@@ -207,12 +228,17 @@ export async function exemptionsNamingUser(store: Store, m: UserMatcher): Promis
 }
 
 /** An exemption is about the user when it exempts their subject in a user-subject check, or its texts name their home folder. */
-export function exemptionNamesUser(row: Pick<Selectable<ExemptionsTable>, "check" | "subject" | "reason" | "rule">, m: UserMatcher): boolean {
+export function exemptionNamesUser(
+  row: Pick<Selectable<ExemptionsTable>, "check" | "subject" | "reason" | "rule">,
+  m: UserMatcher,
+): boolean {
   return detailNamesUser({ ...exemptionTexts(row), check: row.check }, m);
 }
 
 /** The texts of an exemption that can name a person (absent when null). */
-export function exemptionTexts(row: Pick<Selectable<ExemptionsTable>, "subject" | "reason" | "rule">): Partial<Record<"subject" | "reason" | "rule", string>> {
+export function exemptionTexts(
+  row: Pick<Selectable<ExemptionsTable>, "subject" | "reason" | "rule">,
+): Partial<Record<"subject" | "reason" | "rule", string>> {
   return {
     ...(row.subject === null ? {} : { subject: row.subject }),
     reason: row.reason,

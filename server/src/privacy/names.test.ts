@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { homePathPattern, matches, mentionsUser, rewriteDetail, rewriteDocument, subjectIsUser, textNeedles, userMatcher, userPattern, userViolationsOf, violationNamesUser } from "./names.js";
+import {
+  homePathPattern,
+  matches,
+  mentionsUser,
+  rewriteDetail,
+  rewriteDocument,
+  subjectIsUser,
+  textNeedles,
+  userMatcher,
+  userPattern,
+  userViolationsOf,
+  violationNamesUser,
+} from "./names.js";
 
 describe("userPattern", () => {
   it.each<[string, string, boolean]>([
@@ -59,7 +71,12 @@ describe("homePathPattern", () => {
 });
 
 describe("violationNamesUser and userViolationsOf", () => {
-  const v = (subject: string, message = `The screen of ${subject} never locks`) => ({ subject, message, observed: "gnome: never idle", expected: "locks after 15 min" });
+  const v = (subject: string, message = `The screen of ${subject} never locks`) => ({
+    subject,
+    message,
+    observed: "gnome: never idle",
+    expected: "locks after 15 min",
+  });
 
   it("finds the user by the subject of a user-subject check, or by their home or media folder in any check", () => {
     const m = userMatcher("alice");
@@ -86,23 +103,50 @@ describe("rewriteDocument and rewriteDetail", () => {
   it("replaces the user in their own violations and a user-subject check's reason, and leaves other people's items alone", () => {
     const doc = {
       results: [
-        { check: "screen-lock", status: "fail", violations: [{ subject: "alice", message: "The screen of alice never locks", observed: "o", expected: "e" }, { subject: "bob", message: "bob has alice's old settings", observed: "o", expected: "e" }], reason: "not read: alice: no dbus" },
-        { check: "usb-storage", status: "fail", violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/alice/USB", expected: "none" }] },
+        {
+          check: "screen-lock",
+          status: "fail",
+          violations: [
+            { subject: "alice", message: "The screen of alice never locks", observed: "o", expected: "e" },
+            { subject: "bob", message: "bob has alice's old settings", observed: "o", expected: "e" },
+          ],
+          reason: "not read: alice: no dbus",
+        },
+        {
+          check: "usb-storage",
+          status: "fail",
+          violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/alice/USB", expected: "none" }],
+        },
       ],
     };
     const { value, changed } = rewriteDocument(doc, userMatcher("alice"), "erased-user-1");
     expect(changed).toBe(true);
     expect(value).toEqual({
       results: [
-        { check: "screen-lock", status: "fail", violations: [{ subject: "erased-user-1", message: "The screen of erased-user-1 never locks", observed: "o", expected: "e" }, { subject: "bob", message: "bob has alice's old settings", observed: "o", expected: "e" }], reason: "not read: erased-user-1: no dbus" },
-        { check: "usb-storage", status: "fail", violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/erased-user-1/USB", expected: "none" }] },
+        {
+          check: "screen-lock",
+          status: "fail",
+          violations: [
+            { subject: "erased-user-1", message: "The screen of erased-user-1 never locks", observed: "o", expected: "e" },
+            { subject: "bob", message: "bob has alice's old settings", observed: "o", expected: "e" },
+          ],
+          reason: "not read: erased-user-1: no dbus",
+        },
+        {
+          check: "usb-storage",
+          status: "fail",
+          violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/erased-user-1/USB", expected: "none" }],
+        },
       ],
     });
     expect(rewriteDocument(doc, userMatcher("carol"), "x")).toEqual({ value: doc, changed: false });
   });
 
   it("rewrites an audit detail whose subject is the user, and not a software exemption whose subject happens to be the word", () => {
-    expect(rewriteDetail({ subject: "alice", reason: "kiosk of alice" }, userMatcher("alice"), "p").value).toEqual({ subject: "p", reason: "kiosk of p" });
+    expect(rewriteDetail({ subject: "alice", reason: "kiosk of alice" }, userMatcher("alice"), "p").value).toEqual({
+      subject: "p",
+      reason: "kiosk of p",
+    });
     expect(rewriteDetail({ check: "software", subject: "alice", reason: "alice tool" }, userMatcher("alice"), "p").changed).toBe(false);
   });
 
@@ -112,7 +156,15 @@ describe("rewriteDocument and rewriteDetail", () => {
       fc.property(name, fc.array(fc.string({ maxLength: 20 }), { maxLength: 6 }), (user, fillers) => {
         const m = userMatcher(user);
         const texts = fillers.map((f, i) => (i % 2 === 0 ? `${f} ${user} ${f}` : f));
-        const doc = { results: [{ check: "screen-lock", status: "fail", violations: [{ subject: user, message: texts.join(" "), observed: `/home/${user}/x`, expected: "e" }] }] };
+        const doc = {
+          results: [
+            {
+              check: "screen-lock",
+              status: "fail",
+              violations: [{ subject: user, message: texts.join(" "), observed: `/home/${user}/x`, expected: "e" }],
+            },
+          ],
+        };
         const { value } = rewriteDocument(doc, m, "erased-user-0");
         const out = (value as typeof doc).results[0]?.violations[0];
         expect(out?.subject).toBe("erased-user-0");

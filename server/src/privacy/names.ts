@@ -156,7 +156,9 @@ export function rewriteDocument(doc: unknown, m: UserMatcher, pseudonym: string)
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(r)) {
       if (key === "violations" && Array.isArray(value)) {
-        out[key] = value.map((v) => (isViolationTexts(v) ? track(rewriteViolation(check, v, m, pseudonym)) : track(mapStrings(v, homeMentions(m, pseudonym)))));
+        out[key] = value.map((v) =>
+          isViolationTexts(v) ? track(rewriteViolation(check, v, m, pseudonym)) : track(mapStrings(v, homeMentions(m, pseudonym))),
+        );
       } else if (key === "reason" && typeof value === "string" && USER_SUBJECT_CHECKS.has(check)) {
         out[key] = track(mapStrings(value, everyMention(m, pseudonym)));
       } else {
@@ -167,7 +169,12 @@ export function rewriteDocument(doc: unknown, m: UserMatcher, pseudonym: string)
   };
   if (doc !== null && typeof doc === "object" && Array.isArray((doc as { results?: unknown }).results)) {
     const body = doc as Record<string, unknown>;
-    const out = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, k === "results" ? (v as unknown[]).map(rewriteResult) : track(mapStrings(v, homeMentions(m, pseudonym)))]));
+    const out = Object.fromEntries(
+      Object.entries(body).map(([k, v]) => [
+        k,
+        k === "results" ? (v as unknown[]).map(rewriteResult) : track(mapStrings(v, homeMentions(m, pseudonym))),
+      ]),
+    );
     return { value: out, changed };
   }
   return { value: rewriteResult(doc), changed };

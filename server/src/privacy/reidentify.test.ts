@@ -8,9 +8,24 @@ const report: ReportFrame = {
   observedAt: "2025-03-01T10:00:00.000Z",
   policyVersion: 1,
   results: [
-    { check: "screen-lock", status: "fail", violations: [{ subject: "CORP\\Ölafsdóttir", message: "The screen of Ölafsdóttir never locks", observed: "o", expected: "e" }, { subject: "bob", message: "m", observed: "o", expected: "e" }] },
-    { check: "usb-storage", status: "fail", violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/carol/STICK", expected: "none" }] },
-    { check: "software", status: "fail", violations: [{ subject: "software", message: "software nmap is denied", observed: "o", expected: "e" }] },
+    {
+      check: "screen-lock",
+      status: "fail",
+      violations: [
+        { subject: "CORP\\Ölafsdóttir", message: "The screen of Ölafsdóttir never locks", observed: "o", expected: "e" },
+        { subject: "bob", message: "m", observed: "o", expected: "e" },
+      ],
+    },
+    {
+      check: "usb-storage",
+      status: "fail",
+      violations: [{ subject: "SER1", message: "stick", observed: "mounted at /media/carol/STICK", expected: "none" }],
+    },
+    {
+      check: "software",
+      status: "fail",
+      violations: [{ subject: "software", message: "software nmap is denied", observed: "o", expected: "e" }],
+    },
   ],
 };
 
@@ -30,7 +45,13 @@ describe("nameDigest", () => {
 
 describe("pseudonymiseReport", () => {
   it("replaces an erased name as the erasure did, in its own violations and in folder names, and nothing else", () => {
-    const out = pseudonymiseReport(report, new Map([["Ölafsdóttir", "erased-user-1"], ["carol", "erased-user-2"]]));
+    const out = pseudonymiseReport(
+      report,
+      new Map([
+        ["Ölafsdóttir", "erased-user-1"],
+        ["carol", "erased-user-2"],
+      ]),
+    );
     expect(out.results[0]?.violations).toEqual([
       { subject: "erased-user-1", message: "The screen of erased-user-1 never locks", observed: "o", expected: "e" },
       { subject: "bob", message: "m", observed: "o", expected: "e" },

@@ -24,7 +24,13 @@ export async function pruneNow(db: Kysely<Database>, days: number, clock: Clock,
   const cutoff = retentionCutoff(now, days);
   const counts = await pruneOlderThan(db, cutoff);
   if (Object.values(counts).some((n) => n > 0)) {
-    await recordAudit(db, { at: now.toISOString(), actor, action: "retention.prune", target: `data before ${cutoff}`, detail: { retentionDays: days, ...counts } });
+    await recordAudit(db, {
+      at: now.toISOString(),
+      actor,
+      action: "retention.prune",
+      target: `data before ${cutoff}`,
+      detail: { retentionDays: days, ...counts },
+    });
   }
   return { cutoff, counts };
 }
@@ -34,9 +40,7 @@ export class RetentionJob {
   #running: Promise<RetentionRun | undefined> | undefined;
   #stopped = false;
 
-  constructor(
-    private readonly deps: { db: Kysely<Database>; days: number; clock: Clock; logger: Logger; intervalMs?: number },
-  ) {}
+  constructor(private readonly deps: { db: Kysely<Database>; days: number; clock: Clock; logger: Logger; intervalMs?: number }) {}
 
   /** Runs once now (in the background: a large first prune must not delay serving) and then every interval. */
   start(): void {

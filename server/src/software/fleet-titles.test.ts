@@ -14,7 +14,14 @@ const detail = (over: Partial<SoftwareTitleDetail> = {}): SoftwareTitleDetail =>
   scope: "installed",
   ...over,
 });
-const group = (over: Partial<SoftwareViolationGroup> = {}): SoftwareViolationGroup => ({ subject: "wireshark", status: "open", rule: "deny-wireshark", title: detail(), devices: 1, ...over });
+const group = (over: Partial<SoftwareViolationGroup> = {}): SoftwareViolationGroup => ({
+  subject: "wireshark",
+  status: "open",
+  rule: "deny-wireshark",
+  title: detail(),
+  devices: 1,
+  ...over,
+});
 
 describe("verdictOf", () => {
   it.each<[string, Partial<SoftwareViolationGroup>, string]>([
@@ -45,8 +52,25 @@ describe("fleetTitles", () => {
     group({ devices: 3 }),
     group({ devices: 1, title: detail({ versions: ["4.4.1", "4.2.0"], sources: ["homebrew", "app"], identity: {} }) }),
     group({ status: "exempted", devices: 1 }),
-    group({ subject: "anydesk", rule: null, devices: 2, title: detail({ name: "AnyDesk", verdict: "unapproved", category: undefined, versions: ["8.0.8"], sources: ["registry"], identity: { signer: "philandro Software GmbH" } }) }),
-    group({ subject: "teamviewer", rule: null, devices: 5, title: detail({ name: "TeamViewer", verdict: "unapproved", category: undefined, versions: ["15.1"], sources: ["app"], identity: {} }) }),
+    group({
+      subject: "anydesk",
+      rule: null,
+      devices: 2,
+      title: detail({
+        name: "AnyDesk",
+        verdict: "unapproved",
+        category: undefined,
+        versions: ["8.0.8"],
+        sources: ["registry"],
+        identity: { signer: "philandro Software GmbH" },
+      }),
+    }),
+    group({
+      subject: "teamviewer",
+      rule: null,
+      devices: 5,
+      title: detail({ name: "TeamViewer", verdict: "unapproved", category: undefined, versions: ["15.1"], sources: ["app"], identity: {} }),
+    }),
   ];
 
   it("lists one item per title and verdict, denied first, then unapproved by devices, then exempted", () => {

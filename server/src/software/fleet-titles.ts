@@ -1,5 +1,12 @@
 // The fleet's software titles that are not approved, folded from grouped software violations (pure).
-import type { DenyCategory, SoftwareQuery, SoftwareSource, SoftwareTitleDetail, SoftwareTitleSummary, SoftwareVerdict } from "@wegroup/shared";
+import type {
+  DenyCategory,
+  SoftwareQuery,
+  SoftwareSource,
+  SoftwareTitleDetail,
+  SoftwareTitleSummary,
+  SoftwareVerdict,
+} from "@wegroup/shared";
 import type { SoftwareViolationGroup } from "../store/software.js";
 import { canonicalJson } from "../violations/record.js";
 
@@ -63,7 +70,16 @@ export function fleetTitles(groups: readonly SoftwareViolationGroup[], status: S
     const id = `${verdict}\u0000${group.subject}`;
     let fold = folds.get(id);
     if (fold === undefined) {
-      fold = { key: group.subject, verdict, devices: 0, names: new Tally(), identities: new Tally(), categories: new Tally(), versions: new Set(), sources: new Set() };
+      fold = {
+        key: group.subject,
+        verdict,
+        devices: 0,
+        names: new Tally(),
+        identities: new Tally(),
+        categories: new Tally(),
+        versions: new Set(),
+        sources: new Set(),
+      };
       folds.set(id, fold);
     }
     fold.devices += group.devices;
@@ -95,5 +111,10 @@ function summaryOf(fold: Fold): SoftwareTitleSummary {
 const naturalOrder = (a: string, b: string): number => a.localeCompare(b, "en", { numeric: true });
 
 function byVerdictThenDevices(a: SoftwareTitleSummary, b: SoftwareTitleSummary): number {
-  return VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || b.devices - a.devices || naturalOrder(a.title, b.title) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return (
+    VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] ||
+    b.devices - a.devices ||
+    naturalOrder(a.title, b.title) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
 }

@@ -21,7 +21,13 @@ export interface StoredAuditEntry extends AuditEntry {
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
   await db
     .insertInto("audit")
-    .values({ at: entry.at, actor: entry.actor, action: entry.action, target: entry.target, detail: entry.detail === undefined ? null : JSON.stringify(entry.detail) })
+    .values({
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    })
     .execute();
 }
 

@@ -73,7 +73,9 @@ export function openStore(target: DatabaseTarget, options: StoreOptions = {}): S
         // Deleted and rewritten rows are overwritten with zeros, so that an erasure leaves no copy in free space.
         database.pragma("secure_delete = ON");
         // SQLite's lower() folds ASCII only: privacy lookups of names like Ölafsdóttir fold through this instead.
-        database.function("fold_text", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.normalize("NFC").toLowerCase() : value));
+        database.function("fold_text", { deterministic: true }, (value: unknown) =>
+          typeof value === "string" ? value.normalize("NFC").toLowerCase() : value,
+        );
         if (options.sqliteMaxPageCount !== undefined) database.pragma(`max_page_count = ${Math.floor(options.sqliteMaxPageCount)}`);
         return Promise.resolve(withStatementCache(database, 512));
       },
@@ -89,7 +91,9 @@ export function openStore(target: DatabaseTarget, options: StoreOptions = {}): S
     // Event ids are bigint: read them as numbers (exact up to 2^53), not strings.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === PG_INT8 ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+        oid === PG_INT8
+          ? (value: string) => Number(value)
+          : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client's error reaches the pool's listener; a checked-out client's reaches only its own

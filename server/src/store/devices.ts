@@ -71,18 +71,29 @@ export async function findDevice(db: Db, id: string): Promise<DeviceRow | undefi
 }
 
 /** What a hello needs to authenticate a device, and no more. */
-export async function findDeviceCredential(db: Db, id: string): Promise<{ id: string; credential_hash: string; public_key: string | null } | undefined> {
+export async function findDeviceCredential(
+  db: Db,
+  id: string,
+): Promise<{ id: string; credential_hash: string; public_key: string | null } | undefined> {
   return db.selectFrom("devices").select(["id", "credential_hash", "public_key"]).where("id", "=", id).executeTakeFirst();
 }
 
 /** Binds a key to a device enrolled before keys existed; false when it has one already (first use wins). */
 export async function bindDevicePublicKey(db: Db, id: string, publicKey: string): Promise<boolean> {
-  const result = await db.updateTable("devices").set({ public_key: publicKey }).where("id", "=", id).where("public_key", "is", null).executeTakeFirst();
+  const result = await db
+    .updateTable("devices")
+    .set({ public_key: publicKey })
+    .where("id", "=", id)
+    .where("public_key", "is", null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 /** What ingest needs of the devices whose reports it applies: the hostname for event snapshots, and the newest policy sent. */
-export async function deviceReportContext(db: Db, ids: readonly string[]): Promise<Map<string, { hostname: string; policySentVersion: number | null }>> {
+export async function deviceReportContext(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { hostname: string; policySentVersion: number | null }>> {
   const out = new Map<string, { hostname: string; policySentVersion: number | null }>();
   for (const part of chunks(ids, 500)) {
     const rows = await db.selectFrom("devices").select(["id", "hostname", "policy_sent_version"]).where("id", "in", part).execute();
@@ -143,7 +154,9 @@ export async function listDevices(db: Db, f: { os?: string | undefined; hostname
 
 export async function getDeviceWithCounts(db: Db, id: string): Promise<DeviceListRow | undefined> {
   const row = await devicesWithCounts(db).where("d.id", "=", id).executeTakeFirst();
-  return row === undefined ? undefined : { ...row, open_violations: Number(row.open_violations ?? 0), known_checks: Number(row.known_checks ?? 0) };
+  return row === undefined
+    ? undefined
+    : { ...row, open_violations: Number(row.open_violations ?? 0), known_checks: Number(row.known_checks ?? 0) };
 }
 
 /** What a batch learned about one device from its frames; absent fields stay as they are. */
@@ -244,12 +257,16 @@ export async function applyDeviceActivity(db: Db, activities: readonly DeviceAct
 export async function deviceHostnames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const part of chunks(ids, 500)) {
-    for (const row of await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute()) out.set(row.id, row.hostname);
+    for (const row of await db.selectFrom("devices").select(["id", "hostname"]).where("id", "in", part).execute())
+      out.set(row.id, row.hostname);
   }
   return out;
 }
 
 export async function countDevices(db: Db): Promise<number> {
-  const row = await db.selectFrom("devices").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("devices")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -27,7 +27,15 @@ export async function insertEvents(db: Db, events: readonly NewEvent[], dialect:
   for (const part of chunks(events, 200)) {
     const rows = await db
       .insertInto("events")
-      .values(part.map((e) => ({ kind: e.kind, at: e.at, violation_id: e.violation.id, device_id: e.violation.deviceId, violation: JSON.stringify(e.violation) })))
+      .values(
+        part.map((e) => ({
+          kind: e.kind,
+          at: e.at,
+          violation_id: e.violation.id,
+          device_id: e.violation.deviceId,
+          violation: JSON.stringify(e.violation),
+        })),
+      )
       .returning(["id", "kind", "violation_id"])
       .execute();
     // RETURNING order is not promised: match by (violation, kind), unique within one statement.
@@ -44,11 +52,19 @@ export async function insertEvents(db: Db, events: readonly NewEvent[], dialect:
 /** Events after `seq`, oldest first: how a feed resumes from storage. */
 export async function eventsAfter(db: Db, seq: number, limit: number): Promise<ViolationEvent[]> {
   const rows = await db.selectFrom("events").selectAll().where("id", ">", seq).orderBy("id").limit(limit).execute();
-  return rows.map((r) => ({ seq: Number(r.id), kind: r.kind as ViolationEvent["kind"], at: r.at, violation: JSON.parse(r.violation) as ViolationEvent["violation"] }));
+  return rows.map((r) => ({
+    seq: Number(r.id),
+    kind: r.kind as ViolationEvent["kind"],
+    at: r.at,
+    violation: JSON.parse(r.violation) as ViolationEvent["violation"],
+  }));
 }
 
 /** The highest sequence number stored (0 for none): where a feed that starts now begins. */
 export async function lastEventSeq(db: Db): Promise<number> {
-  const row = await db.selectFrom("events").select((eb) => eb.fn.max("id").as("seq")).executeTakeFirst();
+  const row = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.max("id").as("seq"))
+    .executeTakeFirst();
   return Number(row?.seq ?? 0);
 }

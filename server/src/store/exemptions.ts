@@ -43,7 +43,10 @@ export async function findExemption(db: Db, id: string): Promise<ExemptionRow | 
 }
 
 /** Newest first (ids are UUIDv7). */
-export async function listExemptions(db: Db, f: { status: ExemptionStatus | "all"; device?: string | undefined; now: string }): Promise<ExemptionRow[]> {
+export async function listExemptions(
+  db: Db,
+  f: { status: ExemptionStatus | "all"; device?: string | undefined; now: string },
+): Promise<ExemptionRow[]> {
   let q = db.selectFrom("exemptions").selectAll();
   if (f.device !== undefined) q = q.where("device", "=", f.device);
   if (f.status === "active") q = q.where("ended_at", "is", null).where("expires_at", ">", f.now);
@@ -72,7 +75,11 @@ export async function dueExemptions(db: Db, now: string): Promise<ExemptionRow[]
 
 /** When the next standing exemption expires, if any does. */
 export async function nextExpiry(db: Db): Promise<string | undefined> {
-  const row = await db.selectFrom("exemptions").select((eb) => eb.fn.min("expires_at").as("next")).where("ended_at", "is", null).executeTakeFirst();
+  const row = await db
+    .selectFrom("exemptions")
+    .select((eb) => eb.fn.min("expires_at").as("next"))
+    .where("ended_at", "is", null)
+    .executeTakeFirst();
   return row?.next ?? undefined;
 }
 
@@ -105,7 +112,13 @@ export async function lastingRowsOf(db: Db, check: string, device: string): Prom
 
 /** Every exempted row: the sweep checks each still has a standing exemption. */
 export async function exemptedRows(db: Db): Promise<ViolationWithHost[]> {
-  const rows = await db.selectFrom("violations as v").innerJoin("devices as d", "d.id", "v.device_id").selectAll("v").select("d.hostname").where("v.status", "=", "exempted").execute();
+  const rows = await db
+    .selectFrom("violations as v")
+    .innerJoin("devices as d", "d.id", "v.device_id")
+    .selectAll("v")
+    .select("d.hostname")
+    .where("v.status", "=", "exempted")
+    .execute();
   return rows.map((r) => ({ ...recordOf(r), hostname: r.hostname }));
 }
 

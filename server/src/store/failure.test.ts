@@ -34,7 +34,9 @@ describe("classifyStoreError", () => {
   });
 
   it("names a full disk as such", () => {
-    expect(classifyStoreError(err("SQLITE_FULL", "database or disk is full"))).toMatchObject({ reason: expect.stringMatching(/^disk full: database or disk is full/) });
+    expect(classifyStoreError(err("SQLITE_FULL", "database or disk is full"))).toMatchObject({
+      reason: expect.stringMatching(/^disk full: database or disk is full/),
+    });
   });
 });
 
@@ -46,7 +48,9 @@ describe("an SQLite transaction that SQLite itself rolled back", () => {
     store = openStore({ kind: "sqlite", path: path.join(dir, "x.db") });
     await sql`create table t (v text)`.execute(store.db);
     // RAISE(ROLLBACK) ends the whole transaction inside SQLite, as SQLITE_FULL and SQLITE_IOERR do.
-    await sql`create trigger t_full before insert on t when new.v = 'full' begin select raise(rollback, 'database or disk is full'); end`.execute(store.db);
+    await sql`create trigger t_full before insert on t when new.v = 'full' begin select raise(rollback, 'database or disk is full'); end`.execute(
+      store.db,
+    );
   });
   afterAll(async () => {
     await store.close();

@@ -8,7 +8,17 @@
 export type StoreFailure = { kind: "unavailable"; reason: string; probe: boolean } | { kind: "refused"; reason: string };
 
 /** Node's and pg's ways of saying the connection is gone or never came. */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+]);
 const CONNECTION_MESSAGES = [
   /connection terminated/i,
   /not queryable/i,
@@ -29,13 +39,16 @@ export function classifyStoreError(error: unknown): StoreFailure | undefined {
     if (sqlState !== undefined) return sqlState;
   }
   if (NETWORK_CODES.has(code)) return { kind: "unavailable", reason: `database connection lost (${code})`, probe: true };
-  if (CONNECTION_MESSAGES.some((p) => p.test(message))) return { kind: "unavailable", reason: `database connection lost (${message})`, probe: true };
+  if (CONNECTION_MESSAGES.some((p) => p.test(message)))
+    return { kind: "unavailable", reason: `database connection lost (${message})`, probe: true };
   return undefined;
 }
 
 function classifySqlite(code: string, message: string): StoreFailure | undefined {
-  if (code === "SQLITE_FULL") return { kind: "unavailable", reason: `disk full: ${message} (SQLITE_FULL); free space on the data volume`, probe: false };
-  if (/^SQLITE_(IOERR|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code)) return { kind: "unavailable", reason: `database file cannot be written: ${message} (${code})`, probe: false };
+  if (code === "SQLITE_FULL")
+    return { kind: "unavailable", reason: `disk full: ${message} (SQLITE_FULL); free space on the data volume`, probe: false };
+  if (/^SQLITE_(IOERR|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code))
+    return { kind: "unavailable", reason: `database file cannot be written: ${message} (${code})`, probe: false };
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { kind: "unavailable", reason: `database busy: ${message} (${code})`, probe: false };
   if (/^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(code)) return { kind: "refused", reason: `${message} (${code})` };
   return undefined;
@@ -44,11 +57,13 @@ function classifySqlite(code: string, message: string): StoreFailure | undefined
 /** PostgreSQL SQLSTATE classes (appendix A of its manual). */
 function classifySqlState(code: string, message: string): StoreFailure | undefined {
   const cls = code.slice(0, 2);
-  if (cls === "08" || code === "57P01" || code === "57P02" || code === "57P03") return { kind: "unavailable", reason: `database connection lost: ${message} (${code})`, probe: true };
+  if (cls === "08" || code === "57P01" || code === "57P02" || code === "57P03")
+    return { kind: "unavailable", reason: `database connection lost: ${message} (${code})`, probe: true };
   if (code === "53100") return { kind: "unavailable", reason: `disk full on the database server: ${message} (${code})`, probe: false };
   if (cls === "53" || cls === "58") return { kind: "unavailable", reason: `database out of resources: ${message} (${code})`, probe: false };
   // Serialization failure, deadlock, lock or statement timeout: the same write succeeds when tried again.
-  if (code === "40001" || code === "40P01" || code === "55P03" || code === "57014" || code === "25P03") return { kind: "unavailable", reason: `database contention: ${message} (${code})`, probe: false };
+  if (code === "40001" || code === "40P01" || code === "55P03" || code === "57014" || code === "25P03")
+    return { kind: "unavailable", reason: `database contention: ${message} (${code})`, probe: false };
   if (cls === "22" || cls === "23" || cls === "54") return { kind: "refused", reason: `${message} (${code})` };
   return undefined;
 }

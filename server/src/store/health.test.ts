@@ -14,7 +14,11 @@ describe("StoreHealth", () => {
     health.failed("disk full: database or disk is full (SQLITE_FULL)", false);
     clock.advance(5_000);
     health.failed("disk full: database or disk is full (SQLITE_FULL)", false);
-    expect(health.state).toEqual({ ok: false, reason: "disk full: database or disk is full (SQLITE_FULL)", since: "2025-03-01T10:00:00.000Z" });
+    expect(health.state).toEqual({
+      ok: false,
+      reason: "disk full: database or disk is full (SQLITE_FULL)",
+      since: "2025-03-01T10:00:00.000Z",
+    });
     health.recovered();
     expect(health.state).toEqual({ ok: true });
   });

@@ -32,7 +32,8 @@ export class StoreHealth {
     if (this.#stopped) return;
     if (this.#state.ok || this.#state.reason !== reason) {
       const since = this.#state.ok ? this.options.clock.now().toISOString() : this.#state.since;
-      if (this.#state.ok) this.options.logger.error({ reason }, "the database cannot store data; reports are refused (agents keep them) until it can");
+      if (this.#state.ok)
+        this.options.logger.error({ reason }, "the database cannot store data; reports are refused (agents keep them) until it can");
       this.#state = { ok: false, reason, since };
     }
     if (probe && this.options.probe !== undefined) this.#scheduleProbe();

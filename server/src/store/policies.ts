@@ -12,7 +12,13 @@ export interface StoredPolicy {
 export async function seedInitialPolicy(db: Db, policy: Policy, now: string): Promise<void> {
   await db
     .insertInto("policies")
-    .values({ version: 1, document: JSON.stringify({ ...policy, version: 1 }), created_at: now, author: "built-in default", summary: "built-in default policy" })
+    .values({
+      version: 1,
+      document: JSON.stringify({ ...policy, version: 1 }),
+      created_at: now,
+      author: "built-in default",
+      summary: "built-in default policy",
+    })
     .onConflict((oc) => oc.column("version").doNothing())
     .execute();
 }
@@ -21,7 +27,11 @@ export async function latestPolicy(db: Db): Promise<StoredPolicy | undefined> {
   const row = await db.selectFrom("policies").selectAll().orderBy("version", "desc").limit(1).executeTakeFirst();
   if (row === undefined) return undefined;
   // Parsed with the schema: a document written by an older server gets today's defaults filled in.
-  return { policy: Policy.parse({ ...(JSON.parse(row.document) as object), version: row.version }), createdAt: row.created_at, author: row.author };
+  return {
+    policy: Policy.parse({ ...(JSON.parse(row.document) as object), version: row.version }),
+    createdAt: row.created_at,
+    author: row.author,
+  };
 }
 
 /**
@@ -47,12 +57,20 @@ export interface PolicyVersionRow {
 
 /** Newest first. */
 export async function policyHistory(db: Db, limit: number): Promise<PolicyVersionRow[]> {
-  const rows = await db.selectFrom("policies").select(["version", "author", "created_at", "summary"]).orderBy("version", "desc").limit(limit).execute();
+  const rows = await db
+    .selectFrom("policies")
+    .select(["version", "author", "created_at", "summary"])
+    .orderBy("version", "desc")
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ version: Number(r.version), author: r.author, createdAt: r.created_at, summary: r.summary }));
 }
 
 /** One stored version, its document parsed as stored (defaults of today filled in). */
-export async function policyVersion(db: Db, version: number): Promise<(PolicyVersionRow & { summary: string; policy: Policy }) | undefined> {
+export async function policyVersion(
+  db: Db,
+  version: number,
+): Promise<(PolicyVersionRow & { summary: string; policy: Policy }) | undefined> {
   const row = await db.selectFrom("policies").selectAll().where("version", "=", version).executeTakeFirst();
   if (row === undefined) return undefined;
   const policy = Policy.parse({ ...(JSON.parse(row.document) as object), version: Number(row.version) });
@@ -88,5 +106,11 @@ export async function devicesBehind(db: Db, version: number): Promise<DevicePoli
     .orderBy("hostname")
     .orderBy("id")
     .execute();
-  return rows.map((r) => ({ id: r.id, hostname: r.hostname, policyVersion: r.policy_version === null ? null : Number(r.policy_version), lastSeen: r.last_seen, goodbyeAt: r.goodbye_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    hostname: r.hostname,
+    policyVersion: r.policy_version === null ? null : Number(r.policy_version),
+    lastSeen: r.last_seen,
+    goodbyeAt: r.goodbye_at,
+  }));
 }

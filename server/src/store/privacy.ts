@@ -3,7 +3,16 @@
 // schema (shared/src/privacy.ts) say how.
 import { type Expression, type Selectable, type SqlBool, sql } from "kysely";
 import type { Dialect, Store } from "./db.js";
-import type { AuditTable, CheckStatesTable, Db, DevicesTable, EventsTable, ExemptionsTable, ReportsTable, ViolationsTable } from "./schema.js";
+import type {
+  AuditTable,
+  CheckStatesTable,
+  Db,
+  DevicesTable,
+  EventsTable,
+  ExemptionsTable,
+  ReportsTable,
+  ViolationsTable,
+} from "./schema.js";
 
 /**
  * Case-insensitive "contains" for a coarse prefilter; the caller decides exactly in code. SQLite's lower()
@@ -109,36 +118,75 @@ export const VIOLATION_TEXT_COLUMNS = ["subject", "message", "observed", "expect
 export const EXEMPTION_TEXT_COLUMNS = ["subject", "reason", "rule"] as const;
 
 export async function violationsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ViolationsTable>[]> {
-  return db.selectFrom("violations").selectAll().where(anyContains(store.dialect, VIOLATION_TEXT_COLUMNS, needles)).orderBy("id").execute();
+  return db
+    .selectFrom("violations")
+    .selectAll()
+    .where(anyContains(store.dialect, VIOLATION_TEXT_COLUMNS, needles))
+    .orderBy("id")
+    .execute();
 }
 
 export async function eventsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<EventsTable>[]> {
-  return db.selectFrom("events").selectAll().where(anyContains(store.dialect, ["violation"], needles)).orderBy("id").execute();
+  return db
+    .selectFrom("events")
+    .selectAll()
+    .where(anyContains(store.dialect, ["violation"], needles))
+    .orderBy("id")
+    .execute();
 }
 
 export async function checkStatesMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<CheckStatesTable>[]> {
-  return db.selectFrom("check_states").selectAll().where(anyContains(store.dialect, ["result"], needles)).orderBy("device_id").orderBy("check").execute();
+  return db
+    .selectFrom("check_states")
+    .selectAll()
+    .where(anyContains(store.dialect, ["result"], needles))
+    .orderBy("device_id")
+    .orderBy("check")
+    .execute();
 }
 
 export async function reportsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ReportsTable>[]> {
-  return db.selectFrom("reports").selectAll().where(anyContains(store.dialect, ["body"], needles)).orderBy("received_at").execute();
+  return db
+    .selectFrom("reports")
+    .selectAll()
+    .where(anyContains(store.dialect, ["body"], needles))
+    .orderBy("received_at")
+    .execute();
 }
 
 export async function exemptionsMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<ExemptionsTable>[]> {
-  return db.selectFrom("exemptions").selectAll().where(anyContains(store.dialect, EXEMPTION_TEXT_COLUMNS, needles)).orderBy("id").execute();
+  return db
+    .selectFrom("exemptions")
+    .selectAll()
+    .where(anyContains(store.dialect, EXEMPTION_TEXT_COLUMNS, needles))
+    .orderBy("id")
+    .execute();
 }
 
 export async function auditMentioning(store: Store, db: Db, needles: readonly string[]): Promise<Selectable<AuditTable>[]> {
-  return db.selectFrom("audit").selectAll().where(anyContains(store.dialect, ["detail"], needles)).orderBy("id").execute();
+  return db
+    .selectFrom("audit")
+    .selectAll()
+    .where(anyContains(store.dialect, ["detail"], needles))
+    .orderBy("id")
+    .execute();
 }
 
 // ── rewrites (erasure) ──
 
-export async function setViolationTexts(db: Db, id: string, texts: Pick<Selectable<ViolationsTable>, (typeof VIOLATION_TEXT_COLUMNS)[number]>): Promise<void> {
+export async function setViolationTexts(
+  db: Db,
+  id: string,
+  texts: Pick<Selectable<ViolationsTable>, (typeof VIOLATION_TEXT_COLUMNS)[number]>,
+): Promise<void> {
   await db.updateTable("violations").set(texts).where("id", "=", id).execute();
 }
 
-export async function setExemptionTexts(db: Db, id: string, texts: Partial<Pick<Selectable<ExemptionsTable>, (typeof EXEMPTION_TEXT_COLUMNS)[number]>>): Promise<void> {
+export async function setExemptionTexts(
+  db: Db,
+  id: string,
+  texts: Partial<Pick<Selectable<ExemptionsTable>, (typeof EXEMPTION_TEXT_COLUMNS)[number]>>,
+): Promise<void> {
   await db.updateTable("exemptions").set(texts).where("id", "=", id).execute();
 }
 

@@ -39,5 +39,12 @@ export async function countReports(db: Db, deviceId: string): Promise<number> {
 
 /** The newest stored reports of a device (their bodies: what the agent said, enforcement outcomes included). */
 export async function latestReports(db: Db, deviceId: string, limit: number): Promise<ReportRow[]> {
-  return db.selectFrom("reports").selectAll().where("device_id", "=", deviceId).orderBy("observed_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  return db
+    .selectFrom("reports")
+    .selectAll()
+    .where("device_id", "=", deviceId)
+    .orderBy("observed_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
 }

@@ -21,14 +21,20 @@ export async function pruneOlderThan(db: Db, cutoff: string): Promise<PruneCount
       db
         .deleteFrom("reports")
         .where((eb) =>
-          eb(eb.refTuple("device_id", "id"), "in", eb.selectFrom("reports").select(["device_id", "id"]).where("received_at", "<", cutoff).limit(CHUNK).$asTuple("device_id", "id")),
+          eb(
+            eb.refTuple("device_id", "id"),
+            "in",
+            eb.selectFrom("reports").select(["device_id", "id"]).where("received_at", "<", cutoff).limit(CHUNK).$asTuple("device_id", "id"),
+          ),
         )
         .executeTakeFirst(),
     ),
     violations: await chunked(() =>
       db
         .deleteFrom("violations")
-        .where("id", "in", (eb) => eb.selectFrom("violations").select("id").where("status", "=", "resolved").where("resolved_at", "<", cutoff).limit(CHUNK))
+        .where("id", "in", (eb) =>
+          eb.selectFrom("violations").select("id").where("status", "=", "resolved").where("resolved_at", "<", cutoff).limit(CHUNK),
+        )
         .executeTakeFirst(),
     ),
     events: await chunked(() =>
@@ -59,10 +65,30 @@ async function chunked(run: () => Promise<{ numDeletedRows: bigint }>): Promise<
 export async function oldestRetained(db: Db): Promise<Record<keyof PruneCounts, string | null>> {
   const one = async (q: Promise<{ t: string | null } | undefined>): Promise<string | null> => (await q)?.t ?? null;
   return {
-    reports: await one(db.selectFrom("reports").select((eb) => eb.fn.min("received_at").as("t")).executeTakeFirst()),
-    violations: await one(db.selectFrom("violations").select((eb) => eb.fn.min("resolved_at").as("t")).where("status", "=", "resolved").executeTakeFirst()),
-    events: await one(db.selectFrom("events").select((eb) => eb.fn.min("at").as("t")).executeTakeFirst()),
-    audit: await one(db.selectFrom("audit").select((eb) => eb.fn.min("at").as("t")).executeTakeFirst()),
+    reports: await one(
+      db
+        .selectFrom("reports")
+        .select((eb) => eb.fn.min("received_at").as("t"))
+        .executeTakeFirst(),
+    ),
+    violations: await one(
+      db
+        .selectFrom("violations")
+        .select((eb) => eb.fn.min("resolved_at").as("t"))
+        .where("status", "=", "resolved")
+        .executeTakeFirst(),
+    ),
+    events: await one(
+      db
+        .selectFrom("events")
+        .select((eb) => eb.fn.min("at").as("t"))
+        .executeTakeFirst(),
+    ),
+    audit: await one(
+      db
+        .selectFrom("audit")
+        .select((eb) => eb.fn.min("at").as("t"))
+        .executeTakeFirst(),
+    ),
   };
 }
-

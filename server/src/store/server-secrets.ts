@@ -19,7 +19,11 @@ export async function validEnrollSecretHashes(db: Db, now: string): Promise<Enro
 
 /** The stored row of this hash, valid or not; undefined when the database never knew it. */
 export async function findEnrollSecretHash(db: Db, hash: string): Promise<EnrollSecretHash | undefined> {
-  const row = await db.selectFrom("enroll_secrets").select(["secret_hash", "valid_until"]).where("secret_hash", "=", hash).executeTakeFirst();
+  const row = await db
+    .selectFrom("enroll_secrets")
+    .select(["secret_hash", "valid_until"])
+    .where("secret_hash", "=", hash)
+    .executeTakeFirst();
   return row === undefined ? undefined : { hash: row.secret_hash, validUntil: row.valid_until };
 }
 

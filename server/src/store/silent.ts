@@ -40,7 +40,14 @@ export async function silentDevices(db: Db, cutoff: string): Promise<SilentDevic
     )
     .orderBy("d.id")
     .execute();
-  return rows.map((r) => ({ id: r.id, hostname: r.hostname, lastSeen: r.last_seen, enrolledAt: r.enrolled_at, goodbyeAt: r.goodbye_at, goodbyeReason: r.goodbye_reason }));
+  return rows.map((r) => ({
+    id: r.id,
+    hostname: r.hostname,
+    lastSeen: r.last_seen,
+    enrolledAt: r.enrolled_at,
+    goodbyeAt: r.goodbye_at,
+    goodbyeReason: r.goodbye_reason,
+  }));
 }
 
 /**
@@ -68,7 +75,14 @@ export async function stoppedDevices(db: Db, reasons: readonly string[], before:
     .orderBy("d.id")
     .execute();
   return rows
-    .map((r) => ({ id: r.id, hostname: r.hostname, lastSeen: r.last_seen, enrolledAt: r.enrolled_at, goodbyeAt: r.goodbye_at, goodbyeReason: r.goodbye_reason }))
+    .map((r) => ({
+      id: r.id,
+      hostname: r.hostname,
+      lastSeen: r.last_seen,
+      enrolledAt: r.enrolled_at,
+      goodbyeAt: r.goodbye_at,
+      goodbyeReason: r.goodbye_reason,
+    }))
     .filter((d) => d.goodbyeAt !== null && d.lastSeen !== null && Date.parse(d.lastSeen) <= Date.parse(d.goodbyeAt) + slackMs);
 }
 
@@ -80,7 +94,20 @@ export async function stoppedDevices(db: Db, reasons: readonly string[], before:
 export async function openSilentViolation(db: Db, v: ViolationRecord, cutoff: string): Promise<boolean> {
   const rows = await db
     .insertInto("violations")
-    .columns(["id", "device_id", "check", "subject", "rule", "message", "observed", "expected", "status", "first_seen", "last_seen", "resolved_at"])
+    .columns([
+      "id",
+      "device_id",
+      "check",
+      "subject",
+      "rule",
+      "message",
+      "observed",
+      "expected",
+      "status",
+      "first_seen",
+      "last_seen",
+      "resolved_at",
+    ])
     .expression((eb) =>
       eb
         .selectFrom("devices")
@@ -99,7 +126,9 @@ export async function openSilentViolation(db: Db, v: ViolationRecord, cutoff: st
           sql<null>`null`.as("resolved_at"),
         ])
         .where("devices.id", "=", v.deviceId)
-        .where((w) => w.or([w("devices.last_seen", "<", cutoff), w.and([w("devices.last_seen", "is", null), w("devices.enrolled_at", "<", cutoff)])])),
+        .where((w) =>
+          w.or([w("devices.last_seen", "<", cutoff), w.and([w("devices.last_seen", "is", null), w("devices.enrolled_at", "<", cutoff)])]),
+        ),
     )
     .onConflict((oc) => oc.doNothing())
     .returning("id")

@@ -28,12 +28,19 @@ export async function addTokenIfNew(db: Db, t: TokenIdentity & { tokenHash: stri
 
 /** The token with this hash, live or revoked; undefined when the database never knew it. */
 export async function findAnyTokenByHash(db: Db, tokenHash: string): Promise<(TokenIdentity & { revokedAt: string | null }) | undefined> {
-  const row = await db.selectFrom("tokens").select(["id", "name", "role", "revoked_at"]).where("token_hash", "=", tokenHash).executeTakeFirst();
+  const row = await db
+    .selectFrom("tokens")
+    .select(["id", "name", "role", "revoked_at"])
+    .where("token_hash", "=", tokenHash)
+    .executeTakeFirst();
   return row === undefined ? undefined : { id: row.id, name: row.name, role: roleOf(row.role) ?? "viewer", revokedAt: row.revoked_at };
 }
 
 export async function createToken(db: Db, t: TokenIdentity & { tokenHash: string; now: string }): Promise<void> {
-  await db.insertInto("tokens").values({ id: t.id, name: t.name, role: t.role, token_hash: t.tokenHash, created_at: t.now, revoked_at: null }).execute();
+  await db
+    .insertInto("tokens")
+    .values({ id: t.id, name: t.name, role: t.role, token_hash: t.tokenHash, created_at: t.now, revoked_at: null })
+    .execute();
 }
 
 /** The live token with this hash. Equality on a SHA-256 of a 256-bit secret leaks nothing useful through timing. */
@@ -55,7 +62,12 @@ export interface TokenListing extends TokenIdentity {
 }
 
 export async function listTokens(db: Db): Promise<TokenListing[]> {
-  const rows = await db.selectFrom("tokens").select(["id", "name", "role", "created_at", "revoked_at"]).orderBy("created_at").orderBy("id").execute();
+  const rows = await db
+    .selectFrom("tokens")
+    .select(["id", "name", "role", "created_at", "revoked_at"])
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
   return rows.map((r) => ({ id: r.id, name: r.name, role: roleOf(r.role) ?? "viewer", createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
 
@@ -68,6 +80,11 @@ export async function liveTokenIds(db: Db, ids: readonly string[]): Promise<Set<
 
 /** Answers false when there is no such live token. */
 export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {
-  const result = await db.updateTable("tokens").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+  const result = await db
+    .updateTable("tokens")
+    .set({ revoked_at: now })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

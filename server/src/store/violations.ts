@@ -134,7 +134,12 @@ function conditions(f: Omit<ViolationFilter, "limit" | "beforeId">) {
 
 /** Newest first by id (UUIDv7, so by creation time); keyset paging by id keeps each page one index range. */
 export async function queryViolations(db: Db, f: ViolationFilter): Promise<ViolationWithHost[]> {
-  let q = db.selectFrom("violations as v").innerJoin("devices as d", "d.id", "v.device_id").selectAll("v").select("d.hostname").where(conditions(f));
+  let q = db
+    .selectFrom("violations as v")
+    .innerJoin("devices as d", "d.id", "v.device_id")
+    .selectAll("v")
+    .select("d.hostname")
+    .where(conditions(f));
   if (f.beforeId !== undefined) q = q.where("v.id", "<", f.beforeId);
   const rows = await q.orderBy("v.id", "desc").limit(f.limit).execute();
   return rows.map((r) => ({ ...recordOf(r), hostname: r.hostname }));

@@ -40,7 +40,15 @@ function fromRow(r: WebhooksTable): StoredWebhook {
 
 export async function insertWebhook(
   db: Db,
-  hook: { id: string; url: string; secret: string; events: readonly ViolationEventKind[]; createdAt: string; createdBy: string; lastEventId: number },
+  hook: {
+    id: string;
+    url: string;
+    secret: string;
+    events: readonly ViolationEventKind[];
+    createdAt: string;
+    createdBy: string;
+    lastEventId: number;
+  },
 ): Promise<void> {
   await db
     .insertInto("webhooks")

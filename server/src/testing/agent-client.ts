@@ -50,7 +50,13 @@ export class TestAgent {
   }
 
   /** Connects and says a hello signed with the device key over this connection's nonce; waits for the welcome. */
-  static async signedHello(wsUrl: string, deviceId: string, credential: string, key: TestDeviceKey, over: Partial<HelloFrame> = {}): Promise<TestAgent> {
+  static async signedHello(
+    wsUrl: string,
+    deviceId: string,
+    credential: string,
+    key: TestDeviceKey,
+    over: Partial<HelloFrame> = {},
+  ): Promise<TestAgent> {
     const agent = await TestAgent.connect(wsUrl);
     agent.send(helloFrame(deviceId, credential, { signature: key.signHello(agent.nonce ?? "", deviceId), ...over }));
     await agent.next("welcome");

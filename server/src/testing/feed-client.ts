@@ -42,7 +42,9 @@ export class FeedClient {
     });
     this.source.addEventListener("ready", (e) => this.ready.push(Number(e.lastEventId)));
     this.source.addEventListener("device", (e) => this.notices.push(DeviceNotice.parse(JSON.parse(String(e.data)))));
-    this.source.addEventListener("error", (e) => this.errors.push(`${(e as { code?: number }).code ?? ""} ${(e as { message?: string }).message ?? ""}`.trim()));
+    this.source.addEventListener("error", (e) =>
+      this.errors.push(`${(e as { code?: number }).code ?? ""} ${(e as { message?: string }).message ?? ""}`.trim()),
+    );
   }
 
   /** Connected and told where the feed stands. */

@@ -10,7 +10,14 @@ export function helloFrame(deviceId: string, credential: string, over: Partial<H
     credential,
     agentVersion: "0.1.0-test",
     policyVersion: 0,
-    device: { hostname: "test-laptop", platform: "linux", osName: "Debian GNU/Linux", osVersion: "12", arch: "x64", agentVersion: "0.1.0-test" },
+    device: {
+      hostname: "test-laptop",
+      platform: "linux",
+      osName: "Debian GNU/Linux",
+      osVersion: "12",
+      arch: "x64",
+      agentVersion: "0.1.0-test",
+    },
     ...over,
   };
 }
@@ -22,7 +29,11 @@ export const usbViolation = (serial: string): CheckViolation => ({
   expected: "no USB mass storage",
 });
 
-export const usbFail = (...serials: string[]): CheckResult => ({ check: "usb-storage", status: "fail", violations: serials.map(usbViolation) });
+export const usbFail = (...serials: string[]): CheckResult => ({
+  check: "usb-storage",
+  status: "fail",
+  violations: serials.map(usbViolation),
+});
 export const usbPass = (): CheckResult => ({ check: "usb-storage", status: "pass", violations: [] });
 
 export function reportFrame(results: CheckResult[], over: Partial<ReportFrame> = {}): ReportFrame {

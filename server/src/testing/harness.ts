@@ -38,19 +38,34 @@ export class TestServer {
     const logs: string[] = [];
     const out: string[] = [];
     const config = parseConfig(
-      { listen: "127.0.0.1:0", dataDir, ...(options.database === undefined ? {} : { db: urlOf(options.database) }), logLevel: "debug", metricsPublic: options.metricsPublic === true },
+      {
+        listen: "127.0.0.1:0",
+        dataDir,
+        ...(options.database === undefined ? {} : { db: urlOf(options.database) }),
+        logLevel: "debug",
+        metricsPublic: options.metricsPublic === true,
+      },
       {},
       root,
       options.tuning,
     );
     const logDestination = new Writable({
       write(chunk: Buffer, _enc, done) {
-        logs.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));
+        logs.push(
+          ...chunk
+            .toString("utf8")
+            .split("\n")
+            .filter((l) => l !== ""),
+        );
         done();
       },
     });
     try {
-      const server = await boot(config, { out: (line) => out.push(line), logDestination, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+      const server = await boot(config, {
+        out: (line) => out.push(line),
+        logDestination,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      });
       return new TestServer(server, root, logs, out);
     } catch (error) {
       await rm(root, { recursive: true, force: true });
@@ -79,7 +94,11 @@ export class TestServer {
     return this.server.secrets.enrollSecret;
   }
 
-  async request(method: string, route: string, options: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+  async request(
+    method: string,
+    route: string,
+    options: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -104,8 +123,14 @@ export class TestServer {
   }
 
   /** `publicKey`: the device key to bind (absent: a device as agents enrolled it before keys). */
-  async enroll(hardwareId = `hw-${Math.random().toString(36).slice(2)}`, hostname = "test-laptop", publicKey?: string): Promise<EnrollResponse> {
-    const answer = await this.request("POST", "/api/v1/enroll", { body: { secret: this.enrollSecret, hostname, os: "linux", hardwareId, ...(publicKey === undefined ? {} : { publicKey }) } });
+  async enroll(
+    hardwareId = `hw-${Math.random().toString(36).slice(2)}`,
+    hostname = "test-laptop",
+    publicKey?: string,
+  ): Promise<EnrollResponse> {
+    const answer = await this.request("POST", "/api/v1/enroll", {
+      body: { secret: this.enrollSecret, hostname, os: "linux", hardwareId, ...(publicKey === undefined ? {} : { publicKey }) },
+    });
     if (answer.status !== 200) throw new Error(`enroll answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body as EnrollResponse;
   }

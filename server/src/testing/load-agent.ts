@@ -99,7 +99,9 @@ export class LoadAgent {
   #fill(): void {
     while (this.#producing && this.#owed.size < this.options.window && this.open) {
       const n = this.#sequence++;
-      const report = reportFrame([n % 3 === 2 ? usbPass() : usbFail(`SERIAL${n % 5}`)], { observedAt: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString() });
+      const report = reportFrame([n % 3 === 2 ? usbPass() : usbFail(`SERIAL${n % 5}`)], {
+        observedAt: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
+      });
       this.#owed.set(report.id, report);
       this.#send(report);
     }

@@ -10,7 +10,9 @@ export const SERVER_BIN = path.join(REPO_ROOT, "server/bin/compliance-server.js"
 
 /** Builds shared and server (incremental: quick when nothing changed), as `npm run build` would. */
 export async function buildServer(): Promise<void> {
-  await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-b", "shared", "server"], { cwd: REPO_ROOT });
+  await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-b", "shared", "server"], {
+    cwd: REPO_ROOT,
+  });
   // The dashboard's vendored bundle (Preact, htm, the shared schemas).
   await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "scripts/build-dashboard.mjs")], { cwd: REPO_ROOT });
 }
@@ -32,7 +34,11 @@ export class ServerProcess {
   static start(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): ServerProcess {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("COMPLIANCE_")) env[k] = v;
-    const child = spawn(process.execPath, [SERVER_BIN, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SERVER_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return new ServerProcess(child);
   }
 
@@ -48,7 +54,9 @@ export class ServerProcess {
           }
         };
         this.child.stderr?.on("data", check);
-        void this.exited.then((code) => reject(new Error(`compliance-server exited (${code}) before listening:\n${this.stderr}\n${this.stdout}`)));
+        void this.exited.then((code) =>
+          reject(new Error(`compliance-server exited (${code}) before listening:\n${this.stderr}\n${this.stdout}`)),
+        );
         check();
       }),
       ms,

@@ -7,7 +7,11 @@ export async function everyTableText(store: Store): Promise<Map<string, string>>
   const names =
     store.dialect === "sqlite"
       ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.db)
-      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(store.db);
+      : await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+          store.db,
+        );
   const out = new Map<string, string>();
   for (const { name } of names.rows) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(store.db);

@@ -52,7 +52,9 @@ export class WebhookReceiver {
 
   /** Checks each delivery's signature the way a SIEM would: HMAC-SHA256 of the raw body with the shared secret. */
   allSignedWith(secret: string): boolean {
-    return this.received.every((d) => d.headers["x-compliance-signature"] === `sha256=${createHmac("sha256", secret).update(d.body).digest("hex")}`);
+    return this.received.every(
+      (d) => d.headers["x-compliance-signature"] === `sha256=${createHmac("sha256", secret).update(d.body).digest("hex")}`,
+    );
   }
 
   async close(): Promise<void> {

@@ -51,7 +51,12 @@ describe("covers", () => {
     ["a rule on a violation that names none", { rule: "deny-scanners", subject: null }, { rule: null }, false],
     ["rule and subject both holding", { rule: "deny-scanners", subject: "n*" }, {}, true],
     ["rule holding but subject not", { rule: "deny-scanners", subject: "hydra" }, {}, false],
-    ["the agent-silent check by its subject", { check: "agent-silent", subject: "agent" }, { check: "agent-silent", subject: "agent", rule: null }, true],
+    [
+      "the agent-silent check by its subject",
+      { check: "agent-silent", subject: "agent" },
+      { check: "agent-silent", subject: "agent", rule: null },
+      true,
+    ],
   ])("%s → %s", (_name, e, v, expected) => {
     expect(covers(exemption(e), { ...nmap, ...v }, NOW)).toBe(expected);
   });
@@ -115,8 +120,16 @@ describe("reconcile", () => {
 
   it("is idempotent: reconciling its own result changes nothing more", () => {
     const subjects = fc.constantFrom("nmap", "hydra", "wireshark", "john");
-    const arbRow = fc.record({ subject: subjects, status: fc.constantFrom<"open" | "exempted" | "resolved">("open", "exempted", "resolved"), deviceId: fc.constantFrom("dev-1", "dev-2") });
-    const arbExemption = fc.record({ subject: fc.constantFrom("nmap", "h*", "*", "john"), device: fc.constantFrom("dev-1", "*"), expiresAt: fc.constantFrom(NOW, LATER) });
+    const arbRow = fc.record({
+      subject: subjects,
+      status: fc.constantFrom<"open" | "exempted" | "resolved">("open", "exempted", "resolved"),
+      deviceId: fc.constantFrom("dev-1", "dev-2"),
+    });
+    const arbExemption = fc.record({
+      subject: fc.constantFrom("nmap", "h*", "*", "john"),
+      device: fc.constantFrom("dev-1", "*"),
+      expiresAt: fc.constantFrom(NOW, LATER),
+    });
     fc.assert(
       fc.property(fc.array(arbRow, { maxLength: 8 }), fc.array(arbExemption, { maxLength: 4 }), (rows, exemptions) => {
         const records = rows.map((r, i) => row({ id: `v-${i}`, ...r, ...(r.status === "resolved" ? { resolvedAt: NOW } : {}) }));

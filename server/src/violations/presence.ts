@@ -42,17 +42,31 @@ export type ReturnVerdict =
  * id proves the OS ran on: a new one means the OS restarted (a crash, a power cut, a forced shutdown — not the agent's doing),
  * and without boot ids nothing can be told.
  */
-export function onReturn(previous: PreviousRun | undefined, bootId: string | undefined, at: string, goodbyeHeardSince?: string): ReturnVerdict {
+export function onReturn(
+  previous: PreviousRun | undefined,
+  bootId: string | undefined,
+  at: string,
+  goodbyeHeardSince?: string,
+): ReturnVerdict {
   if (previous === undefined) return { kind: "none", why: "first-run" };
   // A stop the server heard was judged when it came (the watchdog); one said while offline is judged now.
-  const unheardStop = previous.endedWith !== null && goodbyeOpens(previous.endedWith) && (goodbyeHeardSince === undefined || goodbyeHeardSince < previous.startedAt);
+  const unheardStop =
+    previous.endedWith !== null &&
+    goodbyeOpens(previous.endedWith) &&
+    (goodbyeHeardSince === undefined || goodbyeHeardSince < previous.startedAt);
   if (previous.endedWith !== null && !unheardStop) return { kind: "none", why: "clean-end" };
   if (previous.bootId === undefined || bootId === undefined) return { kind: "none", why: "boot-unknown" };
   if (previous.bootId !== bootId) return { kind: "none", why: "new-boot" };
   // The agent's last sign of life cannot be after the server's now (a clock ahead would make a negative gap).
   const from = new Date(Math.min(Date.parse(previous.lastAliveAt), Date.parse(at))).toISOString();
   const minutes = Math.max(0, Math.round((Date.parse(at) - Date.parse(from)) / 60_000));
-  return { kind: "gap", minutes, from, to: new Date(at).toISOString(), ...(previous.endedWith === null ? {} : { said: previous.endedWith }) };
+  return {
+    kind: "gap",
+    minutes,
+    from,
+    to: new Date(at).toISOString(),
+    ...(previous.endedWith === null ? {} : { said: previous.endedWith }),
+  };
 }
 
 export interface SilentText {
@@ -91,7 +105,11 @@ export function unseenText(lastSeen: string | null, enrolledAt: string, maxOffli
 export const GOODBYE_SLACK_MS = 1_000;
 
 /** The device's last frame was its goodbye: the reason and when, else undefined. */
-export function lastGoodbye(d: { lastSeen: string | null; goodbyeAt: string | null; goodbyeReason: string | null }): { reason: GoodbyeReason; at: string } | undefined {
+export function lastGoodbye(d: {
+  lastSeen: string | null;
+  goodbyeAt: string | null;
+  goodbyeReason: string | null;
+}): { reason: GoodbyeReason; at: string } | undefined {
   if (d.goodbyeAt === null || d.lastSeen === null) return undefined;
   if (Date.parse(d.goodbyeAt) < Date.parse(d.lastSeen) - GOODBYE_SLACK_MS) return undefined;
   const reason = canonicalReason(d.goodbyeReason);

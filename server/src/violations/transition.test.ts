@@ -40,7 +40,14 @@ describe("transition (one subject)", () => {
     const step = transition(undefined, { kind: "failing", at: T2, violation: usb("SERIAL1") }, fresh);
     expect(step.kind).toBe("opened");
     if (step.kind !== "opened") return;
-    expect(step.violation).toMatchObject({ subject: "SERIAL1", status: "open", firstSeen: T2, lastSeen: T2, resolvedAt: null, deviceId: "dev-1" });
+    expect(step.violation).toMatchObject({
+      subject: "SERIAL1",
+      status: "open",
+      firstSeen: T2,
+      lastSeen: T2,
+      resolvedAt: null,
+      deviceId: "dev-1",
+    });
     expect(step.violation.id).toMatch(/^new-/);
   });
 
@@ -66,7 +73,11 @@ describe("transition (one subject)", () => {
   });
 
   it("takes the newest message and observed value on a repeat", () => {
-    const step = transition(row(), { kind: "failing", at: T2, violation: { ...usb("SERIAL1", "now mounted at /media/x"), observed: "mounted" } }, fresh);
+    const step = transition(
+      row(),
+      { kind: "failing", at: T2, violation: { ...usb("SERIAL1", "now mounted at /media/x"), observed: "mounted" } },
+      fresh,
+    );
     expect(step.kind === "updated" && [step.violation.message, step.violation.observed]).toEqual(["now mounted at /media/x", "mounted"]);
   });
 
@@ -77,10 +88,27 @@ describe("transition (one subject)", () => {
       observed: `Wireshark ${versions.join(", ")}`,
       expected: "not installed",
       rule: "deny-wireshark",
-      title: { name: "Wireshark", verdict: "denied", category: "sniffer", versions, sources: ["app"], identity: { teamId: "7Z6EMTD2C6" }, scope: "installed" },
+      title: {
+        name: "Wireshark",
+        verdict: "denied",
+        category: "sniffer",
+        versions,
+        sources: ["app"],
+        identity: { teamId: "7Z6EMTD2C6" },
+        scope: "installed",
+      },
     });
     const software = (over: Partial<ViolationRecord> = {}): ViolationRecord =>
-      row({ check: "software", subject: "wireshark", rule: "deny-wireshark", message: wireshark(["4.2.0"]).message, observed: wireshark(["4.2.0"]).observed, expected: "not installed", title: wireshark(["4.2.0"]).title ?? null, ...over });
+      row({
+        check: "software",
+        subject: "wireshark",
+        rule: "deny-wireshark",
+        message: wireshark(["4.2.0"]).message,
+        observed: wireshark(["4.2.0"]).observed,
+        expected: "not installed",
+        title: wireshark(["4.2.0"]).title ?? null,
+        ...over,
+      });
 
     it("is kept on a new row, with the rule that judged it", () => {
       const step = transition(undefined, { kind: "failing", at: T2, violation: wireshark(["4.2.0"]) }, fresh);
@@ -105,7 +133,15 @@ describe("transition (one subject)", () => {
 
     it("takes a changed identity even when the wording stays (an update, no event)", () => {
       const seen = wireshark(["4.2.0"]);
-      const step = transition(software(), { kind: "failing", at: T1, violation: { ...seen, title: { ...(seen.title as NonNullable<CheckViolation["title"]>), identity: {} } } }, fresh);
+      const step = transition(
+        software(),
+        {
+          kind: "failing",
+          at: T1,
+          violation: { ...seen, title: { ...(seen.title as NonNullable<CheckViolation["title"]>), identity: {} } },
+        },
+        fresh,
+      );
       expect(step.kind === "updated" && step.violation.title?.identity).toEqual({});
     });
   });
@@ -125,7 +161,13 @@ describe("transition (one subject)", () => {
   ])("resolves an %s row when the subject passes: resolvedAt = observedAt", (_name, current) => {
     const step = transition(current, { kind: "passing", at: T2 }, fresh);
     expect(step.kind).toBe("resolved");
-    expect(step.kind === "resolved" && step.violation).toMatchObject({ id: "v-1", status: "resolved", resolvedAt: T2, lastSeen: T1, firstSeen: T0 });
+    expect(step.kind === "resolved" && step.violation).toMatchObject({
+      id: "v-1",
+      status: "resolved",
+      resolvedAt: T2,
+      lastSeen: T1,
+      firstSeen: T0,
+    });
   });
 
   it.each<[string, ViolationRecord | undefined, Observation]>([
@@ -149,7 +191,11 @@ describe("transition (one subject)", () => {
   });
 });
 
-const result = (status: CheckResult["status"], violations: CheckViolation[] = []): CheckResult => ({ check: "usb-storage", status, violations });
+const result = (status: CheckResult["status"], violations: CheckViolation[] = []): CheckResult => ({
+  check: "usb-storage",
+  status,
+  violations,
+});
 const freshFor = (subject: string): NewRow => ({ id: `new-${subject}`, deviceId: "dev-1", check: "usb-storage" });
 
 describe("applyCheckResult (one check of one device)", () => {
@@ -224,7 +270,13 @@ describe("applyCheckResult (one check of one device)", () => {
         let n = 0;
         for (const o of observations) {
           const at = new Date(Date.parse(T0) + o.minutes * 60_000).toISOString();
-          const r = o.status === "fail" ? result("fail", o.failing.map((s) => usb(s))) : result(o.status);
+          const r =
+            o.status === "fail"
+              ? result(
+                  "fail",
+                  o.failing.map((s) => usb(s)),
+                )
+              : result(o.status);
           const out = applyCheckResult(lasting, last, r, at, () => ({ id: `id-${++n}`, deviceId: "dev-1", check: "usb-storage" }));
           if (out.stale) continue;
           last = at;
@@ -235,7 +287,8 @@ describe("applyCheckResult (one check of one device)", () => {
           }
           lasting = [...byId.values()];
           // After a pass or fail the lasting rows are exactly the failing subjects.
-          if (o.status !== "unknown") expect(lasting.map((v) => v.subject).sort()).toEqual(o.status === "fail" ? [...new Set(o.failing)].sort() : []);
+          if (o.status !== "unknown")
+            expect(lasting.map((v) => v.subject).sort()).toEqual(o.status === "fail" ? [...new Set(o.failing)].sort() : []);
           expect(new Set(lasting.map((v) => v.subject)).size).toBe(lasting.length);
           for (const v of lasting) expect(Date.parse(v.firstSeen)).toBeLessThanOrEqual(Date.parse(v.lastSeen));
         }

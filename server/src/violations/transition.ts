@@ -4,9 +4,7 @@ import { sameTitle, type ViolationRecord } from "./record.js";
 
 /** What one report says about one subject of one check. */
 export type Observation =
-  | { kind: "failing"; at: string; violation: CheckViolation }
-  | { kind: "passing"; at: string }
-  | { kind: "unknown"; at: string };
+  { kind: "failing"; at: string; violation: CheckViolation } | { kind: "passing"; at: string } | { kind: "unknown"; at: string };
 
 export type Step =
   | { kind: "unchanged" }
@@ -101,7 +99,8 @@ export function applyCheckResult(
     if (!isLasting(current)) continue;
     covered.add(current.subject);
     const violation = failing.get(current.subject);
-    const seen: Observation = violation === undefined ? { kind: "passing", at: observedAt } : { kind: "failing", at: observedAt, violation };
+    const seen: Observation =
+      violation === undefined ? { kind: "passing", at: observedAt } : { kind: "failing", at: observedAt, violation };
     push(transition(current, seen, () => fresh(current.subject)));
   }
   for (const [subject, violation] of failing) {

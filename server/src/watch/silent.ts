@@ -80,7 +80,14 @@ export class SilentWatchdog {
     const now = clock.now();
     const at = now.toISOString();
     // Still silent since its goodbye: nothing came after it (beyond the moment its lastSeen is stamped later).
-    const stopped = (await stoppedDevices(store.db, ["service-stop", "uninstall"], new Date(now.getTime() - GOODBYE_GRACE_MS).toISOString(), GOODBYE_SLACK_MS)).map((d) => ({
+    const stopped = (
+      await stoppedDevices(
+        store.db,
+        ["service-stop", "uninstall"],
+        new Date(now.getTime() - GOODBYE_GRACE_MS).toISOString(),
+        GOODBYE_SLACK_MS,
+      )
+    ).map((d) => ({
       device: d,
       text: stoppedText(canonicalReason(d.goodbyeReason) ?? d.goodbyeReason ?? "no reason", d.goodbyeAt ?? at),
       cutoff: new Date(Date.parse(d.goodbyeAt ?? at) + GOODBYE_SLACK_MS + 1).toISOString(),
@@ -90,7 +97,8 @@ export class SilentWatchdog {
       const cutoff = new Date(now.getTime() - this.silenceMs).toISOString();
       const stoppedIds = new Set(stopped.map((s) => s.device.id));
       for (const d of await silentDevices(store.db, cutoff)) {
-        if (!stoppedIds.has(d.id)) unseen.push({ device: d, text: unseenText(d.lastSeen, d.enrolledAt, policy.policy.maxOfflineDays), cutoff });
+        if (!stoppedIds.has(d.id))
+          unseen.push({ device: d, text: unseenText(d.lastSeen, d.enrolledAt, policy.policy.maxOfflineDays), cutoff });
       }
     }
     const raising = [...stopped, ...unseen].sort((a, b) => (a.device.id < b.device.id ? -1 : a.device.id > b.device.id ? 1 : 0));

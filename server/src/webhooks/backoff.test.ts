@@ -19,13 +19,17 @@ describe("retryDelayMs", () => {
 
   it("stays between half the ceiling and the ceiling, and the ceiling never shrinks as failures add up", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempts, random) => {
-        const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts - 1, 40));
-        const wait = retryDelayMs(attempts, policy, random);
-        expect(wait).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
-        expect(wait).toBeLessThanOrEqual(ceiling);
-        expect(retryDelayMs(attempts + 1, policy, 0)).toBeGreaterThanOrEqual(retryDelayMs(attempts, policy, 0));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempts, random) => {
+          const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts - 1, 40));
+          const wait = retryDelayMs(attempts, policy, random);
+          expect(wait).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+          expect(wait).toBeLessThanOrEqual(ceiling);
+          expect(retryDelayMs(attempts + 1, policy, 0)).toBeGreaterThanOrEqual(retryDelayMs(attempts, policy, 0));
+        },
+      ),
     );
   });
 });

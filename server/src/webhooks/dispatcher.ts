@@ -109,7 +109,9 @@ export class WebhookDispatcher {
     for (const off of this.#unsubscribe.splice(0)) off();
     for (const controller of this.#inFlight) controller.abort();
     await this.#running;
-    await releaseLeases(this.deps.db, this.owner).catch((error: unknown) => this.#log.warn({ err: error }, "could not release webhook leases; they expire by themselves"));
+    await releaseLeases(this.deps.db, this.owner).catch((error: unknown) =>
+      this.#log.warn({ err: error }, "could not release webhook leases; they expire by themselves"),
+    );
   }
 
   #schedule(ms: number): void {
@@ -120,7 +122,9 @@ export class WebhookDispatcher {
 
   async #round(): Promise<void> {
     const now = this.deps.now();
-    const due = (await listWebhooks(this.deps.db)).filter((h) => !h.paused && (h.nextAttemptAt === null || h.nextAttemptAt <= now.toISOString()));
+    const due = (await listWebhooks(this.deps.db)).filter(
+      (h) => !h.paused && (h.nextAttemptAt === null || h.nextAttemptAt <= now.toISOString()),
+    );
     // Hooks in parallel (one slow receiver delays no other), each hook's events in order.
     await Promise.all(due.map((hook) => this.#deliverHook(hook.id)));
   }
@@ -160,7 +164,10 @@ export class WebhookDispatcher {
         if (outcome.kind === "delivered") this.deps.observer?.delivered();
         if (outcome.kind === "failed") {
           this.deps.observer?.failed();
-          log.warn({ eventId: event.seq, attempts, error: outcome.error, nextAttemptAt: outcome.nextAttemptAt }, "webhook delivery failed; retrying later");
+          log.warn(
+            { eventId: event.seq, attempts, error: outcome.error, nextAttemptAt: outcome.nextAttemptAt },
+            "webhook delivery failed; retrying later",
+          );
           return;
         }
         if (!kept) return; // lease lost, or the hook paused or deleted meanwhile

@@ -26,7 +26,13 @@ export function fuzz<T>(boundary: string, arbitrary: fc.Arbitrary<T>, check: (va
 }
 
 /** The same for an asynchronous check (a whole check run over a fuzzed bundle, a request to a real server). */
-export async function fuzzAsync<T>(boundary: string, arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, normal = 1_000, share = 1): Promise<void> {
+export async function fuzzAsync<T>(
+  boundary: string,
+  arbitrary: fc.Arbitrary<T>,
+  check: (value: T) => Promise<void>,
+  normal = 1_000,
+  share = 1,
+): Promise<void> {
   const numRuns = fuzzRuns(normal, share);
   await fc.assert(fc.asyncProperty(arbitrary, check), { numRuns });
   report(boundary, numRuns);
@@ -35,7 +41,29 @@ export async function fuzzAsync<T>(boundary: string, arbitrary: fc.Arbitrary<T>,
 /** Values that broke stores and parsers before: NUL, lone surrogates, int4 overflow, huge and empty things. */
 export const NASTY: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom("", "\u0000", "a\u0000b", "\ud800", "x\udfff", "😀", "Ölafsdóttir", "*".repeat(400), "%", "_", "\\", 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER, -1, 0.5, 1e308, null, true, [], {}),
+  fc.constantFrom(
+    "",
+    "\u0000",
+    "a\u0000b",
+    "\ud800",
+    "x\udfff",
+    "😀",
+    "Ölafsdóttir",
+    "*".repeat(400),
+    "%",
+    "_",
+    "\\",
+    2 ** 31,
+    2 ** 53,
+    Number.MAX_SAFE_INTEGER,
+    -1,
+    0.5,
+    1e308,
+    null,
+    true,
+    [],
+    {},
+  ),
   fc.string({ unit: "binary", maxLength: 40 }),
 );
 
@@ -76,8 +104,12 @@ export function stringsOf(value: unknown): string[] {
 /** Real outputs cut anywhere, with junk spliced in anywhere, and random strings. */
 export function mangledTexts(texts: readonly string[]): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.nat()).map(([t, a, b]) => t.slice(Math.min(a, b) % (t.length + 1), Math.max(a, b) % (t.length + 1))),
-    fc.tuple(fc.constantFrom(...texts), fc.nat(), fc.string({ maxLength: 20 })).map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1))),
+    fc
+      .tuple(fc.constantFrom(...texts), fc.nat(), fc.nat())
+      .map(([t, a, b]) => t.slice(Math.min(a, b) % (t.length + 1), Math.max(a, b) % (t.length + 1))),
+    fc
+      .tuple(fc.constantFrom(...texts), fc.nat(), fc.string({ maxLength: 20 }))
+      .map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1))),
     fc.string({ maxLength: 200 }),
   );
 }

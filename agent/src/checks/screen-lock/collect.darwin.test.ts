@@ -60,7 +60,12 @@ describe("collectScreenLockDarwin", () => {
     },
     {
       name: "display sleep never on AC and no screen saver: the screen never locks while plugged in",
-      commands: [alice, { argv: PMSET_CUSTOM, stdout: "Battery Power:\n displaysleep         2\nAC Power:\n displaysleep         0\n" }, idle(0), lockStatus("macos14.8.7-arm64-stderr-immediate.txt")],
+      commands: [
+        alice,
+        { argv: PMSET_CUSTOM, stdout: "Battery Power:\n displaysleep         2\nAC Power:\n displaysleep         0\n" },
+        idle(0),
+        lockStatus("macos14.8.7-arm64-stderr-immediate.txt"),
+      ],
       idleSeconds: null,
       lockDelaySeconds: 0,
       status: "fail",
@@ -74,7 +79,10 @@ describe("collectScreenLockDarwin", () => {
   });
 
   it("says where each value came from: the macOS default, pmset per power source, sysadminctl", async () => {
-    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos-2026-macbookpro-stderr-immediate.txt")]));
+    const facts = await collectReadingDeclared(
+      collectScreenLockDarwin,
+      fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos-2026-macbookpro-stderr-immediate.txt")]),
+    );
     expect(facts.users[0]?.detail).toBe(
       "screen saver after 20 min (macOS default, idleTime not set); display sleep 2 min on Battery Power, 10 min on AC Power (pmset; now on AC Power); password at once (user setting, sysadminctl -screenLock)",
     );
@@ -90,20 +98,29 @@ describe("collectScreenLockDarwin", () => {
 
   it("lets the user's MDM profile decide idle time and password without asking the user's settings (managed)", async () => {
     const profile = plist.build({ idleTime: 300, askForPassword: 1, askForPasswordDelay: 5 });
-    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower], { [USER_PROFILE]: profile }));
+    const facts = await collectReadingDeclared(
+      collectScreenLockDarwin,
+      fakeRunner("darwin", [alice, laptopPower], { [USER_PROFILE]: profile }),
+    );
     expect(facts.users[0]).toMatchObject({ idleSeconds: 300, lockDelaySeconds: 5, managed: true });
     expect(facts.users[0]?.detail).toContain("MDM profile for alice: idleTime");
   });
 
   it("applies a device-wide MDM profile that turns the password off, even when sysadminctl is not asked", async () => {
     const profile = plist.build({ askForPassword: false });
-    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, idle(60)], { [DEVICE_PROFILE]: profile }));
+    const facts = await collectReadingDeclared(
+      collectScreenLockDarwin,
+      fakeRunner("darwin", [alice, laptopPower, idle(60)], { [DEVICE_PROFILE]: profile }),
+    );
     expect(facts.users[0]).toMatchObject({ idleSeconds: 60, lockDelaySeconds: null, managed: true });
     expect(evaluateScreenLock(facts, DEFAULT_POLICY.screenLock).violations[0]?.message).toContain("set by machine policy");
   });
 
   it("lets the user's profile win over the device profile for the same key", async () => {
-    const files = { [USER_PROFILE]: plist.build({ idleTime: 600 }), [DEVICE_PROFILE]: plist.build({ idleTime: 60, askForPassword: true, askForPasswordDelay: 0 }) };
+    const files = {
+      [USER_PROFILE]: plist.build({ idleTime: 600 }),
+      [DEVICE_PROFILE]: plist.build({ idleTime: 60, askForPassword: true, askForPasswordDelay: 0 }),
+    };
     const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower], files));
     expect(facts.users[0]).toMatchObject({ idleSeconds: 600, lockDelaySeconds: 0, managed: true });
   });
@@ -116,19 +133,32 @@ describe("collectScreenLockDarwin", () => {
   });
 
   it("marks the user unreadable when sysadminctl answers something it does not understand", async () => {
-    const facts = await collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice, laptopPower, idle(60), { argv: STATUS, exitCode: 1, stderr: "Unknown state for screenLock (0)\n" }]));
+    const facts = await collectReadingDeclared(
+      collectScreenLockDarwin,
+      fakeRunner("darwin", [alice, laptopPower, idle(60), { argv: STATUS, exitCode: 1, stderr: "Unknown state for screenLock (0)\n" }]),
+    );
     expect(facts.unreadable[0]?.reason).toMatch(/cannot parse .*sysadminctl -screenLock status/);
   });
 
   it("cannot judge without pmset: the collector fails and the check becomes unknown", async () => {
-    await expect(collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice]))).rejects.toThrow("pmset -g custom: not recorded");
+    await expect(collectReadingDeclared(collectScreenLockDarwin, fakeRunner("darwin", [alice]))).rejects.toThrow(
+      "pmset -g custom: not recorded",
+    );
   });
 
   it("reads only the sources it declares, {user} and {uid} filled with the console user's", async () => {
-    const recorder = new ReadRecorder(fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos26.5-macbookair-stderr-immediate.txt")]));
+    const recorder = new ReadRecorder(
+      fakeRunner("darwin", [alice, laptopPower, onAc, idleUnset, lockStatus("macos26.5-macbookair-stderr-immediate.txt")]),
+    );
     await collectScreenLockDarwin.collect(recorder);
     expect(undeclaredReads(collectScreenLockDarwin.sources, recorder.reads)).toEqual([]);
-    expect(recorder.reads).toEqual(expect.arrayContaining([{ kind: "file", path: USER_PROFILE }, { kind: "command", argv: IDLE }, { kind: "command", argv: STATUS }]));
+    expect(recorder.reads).toEqual(
+      expect.arrayContaining([
+        { kind: "file", path: USER_PROFILE },
+        { kind: "command", argv: IDLE },
+        { kind: "command", argv: STATUS },
+      ]),
+    );
   });
 
   it("lists in sources exactly the argv and paths it runs", () => {

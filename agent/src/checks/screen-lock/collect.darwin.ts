@@ -7,7 +7,17 @@ import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.
 import { reasonOf } from "../engine.js";
 import { fillArgv, fillTemplate, type Collector, type SourceSpec } from "../types.js";
 import type { ScreenLockFacts } from "./facts.js";
-import { combine, displaySleep, lockDelay, managedLockDelay, managedSettings, mergeManaged, userIdleTime, type Decided, type ManagedSettings } from "./merge.darwin.js";
+import {
+  combine,
+  displaySleep,
+  lockDelay,
+  managedLockDelay,
+  managedSettings,
+  mergeManaged,
+  userIdleTime,
+  type Decided,
+  type ManagedSettings,
+} from "./merge.darwin.js";
 import { parseDefaultsRead } from "./parse/defaults.js";
 import { screensaverSettings } from "./parse/defaults-screensaver.js";
 import { parsePmsetSections } from "./parse/pmset.js";
@@ -28,13 +38,36 @@ const PMSET_BATT = ["pmset", "-g", "batt"];
 const NO_DESKTOP_USERS = new Set(["root", "loginwindow", "_mbsetupuser"]);
 
 const SOURCES: readonly SourceSpec[] = [
-  { kind: "command", argv: CONSOLE_OWNER, what: "the user logged in at the console and their uid (root: the login window is showing)", optional: false },
+  {
+    kind: "command",
+    argv: CONSOLE_OWNER,
+    what: "the user logged in at the console and their uid (root: the login window is showing)",
+    optional: false,
+  },
   { kind: "command", argv: PMSET_CUSTOM, what: "display sleep (minutes) per power source", optional: false },
   { kind: "command", argv: PMSET_BATT, what: "the power source in use now (for the message only)", optional: true },
   { kind: "file", path: MANAGED_FOR_DEVICE, what: "screen saver settings an MDM profile fixes for every user", optional: true },
-  { kind: "file", path: MANAGED_FOR_USER, what: "screen saver settings an MDM profile fixes for this user (wins over the device profile)", optional: true, perUser: true },
-  { kind: "command", argv: SCREENSAVER_IDLE, what: "the user's screen saver start delay in seconds (not read when an MDM profile sets idleTime)", optional: false, perUser: true },
-  { kind: "command", argv: SCREEN_LOCK_STATUS, what: "whether and how soon waking asks for the password (stderr; not read when MDM fixes both)", optional: false, perUser: true },
+  {
+    kind: "file",
+    path: MANAGED_FOR_USER,
+    what: "screen saver settings an MDM profile fixes for this user (wins over the device profile)",
+    optional: true,
+    perUser: true,
+  },
+  {
+    kind: "command",
+    argv: SCREENSAVER_IDLE,
+    what: "the user's screen saver start delay in seconds (not read when an MDM profile sets idleTime)",
+    optional: false,
+    perUser: true,
+  },
+  {
+    kind: "command",
+    argv: SCREEN_LOCK_STATUS,
+    what: "whether and how soon waking asks for the password (stderr; not read when MDM fixes both)",
+    optional: false,
+    perUser: true,
+  },
 ];
 
 export const collectScreenLockDarwin: Collector<ScreenLockFacts> = {
@@ -43,10 +76,16 @@ export const collectScreenLockDarwin: Collector<ScreenLockFacts> = {
     const owner = required(await readCommand(runner, [CONSOLE_OWNER], parseStatOwner));
     if (owner.uid === undefined) throw new ParseError(CONSOLE_OWNER.join(" "), "no uid after the user name");
     if (NO_DESKTOP_USERS.has(owner.user)) {
-      return { users: [], unreadable: [], noSession: `nobody is logged in at the console (it belongs to ${owner.user}: the login window is showing)` };
+      return {
+        users: [],
+        unreadable: [],
+        noSession: `nobody is logged in at the console (it belongs to ${owner.user}: the login window is showing)`,
+      };
     }
     // Other fast-user-switching sessions sit behind the login window and need their password to come back: only the console user can be idle unlocked.
-    const sleep = required(await readCommand(runner, [PMSET_CUSTOM], (text, source) => displaySleep(parsePmsetSections(text, source), source)));
+    const sleep = required(
+      await readCommand(runner, [PMSET_CUSTOM], (text, source) => displaySleep(parsePmsetSections(text, source), source)),
+    );
     // The power source in use is only named in the message: nothing (or nonsense) from pmset -g batt changes no verdict.
     const nowOn = valueOr(await readCommand(runner, [PMSET_BATT], parsePmsetBatt, { parseErrors: "unread" }))?.powerSource;
     const deviceProfile = await readManaged(runner, MANAGED_FOR_DEVICE, "MDM profile (all users)");
@@ -79,10 +118,17 @@ async function readUserIdleTime(runner: CommandRunner, values: Record<string, st
   return userIdleTime(parseDefaultsRead(outputText(runner.platform, out.stdout), outputText(runner.platform, out.stderr), source), source);
 }
 
-async function readLockDelay(runner: CommandRunner, values: Record<string, string>, managed: ManagedSettings): Promise<Decided<number | null>> {
+async function readLockDelay(
+  runner: CommandRunner,
+  values: Record<string, string>,
+  managed: ManagedSettings,
+): Promise<Decided<number | null>> {
   const argv = fillArgv(SCREEN_LOCK_STATUS, values);
   const out = required(await runCommand(runner, argv));
   // sysadminctl answers on stderr; read both streams so that a runner capturing one of them still works.
-  const status = parseSysadminctlScreenLock(`${outputText(runner.platform, out.stderr)}\n${outputText(runner.platform, out.stdout)}`, argv.join(" "));
+  const status = parseSysadminctlScreenLock(
+    `${outputText(runner.platform, out.stderr)}\n${outputText(runner.platform, out.stdout)}`,
+    argv.join(" "),
+  );
   return lockDelay(managed, status);
 }

@@ -30,7 +30,9 @@ describe("machine dconf databases", () => {
   });
 
   it("knows no machine policy without a profile: dconf then reads the user's database only", async () => {
-    const machine = await loadMachineDconf(fakeRunner("linux", [], { "/etc/dconf/db/local.d/locks/x": "/org/gnome/desktop/session/idle-delay\n" }));
+    const machine = await loadMachineDconf(
+      fakeRunner("linux", [], { "/etc/dconf/db/local.d/locks/x": "/org/gnome/desktop/session/idle-delay\n" }),
+    );
     expect(machine).toEqual({ profileFound: false, systemDbs: [] });
   });
 });

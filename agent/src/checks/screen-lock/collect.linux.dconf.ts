@@ -19,7 +19,9 @@ export async function loadMachineDconf(runner: CommandRunner): Promise<MachineDc
 
 async function loadDb(runner: CommandRunner, db: string): Promise<SystemDb> {
   // `dconf update` skips dot files and reads the keyfiles sorted by name.
-  const names = (optional(await listDirectory(runner, fillTemplate(DCONF_DB_DIR, { db }))) ?? []).filter((n) => n !== "locks" && !n.startsWith(".")).sort();
+  const names = (optional(await listDirectory(runner, fillTemplate(DCONF_DB_DIR, { db }))) ?? [])
+    .filter((n) => n !== "locks" && !n.startsWith("."))
+    .sort();
   const keyfiles = [];
   for (const file of names) {
     const path = fillTemplate(DCONF_DB_FILE, { db, file });
@@ -27,7 +29,9 @@ async function loadDb(runner: CommandRunner, db: string): Promise<SystemDb> {
     if (text !== undefined) keyfiles.push(parseDconfKeyfile(text, path));
   }
   const locks: string[] = [];
-  for (const file of (optional(await listDirectory(runner, fillTemplate(DCONF_LOCKS_DIR, { db }))) ?? []).filter((n) => !n.startsWith(".")).sort()) {
+  for (const file of (optional(await listDirectory(runner, fillTemplate(DCONF_LOCKS_DIR, { db }))) ?? [])
+    .filter((n) => !n.startsWith("."))
+    .sort()) {
     const text = optional(await fileText(runner, fillTemplate(DCONF_LOCKS_FILE, { db, file })));
     if (text !== undefined) locks.push(...parseDconfLocks(text));
   }

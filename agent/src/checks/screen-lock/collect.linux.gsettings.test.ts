@@ -10,7 +10,11 @@ describe("GsettingsUser", () => {
 
   it("names every source it tried when a key cannot be read", async () => {
     const runner = fakeRunner("linux", [
-      { argv: as("gsettings", "get", "org.gnome.desktop.session", "idle-delay"), exitCode: 1, stderr: "No such schema “org.gnome.desktop.session”\n" },
+      {
+        argv: as("gsettings", "get", "org.gnome.desktop.session", "idle-delay"),
+        exitCode: 1,
+        stderr: "No such schema “org.gnome.desktop.session”\n",
+      },
     ]);
     const reading = new GsettingsUser(runner, "ann", GSETTINGS_DESKTOPS.gnome, () => loadMachineDconf(runner)).read();
     await expect(reading).rejects.toThrow(
@@ -30,6 +34,8 @@ describe("GsettingsUser", () => {
     ]);
     const user = await new GsettingsUser(runner, "ann", GSETTINGS_DESKTOPS.gnome, () => loadMachineDconf(runner)).read();
     expect(user).toMatchObject({ idleSeconds: 120, lockDelaySeconds: 3600 });
-    expect(user.detail).toBe("GNOME settings: idle-delay uint32 120, lock-enabled true, lock-delay uint32 3600 (gsettings list-recursively)");
+    expect(user.detail).toBe(
+      "GNOME settings: idle-delay uint32 120, lock-enabled true, lock-delay uint32 3600 (gsettings list-recursively)",
+    );
   });
 });

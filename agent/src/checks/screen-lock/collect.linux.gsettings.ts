@@ -5,7 +5,15 @@ import { fillArgv } from "../types.js";
 import { dconfDump, gsettingsGet, gsettingsList, gsettingsWritable, readCommandText } from "./collect.linux.sources.js";
 import { decisiveKeys, keyPath, type GsettingsDesktop, type GsettingsKey } from "./desktops.linux.js";
 import { UnreadableSettings, type UserScreenLock } from "./facts.js";
-import { locksOnIdle, machineKey, schemaDefault, screenLockFromGsettings, valueFromDump, type MachineDconf, type Resolved } from "./merge.linux.js";
+import {
+  locksOnIdle,
+  machineKey,
+  schemaDefault,
+  screenLockFromGsettings,
+  valueFromDump,
+  type MachineDconf,
+  type Resolved,
+} from "./merge.linux.js";
 import { parseDconfKeyfile } from "./parse/dconf-keyfile.js";
 import { parseGsettingsGet, parseGsettingsListRecursively, parseGsettingsWritable } from "./parse/gsettings.js";
 import { parseGVariant } from "./parse/gsettings-gvariant.js";
@@ -74,7 +82,8 @@ export class GsettingsUser {
 
     const machine = machineKey(await this.machine(), keyPath(key));
     if (machine.locked) {
-      const value = machine.value === undefined ? schemaDefault(key) : parseGVariant(machine.value, `dconf database ${machine.db} ${keyPath(key)}`);
+      const value =
+        machine.value === undefined ? schemaDefault(key) : parseGVariant(machine.value, `dconf database ${machine.db} ${keyPath(key)}`);
       return { value, via: `locked in dconf database ${machine.db}` };
     }
     return { failures };

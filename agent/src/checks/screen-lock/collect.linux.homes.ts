@@ -18,7 +18,9 @@ export class HomeDirectories {
   }
 
   private async load(): Promise<Map<string, { home: string }>> {
-    const accounts = valueOr(await readFile(this.runner, PASSWD_FILE, (text, source) => accountsByName(parsePasswd(text, source)), { parseErrors: "unread" }));
+    const accounts = valueOr(
+      await readFile(this.runner, PASSWD_FILE, (text, source) => accountsByName(parsePasswd(text, source)), { parseErrors: "unread" }),
+    );
     return accounts ?? new Map();
   }
 }

@@ -32,7 +32,9 @@ describe("readKdeUser", () => {
   it("uses KDE's defaults when the user has no kscreenlockerrc", async () => {
     const user = await read({});
     expect(user).toMatchObject({ idleSeconds: 300, lockDelaySeconds: 5, managed: false });
-    expect(user.detail).toBe("kscreenlockerrc [Daemon] Autolock=true (KDE default), Timeout=5 min (KDE default), LockGrace=5 s (KDE default)");
+    expect(user.detail).toBe(
+      "kscreenlockerrc [Daemon] Autolock=true (KDE default), Timeout=5 min (KDE default), LockGrace=5 s (KDE default)",
+    );
   });
 
   it("lets the user's file override machine defaults in /etc/xdg", async () => {

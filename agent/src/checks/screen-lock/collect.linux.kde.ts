@@ -10,5 +10,9 @@ import { parseKConfig } from "./parse/kscreenlockerrc.js";
 export async function readKdeUser(runner: CommandRunner, user: string, home: string): Promise<UserScreenLock> {
   const userFile = await settingsFile(runner, fillTemplate(KDE_USER_FILE, { home }), parseKConfig);
   const systemFile = await settingsFile(runner, KDE_SYSTEM_FILE, parseKConfig);
-  return kdeScreenLock(user, { ...(userFile === undefined ? {} : { user: userFile }), ...(systemFile === undefined ? {} : { system: systemFile }), systemPath: KDE_SYSTEM_FILE });
+  return kdeScreenLock(user, {
+    ...(userFile === undefined ? {} : { user: userFile }),
+    ...(systemFile === undefined ? {} : { system: systemFile }),
+    systemPath: KDE_SYSTEM_FILE,
+  });
 }

@@ -9,14 +9,21 @@ import { isLogindUnavailable, parseLoginctlSessions, parseShowSession } from "./
 export async function scanSessions(runner: CommandRunner): Promise<SessionScan> {
   const listing = await runCommand(runner, LIST_SESSIONS);
   if (!listing.ok && listing.reason === NOT_INSTALLED) {
-    return { kind: "none", reason: "loginctl is not installed: without systemd-logind the agent cannot tell which users have a desktop session" };
+    return {
+      kind: "none",
+      reason: "loginctl is not installed: without systemd-logind the agent cannot tell which users have a desktop session",
+    };
   }
   // Not recorded in a replay: the check is unknown with "loginctl list-sessions --no-pager: not recorded".
   const out = required(listing);
   if (out.exitCode !== 0) {
     const stderr = outputText(runner.platform, out.stderr);
     if (isLogindUnavailable(stderr)) {
-      const why = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "").join(" ");
+      const why = stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "")
+        .join(" ");
       return { kind: "none", reason: `systemd-logind is not available (${why}): the agent cannot tell which users have a desktop session` };
     }
     throw new SourceUnavailableError(LIST_SESSIONS.join(" "), exitFailure(out, runner.platform));

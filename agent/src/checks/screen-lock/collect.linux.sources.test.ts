@@ -8,11 +8,17 @@ describe("readCommandText", () => {
     const argv = ["runuser", "-u", "ann", "--", "gsettings", "set", "org.gnome.desktop.session", "idle-delay", "0"];
     const stderr = fixtureText("linux/gsettings/debian-12-container-locked-policy.set-idle-delay-0.stderr.txt");
     const result = await readCommandText(fakeRunner("linux", [{ argv, exitCode: 1, stderr }]), argv);
-    expect(result).toMatchObject({ ok: false, description: "gsettings set org.gnome.desktop.session idle-delay 0: exit code 1: The key is not writable" });
+    expect(result).toMatchObject({
+      ok: false,
+      description: "gsettings set org.gnome.desktop.session idle-delay 0: exit code 1: The key is not writable",
+    });
   });
 
   it("says when a command is not there", async () => {
     expect(await readCommandText(fakeRunner("linux", []), ["xset", "q"])).toMatchObject({ ok: false, description: "xset q: not recorded" });
-    expect(await readCommandText(fakeRunner("linux", [{ argv: ["xset", "q"], exitCode: 127 }]), ["xset", "q"])).toMatchObject({ ok: false, description: "xset q: not installed" });
+    expect(await readCommandText(fakeRunner("linux", [{ argv: ["xset", "q"], exitCode: 127 }]), ["xset", "q"])).toMatchObject({
+      ok: false,
+      description: "xset q: not installed",
+    });
   });
 });

@@ -48,25 +48,27 @@ function gsettingsSources(desktop: GsettingsDesktop): SourceSpec[] {
   const schemas = [...new Set(keys.map((k) => k.schema))];
   const label = `${desktop.label} users`;
   return [
-    ...keys.map((k): SourceSpec => ({ kind: "command", argv: gsettingsGet(k.schema, k.key), what: `${label}: ${k.schema} ${k.key}`, optional: true, perUser: true })),
-    ...decisiveKeys(desktop).map(
-      (k): SourceSpec => ({
-        kind: "command",
-        argv: gsettingsWritable(k.schema, k.key),
-        what: `${label}: whether machine policy (a dconf lock) fixes ${k.key}`,
-        optional: true,
-        perUser: true,
-      }),
-    ),
-    ...schemas.map(
-      (schema): SourceSpec => ({
-        kind: "command",
-        argv: gsettingsList(schema),
-        what: `${label}: ${schema}, all keys (fallback when a single gsettings get is missing)`,
-        optional: true,
-        perUser: true,
-      }),
-    ),
+    ...keys.map((k): SourceSpec => ({
+      kind: "command",
+      argv: gsettingsGet(k.schema, k.key),
+      what: `${label}: ${k.schema} ${k.key}`,
+      optional: true,
+      perUser: true,
+    })),
+    ...decisiveKeys(desktop).map((k): SourceSpec => ({
+      kind: "command",
+      argv: gsettingsWritable(k.schema, k.key),
+      what: `${label}: whether machine policy (a dconf lock) fixes ${k.key}`,
+      optional: true,
+      perUser: true,
+    })),
+    ...schemas.map((schema): SourceSpec => ({
+      kind: "command",
+      argv: gsettingsList(schema),
+      what: `${label}: ${schema}, all keys (fallback when a single gsettings get is missing)`,
+      optional: true,
+      perUser: true,
+    })),
     {
       kind: "command",
       argv: dconfDump(desktop.dumpDir),
@@ -79,12 +81,22 @@ function gsettingsSources(desktop: GsettingsDesktop): SourceSpec[] {
 
 export const SCREEN_LOCK_LINUX_SOURCES: readonly SourceSpec[] = Object.freeze([
   { kind: "command", argv: LIST_SESSIONS, what: "logind sessions (who is logged in, on which seat)", optional: false },
-  { kind: "command", argv: SHOW_SESSION, what: "one session's Type, Class, Desktop, Remote, State, Display and Seat (per listed session)", optional: true },
+  {
+    kind: "command",
+    argv: SHOW_SESSION,
+    what: "one session's Type, Class, Desktop, Remote, State, Display and Seat (per listed session)",
+    optional: true,
+  },
   { kind: "file", path: PASSWD_FILE, what: "home directories of desktop users (else /home/{user})", optional: true },
   ...gsettingsSources(GSETTINGS_DESKTOPS.gnome),
   ...gsettingsSources(GSETTINGS_DESKTOPS.cinnamon),
   ...gsettingsSources(GSETTINGS_DESKTOPS.mate),
-  { kind: "file", path: DCONF_PROFILE_FILE, what: "dconf profile: which system databases (and their locks) apply to users", optional: true },
+  {
+    kind: "file",
+    path: DCONF_PROFILE_FILE,
+    what: "dconf profile: which system databases (and their locks) apply to users",
+    optional: true,
+  },
   { kind: "directory", path: DCONF_DB_DIR, what: "machine-wide dconf keyfiles of each system database in the profile", optional: true },
   { kind: "file", path: DCONF_DB_FILE, what: "one machine-wide dconf keyfile", optional: true },
   { kind: "directory", path: DCONF_LOCKS_DIR, what: "dconf lock lists of that database", optional: true },
@@ -93,7 +105,19 @@ export const SCREEN_LOCK_LINUX_SOURCES: readonly SourceSpec[] = Object.freeze([
   { kind: "file", path: KDE_SYSTEM_FILE, what: "KDE Plasma: machine defaults and kiosk locks for the screen locker", optional: true },
   { kind: "file", path: XFCE_USER_FILE, what: "Xfce users: xfce4-screensaver settings", optional: true, perUser: true },
   { kind: "file", path: XFCE_SYSTEM_FILE, what: "Xfce: machine defaults and locks for xfce4-screensaver", optional: true },
-  { kind: "file", path: XFCE_USER_AUTOSTART, what: "Xfce users: whether they switched xfce4-screensaver off at login", optional: true, perUser: true },
+  {
+    kind: "file",
+    path: XFCE_USER_AUTOSTART,
+    what: "Xfce users: whether they switched xfce4-screensaver off at login",
+    optional: true,
+    perUser: true,
+  },
   { kind: "file", path: XFCE_SYSTEM_AUTOSTART, what: "Xfce: whether xfce4-screensaver is installed to start at login", optional: true },
-  { kind: "command", argv: XSET_QUERY, what: "X11 sessions of other desktops: the X server's screen saver timeout", optional: true, perUser: true },
+  {
+    kind: "command",
+    argv: XSET_QUERY,
+    what: "X11 sessions of other desktops: the X server's screen saver timeout",
+    optional: true,
+    perUser: true,
+  },
 ] satisfies SourceSpec[]);

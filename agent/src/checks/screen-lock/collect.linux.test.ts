@@ -30,7 +30,16 @@ function gdmSessions(desktop: string): FakeCommand[] {
     { argv: show("2"), stdout: showSession({ Id: "2", Name: "user001", Type: "wayland", Desktop: desktop, Seat: "seat0", TTY: "tty2" }) },
     {
       argv: show("c1"),
-      stdout: showSession({ Id: "c1", Name: "gdm", Type: "wayland", Class: "greeter", Desktop: "", Seat: "seat0", TTY: "tty1", State: "online" }),
+      stdout: showSession({
+        Id: "c1",
+        Name: "gdm",
+        Type: "wayland",
+        Class: "greeter",
+        Desktop: "",
+        Seat: "seat0",
+        TTY: "tty1",
+        State: "online",
+      }),
     },
   ];
 }
@@ -46,8 +55,14 @@ describe("collectScreenLockLinux: GNOME", () => {
   it("passes a GNOME user on schema defaults and ignores the gdm greeter session", async () => {
     const facts = await collect([
       ...gdmSessions("ubuntu:GNOME"),
-      { argv: get("user001", "org.gnome.desktop.session", "idle-delay"), stdout: fixtureText(`${G}debian-12-container-gnome-defaults.get-idle-delay.txt`) },
-      { argv: get("user001", "org.gnome.desktop.screensaver", "lock-enabled"), stdout: fixtureText(`${G}debian-12-container-gnome-defaults.get-lock-enabled.txt`) },
+      {
+        argv: get("user001", "org.gnome.desktop.session", "idle-delay"),
+        stdout: fixtureText(`${G}debian-12-container-gnome-defaults.get-idle-delay.txt`),
+      },
+      {
+        argv: get("user001", "org.gnome.desktop.screensaver", "lock-enabled"),
+        stdout: fixtureText(`${G}debian-12-container-gnome-defaults.get-lock-enabled.txt`),
+      },
       {
         argv: as("user001", "gsettings", "list-recursively", "org.gnome.desktop.screensaver"),
         stdout: fixtureText(`${G}debian-12-container-gnome-defaults.list-recursively-screensaver.txt`),
@@ -63,8 +78,14 @@ describe("collectScreenLockLinux: GNOME", () => {
   it("fails the lax user who never goes idle and needs no password", async () => {
     const facts = await collect([
       ...gdmSessions("GNOME"),
-      { argv: get("user001", "org.gnome.desktop.session", "idle-delay"), stdout: fixtureText(`${G}debian-12-container-lax-user.get-idle-delay.txt`) },
-      { argv: get("user001", "org.gnome.desktop.screensaver", "lock-enabled"), stdout: fixtureText(`${G}debian-12-container-lax-user.get-lock-enabled.txt`) },
+      {
+        argv: get("user001", "org.gnome.desktop.session", "idle-delay"),
+        stdout: fixtureText(`${G}debian-12-container-lax-user.get-idle-delay.txt`),
+      },
+      {
+        argv: get("user001", "org.gnome.desktop.screensaver", "lock-enabled"),
+        stdout: fixtureText(`${G}debian-12-container-lax-user.get-lock-enabled.txt`),
+      },
       {
         argv: as("user001", "gsettings", "list-recursively", "org.gnome.desktop.screensaver"),
         stdout: fixtureText(`${G}debian-12-container-lax-user.list-recursively-screensaver.txt`),
@@ -80,7 +101,10 @@ describe("collectScreenLockLinux: GNOME", () => {
     const writable = fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.writable-idle-delay.txt`);
     const facts = await collect([
       ...gdmSessions("GNOME"),
-      { argv: get("user001", "org.gnome.desktop.session", "idle-delay"), stdout: fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.get-idle-delay.txt`) },
+      {
+        argv: get("user001", "org.gnome.desktop.session", "idle-delay"),
+        stdout: fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.get-idle-delay.txt`),
+      },
       {
         argv: get("user001", "org.gnome.desktop.screensaver", "lock-enabled"),
         stdout: fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.get-lock-enabled.txt`),
@@ -100,18 +124,32 @@ describe("collectScreenLockLinux: GNOME", () => {
   });
 
   it("falls back to dconf dump when gsettings is not installed, a missing key meaning the schema default", async () => {
-    const noGsettings = (key: string, schema: string): FakeCommand => ({ argv: get("user001", schema, key), exitCode: 127, stderr: "runuser: failed to execute gsettings: No such file or directory" });
-    const base = [...gdmSessions("GNOME"), noGsettings("idle-delay", "org.gnome.desktop.session"), noGsettings("lock-enabled", "org.gnome.desktop.screensaver")];
+    const noGsettings = (key: string, schema: string): FakeCommand => ({
+      argv: get("user001", schema, key),
+      exitCode: 127,
+      stderr: "runuser: failed to execute gsettings: No such file or directory",
+    });
+    const base = [
+      ...gdmSessions("GNOME"),
+      noGsettings("idle-delay", "org.gnome.desktop.session"),
+      noGsettings("lock-enabled", "org.gnome.desktop.screensaver"),
+    ];
     const lax = await collect([
       ...base,
-      { argv: as("user001", "dconf", "dump", "/org/gnome/desktop/"), stdout: fixtureText("linux/dconf/debian-12-container-lax-user-dump-gnome-desktop.ini") },
+      {
+        argv: as("user001", "dconf", "dump", "/org/gnome/desktop/"),
+        stdout: fixtureText("linux/dconf/debian-12-container-lax-user-dump-gnome-desktop.ini"),
+      },
     ]);
     expect(lax.users).toEqual([expect.objectContaining({ idleSeconds: null, lockDelaySeconds: null })]);
     expect(lax.users[0]?.detail).toContain("(dconf dump)");
 
     const fresh = await collect([
       ...base,
-      { argv: as("user001", "dconf", "dump", "/org/gnome/desktop/"), stdout: fixtureText("linux/dconf/debian-12-container-fresh-user-dump-gnome-desktop-empty.ini") },
+      {
+        argv: as("user001", "dconf", "dump", "/org/gnome/desktop/"),
+        stdout: fixtureText("linux/dconf/debian-12-container-fresh-user-dump-gnome-desktop-empty.ini"),
+      },
     ]);
     expect(fresh.users).toEqual([expect.objectContaining({ idleSeconds: 300, lockDelaySeconds: 0 })]);
     expect(verdict(fresh).status).toBe("pass");
@@ -122,7 +160,8 @@ describe("collectScreenLockLinux: GNOME", () => {
       "/etc/dconf/profile/user": "user-db:user\nsystem-db:local\n",
       "/etc/dconf/db/local.d/00-lock-delay": fixtureText("linux/dconf-system/centos8-stig-local.d-00-lock-delay.keyfile"),
       "/etc/dconf/db/local.d/00-screensaver": fixtureText("linux/dconf-system/centos8-stig-local.d-00-screensaver.keyfile"),
-      "/etc/dconf/db/local.d/locks/screensaver": "/org/gnome/desktop/session/idle-delay\n/org/gnome/desktop/screensaver/lock-enabled\n/org/gnome/desktop/screensaver/lock-delay\n",
+      "/etc/dconf/db/local.d/locks/screensaver":
+        "/org/gnome/desktop/session/idle-delay\n/org/gnome/desktop/screensaver/lock-enabled\n/org/gnome/desktop/screensaver/lock-delay\n",
     });
     expect(facts.users).toEqual([expect.objectContaining({ idleSeconds: 900, lockDelaySeconds: 5, managed: true })]);
     // 900 s until the screen blanks plus 5 s until the password: 905 s is over the 900 s limit.
@@ -132,7 +171,9 @@ describe("collectScreenLockLinux: GNOME", () => {
   it("reports a GNOME user whose settings cannot be read at all as unreadable, never as passing", async () => {
     const facts = await collect(gdmSessions("GNOME"));
     expect(facts.users).toEqual([]);
-    expect(facts.unreadable).toEqual([{ user: "user001", reason: expect.stringContaining("cannot read org.gnome.desktop.session idle-delay") }]);
+    expect(facts.unreadable).toEqual([
+      { user: "user001", reason: expect.stringContaining("cannot read org.gnome.desktop.session idle-delay") },
+    ]);
     expect(verdict(facts).status).toBe("unknown");
   });
 });
@@ -147,7 +188,10 @@ describe("collectScreenLockLinux: Cinnamon", () => {
   it("fails the Cinnamon user with a 30-minute idle delay and locking off", async () => {
     const facts = await collect([
       ...sessions("X-Cinnamon"),
-      { argv: get("user001", "org.cinnamon.desktop.session", "idle-delay"), stdout: fixtureText(`${G}debian-12-container-cinnamon-lax-user.get-session-idle-delay.txt`) },
+      {
+        argv: get("user001", "org.cinnamon.desktop.session", "idle-delay"),
+        stdout: fixtureText(`${G}debian-12-container-cinnamon-lax-user.get-session-idle-delay.txt`),
+      },
       {
         argv: get("user001", "org.cinnamon.desktop.screensaver", "lock-enabled"),
         stdout: fixtureText(`${G}debian-12-container-cinnamon-lax-user.get-screensaver-lock-enabled.txt`),
@@ -160,7 +204,10 @@ describe("collectScreenLockLinux: Cinnamon", () => {
   it("passes the Cinnamon defaults at exactly the limit (idle-delay 900)", async () => {
     const facts = await collect([
       ...sessions("X-Cinnamon"),
-      { argv: get("user001", "org.cinnamon.desktop.session", "idle-delay"), stdout: fixtureText(`${G}debian-12-container-cinnamon-defaults.get-session-idle-delay.txt`) },
+      {
+        argv: get("user001", "org.cinnamon.desktop.session", "idle-delay"),
+        stdout: fixtureText(`${G}debian-12-container-cinnamon-defaults.get-session-idle-delay.txt`),
+      },
       {
         argv: as("user001", "gsettings", "list-recursively", "org.cinnamon.desktop.screensaver"),
         stdout: fixtureText(`${G}debian-12-container-cinnamon-defaults.list-recursively-screensaver.txt`),
@@ -189,7 +236,11 @@ describe("collectScreenLockLinux: MATE", () => {
 
 describe("collectScreenLockLinux: KDE Plasma and Xfce", () => {
   const kdeSession: FakeCommand[] = [
-    { argv: LIST, stdout: "SESSION  UID USER SEAT  LEADER CLASS   TTY  IDLE SINCE\n      3 1000 kim  seat0 1542   user    tty2 no   -\n\n1 sessions listed.\n" },
+    {
+      argv: LIST,
+      stdout:
+        "SESSION  UID USER SEAT  LEADER CLASS   TTY  IDLE SINCE\n      3 1000 kim  seat0 1542   user    tty2 no   -\n\n1 sessions listed.\n",
+    },
     { argv: show("3"), stdout: showSession({ Id: "3", Name: "kim", Type: "wayland", Desktop: "KDE", Seat: "seat0" }) },
   ];
   const passwd = "root:x:0:0:root:/root:/bin/bash\nkim:x:1000:1000:Kim,,,:/srv/home/kim:/bin/bash\n";
@@ -199,7 +250,10 @@ describe("collectScreenLockLinux: KDE Plasma and Xfce", () => {
     { file: "kde-autolock-true-timeout-10min.kscreenlockerrc", idle: 600, grace: 5, status: "pass" },
     { file: "kde-autolock-false-only.kscreenlockerrc", idle: null, grace: 5, status: "fail" },
   ])("reads $file from the home directory in /etc/passwd", async ({ file, idle, grace, status }) => {
-    const facts = await collect(kdeSession, { "/etc/passwd": passwd, "/srv/home/kim/.config/kscreenlockerrc": fixtureText(`linux/kscreenlockerrc/${file}`) });
+    const facts = await collect(kdeSession, {
+      "/etc/passwd": passwd,
+      "/srv/home/kim/.config/kscreenlockerrc": fixtureText(`linux/kscreenlockerrc/${file}`),
+    });
     expect(facts.users).toEqual([expect.objectContaining({ user: "kim", desktop: "kde", idleSeconds: idle, lockDelaySeconds: grace })]);
     expect(verdict(facts).status).toBe(status);
   });
@@ -209,7 +263,10 @@ describe("collectScreenLockLinux: KDE Plasma and Xfce", () => {
       [
         { argv: LIST, stdout: fixtureText(`${L}xfce-lightdm-2015-two-sessions.list-sessions.txt`) },
         { argv: show("1"), stdout: fixtureText(`${L}xfce-lightdm-2015-session-1-closing.show-session.txt`) },
-        { argv: show("3"), stdout: showSession({ Id: "3", Name: "liveinstuser", Type: "x11", Desktop: "xfce", Display: ":1", Service: "lightdm" }) },
+        {
+          argv: show("3"),
+          stdout: showSession({ Id: "3", Name: "liveinstuser", Type: "x11", Desktop: "xfce", Display: ":1", Service: "lightdm" }),
+        },
       ],
       {
         "/home/liveinstuser/.config/xfce4/xfconf/xfce-perchannel-xml/xfce4-screensaver.xml": fixtureText(
@@ -217,7 +274,9 @@ describe("collectScreenLockLinux: KDE Plasma and Xfce", () => {
         ),
       },
     );
-    expect(facts.users).toEqual([expect.objectContaining({ user: "liveinstuser", desktop: "xfce", idleSeconds: 1800, lockDelaySeconds: 120 })]);
+    expect(facts.users).toEqual([
+      expect.objectContaining({ user: "liveinstuser", desktop: "xfce", idleSeconds: 1800, lockDelaySeconds: 120 }),
+    ]);
     expect(verdict(facts).status).toBe("fail");
   });
 });
@@ -246,7 +305,9 @@ describe("collectScreenLockLinux: no desktop to judge", () => {
   it("is unknown with only ssh sessions (no seat)", async () => {
     const facts = await collect([{ argv: LIST, stdout: fixtureText(`${L}rocky9-ssh-sessions-empty-seat-column.list-sessions.txt`) }]);
     expect(facts.users).toEqual([]);
-    expect(facts.noSession).toMatch(/^no local graphical session \(session 1789 of rocky: no seat; session 1796 of rocky: no seat; session 1797 of lab0/);
+    expect(facts.noSession).toMatch(
+      /^no local graphical session \(session 1789 of rocky: no seat; session 1796 of rocky: no seat; session 1797 of lab0/,
+    );
     expect(verdict(facts).status).toBe("unknown");
   });
 
@@ -262,8 +323,14 @@ describe("collectScreenLockLinux: no desktop to judge", () => {
     const type = fixtureText(`${L}startx-x11-session-reports-type-tty.show-session-p-type-value.txt`).trim();
     const facts = await collect([
       { argv: LIST, stdout: "SESSION  UID USER  SEAT  TTY\n      2 1000 alice seat0 tty1\n" },
-      { argv: show("2"), stdout: showSession({ Id: "2", Name: "alice", Type: type, Desktop: "i3", Seat: "seat0", Display: ":0", TTY: "tty1" }) },
-      { argv: as("alice", "env", "DISPLAY=:0", "xset", "q"), stdout: fixtureText("linux/xset/debian-12-container-xvfb-server-defaults.xset-q.txt") },
+      {
+        argv: show("2"),
+        stdout: showSession({ Id: "2", Name: "alice", Type: type, Desktop: "i3", Seat: "seat0", Display: ":0", TTY: "tty1" }),
+      },
+      {
+        argv: as("alice", "env", "DISPLAY=:0", "xset", "q"),
+        stdout: fixtureText("linux/xset/debian-12-container-xvfb-server-defaults.xset-q.txt"),
+      },
     ]);
     expect(facts.users).toEqual([]);
     expect(facts.unreadable).toEqual([
@@ -282,7 +349,13 @@ describe("collectScreenLockLinux: no desktop to judge", () => {
 describe("collectScreenLockLinux sources", () => {
   it("reads nothing that `sources` does not list", async () => {
     const scenarios: [FakeCommand[], Record<string, string>][] = [
-      [[...gdmSessions("GNOME")], { "/etc/dconf/profile/user": "user-db:user\nsystem-db:local\n", "/etc/dconf/db/local.d/locks/x": "/org/gnome/desktop/session/idle-delay\n" }],
+      [
+        [...gdmSessions("GNOME")],
+        {
+          "/etc/dconf/profile/user": "user-db:user\nsystem-db:local\n",
+          "/etc/dconf/db/local.d/locks/x": "/org/gnome/desktop/session/idle-delay\n",
+        },
+      ],
       [
         [
           { argv: LIST, stdout: "SESSION UID USER SEAT\n1 1000 kim seat0\n2 1001 xu seat0\n3 1002 mo seat0\n4 1003 ia seat0\n" },
@@ -314,8 +387,17 @@ describe("collectScreenLockLinux sources", () => {
       dirs: reads.flatMap((r) => (r.kind === "directory" ? [r.path] : [])),
     };
     const shown = new Set(seen.argv.map((argv) => argv.slice(4, 6).join(" ")));
-    expect([...shown].sort()).toEqual(["", "dconf dump", "env DISPLAY=:2", "gsettings get", "gsettings list-recursively", "gsettings writable"].sort());
-    expect(seen.paths).toEqual(expect.arrayContaining(["/etc/passwd", "/etc/dconf/profile/user", "/home/kim/.config/kscreenlockerrc", "/etc/xdg/autostart/xfce4-screensaver.desktop"]));
+    expect([...shown].sort()).toEqual(
+      ["", "dconf dump", "env DISPLAY=:2", "gsettings get", "gsettings list-recursively", "gsettings writable"].sort(),
+    );
+    expect(seen.paths).toEqual(
+      expect.arrayContaining([
+        "/etc/passwd",
+        "/etc/dconf/profile/user",
+        "/home/kim/.config/kscreenlockerrc",
+        "/etc/xdg/autostart/xfce4-screensaver.desktop",
+      ]),
+    );
     expect(seen.dirs).toEqual(expect.arrayContaining(["/etc/dconf/db/local.d", "/etc/dconf/db/local.d/locks"]));
   });
 

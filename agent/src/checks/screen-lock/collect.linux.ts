@@ -33,7 +33,12 @@ async function collectLinux(runner: CommandRunner): Promise<ScreenLockFacts> {
       facts.users.push(await readUser(runner, session, homes, machineDconf));
     } catch (error) {
       // One user's unreadable settings must not hide the others' verdicts.
-      if (error instanceof UnreadableSettings || error instanceof ParseError || error instanceof NotRecordedError || error instanceof SourceUnavailableError) {
+      if (
+        error instanceof UnreadableSettings ||
+        error instanceof ParseError ||
+        error instanceof NotRecordedError ||
+        error instanceof SourceUnavailableError
+      ) {
         facts.unreadable.push({ user: session.user, reason: error.message });
       } else {
         throw error;
@@ -43,7 +48,12 @@ async function collectLinux(runner: CommandRunner): Promise<ScreenLockFacts> {
   return facts;
 }
 
-async function readUser(runner: CommandRunner, session: DesktopSession, homes: HomeDirectories, machine: () => Promise<MachineDconf>): Promise<UserScreenLock> {
+async function readUser(
+  runner: CommandRunner,
+  session: DesktopSession,
+  homes: HomeDirectories,
+  machine: () => Promise<MachineDconf>,
+): Promise<UserScreenLock> {
   const family = desktopFamily(session.desktop);
   switch (family) {
     case "gnome":

@@ -26,7 +26,9 @@ describe("readXfceUser", () => {
   });
 
   it("uses xfce4-screensaver's defaults (5 min, lock at once) when it is installed but never configured", async () => {
-    const user = await read({ "/etc/xdg/autostart/xfce4-screensaver.desktop": "[Desktop Entry]\nType=Application\nExec=xfce4-screensaver\n" });
+    const user = await read({
+      "/etc/xdg/autostart/xfce4-screensaver.desktop": "[Desktop Entry]\nType=Application\nExec=xfce4-screensaver\n",
+    });
     expect(user).toMatchObject({ idleSeconds: 300, lockDelaySeconds: 0 });
   });
 
@@ -52,13 +54,20 @@ describe("readXfceUser", () => {
     </property>
   </property>
 </channel>`;
-    const user = await read({ [SYSTEM_FILE]: system, [USER_FILE]: fixtureText("linux/xfce4-screensaver/xfce-idle-30min-lock-2min-after-saver.xml") });
+    const user = await read({
+      [SYSTEM_FILE]: system,
+      [USER_FILE]: fixtureText("linux/xfce4-screensaver/xfce-idle-30min-lock-2min-after-saver.xml"),
+    });
     expect(user).toMatchObject({ idleSeconds: 600, lockDelaySeconds: 0, managed: true });
   });
 
   it("lets the user override machine defaults that are not locked", async () => {
-    const system = '<channel name="xfce4-screensaver" version="1.0"><property name="lock" type="empty"><property name="enabled" type="bool" value="false" unlocked="xu"/></property></channel>';
-    const user = await read({ [SYSTEM_FILE]: system, [USER_FILE]: fixtureText("linux/xfce4-screensaver/xfce-saver-10min-lock-enabled-but-not-on-saver-activation.xml") });
+    const system =
+      '<channel name="xfce4-screensaver" version="1.0"><property name="lock" type="empty"><property name="enabled" type="bool" value="false" unlocked="xu"/></property></channel>';
+    const user = await read({
+      [SYSTEM_FILE]: system,
+      [USER_FILE]: fixtureText("linux/xfce4-screensaver/xfce-saver-10min-lock-enabled-but-not-on-saver-activation.xml"),
+    });
     expect(user).toMatchObject({ idleSeconds: 600, lockDelaySeconds: null, managed: false });
   });
 });

@@ -8,7 +8,12 @@ import { xfceScreenLock } from "./merge.linux.xfce.js";
 import { parseKeyfile } from "./parse/dconf-keyfile.js";
 import { parseXfconfChannel } from "./parse/xfconf.js";
 
-export async function readXfceUser(runner: CommandRunner, user: string, home: string, whenUnknown: () => Promise<string>): Promise<UserScreenLock> {
+export async function readXfceUser(
+  runner: CommandRunner,
+  user: string,
+  home: string,
+  whenUnknown: () => Promise<string>,
+): Promise<UserScreenLock> {
   const userPath = fillTemplate(XFCE_USER_FILE, { home });
   const own = await settingsFile(runner, userPath, parseXfconfChannel);
   const system = await settingsFile(runner, XFCE_SYSTEM_FILE, parseXfconfChannel);

@@ -22,12 +22,30 @@ export const WIN32_CONSOLELOCK = ["powercfg", "/q", "SCHEME_CURRENT", "SUB_NONE"
 
 const sources: readonly SourceSpec[] = [
   { kind: "command", argv: LOADED_HIVES_ARGV, what: "loaded registry hives: the user SIDs signed in", optional: false },
-  { kind: "command", argv: WIN32_VOLATILE_ENVIRONMENT, what: "whether the hive belongs to an interactive session, and its DOMAIN\\user", optional: true, perUser: true },
+  {
+    kind: "command",
+    argv: WIN32_VOLATILE_ENVIRONMENT,
+    what: "whether the hive belongs to an interactive session, and its DOMAIN\\user",
+    optional: true,
+    perUser: true,
+  },
   { kind: "command", argv: WIN32_MACHINE_POLICY, what: "InactivityTimeoutSecs: the machine inactivity limit", optional: false },
   { kind: "command", argv: WIN32_VIDEOIDLE, what: "turn off display after (seconds, AC and DC)", optional: false },
   { kind: "command", argv: WIN32_CONSOLELOCK, what: "require a password on wake (AC and DC)", optional: false },
-  { kind: "command", argv: WIN32_USER_DESKTOP, what: "the user's screen saver: ScreenSaveActive, ScreenSaveTimeOut, ScreenSaverIsSecure, SCRNSAVE.EXE", optional: false, perUser: true },
-  { kind: "command", argv: WIN32_POLICY_DESKTOP, what: "Group Policy screen-saver values that override the user's (absent key = none)", optional: false, perUser: true },
+  {
+    kind: "command",
+    argv: WIN32_USER_DESKTOP,
+    what: "the user's screen saver: ScreenSaveActive, ScreenSaveTimeOut, ScreenSaverIsSecure, SCRNSAVE.EXE",
+    optional: false,
+    perUser: true,
+  },
+  {
+    kind: "command",
+    argv: WIN32_POLICY_DESKTOP,
+    what: "Group Policy screen-saver values that override the user's (absent key = none)",
+    optional: false,
+    perUser: true,
+  },
 ];
 
 export const collectScreenLockWin32: Collector<ScreenLockFacts> = {
@@ -40,7 +58,10 @@ export const collectScreenLockWin32: Collector<ScreenLockFacts> = {
       if (account !== null) sessions.push({ sid, user: account ?? sid });
     }
     if (sessions.length === 0) {
-      const noSession = sids.length === 0 ? "no user is signed in (no user hive is loaded under HKEY_USERS)" : "no user has an interactive desktop session (the loaded user hives have no Volatile Environment)";
+      const noSession =
+        sids.length === 0
+          ? "no user is signed in (no user hive is loaded under HKEY_USERS)"
+          : "no user has an interactive desktop session (the loaded user hives have no Volatile Environment)";
       return { users: [], unreadable: [], noSession };
     }
 

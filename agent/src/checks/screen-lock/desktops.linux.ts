@@ -66,9 +66,21 @@ export const GSETTINGS_DESKTOPS: Readonly<Record<GsettingsFamily, GsettingsDeskt
   gnome: {
     family: "gnome",
     label: "GNOME",
-    idleDelay: { schema: "org.gnome.desktop.session", key: "idle-delay", dir: "/org/gnome/desktop/session/", fallback: 300, unitSeconds: 1 },
+    idleDelay: {
+      schema: "org.gnome.desktop.session",
+      key: "idle-delay",
+      dir: "/org/gnome/desktop/session/",
+      fallback: 300,
+      unitSeconds: 1,
+    },
     lockEnabled: { schema: "org.gnome.desktop.screensaver", key: "lock-enabled", dir: "/org/gnome/desktop/screensaver/", fallback: true },
-    lockDelay: { schema: "org.gnome.desktop.screensaver", key: "lock-delay", dir: "/org/gnome/desktop/screensaver/", fallback: 0, unitSeconds: 1 },
+    lockDelay: {
+      schema: "org.gnome.desktop.screensaver",
+      key: "lock-delay",
+      dir: "/org/gnome/desktop/screensaver/",
+      fallback: 0,
+      unitSeconds: 1,
+    },
     // gnome-shell ignores org.gnome.desktop.screensaver idle-activation-enabled.
     idleActivation: undefined,
     disableLock: { schema: "org.gnome.desktop.lockdown", key: "disable-lock-screen", dir: "/org/gnome/desktop/lockdown/", fallback: false },
@@ -77,16 +89,38 @@ export const GSETTINGS_DESKTOPS: Readonly<Record<GsettingsFamily, GsettingsDeskt
   cinnamon: {
     family: "cinnamon",
     label: "Cinnamon",
-    idleDelay: { schema: "org.cinnamon.desktop.session", key: "idle-delay", dir: "/org/cinnamon/desktop/session/", fallback: 900, unitSeconds: 1 },
-    lockEnabled: { schema: "org.cinnamon.desktop.screensaver", key: "lock-enabled", dir: "/org/cinnamon/desktop/screensaver/", fallback: true },
-    lockDelay: { schema: "org.cinnamon.desktop.screensaver", key: "lock-delay", dir: "/org/cinnamon/desktop/screensaver/", fallback: 0, unitSeconds: 1 },
+    idleDelay: {
+      schema: "org.cinnamon.desktop.session",
+      key: "idle-delay",
+      dir: "/org/cinnamon/desktop/session/",
+      fallback: 900,
+      unitSeconds: 1,
+    },
+    lockEnabled: {
+      schema: "org.cinnamon.desktop.screensaver",
+      key: "lock-enabled",
+      dir: "/org/cinnamon/desktop/screensaver/",
+      fallback: true,
+    },
+    lockDelay: {
+      schema: "org.cinnamon.desktop.screensaver",
+      key: "lock-delay",
+      dir: "/org/cinnamon/desktop/screensaver/",
+      fallback: 0,
+      unitSeconds: 1,
+    },
     idleActivation: {
       schema: "org.cinnamon.desktop.screensaver",
       key: "idle-activation-enabled",
       dir: "/org/cinnamon/desktop/screensaver/",
       fallback: true,
     },
-    disableLock: { schema: "org.cinnamon.desktop.lockdown", key: "disable-lock-screen", dir: "/org/cinnamon/desktop/lockdown/", fallback: false },
+    disableLock: {
+      schema: "org.cinnamon.desktop.lockdown",
+      key: "disable-lock-screen",
+      dir: "/org/cinnamon/desktop/lockdown/",
+      fallback: false,
+    },
     dumpDir: "/org/cinnamon/desktop/",
   },
   mate: {
@@ -104,7 +138,13 @@ export const GSETTINGS_DESKTOPS: Readonly<Record<GsettingsFamily, GsettingsDeskt
 
 /** Every key of a desktop, in the order the collector reads them. */
 export function desktopKeys(desktop: GsettingsDesktop): GsettingsKey[] {
-  return [desktop.idleDelay, desktop.lockEnabled, desktop.lockDelay, ...(desktop.idleActivation ? [desktop.idleActivation] : []), desktop.disableLock];
+  return [
+    desktop.idleDelay,
+    desktop.lockEnabled,
+    desktop.lockDelay,
+    ...(desktop.idleActivation ? [desktop.idleActivation] : []),
+    desktop.disableLock,
+  ];
 }
 
 /** The keys whose writability decides whether machine policy fixes the verdict. */

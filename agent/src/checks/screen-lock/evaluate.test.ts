@@ -22,8 +22,20 @@ const facts = (users: UserScreenLock[], unreadable: ScreenLockFacts["unreadable"
 describe("evaluateScreenLock", () => {
   it.each([
     { what: "defaults: 5 min, password at once", user: user(), policy: POLICY, status: "pass", message: undefined },
-    { what: "idle plus lock delay under the limit", user: user({ idleSeconds: 600, lockDelaySeconds: 120 }), policy: POLICY, status: "pass", message: undefined },
-    { what: "idle plus lock delay exactly at the limit", user: user({ idleSeconds: 840, lockDelaySeconds: 60 }), policy: POLICY, status: "pass", message: undefined },
+    {
+      what: "idle plus lock delay under the limit",
+      user: user({ idleSeconds: 600, lockDelaySeconds: 120 }),
+      policy: POLICY,
+      status: "pass",
+      message: undefined,
+    },
+    {
+      what: "idle plus lock delay exactly at the limit",
+      user: user({ idleSeconds: 840, lockDelaySeconds: 60 }),
+      policy: POLICY,
+      status: "pass",
+      message: undefined,
+    },
     { what: "idle alone at the limit", user: user({ idleSeconds: 900 }), policy: POLICY, status: "pass", message: undefined },
     {
       what: "idle plus lock delay one second over the limit",
@@ -32,9 +44,27 @@ describe("evaluateScreenLock", () => {
       status: "fail",
       message: "The screen of ann locks only after 901 s of inactivity",
     },
-    { what: "idle over the limit", user: user({ idleSeconds: 1800 }), policy: POLICY, status: "fail", message: "The screen of ann locks only after 30 min of inactivity" },
-    { what: "never idle (null)", user: user({ idleSeconds: null }), policy: POLICY, status: "fail", message: "The screen of ann never locks on inactivity" },
-    { what: "never idle (0)", user: user({ idleSeconds: 0 }), policy: POLICY, status: "fail", message: "The screen of ann never locks on inactivity" },
+    {
+      what: "idle over the limit",
+      user: user({ idleSeconds: 1800 }),
+      policy: POLICY,
+      status: "fail",
+      message: "The screen of ann locks only after 30 min of inactivity",
+    },
+    {
+      what: "never idle (null)",
+      user: user({ idleSeconds: null }),
+      policy: POLICY,
+      status: "fail",
+      message: "The screen of ann never locks on inactivity",
+    },
+    {
+      what: "never idle (0)",
+      user: user({ idleSeconds: 0 }),
+      policy: POLICY,
+      status: "fail",
+      message: "The screen of ann never locks on inactivity",
+    },
     {
       what: "no password on wake",
       user: user({ lockDelaySeconds: null }),
@@ -42,7 +72,13 @@ describe("evaluateScreenLock", () => {
       status: "fail",
       message: "Waking the screen of ann does not ask for a password",
     },
-    { what: "no password needed when the policy does not ask for one", user: user({ lockDelaySeconds: null }), policy: NO_PASSWORD_POLICY, status: "pass", message: undefined },
+    {
+      what: "no password needed when the policy does not ask for one",
+      user: user({ lockDelaySeconds: null }),
+      policy: NO_PASSWORD_POLICY,
+      status: "pass",
+      message: undefined,
+    },
     {
       what: "screen saver too late when the policy does not ask for a password",
       user: user({ idleSeconds: 1200, lockDelaySeconds: null }),
@@ -57,7 +93,13 @@ describe("evaluateScreenLock", () => {
       status: "pass",
       message: undefined,
     },
-    { what: "never idle even without the password requirement", user: user({ idleSeconds: null }), policy: NO_PASSWORD_POLICY, status: "fail", message: "never locks" },
+    {
+      what: "never idle even without the password requirement",
+      user: user({ idleSeconds: null }),
+      policy: NO_PASSWORD_POLICY,
+      status: "fail",
+      message: "never locks",
+    },
   ])("$what: $status", ({ user: u, policy, status, message }) => {
     const result = evaluateScreenLock(facts([u]), policy);
     expect(result.status).toBe(status);
@@ -72,7 +114,9 @@ describe("evaluateScreenLock", () => {
 
   it("says whether the failing values are the user's or machine policy's, and quotes where they came from", () => {
     const own = evaluateScreenLock(facts([user({ idleSeconds: null })]), POLICY).violations[0];
-    expect(own?.message).toBe("The screen of ann never locks on inactivity (user setting; GNOME settings: idle-delay uint32 300, lock-enabled true, lock-delay uint32 0)");
+    expect(own?.message).toBe(
+      "The screen of ann never locks on inactivity (user setting; GNOME settings: idle-delay uint32 300, lock-enabled true, lock-delay uint32 0)",
+    );
     const managed = evaluateScreenLock(facts([user({ idleSeconds: 1800, managed: true, detail: "locked" })]), POLICY).violations[0];
     expect(managed?.message).toContain("(set by machine policy; locked)");
   });
@@ -93,7 +137,10 @@ describe("evaluateScreenLock", () => {
   });
 
   it("reports one violation per failing user and none for the compliant ones", () => {
-    const result = evaluateScreenLock(facts([user(), user({ user: "bob", idleSeconds: null }), user({ user: "cy", lockDelaySeconds: null })]), POLICY);
+    const result = evaluateScreenLock(
+      facts([user(), user({ user: "bob", idleSeconds: null }), user({ user: "cy", lockDelaySeconds: null })]),
+      POLICY,
+    );
     expect(result.status).toBe("fail");
     expect(result.violations.map((v) => v.subject)).toEqual(["bob", "cy"]);
   });
@@ -108,16 +155,32 @@ describe("evaluateScreenLock", () => {
   });
 
   it("is unknown, never pass, when no user was found and no reason was given", () => {
-    expect(evaluateScreenLock(facts([]), POLICY)).toMatchObject({ status: "unknown", reason: "no user has a graphical session on this device" });
+    expect(evaluateScreenLock(facts([]), POLICY)).toMatchObject({
+      status: "unknown",
+      reason: "no user has a graphical session on this device",
+    });
   });
 
   it("is unknown, never pass, when a desktop user's settings could not be read", () => {
     const result = evaluateScreenLock(facts([user()], [{ user: "bob", reason: "gsettings: not recorded" }]), POLICY);
-    expect(result).toMatchObject({ status: "unknown", violations: [], reason: "cannot read the screen-lock settings of bob: gsettings: not recorded" });
+    expect(result).toMatchObject({
+      status: "unknown",
+      violations: [],
+      reason: "cannot read the screen-lock settings of bob: gsettings: not recorded",
+    });
   });
 
   it("is unknown when only unreadable users are known", () => {
-    const result = evaluateScreenLock(facts([], [{ user: "bob", reason: "x" }, { user: "cy", reason: "y" }]), POLICY);
+    const result = evaluateScreenLock(
+      facts(
+        [],
+        [
+          { user: "bob", reason: "x" },
+          { user: "cy", reason: "y" },
+        ],
+      ),
+      POLICY,
+    );
     expect(result).toMatchObject({ status: "unknown", reason: "cannot read the screen-lock settings of bob: x; cy: y" });
   });
 
@@ -141,7 +204,9 @@ describe("evaluateScreenLock output", () => {
     fc.assert(
       fc.property(
         fc.array(arbUser, { maxLength: 5 }),
-        fc.array(fc.record({ user: fc.string({ minLength: 1, maxLength: 32 }), reason: fc.string({ maxLength: 1_500 }) }), { maxLength: 5 }),
+        fc.array(fc.record({ user: fc.string({ minLength: 1, maxLength: 32 }), reason: fc.string({ maxLength: 1_500 }) }), {
+          maxLength: 5,
+        }),
         fc.option(fc.string({ maxLength: 3_000 }), { nil: undefined }),
         fc.record({ maxIdleSeconds: fc.integer({ min: 1, max: 86_400 }), requirePassword: fc.boolean() }),
         (users, unreadable, noSession, policy) => {

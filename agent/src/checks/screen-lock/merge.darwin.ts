@@ -32,8 +32,10 @@ export type ManagedSettings = { [K in keyof ScreensaverSettings]?: Decided<NonNu
 export function managedSettings(settings: ScreensaverSettings, origin: string): ManagedSettings {
   const managed: ManagedSettings = {};
   if (settings.idleTime !== undefined) managed.idleTime = { value: settings.idleTime, origin: `${origin}: idleTime`, managed: true };
-  if (settings.askForPassword !== undefined) managed.askForPassword = { value: settings.askForPassword, origin: `${origin}: askForPassword`, managed: true };
-  if (settings.askForPasswordDelay !== undefined) managed.askForPasswordDelay = { value: settings.askForPasswordDelay, origin: `${origin}: askForPasswordDelay`, managed: true };
+  if (settings.askForPassword !== undefined)
+    managed.askForPassword = { value: settings.askForPassword, origin: `${origin}: askForPassword`, managed: true };
+  if (settings.askForPasswordDelay !== undefined)
+    managed.askForPasswordDelay = { value: settings.askForPasswordDelay, origin: `${origin}: askForPasswordDelay`, managed: true };
   return managed;
 }
 
@@ -46,7 +48,8 @@ export function mergeManaged(user: ManagedSettings, device: ManagedSettings): Ma
 export function userIdleTime(read: DefaultsRead, source: string): Decided<number> {
   if (read.kind === "unset") return { value: MACOS_DEFAULT_IDLE_SECONDS, origin: `macOS default, idleTime not set`, managed: false };
   const seconds = typeof read.value === "string" && /^\d+(\.\d+)?$/.test(read.value.trim()) ? Math.round(Number(read.value)) : undefined;
-  if (seconds === undefined) throw new ParseError(source, `idleTime is not a number of seconds: ${JSON.stringify(read.value).slice(0, 40)}`);
+  if (seconds === undefined)
+    throw new ParseError(source, `idleTime is not a number of seconds: ${JSON.stringify(read.value).slice(0, 40)}`);
   return { value: seconds, origin: "user setting, defaults -currentHost com.apple.screensaver idleTime", managed: false };
 }
 
@@ -89,12 +92,19 @@ export function displaySleep(sections: readonly PmsetSection[], source: string):
  * power sources, so the verdict uses the slowest profile: a Mac that locks late on AC power breaks
  * the policy whenever it is plugged in, whatever it is drawing from right now.
  */
-export function combine(user: string, idle: Decided<number>, lock: Decided<number | null>, displaySleep: readonly DisplaySleep[], nowOn?: string): UserScreenLock {
+export function combine(
+  user: string,
+  idle: Decided<number>,
+  lock: Decided<number | null>,
+  displaySleep: readonly DisplaySleep[],
+  nowOn?: string,
+): UserScreenLock {
   const screensaver = idle.value > 0 ? idle.value : null;
   const perSource = displaySleep.map((d) => earliest(screensaver, d.seconds));
   const idleSeconds = perSource.includes(null) ? null : Math.max(...(perSource as number[]));
   const sleepText = displaySleep.map((d) => `${d.seconds === null ? "never" : formatSeconds(d.seconds)} on ${d.powerSource}`).join(", ");
-  const lockText = lock.value === null ? "no password on wake" : lock.value === 0 ? "password at once" : `password after ${formatSeconds(lock.value)}`;
+  const lockText =
+    lock.value === null ? "no password on wake" : lock.value === 0 ? "password at once" : `password after ${formatSeconds(lock.value)}`;
   const detail = [
     `screen saver ${screensaver === null ? "never" : `after ${formatSeconds(screensaver)}`} (${idle.origin})`,
     `display sleep ${sleepText} (pmset${nowOn !== undefined ? `; now on ${nowOn}` : ""})`,

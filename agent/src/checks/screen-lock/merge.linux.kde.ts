@@ -1,6 +1,13 @@
 // KDE Plasma: one user's effective screen-lock settings from kscreenlockerrc in the home directory over /etc/xdg, with KDE's defaults and kiosk locks.
 import type { UserScreenLock } from "./facts.js";
-import { daemonGroupImmutable, KSCREENLOCKER_DEFAULTS, kscreenlockerDaemon, type KConfigFile, type KScreenLockerDaemon, type KSetting } from "./parse/kscreenlockerrc.js";
+import {
+  daemonGroupImmutable,
+  KSCREENLOCKER_DEFAULTS,
+  kscreenlockerDaemon,
+  type KConfigFile,
+  type KScreenLockerDaemon,
+  type KSetting,
+} from "./parse/kscreenlockerrc.js";
 
 interface Effective<T> {
   value: T;
@@ -24,7 +31,8 @@ export function kdeScreenLock(user: string, files: KdeFiles): UserScreenLock {
   const timeout = effective(userFile, systemFile, (d) => d.timeoutMinutes, KSCREENLOCKER_DEFAULTS.timeoutMinutes);
   const grace = effective(userFile, systemFile, (d) => d.lockGraceSeconds, KSCREENLOCKER_DEFAULTS.lockGraceSeconds);
 
-  const origin = (e: Effective<unknown>) => (e.from === "default" ? " (KDE default)" : e.from === "system" ? ` (${files.systemPath}${e.locked ? ", locked" : ""})` : "");
+  const origin = (e: Effective<unknown>) =>
+    e.from === "default" ? " (KDE default)" : e.from === "system" ? ` (${files.systemPath}${e.locked ? ", locked" : ""})` : "";
   return {
     user,
     desktop: "kde",

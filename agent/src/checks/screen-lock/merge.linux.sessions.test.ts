@@ -41,7 +41,10 @@ describe("classify", () => {
 
   it("accepts the startx session whose logind Type is tty (startx-x11-session-reports-type-tty.show-session-p-type-value.txt)", () => {
     const type = fixtureText("linux/loginctl/startx-x11-session-reports-type-tty.show-session-p-type-value.txt").trim();
-    const shown = parseShowSession(`Name=ann\nType=${type}\nClass=user\nDesktop=xfce\nDisplay=:0\nSeat=seat0\nRemote=no\nState=active\n`, "show");
+    const shown = parseShowSession(
+      `Name=ann\nType=${type}\nClass=user\nDesktop=xfce\nDisplay=:0\nSeat=seat0\nRemote=no\nState=active\n`,
+      "show",
+    );
     expect(classify(row, shown)).toMatchObject({ type: "tty", desktop: "xfce", display: ":0" });
   });
 

@@ -14,8 +14,7 @@ export interface DesktopSession {
 }
 
 export type SessionScan =
-  | { kind: "sessions"; sessions: DesktopSession[]; unreadable: { user: string; reason: string }[] }
-  | { kind: "none"; reason: string };
+  { kind: "sessions"; sessions: DesktopSession[]; unreadable: { user: string; reason: string }[] } | { kind: "none"; reason: string };
 
 /** A listed session with its show-session properties, or why they could not be read. */
 export interface ListedSession {
@@ -34,7 +33,12 @@ export function desktopSessions(listed: readonly ListedSession[]): SessionScan {
   for (const { row, properties } of listed) {
     if ("unread" in properties) {
       // Without its properties a session on a seat may be a desktop (or a greeter the table marks).
-      if (row.seat !== undefined && row.sessionClass !== "greeter" && row.sessionClass !== "manager" && row.sessionClass !== "manager-early") {
+      if (
+        row.seat !== undefined &&
+        row.sessionClass !== "greeter" &&
+        row.sessionClass !== "manager" &&
+        row.sessionClass !== "manager-early"
+      ) {
         unreadable.set(row.user, `session ${row.id} on ${row.seat}: cannot tell whether it is a desktop (${properties.unread})`);
       } else {
         skipped.push(`${describeRow(row)}: no seat`);
@@ -53,7 +57,8 @@ export function desktopSessions(listed: readonly ListedSession[]): SessionScan {
   for (const user of chosen.keys()) unreadable.delete(user);
 
   if (chosen.size === 0 && unreadable.size === 0) {
-    const named = skipped.slice(0, MAX_LISTED).join("; ") + (skipped.length > MAX_LISTED ? `; and ${skipped.length - MAX_LISTED} more` : "");
+    const named =
+      skipped.slice(0, MAX_LISTED).join("; ") + (skipped.length > MAX_LISTED ? `; and ${skipped.length - MAX_LISTED} more` : "");
     return { kind: "none", reason: `no local graphical session (${named})` };
   }
   return {
@@ -74,7 +79,9 @@ export function classify(row: LoginSessionRow, props: SessionProperties): Deskto
   const display = props.display;
   const desktop = props.desktop;
   // startx and some display managers register an X session as "tty": a display or seat plus a desktop name give it away.
-  const graphical = GRAPHICAL_TYPES.has(type) || ((type === "tty" || type === "unspecified") && (display !== undefined || seat !== undefined) && desktop !== undefined);
+  const graphical =
+    GRAPHICAL_TYPES.has(type) ||
+    ((type === "tty" || type === "unspecified") && (display !== undefined || seat !== undefined) && desktop !== undefined);
   if (!graphical) return seat === undefined ? `${type} session without a seat (ssh or text login)` : `${type} session without a desktop`;
   return { user: props.name ?? row.user, uid: row.uid, sessionId: row.id, type, desktop, display };
 }

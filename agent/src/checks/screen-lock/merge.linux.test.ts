@@ -25,7 +25,13 @@ describe("effective settings from a root dconf dump (absent key = schema default
     { file: "debian-sid-dconf-dump-idle-600.ini", desktop: GSETTINGS_DESKTOPS.gnome, idle: 600, lock: 0, status: "pass" },
     { file: "gnome-dconf-dump-idle-0-never.ini", desktop: GSETTINGS_DESKTOPS.gnome, idle: null, lock: 0, status: "fail" },
     { file: "ubuntu-dconf-dump-no-session-or-lock-keys.ini", desktop: GSETTINGS_DESKTOPS.gnome, idle: 300, lock: 0, status: "pass" },
-    { file: "debian-12-container-cinnamon-lax-user-dump-root.ini", desktop: GSETTINGS_DESKTOPS.cinnamon, idle: 1800, lock: null, status: "fail" },
+    {
+      file: "debian-12-container-cinnamon-lax-user-dump-root.ini",
+      desktop: GSETTINGS_DESKTOPS.cinnamon,
+      idle: 1800,
+      lock: null,
+      status: "fail",
+    },
   ])("$file: idle $idle s, password after $lock s more: $status", ({ file, desktop, idle, lock, status }) => {
     const user = fromRootDump(file, desktop);
     expect(user).toMatchObject({ idleSeconds: idle, lockDelaySeconds: lock, managed: false });
@@ -39,14 +45,24 @@ describe("screenLockFromGsettings", () => {
   const b = (value: boolean) => ({ value: { kind: "boolean" as const, value, text: String(value) }, via: undefined });
 
   it("treats the lockdown switch disable-lock-screen as no password on wake", () => {
-    const user = screenLockFromGsettings("u", gnome, { idleDelay: n(300), lockEnabled: b(true), lockDelay: undefined, idleActivation: undefined, disableLock: b(true) }, []);
+    const user = screenLockFromGsettings(
+      "u",
+      gnome,
+      { idleDelay: n(300), lockEnabled: b(true), lockDelay: undefined, idleActivation: undefined, disableLock: b(true) },
+      [],
+    );
     expect(user).toMatchObject({ idleSeconds: 300, lockDelaySeconds: null });
     expect(user.detail).toContain("disable-lock-screen true");
   });
 
   it("treats a screen saver that never starts on idle (Cinnamon idle-activation-enabled false) as never locking", () => {
     const cinnamon = GSETTINGS_DESKTOPS.cinnamon;
-    const user = screenLockFromGsettings("u", cinnamon, { idleDelay: n(300), lockEnabled: b(true), lockDelay: n(0), idleActivation: b(false), disableLock: b(false) }, []);
+    const user = screenLockFromGsettings(
+      "u",
+      cinnamon,
+      { idleDelay: n(300), lockEnabled: b(true), lockDelay: n(0), idleActivation: b(false), disableLock: b(false) },
+      [],
+    );
     expect(user).toMatchObject({ idleSeconds: null, lockDelaySeconds: 0 });
   });
 
@@ -55,6 +71,9 @@ describe("screenLockFromGsettings", () => {
     expect(screenLockFromGsettings("u", gnome, values, ["idle-delay", "lock-enabled"]).managed).toBe(false);
     expect(screenLockFromGsettings("u", gnome, values, ["idle-delay", "lock-enabled", "lock-delay"]).managed).toBe(true);
     // With locking off, lock-delay no longer matters.
-    expect(screenLockFromGsettings("u", gnome, { ...values, lockEnabled: b(false), lockDelay: undefined }, ["idle-delay", "lock-enabled"]).managed).toBe(true);
+    expect(
+      screenLockFromGsettings("u", gnome, { ...values, lockEnabled: b(false), lockDelay: undefined }, ["idle-delay", "lock-enabled"])
+        .managed,
+    ).toBe(true);
   });
 });

@@ -47,7 +47,11 @@ export interface MachineKey {
  * One system database as `dconf update` compiles it: keyfiles in name order (dot files skipped by the
  * caller), a later file winning a clash; the lock lists of its locks/ directory.
  */
-export function mergeSystemDb(name: string, keyfiles: readonly ReadonlyMap<string, ReadonlyMap<string, string>>[], locks: readonly string[]): SystemDb {
+export function mergeSystemDb(
+  name: string,
+  keyfiles: readonly ReadonlyMap<string, ReadonlyMap<string, string>>[],
+  locks: readonly string[],
+): SystemDb {
   const values = new Map<string, Map<string, string>>();
   for (const keyfile of keyfiles) {
     for (const [keyDir, keys] of keyfile) {
@@ -85,12 +89,21 @@ export function valueFromDump(dirs: ReadonlyMap<string, ReadonlyMap<string, stri
 }
 
 /** Turns the desktop's values into the facts: idle time, further delay until the password, and who fixes them. */
-export function screenLockFromGsettings(user: string, d: GsettingsDesktop, values: GsettingsValues, lockedKeys: readonly string[]): UserScreenLock {
+export function screenLockFromGsettings(
+  user: string,
+  d: GsettingsDesktop,
+  values: GsettingsValues,
+  lockedKeys: readonly string[],
+): UserScreenLock {
   const idle = gvariantCount(values.idleDelay.value, label(d.idleDelay)) * (d.idleDelay.unitSeconds ?? 1);
-  const activates = values.idleActivation === undefined || gvariantBoolean(values.idleActivation.value, label(d.idleActivation as GsettingsKey));
+  const activates =
+    values.idleActivation === undefined || gvariantBoolean(values.idleActivation.value, label(d.idleActivation as GsettingsKey));
   const locks = locksOnIdle(d, values.lockEnabled, values.disableLock);
   if (locks && values.lockDelay === undefined) throw new UnreadableSettings(`${d.label}: ${d.lockDelay.key} was not read`);
-  const delay = locks && values.lockDelay !== undefined ? gvariantCount(values.lockDelay.value, label(d.lockDelay)) * (d.lockDelay.unitSeconds ?? 1) : null;
+  const delay =
+    locks && values.lockDelay !== undefined
+      ? gvariantCount(values.lockDelay.value, label(d.lockDelay)) * (d.lockDelay.unitSeconds ?? 1)
+      : null;
 
   const shown: [GsettingsKey, Resolved | undefined][] = [
     [d.idleDelay, values.idleDelay],

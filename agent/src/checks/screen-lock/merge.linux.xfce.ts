@@ -57,7 +57,8 @@ export function xfceScreenLock(user: string, files: XfceFiles): UserScreenLock {
   const idles = saver.value && activation.value && idleMinutes.value > 0;
   const locks = lockEnabled.value && lockOnSaver.value;
   const decisive = [saver, activation, idleMinutes, lockEnabled, lockOnSaver, lockMinutes];
-  const describe = (key: Key, e: Effective<unknown>) => `${key}=${String(e.value)}${e.fromUser ? "" : e.locked ? " (locked)" : " (default)"}`;
+  const describe = (key: Key, e: Effective<unknown>) =>
+    `${key}=${String(e.value)}${e.fromUser ? "" : e.locked ? " (locked)" : " (default)"}`;
   return {
     user,
     desktop: "xfce",
@@ -79,7 +80,13 @@ export function xfceScreenLock(user: string, files: XfceFiles): UserScreenLock {
 }
 
 /** xfconf cascade: the system channel's values are defaults the user overrides, unless the channel or property is locked for this user. */
-function effective<T>(user: string, files: XfceFiles, key: Key, read: (p: XfconfProperty | undefined, source: string, path: string) => T | undefined, fallback: T): Effective<T> {
+function effective<T>(
+  user: string,
+  files: XfceFiles,
+  key: Key,
+  read: (p: XfconfProperty | undefined, source: string, path: string) => T | undefined,
+  fallback: T,
+): Effective<T> {
   const system = files.system;
   const systemProperty = system?.properties.get(key);
   const systemValue = read(systemProperty, files.systemPath, key);
@@ -96,7 +103,11 @@ function effective<T>(user: string, files: XfceFiles, key: Key, read: (p: Xfconf
  * membership is not read here, so "@group" counts as covering the user (it only labels the setting as managed).
  */
 function appliesTo(locked: string | undefined, unlocked: string | undefined, user: string): boolean {
-  const list = (text: string | undefined) => (text ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "");
+  const list = (text: string | undefined) =>
+    (text ?? "")
+      .split(";")
+      .map((t) => t.trim())
+      .filter((t) => t !== "");
   const covers = (entries: string[]) => entries.some((e) => e === "*" || e === user || e.startsWith("@"));
   if (list(unlocked).length > 0) return !list(unlocked).some((e) => e === "*" || e === user);
   return covers(list(locked));

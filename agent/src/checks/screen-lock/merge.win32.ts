@@ -32,7 +32,8 @@ export function effectiveWindowsLock(inputs: WindowsLockInputs): UserScreenLock 
   const saverLocks = saverRuns && saver.secure === true;
   const displayOff = worstTimeout(inputs.displayOff);
   const consoleLockOn = inputs.consoleLock !== undefined && inputs.consoleLock.ac !== 0 && inputs.consoleLock.dc !== 0;
-  const machineLimit = inputs.inactivityTimeoutSeconds !== undefined && inputs.inactivityTimeoutSeconds > 0 ? inputs.inactivityTimeoutSeconds : undefined;
+  const machineLimit =
+    inputs.inactivityTimeoutSeconds !== undefined && inputs.inactivityTimeoutSeconds > 0 ? inputs.inactivityTimeoutSeconds : undefined;
 
   const locks = [saverLocks ? saverSeconds : undefined, consoleLockOn ? displayOff : undefined, machineLimit].filter(isNumber);
   const blanks = [saverSeconds, displayOff, ...locks].filter(isNumber);
@@ -71,13 +72,20 @@ function worstTimeout(value: PowerSettingValue | undefined): number | undefined 
   return Math.max(value.ac, value.dc);
 }
 
-function describe(saver: MergedSaver, inputs: WindowsLockInputs, displayOff: number | undefined, consoleLockOn: boolean, machineLimit: number | undefined): string {
+function describe(
+  saver: MergedSaver,
+  inputs: WindowsLockInputs,
+  displayOff: number | undefined,
+  consoleLockOn: boolean,
+  machineLimit: number | undefined,
+): string {
   const policy = saver.fromPolicy.size > 0 ? ` (Group Policy: ${[...saver.fromPolicy].join(", ")})` : "";
   let saverText: string;
   if (saver.active === false) saverText = "screen saver off";
   else if (saver.executable === undefined) saverText = "no screen saver chosen";
   else if ((saver.timeoutSeconds ?? 0) <= 0) saverText = `screen saver ${saver.executable} without a timeout`;
-  else saverText = `screen saver ${saver.executable} after ${saver.timeoutSeconds} s, ${saver.secure === true ? "password on resume" : "no password on resume"}`;
+  else
+    saverText = `screen saver ${saver.executable} after ${saver.timeoutSeconds} s, ${saver.secure === true ? "password on resume" : "no password on resume"}`;
   const display =
     inputs.displayOff === undefined
       ? "display-off timeout not set"

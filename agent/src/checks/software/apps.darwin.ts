@@ -34,7 +34,9 @@ export function placementOf(path: string | undefined): AppPlacement {
   if (DATA.test(path)) return "data";
   if (!APPLICATIONS.test(path) || !/\.app$/i.test(path)) return "component";
   const within = path.replace(APPLICATIONS, "/");
-  return INSIDE_BUNDLE.test(within) || GUID_NAMED.test(path) || WEB_APP_SHIMS.test(within) || UNINSTALLER.test(within) ? "component" : "installed";
+  return INSIDE_BUNDLE.test(within) || GUID_NAMED.test(path) || WEB_APP_SHIMS.test(within) || UNINSTALLER.test(within)
+    ? "component"
+    : "installed";
 }
 
 export function isAppleOnlyPath(path: string | undefined): boolean {
@@ -45,7 +47,8 @@ export function isAppleOnlyPath(path: string | undefined): boolean {
  * Certificate kinds that name the developer: `Developer ID Application: Google LLC (EQHXZ8M8AV)`. Developer ID
  * certificates issued before team ids existed end without one (`Developer ID Application: VideoLAN`).
  */
-const DEVELOPER_CERTIFICATE = /^(?:Developer ID Application|Apple Distribution|3rd Party Mac Developer Application|Apple Development|Mac Developer): (.+?)(?: \(([A-Z0-9]{10})\))?$/;
+const DEVELOPER_CERTIFICATE =
+  /^(?:Developer ID Application|Apple Distribution|3rd Party Mac Developer Application|Apple Development|Mac Developer): (.+?)(?: \(([A-Z0-9]{10})\))?$/;
 const APPLE_PLATFORM = "Software Signing";
 const APP_STORE = "Apple Mac OS Application Signing";
 

@@ -10,8 +10,17 @@ const PKGS = ["pkgutil", "--pkgs"];
 const brewOwner = (prefix: string) => ["stat", "-L", "-f", "%Su", `${prefix}/bin/brew`];
 const asOwner = (prefix: string, owner: string) => ["sudo", "-n", "-H", "-u", owner, `${prefix}/bin/brew`];
 const brewInfo = (prefix: string, owner: string) => [...asOwner(prefix, owner), "info", "--json=v2", "--installed"];
-const brewList = (prefix: string, owner: string, cask: boolean) => [...asOwner(prefix, owner), "list", ...(cask ? ["--cask"] : []), "--versions"];
-const noBrew = (prefix: string): FakeCommand => ({ argv: brewOwner(prefix), exitCode: 1, stderr: `stat: ${prefix}/bin/brew: stat: No such file or directory\n` });
+const brewList = (prefix: string, owner: string, cask: boolean) => [
+  ...asOwner(prefix, owner),
+  "list",
+  ...(cask ? ["--cask"] : []),
+  "--versions",
+];
+const noBrew = (prefix: string): FakeCommand => ({
+  argv: brewOwner(prefix),
+  exitCode: 1,
+  stderr: `stat: ${prefix}/bin/brew: stat: No such file or directory\n`,
+});
 const codesign = (path: string) => ["codesign", "-dv", path];
 
 const apps = (file: string): FakeCommand => ({ argv: SP_APPS, stdout: fixtureText(`macos/system_profiler-apps/${file}`) });
@@ -32,7 +41,10 @@ describe("collectSoftwareDarwin", () => {
         { argv: PKGS, stdout: fixtureText("macos/pkgutil/osx10.9-pkgs-partial-office2011-symantec.txt") },
         noBrew("/opt/homebrew"),
         { argv: brewOwner("/usr/local"), stdout: "user1\n" },
-        { argv: brewInfo("/usr/local", "user1"), stdout: fixtureText("macos/brew/salt-test-brew-info-json-v2-installed-jq-xz-day-o-iterm2.json") },
+        {
+          argv: brewInfo("/usr/local", "user1"),
+          stdout: fixtureText("macos/brew/salt-test-brew-info-json-v2-installed-jq-xz-day-o-iterm2.json"),
+        },
       ],
       {
         "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/macos12.5-safari-15.6-info.plist"),
@@ -41,7 +53,9 @@ describe("collectSoftwareDarwin", () => {
     );
     const facts = await collectReadingDeclared(collectSoftwareDarwin, runner);
     expect(facts.sources).toEqual(["app", "pkgutil", "homebrew"]);
-    expect(facts.problems).toEqual([`codesign -dv: team id unknown for 4 app(s) whose Developer ID certificate names no team: ${NO_TEAM_APPS}`]);
+    expect(facts.problems).toEqual([
+      `codesign -dv: team id unknown for 4 app(s) whose Developer ID certificate names no team: ${NO_TEAM_APPS}`,
+    ]);
     // 49 apps a person put in /Applications, jq (asked for), the casks day-o and iterm2 (their apps are not in this listing).
     expect(scopes(facts.titles)).toEqual({ installed: 52, component: 306 + 36, dependency: 1 });
     expect(titled(facts, "wireshark")).toEqual({
@@ -50,14 +64,34 @@ describe("collectSoftwareDarwin", () => {
       versions: ["4.2.4"],
       sources: ["app"],
       ids: [],
-      identity: { signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)", publisher: "Wireshark Foundation", teamId: "7Z6EMTD2C6" },
+      identity: {
+        signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)",
+        publisher: "Wireshark Foundation",
+        teamId: "7Z6EMTD2C6",
+      },
       scope: "installed",
     });
-    expect(titled(facts, "safari")).toMatchObject({ bundleId: "com.apple.Safari", identity: { signer: "Software Signing", publisher: "Apple Inc.", origin: "apple" }, scope: "installed" });
-    expect(titled(facts, "garageband")).toMatchObject({ versions: ["6.0.5", "10.2.0"], bundleId: "com.apple.garageband10", identity: { origin: "mac-app-store" } });
+    expect(titled(facts, "safari")).toMatchObject({
+      bundleId: "com.apple.Safari",
+      identity: { signer: "Software Signing", publisher: "Apple Inc.", origin: "apple" },
+      scope: "installed",
+    });
+    expect(titled(facts, "garageband")).toMatchObject({
+      versions: ["6.0.5", "10.2.0"],
+      bundleId: "com.apple.garageband10",
+      identity: { origin: "mac-app-store" },
+    });
     expect(titled(facts, "vlc")?.identity).toEqual({ signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN" });
     expect(titled(facts, "inkscape")?.identity).toEqual({});
-    for (const key of ["rastertoepfax", "microsoft autoupdate", "uninstall", "adobe air uninstaller", "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}", "calculator", "com.symantec.smc"]) {
+    for (const key of [
+      "rastertoepfax",
+      "microsoft autoupdate",
+      "uninstall",
+      "adobe air uninstaller",
+      "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}",
+      "calculator",
+      "com.symantec.smc",
+    ]) {
       expect(titled(facts, key)?.scope, key).toBe("component");
     }
     expect(facts.titles.filter((t) => t.scope === "installed" && t.sources.includes("pkgutil"))).toEqual([]);
@@ -68,17 +102,74 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("finds 48 installed titles on the real 2024 Apple-silicon Mac: 7 Apple's (platform-signed or App Store), 41 for IT to decide on", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]));
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
+      fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")]),
+    );
     const installed = facts.titles.filter((t) => t.scope === "installed");
     const apple = (t: SoftwareTitle) => t.identity.origin === "apple" || t.identity.origin === "mac-app-store";
-    expect(installed.filter(apple).map((t) => t.key).sort()).toEqual(["garageband", "imagej64", "imovie", "keynote", "numbers", "pages", "safari"]);
-    expect(installed.filter((t) => !apple(t)).map((t) => t.key).sort()).toEqual(
+    expect(
+      installed
+        .filter(apple)
+        .map((t) => t.key)
+        .sort(),
+    ).toEqual(["garageband", "imagej64", "imovie", "keynote", "numbers", "pages", "safari"]);
+    expect(
+      installed
+        .filter((t) => !apple(t))
+        .map((t) => t.key)
+        .sort(),
+    ).toEqual(
       [
-        ...["adobe acrobat reader", "adobe air application installer", "adobe elements 9 organizer", "adobe help", "adobe photoshop elements", "ape", "cyberduck"],
-        ...["dna strider", "enzymex", "extendscript toolkit", "f-secure mac protection", "fiji", "filezilla", "firefox", "gimp", "google chrome", "image lab"],
-        ...["imagej", "inkscape", "kyocera print panel", "mendeley reference manager", "microsoft excel", "microsoft lync", "microsoft messenger"],
-        ...["microsoft onenote", "microsoft outlook", "microsoft powerpoint", "microsoft teams classic", "microsoft word", "onedrive", "onyx"],
-        ...["photoshopdotcominspirationbrowser", "r", "remote desktop connection", "rstudio", "skype for business", "snapndrag", "support tool", "vlc"],
+        ...[
+          "adobe acrobat reader",
+          "adobe air application installer",
+          "adobe elements 9 organizer",
+          "adobe help",
+          "adobe photoshop elements",
+          "ape",
+          "cyberduck",
+        ],
+        ...[
+          "dna strider",
+          "enzymex",
+          "extendscript toolkit",
+          "f-secure mac protection",
+          "fiji",
+          "filezilla",
+          "firefox",
+          "gimp",
+          "google chrome",
+          "image lab",
+        ],
+        ...[
+          "imagej",
+          "inkscape",
+          "kyocera print panel",
+          "mendeley reference manager",
+          "microsoft excel",
+          "microsoft lync",
+          "microsoft messenger",
+        ],
+        ...[
+          "microsoft onenote",
+          "microsoft outlook",
+          "microsoft powerpoint",
+          "microsoft teams classic",
+          "microsoft word",
+          "onedrive",
+          "onyx",
+        ],
+        ...[
+          "photoshopdotcominspirationbrowser",
+          "r",
+          "remote desktop connection",
+          "rstudio",
+          "skype for business",
+          "snapndrag",
+          "support tool",
+          "vlc",
+        ],
         ...["xmind", "xquartz"],
       ].sort(),
     );
@@ -91,23 +182,33 @@ describe("collectSoftwareDarwin", () => {
     const runner = fakeRunner("darwin", [
       apps("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"),
       // In codesign's -dv form (see fixtures/macos/codesign): the team id line is what is read.
-      { argv: codesign("/Applications/VLC.app"), stderr: "Executable=/Applications/VLC.app/Contents/MacOS/VLC\nIdentifier=org.videolan.vlc\nFormat=app bundle with Mach-O thin (x86_64)\nTeamIdentifier=75AAJDH9W6\n" },
+      {
+        argv: codesign("/Applications/VLC.app"),
+        stderr:
+          "Executable=/Applications/VLC.app/Contents/MacOS/VLC\nIdentifier=org.videolan.vlc\nFormat=app bundle with Mach-O thin (x86_64)\nTeamIdentifier=75AAJDH9W6\n",
+      },
       { argv: codesign("/Applications/RStudio.app"), exitCode: 1, stderr: "/Applications/RStudio.app: code object is not signed at all\n" },
       { argv: codesign("/Applications/XMind.app"), exitCode: 1, stderr: "/Applications/XMind.app: No such file or directory\n" },
       noBrew("/opt/homebrew"),
       noBrew("/usr/local"),
     ]);
     const facts = await collectReadingDeclared(collectSoftwareDarwin, runner);
-    expect(titled(facts, "vlc")).toMatchObject({ bundleId: "org.videolan.vlc", identity: { signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN", teamId: "75AAJDH9W6" } });
+    expect(titled(facts, "vlc")).toMatchObject({
+      bundleId: "org.videolan.vlc",
+      identity: { signer: "Developer ID Application: VideoLAN", publisher: "VideoLAN", teamId: "75AAJDH9W6" },
+    });
     // The listing named a signer, the bundle itself has none: unverified.
     expect(titled(facts, "rstudio")?.identity).toEqual({});
     expect(titled(facts, "xmind")?.identity).toEqual({ signer: "Developer ID Application: XMind Ltd.", publisher: "XMind Ltd." });
-    expect(facts.problems).toEqual(["codesign -dv: team id unknown for 2 app(s) whose Developer ID certificate names no team: GIMP (not recorded), XMind (exit code 1: /Applications/XMind.app: No such file or directory)"]);
+    expect(facts.problems).toEqual([
+      "codesign -dv: team id unknown for 2 app(s) whose Developer ID certificate names no team: GIMP (not recorded), XMind (exit code 1: /Applications/XMind.app: No such file or directory)",
+    ]);
     expect(scopes(facts.titles)).toEqual({ installed: 48, component: 306 });
   });
 
   it("falls back to brew list when brew info cannot be read: those titles are unknown (no tap), casks still fold into their apps", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
       fakeRunner("darwin", [
         apps("macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml"),
         { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
@@ -121,18 +222,40 @@ describe("collectSoftwareDarwin", () => {
     const formulae = facts.titles.filter((t) => t.sources[0] === "homebrew");
     expect(formulae).toHaveLength(86);
     expect(formulae.every((t) => t.unknown === unknown && t.scope === "installed" && Object.keys(t.identity).length === 0)).toBe(true);
-    expect(titled(facts, "ffmpeg@4")).toEqual({ key: "ffmpeg@4", name: "ffmpeg@4", versions: ["4.4.1"], sources: ["homebrew"], ids: ["ffmpeg@4"], identity: {}, scope: "installed", unknown });
-    expect(titled(facts, "wireshark")).toMatchObject({ sources: ["app", "homebrew"], ids: ["cask:wireshark"], identity: { teamId: "7Z6EMTD2C6" } });
+    expect(titled(facts, "ffmpeg@4")).toEqual({
+      key: "ffmpeg@4",
+      name: "ffmpeg@4",
+      versions: ["4.4.1"],
+      sources: ["homebrew"],
+      ids: ["ffmpeg@4"],
+      identity: {},
+      scope: "installed",
+      unknown,
+    });
+    expect(titled(facts, "wireshark")).toMatchObject({
+      sources: ["app", "homebrew"],
+      ids: ["cask:wireshark"],
+      identity: { teamId: "7Z6EMTD2C6" },
+    });
     expect(titled(facts, "wireshark")?.unknown).toBeUndefined();
   });
 
   it("takes a receipt's version from pkgutil --pkg-info and lists a receipt removed meanwhile without one", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
       fakeRunner("darwin", [
         apps("osx-xml-291-apps-safari-5.1.10.xml"),
         { argv: PKGS, stdout: "com.apple.pkg.CLTools_Executables\ncom.microsoft.package.Microsoft_Word.app\n" },
-        { argv: ["pkgutil", "--pkg-info", "com.apple.pkg.CLTools_Executables"], exitCode: 1, stderr: fixtureText("macos/pkgutil/osx10.10-pkg-info-no-receipt-stderr.txt") },
-        { argv: ["pkgutil", "--pkg-info", "com.microsoft.package.Microsoft_Word.app"], stdout: "package-id: com.microsoft.package.Microsoft_Word.app\nversion: 16.79.23111019\nvolume: /\nlocation: Applications\ninstall-time: 1700000000\n" },
+        {
+          argv: ["pkgutil", "--pkg-info", "com.apple.pkg.CLTools_Executables"],
+          exitCode: 1,
+          stderr: fixtureText("macos/pkgutil/osx10.10-pkg-info-no-receipt-stderr.txt"),
+        },
+        {
+          argv: ["pkgutil", "--pkg-info", "com.microsoft.package.Microsoft_Word.app"],
+          stdout:
+            "package-id: com.microsoft.package.Microsoft_Word.app\nversion: 16.79.23111019\nvolume: /\nlocation: Applications\ninstall-time: 1700000000\n",
+        },
         noBrew("/opt/homebrew"),
         noBrew("/usr/local"),
       ]),
@@ -148,8 +271,19 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("reads a recorded text answer too (format sniffed): the 10.6 Mac's Wireshark 1.2.0 is installed, unsigned", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [apps("osx-10.6-text-491-apps-wireshark-1.2.0.txt")]));
-    expect(titled(facts, "wireshark")).toEqual({ key: "wireshark", name: "Wireshark", versions: ["1.2.0"], sources: ["app"], ids: [], identity: {}, scope: "installed" });
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
+      fakeRunner("darwin", [apps("osx-10.6-text-491-apps-wireshark-1.2.0.txt")]),
+    );
+    expect(titled(facts, "wireshark")).toEqual({
+      key: "wireshark",
+      name: "Wireshark",
+      versions: ["1.2.0"],
+      sources: ["app"],
+      ids: [],
+      identity: {},
+      scope: "installed",
+    });
     // Printer drivers, uninstallers, /Developer tools, Parallels' shims of Windows programs and /System are components.
     expect(scopes(facts.titles)).toEqual({ installed: 109, component: 376 });
     expect(titled(facts, "microsoft windows media configuration utility")?.scope).toBe("component");
@@ -157,39 +291,63 @@ describe("collectSoftwareDarwin", () => {
   });
 
   it("does not run brew as root: a root-owned prefix is a problem, not an inventory", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
-      fakeRunner("darwin", [apps("osx-xml-291-apps-safari-5.1.10.xml"), noBrew("/opt/homebrew"), { argv: brewOwner("/usr/local"), stdout: "root\n" }]),
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
+      fakeRunner("darwin", [
+        apps("osx-xml-291-apps-safari-5.1.10.xml"),
+        noBrew("/opt/homebrew"),
+        { argv: brewOwner("/usr/local"), stdout: "root\n" },
+      ]),
     );
     expect(facts.sources).toEqual(["app"]);
     expect(facts.problems).toEqual(["Homebrew in /usr/local: owned by root, and brew refuses to run as root"]);
   });
 
   it("names a brew listing it could not read and keeps what it did read", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
       fakeRunner("darwin", [
         apps("osx-xml-291-apps-safari-5.1.10.xml"),
         { argv: brewOwner("/opt/homebrew"), stdout: "user1\n" },
         { argv: brewList("/opt/homebrew", "user1", false), stdout: "wget 1.21.3\n" },
-        { argv: brewList("/opt/homebrew", "user1", true), exitCode: 1, stderr: "Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew\n" },
+        {
+          argv: brewList("/opt/homebrew", "user1", true),
+          exitCode: 1,
+          stderr: "Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew\n",
+        },
         noBrew("/usr/local"),
       ]),
     );
     expect(facts.sources).toEqual(["app", "homebrew"]);
-    expect(titled(facts, "wget")).toMatchObject({ versions: ["1.21.3"], unknown: "Homebrew tap unknown: brew info --json=v2 not available (not recorded)" });
-    expect(facts.problems).toEqual([`${brewList("/opt/homebrew", "user1", true).join(" ")}: exit code 1: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`]);
+    expect(titled(facts, "wget")).toMatchObject({
+      versions: ["1.21.3"],
+      unknown: "Homebrew tap unknown: brew info --json=v2 not available (not recorded)",
+    });
+    expect(facts.problems).toEqual([
+      `${brewList("/opt/homebrew", "user1", true).join(" ")}: exit code 1: Error: Permission denied @ dir_s_mkdir - /Users/user1/Library/Caches/Homebrew`,
+    ]);
   });
 
   it("counts Info.plist files it cannot parse as a problem and keeps those apps", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareDarwin, 
-      fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")], { "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist").subarray(0, 300) }),
+    const facts = await collectReadingDeclared(
+      collectSoftwareDarwin,
+      fakeRunner("darwin", [apps("macos-2024-apple-silicon-xml-367-apps.xml")], {
+        "/Applications/Safari.app/Contents/Info.plist": fixture("macos/info-plist/garageband-10.3.2-info-binary.plist").subarray(0, 300),
+      }),
     );
     expect(titled(facts, "safari")?.bundleId).toBeUndefined();
-    expect(facts.problems).toContain("1 application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id");
+    expect(facts.problems).toContain(
+      "1 application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id",
+    );
   });
 
   it("cannot tell without the application list", async () => {
-    await expect(collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", []))).rejects.toThrow(/^system_profiler .*: not recorded$/);
-    await expect(collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [{ argv: SP_APPS, exitCode: 1, stderr: "killed" }]))).rejects.toThrow(/exit code 1/);
+    await expect(collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", []))).rejects.toThrow(
+      /^system_profiler .*: not recorded$/,
+    );
+    await expect(
+      collectReadingDeclared(collectSoftwareDarwin, fakeRunner("darwin", [{ argv: SP_APPS, exitCode: 1, stderr: "killed" }])),
+    ).rejects.toThrow(/exit code 1/);
   });
 
   it("reads only the sources it declares, {app}, {pkg} and {owner} filled", async () => {

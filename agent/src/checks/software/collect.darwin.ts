@@ -1,5 +1,15 @@
 // software facts on macOS: application bundles with their signatures, Homebrew formulae and casks, installer receipts — as titles.
-import { fileBytes, firstSucceeding, noteFailure, outputText, readCommand, required, runCommand, type ParseOptions, type SourceRead } from "../../runner/read-source.js";
+import {
+  fileBytes,
+  firstSucceeding,
+  noteFailure,
+  outputText,
+  readCommand,
+  required,
+  runCommand,
+  type ParseOptions,
+  type SourceRead,
+} from "../../runner/read-source.js";
 import { SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { parseStatOwner } from "../../platform/darwin/stat.js";
 import { reasonOf } from "../engine.js";
@@ -35,15 +45,40 @@ const TOLERANT: ParseOptions = { parseErrors: "unread" };
 
 const SOURCES: readonly SourceSpec[] = [
   { kind: "command", argv: SP_APPS, what: "every application bundle with version, path, origin and signing chain", optional: false },
-  { kind: "file", path: INFO_PLIST, what: "each listed application's bundle id and version ({app}: its path from the list above)", optional: true },
-  { kind: "command", argv: CODESIGN, what: "the team id of a top-level app whose Developer ID certificate names none (output on stderr)", optional: true },
+  {
+    kind: "file",
+    path: INFO_PLIST,
+    what: "each listed application's bundle id and version ({app}: its path from the list above)",
+    optional: true,
+  },
+  {
+    kind: "command",
+    argv: CODESIGN,
+    what: "the team id of a top-level app whose Developer ID certificate names none (output on stderr)",
+    optional: true,
+  },
   { kind: "command", argv: PKGUTIL_PKGS, what: "installer receipt ids", optional: true },
   { kind: "command", argv: PKGUTIL_INFO, what: "each receipt's version ({pkg}: an id from pkgutil --pkgs)", optional: true },
   ...BREW_PREFIXES.flatMap((prefix): SourceSpec[] => [
     { kind: "command", argv: brewOwner(prefix), what: `whether Homebrew is installed in ${prefix}, and who owns it`, optional: true },
-    { kind: "command", argv: brewInfo(prefix), what: `Homebrew formulae (tap, installed on request) and casks in ${prefix}, run as its owner ({owner})`, optional: true },
-    { kind: "command", argv: brewList(prefix, false), what: `Homebrew formulae in ${prefix} when brew info cannot be read (tap unknown)`, optional: true },
-    { kind: "command", argv: brewList(prefix, true), what: `Homebrew casks in ${prefix} when brew info cannot be read (tap unknown)`, optional: true },
+    {
+      kind: "command",
+      argv: brewInfo(prefix),
+      what: `Homebrew formulae (tap, installed on request) and casks in ${prefix}, run as its owner ({owner})`,
+      optional: true,
+    },
+    {
+      kind: "command",
+      argv: brewList(prefix, false),
+      what: `Homebrew formulae in ${prefix} when brew info cannot be read (tap unknown)`,
+      optional: true,
+    },
+    {
+      kind: "command",
+      argv: brewList(prefix, true),
+      what: `Homebrew casks in ${prefix} when brew info cannot be read (tap unknown)`,
+      optional: true,
+    },
   ]),
 ];
 
@@ -62,7 +97,9 @@ export const collectSoftwareDarwin: Collector<SoftwareFacts> = {
 };
 
 async function readApplications(runner: CommandRunner, problems: string[]): Promise<DarwinApp[]> {
-  const listed = required(await readCommand(runner, [SP_APPS], parseSystemProfilerApps, { timeoutMs: SP_TIMEOUT_MS })).filter((a) => placementOf(a.path) !== "data");
+  const listed = required(await readCommand(runner, [SP_APPS], parseSystemProfilerApps, { timeoutMs: SP_TIMEOUT_MS })).filter(
+    (a) => placementOf(a.path) !== "data",
+  );
   let unreadable = 0;
   const infos = await mapLimit(listed, PARALLEL_READS, async (app): Promise<BundleInfo | undefined> => {
     // Apple's own bundles are judged by where they live; their ids would only be read to be ignored.
@@ -80,7 +117,8 @@ async function readApplications(runner: CommandRunner, problems: string[]): Prom
       return undefined;
     }
   });
-  if (unreadable > 0) problems.push(`${unreadable} application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id`);
+  if (unreadable > 0)
+    problems.push(`${unreadable} application Info.plist file(s) could not be read or parsed; those apps are listed without a bundle id`);
   const signatures = await readTeamIds(runner, listed, problems);
   return listed.map((listedApp, i) => {
     const info = infos[i];
@@ -97,13 +135,17 @@ async function readApplications(runner: CommandRunner, problems: string[]): Prom
 
 /** `codesign -dv` for the top-level apps whose Developer ID certificate predates team ids, and only those. */
 async function readTeamIds(runner: CommandRunner, apps: readonly SpApplication[], problems: string[]): Promise<Map<number, CodeSignature>> {
-  const wanted = apps.flatMap((app, i) => (app.path !== undefined && placementOf(app.path) === "installed" && needsCodesignTeam(app) ? [{ app, i, path: app.path }] : []));
+  const wanted = apps.flatMap((app, i) =>
+    app.path !== undefined && placementOf(app.path) === "installed" && needsCodesignTeam(app) ? [{ app, i, path: app.path }] : [],
+  );
   const found = new Map<number, CodeSignature>();
   const failed: { name: string; reason: string }[] = [];
   await mapLimit(wanted, PARALLEL_READS, async ({ app, i, path }) => {
     const argv = fillArgv(CODESIGN, { app: path });
     // codesign answers an unsigned bundle with exit code 1 and a sentence the parser knows.
-    const ran = await firstSucceeding(runner, [argv], { accepts: (out) => out.exitCode === 0 || UNSIGNED.test(outputText(runner.platform, out.stderr)) });
+    const ran = await firstSucceeding(runner, [argv], {
+      accepts: (out) => out.exitCode === 0 || UNSIGNED.test(outputText(runner.platform, out.stderr)),
+    });
     if (!ran.ok) {
       failed.push({ name: app.name, reason: ran.reason });
       return;
@@ -116,7 +158,9 @@ async function readTeamIds(runner: CommandRunner, apps: readonly SpApplication[]
   });
   if (failed.length > 0) {
     const each = failed.sort((a, b) => a.name.localeCompare(b.name)).map((f) => `${f.name} (${f.reason})`);
-    problems.push(`codesign -dv: team id unknown for ${failed.length} app(s) whose Developer ID certificate names no team: ${each.slice(0, 5).join(", ")}${each.length > 5 ? ", …" : ""}`);
+    problems.push(
+      `codesign -dv: team id unknown for ${failed.length} app(s) whose Developer ID certificate names no team: ${each.slice(0, 5).join(", ")}${each.length > 5 ? ", …" : ""}`,
+    );
   }
   return found;
 }
@@ -133,7 +177,11 @@ async function readReceipts(runner: CommandRunner, problems: string[]): Promise<
     const info = await runCommand(runner, argv);
     if (!info.ok) return { id };
     try {
-      const receipt = parsePkgutilPkgInfo(outputText(runner.platform, info.value.stdout), outputText(runner.platform, info.value.stderr), info.what);
+      const receipt = parsePkgutilPkgInfo(
+        outputText(runner.platform, info.value.stdout),
+        outputText(runner.platform, info.value.stderr),
+        info.what,
+      );
       return receipt?.version === undefined ? { id } : { id, version: receipt.version };
     } catch {
       return { id };
@@ -158,10 +206,16 @@ async function readHomebrew(runner: CommandRunner, problems: string[]): Promise<
         continue;
       }
       // What brew list gives is kept (deny rules judge it by name) even if half of it fails.
-      const fallback: HomebrewListing = { formulae: [], casks: [], unknown: `Homebrew tap unknown: brew info --json=v2 not available (${listing.reason})` };
+      const fallback: HomebrewListing = {
+        formulae: [],
+        casks: [],
+        unknown: `Homebrew tap unknown: brew info --json=v2 not available (${listing.reason})`,
+      };
       found.push(fallback);
       for (const cask of [false, true]) {
-        const listed = required(await readCommand(runner, [fillArgv(brewList(prefix, cask), { owner })], parseBrewListVersions, { timeoutMs: BREW_TIMEOUT_MS }));
+        const listed = required(
+          await readCommand(runner, [fillArgv(brewList(prefix, cask), { owner })], parseBrewListVersions, { timeoutMs: BREW_TIMEOUT_MS }),
+        );
         for (const p of listed) {
           if (cask) fallback.casks.push({ token: p.name, apps: [], ...(p.versions[0] === undefined ? {} : { version: p.versions[0] }) });
           else fallback.formulae.push({ name: p.name, fullName: p.name, versions: p.versions });

@@ -12,9 +12,17 @@ import { RPM_QUERY_FORMAT, RPM_QUERY_FORMAT_OLD, parseRpm } from "./parse/rpm.js
 
 // dpkg-query expands the \t and \n escapes itself: the argv holds them as backslash sequences.
 /** ${db:Status-Abbrev} lets the parser drop `rc` (removed, configuration kept) entries, which -W lists too; ${Source} folds binaries into titles. */
-export const DPKG_QUERY: readonly string[] = ["dpkg-query", "-W", "--showformat=${db:Status-Abbrev}\\t${binary:Package}\\t${Version}\\t${Architecture}\\t${Source}\\n"];
+export const DPKG_QUERY: readonly string[] = [
+  "dpkg-query",
+  "-W",
+  "--showformat=${db:Status-Abbrev}\\t${binary:Package}\\t${Version}\\t${Architecture}\\t${Source}\\n",
+];
 /** The agent's earlier dpkg-query format (no ${Source}): read when a bundle holds only that one. */
-export const DPKG_QUERY_OLD: readonly string[] = ["dpkg-query", "-W", "--showformat=${db:Status-Abbrev}\\t${binary:Package}\\t${Version}\\t${Architecture}\\t${Maintainer}\\n"];
+export const DPKG_QUERY_OLD: readonly string[] = [
+  "dpkg-query",
+  "-W",
+  "--showformat=${db:Status-Abbrev}\\t${binary:Package}\\t${Version}\\t${Architecture}\\t${Maintainer}\\n",
+];
 export const DPKG_STATUS_FILE = "/var/lib/dpkg/status";
 export const APT_EXTENDED_STATES = "/var/lib/apt/extended_states";
 export const APT_MARK_SHOWMANUAL: readonly string[] = ["apt-mark", "showmanual"];
@@ -56,10 +64,17 @@ async function readAptMarks(runner: CommandRunner, problems: string[]): Promise<
 }
 
 /** One `apt-cache policy` run for every installed package, in dpkg's order. */
-async function readAptPolicy(runner: CommandRunner, packages: readonly DpkgPackage[], problems: string[]): Promise<Known<readonly AptPolicyEntry[]>> {
+async function readAptPolicy(
+  runner: CommandRunner,
+  packages: readonly DpkgPackage[],
+  problems: string[],
+): Promise<Known<readonly AptPolicyEntry[]>> {
   if (packages.length === 0) return { ok: true, value: [] };
   const names = [...new Set(packages.map((p) => p.binaryPackage ?? p.name))];
-  const policy = await readCommand(runner, [aptCachePolicyArgv(names)], parseAptCachePolicy, { label: "apt-cache policy {packages}", ...TOLERANT });
+  const policy = await readCommand(runner, [aptCachePolicyArgv(names)], parseAptCachePolicy, {
+    label: "apt-cache policy {packages}",
+    ...TOLERANT,
+  });
   if (policy.ok) return { ok: true, value: policy.value };
   noteFailure(policy, problems);
   return { ok: false, reason: policy.reason };

@@ -49,10 +49,19 @@ const DEBIAN_12 = parseDpkg(decodeText(DPKG_QUERY_OUT));
 const DEBIAN_12_POLICY_ARGV = aptCachePolicyArgv(DEBIAN_12.map((p) => p.binaryPackage ?? p.name));
 /** The recorded answer layout (apt-cache-policy fixtures), every installed version offered by Debian's archive. */
 const DEBIAN_12_POLICY = DEBIAN_12.map((p) =>
-  [`${p.name}:`, `  Installed: ${p.version}`, `  Candidate: ${p.version}`, "  Version table:", ` *** ${p.version} 500`, `        500 http://deb.debian.org/debian bookworm/main ${p.arch ?? "amd64"} Packages`, "        100 /var/lib/dpkg/status"].join("\n"),
+  [
+    `${p.name}:`,
+    `  Installed: ${p.version}`,
+    `  Candidate: ${p.version}`,
+    "  Version table:",
+    ` *** ${p.version} 500`,
+    `        500 http://deb.debian.org/debian bookworm/main ${p.arch ?? "amd64"} Packages`,
+    "        100 /var/lib/dpkg/status",
+  ].join("\n"),
 ).join("\n");
 
-const collect = (commands: FakeCommand[], files: Record<string, string | Buffer> = {}) => collectReadingDeclared(collectSoftwareLinux, fakeRunner("linux", commands, files));
+const collect = (commands: FakeCommand[], files: Record<string, string | Buffer> = {}) =>
+  collectReadingDeclared(collectSoftwareLinux, fakeRunner("linux", commands, files));
 const byKey = (titles: readonly SoftwareTitle[], key: string) => titles.find((t) => t.key === key);
 
 describe("Linux software collector on dpkg machines", () => {
@@ -61,7 +70,12 @@ describe("Linux software collector on dpkg machines", () => {
     expect(facts.sources).toEqual(["dpkg"]);
     expect(facts.problems).toEqual([]);
     expect(facts.titles).toHaveLength(533);
-    expect(byKey(facts.titles, "nmap")).toMatchObject({ ids: ["nmap", "nmap-common"], versions: ["7.93+dfsg1-1"], scope: "installed", unknown: "origin unknown: apt-cache policy: not recorded" });
+    expect(byKey(facts.titles, "nmap")).toMatchObject({
+      ids: ["nmap", "nmap-common"],
+      versions: ["7.93+dfsg1-1"],
+      scope: "installed",
+      unknown: "origin unknown: apt-cache policy: not recorded",
+    });
     expect(byKey(facts.titles, "tcpdump")).toMatchObject({ ids: ["tcpdump"], unknown: "origin unknown: apt-cache policy: not recorded" });
     expect(facts.titles.every((t) => t.unknown !== undefined)).toBe(true);
   });
@@ -82,14 +96,24 @@ describe("Linux software collector on dpkg machines", () => {
     const chromeRow = "ii \tgoogle-chrome-stable\t113.0.5672.126-1\tamd64\t\n";
     const facts = await collect([
       { argv: DPKG_QUERY, stdout: `${decodeText(DPKG_QUERY_OUT)}${chromeRow}` },
-      { argv: aptCachePolicyArgv([...DEBIAN_12.map((p) => p.binaryPackage ?? p.name), "google-chrome-stable"]), stdout: `${DEBIAN_12_POLICY}\n${CHROME_POLICY}` },
+      {
+        argv: aptCachePolicyArgv([...DEBIAN_12.map((p) => p.binaryPackage ?? p.name), "google-chrome-stable"]),
+        stdout: `${DEBIAN_12_POLICY}\n${CHROME_POLICY}`,
+      },
     ]);
     expect(byKey(facts.titles, "google-chrome-stable")?.identity).toEqual({ origin: "dl.google.com/linux/chrome/deb" });
     expect(facts.titles.filter((t) => t.identity.origin !== "deb.debian.org/debian")).toHaveLength(1);
   });
 
   it.each([
-    ["apt's extended_states", [], { [APT_EXTENDED_STATES]: "Package: tcpdump\nArchitecture: amd64\nAuto-Installed: 1\n\nPackage: nmap-common\nArchitecture: amd64\nAuto-Installed: 1\n" }],
+    [
+      "apt's extended_states",
+      [],
+      {
+        [APT_EXTENDED_STATES]:
+          "Package: tcpdump\nArchitecture: amd64\nAuto-Installed: 1\n\nPackage: nmap-common\nArchitecture: amd64\nAuto-Installed: 1\n",
+      },
+    ],
     ["apt-mark showmanual, when extended_states is not there", [{ argv: APT_MARK_SHOWMANUAL, stdout: "nmap\nbash\n" }], {}],
   ] as const)("scopes titles by %s", async (_what, extra, files) => {
     const facts = await collect([{ argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT }, ...extra], files);
@@ -98,7 +122,12 @@ describe("Linux software collector on dpkg machines", () => {
   });
 
   it.each([
-    ["dpkg-query's earlier format (maintainers, no source package)", DPKG_MAINTAINER_OUT, 926, "Debian Security Tools <team+pkg-security@tracker.debian.org>"],
+    [
+      "dpkg-query's earlier format (maintainers, no source package)",
+      DPKG_MAINTAINER_OUT,
+      926,
+      "Debian Security Tools <team+pkg-security@tracker.debian.org>",
+    ],
     ["dpkg -l", DPKG_L_OUT, 926, undefined],
   ])("reads %s recorded under the earlier dpkg-query argv: one title a binary package", async (_what, stdout, titles, maintainer) => {
     const facts = await collect([{ argv: DPKG_QUERY_OLD, stdout }]);
@@ -118,8 +147,20 @@ describe("Linux software collector on dpkg machines", () => {
       { [DPKG_STATUS_FILE]: DPKG_STATUS },
     );
     expect(facts.sources).toEqual(["dpkg"]);
-    expect(facts.titles.map((t) => t.key)).toEqual(["adduser", "base-files", "dconf", "dpkg", "gsettings-desktop-schemas", "libpcap", "nmap", "tcpdump"]);
-    expect(byKey(facts.titles, "nmap")).toMatchObject({ ids: ["nmap", "nmap-common"], declaredPublisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>" });
+    expect(facts.titles.map((t) => t.key)).toEqual([
+      "adduser",
+      "base-files",
+      "dconf",
+      "dpkg",
+      "gsettings-desktop-schemas",
+      "libpcap",
+      "nmap",
+      "tcpdump",
+    ]);
+    expect(byKey(facts.titles, "nmap")).toMatchObject({
+      ids: ["nmap", "nmap-common"],
+      declaredPublisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>",
+    });
     // apt answered about another package only: these have no installed version in its answer.
     expect(byKey(facts.titles, "nmap")?.unknown).toBe("origin unknown: apt-cache policy shows no installed version of nmap");
   });
@@ -127,7 +168,11 @@ describe("Linux software collector on dpkg machines", () => {
   it("makes every dpkg title unknown, with apt's own words, when apt-cache policy fails", async () => {
     const facts = await collect([
       { argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT },
-      { argv: DEBIAN_12_POLICY_ARGV, exitCode: 100, stderr: "E: Could not open file /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease - open (13: Permission denied)\n" },
+      {
+        argv: DEBIAN_12_POLICY_ARGV,
+        exitCode: 100,
+        stderr: "E: Could not open file /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease - open (13: Permission denied)\n",
+      },
     ]);
     expect(facts.problems).toEqual([expect.stringMatching(/^apt-cache policy \{packages\}: exit code 100: E: Could not open file/)]);
     expect(byKey(facts.titles, "nmap")?.unknown).toMatch(/^origin unknown: apt-cache policy: exit code 100: E: Could not open file/);
@@ -178,24 +223,48 @@ describe("Linux software collector on rpm, snap and Flatpak", () => {
     ]);
     expect(facts.problems).toEqual([]);
     expect(facts.titles).toEqual([
-      { key: "make", name: "make", versions: ["1:3.82-24.el7"], sources: ["rpm"], ids: ["make"], declaredPublisher: "CentOS", identity: {}, scope: "installed", unknown: "origin unknown: the rpm listing has no signature field" },
+      {
+        key: "make",
+        name: "make",
+        versions: ["1:3.82-24.el7"],
+        sources: ["rpm"],
+        ids: ["make"],
+        declaredPublisher: "CentOS",
+        identity: {},
+        scope: "installed",
+        unknown: "origin unknown: the rpm listing has no signature field",
+      },
     ]);
   });
 
   it("falls back to plain flatpak list when --columns is refused: its origin is unknown", async () => {
     const facts = await collect([
-      { argv: FLATPAK_LIST, exitCode: 1, stderr: "error: Unknown option --columns=application,name,version,branch,arch,origin,installation" },
+      {
+        argv: FLATPAK_LIST,
+        exitCode: 1,
+        stderr: "error: Unknown option --columns=application,name,version,branch,arch,origin,installation",
+      },
       { argv: FLATPAK_LIST_OLD, stdout: FLATPAK_OLD },
     ]);
     expect(facts.problems).toEqual([]);
     // The recorded old table has an Origin column of its own.
     expect(facts.titles).toEqual([
-      { key: "com.github.wwmm.pulseeffects", name: "PulseEffects", versions: ["4.8.4"], sources: ["flatpak"], ids: ["com.github.wwmm.pulseeffects"], bundleId: "com.github.wwmm.pulseeffects", identity: { origin: "flathub" }, scope: "installed" },
+      {
+        key: "com.github.wwmm.pulseeffects",
+        name: "PulseEffects",
+        versions: ["4.8.4"],
+        sources: ["flatpak"],
+        ids: ["com.github.wwmm.pulseeffects"],
+        bundleId: "com.github.wwmm.pulseeffects",
+        identity: { origin: "flathub" },
+        scope: "installed",
+      },
     ]);
   });
 
   it("lists the per-user Flatpak installation of each local user who has one", async () => {
-    const aliceList = "org.wireshark.Wireshark\tWireshark\t4.2.0\tstable\tx86_64\tflathub\tuser\norg.gnome.Calculator\tCalculator\t45.0\tstable\tx86_64\tflathub\tuser\n";
+    const aliceList =
+      "org.wireshark.Wireshark\tWireshark\t4.2.0\tstable\tx86_64\tflathub\tuser\norg.gnome.Calculator\tCalculator\t45.0\tstable\tx86_64\tflathub\tuser\n";
     const facts = await collect(
       [
         { argv: FLATPAK_LIST, stdout: "org.gnome.Calculator\tCalculator\t45.0\tstable\tx86_64\tflathub\tsystem\n" },
@@ -214,7 +283,12 @@ describe("Linux software collector on rpm, snap and Flatpak", () => {
   it("puts a package manager that fails or prints something unreadable into the problems", async () => {
     const facts = await collect([
       { argv: DPKG_QUERY, stdout: DPKG_QUERY_OUT },
-      { argv: SNAP_LIST, exitCode: 1, stderr: 'error: cannot communicate with server: Get "http://localhost/v2/snaps": dial unix /run/snapd.socket: connect: no such file or directory\n' },
+      {
+        argv: SNAP_LIST,
+        exitCode: 1,
+        stderr:
+          'error: cannot communicate with server: Get "http://localhost/v2/snaps": dial unix /run/snapd.socket: connect: no such file or directory\n',
+      },
       { argv: RPM_QUERY, stdout: "<html>not rpm</html>\n" },
     ]);
     expect(facts.sources).toEqual(["dpkg"]);
@@ -252,10 +326,14 @@ describe("Linux software titles under the built-in policy", () => {
 
   it("finds an AnyDesk .deb installed by hand unapproved, beside Chrome from Google's repository", async () => {
     const rows = "ii \tgoogle-chrome-stable\t113.0.5672.126-1\tamd64\t\nii \tanydesk\t6.3.0\tamd64\t\n";
-    const anydesk = "anydesk:\n  Installed: 6.3.0\n  Candidate: 6.3.0\n  Version table:\n *** 6.3.0 100\n        100 /var/lib/dpkg/status\n";
+    const anydesk =
+      "anydesk:\n  Installed: 6.3.0\n  Candidate: 6.3.0\n  Version table:\n *** 6.3.0 100\n        100 /var/lib/dpkg/status\n";
     const facts = await collect([
       { argv: DPKG_QUERY, stdout: `${decodeText(DPKG_QUERY_OUT)}${rows}` },
-      { argv: aptCachePolicyArgv([...DEBIAN_12.map((p) => p.binaryPackage ?? p.name), "google-chrome-stable", "anydesk"]), stdout: `${DEBIAN_12_POLICY}\n${CHROME_POLICY}${anydesk}` },
+      {
+        argv: aptCachePolicyArgv([...DEBIAN_12.map((p) => p.binaryPackage ?? p.name), "google-chrome-stable", "anydesk"]),
+        stdout: `${DEBIAN_12_POLICY}\n${CHROME_POLICY}${anydesk}`,
+      },
     ]);
     const result = evaluateSoftware(facts, DEFAULT_POLICY.software);
     expect(result.violations.map((v) => [v.subject, v.rule])).toEqual([
@@ -282,7 +360,12 @@ describe("Linux software collector's sources", () => {
     );
     await collectSoftwareLinux.collect(recorder);
     expect(undeclaredReads(collectSoftwareLinux.sources, recorder.reads)).toEqual([]);
-    expect(recorder.reads).toEqual(expect.arrayContaining([{ kind: "command", argv: DEBIAN_12_POLICY_ARGV }, { kind: "command", argv: fillArgv(USER_FLATPAK_LIST, ALICE) }]));
+    expect(recorder.reads).toEqual(
+      expect.arrayContaining([
+        { kind: "command", argv: DEBIAN_12_POLICY_ARGV },
+        { kind: "command", argv: fillArgv(USER_FLATPAK_LIST, ALICE) },
+      ]),
+    );
   });
 
   it("lists apt-cache policy with a {packages} placeholder that stands for the installed packages", () => {

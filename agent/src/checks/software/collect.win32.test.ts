@@ -6,7 +6,15 @@ import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
 import { fillArgv } from "../types.js";
-import { WIN32_APPX, WIN32_AUTHENTICODE, WIN32_UNINSTALL, WIN32_UNINSTALL_WOW64, WIN32_USER_UNINSTALL, WIN32_WINGET_LIST, collectSoftwareWin32 } from "./collect.win32.js";
+import {
+  WIN32_APPX,
+  WIN32_AUTHENTICODE,
+  WIN32_UNINSTALL,
+  WIN32_UNINSTALL_WOW64,
+  WIN32_USER_UNINSTALL,
+  WIN32_WINGET_LIST,
+  collectSoftwareWin32,
+} from "./collect.win32.js";
 import { evaluateSoftware } from "./evaluate.js";
 import { softwareCheck } from "./index.js";
 import { authenticodeRuns } from "./main-executable.win32.js";
@@ -37,7 +45,13 @@ function machine(extra: FakeCommand[] = []): FakeCommand[] {
     { argv: LOADED_HIVES_ARGV, stdout: fixtureText("windows/reg-hku/two-user-hives-service-sid-reg-query-layout.derived.txt") },
     { argv: userUninstall(USER), stdout: ZOOM_FOR_USER },
     { argv: userUninstall(OTHER), exitCode: 1, stderr: NOT_FOUND },
-    { argv: SIGNATURES_ARGV, stdout: signatureOf(ZOOM_EXE, 'CN="Zoom Video Communications, Inc.", O="Zoom Video Communications, Inc.", L=San Jose, S=California, C=US') },
+    {
+      argv: SIGNATURES_ARGV,
+      stdout: signatureOf(
+        ZOOM_EXE,
+        'CN="Zoom Video Communications, Inc.", O="Zoom Video Communications, Inc.", L=San Jose, S=California, C=US',
+      ),
+    },
   ];
   const replaced = new Set(extra.map((c) => JSON.stringify(c.argv)));
   return [...base.filter((c) => !replaced.has(JSON.stringify(c.argv))), ...extra];
@@ -47,9 +61,26 @@ describe("collectSoftwareWin32", () => {
   it("lists the machine's and the signed-in user's programs as titles, with the signer of each program's executable", async () => {
     const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine()));
     expect(facts.titles).toEqual([
-      { key: "microsoft .net framework 4 client profile", name: "Microsoft .NET Framework 4 Client Profile", versions: ["4.0.30319"], sources: ["registry"], ids: ["Microsoft .NET Framework 4 Client Profile"], identity: {}, scope: "installed" },
+      {
+        key: "microsoft .net framework 4 client profile",
+        name: "Microsoft .NET Framework 4 Client Profile",
+        versions: ["4.0.30319"],
+        sources: ["registry"],
+        ids: ["Microsoft .NET Framework 4 Client Profile"],
+        identity: {},
+        scope: "installed",
+      },
       // PowerShell printed nothing for Nmap's uninstaller (gone, or never run): unverified, whatever Publisher says.
-      { key: "nmap", name: "Nmap", versions: ["7.94"], sources: ["registry"], ids: ["Nmap"], declaredPublisher: "Nmap Project", identity: {}, scope: "installed" },
+      {
+        key: "nmap",
+        name: "Nmap",
+        versions: ["7.94"],
+        sources: ["registry"],
+        ids: ["Nmap"],
+        declaredPublisher: "Nmap Project",
+        identity: {},
+        scope: "installed",
+      },
       {
         key: "zoom workplace",
         name: "Zoom Workplace",
@@ -73,7 +104,13 @@ describe("collectSoftwareWin32", () => {
   });
 
   it("makes the titles it wanted signers for unknown when the signature run is not recorded, and says so", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine().filter((c) => c.argv !== SIGNATURES_ARGV)));
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner(
+        "win32",
+        machine().filter((c) => c.argv !== SIGNATURES_ARGV),
+      ),
+    );
     expect(facts.titles.map((t) => [t.key, t.unknown, t.identity])).toEqual([
       ["microsoft .net framework 4 client profile", undefined, {}],
       ["nmap", "signer unknown: Get-AuthenticodeSignature: not recorded", {}],
@@ -83,20 +120,37 @@ describe("collectSoftwareWin32", () => {
   });
 
   it.each([
-    ["fails with nothing printed", { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" }, "signer unknown: Get-AuthenticodeSignature: exit code 1: powershell.exe : execution blocked by policy"],
-    ["prints something that is no signature list", { stdout: "Get-AuthenticodeSignature : Access is denied.\n" }, /^signer unknown: cannot parse Get-AuthenticodeSignature/],
+    [
+      "fails with nothing printed",
+      { exitCode: 1, stderr: "powershell.exe : execution blocked by policy" },
+      "signer unknown: Get-AuthenticodeSignature: exit code 1: powershell.exe : execution blocked by policy",
+    ],
+    [
+      "prints something that is no signature list",
+      { stdout: "Get-AuthenticodeSignature : Access is denied.\n" },
+      /^signer unknown: cannot parse Get-AuthenticodeSignature/,
+    ],
   ])("makes them unknown when PowerShell %s", async (_what, answer, reason) => {
     const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, ...answer }])));
     expect(facts.titles.find((t) => t.key === "nmap")?.unknown).toMatch(reason);
   });
 
   it("reads a run that found only some files (exit 1 after a missing one) as the signatures it printed", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }])));
-    expect(facts.titles.find((t) => t.key === "nmap")).toMatchObject({ identity: { signer: "Insecure.Com LLC", publisher: "Insecure.Com LLC" }, declaredPublisher: "Nmap Project" });
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner(
+        "win32",
+        machine([{ argv: SIGNATURES_ARGV, exitCode: 1, stdout: signatureOf(NMAP_EXE, "CN=Insecure.Com LLC, O=Insecure.Com LLC, C=US") }]),
+      ),
+    );
+    expect(facts.titles.find((t) => t.key === "nmap")).toMatchObject({
+      identity: { signer: "Insecure.Com LLC", publisher: "Insecure.Com LLC" },
+      declaredPublisher: "Nmap Project",
+    });
     expect(facts.titles.find((t) => t.key === "zoom workplace")?.identity).toEqual({});
   });
 
-  it("under the default policy: Zoom approved by its signer, a forged \"Microsoft Corporation\" AnyDesk unapproved, Nmap denied by key across 7.94 → 7.95", async () => {
+  it('under the default policy: Zoom approved by its signer, a forged "Microsoft Corporation" AnyDesk unapproved, Nmap denied by key across 7.94 → 7.95', async () => {
     const anydeskExe = "C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe";
     const forged = `${ZOOM_FOR_USER}\r\nHKEY_USERS\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\AnyDesk\r\n    DisplayName    REG_SZ    AnyDesk\r\n    DisplayVersion    REG_SZ    ad 8.0.9\r\n    Publisher    REG_SZ    Microsoft Corporation\r\n    DisplayIcon    REG_SZ    "${anydeskExe}",0\r\n`;
     const signatures = [
@@ -109,7 +163,10 @@ describe("collectSoftwareWin32", () => {
         { argv: userUninstall(USER), stdout: forged },
         { argv: (authenticodeRuns([NMAP_EXE, ZOOM_EXE, anydeskExe])[0] as { argv: string[] }).argv, stdout: signatures },
       ]);
-      const result = evaluateSoftware(await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", commands)), DEFAULT_POLICY.software);
+      const result = evaluateSoftware(
+        await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", commands)),
+        DEFAULT_POLICY.software,
+      );
       return result.violations.map((v) => [v.subject, v.rule]);
     };
     const expected = [
@@ -123,7 +180,10 @@ describe("collectSoftwareWin32", () => {
 
   it("reads the 32-bit view too; a program in both views is one title", async () => {
     const both = MACHINE_WITH_NMAP.replace(/SOFTWARE\\Microsoft/g, "SOFTWARE\\WOW6432Node\\Microsoft");
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])));
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner("win32", machine([{ argv: WIN32_UNINSTALL_WOW64, stdout: both }])),
+    );
     expect(facts.titles.filter((t) => t.key === "nmap")).toEqual([expect.objectContaining({ ids: ["Nmap"], versions: ["7.94"] })]);
   });
 
@@ -142,39 +202,80 @@ describe("collectSoftwareWin32", () => {
   });
 
   it("notes a failing Get-AppxPackage and keeps the rest", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }])));
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner(
+        "win32",
+        machine([{ argv: WIN32_APPX, exitCode: 1, stderr: "Get-AppxPackage : The term 'Get-AppxPackage' is not recognized" }]),
+      ),
+    );
     expect(facts.problems).toEqual(["Get-AppxPackage: exit code 1: Get-AppxPackage : The term 'Get-AppxPackage' is not recognized"]);
     expect(facts.titles).toHaveLength(3);
   });
 
   it("adds winget ids to the programs it lists and keeps what only winget knows", async () => {
     const winget = `${fixtureText("windows/winget/en-2021-list-truncated-ids-excerpt.txt")}Nmap 7.94                                Nmap                                     7.94\n`;
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, stdout: winget }])));
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, stdout: winget }])),
+    );
     expect(facts.sources).toEqual(["registry", "winget"]);
     expect(facts.titles.find((t) => t.key === "nmap")?.sources).toEqual(["registry", "winget"]);
     expect(facts.titles.filter((t) => t.sources[0] === "winget").map((t) => t.name)).toEqual([
-      "reSearch", "AppInstallerCaller", "CodeFlow", "Dolby Access OEM", "Git", "HxD Hex Editor", "Microsoft Edge", "Microsoft Edge Update",
+      "reSearch",
+      "AppInstallerCaller",
+      "CodeFlow",
+      "Dolby Access OEM",
+      "Git",
+      "HxD Hex Editor",
+      "Microsoft Edge",
+      "Microsoft Edge Update",
     ]);
   });
 
   it("notes a failing winget as a problem and keeps the registry inventory", async () => {
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }])));
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner(
+        "win32",
+        machine([{ argv: WIN32_WINGET_LIST, exitCode: -1978335212, stdout: "No installed package found matching input criteria." }]),
+      ),
+    );
     expect(facts.sources).toEqual(["registry"]);
     expect(facts.problems).toContain("winget list: exit code -1978335212: No installed package found matching input criteria.");
   });
 
   it("notes a user's unreadable key as a problem", async () => {
     const signatures = (authenticodeRuns([NMAP_EXE])[0] as { argv: string[] }).argv;
-    const facts = await collectReadingDeclared(collectSoftwareWin32, fakeRunner("win32", machine([{ argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." }, { argv: signatures, stdout: "" }])));
-    expect(facts.problems).toContain(`programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: exit code 1: ERROR: Access is denied.`);
+    const facts = await collectReadingDeclared(
+      collectSoftwareWin32,
+      fakeRunner(
+        "win32",
+        machine([
+          { argv: userUninstall(USER), exitCode: 1, stderr: "ERROR: Access is denied." },
+          { argv: signatures, stdout: "" },
+        ]),
+      ),
+    );
+    expect(facts.problems).toContain(
+      `programs installed for ${USER} only: reg query HKU\\${USER}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall /s: exit code 1: ERROR: Access is denied.`,
+    );
     expect(facts.titles.map((t) => t.name)).toEqual(["Microsoft .NET Framework 4 Client Profile", "Nmap"]);
   });
 
   it.each([
-    ["the machine key not recorded", machine().filter((c) => c.argv !== WIN32_UNINSTALL), /^reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s: not recorded$/],
+    [
+      "the machine key not recorded",
+      machine().filter((c) => c.argv !== WIN32_UNINSTALL),
+      /^reg query HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall \/s: not recorded$/,
+    ],
     ["the machine key in garbage", machine([{ argv: WIN32_UNINSTALL, stdout: "\u0000\u0013garbage" }]), /cannot parse reg query HKLM/],
     ["both machine keys empty", machine([{ argv: WIN32_UNINSTALL, stdout: "\r\n" }]), /no program listed/],
-    ["the hive listing access-denied", machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]), /reg query HKU: exit code 1: ERROR: Access is denied/],
+    [
+      "the hive listing access-denied",
+      machine([{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]),
+      /reg query HKU: exit code 1: ERROR: Access is denied/,
+    ],
   ])("is unknown, naming the source, with %s", async (_what, commands, reason) => {
     const result = await runCheck(softwareCheck, fakeRunner("win32", commands), DEFAULT_POLICY);
     expect(result.status).toBe("unknown");
@@ -196,7 +297,10 @@ describe("collectSoftwareWin32", () => {
     expect(undeclaredReads(collectSoftwareWin32.sources, recorder.reads)).toEqual([]);
     const ran = recorder.reads.flatMap((r) => (r.kind === "command" ? [[...r.argv]] : []));
     const templates = new Set(collectSoftwareWin32.sources.map((s) => (s.kind === "command" ? JSON.stringify(s.argv) : "")));
-    const asTemplate = (argv: string[]) => JSON.stringify(argv.map((p) => p.replace(/S-1-5-21-[\d-]+/, "{sid}").replace(/@\('.*' \| ForEach-Object/, "@({files} | ForEach-Object")));
+    const asTemplate = (argv: string[]) =>
+      JSON.stringify(
+        argv.map((p) => p.replace(/S-1-5-21-[\d-]+/, "{sid}").replace(/@\('.*' \| ForEach-Object/, "@({files} | ForEach-Object")),
+      );
     expect(new Set(ran.map(asTemplate))).toEqual(templates);
   });
 });

@@ -2,7 +2,16 @@
 import { interpretRegQuery, regSource } from "../../platform/win32/reg-result.js";
 import { LOADED_HIVES_ARGV, readLoadedUserHives } from "../../platform/win32/user-hives.js";
 import { ParseError } from "../../runner/parse-error.js";
-import { exitFailure, noteFailure, outputText, readCommand, required, runCommand, unread, type ParseOptions } from "../../runner/read-source.js";
+import {
+  exitFailure,
+  noteFailure,
+  outputText,
+  readCommand,
+  required,
+  runCommand,
+  unread,
+  type ParseOptions,
+} from "../../runner/read-source.js";
 import { NotRecordedError, SourceUnavailableError, type CommandRunner } from "../../runner/runner.js";
 import { fillArgv, type Collector, type SourceSpec } from "../types.js";
 import type { SoftwareFacts } from "./facts.js";
@@ -15,7 +24,12 @@ import { parseWingetList, type WingetRow } from "./parse/winget-list.js";
 
 export { WIN32_AUTHENTICODE } from "./main-executable.win32.js";
 export const WIN32_UNINSTALL = ["reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall", "/s"] as const;
-export const WIN32_UNINSTALL_WOW64 = ["reg", "query", "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall", "/s"] as const;
+export const WIN32_UNINSTALL_WOW64 = [
+  "reg",
+  "query",
+  "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall",
+  "/s",
+] as const;
 export const WIN32_USER_UNINSTALL = ["reg", "query", "HKU\\{sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall", "/s"] as const;
 /** Every user's packages (the agent runs as SYSTEM, which has none of its own); unwrapped, so that long values stay on one line. */
 export const WIN32_APPX = [
@@ -34,7 +48,12 @@ const SLOW_POWERSHELL_MS = 120_000;
 const TOLERANT: ParseOptions = { parseErrors: "unread" };
 
 const sources: readonly SourceSpec[] = [
-  { kind: "command", argv: WIN32_UNINSTALL, what: "64-bit (native) programs: DisplayName, DisplayVersion, Publisher, SystemComponent, ParentKeyName, ReleaseType, DisplayIcon, UninstallString", optional: false },
+  {
+    kind: "command",
+    argv: WIN32_UNINSTALL,
+    what: "64-bit (native) programs: DisplayName, DisplayVersion, Publisher, SystemComponent, ParentKeyName, ReleaseType, DisplayIcon, UninstallString",
+    optional: false,
+  },
   { kind: "command", argv: WIN32_UNINSTALL_WOW64, what: "32-bit programs on 64-bit Windows (absent on 32-bit Windows)", optional: false },
   { kind: "command", argv: LOADED_HIVES_ARGV, what: "loaded user hives: whose per-user programs can be read", optional: false },
   { kind: "command", argv: WIN32_USER_UNINSTALL, what: "programs installed for one user only", optional: false, perUser: true },
@@ -44,8 +63,18 @@ const sources: readonly SourceSpec[] = [
     what: "Authenticode signer of each program's main executable (DisplayIcon's .exe, else UninstallString's): the verified identity; a title whose run cannot be read is unknown",
     optional: true,
   },
-  { kind: "command", argv: WIN32_APPX, what: "AppX/MSIX packages of every user: Publisher (certificate subject), SignatureKind, IsFramework, NonRemovable", optional: true },
-  { kind: "command", argv: WIN32_WINGET_LIST, what: "winget ids of listed programs, and what only winget knows (winget is per user; absent for SYSTEM)", optional: true },
+  {
+    kind: "command",
+    argv: WIN32_APPX,
+    what: "AppX/MSIX packages of every user: Publisher (certificate subject), SignatureKind, IsFramework, NonRemovable",
+    optional: true,
+  },
+  {
+    kind: "command",
+    argv: WIN32_WINGET_LIST,
+    what: "winget ids of listed programs, and what only winget knows (winget is per user; absent for SYSTEM)",
+    optional: true,
+  },
 ];
 
 export const collectSoftwareWin32: Collector<SoftwareFacts> = {
@@ -121,7 +150,11 @@ async function runSignatures(runner: CommandRunner, argv: readonly string[]): Pr
 
 /** Every user's AppX packages; on a Windows that should have them, their absence is a problem too. */
 async function readAppx(runner: CommandRunner, problems: string[]): Promise<AppxPackage[] | undefined> {
-  const appx = await readCommand(runner, [WIN32_APPX], parseAppxPackages, { label: "Get-AppxPackage", timeoutMs: SLOW_POWERSHELL_MS, ...TOLERANT });
+  const appx = await readCommand(runner, [WIN32_APPX], parseAppxPackages, {
+    label: "Get-AppxPackage",
+    timeoutMs: SLOW_POWERSHELL_MS,
+    ...TOLERANT,
+  });
   if (appx.ok) return appx.value;
   problems.push(appx.description);
   return undefined;

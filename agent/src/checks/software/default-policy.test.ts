@@ -15,7 +15,8 @@ const dpkgNames = (file: string) =>
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => line.split("\t")[1]?.replace(/:.*$/, "") ?? "");
-const rpmNames = (file: string) => [...decodeText(fixture(`linux/rpm/${file}`)).matchAll(/^Name\s*: (.+)$/gm)].map((m) => (m[1] ?? "").trim());
+const rpmNames = (file: string) =>
+  [...decodeText(fixture(`linux/rpm/${file}`)).matchAll(/^Name\s*: (.+)$/gm)].map((m) => (m[1] ?? "").trim());
 
 describe("the built-in default policy", () => {
   it("denies only nmap, nmap-common and tcpdump among the 926 packages of a Debian 12 machine", () => {
@@ -33,21 +34,61 @@ describe("the built-in default policy", () => {
 
   it.each([
     ["a package from Debian's archive", title("bash", { sources: ["dpkg"], identity: { origin: "deb.debian.org/debian" } })],
-    ["a package from Debian's security archive", title("openssl", { sources: ["dpkg"], identity: { origin: "security.debian.org/debian-security" } })],
+    [
+      "a package from Debian's security archive",
+      title("openssl", { sources: ["dpkg"], identity: { origin: "security.debian.org/debian-security" } }),
+    ],
     ["a package from a Debian country mirror", title("bash", { sources: ["dpkg"], identity: { origin: "ftp.nl.debian.org/debian" } })],
     ["a package from an Ubuntu country mirror", title("bash", { sources: ["dpkg"], identity: { origin: "nl.archive.ubuntu.com/ubuntu" } })],
-    ["a Fedora package signed with Fedora's key", title("bash", { sources: ["rpm"], identity: { origin: "Fedora (34) <fedora-34-primary@fedoraproject.org>" } })],
-    ["a CentOS package signed with CentOS's key", title("bash", { sources: ["rpm"], identity: { origin: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>" } })],
+    [
+      "a Fedora package signed with Fedora's key",
+      title("bash", { sources: ["rpm"], identity: { origin: "Fedora (34) <fedora-34-primary@fedoraproject.org>" } }),
+    ],
+    [
+      "a CentOS package signed with CentOS's key",
+      title("bash", { sources: ["rpm"], identity: { origin: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>" } }),
+    ],
     ["a Canonical snap", title("lxd", { sources: ["snap"], identity: { origin: "canonical", publisher: "canonical" } })],
     ["the Firefox snap", title("firefox", { sources: ["snap"], identity: { origin: "mozilla", publisher: "mozilla" } })],
-    ["Chrome from Google's repository", title("google-chrome-stable", { sources: ["dpkg"], ids: ["google-chrome-stable"], identity: { origin: "dl.google.com/linux/chrome/deb" } })],
-    ["an Apple-signed app", title("Safari", { bundleId: "com.apple.Safari", identity: { signer: "Software Signing", publisher: "Apple Inc." } })],
-    ["Apple's App Store app", title("GarageBand", { bundleId: "com.apple.garageband", identity: { signer: "Apple Mac OS Application Signing", origin: "mac-app-store" } })],
-    ["Chrome for Mac by its team", title("Google Chrome", { bundleId: "com.google.Chrome", identity: { teamId: "EQHXZ8M8AV", signer: "Developer ID Application: Google LLC (EQHXZ8M8AV)" } })],
+    [
+      "Chrome from Google's repository",
+      title("google-chrome-stable", {
+        sources: ["dpkg"],
+        ids: ["google-chrome-stable"],
+        identity: { origin: "dl.google.com/linux/chrome/deb" },
+      }),
+    ],
+    [
+      "an Apple-signed app",
+      title("Safari", { bundleId: "com.apple.Safari", identity: { signer: "Software Signing", publisher: "Apple Inc." } }),
+    ],
+    [
+      "Apple's App Store app",
+      title("GarageBand", {
+        bundleId: "com.apple.garageband",
+        identity: { signer: "Apple Mac OS Application Signing", origin: "mac-app-store" },
+      }),
+    ],
+    [
+      "Chrome for Mac by its team",
+      title("Google Chrome", {
+        bundleId: "com.google.Chrome",
+        identity: { teamId: "EQHXZ8M8AV", signer: "Developer ID Application: Google LLC (EQHXZ8M8AV)" },
+      }),
+    ],
     ["Office for Mac by its team", title("Microsoft Word", { identity: { teamId: "UBF8T346G9" } })],
     ["a Homebrew core formula", title("jq", { sources: ["homebrew"], identity: { origin: "homebrew/core" } })],
-    ["a Windows program signed by Microsoft", title("Microsoft Edge", { sources: ["registry"], identity: { signer: "Microsoft Corporation", publisher: "Microsoft Corporation" } })],
-    ["a Store app by Microsoft", title("Microsoft.WindowsTerminal", { sources: ["appx"], identity: { publisher: "Microsoft Corporation", origin: "microsoft-store" } })],
+    [
+      "a Windows program signed by Microsoft",
+      title("Microsoft Edge", { sources: ["registry"], identity: { signer: "Microsoft Corporation", publisher: "Microsoft Corporation" } }),
+    ],
+    [
+      "a Store app by Microsoft",
+      title("Microsoft.WindowsTerminal", {
+        sources: ["appx"],
+        identity: { publisher: "Microsoft Corporation", origin: "microsoft-store" },
+      }),
+    ],
     ["Zoom on Windows by its signer", title("Zoom", { sources: ["registry"], identity: { signer: "Zoom Video Communications, Inc." } })],
   ])("approves %s by identity", (_what, t) => {
     expect(verdictOf(t)).toBe("approved");
@@ -56,14 +97,45 @@ describe("the built-in default policy", () => {
   it.each([
     ["any .deb installed from a file", title("google-chrome-stable", { sources: ["dpkg"], identity: { origin: "local" } })],
     ["TeamViewer from its own repository", title("teamviewer", { sources: ["dpkg"], identity: { origin: "linux.teamviewer.com/deb" } })],
-    ["VS Code from Microsoft's repository (approve it by origin if IT wants it)", title("code", { sources: ["dpkg"], identity: { origin: "packages.microsoft.com/repos/code" } })],
+    [
+      "VS Code from Microsoft's repository (approve it by origin if IT wants it)",
+      title("code", { sources: ["dpkg"], identity: { origin: "packages.microsoft.com/repos/code" } }),
+    ],
     ["a look-alike Debian mirror", title("bash", { sources: ["dpkg"], identity: { origin: "ftp.nl.debian.org.evil.example/debian" } })],
-    ["a third-party rpm (Brave's key)", title("brave-browser", { sources: ["rpm"], identity: { origin: "Brave Software <support@brave.com>" } })],
-    ["AnyDesk whose Publisher says Microsoft Corporation", title("AnyDesk", { sources: ["registry"], declaredPublisher: "Microsoft Corporation", identity: { signer: "philandro Software GmbH", publisher: "philandro Software GmbH" } })],
-    ["an unsigned entry whose Publisher says Microsoft Corporation", title("AnyDesk", { sources: ["registry"], declaredPublisher: "Microsoft Corporation" })],
-    ["a Windows program named like Chrome without Google's signature", title("Google Chrome", { sources: ["registry"], declaredPublisher: "Google LLC" })],
-    ["a third-party App Store app", title("Things", { bundleId: "com.culturedcode.ThingsMac", identity: { signer: "Apple Mac OS Application Signing", origin: "mac-app-store" } })],
-    ["an app claiming an Apple bundle id with a Developer ID signature", title("Safari", { bundleId: "com.apple.Safari", identity: { signer: "Developer ID Application: Someone (ABCDE12345)", teamId: "ABCDE12345" } })],
+    [
+      "a third-party rpm (Brave's key)",
+      title("brave-browser", { sources: ["rpm"], identity: { origin: "Brave Software <support@brave.com>" } }),
+    ],
+    [
+      "AnyDesk whose Publisher says Microsoft Corporation",
+      title("AnyDesk", {
+        sources: ["registry"],
+        declaredPublisher: "Microsoft Corporation",
+        identity: { signer: "philandro Software GmbH", publisher: "philandro Software GmbH" },
+      }),
+    ],
+    [
+      "an unsigned entry whose Publisher says Microsoft Corporation",
+      title("AnyDesk", { sources: ["registry"], declaredPublisher: "Microsoft Corporation" }),
+    ],
+    [
+      "a Windows program named like Chrome without Google's signature",
+      title("Google Chrome", { sources: ["registry"], declaredPublisher: "Google LLC" }),
+    ],
+    [
+      "a third-party App Store app",
+      title("Things", {
+        bundleId: "com.culturedcode.ThingsMac",
+        identity: { signer: "Apple Mac OS Application Signing", origin: "mac-app-store" },
+      }),
+    ],
+    [
+      "an app claiming an Apple bundle id with a Developer ID signature",
+      title("Safari", {
+        bundleId: "com.apple.Safari",
+        identity: { signer: "Developer ID Application: Someone (ABCDE12345)", teamId: "ABCDE12345" },
+      }),
+    ],
     ["a Homebrew cask", title("iTerm2", { sources: ["homebrew"], identity: { origin: "homebrew/cask" } })],
     ["a Homebrew formula from a third-party tap", title("tool", { sources: ["homebrew"], identity: { origin: "someone/tap" } })],
     ["a snap from another publisher", title("spotify", { sources: ["snap"], identity: { origin: "spotify", publisher: "spotify" } })],
@@ -72,12 +144,34 @@ describe("the built-in default policy", () => {
     expect(verdictOf(t)).toBe("unapproved");
   });
 
-  it.each(["arp-scan", "netdiscover", "ettercap", "bettercap", "mitmproxy", "sslstrip", "ntopng", "iftop", "iptraf-ng", "nethogs", "snort", "suricata", "zeek", "netsniff-ng", "ncat", "gobuster", "ffuf", "dirb", "wfuzz", "patator", "crunch", "pdfcrack"])(
-    "denies %s, even from the distribution's archive",
-    (name) => {
-      expect(judgeTitle(title(name, { sources: ["dpkg"], ids: [name], identity: { origin: "deb.debian.org/debian" } }), policy)).toMatchObject({ kind: "denied" });
-    },
-  );
+  it.each([
+    "arp-scan",
+    "netdiscover",
+    "ettercap",
+    "bettercap",
+    "mitmproxy",
+    "sslstrip",
+    "ntopng",
+    "iftop",
+    "iptraf-ng",
+    "nethogs",
+    "snort",
+    "suricata",
+    "zeek",
+    "netsniff-ng",
+    "ncat",
+    "gobuster",
+    "ffuf",
+    "dirb",
+    "wfuzz",
+    "patator",
+    "crunch",
+    "pdfcrack",
+  ])("denies %s, even from the distribution's archive", (name) => {
+    expect(
+      judgeTitle(title(name, { sources: ["dpkg"], ids: [name], identity: { origin: "deb.debian.org/debian" } }), policy),
+    ).toMatchObject({ kind: "denied" });
+  });
 
   it.each([
     ["Burp Suite", "Burp Suite Community Edition 2023.10.3.7", "interception-proxy"],
@@ -89,7 +183,10 @@ describe("the built-in default policy", () => {
     ["Cain", "Cain & Abel v4.9.56", "password-cracker"],
     ["Wireshark", "Wireshark 4.0.3 (x64)", "sniffer"],
   ])("denies %s on Windows under its DisplayName, signed by Microsoft or not, naming the category", (_what, displayName, category) => {
-    const t = title(displayName, { sources: ["registry"], identity: { signer: "Microsoft Corporation", publisher: "Microsoft Corporation" } });
+    const t = title(displayName, {
+      sources: ["registry"],
+      identity: { signer: "Microsoft Corporation", publisher: "Microsoft Corporation" },
+    });
     expect(judgeTitle(t, policy)).toMatchObject({ kind: "denied", rule: { category } });
   });
 
@@ -101,13 +198,23 @@ describe("the built-in default policy", () => {
     for (const rule of policy.deny) {
       expect(rule.category, rule.id).toBeDefined();
       if (rule.name === undefined || /[*?]/.test(rule.name)) continue;
-      expect(judgeTitle(title(rule.name, { sources: ["dpkg"], ids: [rule.name] }), policy), rule.name).toMatchObject({ kind: "denied", rule: { id: rule.id } });
+      expect(judgeTitle(title(rule.name, { sources: ["dpkg"], ids: [rule.name] }), policy), rule.name).toMatchObject({
+        kind: "denied",
+        rule: { id: rule.id },
+      });
     }
     expect(new Set(policy.deny.map((r) => r.id))).toEqual(new Set(DEFAULT_DENIED_TOOLS));
   });
 
   it("covers every prohibited activity the security policy names", () => {
-    for (const category of ["port-scanner", "password-cracker", "sniffer", "network-monitor", "interception-proxy", "exploitation"] as DenyCategory[]) {
+    for (const category of [
+      "port-scanner",
+      "password-cracker",
+      "sniffer",
+      "network-monitor",
+      "interception-proxy",
+      "exploitation",
+    ] as DenyCategory[]) {
       expect(DEFAULT_DENY_CATEGORIES).toContain(category);
     }
     expect(DEFAULT_DENY_CATEGORIES.every((c) => DenyCategory.options.includes(c))).toBe(true);

@@ -5,15 +5,38 @@ import { compilePolicy, evaluateSoftware, judgeTitle } from "./evaluate.js";
 import type { SoftwareTitle } from "./facts.js";
 
 const debian = { origin: "deb.debian.org/debian" };
-const nmapDeb = title("nmap", { versions: ["7.93+dfsg1-1"], sources: ["dpkg"], ids: ["nmap", "nmap-common"], identity: debian, declaredPublisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>" });
+const nmapDeb = title("nmap", {
+  versions: ["7.93+dfsg1-1"],
+  sources: ["dpkg"],
+  ids: ["nmap", "nmap-common"],
+  identity: debian,
+  declaredPublisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>",
+});
 const tcpdumpDeb = title("tcpdump", { versions: ["4.99.3-1"], sources: ["dpkg"], ids: ["tcpdump"], identity: debian, scope: "dependency" });
 const adduserDeb = title("adduser", { versions: ["3.134"], sources: ["dpkg"], ids: ["adduser"], identity: debian });
-const chromeDeb = title("google-chrome-stable", { versions: ["113.0.5672.126-1"], sources: ["dpkg"], ids: ["google-chrome-stable"], identity: { origin: "dl.google.com/linux/chrome/deb" } });
+const chromeDeb = title("google-chrome-stable", {
+  versions: ["113.0.5672.126-1"],
+  sources: ["dpkg"],
+  ids: ["google-chrome-stable"],
+  identity: { origin: "dl.google.com/linux/chrome/deb" },
+});
 const anydeskDeb = title("anydesk", { versions: ["6.3.0"], sources: ["dpkg"], ids: ["anydesk"], identity: { origin: "local" } });
 const nmapWin = title("Nmap 7.94", { key: "nmap", versions: ["7.94"], sources: ["registry"], declaredPublisher: "Nmap Project" });
-const slackApp = title("Slack", { versions: ["4.35.126"], bundleId: "com.tinyspeck.slackmacgap", identity: { teamId: "BQR82RBBHL", signer: "Developer ID Application: Slack Technologies, Inc. (BQR82RBBHL)" } });
-const vlcApp = title("VLC", { versions: ["3.0.18"], bundleId: "org.videolan.vlc", identity: { signer: "Developer ID Application: VideoLAN" } });
-const forgedAnydesk = title("AnyDesk", { sources: ["registry"], declaredPublisher: "Microsoft Corporation", identity: { signer: "philandro Software GmbH", publisher: "philandro Software GmbH" } });
+const slackApp = title("Slack", {
+  versions: ["4.35.126"],
+  bundleId: "com.tinyspeck.slackmacgap",
+  identity: { teamId: "BQR82RBBHL", signer: "Developer ID Application: Slack Technologies, Inc. (BQR82RBBHL)" },
+});
+const vlcApp = title("VLC", {
+  versions: ["3.0.18"],
+  bundleId: "org.videolan.vlc",
+  identity: { signer: "Developer ID Application: VideoLAN" },
+});
+const forgedAnydesk = title("AnyDesk", {
+  sources: ["registry"],
+  declaredPublisher: "Microsoft Corporation",
+  identity: { signer: "philandro Software GmbH", publisher: "philandro Software GmbH" },
+});
 const printerFilter = title("Canon IJScanner2", { scope: "component" });
 const brewFormula = title("jq", { sources: ["homebrew"], unknown: "Homebrew tap unknown: brew info --json=v2 not available" });
 
@@ -27,11 +50,17 @@ const DENY_TOOLS = policy({
   ],
 });
 const BY_IDENTITY = policy({
-  allow: [{ origin: "deb.debian.org/debian" }, { teamId: "BQR82RBBHL" }, { signer: "Microsoft Corporation" }, { publisher: "Microsoft Corporation" }],
+  allow: [
+    { origin: "deb.debian.org/debian" },
+    { teamId: "BQR82RBBHL" },
+    { signer: "Microsoft Corporation" },
+    { publisher: "Microsoft Corporation" },
+  ],
   deny: [{ id: "nmap", name: "nmap", category: "port-scanner" }],
 });
 
-const subjects = (titles: SoftwareTitle[], pol: SoftwarePolicyType) => evaluateSoftware(facts(titles), pol).violations.map((v) => v.subject);
+const subjects = (titles: SoftwareTitle[], pol: SoftwarePolicyType) =>
+  evaluateSoftware(facts(titles), pol).violations.map((v) => v.subject);
 
 describe("evaluateSoftware", () => {
   it("fails a denied title with its category, what was found, who it is from and the rule", () => {
@@ -60,20 +89,56 @@ describe("evaluateSoftware", () => {
 
   it.each([
     ["denylist passes what no deny rule names", DENY_TOOLS, [adduserDeb, slackApp], "pass", []],
-    ["denylist fails each denied title once, denied dependencies too", DENY_TOOLS, [nmapDeb, tcpdumpDeb, adduserDeb], "fail", ["nmap", "tcpdump"]],
+    [
+      "denylist fails each denied title once, denied dependencies too",
+      DENY_TOOLS,
+      [nmapDeb, tcpdumpDeb, adduserDeb],
+      "fail",
+      ["nmap", "tcpdump"],
+    ],
     ["allowlist approves by repository origin and signing team", BY_IDENTITY, [adduserDeb, slackApp], "pass", []],
-    ["allowlist fails what no identity rule approves", BY_IDENTITY, [adduserDeb, chromeDeb, anydeskDeb, vlcApp], "fail", ["anydesk", "google-chrome-stable", "vlc"]],
+    [
+      "allowlist fails what no identity rule approves",
+      BY_IDENTITY,
+      [adduserDeb, chromeDeb, anydeskDeb, vlcApp],
+      "fail",
+      ["anydesk", "google-chrome-stable", "vlc"],
+    ],
     ["a deny wins over an allow by origin", BY_IDENTITY, [nmapDeb, adduserDeb], "fail", ["nmap"]],
     ["a Windows title keeps its key whatever its version", DENY_TOOLS, [nmapWin], "fail", ["nmap"]],
     ["a publisher claimed in text is not a verified publisher", BY_IDENTITY, [forgedAnydesk], "fail", ["anydesk"]],
-    ["a component inherits, it is not judged by the allowlist", BY_IDENTITY, [printerFilter, { ...chromeDeb, scope: "component" }], "pass", []],
+    [
+      "a component inherits, it is not judged by the allowlist",
+      BY_IDENTITY,
+      [printerFilter, { ...chromeDeb, scope: "component" }],
+      "pass",
+      [],
+    ],
     ["a dependency from the archive is approved by its origin", BY_IDENTITY, [{ ...adduserDeb, scope: "dependency" }], "pass", []],
-    ["a dependency from outside the archive is judged", BY_IDENTITY, [{ ...chromeDeb, scope: "dependency" }], "fail", ["google-chrome-stable"]],
+    [
+      "a dependency from outside the archive is judged",
+      BY_IDENTITY,
+      [{ ...chromeDeb, scope: "dependency" }],
+      "fail",
+      ["google-chrome-stable"],
+    ],
     ["a dependency of unknown provenance inherits", BY_IDENTITY, [{ ...chromeDeb, scope: "dependency", identity: {} }], "pass", []],
     ["a version range limits a deny rule", policy({ mode: "denylist", deny: [{ name: "nmap", version: "<7.90" }] }), [nmapDeb], "pass", []],
-    ["a version range in dpkg order", policy({ mode: "denylist", deny: [{ name: "nmap", version: ">=7.93 <7.94" }] }), [nmapDeb], "fail", ["nmap"]],
+    [
+      "a version range in dpkg order",
+      policy({ mode: "denylist", deny: [{ name: "nmap", version: ">=7.93 <7.94" }] }),
+      [nmapDeb],
+      "fail",
+      ["nmap"],
+    ],
     ["a source limits a deny rule", policy({ mode: "denylist", deny: [{ name: "nmap", source: "homebrew" }] }), [nmapDeb], "pass", []],
-    ["a deny rule's name meets every package folded into the title", policy({ mode: "denylist", deny: [{ name: "nmap-common" }] }), [nmapDeb], "fail", ["nmap"]],
+    [
+      "a deny rule's name meets every package folded into the title",
+      policy({ mode: "denylist", deny: [{ name: "nmap-common" }] }),
+      [nmapDeb],
+      "fail",
+      ["nmap"],
+    ],
     ["an empty allowlist fails every installed title", policy({ mode: "allowlist" }), [adduserDeb], "fail", ["adduser"]],
     ["nothing installed passes", policy({ mode: "allowlist" }), [], "pass", []],
   ] as const)("%s", (_name, pol, titles, status, expected) => {
@@ -87,7 +152,8 @@ describe("evaluateSoftware", () => {
     expect(violation).toMatchObject({
       subject: "anydesk",
       rule: "unapproved",
-      message: "anydesk 6.3.0 (dpkg) is not approved: no allow rule of IT's policy matches it (installed from a local file (no repository offers it))",
+      message:
+        "anydesk 6.3.0 (dpkg) is not approved: no allow rule of IT's policy matches it (installed from a local file (no repository offers it))",
       expected: "approved by IT (on the allowlist)",
       title: { verdict: "unapproved", identity: { origin: "local" }, scope: "installed" },
     });
@@ -105,13 +171,22 @@ describe("evaluateSoftware", () => {
   });
 
   it("names the violation after the first deny rule in policy order", () => {
-    const pol = policy({ mode: "denylist", deny: [{ id: "scanners", name: "*map", category: "port-scanner" }, { id: "nmap", name: "nmap" }] });
+    const pol = policy({
+      mode: "denylist",
+      deny: [
+        { id: "scanners", name: "*map", category: "port-scanner" },
+        { id: "nmap", name: "nmap" },
+      ],
+    });
     expect(evaluateSoftware(facts([nmapDeb]), pol).violations[0]?.rule).toBe("scanners");
   });
 
   it("describes a deny rule without an id by what it matches", () => {
     const pol = policy({ mode: "denylist", deny: [{ name: "nmap", source: "dpkg" }] });
-    expect(evaluateSoftware(facts([nmapDeb]), pol).violations[0]).toMatchObject({ rule: "name=nmap source=dpkg", expected: "not installed" });
+    expect(evaluateSoftware(facts([nmapDeb]), pol).violations[0]).toMatchObject({
+      rule: "name=nmap source=dpkg",
+      expected: "not installed",
+    });
   });
 
   it("says a denied dependency was not installed on purpose", () => {
@@ -122,7 +197,10 @@ describe("evaluateSoftware", () => {
     const result = evaluateSoftware(facts([adduserDeb, brewFormula]), BY_IDENTITY);
     expect(result.status).toBe("unknown");
     expect(result.reason).toContain("1 not judged (Homebrew tap unknown: brew info --json=v2 not available)");
-    expect(judgeTitle(brewFormula, BY_IDENTITY)).toEqual({ kind: "unknown", reason: "Homebrew tap unknown: brew info --json=v2 not available" });
+    expect(judgeTitle(brewFormula, BY_IDENTITY)).toEqual({
+      kind: "unknown",
+      reason: "Homebrew tap unknown: brew info --json=v2 not available",
+    });
     // A deny rule still judges it by name.
     expect(judgeTitle({ ...brewFormula, key: "nmap", name: "nmap" }, BY_IDENTITY)).toMatchObject({ kind: "denied" });
     expect(evaluateSoftware(facts([nmapDeb, brewFormula]), BY_IDENTITY).status).toBe("fail");

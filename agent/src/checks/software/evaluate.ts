@@ -1,5 +1,14 @@
 // Software titles against IT's policy: a deny always wins, whatever the title's scope; the allowlist judges what a person installed, by identity.
-import { fail, pass, unknown, type CheckResult, type CheckViolation, type SoftwarePolicy, type SoftwareRule, type SoftwareTitleDetail } from "@wegroup/shared";
+import {
+  fail,
+  pass,
+  unknown,
+  type CheckResult,
+  type CheckViolation,
+  type SoftwarePolicy,
+  type SoftwareRule,
+  type SoftwareTitleDetail,
+} from "@wegroup/shared";
 import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 import { viewOf } from "./match/rule.js";
 import { RuleSet } from "./match/rule-set.js";
@@ -64,7 +73,14 @@ const LISTED = 5;
 export function evaluateSoftware(facts: SoftwareFacts, policy: SoftwarePolicy): CheckResult {
   const problems = facts.problems.length > 0 ? `could not read: ${facts.problems.join("; ")}` : undefined;
   if (facts.sources.length === 0) {
-    return unknown("software", clip(problems === undefined ? "no software inventory could be read on this machine" : `no software inventory could be read (${problems})`));
+    return unknown(
+      "software",
+      clip(
+        problems === undefined
+          ? "no software inventory could be read on this machine"
+          : `no software inventory could be read (${problems})`,
+      ),
+    );
   }
   const failing: { title: SoftwareTitle; verdict: Extract<Verdict, { kind: "denied" | "unapproved" }> }[] = [];
   const counts = { denied: 0, unapproved: 0, approved: 0, inherited: 0, unknown: 0 };
@@ -82,7 +98,12 @@ export function evaluateSoftware(facts: SoftwareFacts, policy: SoftwarePolicy): 
   const violations = dedupeSubjects(failing.slice(0, MAX_VIOLATIONS)).map(({ title, verdict }) => toViolation(title, verdict));
   const summary = `${facts.titles.length} titles: ${counts.denied} denied, ${counts.unapproved} unapproved, ${counts.approved} approved, ${counts.unknown} not judged, ${counts.inherited} dependencies or components`;
   const notJudged = [...unknownReasons].map(([reason, n]) => `${n} not judged (${reason})`).join("; ");
-  const notes = [summary, notJudged === "" ? undefined : notJudged, problems, failing.length > MAX_VIOLATIONS ? `${failing.length - MAX_VIOLATIONS} more violations not listed` : undefined];
+  const notes = [
+    summary,
+    notJudged === "" ? undefined : notJudged,
+    problems,
+    failing.length > MAX_VIOLATIONS ? `${failing.length - MAX_VIOLATIONS} more violations not listed` : undefined,
+  ];
   const reason = clip(notes.filter((n): n is string => n !== undefined).join("; "));
   if (violations.length > 0) return fail("software", violations, reason);
   // A title that could not be judged is never approved: the check cannot say "pass" for it.
@@ -122,7 +143,12 @@ export function describeIdentity(title: SoftwareTitle): string {
   else if (teamId !== undefined) parts.push(`signing team ${teamId}`);
   else if (publisher !== undefined) parts.push(`published by ${publisher}`);
   if (origin !== undefined) parts.push(origin === "local" ? "installed from a local file (no repository offers it)" : `from ${origin}`);
-  if (parts.length === 0) parts.push(title.declaredPublisher !== undefined ? `no verified identity (claims to be from ${title.declaredPublisher})` : "no verified identity");
+  if (parts.length === 0)
+    parts.push(
+      title.declaredPublisher !== undefined
+        ? `no verified identity (claims to be from ${title.declaredPublisher})`
+        : "no verified identity",
+    );
   return parts.join(", ");
 }
 
@@ -146,7 +172,12 @@ function toViolation(title: SoftwareTitle, verdict: Extract<Verdict, { kind: "de
   const ruleName = ruleLabel(rule);
   const category = rule.category !== undefined ? ` — ${rule.category}` : "";
   const why = rule.reason !== undefined && rule.reason !== "" ? `: ${rule.reason}` : "";
-  const inherited = title.scope === "installed" ? "" : title.scope === "dependency" ? " (installed as a dependency)" : " (installed as a component of other software)";
+  const inherited =
+    title.scope === "installed"
+      ? ""
+      : title.scope === "dependency"
+        ? " (installed as a dependency)"
+        : " (installed as a component of other software)";
   return {
     subject,
     message: clip(`${title.name}${category}: prohibited software${why}${inherited}; found ${what} (rule ${ruleName})`),

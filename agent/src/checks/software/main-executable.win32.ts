@@ -75,7 +75,11 @@ export function psQuote(text: string): string {
 }
 
 function iconFile(value: string): string {
-  return unquote(unquote(value.trim()).replace(/,\s*-?\d+$/, "").trim());
+  return unquote(
+    unquote(value.trim())
+      .replace(/,\s*-?\d+$/, "")
+      .trim(),
+  );
 }
 
 /** `"C:\…\uninst.exe" /S` → the quoted part; `C:\…\unins000.exe /SILENT` → up to the first `.exe` that ends a word. */

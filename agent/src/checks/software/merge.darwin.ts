@@ -80,7 +80,10 @@ function appEntry({ app, bundleId, codesign }: DarwinApp): Entry | undefined {
   const placement = placementOf(app.path);
   if (placement === "data") return undefined;
   // The bundle's file name, not the localised display name ("Calculette"), keeps a key the same on every Mac.
-  const file = app.path?.split("/").filter((s) => s !== "").pop();
+  const file = app.path
+    ?.split("/")
+    .filter((s) => s !== "")
+    .pop();
   const entry: Entry = {
     key: titleKey(file ?? app.name, app.version),
     name: app.name,
@@ -113,7 +116,9 @@ function formulaEntry(formula: HomebrewFormula, unknown: string | undefined): En
 /** A cask that put an app in /Applications is that app's title (ids gain `cask:<token>`); any other cask stands alone. */
 function addCask(titles: Map<string, Building>, cask: BrewCask, unknown: string | undefined): void {
   const files = new Set(cask.apps.map((a) => a.toLowerCase()));
-  const keys = new Set([cask.displayName, cask.token, cask.token.replace(/-/g, " ")].flatMap((n) => (n === undefined ? [] : [titleKey(n)])));
+  const keys = new Set(
+    [cask.displayName, cask.token, cask.token.replace(/-/g, " ")].flatMap((n) => (n === undefined ? [] : [titleKey(n)])),
+  );
   const owner =
     [...titles.values()].find((b) => b.title.scope === "installed" && [...b.appFiles].some((f) => files.has(f))) ??
     [...keys].map((k) => titles.get(k)).find((b) => b !== undefined && b.appFiles.size > 0 && b.title.scope === "installed");
@@ -151,7 +156,15 @@ function addReceipt(titles: Map<string, Building>, receipt: PkgReceipt): void {
     return;
   }
   const versions = receipt.version === undefined ? [] : [receipt.version];
-  add(titles, { key: foldText(receipt.id), name: receipt.id, versions, source: "pkgutil", ids: [receipt.id], identity: {}, scope: "component" });
+  add(titles, {
+    key: foldText(receipt.id),
+    name: receipt.id,
+    versions,
+    source: "pkgutil",
+    ids: [receipt.id],
+    identity: {},
+    scope: "component",
+  });
 }
 
 /**
@@ -162,10 +175,23 @@ function addReceipt(titles: Map<string, Building>, receipt: PkgReceipt): void {
 function add(titles: Map<string, Building>, entry: Entry): void {
   const existing = titles.get(entry.key);
   if (existing === undefined) {
-    const title: SoftwareTitle = { key: entry.key, name: entry.name, versions: [...new Set(entry.versions)], sources: [entry.source], ids: [...entry.ids], identity: { ...entry.identity }, scope: entry.scope };
+    const title: SoftwareTitle = {
+      key: entry.key,
+      name: entry.name,
+      versions: [...new Set(entry.versions)],
+      sources: [entry.source],
+      ids: [...entry.ids],
+      identity: { ...entry.identity },
+      scope: entry.scope,
+    };
     if (entry.bundleId !== undefined) title.bundleId = entry.bundleId;
     if (entry.unknown !== undefined) title.unknown = entry.unknown;
-    titles.set(entry.key, { title, judgedBy: entry.source, appFiles: new Set(entry.appFile === undefined ? [] : [entry.appFile]), bundleIds: entry.bundleId === undefined ? [] : [entry.bundleId.toLowerCase()] });
+    titles.set(entry.key, {
+      title,
+      judgedBy: entry.source,
+      appFiles: new Set(entry.appFile === undefined ? [] : [entry.appFile]),
+      bundleIds: entry.bundleId === undefined ? [] : [entry.bundleId.toLowerCase()],
+    });
     return;
   }
   const { title } = existing;

@@ -25,13 +25,27 @@ const CENTOS_KEY_UID = "CentOS-7 Key (CentOS 7 Official Signing Key) <security@c
 function policyAnswer(packages: readonly DpkgPackage[], repository?: string): string {
   return packages
     .map((p) => {
-      const sources = [...(repository !== undefined ? [`        500 ${repository} bookworm/main ${p.arch ?? "amd64"} Packages`] : []), "        100 /var/lib/dpkg/status"];
-      return [`${p.name}:`, `  Installed: ${p.version}`, `  Candidate: ${p.version}`, "  Version table:", ` *** ${p.version} ${repository !== undefined ? 500 : 100}`, ...sources].join("\n");
+      const sources = [
+        ...(repository !== undefined ? [`        500 ${repository} bookworm/main ${p.arch ?? "amd64"} Packages`] : []),
+        "        100 /var/lib/dpkg/status",
+      ];
+      return [
+        `${p.name}:`,
+        `  Installed: ${p.version}`,
+        `  Candidate: ${p.version}`,
+        "  Version table:",
+        ` *** ${p.version} ${repository !== undefined ? 500 : 100}`,
+        ...sources,
+      ].join("\n");
     })
     .join("\n");
 }
 
-function dpkgInventory(packages: readonly DpkgPackage[], answer: string | undefined, marks: AptMarks = { kind: "unknown" }): LinuxInventory {
+function dpkgInventory(
+  packages: readonly DpkgPackage[],
+  answer: string | undefined,
+  marks: AptMarks = { kind: "unknown" },
+): LinuxInventory {
   return {
     dpkg: {
       packages,
@@ -80,11 +94,21 @@ describe("Linux titles from the full Debian 12 inventory (926 packages)", () => 
   it("calls every package's origin unknown when apt's package lists are empty (no repository offers anything)", () => {
     const titles = linuxTitles(dpkgInventory(DEBIAN_12, policyAnswer(DEBIAN_12)));
     expect(tally(titles).unknown).toBe(533);
-    expect(byKey(titles, "nmap")?.unknown).toBe("origin unknown: apt-cache policy names no repository for any package (apt's package lists are empty)");
+    expect(byKey(titles, "nmap")?.unknown).toBe(
+      "origin unknown: apt-cache policy names no repository for any package (apt's package lists are empty)",
+    );
   });
 
   it("keeps a package with no entry in apt's answer unknown, with its name in the reason", () => {
-    const titles = linuxTitles(dpkgInventory(DEBIAN_12, policyAnswer(DEBIAN_12.filter((p) => p.name !== "tcpdump"), "http://deb.debian.org/debian")));
+    const titles = linuxTitles(
+      dpkgInventory(
+        DEBIAN_12,
+        policyAnswer(
+          DEBIAN_12.filter((p) => p.name !== "tcpdump"),
+          "http://deb.debian.org/debian",
+        ),
+      ),
+    );
     expect(byKey(titles, "tcpdump")?.unknown).toBe("origin unknown: apt-cache policy shows no installed version of tcpdump");
     expect(tally(titles).unknown).toBe(1);
   });
@@ -121,27 +145,60 @@ describe("Linux titles of third-party .debs, from the recorded apt-cache policy 
   it("does not let a package borrow another's identity by declaring its source package", () => {
     const impostor: DpkgPackage = { name: "bash-tools", version: "1.0", source: "dpkg", arch: "amd64", sourcePackage: "bash" };
     const packages = [...DEBIAN_12, impostor];
-    const titles = linuxTitles(dpkgInventory(packages, `${policyAnswer(DEBIAN_12, "http://deb.debian.org/debian")}\n${policyAnswer([impostor])}`));
+    const titles = linuxTitles(
+      dpkgInventory(packages, `${policyAnswer(DEBIAN_12, "http://deb.debian.org/debian")}\n${policyAnswer([impostor])}`),
+    );
     expect(byKey(titles, "bash")).toMatchObject({ ids: ["bash"], identity: { origin: "deb.debian.org/debian" } });
     expect(byKey(titles, "bash (local)")).toMatchObject({ name: "bash", ids: ["bash-tools"], identity: { origin: "local" } });
   });
 });
 
 describe("Linux title scope from apt's marks", () => {
-  const pkg = (name: string, arch: string, sourcePackage?: string): DpkgPackage => ({ name, version: "1", source: "dpkg", arch, ...(sourcePackage !== undefined ? { sourcePackage } : {}) });
+  const pkg = (name: string, arch: string, sourcePackage?: string): DpkgPackage => ({
+    name,
+    version: "1",
+    source: "dpkg",
+    arch,
+    ...(sourcePackage !== undefined ? { sourcePackage } : {}),
+  });
   const marks = parseAptExtendedStates(recorded("apt-extended-states/ubuntu-20.04-server-rootfs-672-auto-incl-tcpdump.extended_states"));
 
   it.each([
-    ["tcpdump, marked automatic in the recorded Ubuntu 20.04 extended_states", [pkg("tcpdump", "amd64")], { kind: "auto-marks", marks }, "dependency"],
-    ["an arch-all package, which apt records under the native architecture", [pkg("python3-pexpect", "all")], { kind: "auto-marks", marks }, "dependency"],
+    [
+      "tcpdump, marked automatic in the recorded Ubuntu 20.04 extended_states",
+      [pkg("tcpdump", "amd64")],
+      { kind: "auto-marks", marks },
+      "dependency",
+    ],
+    [
+      "an arch-all package, which apt records under the native architecture",
+      [pkg("python3-pexpect", "all")],
+      { kind: "auto-marks", marks },
+      "dependency",
+    ],
     ["a package extended_states does not list", [pkg("nmap", "amd64")], { kind: "auto-marks", marks }, "installed"],
     ["a foreign-architecture twin of an automatic package", [pkg("tcpdump", "i386")], { kind: "auto-marks", marks }, "installed"],
-    ["an explicit Auto-Installed: 0", [pkg("tcpdump", "amd64")], { kind: "auto-marks", marks: [{ name: "tcpdump", arch: "amd64", auto: false }] }, "installed"],
+    [
+      "an explicit Auto-Installed: 0",
+      [pkg("tcpdump", "amd64")],
+      { kind: "auto-marks", marks: [{ name: "tcpdump", arch: "amd64", auto: false }] },
+      "installed",
+    ],
     ["a name apt-mark showmanual lists", [pkg("nmap", "amd64")], { kind: "manual-names", names: ["nmap"] }, "installed"],
     ["a name apt-mark showmanual does not list", [pkg("libpcap0.8", "amd64")], { kind: "manual-names", names: ["nmap"] }, "dependency"],
-    ["a foreign-architecture name apt-mark shows qualified", [pkg("libc6", "i386")], { kind: "manual-names", names: ["libc6:i386"] }, "installed"],
+    [
+      "a foreign-architecture name apt-mark shows qualified",
+      [pkg("libc6", "i386")],
+      { kind: "manual-names", names: ["libc6:i386"] },
+      "installed",
+    ],
     ["any package when no marks could be read", [pkg("libpcap0.8", "amd64")], { kind: "unknown" }, "installed"],
-    ["a source package with one manual binary among automatic ones", [pkg("libpcap0.8", "amd64", "libpcap"), pkg("libpcap-dev", "amd64", "libpcap")], { kind: "manual-names", names: ["libpcap-dev"] }, "installed"],
+    [
+      "a source package with one manual binary among automatic ones",
+      [pkg("libpcap0.8", "amd64", "libpcap"), pkg("libpcap-dev", "amd64", "libpcap")],
+      { kind: "manual-names", names: ["libpcap-dev"] },
+      "installed",
+    ],
   ] as const)("scopes %s as %s", (_what, packages, aptMarks, scope) => {
     const [title] = linuxTitles(dpkgInventory(packages, undefined, aptMarks));
     expect(title?.scope).toBe(scope);
@@ -155,8 +212,14 @@ describe("Linux titles from rpm databases", () => {
     const titles = linuxTitles({ rpm: { packages: qai } });
     expect(tally(titles)).toEqual({ titles: 224, installed: 224, dependency: 0, component: 0, unknown: 0 });
     expect(titles.some((t) => t.ids.includes("gpg-pubkey"))).toBe(false);
-    expect(byKey(titles, "kernel")).toMatchObject({ identity: { origin: CENTOS_KEY_UID, signer: CENTOS_KEY_UID }, declaredPublisher: "CentOS" });
-    expect(byKey(titles, "jq")?.identity).toEqual({ origin: "Fedora EPEL (7) <epel@fedoraproject.org>", signer: "Fedora EPEL (7) <epel@fedoraproject.org>" });
+    expect(byKey(titles, "kernel")).toMatchObject({
+      identity: { origin: CENTOS_KEY_UID, signer: CENTOS_KEY_UID },
+      declaredPublisher: "CentOS",
+    });
+    expect(byKey(titles, "jq")?.identity).toEqual({
+      origin: "Fedora EPEL (7) <epel@fedoraproject.org>",
+      signer: "Fedora EPEL (7) <epel@fedoraproject.org>",
+    });
     // Software Collections' key is not among this database's kept gpg-pubkey entries: the bare key id.
     expect(byKey(titles, "devtoolset-3-gcc")?.identity).toEqual({ origin: "key:4eb84e71f2ee9d55" });
     const origins = new Set(titles.map((t) => t.identity.origin));
@@ -164,10 +227,29 @@ describe("Linux titles from rpm databases", () => {
   });
 
   it("folds the recorded CentOS 7 third-party rpms by source rpm; Brave and osquery keep their own keys' ids", () => {
-    const titles = linuxTitles({ rpm: { packages: parseRpm(recorded("rpm/centos-7-rpm-qi-15-packages-brave-osquery-third-party.txt"), "rpm -qi") } });
-    expect(titles.map((t) => t.key)).toEqual(["apr-util", "autofs", "bind", "brave-browser", "brave-keyring", "firefox", "java-1.8.0-openjdk", "openssl", "osquery", "kernel", "python", "sudo", "zlib"]);
+    const titles = linuxTitles({
+      rpm: { packages: parseRpm(recorded("rpm/centos-7-rpm-qi-15-packages-brave-osquery-third-party.txt"), "rpm -qi") },
+    });
+    expect(titles.map((t) => t.key)).toEqual([
+      "apr-util",
+      "autofs",
+      "bind",
+      "brave-browser",
+      "brave-keyring",
+      "firefox",
+      "java-1.8.0-openjdk",
+      "openssl",
+      "osquery",
+      "kernel",
+      "python",
+      "sudo",
+      "zlib",
+    ]);
     expect(byKey(titles, "openssl")?.ids).toEqual(["openssl", "openssl-libs"]);
-    expect(byKey(titles, "brave-browser")).toMatchObject({ identity: { origin: "key:a8580bdc82d3dc6c" }, declaredPublisher: "Brave Software, Inc." });
+    expect(byKey(titles, "brave-browser")).toMatchObject({
+      identity: { origin: "key:a8580bdc82d3dc6c" },
+      declaredPublisher: "Brave Software, Inc.",
+    });
     expect(byKey(titles, "osquery")?.identity).toEqual({ origin: "key:97a80c63c9d8b80b" });
     // This listing holds no gpg-pubkey entry: CentOS's own key is named by id too, never by the Vendor text.
     expect(byKey(titles, "sudo")?.identity).toEqual({ origin: "key:24c6a8a7f4a80eb5" });
@@ -187,7 +269,11 @@ describe("Linux titles from rpm databases", () => {
     ]);
     const mageia = linuxTitles({ rpm: { packages: parseRpm(recorded("rpm/mageia-rpm-qa-queryformat-vendor.tsv")) } });
     expect(tally(mageia)).toEqual({ titles: 10, installed: 10, dependency: 0, component: 0, unknown: 10 });
-    expect(byKey(mageia, "xfsprogs")).toMatchObject({ declaredPublisher: "Mageia.Org", identity: {}, unknown: "origin unknown: the rpm listing has no signature field" });
+    expect(byKey(mageia, "xfsprogs")).toMatchObject({
+      declaredPublisher: "Mageia.Org",
+      identity: {},
+      unknown: "origin unknown: the rpm listing has no signature field",
+    });
   });
 });
 
@@ -202,18 +288,33 @@ describe("Linux titles from snaps and Flatpaks", () => {
       ["maas-cli", "installed", { origin: "canonical", publisher: "canonical" }],
       ["snapd", "component", { origin: "canonical", publisher: "canonical" }],
     ]);
-    const unverified = linuxTitles({ snap: parseSnapList("Name Version Rev Tracking Publisher Notes\nspotify 1.2 74 latest/stable spotify✪ -\n") });
+    const unverified = linuxTitles({
+      snap: parseSnapList("Name Version Rev Tracking Publisher Notes\nspotify 1.2 74 latest/stable spotify✪ -\n"),
+    });
     expect(unverified[0]?.identity).toEqual({ origin: "spotify" });
   });
 
   it("keys a Flatpak by its application id with its remote as origin; a listing without origins leaves it unknown", () => {
     const listed = parseFlatpakList("org.wireshark.Wireshark\tWireshark\t4.2.0\tstable\tx86_64\tflathub\tsystem\n");
     expect(linuxTitles({ flatpak: listed })).toEqual([
-      { key: "org.wireshark.wireshark", name: "Wireshark", versions: ["4.2.0"], sources: ["flatpak"], ids: ["org.wireshark.Wireshark"], bundleId: "org.wireshark.Wireshark", identity: { origin: "flathub" }, scope: "installed" },
+      {
+        key: "org.wireshark.wireshark",
+        name: "Wireshark",
+        versions: ["4.2.0"],
+        sources: ["flatpak"],
+        ids: ["org.wireshark.Wireshark"],
+        bundleId: "org.wireshark.Wireshark",
+        identity: { origin: "flathub" },
+        scope: "installed",
+      },
     ]);
     const table = linuxTitles({ flatpak: parseFlatpakList(recorded("flatpak/user-installation-apps-and-runtimes.flatpak-list.txt")) });
     expect(tally(table)).toEqual({ titles: 7, installed: 7, dependency: 0, component: 0, unknown: 7 });
-    expect(byKey(table, "io.freetubeapp.freetube")).toMatchObject({ name: "FreeTube", versions: ["0.21.3 Beta"], unknown: "origin unknown: the flatpak listing has no Origin column (flatpak before 1.2 cannot print one)" });
+    expect(byKey(table, "io.freetubeapp.freetube")).toMatchObject({
+      name: "FreeTube",
+      versions: ["0.21.3 Beta"],
+      unknown: "origin unknown: the flatpak listing has no Origin column (flatpak before 1.2 cannot print one)",
+    });
     const runtime = linuxTitles({ flatpak: parseFlatpakList("runtime/org.gnome.Platform/x86_64/3.28\tsystem,runtime\n") });
     expect(runtime[0]?.scope).toBe("component");
   });

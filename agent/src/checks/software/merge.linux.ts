@@ -13,7 +13,8 @@ import type { SnapPackage } from "./parse/snap.js";
 export type Known<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Which dpkg packages a person installed: apt's automatic marks, its list of manual ones, or nothing known. */
-export type AptMarks = { kind: "auto-marks"; marks: readonly AptAutoMark[] } | { kind: "manual-names"; names: readonly string[] } | { kind: "unknown" };
+export type AptMarks =
+  { kind: "auto-marks"; marks: readonly AptAutoMark[] } | { kind: "manual-names"; names: readonly string[] } | { kind: "unknown" };
 
 export interface LinuxInventory {
   dpkg?: { packages: readonly DpkgPackage[]; policy: Known<readonly AptPolicyEntry[]>; marks: AptMarks };
@@ -56,10 +57,16 @@ function dpkgMembers(dpkg: NonNullable<LinuxInventory["dpkg"]>): Member[] {
   const listsEmpty = dpkg.policy.ok && dpkg.packages.length > 0 && !dpkg.policy.value.some((e) => e.inRepository);
   const isManual = manualTest(dpkg.marks);
   return dpkg.packages.map((p) => {
-    const member: Member = { id: p.name, version: p.version, group: p.sourcePackage ?? p.name, scope: isManual(p) ? "installed" : "dependency" };
+    const member: Member = {
+      id: p.name,
+      version: p.version,
+      group: p.sourcePackage ?? p.name,
+      scope: isManual(p) ? "installed" : "dependency",
+    };
     if (p.publisher !== undefined) member.declaredPublisher = p.publisher;
     if (!dpkg.policy.ok) member.unknown = `origin unknown: apt-cache policy: ${dpkg.policy.reason}`;
-    else if (listsEmpty) member.unknown = "origin unknown: apt-cache policy names no repository for any package (apt's package lists are empty)";
+    else if (listsEmpty)
+      member.unknown = "origin unknown: apt-cache policy names no repository for any package (apt's package lists are empty)";
     else {
       const entry = lookup?.(p.binaryPackage ?? p.name, p.name);
       const origin = entry !== undefined ? installedOrigin(entry) : undefined;
@@ -75,12 +82,17 @@ function manualTest(marks: AptMarks): (p: DpkgPackage) => boolean {
   if (marks.kind === "unknown") return () => true;
   if (marks.kind === "manual-names") {
     const names = new Set(marks.names);
-    return (p) => names.has(p.name) || (p.binaryPackage !== undefined && names.has(p.binaryPackage)) || (p.arch !== undefined && names.has(`${p.name}:${p.arch}`));
+    return (p) =>
+      names.has(p.name) ||
+      (p.binaryPackage !== undefined && names.has(p.binaryPackage)) ||
+      (p.arch !== undefined && names.has(`${p.name}:${p.arch}`));
   }
   const byName = new Map<string, AptAutoMark[]>();
   for (const m of marks.marks) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
   return (p) => {
-    const mark = (byName.get(p.name) ?? []).find((m) => m.arch === undefined || p.arch === undefined || p.arch === "all" || m.arch === p.arch);
+    const mark = (byName.get(p.name) ?? []).find(
+      (m) => m.arch === undefined || p.arch === undefined || p.arch === "all" || m.arch === p.arch,
+    );
     return mark === undefined || !mark.auto;
   };
 }
@@ -92,7 +104,12 @@ function rpmMembers(rpm: NonNullable<LinuxInventory["rpm"]>): Member[] {
   return rpm.packages
     .filter((p) => p.name !== "gpg-pubkey")
     .map((p) => {
-      const member: Member = { id: p.name, version: p.version, group: p.sourcePackage ?? p.name, scope: userInstalled === undefined || userInstalled.has(p.name) ? "installed" : "dependency" };
+      const member: Member = {
+        id: p.name,
+        version: p.version,
+        group: p.sourcePackage ?? p.name,
+        scope: userInstalled === undefined || userInstalled.has(p.name) ? "installed" : "dependency",
+      };
       if (p.publisher !== undefined) member.declaredPublisher = p.publisher;
       if (p.signingKeys === undefined) member.unknown = "origin unknown: the rpm listing has no signature field";
       else if (p.signingKeys.length === 0) member.origin = "local";
@@ -114,7 +131,14 @@ function snapMember(p: SnapPackage): Member {
 
 function flatpakMember(p: FlatpakPackage): Member {
   const id = p.bundleId ?? p.name;
-  const member: Member = { id, version: p.version, group: id, displayName: p.name, bundleId: id, scope: p.runtime === true ? "component" : "installed" };
+  const member: Member = {
+    id,
+    version: p.version,
+    group: id,
+    displayName: p.name,
+    bundleId: id,
+    scope: p.runtime === true ? "component" : "installed",
+  };
   if (p.origin !== undefined) member.origin = p.origin;
   else member.unknown = "origin unknown: the flatpak listing has no Origin column (flatpak before 1.2 cannot print one)";
   return member;
@@ -156,7 +180,11 @@ function titleOf(group: string, members: readonly Member[], source: SoftwareSour
     sources: [source],
     ids: distinct(members.map((m) => m.id)),
     identity: {},
-    scope: members.some((m) => m.scope === "installed") ? "installed" : members.some((m) => m.scope === "dependency") ? "dependency" : "component",
+    scope: members.some((m) => m.scope === "installed")
+      ? "installed"
+      : members.some((m) => m.scope === "dependency")
+        ? "dependency"
+        : "component",
   };
   const declared = named?.declaredPublisher ?? members.find((m) => m.declaredPublisher !== undefined)?.declaredPublisher;
   if (declared !== undefined) title.declaredPublisher = declared;
@@ -180,7 +208,11 @@ function withUniqueKeys(titles: readonly SoftwareTitle[]): SoftwareTitle[] {
       byKey.set(title.key, title);
       continue;
     }
-    if (seen.identity.origin === title.identity.origin && seen.unknown === title.unknown && seen.identity.publisher === title.identity.publisher) {
+    if (
+      seen.identity.origin === title.identity.origin &&
+      seen.unknown === title.unknown &&
+      seen.identity.publisher === title.identity.publisher
+    ) {
       seen.versions = distinct([...seen.versions, ...title.versions]);
       seen.ids = distinct([...seen.ids, ...title.ids]);
       seen.sources = distinct([...seen.sources, ...title.sources]);

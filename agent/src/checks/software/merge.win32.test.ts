@@ -53,7 +53,15 @@ describe("mergeWin32Titles: scope", () => {
     ["a ReleaseType Service Pack", { releaseType: "Service Pack" }, "component"],
   ] as const)("%s is %s, and kept", (_what, flags, scope) => {
     expect(titles([entry("Windows Application Driver", "1.2.99.0", { key: "{29DA7679-80B6-452A-B264-349BAEE7CC0E}", ...flags })])).toEqual([
-      { key: "windows application driver", name: "Windows Application Driver", versions: ["1.2.99.0"], sources: ["registry"], ids: ["{29DA7679-80B6-452A-B264-349BAEE7CC0E}"], identity: {}, scope },
+      {
+        key: "windows application driver",
+        name: "Windows Application Driver",
+        versions: ["1.2.99.0"],
+        sources: ["registry"],
+        ids: ["{29DA7679-80B6-452A-B264-349BAEE7CC0E}"],
+        identity: {},
+        scope,
+      },
     ]);
   });
 
@@ -67,8 +75,15 @@ describe("mergeWin32Titles: scope", () => {
 
   it("a hidden twin of a visible program folds into it, and the program stays installed", () => {
     const folded = titles([
-      entry("Microsoft .NET Framework 4 Client Profile", "4.0.30319", { key: "{3C3901C5-3455-3E0A-A214-0B093A5070A6}", systemComponent: true, windowsInstaller: true }),
-      entry("Microsoft .NET Framework 4 Client Profile", "4.0.30319", { key: "Microsoft .NET Framework 4 Client Profile", publisher: "Microsoft Corporation" }),
+      entry("Microsoft .NET Framework 4 Client Profile", "4.0.30319", {
+        key: "{3C3901C5-3455-3E0A-A214-0B093A5070A6}",
+        systemComponent: true,
+        windowsInstaller: true,
+      }),
+      entry("Microsoft .NET Framework 4 Client Profile", "4.0.30319", {
+        key: "Microsoft .NET Framework 4 Client Profile",
+        publisher: "Microsoft Corporation",
+      }),
     ]);
     expect(folded).toEqual([
       {
@@ -103,7 +118,13 @@ describe("mergeWin32Titles: folding", () => {
     const before = "windows/reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.94.derived.txt";
     const after = "windows/reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.95.derived.txt";
     const nmap = (path: string) => titles(parseUninstallEntries(fixtureText(path), path)).find((t) => t.ids.includes("Nmap"));
-    expect(nmap(before)).toMatchObject({ key: "nmap", name: "Nmap", versions: ["7.94"], declaredPublisher: "Nmap Project", scope: "installed" });
+    expect(nmap(before)).toMatchObject({
+      key: "nmap",
+      name: "Nmap",
+      versions: ["7.94"],
+      declaredPublisher: "Nmap Project",
+      scope: "installed",
+    });
     expect(nmap(after)).toMatchObject({ key: "nmap", name: "Nmap", versions: ["7.95"] });
   });
 
@@ -114,7 +135,9 @@ describe("mergeWin32Titles: folding", () => {
     expect(installed).toHaveLength(46);
     expect(all.filter((t) => t.scope === "component")).toHaveLength(all.length - 46);
     expect(installed.find((t) => t.key === "network console")?.ids).toEqual(["Network Console", "{5B21BB9A-E23E-472b-AD2A-FB9B06A4727C}"]);
-    expect(installed.map((t) => t.key)).toEqual(expect.arrayContaining(["putty", "winscp", "ossec hids", "mozilla firefox", "opera", "microsoft office professional plus 2010"]));
+    expect(installed.map((t) => t.key)).toEqual(
+      expect.arrayContaining(["putty", "winscp", "ossec hids", "mozilla firefox", "opera", "microsoft office professional plus 2010"]),
+    );
     expect(all.find((t) => t.key === "security update for windows xp (kb2079403)")?.scope).toBe("component");
   });
 });
@@ -152,7 +175,9 @@ describe("mergeWin32Titles: identity", () => {
   });
 
   it("is unknown when the signature run could not be read, and never borrows the Publisher", () => {
-    const [title] = titles([forged], { signatures: { signatures: [], unreadable: new Map([[ANYDESK_EXE, "Get-AuthenticodeSignature: not recorded"]]) } });
+    const [title] = titles([forged], {
+      signatures: { signatures: [], unreadable: new Map([[ANYDESK_EXE, "Get-AuthenticodeSignature: not recorded"]]) },
+    });
     expect(title).toMatchObject({ identity: {}, unknown: "signer unknown: Get-AuthenticodeSignature: not recorded" });
   });
 
@@ -163,18 +188,27 @@ describe("mergeWin32Titles: identity", () => {
     const twins = [entry("Tool 1.0 (x86)", "1.0", { displayIcon: x86 }), entry("Tool 1.0 (x64)", "1.0", { displayIcon: x64 })];
     expect(titles(twins, { signatures: { signatures, unreadable: new Map() } })[0]?.identity).toEqual({});
     const agreeing = [recordedSignature(x86), recordedSignature(x64)];
-    expect(titles(twins, { signatures: { signatures: agreeing, unreadable: new Map() } })[0]?.identity).toEqual({ signer: "Microsoft Windows", publisher: "Microsoft Corporation" });
+    expect(titles(twins, { signatures: { signatures: agreeing, unreadable: new Map() } })[0]?.identity).toEqual({
+      signer: "Microsoft Windows",
+      publisher: "Microsoft Corporation",
+    });
   });
 
   it("matches an expandable path to the expanded one PowerShell printed", () => {
     const player = entry("Windows Media Player", "12", { displayIcon: '"%ProgramFiles%\\windows media player\\wmplayer.exe"' });
     const signatures = [recordedSignature("C:\\Program Files\\Windows Media Player\\wmplayer.exe")];
-    expect(titles([player], { signatures: { signatures, unreadable: new Map() } })[0]?.identity).toEqual({ signer: "Microsoft Windows", publisher: "Microsoft Corporation" });
+    expect(titles([player], { signatures: { signatures, unreadable: new Map() } })[0]?.identity).toEqual({
+      signer: "Microsoft Windows",
+      publisher: "Microsoft Corporation",
+    });
   });
 
   it("leaves a title without an executable to check unverified, not unknown", () => {
     const msi = entry("Identity Finder", "4.6.1.0", { uninstallString: "MsiExec.exe /X{19DD1E9D-51E7-4A63-83F0-BAB7D6FBFC55}" });
-    expect(titles([msi], { signatures: { signatures: [], unreadable: new Map([["C:\\x.exe", "failed"]]) } })[0]).toMatchObject({ identity: {}, scope: "installed" });
+    expect(titles([msi], { signatures: { signatures: [], unreadable: new Map([["C:\\x.exe", "failed"]]) } })[0]).toMatchObject({
+      identity: {},
+      scope: "installed",
+    });
   });
 });
 
@@ -184,15 +218,44 @@ describe("mergeWin32Titles: AppX", () => {
 
   it("folds architectures, makes frameworks and System-signed packages components, and trusts the signed Publisher", () => {
     expect(titles([], { appx: [...runtime, ...edge] }).map((t) => [t.key, t.scope, t.identity, t.bundleId])).toEqual([
-      ["microsoft.windowsappruntime", "component", { publisher: "Microsoft Corporation", origin: "microsoft-store" }, "Microsoft.WindowsAppRuntime.1.0_8wekyb3d8bbwe"],
-      ["microsoftcorporationii.windowsappruntime.main", "installed", { publisher: "Microsoft Corporation", origin: "microsoft-store" }, "MicrosoftCorporationII.WindowsAppRuntime.Main.1.0_8wekyb3d8bbwe"],
-      ["microsoft.windowsappruntime.singleton", "installed", { publisher: "Microsoft Corporation", origin: "microsoft-store" }, "Microsoft.WindowsAppRuntime.Singleton_8wekyb3d8bbwe"],
+      [
+        "microsoft.windowsappruntime",
+        "component",
+        { publisher: "Microsoft Corporation", origin: "microsoft-store" },
+        "Microsoft.WindowsAppRuntime.1.0_8wekyb3d8bbwe",
+      ],
+      [
+        "microsoftcorporationii.windowsappruntime.main",
+        "installed",
+        { publisher: "Microsoft Corporation", origin: "microsoft-store" },
+        "MicrosoftCorporationII.WindowsAppRuntime.Main.1.0_8wekyb3d8bbwe",
+      ],
+      [
+        "microsoft.windowsappruntime.singleton",
+        "installed",
+        { publisher: "Microsoft Corporation", origin: "microsoft-store" },
+        "Microsoft.WindowsAppRuntime.Singleton_8wekyb3d8bbwe",
+      ],
       // Developer-signed (sideloaded) by Microsoft: a verified publisher, but not from the Store.
-      ["microsoft.winappruntime.ddlm", "installed", { publisher: "Microsoft Corporation" }, "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6_8wekyb3d8bbwe"],
+      [
+        "microsoft.winappruntime.ddlm",
+        "installed",
+        { publisher: "Microsoft Corporation" },
+        "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6_8wekyb3d8bbwe",
+      ],
       ["microsoft.microsoftedge", "component", { publisher: "Microsoft Corporation" }, "Microsoft.MicrosoftEdge_8wekyb3d8bbwe"],
     ]);
     const ddlm = titles([], { appx: runtime }).find((t) => t.key === "microsoft.winappruntime.ddlm");
-    expect(ddlm).toMatchObject({ sources: ["appx"], versions: ["0.318.928.0"], ids: ["Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6", "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6_8wekyb3d8bbwe", "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x8", "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x8_8wekyb3d8bbwe"] });
+    expect(ddlm).toMatchObject({
+      sources: ["appx"],
+      versions: ["0.318.928.0"],
+      ids: [
+        "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6",
+        "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6_8wekyb3d8bbwe",
+        "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x8",
+        "Microsoft.WinAppRuntime.DDLM.0.318.928.0-x8_8wekyb3d8bbwe",
+      ],
+    });
   });
 
   it("gives an unsigned package (SignatureKind None) no identity, whatever Publisher it names", () => {
@@ -224,7 +287,10 @@ describe("mergeWin32Titles: winget", () => {
   ];
 
   it("lends winget ids to the programs the Uninstall keys list, and keeps what only winget knows as titles without identity", () => {
-    const rows = [...truncated, { name: "Notepad++", id: "ARP\\Machine\\X64\\Notepad++", version: "8.5", nameTruncated: false, idTruncated: false }];
+    const rows = [
+      ...truncated,
+      { name: "Notepad++", id: "ARP\\Machine\\X64\\Notepad++", version: "8.5", nameTruncated: false, idTruncated: false },
+    ];
     const merged = titles(registry, { winget: rows });
     expect(merged.find((t) => t.key === "git")).toMatchObject({ ids: ["Git_is1", "Git.Git"], sources: ["registry", "winget"] });
     expect(merged.find((t) => t.key === "notepad++")).toMatchObject({ ids: ["Notepad++"], sources: ["registry", "winget"] });
@@ -243,6 +309,9 @@ describe("mergeWin32Titles: winget", () => {
       "appx",
     );
     const merged = titles(registry, { winget: truncated, appx: dolby });
-    expect(merged.filter((t) => t.sources.includes("winget") && t.sources[0] === "winget").map((t) => t.name)).toEqual(["reSearch", "AppInstallerCaller"]);
+    expect(merged.filter((t) => t.sources.includes("winget") && t.sources[0] === "winget").map((t) => t.name)).toEqual([
+      "reSearch",
+      "AppInstallerCaller",
+    ]);
   });
 });

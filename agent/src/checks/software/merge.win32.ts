@@ -89,7 +89,8 @@ function signerOf(files: readonly string[], lookup: SignatureLookup): { identity
     return signature === undefined ? undefined : verifiedSigner(signature);
   });
   const [first] = signers;
-  if (first === undefined || signers.some((s) => s === undefined || s.signer.toLowerCase() !== first.signer.toLowerCase())) return { identity: {} };
+  if (first === undefined || signers.some((s) => s === undefined || s.signer.toLowerCase() !== first.signer.toLowerCase()))
+    return { identity: {} };
   return { identity: { signer: first.signer, publisher: first.publisher } };
 }
 
@@ -162,7 +163,12 @@ export function appxBaseName(name: string): string {
  * AppX already has (by package family name): those only lend their winget id to the title. A row
  * nothing else lists becomes a title of its own, without identity (winget verifies nothing).
  */
-function wingetTitles(rows: readonly WingetRow[], entries: readonly UninstallEntry[], packages: readonly AppxPackage[], titles: SoftwareTitle[]): SoftwareTitle[] {
+function wingetTitles(
+  rows: readonly WingetRow[],
+  entries: readonly UninstallEntry[],
+  packages: readonly AppxPackage[],
+  titles: SoftwareTitle[],
+): SoftwareTitle[] {
   const own: SoftwareTitle[] = [];
   for (const row of rows) {
     const arpKey = /^ARP\\.*\\([^\\]+)$/i.exec(row.id)?.[1];
@@ -178,7 +184,14 @@ function wingetTitles(rows: readonly WingetRow[], entries: readonly UninstallEnt
       if (title !== undefined && !title.sources.includes("winget")) title.sources.push("winget");
       continue;
     }
-    if (packages.some((p) => (p.packageFamilyName !== undefined && same(p.packageFamilyName, row.id, row.idTruncated)) || same(p.name, row.id, row.idTruncated))) continue;
+    if (
+      packages.some(
+        (p) =>
+          (p.packageFamilyName !== undefined && same(p.packageFamilyName, row.id, row.idTruncated)) ||
+          same(p.name, row.id, row.idTruncated),
+      )
+    )
+      continue;
     const name = row.nameTruncated ? `${row.name}${ELLIPSIS}` : row.name;
     const id = row.idTruncated ? `${row.id}${ELLIPSIS}` : row.id;
     own.push({

@@ -11,7 +11,14 @@ export const PACKAGE_DATABASES: Readonly<Record<Platform, readonly string[]>> = 
     "/var/lib/snapd/state.json",
     "/var/lib/flatpak/app",
   ],
-  darwin: ["/Applications", "/Library/Receipts/InstallHistory.plist", "/opt/homebrew/Cellar", "/opt/homebrew/Caskroom", "/usr/local/Cellar", "/usr/local/Caskroom"],
+  darwin: [
+    "/Applications",
+    "/Library/Receipts/InstallHistory.plist",
+    "/opt/homebrew/Cellar",
+    "/opt/homebrew/Caskroom",
+    "/usr/local/Cellar",
+    "/usr/local/Caskroom",
+  ],
   // The registry has no cheap change stamp from Node: Windows always re-reads (it is one reg query).
   win32: [],
 };

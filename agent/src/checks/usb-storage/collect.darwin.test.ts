@@ -46,7 +46,10 @@ describe("collectUsbStorageDarwin", () => {
       missingSources: [],
     });
     expect(result.status).toBe("fail");
-    expect(result.violations[0]).toMatchObject({ subject: "59402D7A", observed: "Alcor Micro, Corp. Flash Disk [058f:6387] mounted at /Volumes/TEST" });
+    expect(result.violations[0]).toMatchObject({
+      subject: "59402D7A",
+      observed: "Alcor Micro, Corp. Flash Disk [058f:6387] mounted at /Volumes/TEST",
+    });
   });
 
   it.each([
@@ -54,7 +57,11 @@ describe("collectUsbStorageDarwin", () => {
     ["macos-apple-silicon-t6000-innostor-stick-unpartitioned-not-mounted.json", "Innostor stick without partitions", ["disk5"]],
     ["macos-apple-silicon-t6000-mudita-harmony-msc-comma-decimal.json", "phone in mass-storage mode", ["disk8"]],
     ["macos-10.12-xml-toshiba-external-disk-mounted.xml", "Toshiba disk counted once although its bus repeats it", ["disk1"]],
-    ["osx-legacy-xml-prefixed-keys-lexar-jumpdrive-mounted.xml", "three devices in the old prefixed-key XML, one of them the boot disk", ["disk1", "disk3", "disk2"]],
+    [
+      "osx-legacy-xml-prefixed-keys-lexar-jumpdrive-mounted.xml",
+      "three devices in the old prefixed-key XML, one of them the boot disk",
+      ["disk1", "disk3", "disk2"],
+    ],
     ["osx-intel-text-imation-transit-drive-mounted.txt", "Imation stick in the text form", ["disk1"]],
   ])("fails on %s (%s): an attached USB mass-storage device breaks the policy, mounted or not", async (file, _what, names) => {
     const { facts, result } = await judge([usbTree(file), NO_EXTERNAL_DISKS]);
@@ -72,7 +79,10 @@ describe("collectUsbStorageDarwin", () => {
         <key>APFSVolumes</key><array><dict><key>DeviceIdentifier</key><string>disk3s1</string><key>MountPoint</key><string>/Volumes/Extreme SSD</string></dict></array>
         <key>Content</key><string>Apple_APFS_Container</string><key>DeviceIdentifier</key><string>disk3</string></dict>
     </array></dict></plist>\n`;
-    const { facts } = await judge([usbTree("macos-intel-t2-macbookpro-sandisk-extreme-ssd.json"), { argv: DISKUTIL_LIST, stdout: apfsOnDisk2 }]);
+    const { facts } = await judge([
+      usbTree("macos-intel-t2-macbookpro-sandisk-extreme-ssd.json"),
+      { argv: DISKUTIL_LIST, stdout: apfsOnDisk2 },
+    ]);
     expect(facts.devices).toEqual([expect.objectContaining({ name: "disk2", mountpoints: ["/Volumes/Extreme SSD"] })]);
   });
 
@@ -91,7 +101,17 @@ describe("collectUsbStorageDarwin", () => {
         mediaPresent: false,
         source: "system_profiler SPUSBDataType",
       },
-      { name: "USB 0x14200000 (no medium)", model: "Optical USB 2.0", vendor: "Iomega Corporation", vendorId: "059b", productId: "0252", serial: "DEF109C77CF6", mountpoints: [], mediaPresent: false, source: "system_profiler SPUSBDataType" },
+      {
+        name: "USB 0x14200000 (no medium)",
+        model: "Optical USB 2.0",
+        vendor: "Iomega Corporation",
+        vendorId: "059b",
+        productId: "0252",
+        serial: "DEF109C77CF6",
+        mountpoints: [],
+        mediaPresent: false,
+        source: "system_profiler SPUSBDataType",
+      },
     ]);
     expect(result.status).toBe("fail");
     expect(result.violations.map((v) => v.subject)).toEqual(["DEF109C77CF6"]);
@@ -119,7 +139,10 @@ describe("collectUsbStorageDarwin", () => {
   it("on macOS 26 (SPUSBDataType empty) finds the stick through diskutil and takes its USB ids from SPUSBHostDataType (derived fixtures)", async () => {
     const { facts, result } = await judge([
       EMPTY_SP_USB,
-      { argv: SP_USB_HOST, stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-json-flash-disk.derived.json") },
+      {
+        argv: SP_USB_HOST,
+        stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-json-flash-disk.derived.json"),
+      },
       { argv: DISKUTIL_LIST, stdout: fixtureText("macos/diskutil/macos-external-list-flash-disk.derived.plist") },
       { argv: diskutilInfo("disk4"), stdout: fixtureText("macos/diskutil/macos-2017-info-usb-flash-disk.derived.plist") },
     ]);
@@ -149,7 +172,10 @@ describe("collectUsbStorageDarwin", () => {
   it("on macOS 26 with only a serial adapter and hubs (real SPUSBHostDataType text) and no external disk, passes", async () => {
     const { facts, result } = await judge([
       EMPTY_SP_USB,
-      { argv: SP_USB_HOST, stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-text-serial-adapter-no-storage.txt") },
+      {
+        argv: SP_USB_HOST,
+        stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-text-serial-adapter-no-storage.txt"),
+      },
       NO_EXTERNAL_DISKS,
     ]);
     expect(facts).toEqual({ devices: [], missingSources: [] });
@@ -159,30 +185,49 @@ describe("collectUsbStorageDarwin", () => {
   it("still reports a USB disk diskutil sees when no USB device name matches it, without ids", async () => {
     const { facts } = await judge([
       EMPTY_SP_USB,
-      { argv: SP_USB_HOST, stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-text-serial-adapter-no-storage.txt") },
+      {
+        argv: SP_USB_HOST,
+        stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-text-serial-adapter-no-storage.txt"),
+      },
       { argv: DISKUTIL_LIST, stdout: fixtureText("macos/diskutil/macos-external-list-flash-disk.derived.plist") },
       { argv: diskutilInfo("disk4"), stdout: fixtureText("macos/diskutil/macos-2017-info-usb-flash-disk.derived.plist") },
     ]);
-    expect(facts.devices).toEqual([{ name: "disk4", model: "Flash Disk", sizeBytes: 4009754624, mountpoints: ["/Volumes/UNTITLED"], source: "diskutil", mediaPresent: true }]);
+    expect(facts.devices).toEqual([
+      {
+        name: "disk4",
+        model: "Flash Disk",
+        sizeBytes: 4009754624,
+        mountpoints: ["/Volumes/UNTITLED"],
+        source: "diskutil",
+        mediaPresent: true,
+      },
+    ]);
   });
 
   it("names what it could not read, and cannot tell at all when nothing could be read", async () => {
     const { facts, result } = await judge([usbTree("macos-virtualbox-vm-xml-no-storage.xml")]);
     expect(facts.missingSources).toEqual(["diskutil list -plist external: not recorded"]);
     expect(result).toMatchObject({ status: "pass", reason: "not available here: diskutil list -plist external: not recorded" });
-    await expect(collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", []))).rejects.toThrow(/neither system_profiler nor diskutil/);
+    await expect(collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", []))).rejects.toThrow(
+      /neither system_profiler nor diskutil/,
+    );
   });
 
   it("becomes unknown rather than guess when system_profiler's output is cut off", async () => {
     const cut = fixtureText("macos/system_profiler-usb/macos-apple-silicon-t6000-alcor-flash-disk-mbr-mounted.json").slice(0, 2000);
-    await expect(collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", [{ argv: SP_USB, stdout: cut }, NO_EXTERNAL_DISKS]))).rejects.toThrow(/cannot parse system_profiler -json SPUSBDataType/);
+    await expect(
+      collectReadingDeclared(collectUsbStorageDarwin, fakeRunner("darwin", [{ argv: SP_USB, stdout: cut }, NO_EXTERNAL_DISKS])),
+    ).rejects.toThrow(/cannot parse system_profiler -json SPUSBDataType/);
   });
 
   it("reads only the sources it declares, {disk} filled with the disk diskutil is asked about", async () => {
     const recorder = new ReadRecorder(
       fakeRunner("darwin", [
         EMPTY_SP_USB,
-        { argv: SP_USB_HOST, stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-json-flash-disk.derived.json") },
+        {
+          argv: SP_USB_HOST,
+          stdout: fixtureText("macos/system_profiler-usb/macos-apple-silicon-macbookpro-usbhost-json-flash-disk.derived.json"),
+        },
         { argv: DISKUTIL_LIST, stdout: fixtureText("macos/diskutil/macos-external-list-flash-disk.derived.plist") },
         { argv: diskutilInfo("disk4"), stdout: fixtureText("macos/diskutil/macos-2017-info-usb-flash-disk.derived.plist") },
       ]),

@@ -16,10 +16,25 @@ const DISKUTIL_INFO = ["diskutil", "info", "-plist", "{disk}"];
 const TIMEOUT_MS = 60_000;
 
 const SOURCES: readonly SourceSpec[] = [
-  { kind: "command", argv: SP_USB, what: "the USB device tree with each mass-storage device's disks and mounted volumes (empty on macOS 26+)", optional: true },
-  { kind: "command", argv: SP_USB_HOST, what: "the USB device tree on macOS 26+ (no disks in it); read only when SPUSBDataType lists no bus", optional: true },
+  {
+    kind: "command",
+    argv: SP_USB,
+    what: "the USB device tree with each mass-storage device's disks and mounted volumes (empty on macOS 26+)",
+    optional: true,
+  },
+  {
+    kind: "command",
+    argv: SP_USB_HOST,
+    what: "the USB device tree on macOS 26+ (no disks in it); read only when SPUSBDataType lists no bus",
+    optional: true,
+  },
   { kind: "command", argv: DISKUTIL_LIST, what: "external disks with their partitions, APFS volumes and mount points", optional: true },
-  { kind: "command", argv: DISKUTIL_INFO, what: "the bus of each external whole disk no USB device above claims ({disk}: its identifier, e.g. disk4)", optional: true },
+  {
+    kind: "command",
+    argv: DISKUTIL_INFO,
+    what: "the bus of each external whole disk no USB device above claims ({disk}: its identifier, e.g. disk4)",
+    optional: true,
+  },
 ];
 
 export const collectUsbStorageDarwin: Collector<UsbFacts> = {
@@ -32,14 +47,20 @@ export const collectUsbStorageDarwin: Collector<UsbFacts> = {
       return undefined;
     };
     let usbTree = noted(await readCommand(runner, [SP_USB], parseSystemProfilerUsb, { timeoutMs: TIMEOUT_MS }));
-    if (usbTree === undefined || usbTree.buses === 0) usbTree = noted(await readCommand(runner, [SP_USB_HOST], parseSystemProfilerUsb, { timeoutMs: TIMEOUT_MS })) ?? usbTree;
+    if (usbTree === undefined || usbTree.buses === 0)
+      usbTree = noted(await readCommand(runner, [SP_USB_HOST], parseSystemProfilerUsb, { timeoutMs: TIMEOUT_MS })) ?? usbTree;
     const externalDisks = noted(await readCommand(runner, [DISKUTIL_LIST], parseDiskutilList, { timeoutMs: TIMEOUT_MS }));
     if (usbTree === undefined && externalDisks === undefined) {
-      throw new SourceUnavailableError("usb-storage on macOS", `neither system_profiler nor diskutil could be read (${missing.join("; ")})`);
+      throw new SourceUnavailableError(
+        "usb-storage on macOS",
+        `neither system_profiler nor diskutil could be read (${missing.join("; ")})`,
+      );
     }
     const diskInfo: DiskutilInfo[] = [];
     for (const disk of disksToIdentify({ usbTree, externalDisks })) {
-      const info = noted(await readCommand(runner, [fillArgv(DISKUTIL_INFO, { disk })], parseDiskutilInfo, { timeoutMs: TIMEOUT_MS, parseErrors: "unread" }));
+      const info = noted(
+        await readCommand(runner, [fillArgv(DISKUTIL_INFO, { disk })], parseDiskutilInfo, { timeoutMs: TIMEOUT_MS, parseErrors: "unread" }),
+      );
       if (info !== undefined) diskInfo.push(info);
     }
     return { devices: darwinUsbStorage({ usbTree, externalDisks, diskInfo }), missingSources: missing };

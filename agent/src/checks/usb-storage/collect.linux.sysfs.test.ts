@@ -45,6 +45,10 @@ describe("readSysfsUsbStorage", () => {
   });
 
   it("says why when the directory is not there", async () => {
-    expect(await readSysfsUsbStorage(fakeRunner("linux", []))).toMatchObject({ ok: false, reason: "not recorded", description: "/sys/bus/usb/devices: not recorded" });
+    expect(await readSysfsUsbStorage(fakeRunner("linux", []))).toMatchObject({
+      ok: false,
+      reason: "not recorded",
+      description: "/sys/bus/usb/devices: not recorded",
+    });
   });
 });

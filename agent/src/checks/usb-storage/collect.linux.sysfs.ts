@@ -2,7 +2,14 @@
 import { fileText, listDirectory, type SourceRead } from "../../runner/read-source.js";
 import type { CommandRunner } from "../../runner/runner.js";
 import { fillTemplate } from "../types.js";
-import { parseSysfsClass, SYSFS_DEVICE_ATTRIBUTES, sysfsUsbDevice, sysfsUsbEntries, type SysfsDeviceAttribute, type SysfsUsbDevice } from "./parse/sysfs.js";
+import {
+  parseSysfsClass,
+  SYSFS_DEVICE_ATTRIBUTES,
+  sysfsUsbDevice,
+  sysfsUsbEntries,
+  type SysfsDeviceAttribute,
+  type SysfsUsbDevice,
+} from "./parse/sysfs.js";
 
 export const SYSFS_USB_DIR = "/sys/bus/usb/devices";
 /** `{usbif}` is an interface directory such as 2-1.4:1.0. */

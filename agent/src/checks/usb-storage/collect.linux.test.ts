@@ -5,7 +5,15 @@ import { SourceUnavailableError, type UsbDeviceDescriptor } from "../../runner/r
 import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
-import { collectUsbStorageLinux, LSBLK_JSON, LSBLK_PAIRS, LSBLK_PAIRS_MINIMAL, LSUSB_VERBOSE, PROC_MOUNTS, UDEVADM_EXPORT_DB } from "./collect.linux.js";
+import {
+  collectUsbStorageLinux,
+  LSBLK_JSON,
+  LSBLK_PAIRS,
+  LSBLK_PAIRS_MINIMAL,
+  LSUSB_VERBOSE,
+  PROC_MOUNTS,
+  UDEVADM_EXPORT_DB,
+} from "./collect.linux.js";
 import { evaluateUsbStorage } from "./evaluate.js";
 import type { UsbFacts } from "./facts.js";
 
@@ -62,21 +70,37 @@ describe("collectUsbStorageLinux from udev's database", () => {
 
   it("passes the stick when IT excepted its vendor and product", async () => {
     const facts = await collect([udevadm("ubuntu-hp-elitebook-835-g10-one-usb-stick.export-db.txt")]);
-    expect(evaluateUsbStorage(facts, UsbStoragePolicy.parse({ exceptions: [{ vendorId: "13FE", productId: "0x6700" }] })).status).toBe("pass");
+    expect(evaluateUsbStorage(facts, UsbStoragePolicy.parse({ exceptions: [{ vendorId: "13FE", productId: "0x6700" }] })).status).toBe(
+      "pass",
+    );
   });
 });
 
 describe("collectUsbStorageLinux from lsblk of every util-linux age", () => {
   it("fails on the SanDisk of rockstor-hyperv-host-sandisk-usb-stick.pairs.txt when JSON lacks MOUNTPOINTS and pairs answer", async () => {
-    const facts = await collect([NO_MOUNTPOINTS, { argv: LSBLK_PAIRS, stdout: fixtureText("linux/lsblk/rockstor-hyperv-host-sandisk-usb-stick.pairs.txt") }]);
+    const facts = await collect([
+      NO_MOUNTPOINTS,
+      { argv: LSBLK_PAIRS, stdout: fixtureText("linux/lsblk/rockstor-hyperv-host-sandisk-usb-stick.pairs.txt") },
+    ]);
     const result = verdict(facts);
     expect(result.status).toBe("fail");
-    expect(result.violations).toEqual([expect.objectContaining({ subject: expect.stringMatching(/^01016c73/), message: expect.stringContaining("USB SanDisk 3.2Gen1 is attached, not mounted (/dev/sdd") })]);
+    expect(result.violations).toEqual([
+      expect.objectContaining({
+        subject: expect.stringMatching(/^01016c73/),
+        message: expect.stringContaining("USB SanDisk 3.2Gen1 is attached, not mounted (/dev/sdd"),
+      }),
+    ]);
   });
 
   it("fails on the mounted stick of ubuntu-14.04-usb-stick-mounted-pairs-all.txt (util-linux 2.20: no JSON, no TRAN)", async () => {
-    const facts = await collect([NO_JSON, NO_TRAN, { argv: LSBLK_PAIRS_MINIMAL, stdout: fixtureText("linux/lsblk/ubuntu-14.04-usb-stick-mounted-pairs-all.txt") }]);
-    expect(verdict(facts).violations).toEqual([expect.objectContaining({ subject: "/dev/sdd", observed: "USB storage device mounted at /media/<username>/85CA-6700" })]);
+    const facts = await collect([
+      NO_JSON,
+      NO_TRAN,
+      { argv: LSBLK_PAIRS_MINIMAL, stdout: fixtureText("linux/lsblk/ubuntu-14.04-usb-stick-mounted-pairs-all.txt") },
+    ]);
+    expect(verdict(facts).violations).toEqual([
+      expect.objectContaining({ subject: "/dev/sdd", observed: "USB storage device mounted at /media/<username>/85CA-6700" }),
+    ]);
   });
 
   it.each([
@@ -86,11 +110,19 @@ describe("collectUsbStorageLinux from lsblk of every util-linux age", () => {
     ["ubuntu-18.04-vm-default-columns.txt", LSBLK_PAIRS],
     ["centos-7.7-vm-all-columns-O.txt", LSBLK_PAIRS],
   ])("passes the clean VM of %s and names what it could not read", async (file, argv) => {
-    const facts = await collect([...(argv === LSBLK_JSON ? [] : [NO_MOUNTPOINTS]), { argv, stdout: fixtureText(`linux/lsblk/${file}`) }], { [PROC_MOUNTS]: "/dev/vda / ext4 rw 0 0\n" });
+    const facts = await collect([...(argv === LSBLK_JSON ? [] : [NO_MOUNTPOINTS]), { argv, stdout: fixtureText(`linux/lsblk/${file}`) }], {
+      [PROC_MOUNTS]: "/dev/vda / ext4 rw 0 0\n",
+    });
     const result = verdict(facts);
     expect(result).toMatchObject({ status: "pass", violations: [] });
-    expect(facts.missingSources).toEqual(["udevadm info --export-db: not recorded", "/sys/bus/usb/devices: not recorded", "lsusb -v: not recorded"]);
-    expect(result.reason).toBe("not available here: udevadm info --export-db: not recorded; /sys/bus/usb/devices: not recorded; lsusb -v: not recorded");
+    expect(facts.missingSources).toEqual([
+      "udevadm info --export-db: not recorded",
+      "/sys/bus/usb/devices: not recorded",
+      "lsusb -v: not recorded",
+    ]);
+    expect(result.reason).toBe(
+      "not available here: udevadm info --export-db: not recorded; /sys/bus/usb/devices: not recorded; lsusb -v: not recorded",
+    );
   });
 });
 
@@ -107,19 +139,43 @@ describe("collectUsbStorageLinux from the USB side", () => {
   });
 
   it("uses libusb's list when the runner has one, and says so when it cannot list", async () => {
-    const stick: UsbDeviceDescriptor = { vendorId: "0781", productId: "5581", serial: "4C530001130115117412", interfaceClasses: [8], busNumber: 1, portPath: "4" };
-    const withList = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve([stick]) });
-    expect(verdict(await collectReadingDeclared(collectUsbStorageLinux, withList)).violations.map((v) => v.subject)).toEqual(["4C530001130115117412"]);
-    const cannot = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), { usbDevices: () => Promise.resolve(undefined) });
-    expect((await collectReadingDeclared(collectUsbStorageLinux, cannot)).missingSources).toContain("USB device list from libusb: cannot list USB devices here");
+    const stick: UsbDeviceDescriptor = {
+      vendorId: "0781",
+      productId: "5581",
+      serial: "4C530001130115117412",
+      interfaceClasses: [8],
+      busNumber: 1,
+      portPath: "4",
+    };
+    const withList = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), {
+      usbDevices: () => Promise.resolve([stick]),
+    });
+    expect(verdict(await collectReadingDeclared(collectUsbStorageLinux, withList)).violations.map((v) => v.subject)).toEqual([
+      "4C530001130115117412",
+    ]);
+    const cannot = Object.assign(fakeRunner("linux", [udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt")]), {
+      usbDevices: () => Promise.resolve(undefined),
+    });
+    expect((await collectReadingDeclared(collectUsbStorageLinux, cannot)).missingSources).toContain(
+      "USB device list from libusb: cannot list USB devices here",
+    );
   });
 });
 
 describe("collectUsbStorageLinux when sources fail", () => {
   it("is unknown, naming every source, when nothing that lists devices could be read", async () => {
-    const run = collect([{ argv: LSBLK_JSON, exitCode: 127 }, { argv: UDEVADM_EXPORT_DB, exitCode: 127 }, { argv: LSUSB_VERBOSE, exitCode: 127 }], { [PROC_MOUNTS]: "proc /proc proc rw 0 0\n" });
+    const run = collect(
+      [
+        { argv: LSBLK_JSON, exitCode: 127 },
+        { argv: UDEVADM_EXPORT_DB, exitCode: 127 },
+        { argv: LSUSB_VERBOSE, exitCode: 127 },
+      ],
+      { [PROC_MOUNTS]: "proc /proc proc rw 0 0\n" },
+    );
     await expect(run).rejects.toThrow(SourceUnavailableError);
-    await expect(run).rejects.toThrow("lsblk: not installed; udevadm info --export-db: not installed; /sys/bus/usb/devices: not recorded; lsusb -v: not installed");
+    await expect(run).rejects.toThrow(
+      "lsblk: not installed; udevadm info --export-db: not installed; /sys/bus/usb/devices: not recorded; lsusb -v: not installed",
+    );
   });
 
   it("names a failing udevadm with its message", async () => {
@@ -131,7 +187,9 @@ describe("collectUsbStorageLinux when sources fail", () => {
   });
 
   it("is a ParseError, not half a result, when lsblk answers garbage", async () => {
-    await expect(collect([{ argv: LSBLK_JSON, stdout: '{"blockdevices": [{"name": "sda", "rm": "perhaps"}]}' }])).rejects.toThrow(ParseError);
+    await expect(collect([{ argv: LSBLK_JSON, stdout: '{"blockdevices": [{"name": "sda", "rm": "perhaps"}]}' }])).rejects.toThrow(
+      ParseError,
+    );
   });
 });
 
@@ -142,7 +200,18 @@ describe("collectUsbStorageLinux.sources", () => {
       "/sys/bus/usb/devices/1-4:1.0/bInterfaceClass": "08\n",
       "/sys/bus/usb/devices/1-4/idVendor": "0781\n",
     };
-    const recorder = new ReadRecorder(fakeRunner("linux", [NO_MOUNTPOINTS, NO_TRAN, udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt"), { argv: ["findmnt"], stdout: fixtureText("linux/findmnt/centos-7.7-vm-findmnt-tree.txt") }], files));
+    const recorder = new ReadRecorder(
+      fakeRunner(
+        "linux",
+        [
+          NO_MOUNTPOINTS,
+          NO_TRAN,
+          udevadm("ubuntu-lenovo-t430s-no-usb-storage.export-db.txt"),
+          { argv: ["findmnt"], stdout: fixtureText("linux/findmnt/centos-7.7-vm-findmnt-tree.txt") },
+        ],
+        files,
+      ),
+    );
     await collectUsbStorageLinux.collect(recorder);
     // A path template matches any USB device or interface name where it has a placeholder.
     expect(undeclaredReads(collectUsbStorageLinux.sources, recorder.reads)).toEqual([]);

@@ -11,7 +11,14 @@ import { parseMountListing, type MountEntry } from "./parse/mounts.js";
 import { parseUdevExportDb } from "./parse/udevadm.js";
 
 /** util-linux ≥ 2.37: JSON with every mount point of a device (MOUNTPOINTS). -a keeps empty card-reader slots (size 0). */
-export const LSBLK_JSON = ["lsblk", "-J", "-b", "-a", "-o", "NAME,KNAME,PKNAME,TYPE,TRAN,RM,HOTPLUG,SIZE,VENDOR,MODEL,SERIAL,MOUNTPOINTS"] as const;
+export const LSBLK_JSON = [
+  "lsblk",
+  "-J",
+  "-b",
+  "-a",
+  "-o",
+  "NAME,KNAME,PKNAME,TYPE,TRAN,RM,HOTPLUG,SIZE,VENDOR,MODEL,SERIAL,MOUNTPOINTS",
+] as const;
 /** util-linux 2.23–2.36 (CentOS 7, Ubuntu 16.04–20.04): no MOUNTPOINTS, no HOTPLUG before 2.24; pairs work everywhere. */
 export const LSBLK_PAIRS = ["lsblk", "-P", "-b", "-a", "-o", "NAME,KNAME,PKNAME,TYPE,TRAN,RM,SIZE,VENDOR,MODEL,SERIAL,MOUNTPOINT"] as const;
 /** util-linux ≤ 2.22 (Ubuntu 14.04): no TRAN, VENDOR, SERIAL or PKNAME; udev then tells the transport. */
@@ -26,15 +33,28 @@ const sources: SourceSpec[] = [
   { kind: "command", argv: LSBLK_JSON, what: "block devices: transport (usb), removable, size, ids, mount points", optional: true },
   { kind: "command", argv: LSBLK_PAIRS, what: "the same on util-linux < 2.37 (when the JSON form fails)", optional: true },
   { kind: "command", argv: LSBLK_PAIRS_MINIMAL, what: "the same on util-linux < 2.23 (when the pairs form fails)", optional: true },
-  { kind: "command", argv: UDEVADM_EXPORT_DB, what: "udev database: ID_BUS=usb disks, USB vendor/product/serial, interface classes", optional: true },
+  {
+    kind: "command",
+    argv: UDEVADM_EXPORT_DB,
+    what: "udev database: ID_BUS=usb disks, USB vendor/product/serial, interface classes",
+    optional: true,
+  },
   { kind: "file", path: PROC_MOUNTS, what: "what is mounted where", optional: true },
   { kind: "command", argv: FINDMNT, what: "mounts, when /proc/mounts cannot be read", optional: true },
   { kind: "command", argv: MOUNT, what: "mounts, when neither /proc/mounts nor findmnt can be read", optional: true },
-  { kind: "directory", path: SYSFS_USB_DIR, what: "USB devices ({usbdev} such as 2-1.4) and interfaces ({usbif} such as 2-1.4:1.0)", optional: true },
+  {
+    kind: "directory",
+    path: SYSFS_USB_DIR,
+    what: "USB devices ({usbdev} such as 2-1.4) and interfaces ({usbif} such as 2-1.4:1.0)",
+    optional: true,
+  },
   { kind: "file", path: SYSFS_INTERFACE_CLASS, what: "interface class of every USB interface (08 = mass storage)", optional: true },
-  ...(["idVendor", "idProduct", "serial", "manufacturer", "product", "removable"] as const).map(
-    (attribute): SourceSpec => ({ kind: "file", path: SYSFS_DEVICE_FILE.replace("{attribute}", attribute), what: `${attribute} of each USB device with a mass-storage interface`, optional: true }),
-  ),
+  ...(["idVendor", "idProduct", "serial", "manufacturer", "product", "removable"] as const).map((attribute): SourceSpec => ({
+    kind: "file",
+    path: SYSFS_DEVICE_FILE.replace("{attribute}", attribute),
+    what: `${attribute} of each USB device with a mass-storage interface`,
+    optional: true,
+  })),
   { kind: "command", argv: LSUSB_VERBOSE, what: "USB descriptors, when /sys/bus/usb/devices cannot be read", optional: true },
 ];
 
@@ -66,7 +86,13 @@ export const collectUsbStorageLinux: Collector<UsbFacts> = {
       if (listed !== undefined) evidence.libusb = listed;
       else missing.push("USB device list from libusb: cannot list USB devices here");
     }
-    if (evidence.lsblk === undefined && evidence.udev === undefined && evidence.sysfs === undefined && evidence.lsusb === undefined && evidence.libusb === undefined) {
+    if (
+      evidence.lsblk === undefined &&
+      evidence.udev === undefined &&
+      evidence.sysfs === undefined &&
+      evidence.lsusb === undefined &&
+      evidence.libusb === undefined
+    ) {
       throw new SourceUnavailableError("usb-storage on linux", `no source of block or USB devices could be read: ${missing.join("; ")}`);
     }
     return { devices: usbStorageDevices(evidence), missingSources: missing };

@@ -4,7 +4,13 @@ import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../tes
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
 import { fixtureText } from "../../testing/fixtures.js";
 import { runCheck } from "../engine.js";
-import { WIN32_DISK_DRIVE, WIN32_GET_DISK, WIN32_PARTITIONS, WIN32_USB_STORAGE_FUNCTIONS, collectUsbStorageWin32 } from "./collect.win32.js";
+import {
+  WIN32_DISK_DRIVE,
+  WIN32_GET_DISK,
+  WIN32_PARTITIONS,
+  WIN32_USB_STORAGE_FUNCTIONS,
+  collectUsbStorageWin32,
+} from "./collect.win32.js";
 import { evaluateUsbStorage } from "./evaluate.js";
 import { usbStorageCheck } from "./index.js";
 
@@ -17,7 +23,11 @@ const PARTITIONS = JSON.stringify([
   { DiskNumber: 0, PartitionNumber: 2, DriveLetter: "C", AccessPaths: ["C:\\", "\\\\?\\Volume{00000000-0000-0000-0000-000000000002}\\"] },
   { DiskNumber: 1, PartitionNumber: 1, DriveLetter: "E", AccessPaths: ["E:\\", "\\\\?\\Volume{00000000-0000-0000-0000-000000000011}\\"] },
 ]);
-const USB_FUNCTIONS = JSON.stringify({ PNPDeviceID: "USB\\VID_0781&PID_5567\\4C530001230514117424", Name: "USB Mass Storage Device", Service: "USBSTOR" });
+const USB_FUNCTIONS = JSON.stringify({
+  PNPDeviceID: "USB\\VID_0781&PID_5567\\4C530001230514117424",
+  Name: "USB Mass Storage Device",
+  Service: "USBSTOR",
+});
 
 const stickMachine = (extra: FakeCommand[] = []): FakeCommand[] => [
   { argv: WIN32_GET_DISK, stdout: DISKS_WITH_STICK },
@@ -37,7 +47,13 @@ describe("collectUsbStorageWin32", () => {
   });
 
   it("fails with the stick, mounted at E:, with its USB ids and serial", async () => {
-    const runner = fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: PARTITIONS }, { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS }]));
+    const runner = fakeRunner(
+      "win32",
+      stickMachine([
+        { argv: WIN32_PARTITIONS, stdout: PARTITIONS },
+        { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS },
+      ]),
+    );
     const facts = await collectReadingDeclared(collectUsbStorageWin32, runner);
     expect(facts.devices).toEqual([
       {
@@ -55,12 +71,18 @@ describe("collectUsbStorageWin32", () => {
     ]);
     const result = evaluateUsbStorage(facts, DEFAULT_POLICY.usbStorage);
     expect(result.status).toBe("fail");
-    expect(result.violations[0]).toMatchObject({ subject: "4C530001230514117424", observed: "SanDisk Cruzer Blade [0781:5567] mounted at E:\\" });
+    expect(result.violations[0]).toMatchObject({
+      subject: "4C530001230514117424",
+      observed: "SanDisk Cruzer Blade [0781:5567] mounted at E:\\",
+    });
   });
 
   it("lets an exception by vendor and product id through (ids only Win32_PnPEntity knows)", async () => {
     const runner = fakeRunner("win32", stickMachine([{ argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS }]));
-    const policy = Policy.parse({ ...DEFAULT_POLICY, usbStorage: { allowed: false, enforce: "report", exceptions: [{ vendorId: "0781", productId: "5567" }] } });
+    const policy = Policy.parse({
+      ...DEFAULT_POLICY,
+      usbStorage: { allowed: false, enforce: "report", exceptions: [{ vendorId: "0781", productId: "5567" }] },
+    });
     const result = await runCheck(usbStorageCheck, runner, policy);
     expect(result.status).toBe("pass");
   });
@@ -79,7 +101,10 @@ describe("collectUsbStorageWin32", () => {
       { argv: WIN32_DISK_DRIVE, stdout: DRIVES_WITH_STICK },
     ]);
     const result = await runCheck(usbStorageCheck, runner, DEFAULT_POLICY);
-    expect(result).toMatchObject({ status: "fail", reason: expect.stringMatching(/Get-Disk: exit code 1: Get-Disk : The term 'Get-Disk' is not recognized/) });
+    expect(result).toMatchObject({
+      status: "fail",
+      reason: expect.stringMatching(/Get-Disk: exit code 1: Get-Disk : The term 'Get-Disk' is not recognized/),
+    });
   });
 
   it("is unknown when neither disk list can be read", async () => {
@@ -98,12 +123,23 @@ describe("collectUsbStorageWin32", () => {
   });
 
   it("keeps the verdict when an optional source is garbage", async () => {
-    const facts = await collectReadingDeclared(collectUsbStorageWin32, fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: "garbage" }])));
+    const facts = await collectReadingDeclared(
+      collectUsbStorageWin32,
+      fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: "garbage" }])),
+    );
     expect(facts.devices).toHaveLength(1);
   });
 
   it("reads only the sources it declares", async () => {
-    const recorder = new ReadRecorder(fakeRunner("win32", stickMachine([{ argv: WIN32_PARTITIONS, stdout: PARTITIONS }, { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS }])));
+    const recorder = new ReadRecorder(
+      fakeRunner(
+        "win32",
+        stickMachine([
+          { argv: WIN32_PARTITIONS, stdout: PARTITIONS },
+          { argv: WIN32_USB_STORAGE_FUNCTIONS, stdout: USB_FUNCTIONS },
+        ]),
+      ),
+    );
     await collectUsbStorageWin32.collect(recorder);
     expect(undeclaredReads(collectUsbStorageWin32.sources, recorder.reads)).toEqual([]);
     expect(recorder.reads).toHaveLength(4);

@@ -16,8 +16,12 @@ function powershell(script: string): readonly string[] {
   return ["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", `${UTF8}${script} | ConvertTo-Json -Depth 4 -Compress`];
 }
 
-export const WIN32_GET_DISK = powershell("Get-Disk | Select-Object Number,FriendlyName,Manufacturer,Model,SerialNumber,BusType,Size,Path,UniqueId,IsBoot,IsSystem");
-export const WIN32_DISK_DRIVE = powershell("Get-CimInstance -ClassName Win32_DiskDrive | Select-Object Index,DeviceID,Model,Caption,InterfaceType,PNPDeviceID,SerialNumber,Size,MediaType,MediaLoaded");
+export const WIN32_GET_DISK = powershell(
+  "Get-Disk | Select-Object Number,FriendlyName,Manufacturer,Model,SerialNumber,BusType,Size,Path,UniqueId,IsBoot,IsSystem",
+);
+export const WIN32_DISK_DRIVE = powershell(
+  "Get-CimInstance -ClassName Win32_DiskDrive | Select-Object Index,DeviceID,Model,Caption,InterfaceType,PNPDeviceID,SerialNumber,Size,MediaType,MediaLoaded",
+);
 export const WIN32_PARTITIONS = powershell("Get-Partition | Select-Object DiskNumber,PartitionNumber,DriveLetter,AccessPaths");
 export const WIN32_USB_STORAGE_FUNCTIONS = powershell(
   "Get-CimInstance -ClassName Win32_PnPEntity | Where-Object { $_.Service -eq 'USBSTOR' -or $_.Service -eq 'UASPStor' } | Select-Object PNPDeviceID,Name,Service",
@@ -25,7 +29,12 @@ export const WIN32_USB_STORAGE_FUNCTIONS = powershell(
 
 const sources: readonly SourceSpec[] = [
   { kind: "command", argv: WIN32_GET_DISK, what: "disks and their bus type (BusType 7 = USB); Windows 8 and later", optional: false },
-  { kind: "command", argv: WIN32_DISK_DRIVE, what: "disks with InterfaceType and USBSTOR PnP id (vendor, product, serial)", optional: false },
+  {
+    kind: "command",
+    argv: WIN32_DISK_DRIVE,
+    what: "disks with InterfaceType and USBSTOR PnP id (vendor, product, serial)",
+    optional: false,
+  },
   { kind: "command", argv: WIN32_PARTITIONS, what: "drive letters and mount folders per disk", optional: true },
   { kind: "command", argv: WIN32_USB_STORAGE_FUNCTIONS, what: "USB vendor and product ids of mass-storage devices", optional: true },
 ];
@@ -44,8 +53,22 @@ export const collectUsbStorageWin32: Collector<UsbFacts> = {
     const devices = usbDisksFromWin32(found);
     if (devices.length === 0) return { devices, missingSources };
     // Drive letters and USB ids only describe a USB disk already found: without them (or with garbage) the verdict is the same.
-    const partitions = valueOr(await readCommand(runner, [WIN32_PARTITIONS], parseGetPartition, { label: "Get-Partition", parseErrors: "unread" }));
-    const usbFunctions = valueOr(await readCommand(runner, [WIN32_USB_STORAGE_FUNCTIONS], parseUsbStorageFunctions, { label: "Win32_PnPEntity", parseErrors: "unread" }));
-    return { devices: usbDisksFromWin32({ ...found, ...(partitions === undefined ? {} : { partitions }), ...(usbFunctions === undefined ? {} : { usbFunctions }) }), missingSources };
+    const partitions = valueOr(
+      await readCommand(runner, [WIN32_PARTITIONS], parseGetPartition, { label: "Get-Partition", parseErrors: "unread" }),
+    );
+    const usbFunctions = valueOr(
+      await readCommand(runner, [WIN32_USB_STORAGE_FUNCTIONS], parseUsbStorageFunctions, {
+        label: "Win32_PnPEntity",
+        parseErrors: "unread",
+      }),
+    );
+    return {
+      devices: usbDisksFromWin32({
+        ...found,
+        ...(partitions === undefined ? {} : { partitions }),
+        ...(usbFunctions === undefined ? {} : { usbFunctions }),
+      }),
+      missingSources,
+    };
   },
 };

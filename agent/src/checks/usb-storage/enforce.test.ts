@@ -3,7 +3,14 @@ import { fakeRunner } from "../../testing/fake-runner.js";
 import { ejectPlan, enforceUsbStorage } from "./enforce.js";
 import type { UsbFacts } from "./facts.js";
 
-const stick = { name: "/dev/sdb", vendorId: "0781", productId: "5581", serial: "4C530001", mountpoints: ["/media/ana/STICK"], source: "lsblk" };
+const stick = {
+  name: "/dev/sdb",
+  vendorId: "0781",
+  productId: "5581",
+  serial: "4C530001",
+  mountpoints: ["/media/ana/STICK"],
+  source: "lsblk",
+};
 const facts: UsbFacts = { devices: [stick], missingSources: [] };
 const policy = { allowed: false, enforce: "eject" as const, exceptions: [] };
 
@@ -23,13 +30,18 @@ describe("USB enforcement", () => {
   });
 
   it("records success when every step succeeds", async () => {
-    const runner = fakeRunner("linux", ejectPlan("linux", stick).map((argv) => ({ argv })));
+    const runner = fakeRunner(
+      "linux",
+      ejectPlan("linux", stick).map((argv) => ({ argv })),
+    );
     const actions = await enforceUsbStorage(facts, policy, runner);
     expect(actions).toEqual([expect.objectContaining({ subject: "4C530001", action: "eject", ok: true })]);
   });
 
   it("records the failing step and why, and stops there", async () => {
-    const runner = fakeRunner("linux", [{ argv: ["umount", "/media/ana/STICK"], exitCode: 32, stderr: "umount: /media/ana/STICK: target is busy." }]);
+    const runner = fakeRunner("linux", [
+      { argv: ["umount", "/media/ana/STICK"], exitCode: 32, stderr: "umount: /media/ana/STICK: target is busy." },
+    ]);
     const [action] = await enforceUsbStorage(facts, policy, runner);
     expect(action?.ok).toBe(false);
     expect(action?.detail).toContain("target is busy");

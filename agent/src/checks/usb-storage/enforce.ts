@@ -40,14 +40,26 @@ export async function enforceUsbStorage(
 async function eject(device: UsbStorageDevice, runner: CommandRunner): Promise<EnforcementAction> {
   const subject = usbSubject(device);
   if (!hasBlockDevice(runner.platform, device.name)) {
-    return { check: "usb-storage", subject, action: "eject", ok: false, detail: `no block device to eject for ${device.name} (seen only on the USB bus)` };
+    return {
+      check: "usb-storage",
+      subject,
+      action: "eject",
+      ok: false,
+      detail: `no block device to eject for ${device.name} (seen only on the USB bus)`,
+    };
   }
   const done: string[] = [];
   for (const argv of ejectPlan(runner.platform, device)) {
     const step = argv.slice(0, 2).join(" ");
     const ran = await firstSucceeding(runner, [argv], { timeoutMs: 30_000, label: step });
     if (!ran.ok) {
-      return { check: "usb-storage", subject, action: "eject", ok: false, detail: `${[...done, `${step} failed: ${ran.reason}`].join("; ")}`.slice(0, 2_000) };
+      return {
+        check: "usb-storage",
+        subject,
+        action: "eject",
+        ok: false,
+        detail: `${[...done, `${step} failed: ${ran.reason}`].join("; ")}`.slice(0, 2_000),
+      };
     }
     done.push(`${step} ok`);
   }

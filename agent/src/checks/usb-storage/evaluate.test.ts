@@ -14,12 +14,37 @@ const SANDISK: UsbStorageDevice = {
   sizeBytes: 30752000000,
   source: "lsblk+udevadm",
 };
-const KINGSTON: UsbStorageDevice = { name: "/dev/sdc", vendorId: "13fe", productId: "6700", serial: "071C395B848A2D24", mountpoints: [], source: "udevadm" };
+const KINGSTON: UsbStorageDevice = {
+  name: "/dev/sdc",
+  vendorId: "13fe",
+  productId: "6700",
+  serial: "071C395B848A2D24",
+  mountpoints: [],
+  source: "udevadm",
+};
 const NO_SERIAL: UsbStorageDevice = { name: "/dev/sdd", vendorId: "058f", productId: "6387", mountpoints: [], source: "udevadm" };
 const NO_IDS: UsbStorageDevice = { name: "/dev/sde", mountpoints: ["/media/usb0"], source: "lsblk" };
-const EMPTY_BUILT_IN_READER: UsbStorageDevice = { name: "/dev/sdf", vendorId: "0bda", productId: "0129", serial: "20100201396000000", builtIn: true, mediaPresent: false, mountpoints: [], source: "udevadm" };
+const EMPTY_BUILT_IN_READER: UsbStorageDevice = {
+  name: "/dev/sdf",
+  vendorId: "0bda",
+  productId: "0129",
+  serial: "20100201396000000",
+  builtIn: true,
+  mediaPresent: false,
+  mountpoints: [],
+  source: "udevadm",
+};
 const BUILT_IN_READER_WITH_CARD: UsbStorageDevice = { ...EMPTY_BUILT_IN_READER, mediaPresent: true, mountpoints: ["/media/user/SDCARD"] };
-const EMPTY_USB_DVD: UsbStorageDevice = { name: "/dev/sr1", vendorId: "152d", productId: "2339", serial: "KZNH4NH5607", mediaPresent: false, sizeBytes: 0, mountpoints: [], source: "lsblk+udevadm" };
+const EMPTY_USB_DVD: UsbStorageDevice = {
+  name: "/dev/sr1",
+  vendorId: "152d",
+  productId: "2339",
+  serial: "KZNH4NH5607",
+  mediaPresent: false,
+  sizeBytes: 0,
+  mountpoints: [],
+  source: "lsblk+udevadm",
+};
 
 const policy = (usbStorage: unknown) => UsbStoragePolicy.parse(usbStorage);
 const facts = (devices: UsbStorageDevice[], missingSources: string[] = []): UsbFacts => ({ devices, missingSources });
@@ -34,11 +59,29 @@ describe("evaluateUsbStorage", () => {
     ["any device when USB storage is allowed", [SANDISK, KINGSTON], { allowed: true }, "pass", []],
     ["the stick excepted by vendor", [SANDISK, KINGSTON], { exceptions: [{ vendorId: "0781" }] }, "fail", ["071C395B848A2D24"]],
     ["the stick excepted by vendor and product", [SANDISK], { exceptions: [{ vendorId: "0781", productId: "5581" }] }, "pass", []],
-    ["another product of the excepted vendor", [SANDISK], { exceptions: [{ vendorId: "0781", productId: "5583" }] }, "fail", ["4C530001130115117412"]],
-    ["the stick excepted by serial", [SANDISK, KINGSTON], { exceptions: [{ serial: "071C395B848A2D24" }] }, "fail", ["4C530001130115117412"]],
+    [
+      "another product of the excepted vendor",
+      [SANDISK],
+      { exceptions: [{ vendorId: "0781", productId: "5583" }] },
+      "fail",
+      ["4C530001130115117412"],
+    ],
+    [
+      "the stick excepted by serial",
+      [SANDISK, KINGSTON],
+      { exceptions: [{ serial: "071C395B848A2D24" }] },
+      "fail",
+      ["4C530001130115117412"],
+    ],
     ["the serial in another case", [KINGSTON], { exceptions: [{ serial: "071c395b848a2d24" }] }, "pass", []],
     ["ids written 0x0781 or in capitals", [SANDISK], { exceptions: [{ vendorId: "0x0781", productId: "5581" }] }, "pass", []],
-    ["the right serial on the wrong vendor", [SANDISK], { exceptions: [{ vendorId: "13fe", serial: "4C530001130115117412" }] }, "fail", ["4C530001130115117412"]],
+    [
+      "the right serial on the wrong vendor",
+      [SANDISK],
+      { exceptions: [{ vendorId: "13fe", serial: "4C530001130115117412" }] },
+      "fail",
+      ["4C530001130115117412"],
+    ],
     ["the laptop's empty card reader", [EMPTY_BUILT_IN_READER], {}, "pass", []],
     ["the laptop's card reader with a card in it", [BUILT_IN_READER_WITH_CARD], {}, "fail", ["20100201396000000"]],
     ["an empty plugged-in DVD drive", [EMPTY_USB_DVD], {}, "fail", ["KZNH4NH5607"]],
@@ -50,8 +93,21 @@ describe("evaluateUsbStorage", () => {
   });
 
   it("reports a device seen by two sources once, with what each knew", () => {
-    const fromUdev: UsbStorageDevice = { name: "/dev/sdb", vendorId: "0781", productId: "5581", serial: "4C530001130115117412", mountpoints: [], source: "udevadm" };
-    const fromLibusb: UsbStorageDevice = { name: "/sys/bus/usb/devices/1-4", serial: "4C530001130115117412", vendor: "SanDisk", mountpoints: ["/media/user/STICK"], source: "libusb" };
+    const fromUdev: UsbStorageDevice = {
+      name: "/dev/sdb",
+      vendorId: "0781",
+      productId: "5581",
+      serial: "4C530001130115117412",
+      mountpoints: [],
+      source: "udevadm",
+    };
+    const fromLibusb: UsbStorageDevice = {
+      name: "/sys/bus/usb/devices/1-4",
+      serial: "4C530001130115117412",
+      vendor: "SanDisk",
+      mountpoints: ["/media/user/STICK"],
+      source: "libusb",
+    };
     const result = evaluateUsbStorage(facts([fromUdev, fromLibusb]), policy({}));
     expect(result.violations).toEqual([
       {
@@ -78,7 +134,9 @@ describe("evaluateUsbStorage", () => {
       violations: [],
       reason: "not available here: udevadm info --export-db: not installed; /sys/bus/usb/devices: absent",
     });
-    expect(evaluateUsbStorage(facts([SANDISK], missing), policy({})).reason).toBe("not available here: udevadm info --export-db: not installed; /sys/bus/usb/devices: absent");
+    expect(evaluateUsbStorage(facts([SANDISK], missing), policy({})).reason).toBe(
+      "not available here: udevadm info --export-db: not installed; /sys/bus/usb/devices: absent",
+    );
     expect(evaluateUsbStorage(facts([SANDISK]), policy({}))).not.toHaveProperty("reason");
   });
 

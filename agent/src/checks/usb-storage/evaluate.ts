@@ -65,14 +65,22 @@ function dedupe(devices: readonly UsbStorageDevice[]): UsbStorageDevice[] {
     if (device.sizeBytes !== undefined) seen.sizeBytes = Math.max(seen.sizeBytes ?? 0, device.sizeBytes);
     if (device.builtIn === true) seen.builtIn = true;
     // Either view seeing a medium wins; both must say "empty" for the slot to count as empty.
-    seen.mediaPresent = seen.mediaPresent === true || device.mediaPresent === true ? true : seen.mediaPresent === false && device.mediaPresent === false ? false : undefined;
+    seen.mediaPresent =
+      seen.mediaPresent === true || device.mediaPresent === true
+        ? true
+        : seen.mediaPresent === false && device.mediaPresent === false
+          ? false
+          : undefined;
     if (seen.mediaPresent === undefined) delete seen.mediaPresent;
   }
   return [...bySubject.values()];
 }
 
 function toViolation(device: UsbStorageDevice): CheckViolation {
-  const label = [device.vendor, device.model].filter((s) => s !== undefined && s.trim() !== "").join(" ").trim();
+  const label = [device.vendor, device.model]
+    .filter((s) => s !== undefined && s.trim() !== "")
+    .join(" ")
+    .trim();
   const ids = device.vendorId !== undefined ? ` [${device.vendorId}:${device.productId ?? "????"}]` : "";
   const where = device.mountpoints.length > 0 ? `mounted at ${device.mountpoints.join(", ")}` : "attached, not mounted";
   return {

@@ -15,7 +15,11 @@ export const usbStorageCheck: RegisteredCheck<UsbFacts> = {
     win32: async () => (await import("./collect.win32.js")).collectUsbStorageWin32,
   },
   evaluate: (facts, policy) => evaluateUsbStorage(facts, policy.usbStorage),
-  enforce: { check: id, action: "eject", act: (facts, policy, runner, shouldAct) => enforceUsbStorage(facts, policy.usbStorage, runner, shouldAct) },
+  enforce: {
+    check: id,
+    action: "eject",
+    act: (facts, policy, runner, shouldAct) => enforceUsbStorage(facts, policy.usbStorage, runner, shouldAct),
+  },
   // A safety net: plugging in a device and mounting it wake the check at once.
   live: { everySeconds: 60, wakesOn: ["usb-hotplug", "mount-table"] },
 };

@@ -26,7 +26,8 @@ export function darwinUsbStorage(evidence: DarwinUsbEvidence): UsbStorageDevice[
   const devices = report?.devices ?? [];
   const found = devices.filter(isMassStorage).flatMap((d) => fromUsbTree(d, report?.dataType ?? "SPUSBDataType", disks));
   for (const info of evidence.diskInfo ?? []) {
-    if (info.busProtocol?.toUpperCase() === "USB" && info.virtual !== true) found.push(fromDiskutil(info, disks, devices, report?.dataType));
+    if (info.busProtocol?.toUpperCase() === "USB" && info.virtual !== true)
+      found.push(fromDiskutil(info, disks, devices, report?.dataType));
   }
   return found;
 }
@@ -35,7 +36,9 @@ export function darwinUsbStorage(evidence: DarwinUsbEvidence): UsbStorageDevice[
 export function disksToIdentify(evidence: Pick<DarwinUsbEvidence, "usbTree" | "externalDisks">): string[] {
   const claimed = new Set((evidence.usbTree?.devices ?? []).flatMap((d) => d.disks.map((k) => k.bsdName)));
   // A synthesized APFS container is not hardware: its physical store is listed (and judged) on its own.
-  return (evidence.externalDisks ?? []).filter((disk) => disk.apfsPhysicalStores.length === 0 && !claimed.has(disk.id)).map((disk) => disk.id);
+  return (evidence.externalDisks ?? [])
+    .filter((disk) => disk.apfsPhysicalStores.length === 0 && !claimed.has(disk.id))
+    .map((disk) => disk.id);
 }
 
 /**
@@ -55,7 +58,8 @@ function fromUsbTree(device: SpUsbDevice, dataType: string, disks: readonly Disk
   assign(base, "serial", device.serial);
   assign(base, "vendor", device.vendorName ?? device.manufacturer);
   if (device.builtIn) base.builtIn = true;
-  if (device.disks.length === 0) return [{ ...base, name: `USB ${device.locationId ?? device.name} (no medium)`, mountpoints: [], mediaPresent: false }];
+  if (device.disks.length === 0)
+    return [{ ...base, name: `USB ${device.locationId ?? device.name} (no medium)`, mountpoints: [], mediaPresent: false }];
   return device.disks.map((disk) => {
     const mountpoints = new Set([...disk.volumes.flatMap((v) => v.mountPoint ?? []), ...mountpointsOf(disk.bsdName, disks)]);
     const found: UsbStorageDevice = { ...base, name: disk.bsdName, mountpoints: [...mountpoints], mediaPresent: true };
@@ -64,7 +68,12 @@ function fromUsbTree(device: SpUsbDevice, dataType: string, disks: readonly Disk
   });
 }
 
-function fromDiskutil(info: DiskutilInfo, disks: readonly DiskutilWholeDisk[], usbTree: readonly SpUsbDevice[], dataType: string | undefined): UsbStorageDevice {
+function fromDiskutil(
+  info: DiskutilInfo,
+  disks: readonly DiskutilWholeDisk[],
+  usbTree: readonly SpUsbDevice[],
+  dataType: string | undefined,
+): UsbStorageDevice {
   const match = matchByName(info, usbTree);
   const found: UsbStorageDevice = {
     name: info.id,
@@ -87,7 +96,9 @@ function fromDiskutil(info: DiskutilInfo, disks: readonly DiskutilWholeDisk[], u
  * and spacing (" SanDisk 3.2 Gen1" vs "SanDisk 3.2Gen1"). Only a unique match counts.
  */
 function matchByName(info: DiskutilInfo, usbTree: readonly SpUsbDevice[]): SpUsbDevice | undefined {
-  const diskNames = [info.mediaName, info.ioRegistryName?.replace(/\s*Media$/i, "")].flatMap((n) => (n === undefined ? [] : [squash(n)])).filter((n) => n !== "");
+  const diskNames = [info.mediaName, info.ioRegistryName?.replace(/\s*Media$/i, "")]
+    .flatMap((n) => (n === undefined ? [] : [squash(n)]))
+    .filter((n) => n !== "");
   const candidates = usbTree.filter((d) => d.disks.length === 0 && !d.builtIn);
   const matches = candidates.filter((d) => {
     const own = [squash(d.name), squash(`${d.manufacturer ?? ""}${d.name}`)];
@@ -102,7 +113,9 @@ function mountpointsOf(diskId: string, disks: readonly DiskutilWholeDisk[]): str
   if (whole === undefined) return [];
   const parts = new Set([whole.id, ...whole.partitions.map((p) => p.id)]);
   const own = [whole.mountPoint, ...whole.partitions.map((p) => p.mountPoint)];
-  const apfs = disks.filter((d) => d.apfsPhysicalStores.some((s) => parts.has(s))).flatMap((d) => [d.mountPoint, ...d.apfsVolumes.map((v) => v.mountPoint)]);
+  const apfs = disks
+    .filter((d) => d.apfsPhysicalStores.some((s) => parts.has(s)))
+    .flatMap((d) => [d.mountPoint, ...d.apfsVolumes.map((v) => v.mountPoint)]);
   return [...own, ...apfs].filter((m): m is string => m !== undefined && m !== "");
 }
 

@@ -39,7 +39,11 @@ export interface Disk {
 /** Virtual devices that are never removable media. */
 const VIRTUAL_TYPES = new Set(["loop", "ram"]);
 
-export function disksOf(lsblk: LsblkOutput | undefined, udev: readonly UdevBlockDevice[] | undefined, mounts: readonly MountEntry[] | undefined): Disk[] {
+export function disksOf(
+  lsblk: LsblkOutput | undefined,
+  udev: readonly UdevBlockDevice[] | undefined,
+  mounts: readonly MountEntry[] | undefined,
+): Disk[] {
   const nodes = new Map<string, BlockNode>();
   for (const d of lsblk?.devices ?? []) {
     nodes.set(d.kname, { kname: d.kname, names: [d.kname, d.name], parents: [...d.parents], lsblk: d, mountpoints: [...d.mountpoints] });
@@ -72,7 +76,10 @@ export function disksOf(lsblk: LsblkOutput | undefined, udev: readonly UdevBlock
       mountpoints: [...new Set(members.flatMap((m) => m.mountpoints))],
       hasChildren: members.length > 1,
       hasContent: members.some((m) => m.udev?.partitionTable !== undefined || m.udev?.fsType !== undefined),
-      sources: [...(root.lsblk !== undefined || members.some((m) => m.lsblk !== undefined) ? ["lsblk"] : []), ...(root.udev !== undefined ? ["udevadm"] : [])],
+      sources: [
+        ...(root.lsblk !== undefined || members.some((m) => m.lsblk !== undefined) ? ["lsblk"] : []),
+        ...(root.udev !== undefined ? ["udevadm"] : []),
+      ],
     };
     const l = root.lsblk;
     if (l !== undefined && lsblk?.columns.includes("TRAN") === true) disk.tran = l.tran ?? null;

@@ -43,7 +43,18 @@ interface View {
 const MASS_STORAGE = 8;
 const VENDOR_SPECIFIC = 0xff;
 /** Drivers of USB card readers that present their slots as disks without the mass-storage class. */
-const READER_DRIVERS = new Set(["rts5139", "rts5208", "ums-realtek", "ums_realtek", "ums-alauda", "ums-sddr09", "ums-sddr55", "ums-jumpshot", "ums-datafab", "ums-usbat"]);
+const READER_DRIVERS = new Set([
+  "rts5139",
+  "rts5208",
+  "ums-realtek",
+  "ums_realtek",
+  "ums-alauda",
+  "ums-sddr09",
+  "ums-sddr55",
+  "ums-jumpshot",
+  "ums-datafab",
+  "ums-usbat",
+]);
 const READER_NAME = /card.?reader|\bcrw\b|-crw\b|sd\/mmc|ms\/sd|multi.?card|\bsd(?:hc|xc)?\b.*\breader|\bcard\b.*\bslot/i;
 /** The serial Realtek's built-in readers all share. */
 const REALTEK_PLACEHOLDER_SERIAL = "20100201396000000";
@@ -62,7 +73,12 @@ export function usbStorageDevices(evidence: LinuxUsbEvidence): UsbStorageDevice[
 
 function diskView(disk: Disk): View {
   const u = disk.udev;
-  const usb = disk.tran === "usb" || u?.bus === "usb" || u?.usbPort !== undefined ? "yes" : disk.tran !== undefined || u?.bus !== undefined ? "no" : "unknown";
+  const usb =
+    disk.tran === "usb" || u?.bus === "usb" || u?.usbPort !== undefined
+      ? "yes"
+      : disk.tran !== undefined || u?.bus !== undefined
+        ? "no"
+        : "unknown";
   const names = [disk.vendor, disk.model, u?.vendor, u?.model].filter((s): s is string => s !== undefined);
   const cardReader =
     u?.cardReaderSlot === true ||
@@ -108,11 +124,27 @@ function usbDeviceViews(evidence: LinuxUsbEvidence): View[] {
   const views: View[] = [];
   for (const d of evidence.udev?.usbDevices ?? []) {
     views.push(
-      usbView("udevadm", d.interfaceClasses, { port: d.port, busdev: busdev(d.busNumber, d.deviceNumber), vendorId: d.vendorId, productId: d.productId, serial: d.serial, vendor: d.vendor, model: d.model, vendorFromDatabase: d.vendorFromDatabase }),
+      usbView("udevadm", d.interfaceClasses, {
+        port: d.port,
+        busdev: busdev(d.busNumber, d.deviceNumber),
+        vendorId: d.vendorId,
+        productId: d.productId,
+        serial: d.serial,
+        vendor: d.vendor,
+        model: d.model,
+        vendorFromDatabase: d.vendorFromDatabase,
+      }),
     );
   }
   for (const d of evidence.sysfs ?? []) {
-    const view = usbView("sysfs", d.interfaceClasses, { port: d.port, vendorId: d.vendorId, productId: d.productId, serial: d.serial, vendor: d.manufacturer, model: d.product });
+    const view = usbView("sysfs", d.interfaceClasses, {
+      port: d.port,
+      vendorId: d.vendorId,
+      productId: d.productId,
+      serial: d.serial,
+      vendor: d.manufacturer,
+      model: d.product,
+    });
     view.fixedPort = d.removable === "fixed";
     views.push(view);
   }
@@ -131,7 +163,14 @@ function usbDeviceViews(evidence: LinuxUsbEvidence): View[] {
   }
   for (const d of evidence.libusb ?? []) {
     views.push(
-      usbView("libusb", d.interfaceClasses, { port: d.portPath !== "" ? `${d.busNumber}-${d.portPath}` : undefined, vendorId: d.vendorId, productId: d.productId, serial: d.serial, vendor: d.manufacturer, model: d.product }),
+      usbView("libusb", d.interfaceClasses, {
+        port: d.portPath !== "" ? `${d.busNumber}-${d.portPath}` : undefined,
+        vendorId: d.vendorId,
+        productId: d.productId,
+        serial: d.serial,
+        vendor: d.manufacturer,
+        model: d.product,
+      }),
     );
   }
   return views;
@@ -205,10 +244,16 @@ function toDevice(group: readonly View[]): UsbStorageDevice | undefined {
   const first = <K extends keyof View>(key: K): View[K] | undefined => group.find((v) => v[key] !== undefined && v[key] !== "")?.[key];
   // USB-level ids and serial first (they are what exceptions name), then what the disk reports.
   const usbFirst = [...group].sort((a, b) => Number(a.disk !== undefined) - Number(b.disk !== undefined));
-  const firstUsb = <K extends keyof View>(key: K): View[K] | undefined => usbFirst.find((v) => v[key] !== undefined && v[key] !== "")?.[key];
+  const firstUsb = <K extends keyof View>(key: K): View[K] | undefined =>
+    usbFirst.find((v) => v[key] !== undefined && v[key] !== "")?.[key];
   const port = first("port");
   const device: UsbStorageDevice = {
-    name: main?.disk !== undefined ? `/dev/${main.disk.kname}` : port !== undefined ? `/sys/bus/usb/devices/${port}` : `USB device ${firstUsb("vendorId") ?? "????"}:${firstUsb("productId") ?? "????"}`,
+    name:
+      main?.disk !== undefined
+        ? `/dev/${main.disk.kname}`
+        : port !== undefined
+          ? `/sys/bus/usb/devices/${port}`
+          : `USB device ${firstUsb("vendorId") ?? "????"}:${firstUsb("productId") ?? "????"}`,
     mountpoints: [...new Set(disks.flatMap((v) => v.disk?.mountpoints ?? []))],
     source: [...new Set(group.flatMap((v) => v.source.split("+")))].join("+"),
   };
@@ -217,7 +262,8 @@ function toDevice(group: readonly View[]): UsbStorageDevice | undefined {
   const cardReader = group.some((v) => v.cardReader);
   // Built in: the firmware says the port is fixed, or a Realtek reader (vendor 0bda, or a vendor-specific
   // interface driven by rts5139/rts5208), which laptops build in and nobody carries around.
-  const builtIn = group.some((v) => v.fixedPort) || (cardReader && (group.some((v) => v.vendorSpecificInterface) || firstUsb("vendorId") === REALTEK));
+  const builtIn =
+    group.some((v) => v.fixedPort) || (cardReader && (group.some((v) => v.vendorSpecificInterface) || firstUsb("vendorId") === REALTEK));
   assign(device, {
     vendorId: firstUsb("vendorId"),
     productId: firstUsb("productId"),

@@ -55,8 +55,11 @@ function toDevice(c: Candidate, sources: Win32DiskSources): UsbStorageDevice {
   const number = c.number;
   const device: UsbStorageDevice = {
     name: c.drive?.deviceId ?? (number === undefined ? (c.disk?.friendlyName ?? "USB disk") : `\\\\.\\PHYSICALDRIVE${number}`),
-    mountpoints: number === undefined ? [] : (sources.partitions ?? []).filter((p) => p.diskNumber === number).flatMap((p) => p.mountpoints),
-    source: [c.disk === undefined ? undefined : "Get-Disk", c.drive === undefined ? undefined : "Win32_DiskDrive"].filter((s) => s !== undefined).join(", "),
+    mountpoints:
+      number === undefined ? [] : (sources.partitions ?? []).filter((p) => p.diskNumber === number).flatMap((p) => p.mountpoints),
+    source: [c.disk === undefined ? undefined : "Get-Disk", c.drive === undefined ? undefined : "Win32_DiskDrive"]
+      .filter((s) => s !== undefined)
+      .join(", "),
   };
   const vendor = c.disk?.manufacturer ?? instance?.vendor;
   const model = c.disk?.model ?? c.disk?.friendlyName ?? stripUsbDevice(c.drive?.model) ?? instance?.product;

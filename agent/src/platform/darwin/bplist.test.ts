@@ -39,15 +39,18 @@ describe("decodeBinaryPlist", () => {
   it("answers corrupted bytes with a value or a ParseError, never another exception", () => {
     const original = fixture(GARAGEBAND);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
-        const bytes = Buffer.from(original);
-        for (const [at, value] of edits) bytes[at] = value;
-        try {
-          decodeBinaryPlist(bytes, "x.plist");
-        } catch (error) {
-          expect(error).toBeInstanceOf(ParseError);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (edits) => {
+          const bytes = Buffer.from(original);
+          for (const [at, value] of edits) bytes[at] = value;
+          try {
+            decodeBinaryPlist(bytes, "x.plist");
+          } catch (error) {
+            expect(error).toBeInstanceOf(ParseError);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -18,13 +18,33 @@ const PROVENANCE: { argv: string[]; stdout?: string; stderr?: string; exitCode: 
   { argv: ["stat", "-f", "%Su %u", "/dev/console"], stdout: "user1 501\n", exitCode: 0 },
   { argv: ["pmset", "-g", "custom"], stdout: "macos/pmset/macos-laptop-g-custom.txt", exitCode: 0 },
   { argv: ["pmset", "-g", "batt"], stdout: "macos/pmset/macos26.5-macbookair-g-batt.txt", exitCode: 0 },
-  { argv: [...AS_USER1, "defaults", "-currentHost", "read", "com.apple.screensaver", "idleTime"], stderr: "macos/defaults-screensaver/macos26.5-macbookair-currenthost-idletime-unset-stderr.txt", exitCode: 1 },
-  { argv: [...AS_USER1, "sysadminctl", "-screenLock", "status"], stderr: "macos/sysadminctl-screenlock/macos26.5-macbookair-stderr-off.txt", exitCode: 0 },
-  { argv: ["system_profiler", "-json", "SPUSBDataType"], stdout: "macos/system_profiler-usb/macos-apple-silicon-t6000-alcor-flash-disk-mbr-mounted.json", exitCode: 0 },
-  { argv: ["system_profiler", "-nospawn", "-xml", "SPApplicationsDataType", "-detailLevel", "full"], stdout: "macos/system_profiler-apps/macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml", exitCode: 0 },
+  {
+    argv: [...AS_USER1, "defaults", "-currentHost", "read", "com.apple.screensaver", "idleTime"],
+    stderr: "macos/defaults-screensaver/macos26.5-macbookair-currenthost-idletime-unset-stderr.txt",
+    exitCode: 1,
+  },
+  {
+    argv: [...AS_USER1, "sysadminctl", "-screenLock", "status"],
+    stderr: "macos/sysadminctl-screenlock/macos26.5-macbookair-stderr-off.txt",
+    exitCode: 0,
+  },
+  {
+    argv: ["system_profiler", "-json", "SPUSBDataType"],
+    stdout: "macos/system_profiler-usb/macos-apple-silicon-t6000-alcor-flash-disk-mbr-mounted.json",
+    exitCode: 0,
+  },
+  {
+    argv: ["system_profiler", "-nospawn", "-xml", "SPApplicationsDataType", "-detailLevel", "full"],
+    stdout: "macos/system_profiler-apps/macos-2024-apple-silicon-xml-368-apps-wireshark.derived.xml",
+    exitCode: 0,
+  },
   { argv: ["pkgutil", "--pkgs"], stdout: "macos/pkgutil/osx10.9-pkgs-partial-office2011-symantec.txt", exitCode: 0 },
   { argv: ["stat", "-L", "-f", "%Su", "/opt/homebrew/bin/brew"], stdout: "user1\n", exitCode: 0 },
-  { argv: ["sudo", "-n", "-H", "-u", "user1", "/opt/homebrew/bin/brew", "list", "--versions"], stdout: "macos/brew/macos-2022-list-versions-partial.txt", exitCode: 0 },
+  {
+    argv: ["sudo", "-n", "-H", "-u", "user1", "/opt/homebrew/bin/brew", "list", "--versions"],
+    stdout: "macos/brew/macos-2022-list-versions-partial.txt",
+    exitCode: 0,
+  },
   { argv: ["sudo", "-n", "-H", "-u", "user1", "/opt/homebrew/bin/brew", "list", "--cask", "--versions"], stdout: "", exitCode: 0 },
 ];
 const FILES: Record<string, string> = {
@@ -32,11 +52,17 @@ const FILES: Record<string, string> = {
   "/Applications/GarageBand.app/Contents/Info.plist": "macos/info-plist/garageband-10.3.2-info-binary.plist",
 };
 
-const contentOf = (ref: string | undefined) => (ref === undefined || ref === "" || !ref.startsWith("macos/") ? (ref ?? "") : fixtureText(ref));
+const contentOf = (ref: string | undefined) =>
+  ref === undefined || ref === "" || !ref.startsWith("macos/") ? (ref ?? "") : fixtureText(ref);
 
 /** A source template as a pattern: `{user}` and friends stand for one argument each. */
 function templatePattern(template: string): RegExp {
-  return new RegExp(`^${template.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\\s]+")}$`);
+  return new RegExp(
+    `^${template
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^\\s]+")}$`,
+  );
 }
 
 describe("fixtures/bundles/demo-mac.json", () => {
@@ -60,7 +86,10 @@ describe("fixtures/bundles/demo-mac.json", () => {
     const collectors = await Promise.all(CHECKS.map((c) => c.collectors.darwin()));
     const templates = collectors.flatMap((c) => c.sources).map((s) => templatePattern(s.kind === "command" ? s.argv.join(" ") : s.path));
     for (const target of [...bundle.commands.map((c) => c.argv.join(" ")), ...bundle.files.map((f) => f.path)]) {
-      expect(templates.some((t) => t.test(target)), target).toBe(true);
+      expect(
+        templates.some((t) => t.test(target)),
+        target,
+      ).toBe(true);
     }
   });
 
@@ -68,7 +97,10 @@ describe("fixtures/bundles/demo-mac.json", () => {
     const results = await runChecks(CHECKS, new ReplayRunner(bundle), DEFAULT_POLICY);
     const byCheck = Object.fromEntries(results.map((r) => [r.check, r]));
 
-    expect(byCheck["screen-lock"]).toMatchObject({ status: "fail", violations: [{ subject: "user1", observed: "macos: idle after 600 s, no password on wake" }] });
+    expect(byCheck["screen-lock"]).toMatchObject({
+      status: "fail",
+      violations: [{ subject: "user1", observed: "macos: idle after 600 s, no password on wake" }],
+    });
     expect(byCheck["screen-lock"]?.violations[0]?.message).toMatch(/^Waking the screen of user1 does not ask for a password/);
 
     expect(byCheck["usb-storage"]).toMatchObject({
@@ -81,7 +113,9 @@ describe("fixtures/bundles/demo-mac.json", () => {
     const software = byCheck.software;
     expect(software?.status).toBe("fail");
     const violations = software?.violations ?? [];
-    expect(violations.filter((v) => v.rule !== "unapproved").map((v) => [v.subject, v.rule, v.title?.category])).toEqual([["wireshark", "wireshark", "sniffer"]]);
+    expect(violations.filter((v) => v.rule !== "unapproved").map((v) => [v.subject, v.rule, v.title?.category])).toEqual([
+      ["wireshark", "wireshark", "sniffer"],
+    ]);
     // Titles a person installed, not printer filters, helpers, receipts or Homebrew dependencies.
     expect(violations.length).toBeLessThanOrEqual(40);
     expect(violations.every((v) => v.title?.scope === "installed" && v.title.sources[0] === "app")).toBe(true);
@@ -99,7 +133,11 @@ describe("fixtures/bundles/demo-mac.json", () => {
       versions: ["4.2.4"],
       sources: ["app"],
       ids: [],
-      identity: { signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)", publisher: "Wireshark Foundation", teamId: "7Z6EMTD2C6" },
+      identity: {
+        signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)",
+        publisher: "Wireshark Foundation",
+        teamId: "7Z6EMTD2C6",
+      },
       scope: "installed",
     });
     // The apps IT decides on: every installed app whose identity is not Apple's (platform-signed or from the App Store).
@@ -108,14 +146,26 @@ describe("fixtures/bundles/demo-mac.json", () => {
     // Printer and fax filters, scanner drivers, helpers nested in bundles or under Application Support, Adobe's GUID
     // uninstaller and every receipt stay out of the allowlist's way (deny rules still see them).
     const components = facts.titles.filter((t) => t.scope === "component").map((t) => t.key);
-    for (const key of ["rastertoepfax", "epsonfax", "hp utility", "epson scanner", "f-secure xfence configuration", "microsoft autoupdate", "uninstall", "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}", "com.symantec.smc"]) {
+    for (const key of [
+      "rastertoepfax",
+      "epsonfax",
+      "hp utility",
+      "epson scanner",
+      "f-secure xfence configuration",
+      "microsoft autoupdate",
+      "uninstall",
+      "{f0915e53-c75d-4ff2-adcb-4d4db79927f6}",
+      "com.symantec.smc",
+    ]) {
       expect(components, key).toContain(key);
     }
     expect(facts.titles.filter((t) => t.sources.includes("pkgutil")).every((t) => t.scope === "component")).toBe(true);
     // brew info was not recorded for this Mac: its formulae cannot be judged by tap, only denied by name.
     const formulae = installed.filter((t) => t.sources[0] === "homebrew");
     expect(formulae).toHaveLength(86);
-    expect(new Set(formulae.map((t) => t.unknown))).toEqual(new Set(["Homebrew tap unknown: brew info --json=v2 not available (not recorded)"]));
+    expect(new Set(formulae.map((t) => t.unknown))).toEqual(
+      new Set(["Homebrew tap unknown: brew info --json=v2 not available (not recorded)"]),
+    );
   });
 });
 

@@ -22,9 +22,17 @@ describe("parseOldStylePlist", () => {
   it.each([
     ["a bare scalar (defaults read DOMAIN KEY)", "600\n", "600"],
     ["a quoted string with escapes", '"a \\"b\\" \\U00e9\\n"', 'a "b" é\n'],
-    ["an array", "(\n    1,\n    \"two\",\n)", ["1", "two"]],
-    ["nested dictionaries", '{\n    moduleDict = {\n        moduleName = Flurry;\n        path = "/System/Library/Screen Savers/Flurry.saver";\n        type = 0;\n    };\n}', { moduleDict: { moduleName: "Flurry", path: "/System/Library/Screen Savers/Flurry.saver", type: "0" } }],
-    ["data as defaults prints it", "{\n    blob = {length = 8, bytes = 0x62706c69 73743030};\n}", { blob: { length: "8", bytes: "0x62706c69 73743030" } }],
+    ["an array", '(\n    1,\n    "two",\n)', ["1", "two"]],
+    [
+      "nested dictionaries",
+      '{\n    moduleDict = {\n        moduleName = Flurry;\n        path = "/System/Library/Screen Savers/Flurry.saver";\n        type = 0;\n    };\n}',
+      { moduleDict: { moduleName: "Flurry", path: "/System/Library/Screen Savers/Flurry.saver", type: "0" } },
+    ],
+    [
+      "data as defaults prints it",
+      "{\n    blob = {length = 8, bytes = 0x62706c69 73743030};\n}",
+      { blob: { length: "8", bytes: "0x62706c69 73743030" } },
+    ],
     ["comments", "/* c */ { a = 1; // d\n }", { a: "1" }],
   ])("reads %s", (_name, text, expected) => {
     expect(parseOldStylePlist(text, "x")).toEqual(expected);
@@ -42,13 +50,16 @@ describe("parseOldStylePlist", () => {
 
   it("never throws anything but a ParseError on arbitrary text", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("{", "}", "(", ")", "=", ";", ",", '"', "\\", "a", "1", " ", "\n", "<", ">", "/", "*") }), (text) => {
-        try {
-          parseOldStylePlist(text, "x");
-        } catch (error) {
-          expect(error).toBeInstanceOf(ParseError);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom("{", "}", "(", ")", "=", ";", ",", '"', "\\", "a", "1", " ", "\n", "<", ">", "/", "*") }),
+        (text) => {
+          try {
+            parseOldStylePlist(text, "x");
+          } catch (error) {
+            expect(error).toBeInstanceOf(ParseError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

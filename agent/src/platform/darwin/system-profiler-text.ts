@@ -29,7 +29,11 @@ export function parseSystemProfilerText(text: string, source: string): SpTextNod
     const isTitle = l.content.endsWith(":") && next !== undefined && next.indent > l.indent;
     const colon = l.content.indexOf(": ");
     const [key, value] =
-      colon > 0 ? [l.content.slice(0, colon).trim(), l.content.slice(colon + 2).trim()] : l.content.endsWith(":") ? [l.content.slice(0, -1).trim(), ""] : [];
+      colon > 0
+        ? [l.content.slice(0, colon).trim(), l.content.slice(colon + 2).trim()]
+        : l.content.endsWith(":")
+          ? [l.content.slice(0, -1).trim(), ""]
+          : [];
     const parseable = isTitle || (key !== undefined && key !== "");
     // A value with line breaks (an app's "Get Info String") goes on at column 0 on the very next lines.
     if (!isTitle && last !== undefined && last.line === l.line - 1 && l.indent < last.indent && (!parseable || l.indent === 0)) {
@@ -38,7 +42,8 @@ export function parseSystemProfilerText(text: string, source: string): SpTextNod
       last.line = l.line;
       return;
     }
-    if (!parseable) throw new ParseError(source, `line ${l.line}: expected "Key: value" or "Title:", got ${JSON.stringify(l.content.slice(0, 80))}`);
+    if (!parseable)
+      throw new ParseError(source, `line ${l.line}: expected "Key: value" or "Title:", got ${JSON.stringify(l.content.slice(0, 80))}`);
     while ((stack[stack.length - 1] as { indent: number }).indent >= l.indent) stack.pop();
     const parent = (stack[stack.length - 1] as { node: SpTextNode }).node;
     if (isTitle) {

@@ -6,13 +6,23 @@ import { createInterface } from "node:readline";
 import type { Logger } from "pino";
 import { parsePrepareForSleep } from "../../service/presence.js";
 
-export const GDBUS_MONITOR = ["gdbus", "monitor", "--system", "--dest", "org.freedesktop.login1", "--object-path", "/org/freedesktop/login1"] as const;
+export const GDBUS_MONITOR = [
+  "gdbus",
+  "monitor",
+  "--system",
+  "--dest",
+  "org.freedesktop.login1",
+  "--object-path",
+  "/org/freedesktop/login1",
+] as const;
 
 /** Starts listening; answers how to stop. (No delay inhibitor is taken: the goodbye goes out if the suspend leaves it the moment.) */
 export function watchLogindSleep(logger: Logger, on: (event: "sleep" | "resume") => void): () => void {
   const [command, ...args] = GDBUS_MONITOR;
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "ignore"] });
-  child.on("error", (error) => logger.info({ err: error.message }, "logind sleep signals are not available here (no gdbus); a sleep shows as silence"));
+  child.on("error", (error) =>
+    logger.info({ err: error.message }, "logind sleep signals are not available here (no gdbus); a sleep shows as silence"),
+  );
   const lines = createInterface({ input: child.stdout });
   lines.on("line", (line) => {
     const event = parsePrepareForSleep(line);

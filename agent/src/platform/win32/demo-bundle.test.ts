@@ -27,9 +27,17 @@ const TASK_ONLY = "S-1-5-21-0-0-0-1126";
 const ANSWERS: readonly { argv: readonly string[]; stdout?: string; exitCode?: number; stderr?: string }[] = [
   { argv: LOADED_HIVES_ARGV, stdout: "reg-hku/two-user-hives-service-sid-reg-query-layout.derived.txt" },
   { argv: fillArgv(WIN32_VOLATILE_ENVIRONMENT, { sid: USER }), stdout: "reg-volatile-environment/demo-user-console-session.derived.txt" },
-  { argv: fillArgv(WIN32_VOLATILE_ENVIRONMENT, { sid: TASK_ONLY }), exitCode: 1, stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt" },
+  {
+    argv: fillArgv(WIN32_VOLATILE_ENVIRONMENT, { sid: TASK_ONLY }),
+    exitCode: 1,
+    stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt",
+  },
   { argv: fillArgv(WIN32_USER_DESKTOP, { sid: USER }), stdout: "reg-desktop/hku-user-blank-saver-1200s-not-secure.derived.txt" },
-  { argv: fillArgv(WIN32_POLICY_DESKTOP, { sid: USER }), exitCode: 1, stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt" },
+  {
+    argv: fillArgv(WIN32_POLICY_DESKTOP, { sid: USER }),
+    exitCode: 1,
+    stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt",
+  },
   { argv: WIN32_MACHINE_POLICY, stdout: "reg-policies-system/win10-ent-21h2-values-in-reg-query-layout.derived.txt" },
   { argv: WIN32_VIDEOIDLE, stdout: "powercfg/en-balanced-scheme-current-sub-video-videoidle.derived.txt" },
   { argv: WIN32_CONSOLELOCK, stdout: "powercfg/en-balanced-scheme-current-sub-none-consolelock-off.derived.txt" },
@@ -37,8 +45,16 @@ const ANSWERS: readonly { argv: readonly string[]; stdout?: string; exitCode?: n
   { argv: WIN32_DISK_DRIVE, stdout: "win32-diskdrive/en-winserver-vmware-scsi-plus-sandisk-usb-stick.derived.json" },
   { argv: WIN32_UNINSTALL, stdout: "reg-uninstall/win7-x64-uninstall-reg-query-s-layout-plus-nmap-7.94.derived.txt" },
   { argv: WIN32_UNINSTALL_WOW64, exitCode: 1, stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt" },
-  { argv: fillArgv(WIN32_USER_UNINSTALL, { sid: USER }), exitCode: 1, stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt" },
-  { argv: fillArgv(WIN32_USER_UNINSTALL, { sid: TASK_ONLY }), exitCode: 1, stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt" },
+  {
+    argv: fillArgv(WIN32_USER_UNINSTALL, { sid: USER }),
+    exitCode: 1,
+    stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt",
+  },
+  {
+    argv: fillArgv(WIN32_USER_UNINSTALL, { sid: TASK_ONLY }),
+    exitCode: 1,
+    stderr: "reg-desktop/en-server-screensaverissecure-value-missing.txt",
+  },
 ];
 
 function assembleDemoBundle(): Bundle {
@@ -48,7 +64,14 @@ function assembleDemoBundle(): Bundle {
     stdout: a.stdout === undefined ? "" : fixtureText(`windows/${a.stdout}`),
     stderr: a.stderr === undefined ? "" : fixtureText(`windows/${a.stderr}`),
   }));
-  return Bundle.parse({ format: "compliance-bundle/1", platform: "win32", hostname: "WEGROUP-LT-DEMO", collectedAt: "2025-01-15T09:30:00.000Z", commands, files: [] });
+  return Bundle.parse({
+    format: "compliance-bundle/1",
+    platform: "win32",
+    hostname: "WEGROUP-LT-DEMO",
+    collectedAt: "2025-01-15T09:30:00.000Z",
+    commands,
+    files: [],
+  });
 }
 
 // `WRITE_DEMO_BUNDLE=1 npx vitest run agent/src/platform/win32/demo-bundle.test.ts` rewrites the file after a fixture or argv change.
@@ -65,8 +88,13 @@ describe("fixtures/bundles/demo-windows.json", () => {
     const results = await runChecks(CHECKS, new ReplayRunner(bundle), DEFAULT_POLICY);
     const byCheck = Object.fromEntries(results.map((r) => [r.check, r]));
 
-    expect(byCheck["screen-lock"]).toMatchObject({ status: "fail", violations: [{ subject: "WEGROUP\\demo.user", observed: "windows: idle after 600 s, no password on wake" }] });
-    expect(byCheck["screen-lock"]?.violations[0]?.message).toMatch(/screen saver C:\\Windows\\system32\\scrnsave\.scr after 1200 s, no password on resume/);
+    expect(byCheck["screen-lock"]).toMatchObject({
+      status: "fail",
+      violations: [{ subject: "WEGROUP\\demo.user", observed: "windows: idle after 600 s, no password on wake" }],
+    });
+    expect(byCheck["screen-lock"]?.violations[0]?.message).toMatch(
+      /screen saver C:\\Windows\\system32\\scrnsave\.scr after 1200 s, no password on resume/,
+    );
 
     expect(byCheck["usb-storage"]).toMatchObject({
       status: "fail",

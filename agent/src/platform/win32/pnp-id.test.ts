@@ -35,7 +35,11 @@ describe("parseDiskInstanceId", () => {
 
 describe("parseUsbInstanceId", () => {
   it("reads vendor and product ids in lower case and the serial", () => {
-    expect(parseUsbInstanceId("USB\\VID_0781&PID_5567\\4C530001230514117424")).toEqual({ vendorId: "0781", productId: "5567", serial: "4C530001230514117424" });
+    expect(parseUsbInstanceId("USB\\VID_0781&PID_5567\\4C530001230514117424")).toEqual({
+      vendorId: "0781",
+      productId: "5567",
+      serial: "4C530001230514117424",
+    });
   });
 
   it("leaves out a serial Windows made up, and reads composite ids", () => {

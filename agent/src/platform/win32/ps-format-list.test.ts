@@ -21,7 +21,10 @@ describe("parsePsFormatList", () => {
   });
 
   it("reads en-winserver-vmware-scsi-selectstar-excerpt.txt: one SCSI disk, PHYSICALDRIVE0, 53686402560 bytes", () => {
-    const records = parsePsFormatList(fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-selectstar-excerpt.txt"), "Win32_DiskDrive");
+    const records = parsePsFormatList(
+      fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-selectstar-excerpt.txt"),
+      "Win32_DiskDrive",
+    );
     expect(records).toHaveLength(1);
     const p = records[0]?.properties ?? {};
     expect(psString(p, "InterfaceType")).toBe("SCSI");
@@ -32,7 +35,10 @@ describe("parsePsFormatList", () => {
   });
 
   it("reads ps-getitemproperty-win10-ent-21h2-excerpt.txt: 13 decimal DWORDs after two empty lines, no InactivityTimeoutSecs", () => {
-    const [record] = parsePsFormatList(fixtureText("windows/reg-policies-system/ps-getitemproperty-win10-ent-21h2-excerpt.txt"), "Get-ItemProperty");
+    const [record] = parsePsFormatList(
+      fixtureText("windows/reg-policies-system/ps-getitemproperty-win10-ent-21h2-excerpt.txt"),
+      "Get-ItemProperty",
+    );
     const p = record?.properties ?? {};
     expect(Object.keys(p)).toHaveLength(13);
     expect(psInteger(p, "EnableLUA", "x")).toBe(0);
@@ -42,8 +48,14 @@ describe("parsePsFormatList", () => {
   });
 
   it("reads en-npcap-0.9990-diagreport-registry-excerpt.txt: Npcap is installed, its driver service starts at boot", () => {
-    const records = parsePsFormatList(fixtureText("windows/ps-registry-npcap/en-npcap-0.9990-diagreport-registry-excerpt.txt"), "DiagReport");
-    expect(records.map((r) => r.section)).toEqual(["HKLM:\\SOFTWARE\\WOW6432Node\\Npcap", "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\npcap"]);
+    const records = parsePsFormatList(
+      fixtureText("windows/ps-registry-npcap/en-npcap-0.9990-diagreport-registry-excerpt.txt"),
+      "DiagReport",
+    );
+    expect(records.map((r) => r.section)).toEqual([
+      "HKLM:\\SOFTWARE\\WOW6432Node\\Npcap",
+      "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\npcap",
+    ]);
     const [install, service] = records.map((r) => r.properties);
     expect(install?.["(default)"]).toBe("C:\\Program Files\\Npcap");
     expect(install?.WinPcapCompatible).toBe("0");
@@ -67,7 +79,10 @@ describe("parsePsFormatList", () => {
 
   it("splits several objects at blank lines", () => {
     const records = parsePsFormatList("\n\nA : 1\nB : x\n\nA : 2\nB :\n\n", "x");
-    expect(records.map((r) => r.properties)).toEqual([{ A: "1", B: "x" }, { A: "2", B: "" }]);
+    expect(records.map((r) => r.properties)).toEqual([
+      { A: "1", B: "x" },
+      { A: "2", B: "" },
+    ]);
   });
 
   it.each([

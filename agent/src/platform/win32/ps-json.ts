@@ -19,7 +19,10 @@ export function parsePsJson(text: string, source: string): PsObject[] {
   const items = psArray(doc) ?? [doc];
   return items.map((item, i) => {
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      throw new ParseError(source, `item ${i}: expected an object, got ${item === null ? "null" : Array.isArray(item) ? "an array" : typeof item}`);
+      throw new ParseError(
+        source,
+        `item ${i}: expected an object, got ${item === null ? "null" : Array.isArray(item) ? "an array" : typeof item}`,
+      );
     }
     return item as PsObject;
   });

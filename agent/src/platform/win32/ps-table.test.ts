@@ -10,7 +10,11 @@ describe("parsePsTable", () => {
     const rows = parsePsTable(fixtureText(FILE), FILE);
     expect(rows).toHaveLength(15);
     expect(rows.filter((r) => Object.keys(r).length === 0)).toHaveLength(2);
-    expect(rows.filter((r) => r.DisplayName !== undefined && r.Version === undefined).map((r) => r.DisplayName)).toEqual(["7-Zip 19.00 (x64)", "DiskMax 6.21", "Git"]);
+    expect(rows.filter((r) => r.DisplayName !== undefined && r.Version === undefined).map((r) => r.DisplayName)).toEqual([
+      "7-Zip 19.00 (x64)",
+      "DiskMax 6.21",
+      "Git",
+    ]);
     expect(rows).toContainEqual({ DisplayName: "Microsoft Visual C++ 2022 X64 Additional Runtime - 14.36.32532", Version: "237272852" });
     expect(rows.at(-1)).toEqual({ DisplayName: "Veeam Agent for Microsoft Windows", Version: "100728832" });
   });

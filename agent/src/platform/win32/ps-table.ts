@@ -25,7 +25,9 @@ export function parsePsTable(text: string, source: string): PsObject[] {
     throw new ParseError(source, "expected a table header followed by a line of dashes");
   }
   const columns = [...underline.matchAll(/-+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
-  const names = columns.map((c, i) => header.slice(c.start, i + 1 < columns.length ? (columns[i + 1] as { start: number }).start : undefined).trim());
+  const names = columns.map((c, i) =>
+    header.slice(c.start, i + 1 < columns.length ? (columns[i + 1] as { start: number }).start : undefined).trim(),
+  );
   if (names.some((n) => n === "")) throw new ParseError(source, "a dashed column has no header above it");
 
   // Trailing blank lines end the table; blank lines inside it are rows without values.

@@ -13,14 +13,24 @@ describe("parseRegExport", () => {
     const keys = parseRegExport(fixtureText(FILE), FILE);
     expect(keys).toHaveLength(11);
     expect(keys.filter((k) => k.values.length === 0).map(regKeyName)).toEqual([
-      "Uninstall", "AddressBook", "DirectDrawEx", "DXM_Runtime", "Fontcore", "IE40", "IE4Data", "IE5BAKEX", "IEData",
+      "Uninstall",
+      "AddressBook",
+      "DirectDrawEx",
+      "DXM_Runtime",
+      "Fontcore",
+      "IE40",
+      "IE4Data",
+      "IE5BAKEX",
+      "IEData",
     ]);
     const connectionManager = keys.find((k) => regKeyName(k) === "Connection Manager");
     expect(regInteger(regValue(connectionManager, "SystemComponent"), FILE)).toBe(1);
     const dotnet = keys.find((k) => regKeyName(k) === "Microsoft .NET Framework 4 Client Profile");
     expect(regValue(dotnet, "DisplayName")?.data).toBe("Microsoft .NET Framework 4 Client Profile");
     expect(regValue(dotnet, "DisplayVersion")?.data).toBe("4.0.30319");
-    expect(regValue(dotnet, "DisplayIcon")?.data).toBe("C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\SetupCache\\Client\\DisplayIcon.ico");
+    expect(regValue(dotnet, "DisplayIcon")?.data).toBe(
+      "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\SetupCache\\Client\\DisplayIcon.ico",
+    );
     expect(regInteger(regValue(dotnet, "EstimatedSize"), FILE)).toBe(39732);
   });
 
@@ -38,7 +48,7 @@ describe("parseRegExport", () => {
       '"Path"=hex(2):25,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,6f,00,74,00,\\',
       "  25,00,00,00",
       '"Q"=hex(b):01,00,00,00,00,00,00,00',
-      "@=\"default\"",
+      '@="default"',
     ].join("\n");
     const [key] = parseRegExport(text, "x.reg");
     expect(key?.values).toEqual([
@@ -50,7 +60,15 @@ describe("parseRegExport", () => {
   });
 
   it("reads a string with line breaks, written over several lines as reg export does (winxp-…-utf16le-trimmed.reg has one in Comments)", () => {
-    const text = ["Windows Registry Editor Version 5.00", "", "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]", '"Comments"="first line', 'a \\"quoted\\" word,', 'last."', '"After"="y"'].join("\n");
+    const text = [
+      "Windows Registry Editor Version 5.00",
+      "",
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]",
+      '"Comments"="first line',
+      'a \\"quoted\\" word,',
+      'last."',
+      '"After"="y"',
+    ].join("\n");
     expect(parseRegExport(text, "x.reg")[0]?.values).toEqual([
       { name: "Comments", type: "REG_SZ", data: 'first line\na "quoted" word,\nlast.' },
       { name: "After", type: "REG_SZ", data: "y" },

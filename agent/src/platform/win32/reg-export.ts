@@ -59,7 +59,8 @@ function parseValueLine(line: string, source: string, lineNo: number): RegValue 
     rest = line.slice(2);
   } else if (line.startsWith('"')) {
     const end = closingQuote(line, 0);
-    if (end < 0 || line[end + 1] !== "=") throw new ParseError(source, `line ${lineNo}: expected "name"=value, got ${JSON.stringify(line.slice(0, 80))}`);
+    if (end < 0 || line[end + 1] !== "=")
+      throw new ParseError(source, `line ${lineNo}: expected "name"=value, got ${JSON.stringify(line.slice(0, 80))}`);
     name = unescape(line.slice(1, end));
     rest = line.slice(end + 2);
   } else {
@@ -75,7 +76,13 @@ function parseValueLine(line: string, source: string, lineNo: number): RegValue 
   const hex = /^hex(?:\(([0-9a-fA-F]{1,2})\))?:([0-9a-fA-F,\s]*)$/.exec(rest);
   if (hex !== null) {
     const typeCode = (hex[1] ?? "").toLowerCase().replace(/^0(?=.)/, "");
-    const bytes = Buffer.from((hex[2] as string).split(",").map((b) => b.trim()).filter((b) => b !== "").map((b) => Number.parseInt(b, 16)));
+    const bytes = Buffer.from(
+      (hex[2] as string)
+        .split(",")
+        .map((b) => b.trim())
+        .filter((b) => b !== "")
+        .map((b) => Number.parseInt(b, 16)),
+    );
     const type = HEX_TYPES[typeCode] ?? `REG_0x${typeCode}`;
     return { name, type, data: hexData(type, bytes) };
   }

@@ -8,9 +8,11 @@ import { decodeWindowsOutput } from "./windows-text.js";
 const SOURCE = "reg query test";
 
 describe("parseRegQuery on recorded reg.exe output", () => {
-  it("reads en-server-screensaverissecure-0.txt: one key, ScreenSaverIsSecure REG_SZ \"0\"", () => {
+  it('reads en-server-screensaverissecure-0.txt: one key, ScreenSaverIsSecure REG_SZ "0"', () => {
     const keys = parseRegQuery(fixtureText("windows/reg-desktop/en-server-screensaverissecure-0.txt"), SOURCE);
-    expect(keys).toEqual([{ path: "HKEY_CURRENT_USER\\Control Panel\\Desktop", values: [{ name: "ScreenSaverIsSecure", type: "REG_SZ", data: "0" }] }]);
+    expect(keys).toEqual([
+      { path: "HKEY_CURRENT_USER\\Control Panel\\Desktop", values: [{ name: "ScreenSaverIsSecure", type: "REG_SZ", data: "0" }] },
+    ]);
     expect(regFlag(regValue(keys[0], "screensaverissecure"), SOURCE)).toBe(false);
   });
 
@@ -29,7 +31,8 @@ describe("parseRegQuery on recorded reg.exe output", () => {
 });
 
 describe("parseRegQuery formats it meets in the wild", () => {
-  const text = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    Empty    REG_SZ    \r\n    Flags    REG_DWORD    0x1f\r\n    Multi    REG_MULTI_SZ    a\\0b\r\n    (Default)    REG_SZ    with    four spaces\r\n";
+  const text =
+    "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    Empty    REG_SZ    \r\n    Flags    REG_DWORD    0x1f\r\n    Multi    REG_MULTI_SZ    a\\0b\r\n    (Default)    REG_SZ    with    four spaces\r\n";
 
   it("decodes UTF-16LE with a BOM and CRLF the same as UTF-8", () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf16le")]);
@@ -45,7 +48,10 @@ describe("parseRegQuery formats it meets in the wild", () => {
   });
 
   it("decodes reg.exe's OEM code page (cp850) into the right letters", () => {
-    const oem = iconv.encode("\r\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Volatile Environment\r\n    USERNAME    REG_SZ    jürgen.müller\r\n", "cp850");
+    const oem = iconv.encode(
+      "\r\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Volatile Environment\r\n    USERNAME    REG_SZ    jürgen.müller\r\n",
+      "cp850",
+    );
     const [key] = parseRegQuery(decodeWindowsOutput(oem), SOURCE);
     expect(regString(regValue(key, "USERNAME"))).toBe("jürgen.müller");
   });
@@ -56,7 +62,10 @@ describe("parseRegQuery formats it meets in the wild", () => {
   });
 
   it("ignores the /f summary line and keeps a string's line break", () => {
-    const keys = parseRegQuery("\nHKEY_LOCAL_MACHINE\\A\n    Comments    REG_SZ    first line\nsecond line\n\nEnd of search: 1 match(es) found.\n", SOURCE);
+    const keys = parseRegQuery(
+      "\nHKEY_LOCAL_MACHINE\\A\n    Comments    REG_SZ    first line\nsecond line\n\nEnd of search: 1 match(es) found.\n",
+      SOURCE,
+    );
     expect(regString(regValue(keys[0], "Comments"))).toBe("first line\nsecond line");
   });
 
@@ -69,7 +78,10 @@ describe("parseRegQuery rejects what is not reg.exe output", () => {
   it.each([
     ["an error message on stdout", "\nERROR: The system was unable to find the specified registry key or value.\n"],
     ["a value before any key", "    ScreenSaveActive    REG_SZ    1\n"],
-    ["a line cut in the middle after a blank line", "\nHKEY_CURRENT_USER\\Control Panel\\Desktop\n    ScreenSaveActive    REG_SZ    1\n\n    ScreenSaveTi"],
+    [
+      "a line cut in the middle after a blank line",
+      "\nHKEY_CURRENT_USER\\Control Panel\\Desktop\n    ScreenSaveActive    REG_SZ    1\n\n    ScreenSaveTi",
+    ],
     ["PowerShell Format-List", "\nScreenSaveActive : 1\n"],
     ["binary garbage", "\u0000\u0001\u0002\u0003"],
   ])("throws a ParseError for %s", (_what, text) => {
@@ -87,7 +99,11 @@ describe("parseRegQuery rejects what is not reg.exe output", () => {
   });
 
   it("is total: random bytes give keys or a ParseError, never another exception", () => {
-    const samples = [fixture("windows/reg-desktop/en-server-screensaverissecure-0.txt"), Buffer.from([0xff, 0xfe, 0x41, 0x00, 0x0a]), Buffer.alloc(64, 0xa7)];
+    const samples = [
+      fixture("windows/reg-desktop/en-server-screensaverissecure-0.txt"),
+      Buffer.from([0xff, 0xfe, 0x41, 0x00, 0x0a]),
+      Buffer.alloc(64, 0xa7),
+    ];
     for (const bytes of samples) {
       for (let cut = 0; cut <= bytes.length; cut += 3) {
         try {

@@ -11,8 +11,11 @@ function output(exitCode: number, stdout: string | Buffer, stderr: string | Buff
 }
 
 describe("interpretRegQuery", () => {
-  it("reads en-server-screensaverissecure-value-missing.txt (stderr, exit 1) as \"not set\", not as an error", () => {
-    const result = interpretRegQuery(output(1, "", fixture("windows/reg-desktop/en-server-screensaverissecure-value-missing.txt")), "reg query");
+  it('reads en-server-screensaverissecure-value-missing.txt (stderr, exit 1) as "not set", not as an error', () => {
+    const result = interpretRegQuery(
+      output(1, "", fixture("windows/reg-desktop/en-server-screensaverissecure-value-missing.txt")),
+      "reg query",
+    );
     expect(result).toEqual({ found: false, message: "ERROR: The system was unable to find the specified registry key or value." });
   });
 
@@ -28,7 +31,7 @@ describe("interpretRegQuery", () => {
     ["English", "ERROR: Access is denied.\r\n"],
     ["German", "FEHLER: Zugriff verweigert\r\n"],
     ["French", "ERREUR : Accès refusé.\r\n"],
-  ])("treats %s access denied as unreadable, never as \"not set\"", (_language, message) => {
+  ])('treats %s access denied as unreadable, never as "not set"', (_language, message) => {
     expect(() => interpretRegQuery(output(1, "", message), "reg query")).toThrow(SourceUnavailableError);
   });
 

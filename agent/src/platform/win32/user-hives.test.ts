@@ -30,7 +30,9 @@ describe("loaded user hives", () => {
   });
 
   it("reads through the runner, and a failing listing is unavailable rather than empty", async () => {
-    const ok = fakeRunner("win32", [{ argv: LOADED_HIVES_ARGV, stdout: "\r\nHKEY_USERS\\.DEFAULT\r\nHKEY_USERS\\S-1-5-21-1-2-3-1001\r\n" }]);
+    const ok = fakeRunner("win32", [
+      { argv: LOADED_HIVES_ARGV, stdout: "\r\nHKEY_USERS\\.DEFAULT\r\nHKEY_USERS\\S-1-5-21-1-2-3-1001\r\n" },
+    ]);
     await expect(readLoadedUserHives(ok)).resolves.toEqual(["S-1-5-21-1-2-3-1001"]);
     const failing = fakeRunner("win32", [{ argv: LOADED_HIVES_ARGV, exitCode: 1, stderr: "ERROR: Access is denied." }]);
     await expect(readLoadedUserHives(failing)).rejects.toThrow(/Access is denied/);

@@ -38,7 +38,9 @@ async function dropHardwareUniqueSqlite(db: Kysely<unknown>): Promise<void> {
   const unique = /("hardware_id"\s+text\s+not null)\s+unique\b/i;
   if (!unique.test(definition)) throw new Error(`devices: expected "hardware_id" text not null unique in ${definition}`);
   const rebuilt = definition.replace(unique, "$1").replace(/^create table\s+"?devices"?/i, 'create table "devices_rebuilt"');
-  const indexes = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = 'devices' and sql is not null`.execute(db);
+  const indexes = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'devices' and sql is not null`.execute(db);
   await sql`pragma foreign_keys = off`.execute(db);
   try {
     await sql`begin immediate`.execute(db);

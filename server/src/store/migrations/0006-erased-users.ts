@@ -11,8 +11,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("erased_at", "text", (c) => c.notNull())
     .execute();
   // One key for every instance on this database, made once here (the migrator runs it once).
-  await db.schema.createTable("erasure_key").addColumn("id", "integer", (c) => c.primaryKey()).addColumn("secret", "text", (c) => c.notNull()).execute();
-  await (db as Kysely<{ erasure_key: { id: number; secret: string } }>).insertInto("erasure_key").values({ id: 1, secret: randomBytes(32).toString("hex") }).execute();
+  await db.schema
+    .createTable("erasure_key")
+    .addColumn("id", "integer", (c) => c.primaryKey())
+    .addColumn("secret", "text", (c) => c.notNull())
+    .execute();
+  await (db as Kysely<{ erasure_key: { id: number; secret: string } }>)
+    .insertInto("erasure_key")
+    .values({ id: 1, secret: randomBytes(32).toString("hex") })
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -3,7 +3,8 @@ import { ParseError } from "../../../runner/parse-error.js";
 import { accountsByName, parsePasswd } from "./passwd.js";
 
 describe("parsePasswd", () => {
-  const passwd = "root:x:0:0:root:/root:/bin/bash\n+::::::\nann:x:1000:1000:Ann,,,:/srv/ann/:/bin/zsh\n# a comment\n-bob::::::\nann:x:1001:1001::/elsewhere:/bin/sh\n";
+  const passwd =
+    "root:x:0:0:root:/root:/bin/bash\n+::::::\nann:x:1000:1000:Ann,,,:/srv/ann/:/bin/zsh\n# a comment\n-bob::::::\nann:x:1001:1001::/elsewhere:/bin/sh\n";
 
   it("parses /etc/passwd in file order, skipping NIS compat lines and comments", () => {
     expect(parsePasswd(passwd, "/etc/passwd")).toEqual([

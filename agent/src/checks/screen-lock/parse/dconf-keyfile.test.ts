@@ -8,11 +8,16 @@ import { gvariantBoolean, gvariantCount, parseGVariant } from "./gsettings-gvari
 const D = "linux/dconf/";
 const S = "linux/dconf-system/";
 
-const count = (dirs: Map<string, Map<string, string>>, path: string) => gvariantCount(parseGVariant(dconfValue(dirs, path) ?? "", path), path);
+const count = (dirs: Map<string, Map<string, string>>, path: string) =>
+  gvariantCount(parseGVariant(dconfValue(dirs, path) ?? "", path), path);
 
 describe("parseDconfKeyfile on dconf dump output", () => {
   it("places relative section names under the dumped path (debian-12-container-lax-user-dump-gnome-desktop.ini)", () => {
-    const dirs = parseDconfKeyfile(fixtureText(`${D}debian-12-container-lax-user-dump-gnome-desktop.ini`), "dconf dump", "/org/gnome/desktop/");
+    const dirs = parseDconfKeyfile(
+      fixtureText(`${D}debian-12-container-lax-user-dump-gnome-desktop.ini`),
+      "dconf dump",
+      "/org/gnome/desktop/",
+    );
     expect([...dirs.keys()]).toEqual(["/org/gnome/desktop/screensaver/", "/org/gnome/desktop/session/"]);
     expect(count(dirs, "/org/gnome/desktop/screensaver/lock-delay")).toBe(3600);
     expect(dconfValue(dirs, "/org/gnome/desktop/screensaver/lock-enabled")).toBe("false");
@@ -61,7 +66,9 @@ describe("parseDconfKeyfile on dconf dump output", () => {
     const sid = parseDconfKeyfile(fixtureText(`${D}debian-sid-dconf-dump-idle-600.ini`), "dconf dump /");
     expect(count(sid, "/org/gnome/settings-daemon/plugins/power/sleep-inactive-ac-timeout")).toBe(1800);
     const never = parseDconfKeyfile(fixtureText(`${D}gnome-dconf-dump-idle-0-never.ini`), "dconf dump /");
-    expect(parseGVariant(dconfValue(never, "/org/gnome/settings-daemon/plugins/power/sleep-inactive-ac-type") ?? "", "x")).toMatchObject({ value: "nothing" });
+    expect(parseGVariant(dconfValue(never, "/org/gnome/settings-daemon/plugins/power/sleep-inactive-ac-type") ?? "", "x")).toMatchObject({
+      value: "nothing",
+    });
   });
 
   it("keeps very long values whole and has no session section when nothing differs (ubuntu-dconf-dump-no-session-or-lock-keys.ini)", () => {

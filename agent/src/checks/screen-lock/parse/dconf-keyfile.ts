@@ -18,7 +18,8 @@ export function parseKeyfile(text: string, source: string): Keyfile {
     if (line === "" || line.startsWith("#")) continue;
     if (line.startsWith("[")) {
       const header = line.trimEnd();
-      if (!header.endsWith("]") || header.length < 3) throw new ParseError(source, `line ${index + 1}: malformed group header ${quote(header)}`);
+      if (!header.endsWith("]") || header.length < 3)
+        throw new ParseError(source, `line ${index + 1}: malformed group header ${quote(header)}`);
       const name = header.slice(1, -1);
       current = groups.get(name) ?? new Map<string, string>();
       groups.set(name, current);
@@ -26,7 +27,8 @@ export function parseKeyfile(text: string, source: string): Keyfile {
     }
     const eq = line.indexOf("=");
     if (eq <= 0) throw new ParseError(source, `line ${index + 1}: expected [group], key=value or a # comment, got ${quote(line)}`);
-    if (current === undefined) throw new ParseError(source, `line ${index + 1}: key ${quote(line.slice(0, eq).trim())} before the first [group]`);
+    if (current === undefined)
+      throw new ParseError(source, `line ${index + 1}: key ${quote(line.slice(0, eq).trim())} before the first [group]`);
     current.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   return groups;

@@ -19,7 +19,8 @@ describe("parseDconfProfile", () => {
 
 describe("parseDconfLocks", () => {
   it("keeps only lines starting with a slash, as dconf update does", () => {
-    const text = "# screen lock\n/org/gnome/desktop/session/idle-delay\n/org/gnome/desktop/screensaver/lock-enabled  \n  /indented/ignored\n\n";
+    const text =
+      "# screen lock\n/org/gnome/desktop/session/idle-delay\n/org/gnome/desktop/screensaver/lock-enabled  \n  /indented/ignored\n\n";
     expect(parseDconfLocks(text)).toEqual(["/org/gnome/desktop/session/idle-delay", "/org/gnome/desktop/screensaver/lock-enabled"]);
   });
 });

@@ -18,11 +18,17 @@ describe("parseDefaultsRead", () => {
   });
 
   it("refuses the macOS 10.13 ByHost dump that the source cut before its closing brace", () => {
-    expect(() => parseDefaultsRead(fixtureText(`${DIR}/macos10.13-read-byhost-screensaver-plist-idletime-600-partial.txt`), "", "defaults")).toThrow(ParseError);
+    expect(() =>
+      parseDefaultsRead(fixtureText(`${DIR}/macos10.13-read-byhost-screensaver-plist-idletime-600-partial.txt`), "", "defaults"),
+    ).toThrow(ParseError);
   });
 
   it("reads idleTime 600 from the same dump when it is whole", () => {
-    const read = parseDefaultsRead(`${fixtureText(`${DIR}/macos10.13-read-byhost-screensaver-plist-idletime-600-partial.txt`)}}\n`, "", "defaults");
+    const read = parseDefaultsRead(
+      `${fixtureText(`${DIR}/macos10.13-read-byhost-screensaver-plist-idletime-600-partial.txt`)}}\n`,
+      "",
+      "defaults",
+    );
     expect(read.kind === "value" && screensaverSettings(read.value)).toEqual({ idleTime: 600 });
   });
 
@@ -40,7 +46,11 @@ describe("parseDefaultsRead", () => {
 
 describe("screensaverSettings", () => {
   it.each([
-    ["numbers from a managed plist", { idleTime: 300, askForPassword: true, askForPasswordDelay: 5 }, { idleTime: 300, askForPassword: true, askForPasswordDelay: 5 }],
+    [
+      "numbers from a managed plist",
+      { idleTime: 300, askForPassword: true, askForPasswordDelay: 5 },
+      { idleTime: 300, askForPassword: true, askForPasswordDelay: 5 },
+    ],
     ["numeric strings from defaults", { idleTime: "600", askForPassword: "1" }, { idleTime: 600, askForPassword: true }],
     ["askForPassword 0", { askForPassword: 0 }, { askForPassword: false }],
     ["unrelated or mistyped keys", { idleTime: "soon", moduleDict: {} }, {}],

@@ -15,5 +15,8 @@ export function parseDefaultsRead(stdout: string, stderr: string, source: string
   const messages = nslogMessages(stderr);
   const missing = messages.find((m) => /^(The domain\/default pair of \(.*\)|Domain .+) does not exist$/.test(m));
   if (missing !== undefined) return { kind: "unset", message: missing };
-  throw new ParseError(source, messages[0] === undefined ? "no output at all" : `unexpected message ${JSON.stringify(messages[0].slice(0, 120))}`);
+  throw new ParseError(
+    source,
+    messages[0] === undefined ? "no output at all" : `unexpected message ${JSON.stringify(messages[0].slice(0, 120))}`,
+  );
 }

@@ -84,7 +84,9 @@ describe("parseGsettingsGet", () => {
 
 describe("parseGsettingsWritable", () => {
   it("reads a key locked by machine policy as not writable (debian-12-container-locked-policy-over-lax-user.writable-idle-delay.txt)", () => {
-    expect(parseGsettingsWritable(fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.writable-idle-delay.txt`), "w")).toBe(false);
+    expect(parseGsettingsWritable(fixtureText(`${G}debian-12-container-locked-policy-over-lax-user.writable-idle-delay.txt`), "w")).toBe(
+      false,
+    );
   });
 
   it("reads true and rejects anything else", () => {
@@ -94,7 +96,8 @@ describe("parseGsettingsWritable", () => {
 });
 
 describe("parseGsettingsListRecursively", () => {
-  const byKey = (file: string) => new Map(parseGsettingsListRecursively(fixtureText(G + file), "list").map((e) => [`${e.schema} ${e.key}`, e.value]));
+  const byKey = (file: string) =>
+    new Map(parseGsettingsListRecursively(fixtureText(G + file), "list").map((e) => [`${e.schema} ${e.key}`, e.value]));
 
   it("reads the GNOME screensaver defaults: 17 keys (debian-12-container-gnome-defaults.list-recursively-screensaver.txt)", () => {
     const keys = byKey("debian-12-container-gnome-defaults.list-recursively-screensaver.txt");

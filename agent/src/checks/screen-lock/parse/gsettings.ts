@@ -33,7 +33,8 @@ export function parseGsettingsListRecursively(text: string, source: string): Gse
   for (const [index, line] of text.split("\n").entries()) {
     if (line.trim() === "") continue;
     const match = /^\s*([A-Za-z0-9_.-]+(?::[^\s]+)?)\s+([A-Za-z0-9_-]+)\s+(\S.*)$/.exec(line);
-    if (match === null) throw new ParseError(source, `line ${index + 1}: expected "schema key value", got ${JSON.stringify(line.slice(0, 80))}`);
+    if (match === null)
+      throw new ParseError(source, `line ${index + 1}: expected "schema key value", got ${JSON.stringify(line.slice(0, 80))}`);
     const [, schema, key, value] = match as unknown as [string, string, string, string];
     entries.push({ schema, key, value: parseGVariant(value, `${source} (${schema} ${key})`) });
   }

@@ -64,17 +64,23 @@ describe("parseLoginctlSessions", () => {
   });
 
   it("reads the JSON array a newer loginctl prints for -o json", () => {
-    const json = '[{"session":"3","uid":1000,"user":"alice","seat":"seat0","leader":1542,"class":"user","tty":"tty2","idle":false,"since":null}]';
-    expect(parseLoginctlSessions(json, SRC)).toEqual([{ id: "3", uid: 1000, user: "alice", seat: "seat0", tty: "tty2", sessionClass: "user" }]);
+    const json =
+      '[{"session":"3","uid":1000,"user":"alice","seat":"seat0","leader":1542,"class":"user","tty":"tty2","idle":false,"since":null}]';
+    expect(parseLoginctlSessions(json, SRC)).toEqual([
+      { id: "3", uid: 1000, user: "alice", seat: "seat0", tty: "tty2", sessionClass: "user" },
+    ]);
   });
 
   it("returns no rows for the empty stdout of a machine without systemd (debian-12-container-no-systemd.list-sessions.stdout.txt)", () => {
     expect(parseLoginctlSessions(fixtureText("linux/loginctl/debian-12-container-no-systemd.list-sessions.stdout.txt"), SRC)).toEqual([]);
   });
 
-  it.each(["SESSION UID USER\nabc def ghi", "garbage", "SESSION UID USER SEAT\n 1 x alice seat0"])("rejects a row without a numeric uid: %j", (text) => {
-    expect(() => parseLoginctlSessions(text, SRC)).toThrow(ParseError);
-  });
+  it.each(["SESSION UID USER\nabc def ghi", "garbage", "SESSION UID USER SEAT\n 1 x alice seat0"])(
+    "rejects a row without a numeric uid: %j",
+    (text) => {
+      expect(() => parseLoginctlSessions(text, SRC)).toThrow(ParseError);
+    },
+  );
 
   it("never fails with anything but a ParseError on arbitrary text", () => {
     fc.assert(
@@ -103,7 +109,10 @@ describe("isLogindUnavailable", () => {
 
 describe("parseShowSession", () => {
   it("reads a closing graphical session of old systemd without Seat= (xfce-lightdm-2015-session-1-closing.show-session.txt)", () => {
-    const props = parseShowSession(fixtureText("linux/loginctl/xfce-lightdm-2015-session-1-closing.show-session.txt"), "loginctl show-session 1");
+    const props = parseShowSession(
+      fixtureText("linux/loginctl/xfce-lightdm-2015-session-1-closing.show-session.txt"),
+      "loginctl show-session 1",
+    );
     expect(props).toEqual({
       id: "1",
       name: "liveinstuser",

@@ -70,7 +70,11 @@ function parseRow(line: string, columns: { name: string; start: number }[] | und
       for (const token of extra) {
         let best = -1;
         for (let c = from; c < rest.length; c++) {
-          if (best < 0 || Math.abs((rest[c] as { start: number }).start - token.start) < Math.abs((rest[best] as { start: number }).start - token.start)) best = c;
+          if (
+            best < 0 ||
+            Math.abs((rest[c] as { start: number }).start - token.start) < Math.abs((rest[best] as { start: number }).start - token.start)
+          )
+            best = c;
         }
         if (best < 0) break;
         cells.set((rest[best] as { name: string }).name, token.text);
@@ -151,5 +155,7 @@ export function parseShowSession(text: string, source: string): SessionPropertie
 
 /** True when loginctl failed because there is no systemd-logind to ask (containers, non-systemd init). */
 export function isLogindUnavailable(stderr: string): boolean {
-  return /Failed to connect to bus|System has not been booted with systemd|Failed to get D-Bus connection|org\.freedesktop\.login1.*(not|was not) (provided|found)/i.test(stderr);
+  return /Failed to connect to bus|System has not been booted with systemd|Failed to get D-Bus connection|org\.freedesktop\.login1.*(not|was not) (provided|found)/i.test(
+    stderr,
+  );
 }

@@ -15,17 +15,22 @@ export function parsePmsetSections(text: string, source: string): PmsetSection[]
     if (line.trim() === "") continue;
     if (!/^\s/.test(line)) {
       const header = /^(.+):\s*$/.exec(line.trim());
-      if (header === null) throw new ParseError(source, `line ${index + 1}: expected a section header such as "AC Power:", got ${JSON.stringify(line.slice(0, 80))}`);
+      if (header === null)
+        throw new ParseError(
+          source,
+          `line ${index + 1}: expected a section header such as "AC Power:", got ${JSON.stringify(line.slice(0, 80))}`,
+        );
       sections.push({ name: (header[1] as string).trim(), settings: {} });
       continue;
     }
     const section = sections[sections.length - 1];
     if (section === undefined) throw new ParseError(source, `line ${index + 1}: a setting before any section header`);
     const [key, value] = splitSetting(line);
-    if (key === undefined) throw new ParseError(source, `line ${index + 1}: expected "key value", got ${JSON.stringify(line.slice(0, 80))}`);
+    if (key === undefined)
+      throw new ParseError(source, `line ${index + 1}: expected "key value", got ${JSON.stringify(line.slice(0, 80))}`);
     Object.defineProperty(section.settings, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (sections.length === 0) throw new ParseError(source, "no section (expected e.g. \"AC Power:\")");
+  if (sections.length === 0) throw new ParseError(source, 'no section (expected e.g. "AC Power:")');
   return sections;
 }
 
@@ -36,7 +41,8 @@ export function parsePmsetSections(text: string, source: string): PmsetSection[]
  */
 function splitSetting(line: string): [string, string] | [] {
   const content = line.trim();
-  const padded = /^(\S(?:.*?\S)?)\s{2,}(\S.*)$/.exec(content) ?? /^(.*?\S)\s+(-?\d+(?:\s+\(.*\))?)$/.exec(content) ?? /^(\S+)\s+(\S.*)$/.exec(content);
+  const padded =
+    /^(\S(?:.*?\S)?)\s{2,}(\S.*)$/.exec(content) ?? /^(.*?\S)\s+(-?\d+(?:\s+\(.*\))?)$/.exec(content) ?? /^(\S+)\s+(\S.*)$/.exec(content);
   if (padded === null) return [];
   return [(padded[1] as string).trim(), (padded[2] as string).trim()];
 }

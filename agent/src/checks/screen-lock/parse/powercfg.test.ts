@@ -38,7 +38,9 @@ describe("parsePowercfgSetting", () => {
   });
 
   it("finds no VIDEOIDLE in en-balanced-q-head-excerpt.txt (unknown), and its first seconds pair is DISKIDLE's 1200/600", () => {
-    expect(() => parsePowercfgSetting(fixtureText(HEAD), VIDEOIDLE_GUID, "powercfg")).toThrow(/3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e is not in the output/);
+    expect(() => parsePowercfgSetting(fixtureText(HEAD), VIDEOIDLE_GUID, "powercfg")).toThrow(
+      /3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e is not in the output/,
+    );
     expect(parsePowercfgSetting(fixtureText(HEAD), DISKIDLE_GUID, "powercfg")).toEqual({ ac: 1200, dc: 600 });
   });
 
@@ -50,7 +52,9 @@ describe("parsePowercfgSetting", () => {
   it("reads German output the same, by GUID and position", () => {
     for (const file of [DISPLAY, NORMALIZED]) {
       const text = fixtureText(file);
-      expect(parsePowercfgSetting(german(text), VIDEOIDLE_GUID, "powercfg")).toEqual(parsePowercfgSetting(text, VIDEOIDLE_GUID, "powercfg"));
+      expect(parsePowercfgSetting(german(text), VIDEOIDLE_GUID, "powercfg")).toEqual(
+        parsePowercfgSetting(text, VIDEOIDLE_GUID, "powercfg"),
+      );
     }
   });
 
@@ -68,7 +72,9 @@ describe("parsePowercfgSetting", () => {
 
   it("refuses a block whose lines were reordered into another setting's block", () => {
     const text = fixtureText(DISPLAY);
-    const swapped = text.replace("3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e", "XXXX").replace("aded5e82-b909-4619-9949-f5d71dac0bcb", VIDEOIDLE_GUID);
+    const swapped = text
+      .replace("3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e", "XXXX")
+      .replace("aded5e82-b909-4619-9949-f5d71dac0bcb", VIDEOIDLE_GUID);
     expect(() => parsePowercfgSetting(swapped, VIDEOIDLE_GUID, "powercfg")).toThrow(/expected 5 hex values .*found 2/);
   });
 });
@@ -84,12 +90,17 @@ describe("powercfg schemes", () => {
   });
 
   it("reads the German list by GUID and star", () => {
-    const text = "\nBestehende Energieschemen (* Aktiv)\n-----------------------------------\nGUID des Energieschemas: 381b4222-f694-41f0-9685-ff5bb260df2e  (Ausbalanciert) *\n";
-    expect(parsePowercfgList(text, "powercfg /l")).toEqual([{ guid: "381b4222-f694-41f0-9685-ff5bb260df2e", name: "Ausbalanciert", active: true }]);
+    const text =
+      "\nBestehende Energieschemen (* Aktiv)\n-----------------------------------\nGUID des Energieschemas: 381b4222-f694-41f0-9685-ff5bb260df2e  (Ausbalanciert) *\n";
+    expect(parsePowercfgList(text, "powercfg /l")).toEqual([
+      { guid: "381b4222-f694-41f0-9685-ff5bb260df2e", name: "Ausbalanciert", active: true },
+    ]);
   });
 
   it("refuses a list without an active scheme or with a foreign line", () => {
-    expect(() => parsePowercfgList("x\n---\nPower Scheme GUID: 381b4222-f694-41f0-9685-ff5bb260df2e  (Balanced)\n", "p")).toThrow(/exactly one active/);
+    expect(() => parsePowercfgList("x\n---\nPower Scheme GUID: 381b4222-f694-41f0-9685-ff5bb260df2e  (Balanced)\n", "p")).toThrow(
+      /exactly one active/,
+    );
     expect(() => parsePowercfgList("x\n---\nAccess denied\n", "p")).toThrow(ParseError);
   });
 

@@ -70,7 +70,8 @@ export function parsePowercfgList(text: string, source: string): PowerScheme[] {
   const schemes = lines.slice(rule + 1).flatMap((line, i) => {
     if (line === "") return [];
     const m = SCHEME_LINE.exec(line);
-    if (m === null) throw new ParseError(source, `line ${rule + i + 2}: expected a power scheme GUID, got ${JSON.stringify(line.slice(0, 80))}`);
+    if (m === null)
+      throw new ParseError(source, `line ${rule + i + 2}: expected a power scheme GUID, got ${JSON.stringify(line.slice(0, 80))}`);
     return [{ guid: (m[1] as string).toLowerCase(), name: (m[2] ?? "").trim(), active: m[3] === "*" }];
   });
   const active = schemes.filter((s) => s.active).length;

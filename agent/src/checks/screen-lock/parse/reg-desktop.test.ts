@@ -7,11 +7,11 @@ import { parseScreenSaverSettings } from "./reg-desktop.js";
 const read = (file: string) => parseScreenSaverSettings(parseRegQuery(fixtureText(file), file), file);
 
 describe("parseScreenSaverSettings", () => {
-  it("reads en-server-screensaverissecure-0.txt: REG_SZ \"0\" means no password on resume; nothing else is set", () => {
+  it('reads en-server-screensaverissecure-0.txt: REG_SZ "0" means no password on resume; nothing else is set', () => {
     expect(read("windows/reg-desktop/en-server-screensaverissecure-0.txt")).toEqual({ secure: false });
   });
 
-  it("reads en-server-screensavetimeout-0-lowercase-name.txt: ScreenSaveTimeout (any case) \"0\" = no idle timeout", () => {
+  it('reads en-server-screensavetimeout-0-lowercase-name.txt: ScreenSaveTimeout (any case) "0" = no idle timeout', () => {
     expect(read("windows/reg-desktop/en-server-screensavetimeout-0-lowercase-name.txt")).toEqual({ timeoutSeconds: 0 });
   });
 
@@ -25,8 +25,14 @@ describe("parseScreenSaverSettings", () => {
   });
 
   it("reads the Group Policy twin, whose path also ends in Control Panel\\Desktop, and DWORD-typed flags", () => {
-    const text = "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop\n    ScreenSaveActive    REG_SZ    1\n    ScreenSaverIsSecure    REG_DWORD    0x1\n    ScreenSaveTimeOut    REG_SZ    600\n    SCRNSAVE.EXE    REG_SZ    scrnsave.scr\n";
-    expect(parseScreenSaverSettings(parseRegQuery(text, "x"), "x")).toEqual({ active: true, secure: true, timeoutSeconds: 600, executable: "scrnsave.scr" });
+    const text =
+      "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop\n    ScreenSaveActive    REG_SZ    1\n    ScreenSaverIsSecure    REG_DWORD    0x1\n    ScreenSaveTimeOut    REG_SZ    600\n    SCRNSAVE.EXE    REG_SZ    scrnsave.scr\n";
+    expect(parseScreenSaverSettings(parseRegQuery(text, "x"), "x")).toEqual({
+      active: true,
+      secure: true,
+      timeoutSeconds: 600,
+      executable: "scrnsave.scr",
+    });
   });
 
   it("reads no keys as nothing set", () => {

@@ -11,7 +11,11 @@ describe("parseVolatileEnvironment", () => {
 
   it.each([
     ["a key without USERNAME", "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Volatile Environment\n    LOGONSERVER    REG_SZ    \\\\DC\n", {}],
-    ["a local account without USERDOMAIN", "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Volatile Environment\n    USERNAME    REG_SZ    kiosk\n", { account: "kiosk" }],
+    [
+      "a local account without USERDOMAIN",
+      "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Volatile Environment\n    USERNAME    REG_SZ    kiosk\n",
+      { account: "kiosk" },
+    ],
     ["another key", "\nHKEY_USERS\\S-1-5-21-1-2-3-1001\\Environment\n    TEMP    REG_EXPAND_SZ    x\n", undefined],
   ])("reads %s", (_what, text, expected) => {
     expect(parseVolatileEnvironment(parseRegQuery(text, "x"))).toEqual(expected);

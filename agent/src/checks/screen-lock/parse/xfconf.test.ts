@@ -18,7 +18,10 @@ function screensaverKeys(file: string): Record<string, boolean | number | undefi
   const channel = parseXfconfChannel(fixtureText(X + file), file);
   expect(channel.name).toBe("xfce4-screensaver");
   return Object.fromEntries(
-    KEYS.map((key) => [key, key.endsWith("delay") ? xfconfInteger(channel.properties.get(key), file, key) : xfconfBoolean(channel.properties.get(key), file, key)]),
+    KEYS.map((key) => [
+      key,
+      key.endsWith("delay") ? xfconfInteger(channel.properties.get(key), file, key) : xfconfBoolean(channel.properties.get(key), file, key),
+    ]),
   );
 }
 
@@ -34,11 +37,21 @@ describe("parseXfconfChannel", () => {
     },
     {
       file: "xfce-idle-activation-disabled-lock-enabled.xml",
-      expected: { "/saver/enabled": true, "/saver/idle-activation/enabled": false, "/lock/enabled": true, "/lock/saver-activation/enabled": true },
+      expected: {
+        "/saver/enabled": true,
+        "/saver/idle-activation/enabled": false,
+        "/lock/enabled": true,
+        "/lock/saver-activation/enabled": true,
+      },
     },
     {
       file: "xfce-saver-10min-lock-enabled-but-not-on-saver-activation.xml",
-      expected: { "/saver/enabled": true, "/saver/idle-activation/delay": 10, "/lock/enabled": true, "/lock/saver-activation/enabled": false },
+      expected: {
+        "/saver/enabled": true,
+        "/saver/idle-activation/delay": 10,
+        "/lock/enabled": true,
+        "/lock/saver-activation/enabled": false,
+      },
     },
   ])("reads the screen-lock properties $file sets; the rest stay unset (defaults)", ({ file, expected }) => {
     const all = Object.fromEntries(KEYS.map((k) => [k, undefined]));

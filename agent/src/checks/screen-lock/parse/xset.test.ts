@@ -47,8 +47,15 @@ describe("parseXsetQ", () => {
   });
 
   it("reads an enabled DPMS section", () => {
-    const text = "Screen Saver:\n  timeout:  0    cycle:  0\nDPMS (Energy Star):\n  Standby: 600    Suspend: 600    Off: 600\n  DPMS is Enabled\n  Monitor is On\n";
-    expect(parseXsetQ(text, "xset q").dpms).toEqual({ supported: true, enabled: true, standbySeconds: 600, suspendSeconds: 600, offSeconds: 600 });
+    const text =
+      "Screen Saver:\n  timeout:  0    cycle:  0\nDPMS (Energy Star):\n  Standby: 600    Suspend: 600    Off: 600\n  DPMS is Enabled\n  Monitor is On\n";
+    expect(parseXsetQ(text, "xset q").dpms).toEqual({
+      supported: true,
+      enabled: true,
+      standbySeconds: 600,
+      suspendSeconds: 600,
+      offSeconds: 600,
+    });
   });
 
   it.each([

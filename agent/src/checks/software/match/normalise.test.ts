@@ -9,7 +9,11 @@ describe("normaliseName", () => {
     ["7-Zip 22.01 (x64)", "22.01", "7-Zip"],
     ["Python 3.11.4 (64-bit)", "3.11.4.150.0", "Python"],
     ["Mozilla Firefox (x64 en-US)", "116.0.2", "Mozilla Firefox"],
-    ["Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.36.32532", "14.36.32532.0", "Microsoft Visual C++ 2015-2022 Redistributable"],
+    [
+      "Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.36.32532",
+      "14.36.32532.0",
+      "Microsoft Visual C++ 2015-2022 Redistributable",
+    ],
     ["Git version 2.41.0", "2.41.0", "Git"],
     ["Zoom 5", "5", "Zoom"],
     ["Notepad++ (64-bit x64)", "8.5.4", "Notepad++"],

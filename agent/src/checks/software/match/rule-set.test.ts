@@ -10,22 +10,93 @@ const SOURCES: SoftwareSource[] = ["dpkg", "rpm", "snap", "flatpak", "homebrew",
 // Patterns chosen to hit every path: literals, literal prefixes, leading wildcards, characters other dialects
 // treat as syntax (negation, braces, classes, `++`, a leading "./" — all literal here), case and non-ASCII.
 const NAME_PATTERNS = [
-  "nmap", "NMAP", "nmap*", "Nmap-*", "*map", "*shark*", "wireshark", "Wireshark*", "n?ap", "[nw]*", "!(nmap)", "{nmap,tcpdump}",
-  "notepad++", "./nmap", ".hidden*", "K*", "kmap", "libpcap0.8", "nmap 7.92", "Ärger*", "tcpdump", "7-zip", "a/b*", "*",
+  "nmap",
+  "NMAP",
+  "nmap*",
+  "Nmap-*",
+  "*map",
+  "*shark*",
+  "wireshark",
+  "Wireshark*",
+  "n?ap",
+  "[nw]*",
+  "!(nmap)",
+  "{nmap,tcpdump}",
+  "notepad++",
+  "./nmap",
+  ".hidden*",
+  "K*",
+  "kmap",
+  "libpcap0.8",
+  "nmap 7.92",
+  "Ärger*",
+  "tcpdump",
+  "7-zip",
+  "a/b*",
+  "*",
 ];
 const NAMES = [
-  "nmap", "Nmap", "NMAP", "nmap-common", "Nmap 7.92", "Wireshark 4.0.3 64-bit", "wireshark-qt", "tcpdump", "notepad++", "notepad+",
-  "Notepad++ (64-bit x64)", ".hidden", ".hiddenfile", "\u212Amap", "kmap", "Kmap", "libpcap0.8", "ärger", "Ärgernis", "7-Zip 22.01 (x64)",
-  "a/b/c", "./nmap", "zmap", "",
+  "nmap",
+  "Nmap",
+  "NMAP",
+  "nmap-common",
+  "Nmap 7.92",
+  "Wireshark 4.0.3 64-bit",
+  "wireshark-qt",
+  "tcpdump",
+  "notepad++",
+  "notepad+",
+  "Notepad++ (64-bit x64)",
+  ".hidden",
+  ".hiddenfile",
+  "\u212Amap",
+  "kmap",
+  "Kmap",
+  "libpcap0.8",
+  "ärger",
+  "Ärgernis",
+  "7-Zip 22.01 (x64)",
+  "a/b/c",
+  "./nmap",
+  "zmap",
+  "",
 ];
-const PUBLISHERS = ["Microsoft Corporation", "microsoft*", "Debian Security Tools <team+pkg-security@tracker.debian.org>", "canonical", "Canonical*", "*tools*"];
-const BUNDLE_IDS = ["org.wireshark.Wireshark", "org.wireshark.*", "ORG.WIRESHARK.WIRESHARK", "com.apple.*", "com.apple.Safari", "*.Wireshark"];
+const PUBLISHERS = [
+  "Microsoft Corporation",
+  "microsoft*",
+  "Debian Security Tools <team+pkg-security@tracker.debian.org>",
+  "canonical",
+  "Canonical*",
+  "*tools*",
+];
+const BUNDLE_IDS = [
+  "org.wireshark.Wireshark",
+  "org.wireshark.*",
+  "ORG.WIRESHARK.WIRESHARK",
+  "com.apple.*",
+  "com.apple.Safari",
+  "*.Wireshark",
+];
 const VERSIONS = ["7.92", "7.93+dfsg1-1", "1:3.82-24.el7", "4.0.3", "", "1.0~rc1"];
 const RANGES = [">=7.0 <8", "<7.93", ">=1:3.80", "=4.0.3", "!=7.92"];
 
 const TEAMS = ["EQHXZ8M8AV", "eqhxz8m8av", "UBF8T346G9", "*8AV", "?QHXZ8M8AV"];
-const SIGNERS = ["Software Signing", "Microsoft Corporation", "Microsoft*", "Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Application: *"];
-const ORIGINS = ["deb.debian.org/debian", "DEB.DEBIAN.ORG/debian", "ftp.??.debian.org/debian", "local", "dl.google.com/*", "homebrew/core", "canonical"];
+const SIGNERS = [
+  "Software Signing",
+  "Microsoft Corporation",
+  "Microsoft*",
+  "Developer ID Application: Google LLC (EQHXZ8M8AV)",
+  "Developer ID Application: *",
+];
+const ORIGINS = [
+  "deb.debian.org/debian",
+  "DEB.DEBIAN.ORG/debian",
+  "ftp.??.debian.org/debian",
+  "local",
+  "dl.google.com/*",
+  "homebrew/core",
+  "canonical",
+];
 
 // Rules set few fields (as real ones do), so that a fair share of titles match some rule.
 const rarely = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
@@ -33,7 +104,9 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const patternLike = fc.string({ minLength: 1, maxLength: 6 }).filter((p) => patternProblem(p) === undefined);
 const ruleArb: fc.Arbitrary<SoftwareRule> = fc
   .record({
-    name: fc.option(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NAME_PATTERNS) }, { weight: 1, arbitrary: patternLike }), { nil: undefined }),
+    name: fc.option(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NAME_PATTERNS) }, { weight: 1, arbitrary: patternLike }), {
+      nil: undefined,
+    }),
     publisher: rarely(fc.constantFrom(...PUBLISHERS)),
     bundleId: rarely(fc.constantFrom(...BUNDLE_IDS)),
     teamId: rarely(fc.constantFrom(...TEAMS)),
@@ -48,8 +121,24 @@ const ruleArb: fc.Arbitrary<SoftwareRule> = fc
 const identityArb = fc
   .record({
     teamId: maybe(fc.constantFrom("EQHXZ8M8AV", "UBF8T346G9", "BQR82RBBHL")),
-    signer: maybe(fc.constantFrom("Software Signing", "Microsoft Corporation", "Developer ID Application: Google LLC (EQHXZ8M8AV)", "philandro Software GmbH")),
-    origin: maybe(fc.constantFrom("deb.debian.org/debian", "ftp.nl.debian.org/debian", "local", "dl.google.com/linux/chrome/deb", "homebrew/core", "canonical")),
+    signer: maybe(
+      fc.constantFrom(
+        "Software Signing",
+        "Microsoft Corporation",
+        "Developer ID Application: Google LLC (EQHXZ8M8AV)",
+        "philandro Software GmbH",
+      ),
+    ),
+    origin: maybe(
+      fc.constantFrom(
+        "deb.debian.org/debian",
+        "ftp.nl.debian.org/debian",
+        "local",
+        "dl.google.com/linux/chrome/deb",
+        "homebrew/core",
+        "canonical",
+      ),
+    ),
     publisher: maybe(fc.constantFrom(...PUBLISHERS, "Wireshark Foundation", "mozilla")),
   })
   .map((i) => Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)));

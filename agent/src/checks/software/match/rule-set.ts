@@ -1,7 +1,15 @@
 // A list of software rules compiled once: literal patterns in Maps, others bucketed by literal prefix, so a title meets only the rules that could match it.
 import type { CompiledPattern, SoftwareRule, SoftwareSource } from "@wegroup/shared";
 import type { SoftwareTitle } from "../facts.js";
-import { compileRule, compiledRuleMatches, ruleMatches, type CompiledRule, type IdentityField, type TitleView, type VersionQuantifier } from "./rule.js";
+import {
+  compileRule,
+  compiledRuleMatches,
+  ruleMatches,
+  type CompiledRule,
+  type IdentityField,
+  type TitleView,
+  type VersionQuantifier,
+} from "./rule.js";
 
 interface TrieNode {
   /** By UTF-16 code unit: number keys hash without touching a string. */
@@ -89,7 +97,14 @@ const FIELDS: readonly Field[] = ["teamId", "signer", "origin", "bundleId", "nam
 
 export class RuleSet {
   readonly size: number;
-  private readonly fields: Record<Field, FieldIndex> = { teamId: new FieldIndex(), signer: new FieldIndex(), origin: new FieldIndex(), bundleId: new FieldIndex(), name: new FieldIndex(), publisher: new FieldIndex() };
+  private readonly fields: Record<Field, FieldIndex> = {
+    teamId: new FieldIndex(),
+    signer: new FieldIndex(),
+    origin: new FieldIndex(),
+    bundleId: new FieldIndex(),
+    name: new FieldIndex(),
+    publisher: new FieldIndex(),
+  };
   private readonly bySource = new Map<SoftwareSource, CompiledRule[]>();
   /** Rules whose every pattern starts with a wildcard and that name no source: checked against every title. */
   private readonly always: CompiledRule[] = [];
@@ -144,7 +159,11 @@ export class RuleSet {
 }
 
 /** The reference for RuleSet.firstMatch: every rule, in order, through ruleMatches. */
-export function firstMatchNaive(rules: readonly SoftwareRule[], title: SoftwareTitle, quantifier: VersionQuantifier = "some"): number | undefined {
+export function firstMatchNaive(
+  rules: readonly SoftwareRule[],
+  title: SoftwareTitle,
+  quantifier: VersionQuantifier = "some",
+): number | undefined {
   const index = rules.findIndex((rule) => ruleMatches(rule, title, quantifier));
   return index < 0 ? undefined : index;
 }

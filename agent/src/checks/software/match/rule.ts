@@ -29,7 +29,9 @@ function versionsMatch(range: readonly Comparator[], title: SoftwareTitle, quant
   const source = title.sources[0] ?? "app";
   const order = versionOrderFor(source);
   if (title.versions.length === 0) return false;
-  return quantifier === "every" ? title.versions.every((v) => inRange(v, range, order)) : title.versions.some((v) => inRange(v, range, order));
+  return quantifier === "every"
+    ? title.versions.every((v) => inRange(v, range, order))
+    : title.versions.some((v) => inRange(v, range, order));
 }
 
 /**
@@ -117,7 +119,8 @@ function someFolded(pattern: CompiledPattern, values: readonly string[]): boolea
   return false;
 }
 
-const identityMatches = (pattern: CompiledPattern | undefined, value: string | undefined) => pattern === undefined || (value !== undefined && pattern.matchesFolded(value));
+const identityMatches = (pattern: CompiledPattern | undefined, value: string | undefined) =>
+  pattern === undefined || (value !== undefined && pattern.matchesFolded(value));
 
 /** The compiled equivalent of ruleMatches. */
 export function compiledRuleMatches(rule: CompiledRule, view: TitleView, quantifier: VersionQuantifier): boolean {

@@ -38,12 +38,20 @@ describe("parseAppxPackages", () => {
       ["Microsoft.WinAppRuntime.DDLM.0.318.928.0-x6", "X64", "Developer", false],
       ["Microsoft.WinAppRuntime.DDLM.0.318.928.0-x8", "X86", "Developer", false],
     ]);
-    expect(packages.every((p) => p.publisher === MICROSOFT && p.publisherId === "8wekyb3d8bbwe" && p.version === "0.318.928.0" && !p.nonRemovable)).toBe(true);
+    expect(
+      packages.every(
+        (p) => p.publisher === MICROSOFT && p.publisherId === "8wekyb3d8bbwe" && p.version === "0.318.928.0" && !p.nonRemovable,
+      ),
+    ).toBe(true);
   });
 
   it("joins an InstallLocation wrapped at its space (C:\\Program / Files\\WindowsApps\\…)", () => {
-    const main = parseAppxPackages(fixtureText(RUNTIME), RUNTIME).find((p) => p.name === "MicrosoftCorporationII.WindowsAppRuntime.Main.1.0");
-    expect(main?.installLocation).toBe("C:\\Program Files\\WindowsApps\\MicrosoftCorporationII.WindowsAppRuntime.Main.1.0_0.318.928.0_x64__8wekyb3d8bbwe");
+    const main = parseAppxPackages(fixtureText(RUNTIME), RUNTIME).find(
+      (p) => p.name === "MicrosoftCorporationII.WindowsAppRuntime.Main.1.0",
+    );
+    expect(main?.installLocation).toBe(
+      "C:\\Program Files\\WindowsApps\\MicrosoftCorporationII.WindowsAppRuntime.Main.1.0_0.318.928.0_x64__8wekyb3d8bbwe",
+    );
   });
 
   it("reads empty output (no packages) as none", () => {

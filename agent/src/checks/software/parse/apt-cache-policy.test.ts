@@ -37,7 +37,8 @@ describe("apt-cache policy parser on the recorded Chrome answers", () => {
   });
 
   it("takes a local build newer than anything a repository offers as local", () => {
-    const answer = "curl:\n  Installed: 8.9.0-1~mybuild\n  Candidate: 8.9.0-1~mybuild\n  Version table:\n *** 8.9.0-1~mybuild 100\n        100 /var/lib/dpkg/status\n     7.88.1-10+deb12u5 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n";
+    const answer =
+      "curl:\n  Installed: 8.9.0-1~mybuild\n  Candidate: 8.9.0-1~mybuild\n  Version table:\n *** 8.9.0-1~mybuild 100\n        100 /var/lib/dpkg/status\n     7.88.1-10+deb12u5 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n";
     const [entry] = parseAptCachePolicy(answer);
     expect(entry).toMatchObject({ inRepository: true, newerFrom: [] });
     expect(installedOrigin(entry!)).toBe("local");
@@ -95,13 +96,17 @@ describe("apt-cache policy parser on other shapes of the format", () => {
   });
 
   it("knows a package that no repository offers at all", () => {
-    const [entry] = parseAptCachePolicy("anydesk:\n  Installed: 6.3.0\n  Candidate: 6.3.0\n  Version table:\n *** 6.3.0 100\n        100 /var/lib/dpkg/status\n");
+    const [entry] = parseAptCachePolicy(
+      "anydesk:\n  Installed: 6.3.0\n  Candidate: 6.3.0\n  Version table:\n *** 6.3.0 100\n        100 /var/lib/dpkg/status\n",
+    );
     expect(entry).toMatchObject({ installed: "6.3.0", inRepository: false });
     expect(installedOrigin(entry!)).toBe("local");
   });
 
   it("has no origin for a package apt marks no version of as installed", () => {
-    const [entry] = parseAptCachePolicy("nmap:\n  Installed: (none)\n  Candidate: 7.93+dfsg1-1\n  Version table:\n     7.93+dfsg1-1 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n");
+    const [entry] = parseAptCachePolicy(
+      "nmap:\n  Installed: (none)\n  Candidate: 7.93+dfsg1-1\n  Version table:\n     7.93+dfsg1-1 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n",
+    );
     expect(entry?.installed).toBeUndefined();
     expect(installedOrigin(entry!)).toBeUndefined();
   });
@@ -111,7 +116,10 @@ describe("apt-cache policy parser on other shapes of the format", () => {
     ["https://dl.google.com/linux/chrome/deb/ stable/main amd64 Packages", "dl.google.com/linux/chrome/deb"],
     ["https://linux.teamviewer.com/deb stable/main amd64 Packages", "linux.teamviewer.com/deb"],
     ["mirror+file:/etc/apt/mirrors/debian.list bookworm/main amd64 Packages", "/etc/apt/mirrors/debian.list"],
-    ["cdrom://[Debian GNU/Linux 12.2.0 _Bookworm_ - Official amd64 DVD Binary-1] bookworm/main amd64 Packages", "[Debian GNU/Linux 12.2.0 _Bookworm_ - Official amd64 DVD Binary-1]"],
+    [
+      "cdrom://[Debian GNU/Linux 12.2.0 _Bookworm_ - Official amd64 DVD Binary-1] bookworm/main amd64 Packages",
+      "[Debian GNU/Linux 12.2.0 _Bookworm_ - Official amd64 DVD Binary-1]",
+    ],
   ])("names the repository %s as %s", (description, origin) => {
     expect(repositoryOrigin(description)).toBe(origin);
   });

@@ -90,7 +90,10 @@ export function installedOrigin(entry: AptPolicyEntry): string | undefined {
 
 /** `http://deb.debian.org/debian bookworm/main amd64 Packages` → `deb.debian.org/debian`; `cdrom://[Debian …] …` keeps its bracket. */
 export function repositoryOrigin(description: string): string {
-  const uri = description.startsWith("cdrom:") && description.includes("]") ? description.slice(0, description.indexOf("]") + 1) : (description.split(/\s+/)[0] ?? "");
+  const uri =
+    description.startsWith("cdrom:") && description.includes("]")
+      ? description.slice(0, description.indexOf("]") + 1)
+      : (description.split(/\s+/)[0] ?? "");
   return uri.replace(/^[a-z][a-z0-9+.-]*:(?:\/\/)?/i, "").replace(/\/+$/, "");
 }
 

@@ -15,7 +15,19 @@ describe("apt extended_states parser", () => {
     expect(marks).toHaveLength(672);
     expect(marks.every((m) => m.auto && m.arch === "amd64")).toBe(true);
     const names = marks.map((m) => m.name);
-    for (const name of ["tcpdump", "libpcap0.8", "git", "sudo", "snapd", "open-vm-tools", "openssh-client", "python3-pip", "gcc", "make", "linux-image-generic"]) {
+    for (const name of [
+      "tcpdump",
+      "libpcap0.8",
+      "git",
+      "sudo",
+      "snapd",
+      "open-vm-tools",
+      "openssh-client",
+      "python3-pip",
+      "gcc",
+      "make",
+      "linux-image-generic",
+    ]) {
       expect(names).toContain(name);
     }
     expect(marks[0]).toEqual({ name: "distro-info", arch: "amd64", auto: true });
@@ -30,7 +42,9 @@ describe("apt extended_states parser", () => {
   });
 
   it("reads Auto-Installed: 0 as a manual mark and a stanza without Architecture (before multiarch)", () => {
-    expect(parseAptExtendedStates("Package: nmap\nArchitecture: amd64\nAuto-Installed: 0\n\nPackage: libpcap0.8\nAuto-Installed: 1\n")).toEqual([
+    expect(
+      parseAptExtendedStates("Package: nmap\nArchitecture: amd64\nAuto-Installed: 0\n\nPackage: libpcap0.8\nAuto-Installed: 1\n"),
+    ).toEqual([
       { name: "nmap", arch: "amd64", auto: false },
       { name: "libpcap0.8", auto: true },
     ]);

@@ -17,9 +17,11 @@ export function parseAptExtendedStates(text: string, source = "/var/lib/apt/exte
   const finish = (): void => {
     if (fields.size === 0) return;
     const name = fields.get("package");
-    if (name === undefined || !PACKAGE_NAME.test(name)) throw new ParseError(source, `the stanza at line ${startLine} has no valid Package field`);
+    if (name === undefined || !PACKAGE_NAME.test(name))
+      throw new ParseError(source, `the stanza at line ${startLine} has no valid Package field`);
     const auto = fields.get("auto-installed");
-    if (auto !== undefined && auto !== "0" && auto !== "1") throw new ParseError(source, `package ${name} (line ${startLine}) has Auto-Installed "${auto}", expected 0 or 1`);
+    if (auto !== undefined && auto !== "0" && auto !== "1")
+      throw new ParseError(source, `package ${name} (line ${startLine}) has Auto-Installed "${auto}", expected 0 or 1`);
     const mark: AptAutoMark = { name, auto: auto === "1" };
     const arch = fields.get("architecture");
     if (arch !== undefined && arch !== "") mark.arch = arch;

@@ -72,11 +72,17 @@ describe("parseAuthenticodeSignatures", () => {
     expect(verifiedSigner(signature as AuthenticodeSignature)).toEqual({ signer: "Microsoft Windows", publisher: "Microsoft Corporation" });
   });
 
-  it.each(["NotSigned", "HashMismatch", "NotTrusted", "UnknownError"])("gives no signer for a %s signature, whatever its certificate says", (status) => {
-    const [signature] = parseAuthenticodeSignatures(fixtureText(CATALOG).replace("Status                 : Valid", `Status                 : ${status}`), "x");
-    expect(signature?.status).toBe(status);
-    expect(verifiedSigner(signature as AuthenticodeSignature)).toBeUndefined();
-  });
+  it.each(["NotSigned", "HashMismatch", "NotTrusted", "UnknownError"])(
+    "gives no signer for a %s signature, whatever its certificate says",
+    (status) => {
+      const [signature] = parseAuthenticodeSignatures(
+        fixtureText(CATALOG).replace("Status                 : Valid", `Status                 : ${status}`),
+        "x",
+      );
+      expect(signature?.status).toBe(status);
+      expect(verifiedSigner(signature as AuthenticodeSignature)).toBeUndefined();
+    },
+  );
 
   it("reads empty output (every file gone) as no signatures", () => {
     expect(parseAuthenticodeSignatures("\r\n", "x")).toEqual([]);

@@ -48,7 +48,8 @@ export function parseAuthenticodeSignatures(text: string, source: string): Authe
       return;
     }
     if (/^\s/.test(line)) {
-      if (last === undefined) throw new ParseError(source, `line ${i + 1}: an indented line with no property before it: ${JSON.stringify(line.slice(0, 80))}`);
+      if (last === undefined)
+        throw new ParseError(source, `line ${i + 1}: an indented line with no property before it: ${JSON.stringify(line.slice(0, 80))}`);
       last.push(line.trim());
       return;
     }
@@ -81,7 +82,8 @@ export function samePath(a: string, b: string): boolean {
 function toSignature(record: Map<string, string[]>, source: string, index: number): AuthenticodeSignature {
   const path = joined(record.get("path"));
   const status = joined(record.get("status"));
-  if (path === undefined || status === undefined) throw new ParseError(source, `signature ${index + 1}: expected Path and Status, got ${[...record.keys()].join(", ")}`);
+  if (path === undefined || status === undefined)
+    throw new ParseError(source, `signature ${index + 1}: expected Path and Status, got ${[...record.keys()].join(", ")}`);
   const signature: AuthenticodeSignature = { path, status };
   const statusMessage = joined(record.get("statusmessage"));
   const signatureType = joined(record.get("signaturetype"));
@@ -100,7 +102,10 @@ function toSignature(record: Map<string, string[]>, source: string, index: numbe
 /** A wrapped value: Format-List breaks at spaces, so its lines are joined with one. */
 function joined(lines: readonly string[] | undefined): string | undefined {
   if (lines === undefined) return undefined;
-  const text = lines.filter((l) => l !== "").join(" ").trim();
+  const text = lines
+    .filter((l) => l !== "")
+    .join(" ")
+    .trim();
   return text === "" ? undefined : text;
 }
 
@@ -142,7 +147,10 @@ function parseTableView(lines: readonly string[], source: string): AuthenticodeS
         const status = typeof row.Status === "string" ? row.Status : "";
         if (name === "" && status === "") continue;
         if (name === "" || status === "") throw new ParseError(source, "a table row without a Path or a Status");
-        const signature: AuthenticodeSignature = { path: /^[A-Za-z]:\\|^\\\\/.test(name) || directory === "" ? name : `${directory.replace(/\\$/, "")}\\${name}`, status };
+        const signature: AuthenticodeSignature = {
+          path: /^[A-Za-z]:\\|^\\\\/.test(name) || directory === "" ? name : `${directory.replace(/\\$/, "")}\\${name}`,
+          status,
+        };
         if (typeof row.StatusMessage === "string" && row.StatusMessage !== "") signature.statusMessage = row.StatusMessage;
         if (typeof row.SignerCertificate === "string" && row.SignerCertificate !== "") signature.signerThumbprint = row.SignerCertificate;
         signatures.push(signature);

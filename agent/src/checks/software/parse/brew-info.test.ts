@@ -22,16 +22,50 @@ describe("parseBrewInfoJson", () => {
   });
 
   it.each([
-    ["a tap key", { name: "nmap", full_name: "nmap", tap: "homebrew/core", installed: [{ version: "7.95", installed_on_request: true }] }, { tap: "homebrew/core", onRequest: true }],
-    ["a third-party tap in the full name", { name: "tool", full_name: "acme/tools/tool", installed: [{ version: "1.0", installed_on_request: false }] }, { tap: "acme/tools", onRequest: false }],
-    ["two kegs, one asked for", { name: "python@3.12", full_name: "python@3.12", tap: "homebrew/core", installed: [{ version: "3.12.1", installed_on_request: false }, { version: "3.12.2", installed_on_request: true }] }, { versions: ["3.12.1", "3.12.2"], onRequest: true }],
+    [
+      "a tap key",
+      { name: "nmap", full_name: "nmap", tap: "homebrew/core", installed: [{ version: "7.95", installed_on_request: true }] },
+      { tap: "homebrew/core", onRequest: true },
+    ],
+    [
+      "a third-party tap in the full name",
+      { name: "tool", full_name: "acme/tools/tool", installed: [{ version: "1.0", installed_on_request: false }] },
+      { tap: "acme/tools", onRequest: false },
+    ],
+    [
+      "two kegs, one asked for",
+      {
+        name: "python@3.12",
+        full_name: "python@3.12",
+        tap: "homebrew/core",
+        installed: [
+          { version: "3.12.1", installed_on_request: false },
+          { version: "3.12.2", installed_on_request: true },
+        ],
+      },
+      { versions: ["3.12.1", "3.12.2"], onRequest: true },
+    ],
   ])("reads a formula with %s", (_name, formula, expected) => {
     expect(parseBrewInfoJson(JSON.stringify({ formulae: [formula], casks: [] }), "brew")).toMatchObject({ formulae: [expected] });
   });
 
   it.each([
-    ["newer brew's keyed stanzas", { token: "wireshark", tap: "homebrew/cask", name: ["Wireshark"], installed: "4.2.4", artifacts: [{ uninstall: [{ pkgutil: "org.wireshark.ChmodBPF.pkg" }] }, { app: ["Wireshark.app"] }, { binary: ["tshark"] }] }, { tap: "homebrew/cask", apps: ["Wireshark.app"] }],
-    ["an app renamed where it lands", { token: "foo", full_token: "acme/casks/foo", artifacts: [{ app: ["Foo Installer.app", { target: "Foo.app" }] }] }, { tap: "acme/casks", apps: ["Foo.app"] }],
+    [
+      "newer brew's keyed stanzas",
+      {
+        token: "wireshark",
+        tap: "homebrew/cask",
+        name: ["Wireshark"],
+        installed: "4.2.4",
+        artifacts: [{ uninstall: [{ pkgutil: "org.wireshark.ChmodBPF.pkg" }] }, { app: ["Wireshark.app"] }, { binary: ["tshark"] }],
+      },
+      { tap: "homebrew/cask", apps: ["Wireshark.app"] },
+    ],
+    [
+      "an app renamed where it lands",
+      { token: "foo", full_token: "acme/casks/foo", artifacts: [{ app: ["Foo Installer.app", { target: "Foo.app" }] }] },
+      { tap: "acme/casks", apps: ["Foo.app"] },
+    ],
     ["no app at all (a font)", { token: "font-fira-code", artifacts: [{ font: ["FiraCode-Regular.ttf"] }] }, { apps: [] }],
   ])("reads a cask with %s", (_name, cask, expected) => {
     expect(parseBrewInfoJson(JSON.stringify({ formulae: [], casks: [cask] }), "brew")).toMatchObject({ casks: [expected] });

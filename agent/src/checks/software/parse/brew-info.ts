@@ -37,7 +37,8 @@ export function parseBrewInfoJson(text: string, source: string): BrewInfo {
   } catch (error) {
     throw new ParseError(source, `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isObject(doc) || !Array.isArray(doc.formulae)) throw new ParseError(source, 'expected an object with a "formulae" array (the --json=v2 form)');
+  if (!isObject(doc) || !Array.isArray(doc.formulae))
+    throw new ParseError(source, 'expected an object with a "formulae" array (the --json=v2 form)');
   const casks = doc.casks ?? [];
   if (!Array.isArray(casks)) throw new ParseError(source, `expected "casks" to be an array, got ${typeof casks}`);
   return {
@@ -69,7 +70,8 @@ function toCask(raw: unknown, where: string): BrewCask {
   if (names[0] !== undefined) cask.displayName = names[0].trim();
   // Casks carry `tap` since Homebrew 3.x; before that only a non-default tap shows, in `full_token`.
   const fullToken = typeof raw.full_token === "string" ? raw.full_token : undefined;
-  const tap = typeof raw.tap === "string" && raw.tap !== "" ? raw.tap : fullToken === undefined ? undefined : tapOf(fullToken, "homebrew/cask");
+  const tap =
+    typeof raw.tap === "string" && raw.tap !== "" ? raw.tap : fullToken === undefined ? undefined : tapOf(fullToken, "homebrew/cask");
   if (tap !== undefined) cask.tap = tap;
   if (typeof raw.installed === "string" && raw.installed !== "") cask.version = raw.installed;
   return cask;

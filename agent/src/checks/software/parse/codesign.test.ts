@@ -23,12 +23,18 @@ describe("parseCodesignDisplay", () => {
   });
 
   it("takes TeamIdentifier=not set as no team", () => {
-    const text = fixtureText("macos/codesign/yubiswitch-2015-codesign-dv-no-authority-lines.txt").replace("TeamIdentifier=T8ZNNBVE9Z", "TeamIdentifier=not set");
+    const text = fixtureText("macos/codesign/yubiswitch-2015-codesign-dv-no-authority-lines.txt").replace(
+      "TeamIdentifier=T8ZNNBVE9Z",
+      "TeamIdentifier=not set",
+    );
     expect(parseCodesignDisplay(text, "codesign -dv").teamId).toBeUndefined();
   });
 
   it("answers an unsigned bundle as unsigned", () => {
-    expect(parseCodesignDisplay("/Applications/Tool.app: code object is not signed at all\n", "codesign -dv")).toEqual({ signed: false, authorities: [] });
+    expect(parseCodesignDisplay("/Applications/Tool.app: code object is not signed at all\n", "codesign -dv")).toEqual({
+      signed: false,
+      authorities: [],
+    });
   });
 
   it.each([

@@ -28,7 +28,10 @@ export function parseCodesignDisplay(stderr: string, source: string): CodeSignat
   }
   if (!fields.has("Executable") && !fields.has("Identifier")) {
     const said = stderr.trim().split("\n")[0] ?? "";
-    throw new ParseError(source, `expected "Executable=…" and "Identifier=…" lines, got ${said === "" ? "no output" : JSON.stringify(said.slice(0, 120))}`);
+    throw new ParseError(
+      source,
+      `expected "Executable=…" and "Identifier=…" lines, got ${said === "" ? "no output" : JSON.stringify(said.slice(0, 120))}`,
+    );
   }
   const signature: CodeSignature = { signed: true, authorities };
   const identifier = fields.get("Identifier");

@@ -13,7 +13,8 @@ export function parseDnfUserInstalled(text: string, source = "dnf history userin
       names.push(nevra.name);
       return;
     }
-    if (names.length > 0 || i > 2) throw new ParseError(source, `line ${i + 1} is not name-[epoch:]version-release.arch: "${line.slice(0, 120)}"`);
+    if (names.length > 0 || i > 2)
+      throw new ParseError(source, `line ${i + 1} is not name-[epoch:]version-release.arch: "${line.slice(0, 120)}"`);
   });
   return names;
 }

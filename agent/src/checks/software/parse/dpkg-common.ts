@@ -39,8 +39,32 @@ export function isStatus(value: string): boolean {
 
 /** Debian architecture names (dpkg-architecture -L, the release ports, and `all`). */
 const ARCHES = new Set([
-  "all", "amd64", "arm64", "armel", "armhf", "i386", "mips64el", "mipsel", "ppc64el", "s390x", "riscv64", "loong64", "x32",
-  "alpha", "hppa", "ia64", "m68k", "powerpc", "ppc64", "sh4", "sparc64", "arc", "hurd-i386", "hurd-amd64", "kfreebsd-amd64", "kfreebsd-i386",
+  "all",
+  "amd64",
+  "arm64",
+  "armel",
+  "armhf",
+  "i386",
+  "mips64el",
+  "mipsel",
+  "ppc64el",
+  "s390x",
+  "riscv64",
+  "loong64",
+  "x32",
+  "alpha",
+  "hppa",
+  "ia64",
+  "m68k",
+  "powerpc",
+  "ppc64",
+  "sh4",
+  "sparc64",
+  "arc",
+  "hurd-i386",
+  "hurd-amd64",
+  "kfreebsd-amd64",
+  "kfreebsd-i386",
 ]);
 
 export function isArch(value: string): boolean {

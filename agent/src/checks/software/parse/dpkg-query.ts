@@ -1,6 +1,16 @@
 // `dpkg-query -W -f=…` with tab-separated fields, whichever fields were asked for: the columns are recognised by their content.
 import { ParseError } from "../../../runner/parse-error.js";
-import { DPKG_VERSION, PACKAGE_NAME, isArch, isInstalledState, isSourceField, isStatus, sourceName, splitQualifier, type DpkgPackage } from "./dpkg-common.js";
+import {
+  DPKG_VERSION,
+  PACKAGE_NAME,
+  isArch,
+  isInstalledState,
+  isSourceField,
+  isStatus,
+  sourceName,
+  splitQualifier,
+  type DpkgPackage,
+} from "./dpkg-common.js";
 
 interface Columns {
   status?: number;
@@ -24,12 +34,17 @@ export function parseDpkgQuery(text: string, source = "dpkg-query -W"): DpkgPack
   const packages: DpkgPackage[] = [];
   rows.forEach((fields, i) => {
     const need = Math.max(columns.name, columns.version, columns.status ?? 0, columns.arch ?? 0);
-    if (fields.length <= need) throw new ParseError(source, `line ${i + 1} has ${fields.length} fields, expected at least ${need + 1}: "${fields.join("\\t").slice(0, 120)}"`);
+    if (fields.length <= need)
+      throw new ParseError(
+        source,
+        `line ${i + 1} has ${fields.length} fields, expected at least ${need + 1}: "${fields.join("\\t").slice(0, 120)}"`,
+      );
     if (columns.status !== undefined && !isInstalledState(fields[columns.status] ?? "")) return;
     const binaryPackage = (fields[columns.name] ?? "").trim();
     const { name, qualifier } = splitQualifier(binaryPackage);
     const version = (fields[columns.version] ?? "").trim();
-    if (!PACKAGE_NAME.test(binaryPackage)) throw new ParseError(source, `line ${i + 1}: "${binaryPackage.slice(0, 80)}" is not a package name`);
+    if (!PACKAGE_NAME.test(binaryPackage))
+      throw new ParseError(source, `line ${i + 1}: "${binaryPackage.slice(0, 80)}" is not a package name`);
     const pkg: DpkgPackage = { name, version, source: "dpkg" };
     const arch = columns.arch !== undefined ? (fields[columns.arch] ?? "").trim() : qualifier;
     if (arch !== undefined && arch !== "") pkg.arch = arch;
@@ -74,7 +89,8 @@ function recogniseColumns(rows: readonly string[][], source: string): Columns {
   // a column of such values with both kinds in it (a column of section names is never partly empty).
   const sourceColumn = find((v) => isSourceField(v), 1);
   const columns: Columns = { name, version };
-  if (sourceColumn !== undefined && share(rows, sourceColumn, (v) => v === "") > 0 && share(rows, sourceColumn, (v) => v !== "") > 0) columns.source = sourceColumn;
+  if (sourceColumn !== undefined && share(rows, sourceColumn, (v) => v === "") > 0 && share(rows, sourceColumn, (v) => v !== "") > 0)
+    columns.source = sourceColumn;
   if (status !== undefined) columns.status = status;
   if (arch !== undefined) columns.arch = arch;
   if (maintainer !== undefined) columns.maintainer = maintainer;

@@ -63,7 +63,10 @@ function cutAtSpans(line: string, spans: readonly Span[]): Cells | undefined {
   // Each value must start right after a space: otherwise this row is not laid out on the ruler.
   const boundaries = [nameSpan, versionSpan, ...(spans.length >= 4 && third !== undefined ? [third] : [])];
   if (boundaries.some((s) => line.charAt(s.start - 1) !== " " || line.charAt(s.start) === " ")) return undefined;
-  const cells: Cells = { name: line.slice(nameSpan.start, nameSpan.end).trim(), version: line.slice(versionSpan.start, versionSpan.end).trim() };
+  const cells: Cells = {
+    name: line.slice(nameSpan.start, nameSpan.end).trim(),
+    version: line.slice(versionSpan.start, versionSpan.end).trim(),
+  };
   if (spans.length >= 4 && third !== undefined) cells.arch = line.slice(third.start, third.end).trim();
   if (cells.name === "" || cells.version === "") return undefined;
   return cells;
@@ -78,5 +81,12 @@ function splitOnWhitespace(line: string): Cells | undefined {
 }
 
 export function looksLikeDpkgTable(text: string): boolean {
-  return /^\+\+\+-=/m.test(text) || /^\|\|\/ /m.test(text) || text.split("\n").filter((l) => l.trim() !== "").every((l) => STATUS_ABBREV.test(l.slice(0, 3).trim()) && ROW.test(l));
+  return (
+    /^\+\+\+-=/m.test(text) ||
+    /^\|\|\/ /m.test(text) ||
+    text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .every((l) => STATUS_ABBREV.test(l.slice(0, 3).trim()) && ROW.test(l))
+  );
 }

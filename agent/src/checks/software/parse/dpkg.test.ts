@@ -25,11 +25,15 @@ describe("dpkg parser on the Debian 12 recordings", () => {
       { name: "nmap", version: "7.93+dfsg1-1", source: "dpkg", publisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>" },
     ]);
     expect(byName(packages, "nmap-common")[0]?.version).toBe("7.93+dfsg1-1");
-    expect(byName(packages, "tcpdump")).toEqual([{ name: "tcpdump", version: "4.99.3-1", source: "dpkg", publisher: "Romain Francoise <rfrancoise@debian.org>" }]);
+    expect(byName(packages, "tcpdump")).toEqual([
+      { name: "tcpdump", version: "4.99.3-1", source: "dpkg", publisher: "Romain Francoise <rfrancoise@debian.org>" },
+    ]);
     // Maintainers with spaces, angle brackets and addresses are kept whole.
     expect(byName(packages, "adduser")[0]?.publisher).toBe("Debian Adduser Developers <adduser@packages.debian.org>");
     expect(packages.every((p) => p.publisher !== undefined && /<.+>$/.test(p.publisher))).toBe(true);
-    expect(byName(packages, "google-cloud-cli")[0]?.publisher).toBe("Google Cloud CLI Authors <https://code.google.com/p/google-cloud-sdk/>");
+    expect(byName(packages, "google-cloud-cli")[0]?.publisher).toBe(
+      "Google Cloud CLI Authors <https://code.google.com/p/google-cloud-sdk/>",
+    );
     // Sorted by name, as recorded.
     expect(packages.map((p) => p.name)).toEqual([...packages.map((p) => p.name)].sort());
   });
@@ -39,13 +43,24 @@ describe("dpkg parser on the Debian 12 recordings", () => {
     expect(packages).toHaveLength(926);
     expect(byName(packages, "nmap")).toEqual([{ name: "nmap", version: "7.93+dfsg1-1", source: "dpkg", arch: "amd64" }]);
     // nmap-common is built from the nmap source package: it folds into nmap's title.
-    expect(byName(packages, "nmap-common")).toEqual([{ name: "nmap-common", version: "7.93+dfsg1-1", source: "dpkg", arch: "all", sourcePackage: "nmap" }]);
+    expect(byName(packages, "nmap-common")).toEqual([
+      { name: "nmap-common", version: "7.93+dfsg1-1", source: "dpkg", arch: "all", sourcePackage: "nmap" },
+    ]);
     expect(byName(packages, "tcpdump")).toEqual([{ name: "tcpdump", version: "4.99.3-1", source: "dpkg", arch: "amd64" }]);
     // A Multi-Arch: same library keeps its qualified name (what apt is asked about) beside the plain one.
     expect(byName(packages, "binutils-common")).toEqual([
-      { name: "binutils-common", version: "2.40-2", source: "dpkg", arch: "amd64", binaryPackage: "binutils-common:amd64", sourcePackage: "binutils" },
+      {
+        name: "binutils-common",
+        version: "2.40-2",
+        source: "dpkg",
+        arch: "amd64",
+        binaryPackage: "binutils-common:amd64",
+        sourcePackage: "binutils",
+      },
     ]);
-    expect(byName(packages, "libc-bin")).toEqual([{ name: "libc-bin", version: "2.36-9+deb12u14", source: "dpkg", arch: "amd64", sourcePackage: "glibc" }]);
+    expect(byName(packages, "libc-bin")).toEqual([
+      { name: "libc-bin", version: "2.36-9+deb12u14", source: "dpkg", arch: "amd64", sourcePackage: "glibc" },
+    ]);
     expect(packages.some((p) => p.name.includes(":"))).toBe(false);
     expect(packages.filter((p) => p.binaryPackage !== undefined)).toHaveLength(479);
     // "bash (5.2.15-2)": the source is bash itself (a binary rebuild), so no other source package is named.
@@ -73,17 +88,34 @@ describe("dpkg parser on the Debian 12 recordings", () => {
     const packages = parseFixture(STATUS_EXCERPT);
     expect(sniffDpkgFormat(decodeText(fixture(DIR + STATUS_EXCERPT)))).toBe("status");
     expect(packages.map((p) => p.name)).toEqual([
-      "adduser", "base-files", "dconf-gsettings-backend", "dpkg", "gsettings-desktop-schemas", "libpcap0.8", "nmap", "nmap-common", "tcpdump",
+      "adduser",
+      "base-files",
+      "dconf-gsettings-backend",
+      "dpkg",
+      "gsettings-desktop-schemas",
+      "libpcap0.8",
+      "nmap",
+      "nmap-common",
+      "tcpdump",
     ]);
     expect(byName(packages, "nmap")).toEqual([
-      { name: "nmap", version: "7.93+dfsg1-1", source: "dpkg", arch: "amd64", publisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>" },
+      {
+        name: "nmap",
+        version: "7.93+dfsg1-1",
+        source: "dpkg",
+        arch: "amd64",
+        publisher: "Debian Security Tools <team+pkg-security@tracker.debian.org>",
+      },
     ]);
     expect(byName(packages, "tcpdump")[0]).toMatchObject({ version: "4.99.3-1", arch: "amd64" });
     expect(byName(packages, "base-files")[0]?.version).toMatch(/^12/);
     // Source: and Multi-Arch: same give what dpkg-query's \${Source} and \${binary:Package} give.
     expect(byName(packages, "nmap-common")[0]).toMatchObject({ sourcePackage: "nmap" });
     expect(byName(packages, "libpcap0.8")[0]).toMatchObject({ binaryPackage: "libpcap0.8:amd64", sourcePackage: "libpcap" });
-    expect(byName(packages, "dconf-gsettings-backend")[0]).toMatchObject({ binaryPackage: "dconf-gsettings-backend:amd64", sourcePackage: "dconf" });
+    expect(byName(packages, "dconf-gsettings-backend")[0]).toMatchObject({
+      binaryPackage: "dconf-gsettings-backend:amd64",
+      sourcePackage: "dconf",
+    });
     expect(byName(packages, "adduser")[0]?.binaryPackage).toBeUndefined();
   });
 });
@@ -135,7 +167,10 @@ describe("dpkg parser on other real shapes", () => {
       "ii  linux-image-6.1.0-13-amd64 6.1.55-1 amd64 Linux 6.1 for 64-bit PCs (signed)",
       "ii  nmap     7.93+dfsg1-1 amd64        The Network Mapper",
     ].join("\n");
-    expect(parseDpkg(table).map((p) => `${p.name} ${p.version} ${p.arch}`)).toEqual(["linux-image-6.1.0-13-amd64 6.1.55-1 amd64", "nmap 7.93+dfsg1-1 amd64"]);
+    expect(parseDpkg(table).map((p) => `${p.name} ${p.version} ${p.arch}`)).toEqual([
+      "linux-image-6.1.0-13-amd64 6.1.55-1 amd64",
+      "nmap 7.93+dfsg1-1 amd64",
+    ]);
   });
 
   it("reads dpkg-query's default format (binary:Package and Version) and the long ${Status}", () => {
@@ -143,12 +178,14 @@ describe("dpkg parser on other real shapes", () => {
       { name: "adduser", version: "3.134", source: "dpkg" },
       { name: "libc6", version: "2.36-9+deb12u4", source: "dpkg", arch: "amd64", binaryPackage: "libc6:amd64" },
     ]);
-    const long = "install ok installed\tnmap\t7.93+dfsg1-1\ndeinstall ok config-files\ttcpdump\t4.99.3-1\nhold ok installed\tfirefox-esr\t115.3.1esr-1~deb12u1\n";
+    const long =
+      "install ok installed\tnmap\t7.93+dfsg1-1\ndeinstall ok config-files\ttcpdump\t4.99.3-1\nhold ok installed\tfirefox-esr\t115.3.1esr-1~deb12u1\n";
     expect(parseDpkg(long).map((p) => p.name)).toEqual(["nmap", "firefox-esr"]);
   });
 
   it("skips status stanzas of removed packages", () => {
-    const status = "Package: nmap\nStatus: deinstall ok config-files\nVersion: 7.93+dfsg1-1\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\nArchitecture: amd64\n";
+    const status =
+      "Package: nmap\nStatus: deinstall ok config-files\nVersion: 7.93+dfsg1-1\n\nPackage: tcpdump\nStatus: install ok installed\nVersion: 4.99.3-1\nArchitecture: amd64\n";
     expect(parseDpkg(status)).toEqual([{ name: "tcpdump", version: "4.99.3-1", source: "dpkg", arch: "amd64" }]);
   });
 

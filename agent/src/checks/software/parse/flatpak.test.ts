@@ -25,11 +25,23 @@ describe("flatpak list parser", () => {
 
   it(`reads ${OLD_DETAILS}: the ellipsized id is replaced by the one in the Ref column, the Origin cell is found after the branch`, () => {
     const packages = parseFlatpakList(decodeText(fixture(`linux/flatpak/${OLD_DETAILS}`)), "flatpak list -d");
-    expect(packages).toEqual([{ name: "PulseEffects", version: "4.8.4", source: "flatpak", bundleId: "com.github.wwmm.pulseeffects", arch: "x86_64", origin: "flathub" }]);
+    expect(packages).toEqual([
+      {
+        name: "PulseEffects",
+        version: "4.8.4",
+        source: "flatpak",
+        bundleId: "com.github.wwmm.pulseeffects",
+        arch: "x86_64",
+        origin: "flathub",
+      },
+    ]);
   });
 
   it(`reads ${GLPI_COLUMNS}: twelve rows of both installations, the ids whole, and no origin where no column holds one`, () => {
-    const packages = parseFlatpakList(decodeText(fixture(`linux/flatpak/${GLPI_COLUMNS}`)), "flatpak list -a --columns=application,branch,installation,name");
+    const packages = parseFlatpakList(
+      decodeText(fixture(`linux/flatpak/${GLPI_COLUMNS}`)),
+      "flatpak list -a --columns=application,branch,installation,name",
+    );
     expect(packages).toHaveLength(12);
     expect(packages.map((p) => p.bundleId)).toEqual([
       "com.vscodium.codium",
@@ -56,17 +68,30 @@ describe("flatpak list parser", () => {
     ].join("\n");
     expect(parseFlatpakList(text)).toEqual([
       { name: "Wireshark", version: "4.2.0", source: "flatpak", bundleId: "org.wireshark.Wireshark", arch: "x86_64", origin: "flathub" },
-      { name: "Visual Studio Code", version: "1.84.2", source: "flatpak", bundleId: "com.visualstudio.code", arch: "x86_64", origin: "flathub" },
+      {
+        name: "Visual Studio Code",
+        version: "1.84.2",
+        source: "flatpak",
+        bundleId: "com.visualstudio.code",
+        arch: "x86_64",
+        origin: "flathub",
+      },
       { name: "Calculator", version: "", source: "flatpak", bundleId: "org.gnome.Calculator", arch: "x86_64", origin: "fedora" },
     ]);
   });
 
   it("reads the default columns printed with tabs off a tty, and Flatpak 1.0's Ref and Options", () => {
-    expect(parseFlatpakList("Discord\tcom.discordapp.Discord\t0.0.71\tstable\tuser\nFreeTube\tio.freetubeapp.FreeTube\t0.21.3 Beta\tstable\tuser\n")).toEqual([
+    expect(
+      parseFlatpakList(
+        "Discord\tcom.discordapp.Discord\t0.0.71\tstable\tuser\nFreeTube\tio.freetubeapp.FreeTube\t0.21.3 Beta\tstable\tuser\n",
+      ),
+    ).toEqual([
       { name: "Discord", version: "0.0.71", source: "flatpak", bundleId: "com.discordapp.Discord" },
       { name: "FreeTube", version: "0.21.3 Beta", source: "flatpak", bundleId: "io.freetubeapp.FreeTube" },
     ]);
-    expect(parseFlatpakList("org.gnome.Recipes/x86_64/stable\tsystem,current\nruntime/org.gnome.Platform/x86_64/3.28\tsystem,runtime\n")).toEqual([
+    expect(
+      parseFlatpakList("org.gnome.Recipes/x86_64/stable\tsystem,current\nruntime/org.gnome.Platform/x86_64/3.28\tsystem,runtime\n"),
+    ).toEqual([
       { name: "Recipes", version: "", source: "flatpak", bundleId: "org.gnome.Recipes", arch: "x86_64" },
       { name: "Platform", version: "", source: "flatpak", bundleId: "org.gnome.Platform", arch: "x86_64", runtime: true },
     ]);

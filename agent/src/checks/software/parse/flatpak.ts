@@ -72,7 +72,13 @@ function tabRows(lines: readonly string[], source: string): Row[] {
     const cells = line.split("\t").map((c) => c.trim());
     if (cells.length === FLATPAK_COLUMNS.length && APP_ID.test(cells[0] ?? "")) {
       const [id = "", name, version = "", , arch, origin] = cells;
-      rows.push({ id, ...(name !== undefined ? { name } : {}), version, ...(arch !== undefined ? { arch } : {}), ...(origin !== undefined ? { origin } : {}) });
+      rows.push({
+        id,
+        ...(name !== undefined ? { name } : {}),
+        version,
+        ...(arch !== undefined ? { arch } : {}),
+        ...(origin !== undefined ? { origin } : {}),
+      });
       return;
     }
     const ref = cells.map(parseRef).find((r) => r !== undefined);
@@ -82,7 +88,10 @@ function tabRows(lines: readonly string[], source: string): Row[] {
       if (i === 0) return;
       throw new ParseError(source, `line ${i + 1} has no application id or ref: "${line.slice(0, 120)}"`);
     }
-    const row: Row = { id: idAt >= 0 ? (cells[idAt] ?? "") : (ref?.id ?? ""), version: idAt >= 0 && ref === undefined ? (cells[idAt + 1] ?? "") : "" };
+    const row: Row = {
+      id: idAt >= 0 ? (cells[idAt] ?? "") : (ref?.id ?? ""),
+      version: idAt >= 0 && ref === undefined ? (cells[idAt + 1] ?? "") : "",
+    };
     if (idAt > 0) row.name = displayName(cells[idAt - 1] ?? "", false);
     if (ref !== undefined) {
       row.arch = ref.arch;
@@ -151,7 +160,8 @@ function tableRow(line: string, lineNo: number, header: Header, source: string):
   const ref = refAt >= 0 ? parseRef(tokens[refAt]?.text ?? "") : undefined;
   const idAt = tokens.findIndex((t, i) => i !== refAt && (APP_ID.test(t.text) || ELLIPSIZED_ID.test(t.text)));
   const idToken = tokens[idAt];
-  if (idToken === undefined && ref === undefined) throw new ParseError(source, `line ${lineNo} has no application id or ref: "${line.slice(0, 120)}"`);
+  if (idToken === undefined && ref === undefined)
+    throw new ParseError(source, `line ${lineNo} has no application id or ref: "${line.slice(0, 120)}"`);
   // An ellipsized id is only trusted when the Ref column gives the whole one.
   const id = idToken !== undefined && !(idToken.text.startsWith("…") && ref !== undefined) ? idToken.text : (ref?.id ?? "");
   const row: Row = { id, version: "" };

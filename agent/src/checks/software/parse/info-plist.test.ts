@@ -5,8 +5,14 @@ import { parseInfoPlist } from "./info-plist.js";
 
 describe("parseInfoPlist", () => {
   it.each([
-    ["macos12.5-safari-15.6-info.plist", { bundleId: "com.apple.Safari", shortVersion: "15.6", bundleVersion: "17613.3.9.1.5", name: "Safari" }],
-    ["garageband-10.3.2-info-binary.plist", { bundleId: "com.apple.garageband10", shortVersion: "10.3.2", bundleVersion: "4980.96", name: "GarageBand" }],
+    [
+      "macos12.5-safari-15.6-info.plist",
+      { bundleId: "com.apple.Safari", shortVersion: "15.6", bundleVersion: "17613.3.9.1.5", name: "Safari" },
+    ],
+    [
+      "garageband-10.3.2-info-binary.plist",
+      { bundleId: "com.apple.garageband10", shortVersion: "10.3.2", bundleVersion: "4980.96", name: "GarageBand" },
+    ],
   ])("reads %s (XML or binary alike)", (file, expected) => {
     expect(parseInfoPlist(fixture(`macos/info-plist/${file}`), file)).toEqual(expected);
   });

@@ -20,11 +20,14 @@ describe("parsePkgutilPkgs", () => {
 
 describe("parsePkgutilPkgInfo", () => {
   it("osx10.10-pkg-info-no-receipt-stderr.txt: a missing receipt is no receipt, not an error", () => {
-    expect(parsePkgutilPkgInfo("", fixtureText("macos/pkgutil/osx10.10-pkg-info-no-receipt-stderr.txt"), "pkgutil --pkg-info")).toBeUndefined();
+    expect(
+      parsePkgutilPkgInfo("", fixtureText("macos/pkgutil/osx10.10-pkg-info-no-receipt-stderr.txt"), "pkgutil --pkg-info"),
+    ).toBeUndefined();
   });
 
   it("reads a receipt's id, version, volume, location and install time", () => {
-    const text = "package-id: com.microsoft.package.Microsoft_Word.app\nversion: 16.79.23111019\nvolume: /\nlocation: Applications\ninstall-time: 1700000000\n";
+    const text =
+      "package-id: com.microsoft.package.Microsoft_Word.app\nversion: 16.79.23111019\nvolume: /\nlocation: Applications\ninstall-time: 1700000000\n";
     expect(parsePkgutilPkgInfo(text, "", "pkgutil --pkg-info")).toEqual({
       id: "com.microsoft.package.Microsoft_Word.app",
       version: "16.79.23111019",

@@ -49,7 +49,11 @@ describe("parseUninstallEntries", () => {
     const entries = parseUninstallEntries(fixtureText(PS_TABLE), PS_TABLE);
     expect(entries).toHaveLength(13);
     expect(entries.filter((e) => e.version === "").map((e) => e.displayName)).toEqual(["7-Zip 19.00 (x64)", "DiskMax 6.21", "Git"]);
-    expect(entries).toContainEqual({ displayName: "Microsoft Visual C++ 2022 X64 Additional Runtime - 14.36.32532", version: "14.36.32532", ...flags });
+    expect(entries).toContainEqual({
+      displayName: "Microsoft Visual C++ 2022 X64 Additional Runtime - 14.36.32532",
+      version: "14.36.32532",
+      ...flags,
+    });
     expect(entries).toContainEqual({ displayName: "VMware Tools", version: "12.3.5", ...flags });
   });
 
@@ -63,15 +67,40 @@ describe("parseUninstallEntries", () => {
 
   it("reads Get-ItemProperty JSON: PSChildName is the key, hidden entries and updates kept with their flags, indirect names use their fallback", () => {
     const json = JSON.stringify([
-      { PSChildName: "NpcapInst", DisplayName: "Npcap", DisplayVersion: "1.75", Publisher: "Nmap Project", UninstallString: "C:\\Program Files\\Npcap\\Uninstall.exe" },
+      {
+        PSChildName: "NpcapInst",
+        DisplayName: "Npcap",
+        DisplayVersion: "1.75",
+        Publisher: "Nmap Project",
+        UninstallString: "C:\\Program Files\\Npcap\\Uninstall.exe",
+      },
       { PSChildName: "KB2504637", DisplayName: "Update for Microsoft Office", ParentKeyName: "OFFICE14.PROPLUS", ReleaseType: "Update" },
-      { PSChildName: "Driver", DisplayName: "@oem38.inf,%NPF_Desc_Standard%;Npcap Packet Driver (NPCAP)", VersionMajor: 0, VersionMinor: 45 },
+      {
+        PSChildName: "Driver",
+        DisplayName: "@oem38.inf,%NPF_Desc_Standard%;Npcap Packet Driver (NPCAP)",
+        VersionMajor: 0,
+        VersionMinor: 45,
+      },
       { PSChildName: "Hidden", DisplayName: "Part of something", SystemComponent: 1, WindowsInstaller: 1 },
       { PSChildName: "Text", DisplayName: "Odd", Version: "2.1.3", SystemComponent: "1" },
     ]);
     expect(parseUninstallEntries(json, "x")).toEqual([
-      { key: "NpcapInst", displayName: "Npcap", version: "1.75", publisher: "Nmap Project", uninstallString: "C:\\Program Files\\Npcap\\Uninstall.exe", ...flags },
-      { key: "KB2504637", displayName: "Update for Microsoft Office", version: "", parentKeyName: "OFFICE14.PROPLUS", releaseType: "Update", ...flags },
+      {
+        key: "NpcapInst",
+        displayName: "Npcap",
+        version: "1.75",
+        publisher: "Nmap Project",
+        uninstallString: "C:\\Program Files\\Npcap\\Uninstall.exe",
+        ...flags,
+      },
+      {
+        key: "KB2504637",
+        displayName: "Update for Microsoft Office",
+        version: "",
+        parentKeyName: "OFFICE14.PROPLUS",
+        releaseType: "Update",
+        ...flags,
+      },
       { key: "Driver", displayName: "Npcap Packet Driver (NPCAP)", version: "0.45", ...flags },
       { key: "Hidden", displayName: "Part of something", version: "", systemComponent: true, windowsInstaller: true },
       // JSON keeps the registry type: the text "1" is a REG_SZ, which hides nothing.
@@ -118,21 +147,44 @@ describe("parseUninstallEntries", () => {
       expect(entries.filter((e) => e.parentKeyName !== undefined)).toHaveLength(58);
       expect(new Set(entries.map((e) => e.releaseType))).toEqual(new Set([undefined, "Security Update", "Update", "Hotfix", "HotFix"]));
       expect(entries.filter((e) => e.windowsInstaller)).toHaveLength(21);
-      expect(byKey("KB2079403")).toMatchObject({ displayName: "Security Update for Windows XP (KB2079403)", parentKeyName: "OperatingSystem", releaseType: "Security Update" });
+      expect(byKey("KB2079403")).toMatchObject({
+        displayName: "Security Update for Windows XP (KB2079403)",
+        parentKeyName: "OperatingSystem",
+        releaseType: "Security Update",
+      });
     });
 
     it("hides only DWORD SystemComponent=1: Office14.PROPLUS's empty string leaves it a program", () => {
-      expect(byKey("Office14.PROPLUS")).toMatchObject({ displayName: "Microsoft Office Professional Plus 2010", version: "14.0.6029.1000", systemComponent: false });
+      expect(byKey("Office14.PROPLUS")).toMatchObject({
+        displayName: "Microsoft Office Professional Plus 2010",
+        version: "14.0.6029.1000",
+        systemComponent: false,
+      });
       expect(isComponentEntry(byKey("Office14.PROPLUS") as never)).toBe(false);
       expect(byKey("{5B21BB9A-E23E-472b-AD2A-FB9B06A4727C}")).toMatchObject({ displayName: "Network Console", systemComponent: true });
-      expect(byKey("{3C3901C5-3455-3E0A-A214-0B093A5070A6}")).toMatchObject({ displayName: "Microsoft .NET Framework 4 Client Profile", systemComponent: true });
+      expect(byKey("{3C3901C5-3455-3E0A-A214-0B093A5070A6}")).toMatchObject({
+        displayName: "Microsoft .NET Framework 4 Client Profile",
+        systemComponent: true,
+      });
     });
 
     it("reads the programs a person sees, with DisplayIcon, UninstallString and InstallLocation", () => {
       const visible = entries.filter((e) => !isComponentEntry(e)).map((e) => `${e.displayName} ${e.version}`);
-      expect(visible).toEqual(expect.arrayContaining(["PuTTY version 0.58 0.58", "WinSCP 4.0.7 4.0.7", "OSSEC HIDS 2.5.1 2.5.1", "Java(TM) 6 Update 31 6.0.310", "Mozilla Firefox 10.0.2 (x86 en-US) 10.0.2", "Opera 11.52 11.52.1100"]));
+      expect(visible).toEqual(
+        expect.arrayContaining([
+          "PuTTY version 0.58 0.58",
+          "WinSCP 4.0.7 4.0.7",
+          "OSSEC HIDS 2.5.1 2.5.1",
+          "Java(TM) 6 Update 31 6.0.310",
+          "Mozilla Firefox 10.0.2 (x86 en-US) 10.0.2",
+          "Opera 11.52 11.52.1100",
+        ]),
+      );
       expect(byKey("PuTTY_is1")).toMatchObject({ publisher: "Simon Tatham", displayIcon: "C:\\Program Files\\PuTTY\\putty.exe" });
-      expect(byKey("CCleaner")).toMatchObject({ displayName: "CCleaner (remove only)", uninstallString: '"C:\\Program Files\\CCleaner\\uninst.exe"' });
+      expect(byKey("CCleaner")).toMatchObject({
+        displayName: "CCleaner (remove only)",
+        uninstallString: '"C:\\Program Files\\CCleaner\\uninst.exe"',
+      });
       expect(byKey("Office14.PROPLUS")?.installLocation).toBe("C:\\Program Files\\Microsoft Office\\");
     });
 
@@ -150,8 +202,11 @@ describe("parseUninstallEntries", () => {
 
   it.each([
     ["keys that are not Uninstall keys", "\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\n    X    REG_SZ    y\n"],
-    ["a reg query output cut inside a line after a blank", `${fixtureText(REG_QUERY).split("    DisplayName    REG_SZ    Nmap")[0]}\n    DisplayNa`],
-    ["an error message", "ERROR: Invalid key name.\r\nType \"REG QUERY /?\" for usage.\r\n"],
+    [
+      "a reg query output cut inside a line after a blank",
+      `${fixtureText(REG_QUERY).split("    DisplayName    REG_SZ    Nmap")[0]}\n    DisplayNa`,
+    ],
+    ["an error message", 'ERROR: Invalid key name.\r\nType "REG QUERY /?" for usage.\r\n'],
   ])("throws a ParseError for %s", (_what, text) => {
     expect(() => parseUninstallEntries(text, "x")).toThrow(ParseError);
   });

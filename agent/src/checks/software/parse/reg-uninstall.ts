@@ -146,7 +146,8 @@ export function unpackVersion(packed: number): string {
 function versionOf(raw: RawEntry): string {
   if (raw.packedVersion !== undefined && raw.packedVersion > 0) return unpackVersion(raw.packedVersion);
   if (raw.versionText !== undefined) return raw.versionText;
-  if (raw.versionMajor !== undefined) return raw.versionMinor === undefined ? String(raw.versionMajor) : `${raw.versionMajor}.${raw.versionMinor}`;
+  if (raw.versionMajor !== undefined)
+    return raw.versionMinor === undefined ? String(raw.versionMajor) : `${raw.versionMajor}.${raw.versionMinor}`;
   return "";
 }
 

@@ -34,7 +34,11 @@ export interface RpmFields {
 
 export function toPackage(f: RpmFields): RpmPackage {
   const e = present(f.epoch);
-  const pkg: RpmPackage = { name: f.name, version: `${e !== undefined ? `${e}:` : ""}${f.version}${f.release !== undefined ? `-${f.release}` : ""}`, source: "rpm" };
+  const pkg: RpmPackage = {
+    name: f.name,
+    version: `${e !== undefined ? `${e}:` : ""}${f.version}${f.release !== undefined ? `-${f.release}` : ""}`,
+    source: "rpm",
+  };
   const a = present(f.arch);
   if (a !== undefined) pkg.arch = a;
   const v = present(f.vendor);
@@ -60,7 +64,23 @@ export function signingKeysOf(signature: string): string[] {
 }
 
 export const NEVRA = /^(.+)-(?:(\d+):)?([^-:]+)-([^-]+)\.([A-Za-z0-9_]+)$/;
-export const RPM_ARCHES = new Set(["x86_64", "noarch", "i386", "i486", "i586", "i686", "aarch64", "ppc64le", "ppc64", "s390x", "armv7hl", "armv7l", "armhfp", "riscv64", "src"]);
+export const RPM_ARCHES = new Set([
+  "x86_64",
+  "noarch",
+  "i386",
+  "i486",
+  "i586",
+  "i686",
+  "aarch64",
+  "ppc64le",
+  "ppc64",
+  "s390x",
+  "armv7hl",
+  "armv7l",
+  "armhfp",
+  "riscv64",
+  "src",
+]);
 
 /** `name-[epoch:]version-release.arch` → its parts, or undefined when the line is not one. */
 export function splitNevra(text: string): RpmFields | undefined {

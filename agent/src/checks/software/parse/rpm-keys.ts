@@ -8,7 +8,9 @@ export interface RpmKey {
 }
 
 export function importedKeys(packages: readonly RpmPackage[]): RpmKey[] {
-  return packages.filter((p) => p.name === "gpg-pubkey" && p.keyUserId !== undefined).map((p) => ({ id: (p.version.split("-")[0] ?? "").toLowerCase(), userId: p.keyUserId ?? "" }));
+  return packages
+    .filter((p) => p.name === "gpg-pubkey" && p.keyUserId !== undefined)
+    .map((p) => ({ id: (p.version.split("-")[0] ?? "").toLowerCase(), userId: p.keyUserId ?? "" }));
 }
 
 /** The imported key a signature's key id (16 hex digits, or a fingerprint) belongs to: one id ends with the other. */

@@ -19,20 +19,50 @@ describe("rpm parser", () => {
     const packages = parseRpm(qaiText(), "rpm -qai");
     expect(sniffRpmFormat(qaiText())).toBe("info");
     expect(packages).toHaveLength(308);
-    expect(packages[0]).toEqual({ name: "make", version: "1:3.82-24.el7", source: "rpm", arch: "x86_64", publisher: "CentOS", sourcePackage: "make", signingKeys: [CENTOS_KEY] });
-    expect(packages[1]).toEqual({ name: "kbd-legacy", version: "1.15.5-15.el7", source: "rpm", arch: "noarch", publisher: "CentOS", sourcePackage: "kbd", signingKeys: [CENTOS_KEY] });
+    expect(packages[0]).toEqual({
+      name: "make",
+      version: "1:3.82-24.el7",
+      source: "rpm",
+      arch: "x86_64",
+      publisher: "CentOS",
+      sourcePackage: "make",
+      signingKeys: [CENTOS_KEY],
+    });
+    expect(packages[1]).toEqual({
+      name: "kbd-legacy",
+      version: "1.15.5-15.el7",
+      source: "rpm",
+      arch: "noarch",
+      publisher: "CentOS",
+      sourcePackage: "kbd",
+      signingKeys: [CENTOS_KEY],
+    });
     expect(packages.filter((p) => /^\d+:/.test(p.version))).toHaveLength(55);
   });
 
   it(`keeps every instance of repeated names in ${QAI} (kernel, gpg-pubkey)`, () => {
     const packages = parseRpm(qaiText(), "rpm -qai");
-    expect(packages.filter((p) => p.name === "kernel").map((p) => p.version)).toEqual(expect.arrayContaining(["3.10.0-957.27.2.el7", "3.10.0-957.el7"]));
+    expect(packages.filter((p) => p.name === "kernel").map((p) => p.version)).toEqual(
+      expect.arrayContaining(["3.10.0-957.27.2.el7", "3.10.0-957.el7"]),
+    );
     expect(packages.filter((p) => p.name === "kernel")).toHaveLength(3);
     // gpg-pubkey has no architecture and no Vendor line; its Description (a PGP block with a "Version:" line) is not read as fields.
     // Their Summary `gpg(<user id>)` names the key.
     expect(packages.filter((p) => p.name === "gpg-pubkey")).toEqual([
-      { name: "gpg-pubkey", version: "352c64e5-52ae6884", source: "rpm", signingKeys: [], keyUserId: "Fedora EPEL (7) <epel@fedoraproject.org>" },
-      { name: "gpg-pubkey", version: "f4a80eb5-53a7ff4b", source: "rpm", signingKeys: [], keyUserId: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>" },
+      {
+        name: "gpg-pubkey",
+        version: "352c64e5-52ae6884",
+        source: "rpm",
+        signingKeys: [],
+        keyUserId: "Fedora EPEL (7) <epel@fedoraproject.org>",
+      },
+      {
+        name: "gpg-pubkey",
+        version: "f4a80eb5-53a7ff4b",
+        source: "rpm",
+        signingKeys: [],
+        keyUserId: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>",
+      },
     ]);
   });
 
@@ -68,11 +98,28 @@ describe("rpm parser", () => {
     expect(packages).toHaveLength(15);
     expect(packages.filter((p) => p.publisher === "CentOS" && p.signingKeys?.[0] === CENTOS_KEY)).toHaveLength(12);
     expect(packages.find((p) => p.name === "brave-browser")).toEqual({
-      name: "brave-browser", version: "1.45.133-1", source: "rpm", arch: "x86_64", publisher: "Brave Software, Inc.", sourcePackage: "brave-browser", signingKeys: ["a8580bdc82d3dc6c"],
+      name: "brave-browser",
+      version: "1.45.133-1",
+      source: "rpm",
+      arch: "x86_64",
+      publisher: "Brave Software, Inc.",
+      sourcePackage: "brave-browser",
+      signingKeys: ["a8580bdc82d3dc6c"],
     });
     // No Vendor and no Packager line.
-    expect(packages.find((p) => p.name === "brave-keyring")).toEqual({ name: "brave-keyring", version: "1.10-1", source: "rpm", arch: "noarch", sourcePackage: "brave-keyring", signingKeys: ["a8580bdc82d3dc6c"] });
-    expect(packages.find((p) => p.name === "osquery")).toMatchObject({ version: "5.6.0-1.linux", publisher: "osquery", signingKeys: ["97a80c63c9d8b80b"] });
+    expect(packages.find((p) => p.name === "brave-keyring")).toEqual({
+      name: "brave-keyring",
+      version: "1.10-1",
+      source: "rpm",
+      arch: "noarch",
+      sourcePackage: "brave-keyring",
+      signingKeys: ["a8580bdc82d3dc6c"],
+    });
+    expect(packages.find((p) => p.name === "osquery")).toMatchObject({
+      version: "5.6.0-1.linux",
+      publisher: "osquery",
+      signingKeys: ["97a80c63c9d8b80b"],
+    });
     expect(packages.find((p) => p.name === "bind-libs")).toMatchObject({ version: "32:9.11.4-26.P2.el7_9.10", sourcePackage: "bind" });
     expect(packages.find((p) => p.name === "perf")?.sourcePackage).toBe("kernel");
     expect(packages.filter((p) => p.sourcePackage === "openssl").map((p) => p.name)).toEqual(["openssl", "openssl-libs"]);
@@ -80,7 +127,15 @@ describe("rpm parser", () => {
 
   it(`reads ${QI_FEDORA}: Fedora's layout with Epoch, Bug URL and its signing key`, () => {
     expect(parseRpm(text(QI_FEDORA), "rpm -qi net-snmp")).toEqual([
-      { name: "net-snmp", version: "1:5.9.1-4.fc34", source: "rpm", arch: "x86_64", publisher: "Fedora Project", sourcePackage: "net-snmp", signingKeys: ["1161ae6945719a39"] },
+      {
+        name: "net-snmp",
+        version: "1:5.9.1-4.fc34",
+        source: "rpm",
+        arch: "x86_64",
+        publisher: "Fedora Project",
+        sourcePackage: "net-snmp",
+        signingKeys: ["1161ae6945719a39"],
+      },
     ]);
   });
 
@@ -99,7 +154,15 @@ describe("rpm parser", () => {
       "The tree utility recursively displays the contents of directories.",
     ].join("\n");
     expect(parseRpm(qi)).toEqual([
-      { name: "tree", version: "2.2.1-4.fc44", source: "rpm", arch: "x86_64", publisher: "Fedora Project", sourcePackage: "tree-pkg", signingKeys: ["dbfcf71c6d9f90a6"] },
+      {
+        name: "tree",
+        version: "2.2.1-4.fc44",
+        source: "rpm",
+        arch: "x86_64",
+        publisher: "Fedora Project",
+        sourcePackage: "tree-pkg",
+        signingKeys: ["dbfcf71c6d9f90a6"],
+      },
     ]);
   });
 
@@ -123,14 +186,37 @@ describe("rpm parser", () => {
     ].join("\n");
     expect(sniffRpmFormat(text)).toBe("query");
     expect(parseRpm(text)).toEqual([
-      { name: "make", version: "1:3.82-24.el7", source: "rpm", arch: "x86_64", publisher: "CentOS", sourcePackage: "make", signingKeys: [CENTOS_KEY] },
-      { name: "gpg-pubkey", version: "f4a80eb5-53a7ff4b", source: "rpm", signingKeys: [], keyUserId: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>" },
-      { name: "anydesk", version: "6.3.0-1", source: "rpm", arch: "x86_64", publisher: "philandro Software GmbH", sourcePackage: "anydesk", signingKeys: [] },
+      {
+        name: "make",
+        version: "1:3.82-24.el7",
+        source: "rpm",
+        arch: "x86_64",
+        publisher: "CentOS",
+        sourcePackage: "make",
+        signingKeys: [CENTOS_KEY],
+      },
+      {
+        name: "gpg-pubkey",
+        version: "f4a80eb5-53a7ff4b",
+        source: "rpm",
+        signingKeys: [],
+        keyUserId: "CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>",
+      },
+      {
+        name: "anydesk",
+        version: "6.3.0-1",
+        source: "rpm",
+        arch: "x86_64",
+        publisher: "philandro Software GmbH",
+        sourcePackage: "anydesk",
+        signingKeys: [],
+      },
     ]);
   });
 
   it("reads the agent's earlier six-field --queryformat, with (none) for absent tags", () => {
-    const text = "make\t1\t3.82\t24.el7\tx86_64\tCentOS\ngpg-pubkey\t(none)\tf4a80eb5\t53a7ff4b\t(none)\t(none)\nnmap\t2\t7.92\t1.el9\tx86_64\tRocky Enterprise Software Foundation\n";
+    const text =
+      "make\t1\t3.82\t24.el7\tx86_64\tCentOS\ngpg-pubkey\t(none)\tf4a80eb5\t53a7ff4b\t(none)\t(none)\nnmap\t2\t7.92\t1.el9\tx86_64\tRocky Enterprise Software Foundation\n";
     expect(sniffRpmFormat(text)).toBe("query");
     expect(parseRpm(text)).toEqual([
       { name: "make", version: "1:3.82-24.el7", source: "rpm", arch: "x86_64", publisher: "CentOS" },
@@ -140,7 +226,8 @@ describe("rpm parser", () => {
   });
 
   it("reads plain rpm -qa lines (name-version-release.arch)", () => {
-    const text = "make-3.82-24.el7.x86_64\ngpg-pubkey-352c64e5-52ae6884\nwireshark-cli-1:3.4.10-1.el9.x86_64\npython3-pip-wheel-21.2.3-6.el9.noarch\n";
+    const text =
+      "make-3.82-24.el7.x86_64\ngpg-pubkey-352c64e5-52ae6884\nwireshark-cli-1:3.4.10-1.el9.x86_64\npython3-pip-wheel-21.2.3-6.el9.noarch\n";
     expect(sniffRpmFormat(text)).toBe("nevra");
     expect(parseRpm(text)).toEqual([
       { name: "make", version: "3.82-24.el7", source: "rpm", arch: "x86_64" },

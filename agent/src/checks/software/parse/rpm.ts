@@ -12,7 +12,8 @@ const SIGNATURE_FORMAT =
  * The --queryformat the collector asks for: one package a line, tab-separated, the summary last (for gpg-pubkey
  * entries it is `gpg(<key user id>)`). rpm prints an absent tag as `(none)`.
  */
-export const RPM_QUERY_FORMAT = String.raw`%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{SOURCERPM}\t` + SIGNATURE_FORMAT + String.raw`\t%{SUMMARY}\n`;
+export const RPM_QUERY_FORMAT =
+  String.raw`%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{SOURCERPM}\t` + SIGNATURE_FORMAT + String.raw`\t%{SUMMARY}\n`;
 /** The agent's earlier format (six fields, no source rpm or signature): still read from bundles recorded with it. */
 export const RPM_QUERY_FORMAT_OLD = String.raw`%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{VENDOR}\n`;
 
@@ -46,10 +47,20 @@ export function parseRpmQuery(text: string, source = "rpm -qa --queryformat"): R
     if (line.trim() === "") return;
     const fields = line.split("\t");
     const [name, epoch, version, release, arch, vendor, sourceRpm, signature, ...summary] = fields;
-    if ((fields.length !== 6 && fields.length < 9) || name === undefined || version === undefined || name.trim() === "" || version.trim() === "") {
-      throw new ParseError(source, `line ${i + 1} is not NAME, EPOCH, VERSION, RELEASE, ARCH, VENDOR, SOURCERPM, SIGNATURE and SUMMARY separated by tabs: "${line.slice(0, 120)}"`);
+    if (
+      (fields.length !== 6 && fields.length < 9) ||
+      name === undefined ||
+      version === undefined ||
+      name.trim() === "" ||
+      version.trim() === ""
+    ) {
+      throw new ParseError(
+        source,
+        `line ${i + 1} is not NAME, EPOCH, VERSION, RELEASE, ARCH, VENDOR, SOURCERPM, SIGNATURE and SUMMARY separated by tabs: "${line.slice(0, 120)}"`,
+      );
     }
-    if (present(epoch) !== undefined && !/^\d+$/.test(epoch?.trim() ?? "")) throw new ParseError(source, `line ${i + 1}: epoch "${epoch}" is not a number`);
+    if (present(epoch) !== undefined && !/^\d+$/.test(epoch?.trim() ?? ""))
+      throw new ParseError(source, `line ${i + 1}: epoch "${epoch}" is not a number`);
     const row: RpmFields = { name: name.trim(), epoch, version: version.trim(), release: release?.trim(), arch, vendor };
     if (fields.length >= 9) Object.assign(row, { sourceRpm, signature: signature ?? "", keyUserId: summary.join("\t") });
     packages.push(toPackage(row));
@@ -64,8 +75,17 @@ export function parseRpmGlpi(text: string, source = "rpm -qa --queryformat"): Rp
     if (line.trim() === "") return;
     const fields = line.split("\t");
     const [name = "", arch, versionRelease = "", installTime = "", size = "", vendor] = fields;
-    if (fields.length < 8 || name.trim() === "" || !/^\d+$/.test(installTime) || !/^\d+$/.test(size) || !/^[^\s-]+-[^\s-]+$/.test(versionRelease)) {
-      throw new ParseError(source, `line ${i + 1} is not NAME, ARCH, VERSION-RELEASE, INSTALLTIME, SIZE, VENDOR, SUMMARY and GROUP separated by tabs: "${line.slice(0, 120)}"`);
+    if (
+      fields.length < 8 ||
+      name.trim() === "" ||
+      !/^\d+$/.test(installTime) ||
+      !/^\d+$/.test(size) ||
+      !/^[^\s-]+-[^\s-]+$/.test(versionRelease)
+    ) {
+      throw new ParseError(
+        source,
+        `line ${i + 1} is not NAME, ARCH, VERSION-RELEASE, INSTALLTIME, SIZE, VENDOR, SUMMARY and GROUP separated by tabs: "${line.slice(0, 120)}"`,
+      );
     }
     packages.push(toPackage({ name: name.trim(), version: versionRelease, arch, vendor }));
   });

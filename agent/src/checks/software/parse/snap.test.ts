@@ -62,9 +62,9 @@ describe("snap list parser", () => {
     expect(parseSnapList("Name   Version  Rev  Developer  Notes\nnmap   7.70     513  maxiberta  -\n")).toEqual([
       { name: "nmap", version: "7.70", source: "snap", publisher: "maxiberta" },
     ]);
-    expect(parseSnapList("Nom    Version  Rév   Suivi          Éditeur     Notes\ncore   16-2.61  16202 latest/stable  canonical✓  core\n")).toEqual([
-      { name: "core", version: "16-2.61", source: "snap", publisher: "canonical", verified: true, system: true },
-    ]);
+    expect(
+      parseSnapList("Nom    Version  Rév   Suivi          Éditeur     Notes\ncore   16-2.61  16202 latest/stable  canonical✓  core\n"),
+    ).toEqual([{ name: "core", version: "16-2.61", source: "snap", publisher: "canonical", verified: true, system: true }]);
   });
 
   it("reads no snaps as an empty list", () => {
@@ -76,7 +76,10 @@ describe("snap list parser", () => {
     ["a row with a missing cell", "Name Version Rev Tracking Publisher Notes\nlxd git-def587b 27004 latest/edge\n"],
     ["an unknown header", "Package Version\nlxd 5.0\n"],
     ["English columns in an unknown order", "Name Rev Version Tracking Publisher Notes\nlxd 1 2 3 4 5\n"],
-    ["an error message", "error: cannot communicate with server: Get \"http://localhost/v2/snaps\": dial unix /run/snapd.socket: connect: no such file or directory\n"],
+    [
+      "an error message",
+      'error: cannot communicate with server: Get "http://localhost/v2/snaps": dial unix /run/snapd.socket: connect: no such file or directory\n',
+    ],
   ])("throws a ParseError on %s", (_what, text) => {
     expect(() => parseSnapList(text)).toThrow(ParseError);
   });

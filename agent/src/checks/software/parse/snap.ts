@@ -31,7 +31,10 @@ export function parseSnapList(text: string, source = "snap list"): SnapPackage[]
   if (header === undefined) return [];
   // "No snaps are installed yet." goes to stderr, but a recorded bundle may hold it anywhere.
   if (/^No snaps/i.test(header.trim())) return [];
-  const titles = header.trim().split(/\s+/).map((t) => t.toLowerCase());
+  const titles = header
+    .trim()
+    .split(/\s+/)
+    .map((t) => t.toLowerCase());
   const columns = columnsOf(titles, source);
   const packages: SnapPackage[] = [];
   rows.forEach((row, i) => {
@@ -42,7 +45,8 @@ export function parseSnapList(text: string, source = "snap list"): SnapPackage[]
     const notes = (cells[columns.notes] ?? "").split(",");
     if (notes.includes("disabled")) return;
     const name = cells[columns.name] ?? "";
-    if (!/^[a-z0-9][a-z0-9-]*(?:_[a-z0-9]+)?$/.test(name)) throw new ParseError(source, `row ${i + 1}: "${name.slice(0, 80)}" is not a snap name`);
+    if (!/^[a-z0-9][a-z0-9-]*(?:_[a-z0-9]+)?$/.test(name))
+      throw new ParseError(source, `row ${i + 1}: "${name.slice(0, 80)}" is not a snap name`);
     const pkg: SnapPackage = { name, version: cells[columns.version] ?? "", source: "snap" };
     const marked = cells[columns.publisher] ?? "";
     const publisher = marked.replace(VERIFIED_MARK, "").replace(STARRED_MARK, "");
@@ -65,7 +69,11 @@ interface Columns {
 function columnsOf(titles: readonly string[], source: string): Columns {
   const candidates = KNOWN_HEADERS.filter((h) => h.length === titles.length);
   const [first] = candidates;
-  if (first === undefined) throw new ParseError(source, `expected a header of 5 or 6 columns (Name Version Rev Tracking Publisher Notes), got "${titles.join(" ")}"`);
+  if (first === undefined)
+    throw new ParseError(
+      source,
+      `expected a header of 5 or 6 columns (Name Version Rev Tracking Publisher Notes), got "${titles.join(" ")}"`,
+    );
   // English headers are checked; translated ones (snapd is localized) are taken in snapd's fixed column order.
   const english = titles[0] === "name";
   const expected = english ? candidates.find((h) => h.join(" ") === titles.join(" ")) : first;

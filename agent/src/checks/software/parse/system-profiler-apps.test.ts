@@ -19,7 +19,12 @@ describe("parseSystemProfilerApps", () => {
     const apps = read("macos-2024-apple-silicon-xml-367-apps.xml");
     expect(apps).toHaveLength(367);
     expect(count(apps, (a) => a.obtainedFrom)).toEqual({ apple: 262, identified_developer: 57, unknown: 42, mac_app_store: 6 });
-    expect(apps.filter((a) => a.version === undefined).map((a) => a.name).sort()).toEqual([
+    expect(
+      apps
+        .filter((a) => a.version === undefined)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([
       "com.apple.ctcategories",
       "com.microsoft.openxml",
       "com.microsoft.openxml",
@@ -28,11 +33,24 @@ describe("parseSystemProfilerApps", () => {
       "group.is.workflow",
     ]);
     expect(byName(apps, "Safari")).toEqual([
-      { name: "Safari", version: "17.4.1", path: "/Applications/Safari.app", obtainedFrom: "apple", arch: "arch_arm_i64", signedBy: ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"] },
+      {
+        name: "Safari",
+        version: "17.4.1",
+        path: "/Applications/Safari.app",
+        obtainedFrom: "apple",
+        arch: "arch_arm_i64",
+        signedBy: ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"],
+      },
     ]);
-    expect(byName(apps, "Google Chrome")[0]).toMatchObject({ version: "111.0.5563.110", signedBy: ["Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Certification Authority", "Apple Root CA"] });
+    expect(byName(apps, "Google Chrome")[0]).toMatchObject({
+      version: "111.0.5563.110",
+      signedBy: ["Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Certification Authority", "Apple Root CA"],
+    });
     expect(byName(apps, "Firefox")[0]?.version).toBe("124.0.2");
-    expect(byName(apps, "Microsoft Word")[0]).toMatchObject({ version: "16.79.2", signedBy: ["Developer ID Application: Microsoft Corporation (UBF8T346G9)", "Developer ID Certification Authority", "Apple Root CA"] });
+    expect(byName(apps, "Microsoft Word")[0]).toMatchObject({
+      version: "16.79.2",
+      signedBy: ["Developer ID Application: Microsoft Corporation (UBF8T346G9)", "Developer ID Certification Authority", "Apple Root CA"],
+    });
     expect(apps.filter((a) => /wireshark/i.test(a.name))).toEqual([]);
     expect(apps.filter((a) => a.signedBy.length === 0)).toHaveLength(367 - 325);
   });
@@ -57,14 +75,18 @@ describe("parseSystemProfilerApps", () => {
     expect(apps).toHaveLength(291);
     expect(apps.filter((a) => a.version === undefined)).toHaveLength(12);
     expect(apps.every((a) => a.obtainedFrom === undefined && a.signedBy.length === 0)).toBe(true);
-    expect(byName(apps, "Safari")).toEqual([{ name: "Safari", version: "5.1.10", path: "/Applications/Safari.app", arch: "arch_x86", signedBy: [] }]);
+    expect(byName(apps, "Safari")).toEqual([
+      { name: "Safari", version: "5.1.10", path: "/Applications/Safari.app", arch: "arch_x86", signedBy: [] },
+    ]);
     expect(apps.filter((a) => a.path?.startsWith("/Users/user1/Applications/Chrome Apps.localized/")).length).toBeGreaterThan(0);
   });
 
   it("osx-10.6-text-491-apps-wireshark-1.2.0.txt (text form): 491 apps, Wireshark 1.2.0 in /Applications, per-user installs and odd names kept", () => {
     const apps = read("osx-10.6-text-491-apps-wireshark-1.2.0.txt");
     expect(apps).toHaveLength(491);
-    expect(byName(apps, "Wireshark")).toEqual([{ name: "Wireshark", version: "1.2.0", path: "/Applications/Wireshark.app", arch: "Intel", signedBy: [] }]);
+    expect(byName(apps, "Wireshark")).toEqual([
+      { name: "Wireshark", version: "1.2.0", path: "/Applications/Wireshark.app", arch: "Intel", signedBy: [] },
+    ]);
     expect(byName(apps, "Microsoft Windows Media Configuration Utility")[0]?.path).toBe(
       "/Users/user1/Applications/{62224c9e-25f7-4c47-bbb7-70acf05cd357} Applications.localized/Microsoft Windows Media Configuration Utility.app",
     );
@@ -91,26 +113,52 @@ describe("parseSystemProfilerApps", () => {
     expect(leaves["Apple Mac OS Application Signing"]).toBe(6);
     expect(leaves["Developer ID Application: HP Inc. (6HB5Y2QTA3)"]).toBe(14);
     for (const team of ["UBF8T346G9", "TXAEAV5RN4", "6KALSAFZJC", "JQ525L2MZD", "EQHXZ8M8AV", "AL798K98FX"]) {
-      expect(signed.some((a) => a.signedBy[0]?.endsWith(`(${team})`)), team).toBe(true);
+      expect(
+        signed.some((a) => a.signedBy[0]?.endsWith(`(${team})`)),
+        team,
+      ).toBe(true);
     }
     // Old Developer ID certificates name no team.
     expect(byName(apps, "VLC")[0]?.signedBy[0]).toBe("Developer ID Application: VideoLAN");
     expect(byName(apps, "XMind")[0]?.signedBy[0]).toBe("Developer ID Application: XMind Ltd.");
     // A Get Info String that runs over several lines does not end the tree: the apps after it are read.
-    expect(byName(apps, "ApE")[0]).toMatchObject({ version: "2.0.51", path: "/Applications/ApE.app", obtainedFrom: "unknown", signedBy: [] });
+    expect(byName(apps, "ApE")[0]).toMatchObject({
+      version: "2.0.51",
+      path: "/Applications/ApE.app",
+      obtainedFrom: "unknown",
+      signedBy: [],
+    });
     expect(byName(apps, "Cyberduck")[0]?.version).toBe("8.7.1");
   });
 
   it("reads the text and the XML report of the same Mac to the same apps, origins and signers (versions moved on between the two)", () => {
     const facts = (apps: SpApplication[]) => apps.map((a) => [a.path, a.name, a.obtainedFrom, a.signedBy.join(" | ")].join(" ; ")).sort();
-    expect(facts(read("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"))).toEqual(facts(read("macos-2024-apple-silicon-xml-367-apps.xml")));
+    expect(facts(read("macos-2024-apple-silicon-text-367-apps-obtained-from-signed-by.txt"))).toEqual(
+      facts(read("macos-2024-apple-silicon-xml-367-apps.xml")),
+    );
   });
 
   it.each([
-    ["a Developer ID chain", "Developer ID Application: Google LLC (EQHXZ8M8AV), Developer ID Certification Authority, Apple Root CA", ["Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Certification Authority", "Apple Root CA"]],
-    ["a signer whose name holds a comma", "Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3), Developer ID Certification Authority, Apple Root CA", ["Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3)", "Developer ID Certification Authority", "Apple Root CA"]],
-    ["Apple's platform chain", "Software Signing, Apple Code Signing Certification Authority, Apple Root CA", ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"]],
-    ["the App Store chain", "Apple Mac OS Application Signing, Apple Worldwide Developer Relations Certification Authority, Apple Root CA", ["Apple Mac OS Application Signing", "Apple Worldwide Developer Relations Certification Authority", "Apple Root CA"]],
+    [
+      "a Developer ID chain",
+      "Developer ID Application: Google LLC (EQHXZ8M8AV), Developer ID Certification Authority, Apple Root CA",
+      ["Developer ID Application: Google LLC (EQHXZ8M8AV)", "Developer ID Certification Authority", "Apple Root CA"],
+    ],
+    [
+      "a signer whose name holds a comma",
+      "Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3), Developer ID Certification Authority, Apple Root CA",
+      ["Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3)", "Developer ID Certification Authority", "Apple Root CA"],
+    ],
+    [
+      "Apple's platform chain",
+      "Software Signing, Apple Code Signing Certification Authority, Apple Root CA",
+      ["Software Signing", "Apple Code Signing Certification Authority", "Apple Root CA"],
+    ],
+    [
+      "the App Store chain",
+      "Apple Mac OS Application Signing, Apple Worldwide Developer Relations Certification Authority, Apple Root CA",
+      ["Apple Mac OS Application Signing", "Apple Worldwide Developer Relations Certification Authority", "Apple Root CA"],
+    ],
     ["a leaf alone", "Developer ID Application: VideoLAN", ["Developer ID Application: VideoLAN"]],
     ["nothing", "", []],
   ])("splits the text form's signing chain: %s", (_name, joined, chain) => {

@@ -51,7 +51,10 @@ function fromDict(d: PlistDict): SpApplication[] {
   const path = plistString(d, "path");
   const name = plistString(d, "_name") ?? baseName(path);
   if (name === undefined) return [];
-  const app: SpApplication = { name, signedBy: plistArray(d, "signed_by").flatMap((s) => (typeof s === "string" && s.trim() !== "" ? [s.trim()] : [])) };
+  const app: SpApplication = {
+    name,
+    signedBy: plistArray(d, "signed_by").flatMap((s) => (typeof s === "string" && s.trim() !== "" ? [s.trim()] : [])),
+  };
   set(app, "version", plistString(d, "version"));
   set(app, "path", path);
   set(app, "obtainedFrom", plistString(d, "obtained_from"));
@@ -98,7 +101,10 @@ function obtainedFromKey(label: string): string {
 }
 
 function baseName(path: string | undefined): string | undefined {
-  const last = path?.split("/").filter((s) => s !== "").pop();
+  const last = path
+    ?.split("/")
+    .filter((s) => s !== "")
+    .pop();
   return last?.replace(/\.app$/i, "");
 }
 

@@ -22,7 +22,13 @@ describe("parseWingetList", () => {
       "CanonicalGroupLimited.Ubuntu20.04onWindows_79rhkp1fndgsc",
       "Cisco AnyConnect Secure Mobility Client",
     ]);
-    expect(rows[2]).toEqual({ name: "Cisco Webex Meetings", id: "ActiveTouchMeetingClient", version: "", nameTruncated: false, idTruncated: false });
+    expect(rows[2]).toEqual({
+      name: "Cisco Webex Meetings",
+      id: "ActiveTouchMeetingClient",
+      version: "",
+      nameTruncated: false,
+      idTruncated: false,
+    });
     expect(rows[5]).toMatchObject({ name: "CanonicalGroupLimited.Ubuntu20.04onWindows", version: "2004.2021.222.0" });
     expect(rows.every((r) => r.available === undefined && r.source === undefined)).toBe(true);
   });
@@ -30,8 +36,19 @@ describe("parseWingetList", () => {
   it("reads en-2021-list-truncated-ids-excerpt.txt: ids cut with …, only Git has Available and Source", () => {
     const rows = parseWingetList(fixtureText(TRUNCATED), "winget list");
     expect(rows).toHaveLength(8);
-    expect(rows.filter((r) => r.idTruncated).map((r) => r.id)).toEqual(["8b5526fe-0870-42b7-bde0-da8c4c7ea1aa_kw", "DolbyLaboratories.DolbyAccessOEM_rz1teb"]);
-    expect(rows.find((r) => r.id === "Git.Git")).toEqual({ name: "Git", id: "Git.Git", version: "2.31.0.0.1", available: "2.33.0.2", source: "winget", nameTruncated: false, idTruncated: false });
+    expect(rows.filter((r) => r.idTruncated).map((r) => r.id)).toEqual([
+      "8b5526fe-0870-42b7-bde0-da8c4c7ea1aa_kw",
+      "DolbyLaboratories.DolbyAccessOEM_rz1teb",
+    ]);
+    expect(rows.find((r) => r.id === "Git.Git")).toEqual({
+      name: "Git",
+      id: "Git.Git",
+      version: "2.31.0.0.1",
+      available: "2.33.0.2",
+      source: "winget",
+      nameTruncated: false,
+      idTruncated: false,
+    });
     expect(rows.filter((r) => r.available !== undefined || r.source !== undefined)).toHaveLength(1);
     expect(rows.find((r) => r.id === "CodeFlow_is1")?.version).toBe("");
   });

@@ -37,7 +37,8 @@ export function parseWingetList(text: string, source: string): WingetRow[] {
     if (columns.length < 3) throw new ParseError(source, `line ${headerIndex + 1}: expected at least Name, Id and Version columns`);
     const body: string[][] = [];
     let j = i + 1;
-    for (; j < lines.length && (lines[j] as string).trim() !== ""; j++) body.push(cutAtColumns(lines[j] as string, columns).map((c) => c.trim()));
+    for (; j < lines.length && (lines[j] as string).trim() !== ""; j++)
+      body.push(cutAtColumns(lines[j] as string, columns).map((c) => c.trim()));
     tables++;
     const fourthIsAvailable = columns.length === 4 && body.every((cells) => cells[3] === "" || /^[<>]?\s*\d/.test(cells[3] as string));
     body.forEach((cells, k) => rows.push(toRow(cells, columns.length, fourthIsAvailable, source, i + k + 2)));

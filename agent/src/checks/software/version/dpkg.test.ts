@@ -72,7 +72,8 @@ describe("dpkg version order", () => {
     fc.assert(
       fc.property(fc.array(version, { minLength: 3, maxLength: 12 }), (list) => {
         const sorted = [...list].sort(compareDpkgVersions);
-        for (let i = 1; i < sorted.length; i++) expect(compareDpkgVersions(sorted[i - 1] as string, sorted[i] as string)).toBeLessThanOrEqual(0);
+        for (let i = 1; i < sorted.length; i++)
+          expect(compareDpkgVersions(sorted[i - 1] as string, sorted[i] as string)).toBeLessThanOrEqual(0);
       }),
     );
   });

@@ -18,7 +18,11 @@ describe("version ranges", () => {
   });
 
   it("parses every range the policy schema accepts", () => {
-    const comparator = fc.tuple(fc.constantFrom(">=", "<=", ">", "<", "==", "=", "!="), fc.constantFrom("", " ", "  "), fc.stringMatching(/^[0-9a-z.:~+^_-]{1,8}$/));
+    const comparator = fc.tuple(
+      fc.constantFrom(">=", "<=", ">", "<", "==", "=", "!="),
+      fc.constantFrom("", " ", "  "),
+      fc.stringMatching(/^[0-9a-z.:~+^_-]{1,8}$/),
+    );
     const joiner = fc.constantFrom("", " ", ",", ", ", " , ", "  ");
     fc.assert(
       fc.property(fc.array(fc.tuple(comparator, joiner), { minLength: 1, maxLength: 4 }), fc.constantFrom("", " "), (parts, pad) => {

@@ -54,7 +54,11 @@ function fromText(text: string, source: string): DiskutilInfo {
   }
   const id = fields.get("Device Identifier");
   if (id === undefined || !/^disk\d+(s\d+)*$/.test(id)) {
-    const said = text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "no output";
+    const said =
+      text
+        .split("\n")
+        .find((l) => l.trim() !== "")
+        ?.trim() ?? "no output";
     throw new ParseError(source, `expected "Device Identifier: diskN", got ${JSON.stringify(said.slice(0, 80))}`);
   }
   const info: DiskutilInfo = { id };

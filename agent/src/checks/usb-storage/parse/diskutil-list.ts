@@ -95,11 +95,17 @@ function fromText(text: string, source: string): DiskutilWholeDisk[] {
     }
     const store = /^\s*Physical Stores?\s+(.+)$/.exec(line);
     if (store !== null) {
-      disk.apfsPhysicalStores.push(...(store[1] as string).split(",").map((s) => s.trim()).filter((s) => s !== ""));
+      disk.apfsPhysicalStores.push(
+        ...(store[1] as string)
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+      );
       continue;
     }
     const row = /^\s*(\d+):.*?\s([*+]?[\d.,]+\s*[KMGTP]?B|-)\s+(disk\d+(?:s\d+)*)\s*$/.exec(line);
-    if (row === null || columns === undefined) throw new ParseError(source, `line ${index + 1}: expected a partition row, got ${JSON.stringify(line.slice(0, 80))}`);
+    if (row === null || columns === undefined)
+      throw new ParseError(source, `line ${index + 1}: expected a partition row, got ${JSON.stringify(line.slice(0, 80))}`);
     const sizeAt = line.lastIndexOf(row[2] as string, line.lastIndexOf(row[3] as string));
     const type = line.slice(line.indexOf(":") + 1, columns.typeEnd).trim();
     const name = line.slice(columns.nameStart, sizeAt).trim();

@@ -16,7 +16,14 @@ describe("parseDiskutilList", () => {
       ["disk3", "Apple_APFS_Container", false, ["disk0s2"]],
     ]);
     expect(disks[0]?.partitions.map((p) => p.id)).toEqual(["disk0s1", "disk0s2", "disk0s3"]);
-    expect(disks[3]?.apfsVolumes.flatMap((v) => v.mountPoint ?? [])).toEqual(["/", "/System/Volumes/Preboot", "/System/Volumes/Update", "/System/Volumes/Data", "/System/Volumes/VM", "/nix"]);
+    expect(disks[3]?.apfsVolumes.flatMap((v) => v.mountPoint ?? [])).toEqual([
+      "/",
+      "/System/Volumes/Preboot",
+      "/System/Volumes/Update",
+      "/System/Volumes/Data",
+      "/System/Volumes/VM",
+      "/nix",
+    ]);
     // The plist form has no internal/external flag.
     expect(disks.every((d) => d.internal === undefined)).toBe(true);
   });
@@ -64,13 +71,23 @@ describe("parseDiskutilList", () => {
       "",
     ].join("\n");
     expect(parseDiskutilList(text, "diskutil list")).toEqual([
-      { id: "disk5", physical: false, content: "APFS Container Scheme", partitions: [], apfsVolumes: [{ id: "disk5s1", content: "APFS Volume", name: "Backup", sizeText: "512.0 GB" }], apfsPhysicalStores: ["disk4s2"] },
+      {
+        id: "disk5",
+        physical: false,
+        content: "APFS Container Scheme",
+        partitions: [],
+        apfsVolumes: [{ id: "disk5s1", content: "APFS Volume", name: "Backup", sizeText: "512.0 GB" }],
+        apfsPhysicalStores: ["disk4s2"],
+      },
     ]);
   });
 
   it.each([
     ["a row before any disk header", "   1:   EFI EFI   209.7 MB   disk0s1\n"],
-    ["a plist without AllDisksAndPartitions", '<?xml version="1.0"?><plist version="1.0"><dict><key>WholeDisks</key><array/></dict></plist>'],
+    [
+      "a plist without AllDisksAndPartitions",
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>WholeDisks</key><array/></dict></plist>',
+    ],
     ["truncated plist", fixtureText(`${DIR}/macos-apple-silicon-internal-only-list.plist`).slice(0, 800)],
   ])("refuses %s with a ParseError", (_name, text) => {
     expect(() => parseDiskutilList(text, "diskutil list")).toThrow(ParseError);
@@ -79,16 +96,18 @@ describe("parseDiskutilList", () => {
 
 describe("parseDiskutilInfo", () => {
   it("macos-2017-info-usb-flash-disk-removable-fixed.txt: Protocol USB, External, 'Removable Media: Fixed' kept as reported, 4009754624 bytes, not mounted", () => {
-    expect(parseDiskutilInfo(fixtureText(`${DIR}/macos-2017-info-usb-flash-disk-removable-fixed.txt`), "diskutil info /dev/disk2")).toEqual({
-      id: "disk2",
-      busProtocol: "USB",
-      internal: false,
-      wholeDisk: true,
-      virtual: false,
-      removableMedia: false,
-      mediaName: "Flash Disk",
-      sizeBytes: 4009754624,
-    });
+    expect(parseDiskutilInfo(fixtureText(`${DIR}/macos-2017-info-usb-flash-disk-removable-fixed.txt`), "diskutil info /dev/disk2")).toEqual(
+      {
+        id: "disk2",
+        busProtocol: "USB",
+        internal: false,
+        wholeDisk: true,
+        virtual: false,
+        removableMedia: false,
+        mediaName: "Flash Disk",
+        sizeBytes: 4009754624,
+      },
+    );
   });
 
   it("macos-2017-info-usb-flash-disk.derived.plist (derived: the same disk in -plist keys, as disk4)", () => {
@@ -106,7 +125,10 @@ describe("parseDiskutilInfo", () => {
 
   it.each([
     ["diskutil's error text", "Could not find disk: disk9\n"],
-    ["an error plist", '<?xml version="1.0"?><plist version="1.0"><dict><key>ErrorMessage</key><string>Could not find disk</string></dict></plist>'],
+    [
+      "an error plist",
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>ErrorMessage</key><string>Could not find disk</string></dict></plist>',
+    ],
   ])("refuses %s with a ParseError naming it", (_name, text) => {
     expect(() => parseDiskutilInfo(text, "diskutil info")).toThrow(/Could not find disk/);
   });

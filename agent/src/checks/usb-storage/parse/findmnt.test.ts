@@ -36,7 +36,12 @@ describe("parseFindmnt", () => {
   it("reads centos-7.7-vm-findmnt-tree.txt: the drawn tree, / on centos-root (xfs), /boot on /dev/sda1, no removable media", () => {
     const mounts = parseFindmnt(fixtureText("linux/findmnt/centos-7.7-vm-findmnt-tree.txt"));
     expect(mounts).toHaveLength(32);
-    expect(mounts[0]).toEqual({ source: "/dev/mapper/centos-root", target: "/", fstype: "xfs", options: ["rw", "relatime", "seclabel", "attr2", "inode64", "noquota"] });
+    expect(mounts[0]).toEqual({
+      source: "/dev/mapper/centos-root",
+      target: "/",
+      fstype: "xfs",
+      options: ["rw", "relatime", "seclabel", "attr2", "inode64", "noquota"],
+    });
     expect(mounts.find((m) => m.target === "/boot")).toMatchObject({ source: "/dev/sda1", fstype: "xfs" });
     expect(mounts.find((m) => m.target === "/sys/fs/cgroup/net_cls,net_prio")).toMatchObject({ source: "cgroup", fstype: "cgroup" });
     expect(mounts.find((m) => m.target === "/var/lib/docker/containers")).toMatchObject({ source: "/dev/mapper/centos-root" }); // the [/var/lib/docker/containers] bind root dropped

@@ -14,9 +14,11 @@ export function parseFindmnt(text: string, source = "findmnt"): MountEntry[] {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   const first = lines[0] ?? "";
   if (/^\s*[A-Z][A-Z0-9:%_.-]*="/.test(first)) return lines.map((l, i) => toEntry(pairs(l, i, source), source, i));
-  if (!isHeaderLine(first)) throw new ParseError(source, `expected a header such as "TARGET SOURCE FSTYPE OPTIONS", got ${JSON.stringify(first.slice(0, 120))}`);
+  if (!isHeaderLine(first))
+    throw new ParseError(source, `expected a header such as "TARGET SOURCE FSTYPE OPTIONS", got ${JSON.stringify(first.slice(0, 120))}`);
   const headers = first.trim().split(/\s+/);
-  if (!headers.includes("TARGET") || !headers.includes("SOURCE")) throw new ParseError(source, `expected TARGET and SOURCE columns, got ${headers.join(" ")}`);
+  if (!headers.includes("TARGET") || !headers.includes("SOURCE"))
+    throw new ParseError(source, `expected TARGET and SOURCE columns, got ${headers.join(" ")}`);
   const raw = rawRows(lines, headers);
   if (raw !== undefined) return raw.map((cells, i) => toEntry(cells, source, i));
   const table = parseAlignedTable(lines, { source, rightAligned: RIGHT_ALIGNED, treeColumn: "TARGET" });
@@ -31,7 +33,8 @@ function fromJson(text: string, source: string): MountEntry[] {
     throw new ParseError(source, `invalid JSON: ${(error as Error).message}`);
   }
   const list = (doc as { filesystems?: unknown } | null)?.filesystems;
-  if (!Array.isArray(list)) throw new ParseError(source, `expected a "filesystems" array, got ${list === undefined ? "none" : typeof list}`);
+  if (!Array.isArray(list))
+    throw new ParseError(source, `expected a "filesystems" array, got ${list === undefined ? "none" : typeof list}`);
   const entries: MountEntry[] = [];
   const walk = (items: unknown[]): void => {
     for (const item of items) {
@@ -69,7 +72,8 @@ function rawRows(lines: readonly string[], headers: readonly string[]): Record<s
 function toEntry(cells: Readonly<Record<string, string>>, source: string, index: number): MountEntry {
   const target = cells.TARGET?.trim();
   const device = cells.SOURCE?.trim();
-  if (target === undefined || target === "" || device === undefined) throw new ParseError(source, `entry ${index + 1} has no TARGET or SOURCE`);
+  if (target === undefined || target === "" || device === undefined)
+    throw new ParseError(source, `entry ${index + 1} has no TARGET or SOURCE`);
   // A bind mount shows the directory it binds after the device: /dev/mapper/root[/var/lib/docker].
   const entry: MountEntry = { source: device.replace(/\[[^\]]*\]$/, ""), target };
   if (cells.FSTYPE !== undefined && cells.FSTYPE.trim() !== "") entry.fstype = cells.FSTYPE.trim();

@@ -23,13 +23,24 @@ describe("parseGetDisk", () => {
 
   it("reads the ConvertTo-Json variant with a USB stick added (en-winserver-vmware-sas-plus-sandisk-usb-stick.derived.json): BusType 10 and 7 by number", () => {
     const disks = parseGetDisk(fixtureText("windows/get-disk/en-winserver-vmware-sas-plus-sandisk-usb-stick.derived.json"), "Get-Disk");
-    expect(disks.map((d) => [d.number, d.busType])).toEqual([[0, "SAS"], [1, "USB"]]);
-    expect(disks[1]).toMatchObject({ serialNumber: "4C530001230514117424", sizeBytes: 16008609792, manufacturer: "SanDisk", model: "Cruzer Blade", isBoot: false });
+    expect(disks.map((d) => [d.number, d.busType])).toEqual([
+      [0, "SAS"],
+      [1, "USB"],
+    ]);
+    expect(disks[1]).toMatchObject({
+      serialNumber: "4C530001230514117424",
+      sizeBytes: 16008609792,
+      manufacturer: "SanDisk",
+      model: "Cruzer Blade",
+      isBoot: false,
+    });
   });
 
   it("reads one object (one disk) as well as an array, and UTF-16 output", () => {
     const one = '{"Number":0,"BusType":17,"FriendlyName":"Samsung SSD 980"}';
-    expect(parseGetDisk(decodeWindowsOutput(iconv.encode(one, "utf16le")), "Get-Disk")).toEqual([{ number: 0, busType: "NVMe", friendlyName: "Samsung SSD 980" }]);
+    expect(parseGetDisk(decodeWindowsOutput(iconv.encode(one, "utf16le")), "Get-Disk")).toEqual([
+      { number: 0, busType: "NVMe", friendlyName: "Samsung SSD 980" },
+    ]);
   });
 
   it.each([

@@ -25,8 +25,26 @@ export interface GetDiskRow {
  * both are read. https://learn.microsoft.com/windows-hardware/drivers/storage/msft-disk
  */
 const BUS_TYPES: readonly string[] = [
-  "Unknown", "SCSI", "ATAPI", "ATA", "1394", "SSA", "Fibre Channel", "USB", "RAID", "iSCSI",
-  "SAS", "SATA", "SD", "MMC", "Virtual", "File Backed Virtual", "Storage Spaces", "NVMe", "SCM", "UFS",
+  "Unknown",
+  "SCSI",
+  "ATAPI",
+  "ATA",
+  "1394",
+  "SSA",
+  "Fibre Channel",
+  "USB",
+  "RAID",
+  "iSCSI",
+  "SAS",
+  "SATA",
+  "SD",
+  "MMC",
+  "Virtual",
+  "File Backed Virtual",
+  "Storage Spaces",
+  "NVMe",
+  "SCM",
+  "UFS",
 ];
 
 export function busTypeName(value: string | number): string {

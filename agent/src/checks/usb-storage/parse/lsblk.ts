@@ -37,13 +37,44 @@ export interface LsblkOutput {
 
 /** lsblk's right-aligned columns (numbers and flags), as libsmartcols lays them out. */
 const RIGHT_ALIGNED = new Set([
-  "RM", "RO", "SIZE", "RA", "HOTPLUG", "ROTA", "RAND", "ALIGNMENT", "MIN-IO", "OPT-IO", "PHY-SEC", "LOG-SEC", "RQ-SIZE",
-  "DISC-ALN", "DISC-GRAN", "DISC-MAX", "DISC-ZERO", "WSAME", "REV", "FSAVAIL", "FSSIZE", "FSUSED", "FSUSE%", "DAX", "START",
-  "SEQ", "DISK-SEQ", "ZONE-SZ", "ZONE-WGRAN", "ZONE-APP", "ZONE-NR", "ZONE-OMAX", "ZONE-AMAX",
+  "RM",
+  "RO",
+  "SIZE",
+  "RA",
+  "HOTPLUG",
+  "ROTA",
+  "RAND",
+  "ALIGNMENT",
+  "MIN-IO",
+  "OPT-IO",
+  "PHY-SEC",
+  "LOG-SEC",
+  "RQ-SIZE",
+  "DISC-ALN",
+  "DISC-GRAN",
+  "DISC-MAX",
+  "DISC-ZERO",
+  "WSAME",
+  "REV",
+  "FSAVAIL",
+  "FSSIZE",
+  "FSUSED",
+  "FSUSE%",
+  "DAX",
+  "START",
+  "SEQ",
+  "DISK-SEQ",
+  "ZONE-SZ",
+  "ZONE-WGRAN",
+  "ZONE-APP",
+  "ZONE-NR",
+  "ZONE-OMAX",
+  "ZONE-AMAX",
 ]);
 
 /** What `lsblk` prints with no -o: the columns a header-less (-n) table is assumed to have. */
-const DEFAULT_ROW = /^(?<name>\S+)\s+(?<majmin>\d+:\d+)\s+(?<rm>[01])\s+(?:(?<size>\S+)\s+)?(?<ro>[01])\s+(?<type>[a-z][\w-]*)(?:\s+(?<mount>.*?))?\s*$/;
+const DEFAULT_ROW =
+  /^(?<name>\S+)\s+(?<majmin>\d+:\d+)\s+(?<rm>[01])\s+(?:(?<size>\S+)\s+)?(?<ro>[01])\s+(?<type>[a-z][\w-]*)(?:\s+(?<mount>.*?))?\s*$/;
 
 type Fields = Record<string, unknown>;
 
@@ -62,7 +93,8 @@ export function parseLsblk(text: string, source = "lsblk"): LsblkOutput {
   if (/^\s*[A-Z][A-Z0-9:%_.-]*="/.test(first)) return fromRaw("pairs", ...readPairs(lines, source), source);
   if (isHeaderLine(first)) {
     const headers = first.trim().split(/\s+/);
-    if (!headers.some((h) => h === "NAME" || h === "KNAME" || h === "PATH")) throw new ParseError(source, `header has no NAME, KNAME or PATH column: ${JSON.stringify(first)}`);
+    if (!headers.some((h) => h === "NAME" || h === "KNAME" || h === "PATH"))
+      throw new ParseError(source, `header has no NAME, KNAME or PATH column: ${JSON.stringify(first)}`);
     const raw = readRaw(lines, headers);
     if (raw !== undefined) return fromRaw("raw", raw, headers, source);
     return fromRaw("table", ...readTable(lines, source), source);
@@ -78,7 +110,8 @@ function readJson(text: string, source: string): [RawDevice[], string[]] {
     throw new ParseError(source, `invalid JSON: ${(error as Error).message}`);
   }
   const list = (doc as { blockdevices?: unknown } | null)?.blockdevices;
-  if (!Array.isArray(list)) throw new ParseError(source, `expected a "blockdevices" array, got ${list === undefined ? "none" : typeof list}`);
+  if (!Array.isArray(list))
+    throw new ParseError(source, `expected a "blockdevices" array, got ${list === undefined ? "none" : typeof list}`);
   const devices: RawDevice[] = [];
   const columns = new Set<string>();
   const walk = (items: unknown[], parent: RawDevice | undefined, path: string): void => {
@@ -113,7 +146,8 @@ function readPairs(lines: readonly string[], source: string): [RawDevice[], stri
       columns.add(name);
       return "";
     });
-    if (rest.trim() !== "" || Object.keys(fields).length === 0) throw new ParseError(source, `line ${i + 1} is not KEY="value" pairs: ${JSON.stringify(line.slice(0, 120))}`);
+    if (rest.trim() !== "" || Object.keys(fields).length === 0)
+      throw new ParseError(source, `line ${i + 1} is not KEY="value" pairs: ${JSON.stringify(line.slice(0, 120))}`);
     return { fields };
   });
   return [devices, [...columns]];
@@ -152,10 +186,16 @@ function readHeaderless(lines: readonly string[], source: string): [RawDevice[],
         previous.fields.MOUNTPOINTS = `${typeof before === "string" ? before : ""}\n${wrapped}`;
         continue;
       }
-      throw new ParseError(source, `line ${i + 1} is neither a header nor a NAME MAJ:MIN RM SIZE RO TYPE row: ${JSON.stringify(line.slice(0, 120))}`);
+      throw new ParseError(
+        source,
+        `line ${i + 1} is neither a header nor a NAME MAJ:MIN RM SIZE RO TYPE row: ${JSON.stringify(line.slice(0, 120))}`,
+      );
     }
     const g = m.groups;
-    rows.push({ depth, fields: { NAME: g.name, "MAJ:MIN": g.majmin, RM: g.rm, SIZE: g.size ?? "", RO: g.ro, TYPE: g.type, MOUNTPOINTS: g.mount ?? "" } });
+    rows.push({
+      depth,
+      fields: { NAME: g.name, "MAJ:MIN": g.majmin, RM: g.rm, SIZE: g.size ?? "", RO: g.ro, TYPE: g.type, MOUNTPOINTS: g.mount ?? "" },
+    });
   }
   return [linkTree(rows), ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"]];
 }

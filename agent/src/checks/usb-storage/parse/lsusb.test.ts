@@ -10,7 +10,13 @@ describe("parseLsusb on the recorded fixtures", () => {
   it("reads centos-7.7-vmware-vm-lsusb.txt: 5 devices, one with an empty description, none storage", () => {
     const out = parseLsusb(fixtureText(`${U}centos-7.7-vmware-vm-lsusb.txt`));
     expect(out.format).toBe("list");
-    expect(out.devices.map((d) => `${d.vendorId}:${d.productId}`)).toEqual(["1d6b:0002", "0e0f:0008", "0e0f:0002", "0e0f:0003", "1d6b:0001"]);
+    expect(out.devices.map((d) => `${d.vendorId}:${d.productId}`)).toEqual([
+      "1d6b:0002",
+      "0e0f:0008",
+      "0e0f:0002",
+      "0e0f:0003",
+      "1d6b:0001",
+    ]);
     expect(out.devices[1]).toMatchObject({ bus: 2, device: 4, description: "VMware, Inc." });
     expect(out.devices[2]).toMatchObject({ description: "VMware, Inc. Virtual USB Hub" });
     expect(out.devices[3]).toMatchObject({ description: "VMware, Inc. Virtual Mouse" });
@@ -22,9 +28,30 @@ describe("parseLsusb on the recorded fixtures", () => {
     expect(out.format).toBe("verbose");
     expect(out.devices).toHaveLength(14);
     const ids = out.devices.map((d) => `${d.vendorId}:${d.productId}`);
-    expect(ids).toEqual(expect.arrayContaining(["27c6:609c", "0bda:5634", "2708:0006", "32ac:0002", "04d9:4545", "046d:0892", "046d:c08b", "8087:0032", "05e3:0610", "05e3:0616", "1d6b:0002", "1d6b:0003"]));
-    expect(out.devices.find((d) => d.productId === "c08b")).toMatchObject({ manufacturer: "Logitech", product: "G502 HERO Gaming Mouse", serial: "158E39603038" });
-    expect(out.devices.find((d) => d.productId === "609c")?.interfaces).toEqual([{ number: 0, classCode: 255, className: "Vendor Specific Class", subClass: 0, protocol: 0 }]);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "27c6:609c",
+        "0bda:5634",
+        "2708:0006",
+        "32ac:0002",
+        "04d9:4545",
+        "046d:0892",
+        "046d:c08b",
+        "8087:0032",
+        "05e3:0610",
+        "05e3:0616",
+        "1d6b:0002",
+        "1d6b:0003",
+      ]),
+    );
+    expect(out.devices.find((d) => d.productId === "c08b")).toMatchObject({
+      manufacturer: "Logitech",
+      product: "G502 HERO Gaming Mouse",
+      serial: "158E39603038",
+    });
+    expect(out.devices.find((d) => d.productId === "609c")?.interfaces).toEqual([
+      { number: 0, classCode: 255, className: "Vendor Specific Class", subClass: 0, protocol: 0 },
+    ]);
     expect(out.devices.find((d) => d.productId === "0892")?.interfaces.map((i) => i.classCode)).toEqual([14, 14, 1, 1]);
     expect(out.devices.some(isMassStorage)).toBe(false);
   });
@@ -41,7 +68,10 @@ describe("parseLsusb on the recorded fixtures", () => {
         { number: 1, className: "CDC Data", driver: "cdc_acm" },
       ],
     });
-    expect(out.devices.find((d) => d.bus === 1 && d.device === 67)).toMatchObject({ portPath: "1.6.1", interfaces: [{ driver: "usbhid" }, { driver: "usbhid" }] });
+    expect(out.devices.find((d) => d.bus === 1 && d.device === 67)).toMatchObject({
+      portPath: "1.6.1",
+      interfaces: [{ driver: "usbhid" }, { driver: "usbhid" }],
+    });
     expect(out.devices.filter((d) => d.portPath === undefined).map((d) => d.bus)).toEqual([4, 3, 2, 1]);
     expect(out.devices.some(isMassStorage)).toBe(false);
   });
@@ -103,7 +133,11 @@ describe("parseLsusb other forms", () => {
   });
 
   it("never fails with anything but a ParseError on cut or noisy output", () => {
-    const samples = [fixtureText(`${U}lsusb-t-tree-no-mass-storage.txt`), fixtureText(`${U}sandisk-portable-ssd.partial-lsusb-v-d.txt`), fixtureText(`${U}centos-7.7-vmware-vm-lsusb.txt`)];
+    const samples = [
+      fixtureText(`${U}lsusb-t-tree-no-mass-storage.txt`),
+      fixtureText(`${U}sandisk-portable-ssd.partial-lsusb-v-d.txt`),
+      fixtureText(`${U}centos-7.7-vmware-vm-lsusb.txt`),
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...samples), fc.nat(), fc.string(), (sample, cut, noise) => {
         try {

@@ -55,7 +55,9 @@ export function parseLsusb(text: string, source = "lsusb"): LsusbOutput {
 export function isMassStorage(device: LsusbDevice): boolean {
   return (
     device.deviceClass === 8 ||
-    device.interfaces.some((i) => i.classCode === 8 || /^mass storage$/i.test(i.className ?? "") || i.driver === "usb-storage" || i.driver === "uas")
+    device.interfaces.some(
+      (i) => i.classCode === 8 || /^mass storage$/i.test(i.className ?? "") || i.driver === "usb-storage" || i.driver === "uas",
+    )
   );
 }
 
@@ -64,7 +66,8 @@ function parseList(lines: readonly string[], source: string): LsusbDevice[] {
   for (const [i, line] of lines.entries()) {
     if (line.trim() === "") continue;
     const device = busLine(line);
-    if (device === undefined) throw new ParseError(source, `line ${i + 1} is not "Bus NNN Device NNN: ID vvvv:pppp …": ${JSON.stringify(line.slice(0, 120))}`);
+    if (device === undefined)
+      throw new ParseError(source, `line ${i + 1} is not "Bus NNN Device NNN: ID vvvv:pppp …": ${JSON.stringify(line.slice(0, 120))}`);
     devices.push(device);
   }
   return devices;
@@ -145,7 +148,8 @@ function parseVerbose(lines: readonly string[], source: string): LsusbDevice[] {
   }
   if (devices.length === 0) throw new ParseError(source, 'verbose output without any "Bus NNN Device NNN: ID vvvv:pppp" line');
   // Alternate settings repeat an interface descriptor: keep one per interface number and class.
-  for (const d of devices) d.interfaces = d.interfaces.filter((x, i, all) => all.findIndex((y) => y.number === x.number && y.classCode === x.classCode) === i);
+  for (const d of devices)
+    d.interfaces = d.interfaces.filter((x, i, all) => all.findIndex((y) => y.number === x.number && y.classCode === x.classCode) === i);
   return devices;
 }
 

@@ -19,7 +19,12 @@ describe("parseMountCommand", () => {
   it("reads ubuntu-18.04-vm-mount.txt: 43 mounts, / on /dev/sda2 ext4, snaps as squashfs from loop files, no removable media", () => {
     const mounts = parseMountCommand(fixtureText("linux/mounts/ubuntu-18.04-vm-mount.txt"));
     expect(mounts).toHaveLength(43);
-    expect(mounts.find((m) => m.target === "/")).toEqual({ source: "/dev/sda2", target: "/", fstype: "ext4", options: ["rw", "relatime", "data=ordered"] });
+    expect(mounts.find((m) => m.target === "/")).toEqual({
+      source: "/dev/sda2",
+      target: "/",
+      fstype: "ext4",
+      options: ["rw", "relatime", "data=ordered"],
+    });
     const snaps = mounts.filter((m) => m.target.startsWith("/snap/"));
     expect(snaps.length).toBeGreaterThan(0);
     expect(snaps.every((m) => m.fstype === "squashfs" && m.source.startsWith("/var/lib/snapd/snaps/"))).toBe(true);
@@ -27,7 +32,12 @@ describe("parseMountCommand", () => {
   });
 
   it("keeps spaces in unescaped mount points", () => {
-    expect(parseMountCommand(MOUNT_RECORDED)[0]).toEqual({ source: "/dev/loop0p1", target: "/tmp/mnt/My Stick", fstype: "ext4", options: ["rw", "relatime"] });
+    expect(parseMountCommand(MOUNT_RECORDED)[0]).toEqual({
+      source: "/dev/loop0p1",
+      target: "/tmp/mnt/My Stick",
+      fstype: "ext4",
+      options: ["rw", "relatime"],
+    });
   });
 });
 
@@ -39,7 +49,9 @@ describe("parseProcMounts", () => {
   });
 
   it("reads this machine's /proc/mounts format", () => {
-    expect(parseProcMounts("proc /proc proc rw,relatime 0 0\n")).toEqual([{ source: "proc", target: "/proc", fstype: "proc", options: ["rw", "relatime"] }]);
+    expect(parseProcMounts("proc /proc proc rw,relatime 0 0\n")).toEqual([
+      { source: "proc", target: "/proc", fstype: "proc", options: ["rw", "relatime"] },
+    ]);
   });
 });
 

@@ -31,7 +31,14 @@ export function parseProcMounts(text: string, source = "/proc/mounts"): MountEnt
     if (line.trim() === "" || line.startsWith("#")) continue;
     const fields = line.trim().split(/\s+/);
     const [device, target, fstype, options, freq, passno] = fields;
-    if (device === undefined || target === undefined || fstype === undefined || options === undefined || fields.length !== 6 || !/^\d+$/.test(`${freq ?? ""}${passno ?? ""}`)) {
+    if (
+      device === undefined ||
+      target === undefined ||
+      fstype === undefined ||
+      options === undefined ||
+      fields.length !== 6 ||
+      !/^\d+$/.test(`${freq ?? ""}${passno ?? ""}`)
+    ) {
       throw new ParseError(source, `line ${i + 1} is not "device mountpoint type options 0 0": ${JSON.stringify(line.slice(0, 120))}`);
     }
     mounts.push({ source: unescapeOctal(device), target: unescapeOctal(target), fstype, options: options.split(",") });
@@ -45,7 +52,11 @@ export function parseMountCommand(text: string, source = "mount"): MountEntry[] 
   for (const [i, line] of text.split("\n").entries()) {
     if (line.trim() === "") continue;
     const m = MOUNT_LINE.exec(line.trim());
-    if (m === null) throw new ParseError(source, `line ${i + 1} is not "device on mountpoint type fstype (options)": ${JSON.stringify(line.slice(0, 120))}`);
+    if (m === null)
+      throw new ParseError(
+        source,
+        `line ${i + 1} is not "device on mountpoint type fstype (options)": ${JSON.stringify(line.slice(0, 120))}`,
+      );
     mounts.push({ source: m[1] ?? "", target: m[2] ?? "", fstype: m[3] ?? "", options: (m[4] ?? "").split(",") });
   }
   return mounts;

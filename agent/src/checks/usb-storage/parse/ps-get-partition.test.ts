@@ -6,7 +6,12 @@ describe("parseGetPartition", () => {
   it("keeps drive letters and folder mounts, drops volume GUID paths, and reads DriveLetter when AccessPaths is missing", () => {
     const json = JSON.stringify([
       { DiskNumber: 0, PartitionNumber: 1, DriveLetter: "\u0000", AccessPaths: ["\\\\?\\Volume{1b2c3d4e-0000-0000-0000-100000000000}\\"] },
-      { DiskNumber: 0, PartitionNumber: 3, DriveLetter: "C", AccessPaths: ["C:\\", "\\\\?\\Volume{1b2c3d4e-0000-0000-0000-300000000000}\\"] },
+      {
+        DiskNumber: 0,
+        PartitionNumber: 3,
+        DriveLetter: "C",
+        AccessPaths: ["C:\\", "\\\\?\\Volume{1b2c3d4e-0000-0000-0000-300000000000}\\"],
+      },
       { DiskNumber: 1, PartitionNumber: 1, DriveLetter: "E", AccessPaths: { value: ["E:\\", "D:\\Mounts\\Stick\\"], Count: 2 } },
       { DiskNumber: 2, PartitionNumber: 1, DriveLetter: 70 },
     ]);

@@ -15,7 +15,8 @@ export function parseGetPartition(text: string, source: string): PartitionMount[
     if (diskNumber === undefined) throw new ParseError(source, `partition ${i}: no DiskNumber`);
     const paths = psStringList(item, "AccessPaths").filter((p) => !p.startsWith("\\\\?\\"));
     const letter = driveLetter(psProperty(item, "DriveLetter"));
-    const mountpoints = letter !== undefined && !paths.some((p) => p.toUpperCase().startsWith(`${letter}:`)) ? [`${letter}:\\`, ...paths] : paths;
+    const mountpoints =
+      letter !== undefined && !paths.some((p) => p.toUpperCase().startsWith(`${letter}:`)) ? [`${letter}:\\`, ...paths] : paths;
     return { diskNumber, mountpoints };
   });
 }

@@ -44,17 +44,28 @@ export function parseSysfsClass(text: string, source: string): number {
 }
 
 /** Builds one device from its attribute files (absent files are absent attributes). */
-export function sysfsUsbDevice(port: string, attributes: Partial<Record<SysfsDeviceAttribute, string>>, interfaceClasses: readonly number[], source: string): SysfsUsbDevice {
+export function sysfsUsbDevice(
+  port: string,
+  attributes: Partial<Record<SysfsDeviceAttribute, string>>,
+  interfaceClasses: readonly number[],
+  source: string,
+): SysfsUsbDevice {
   const m = DEVICE.exec(port);
   if (m === null) throw new ParseError(source, `${JSON.stringify(port)} is not a USB device name such as 2-1.4`);
   const device: SysfsUsbDevice = { port, busNumber: Number(m[1]), portPath: m[2] ?? "", interfaceClasses: [...interfaceClasses] };
   for (const key of ["idVendor", "idProduct"] as const) {
     const value = attributes[key]?.trim();
     if (value === undefined) continue;
-    if (!/^[0-9a-fA-F]{4}$/.test(value)) throw new ParseError(`${source}/${port}/${key}`, `expected 4 hex digits, got ${JSON.stringify(value.slice(0, 40))}`);
+    if (!/^[0-9a-fA-F]{4}$/.test(value))
+      throw new ParseError(`${source}/${port}/${key}`, `expected 4 hex digits, got ${JSON.stringify(value.slice(0, 40))}`);
     device[key === "idVendor" ? "vendorId" : "productId"] = value.toLowerCase();
   }
-  for (const [key, field] of [["serial", "serial"], ["manufacturer", "manufacturer"], ["product", "product"], ["removable", "removable"]] as const) {
+  for (const [key, field] of [
+    ["serial", "serial"],
+    ["manufacturer", "manufacturer"],
+    ["product", "product"],
+    ["removable", "removable"],
+  ] as const) {
     const value = attributes[key]?.trim();
     if (value !== undefined && value !== "") device[field] = value;
   }

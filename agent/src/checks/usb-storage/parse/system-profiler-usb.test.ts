@@ -44,7 +44,13 @@ describe("parseSystemProfilerUsb", () => {
   it("macos-apple-silicon-t6000-mudita-harmony-msc-comma-decimal.json: bare vendor 0x3310, disk8 of 3909091328 bytes from size_in_bytes (not '3,91 GB'), 3 unmounted volumes", () => {
     const [device, ...others] = withDisks(read("macos-apple-silicon-t6000-mudita-harmony-msc-comma-decimal.json").devices);
     expect(others).toEqual([]);
-    expect(device).toMatchObject({ name: "Mudita Harmony (MSC mode)", vendorId: "3310", productId: "0103", serial: "0123456789ABCDEF", manufacturer: "Mudita" });
+    expect(device).toMatchObject({
+      name: "Mudita Harmony (MSC mode)",
+      vendorId: "3310",
+      productId: "0103",
+      serial: "0123456789ABCDEF",
+      manufacturer: "Mudita",
+    });
     expect(device?.vendorName).toBeUndefined();
     expect(device?.disks).toEqual([
       {
@@ -93,15 +99,38 @@ describe("parseSystemProfilerUsb", () => {
     const report = read("macos-10.12-xml-toshiba-external-disk-mounted.xml");
     const storage = withDisks(report.devices);
     expect(storage).toHaveLength(1);
-    expect(storage[0]).toMatchObject({ name: "External USB 3.0", vendorId: "0480", vendorName: "Toshiba America Info. Systems, Inc.", productId: "a00c", serial: "20150123045944" });
+    expect(storage[0]).toMatchObject({
+      name: "External USB 3.0",
+      vendorId: "0480",
+      vendorName: "Toshiba America Info. Systems, Inc.",
+      productId: "a00c",
+      serial: "20150123045944",
+    });
     expect(storage[0]?.disks.map((d) => d.bsdName)).toEqual(["disk1"]);
-    expect(storage[0]?.disks[0]?.volumes.flatMap((v) => v.mountPoint ?? [])).toEqual(["/Volumes/105", "/Volumes/osx106", "/Volumes/osx10.12"]);
-    expect(storage[0]?.disks[0]?.volumes.filter((v) => v.mountPoint === undefined).map((v) => v.name)).toEqual(["EFI", "disk1s4", "Recovery HD"]);
+    expect(storage[0]?.disks[0]?.volumes.flatMap((v) => v.mountPoint ?? [])).toEqual([
+      "/Volumes/105",
+      "/Volumes/osx106",
+      "/Volumes/osx10.12",
+    ]);
+    expect(storage[0]?.disks[0]?.volumes.filter((v) => v.mountPoint === undefined).map((v) => v.name)).toEqual([
+      "EFI",
+      "disk1s4",
+      "Recovery HD",
+    ]);
   });
 
   it("osx-legacy-xml-prefixed-keys-lexar-jumpdrive-mounted.xml: prefixed keys (a_product_id, b_vendor_id, d_serial_num) and three storage devices", () => {
     const storage = withDisks(read("osx-legacy-xml-prefixed-keys-lexar-jumpdrive-mounted.xml").devices);
-    expect(storage.map((d) => [d.name, d.vendorId, d.productId, d.serial, d.disks.map((k) => k.bsdName).join(), d.disks.flatMap((k) => k.volumes.flatMap((v) => v.mountPoint ?? []))])).toEqual([
+    expect(
+      storage.map((d) => [
+        d.name,
+        d.vendorId,
+        d.productId,
+        d.serial,
+        d.disks.map((k) => k.bsdName).join(),
+        d.disks.flatMap((k) => k.volumes.flatMap((v) => v.mountPoint ?? [])),
+      ]),
+    ).toEqual([
       ["JumpDrive", "05dc", "a202", "AASOP1QMSZ0XG051", "disk1", ["/Volumes/Windows USB"]],
       ["External USB 3.0", "0480", "a00c", "20150123045944", "disk3", ["/", "/Volumes/osx106", "/Volumes/osx10.12"]],
       ["UDisk 2.0", "abcd", "1234", "1311141504461042257807", "disk2", []],
@@ -115,8 +144,19 @@ describe("parseSystemProfilerUsb", () => {
   it("macos-2017-xml-iomega-dvd-drive-no-media.xml: the Iomega drive and the built-in card reader carry no disk", () => {
     const report = read("macos-2017-xml-iomega-dvd-drive-no-media.xml");
     expect(withDisks(report.devices)).toEqual([]);
-    expect(named(report.devices, "Optical USB 2.0")).toMatchObject({ vendorId: "059b", vendorName: "Iomega Corporation", productId: "0252", serial: "DEF109C77CF6", builtIn: false });
-    expect(named(report.devices, "Internal Memory Card Reader")).toMatchObject({ vendorId: "05ac", productId: "8406", serial: "000000000820", builtIn: true });
+    expect(named(report.devices, "Optical USB 2.0")).toMatchObject({
+      vendorId: "059b",
+      vendorName: "Iomega Corporation",
+      productId: "0252",
+      serial: "DEF109C77CF6",
+      builtIn: false,
+    });
+    expect(named(report.devices, "Internal Memory Card Reader")).toMatchObject({
+      vendorId: "05ac",
+      productId: "8406",
+      serial: "000000000820",
+      builtIn: true,
+    });
     expect(named(report.devices, "Bluetooth USB Host Controller")?.builtIn).toBe(true);
   });
 
@@ -142,7 +182,9 @@ describe("parseSystemProfilerUsb", () => {
         manufacturer: "TDKMedia",
         locationId: "0xfa130000",
         builtIn: false,
-        disks: [{ bsdName: "disk1", sizeBytes: 3992977408, volumes: [{ name: "Untitled", bsdName: "disk1s1", mountPoint: "/Volumes/Untitled" }] }],
+        disks: [
+          { bsdName: "disk1", sizeBytes: 3992977408, volumes: [{ name: "Untitled", bsdName: "disk1s1", mountPoint: "/Volumes/Untitled" }] },
+        ],
       },
     ]);
     expect(named(report.devices, "Arduino Mega ADK")).toMatchObject({ vendorId: "2341", productId: "0044", disks: [] });

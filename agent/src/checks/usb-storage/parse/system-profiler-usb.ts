@@ -1,7 +1,14 @@
 // `system_profiler SPUSBDataType` / `SPUSBHostDataType` in any of its forms (-json, -xml, text): the USB device tree, flattened.
 import { ParseError } from "../../../runner/parse-error.js";
 import { looksLikeXml, parseXmlPlist } from "../../../platform/darwin/plist.js";
-import { isPlistDict, plistDicts, plistNumber, plistString, type PlistDict, type PlistValue } from "../../../platform/darwin/plist-value.js";
+import {
+  isPlistDict,
+  plistDicts,
+  plistNumber,
+  plistString,
+  type PlistDict,
+  type PlistValue,
+} from "../../../platform/darwin/plist-value.js";
 import { parseSystemProfilerText, type SpTextNode } from "../../../platform/darwin/system-profiler-text.js";
 
 export interface SpUsbVolume {
@@ -45,7 +52,8 @@ const DATA_TYPES = ["SPUSBDataType", "SPUSBHostDataType"] as const;
 /** Sniffs the form from the content: JSON, XML plist, or the indented text (empty text = no buses). */
 export function parseSystemProfilerUsb(text: string, source: string): SpUsbReport {
   const trimmed = text.trim();
-  if (trimmed === "") return { dataType: source.includes("SPUSBHostDataType") ? "SPUSBHostDataType" : "SPUSBDataType", buses: 0, devices: [] };
+  if (trimmed === "")
+    return { dataType: source.includes("SPUSBHostDataType") ? "SPUSBHostDataType" : "SPUSBDataType", buses: 0, devices: [] };
   if (trimmed.startsWith("{")) return fromJson(trimmed, source);
   if (looksLikeXml(trimmed)) return fromXml(trimmed, source);
   return fromText(text, source);
@@ -61,7 +69,11 @@ function fromJson(text: string, source: string): SpUsbReport {
   if (!isPlistDict(doc)) throw new ParseError(source, "expected a JSON object at the top level");
   const dataType = DATA_TYPES.find((t) => Object.hasOwn(doc, t));
   const buses = dataType === undefined ? undefined : doc[dataType];
-  if (dataType === undefined || !Array.isArray(buses)) throw new ParseError(source, `expected an "SPUSBDataType" or "SPUSBHostDataType" array, got keys ${Object.keys(doc).slice(0, 5).join(", ")}`);
+  if (dataType === undefined || !Array.isArray(buses))
+    throw new ParseError(
+      source,
+      `expected an "SPUSBDataType" or "SPUSBHostDataType" array, got keys ${Object.keys(doc).slice(0, 5).join(", ")}`,
+    );
   return fromDictTree(dataType, buses);
 }
 
@@ -69,7 +81,8 @@ function fromXml(text: string, source: string): SpUsbReport {
   const doc = parseXmlPlist(text, source);
   const reports = Array.isArray(doc) ? doc.filter(isPlistDict) : [];
   const report = reports.find((r) => DATA_TYPES.includes(plistString(r, "_dataType") as (typeof DATA_TYPES)[number]));
-  if (report === undefined) throw new ParseError(source, "expected an array holding a dictionary whose _dataType is SPUSBDataType or SPUSBHostDataType");
+  if (report === undefined)
+    throw new ParseError(source, "expected an array holding a dictionary whose _dataType is SPUSBDataType or SPUSBHostDataType");
   return fromDictTree(plistString(report, "_dataType") as SpUsbReport["dataType"], report._items ?? []);
 }
 
@@ -140,7 +153,7 @@ function fromText(text: string, source: string): SpUsbReport {
   const root = parseSystemProfilerText(text, source);
   // One top-level node ("USB:"), buses below it, devices below the buses.
   const top = root.children;
-  if (top.length === 0) throw new ParseError(source, "expected a \"USB:\" tree");
+  if (top.length === 0) throw new ParseError(source, 'expected a "USB:" tree');
   const buses = top.flatMap((t) => t.children);
   const devices: SpUsbDevice[] = [];
   const visit = (node: SpTextNode): void => {
@@ -149,7 +162,11 @@ function fromText(text: string, source: string): SpUsbReport {
   };
   for (const bus of buses) for (const child of bus.children) visit(child);
   // The two data types print different key names: "USB Vendor ID" and "Connection Type" are SPUSBHostDataType's.
-  return { dataType: /^\s*(USB Vendor ID|Connection Type):/m.test(text) ? "SPUSBHostDataType" : "SPUSBDataType", buses: buses.length, devices };
+  return {
+    dataType: /^\s*(USB Vendor ID|Connection Type):/m.test(text) ? "SPUSBHostDataType" : "SPUSBDataType",
+    buses: buses.length,
+    devices,
+  };
 }
 
 function isDeviceText(node: SpTextNode): boolean {

@@ -26,10 +26,22 @@ describe("parseUdevExportDb on the recorded fixtures", () => {
         partitionTable: "dos",
       }),
     ]);
-    expect(db.blockDevices.find((b) => b.kname === "sdb1")).toMatchObject({ devtype: "partition", parent: "sdb", fsType: "vfat", bus: "usb" });
+    expect(db.blockDevices.find((b) => b.kname === "sdb1")).toMatchObject({
+      devtype: "partition",
+      parent: "sdb",
+      fsType: "vfat",
+      bus: "usb",
+    });
     expect(db.blockDevices.find((b) => b.kname === "sda")).toMatchObject({ bus: "ata", model: "ST500LX003-1AC15G" });
     expect(db.blockDevices.find((b) => b.kname === "sr0")).toMatchObject({ bus: "ata", idType: "cd" });
-    expect(db.usbDevices.find((d) => d.port === "4-2")).toMatchObject({ vendorId: "125f", productId: "312b", interfaceClasses: [8], drivers: ["usb-storage"], busNumber: 4, deviceNumber: 2 });
+    expect(db.usbDevices.find((d) => d.port === "4-2")).toMatchObject({
+      vendorId: "125f",
+      productId: "312b",
+      interfaceClasses: [8],
+      drivers: ["usb-storage"],
+      busNumber: 4,
+      deviceNumber: 2,
+    });
   });
 
   it("reads ubuntu-dell-vostro-3460-internal-usb-card-reader-only.export-db.txt: 576 records, only the empty rts5139 reader on usb", () => {
@@ -37,7 +49,18 @@ describe("parseUdevExportDb on the recorded fixtures", () => {
     expect(db.records).toHaveLength(576);
     const usb = db.blockDevices.filter((b) => b.bus === "usb");
     expect(usb).toEqual([
-      expect.objectContaining({ kname: "sdb", devtype: "disk", vendor: "Generic", model: "USB2.0-CRW", vendorId: "0bda", productId: "0129", serial: "20100201396000000", usbDriver: "rts5139", usbInterfaceClasses: [0xff], usbPort: "1-1.3" }),
+      expect.objectContaining({
+        kname: "sdb",
+        devtype: "disk",
+        vendor: "Generic",
+        model: "USB2.0-CRW",
+        vendorId: "0bda",
+        productId: "0129",
+        serial: "20100201396000000",
+        usbDriver: "rts5139",
+        usbInterfaceClasses: [0xff],
+        usbPort: "1-1.3",
+      }),
     ]);
     expect(usb[0]).not.toHaveProperty("partitionTable");
     expect(usb[0]).not.toHaveProperty("fsType");
@@ -51,9 +74,21 @@ describe("parseUdevExportDb on the recorded fixtures", () => {
     expect(db.records).toHaveLength(1092);
     const [stick, ...others] = usbDisks(fixtureText(`${U}ubuntu-hp-elitebook-835-g10-one-usb-stick.export-db.txt`));
     expect(others).toEqual([]);
-    expect(stick).toMatchObject({ kname: "sda", vendorId: "13fe", productId: "6700", serial: "071C395B848A2D24", model: "USB DISK 3.0", usbDriver: "usb-storage", usbInterfaceClasses: [8], partitionTable: "dos" });
+    expect(stick).toMatchObject({
+      kname: "sda",
+      vendorId: "13fe",
+      productId: "6700",
+      serial: "071C395B848A2D24",
+      model: "USB DISK 3.0",
+      usbDriver: "usb-storage",
+      usbInterfaceClasses: [8],
+      partitionTable: "dos",
+    });
     expect(stick).not.toHaveProperty("vendor"); // ID_VENDOR_ENC is eight escaped spaces and there is no ID_VENDOR line
-    expect(db.usbDevices.find((d) => d.port === "1-2")).toMatchObject({ vendorFromDatabase: "Kingston Technology Company Inc.", interfaceClasses: [8] });
+    expect(db.usbDevices.find((d) => d.port === "1-2")).toMatchObject({
+      vendorFromDatabase: "Kingston Technology Company Inc.",
+      interfaceClasses: [8],
+    });
     expect(db.blockDevices.find((b) => b.kname === "sda1")).toMatchObject({ devtype: "partition", parent: "sda", fsType: "vfat" });
     expect(db.blockDevices.find((b) => b.kname === "nvme0n1")).toMatchObject({ model: "WD PC SN740 SDDQNQD-256G-1006", devtype: "disk" });
   });
@@ -94,12 +129,25 @@ describe("parseUdevExportDb details", () => {
         "",
       ].join("\n"),
     );
-    expect(db.usbDevices).toEqual([expect.objectContaining({ port: "1-4", vendorId: "0781", productId: "5581", model: "Clé USB été", interfaceClasses: [8], drivers: ["uas"] })]);
+    expect(db.usbDevices).toEqual([
+      expect.objectContaining({
+        port: "1-4",
+        vendorId: "0781",
+        productId: "5581",
+        model: "Clé USB été",
+        interfaceClasses: [8],
+        drivers: ["uas"],
+      }),
+    ]);
   });
 
   it("takes the subsystem and device type from U: and T: lines when a record has no E: form of them", () => {
-    const db = parseUdevExportDb("P: /devices/pci0000:00/0000:00:14.0/usb2/2-3/2-3:1.0/host4/target4:0:0/4:0:0:0/block/sdc\nM: sdc\nU: block\nT: disk\nE: ID_BUS=usb\nE: ID_SERIAL_SHORT=AA00000000001234\n");
-    expect(db.blockDevices).toEqual([expect.objectContaining({ kname: "sdc", devtype: "disk", bus: "usb", usbPort: "2-3", serial: "AA00000000001234" })]);
+    const db = parseUdevExportDb(
+      "P: /devices/pci0000:00/0000:00:14.0/usb2/2-3/2-3:1.0/host4/target4:0:0/4:0:0:0/block/sdc\nM: sdc\nU: block\nT: disk\nE: ID_BUS=usb\nE: ID_SERIAL_SHORT=AA00000000001234\n",
+    );
+    expect(db.blockDevices).toEqual([
+      expect.objectContaining({ kname: "sdc", devtype: "disk", bus: "usb", usbPort: "2-3", serial: "AA00000000001234" }),
+    ]);
   });
 
   it.each([

@@ -87,7 +87,11 @@ export function parseUdevExportDb(text: string, source = "udevadm info --export-
       const name = segments[segments.length - 1] ?? "";
       if (!USB_INTERFACE_NAME.test(name)) continue;
       const cls = /^(\d+)\//.exec(env.INTERFACE ?? "")?.[1];
-      interfaces.push({ port: name.split(":")[0] ?? "", ...(cls !== undefined ? { cls: Number(cls) } : {}), ...(env.DRIVER !== undefined ? { driver: env.DRIVER } : {}) });
+      interfaces.push({
+        port: name.split(":")[0] ?? "",
+        ...(cls !== undefined ? { cls: Number(cls) } : {}),
+        ...(env.DRIVER !== undefined ? { driver: env.DRIVER } : {}),
+      });
     } else if (env.SUBSYSTEM === "block") {
       blockDevices.push(blockDeviceOf(record, segments));
     }
@@ -118,7 +122,8 @@ export function parseUdevRecords(text: string, source = "udevadm info --export-d
       records.push(current);
       continue;
     }
-    if (current === undefined) throw new ParseError(source, `line ${i + 1} comes before any "P:" line: ${JSON.stringify(line.slice(0, 120))}`);
+    if (current === undefined)
+      throw new ParseError(source, `line ${i + 1} comes before any "P:" line: ${JSON.stringify(line.slice(0, 120))}`);
     if (kind === "N") current.node = value;
     // U: and T: repeat SUBSYSTEM and DEVTYPE on newer systemd; keep them for records that lack the E: form.
     else if (kind === "U" && current.env.SUBSYSTEM === undefined) current.env.SUBSYSTEM = value;
@@ -139,7 +144,13 @@ function blockDeviceOf(record: UdevRecord, segments: readonly string[]): UdevBlo
   const kname = (env.DEVNAME ?? record.node ?? segments[segments.length - 1] ?? "").replace(/^\/dev\//, "");
   // Below a USB host controller (usbN) the last bus-port segment is the USB device: …/usb4/4-2/4-2:1.0/host6/…/block/sdb.
   const underUsb = segments.findIndex((s) => /^usb\d+$/.test(s));
-  const port = underUsb < 0 ? undefined : segments.slice(underUsb).reverse().find((s) => USB_DEVICE_NAME.test(s));
+  const port =
+    underUsb < 0
+      ? undefined
+      : segments
+          .slice(underUsb)
+          .reverse()
+          .find((s) => USB_DEVICE_NAME.test(s));
   const device: UdevBlockDevice = {
     kname,
     ...idsOf(env),

@@ -56,7 +56,8 @@ export function isHeaderLine(line: string): boolean {
  */
 export function parseAlignedTable(lines: readonly string[], options: TableOptions): { headers: string[]; rows: TableRow[] } {
   const [header, ...body] = lines;
-  if (header === undefined || !isHeaderLine(header)) throw new ParseError(options.source, `expected a header line of column names, got ${quote(header ?? "")}`);
+  if (header === undefined || !isHeaderLine(header))
+    throw new ParseError(options.source, `expected a header line of column names, got ${quote(header ?? "")}`);
   const columns = tokens(header).map((t) => {
     const name = header.slice(t.start, t.end);
     return { name, start: t.start, end: t.end, right: options.rightAligned.has(name) };
@@ -90,10 +91,12 @@ export function parseAlignedTable(lines: readonly string[], options: TableOption
     }
     if (continuation) {
       const previous = rows[rows.length - 1];
-      if (previous === undefined) throw new ParseError(options.source, `line ${i + 2} continues a row but no row precedes it: ${quote(line)}`);
+      if (previous === undefined)
+        throw new ParseError(options.source, `line ${i + 2} continues a row but no row precedes it: ${quote(line)}`);
       for (const [name, value] of Object.entries(cells)) {
         if (value === "" || name === options.treeColumn) continue;
-        previous.cells[name] = previous.cells[name] === undefined || previous.cells[name] === "" ? value : `${previous.cells[name]}\n${value}`;
+        previous.cells[name] =
+          previous.cells[name] === undefined || previous.cells[name] === "" ? value : `${previous.cells[name]}\n${value}`;
       }
       continue;
     }

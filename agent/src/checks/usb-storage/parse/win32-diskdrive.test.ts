@@ -5,7 +5,9 @@ import { parseWin32DiskDrive } from "./win32-diskdrive.js";
 
 describe("parseWin32DiskDrive", () => {
   it("reads en-winserver-vmware-scsi-selectstar-excerpt.txt (Format-List): PHYSICALDRIVE0, InterfaceType SCSI, 53686402560 bytes, no USB", () => {
-    expect(parseWin32DiskDrive(fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-selectstar-excerpt.txt"), "Win32_DiskDrive")).toEqual([
+    expect(
+      parseWin32DiskDrive(fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-selectstar-excerpt.txt"), "Win32_DiskDrive"),
+    ).toEqual([
       {
         index: 0,
         deviceId: "\\\\.\\PHYSICALDRIVE0",
@@ -18,9 +20,16 @@ describe("parseWin32DiskDrive", () => {
   });
 
   it("reads the JSON variant with a USB stick added (en-winserver-vmware-scsi-plus-sandisk-usb-stick.derived.json)", () => {
-    const drives = parseWin32DiskDrive(fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-plus-sandisk-usb-stick.derived.json"), "Win32_DiskDrive");
+    const drives = parseWin32DiskDrive(
+      fixtureText("windows/win32-diskdrive/en-winserver-vmware-scsi-plus-sandisk-usb-stick.derived.json"),
+      "Win32_DiskDrive",
+    );
     expect(drives.map((d) => d.interfaceType)).toEqual(["SCSI", "USB"]);
-    expect(drives[1]).toMatchObject({ index: 1, pnpDeviceId: "USBSTOR\\DISK&VEN_SANDISK&PROD_CRUZER_BLADE&REV_1.00\\4C530001230514117424&0", mediaType: "Removable Media" });
+    expect(drives[1]).toMatchObject({
+      index: 1,
+      pnpDeviceId: "USBSTOR\\DISK&VEN_SANDISK&PROD_CRUZER_BLADE&REV_1.00\\4C530001230514117424&0",
+      mediaType: "Removable Media",
+    });
   });
 
   it("takes the index from DeviceID when Index was not selected, and reads MediaLoaded", () => {
