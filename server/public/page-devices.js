@@ -1,18 +1,33 @@
-// Devices: filtered by status, OS and hostname, with counts per status; a row leads to the device page.
-import { html, useState } from "./vendor/vendor.js";
+// Devices: filtered by status, OS and hostname, with counts per status, in pages of PAGE by hostname ("Show more"
+// follows the server's cursor); a row leads to the device page.
+import { html, useEffect, useState } from "./vendor/vendor.js";
 import { listDevices } from "./api-devices.js";
 import { Loading, Note, Page, Td, useLoad, when } from "./ui.js";
 
 const STATUSES = ["noncompliant", "offline", "unknown", "compliant"];
+const PAGE = 200;
 
 export function DevicesPage() {
   const [filter, setFilter] = useState({ status: "", os: "", q: "" });
-  const { data, error } = useLoad(
-    () => listDevices({ status: filter.status || undefined, os: filter.os || undefined, q: filter.q || undefined }),
-    [filter.status, filter.os, filter.q],
-  );
+  const query = { status: filter.status || undefined, os: filter.os || undefined, q: filter.q || undefined, limit: PAGE };
+  const { data, error } = useLoad(() => listDevices(query), [filter.status, filter.os, filter.q]);
+  // Pages after the first, appended as "Show more" fetches them; a new filter (a new first page) starts again.
+  const [later, setLater] = useState({ items: [], cursor: null, error: undefined });
+  useEffect(() => setLater({ items: [], cursor: data?.nextCursor ?? null, error: undefined }), [data]);
+  const more = () =>
+    listDevices({ ...query, cursor: later.cursor }).then(
+      (p) => setLater({ items: [...later.items, ...p.items], cursor: p.nextCursor, error: undefined }),
+      (e) => setLater({ ...later, error: e.message }),
+    );
+  const items = data === undefined ? undefined : [...data.items, ...later.items];
+  const total =
+    data?.byStatus === undefined
+      ? undefined
+      : filter.status
+        ? (data.byStatus[filter.status] ?? 0)
+        : Object.values(data.byStatus).reduce((a, b) => a + b, 0);
   const set = (key) => (e) => setFilter({ ...filter, [key]: e.currentTarget.value });
-  return html`<${Page} title="Devices" count=${data?.items.length}>
+  return html`<${Page} title="Devices" count=${total ?? items?.length}>
     <form class="filters" aria-label="Filter devices" onSubmit=${(e) => e.preventDefault()}>
       <label
         >Status
@@ -32,7 +47,7 @@ export function DevicesPage() {
       >
       <label>Hostname <input id="d-q" type="search" value=${filter.q} onInput=${set("q")} /></label>
     </form>
-    <${Note} error=${error} />
+    <${Note} error=${error ?? later.error} />
     ${
       data === undefined
         ? error === undefined
@@ -51,7 +66,7 @@ export function DevicesPage() {
               </tr>
             </thead>
             <tbody>
-              ${data.items.map(
+              ${items.map(
                 (d) =>
                   html`<tr class=${`status-${d.status}`}>
                     <${Td} label="Hostname"
@@ -68,6 +83,15 @@ export function DevicesPage() {
               )}
             </tbody>
           </table>`
+    }
+    ${
+      items !== undefined && later.cursor !== null
+        ? html`<p>
+            <button type="button" id="d-more" onClick=${more}>
+              Show more (${items.length}${total === undefined ? "" : ` of ${total}`} shown)
+            </button>
+          </p>`
+        : null
     }
   <//>`;
 }

@@ -75,6 +75,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long an instance records its agents' answers to a preview another instance asked for (the asker waits 3 s). */
+const PREVIEW_RELAY_MS = 10_000;
+
 /** A safety net under the cluster bus: each instance compares its policy with the stored newest this often. */
 const POLICY_RESYNC_MS = 60_000;
 
@@ -167,6 +170,17 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       registry,
       hostnames: (ids) => deviceHostnames(store.db, ids),
       enrolled: () => countDevices(store.db),
+      ...(config.database.kind === "postgres"
+        ? {
+            cluster: {
+              bus: cluster,
+              db: store.db,
+              logger: logger.child({ component: "preview" }),
+              now: () => systemClock.now(),
+              relayMs: PREVIEW_RELAY_MS,
+            },
+          }
+        : {}),
     });
     const newId = monotonicIds(clock);
     const webhooks = new WebhookDispatcher(

@@ -182,17 +182,19 @@ export const HealthUnavailable = z.object({
 });
 export type HealthUnavailable = z.infer<typeof HealthUnavailable>;
 
-/** GET /api/v1/devices filters: status, OS, and a case-insensitive part of the hostname. */
+/** GET /api/v1/devices filters: status, OS, and a case-insensitive part of the hostname; pages by hostname joined by `cursor`. */
 export const DeviceQuery = z.strictObject({
   status: DeviceStatus.optional(),
   os: Platform.optional(),
   q: Text({ min: 1, max: 255 }).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** The `nextCursor` of the page before. */
+  cursor: Text({ max: 2_000 }).optional(),
 });
 export type DeviceQuery = z.infer<typeof DeviceQuery>;
 
-export const DeviceList = z.object({
-  items: z.array(DeviceSummary),
-  /** Devices per status among those the filter (status aside) matched. */
+export const DeviceList = Page(DeviceSummary).extend({
+  /** Devices per status among those the filter (status aside) matched (every page, not only this one). */
   byStatus: z.record(z.string(), z.number().int().min(0)).optional(),
 });
 export type DeviceList = z.infer<typeof DeviceList>;

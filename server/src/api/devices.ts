@@ -12,6 +12,7 @@ import {
   IdParams,
   ReportFrame,
 } from "@wegroup/shared";
+import { decodeDeviceCursor, devicePage } from "../devices/page.js";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
 import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
@@ -82,7 +83,7 @@ export const listDevices = defineRoute(
     operationId: "listDevices",
     tags: ["devices"],
     summary:
-      "devices with status, open violations and policy version; filtered by status, OS and a part of the hostname; counts per status",
+      "devices by hostname with status, open violations and policy version; filtered by status, OS and a part of the hostname; paged by cursor; counts per status",
     query: DeviceQuery,
     ok: { status: 200, schema: DeviceList },
     errors: [400],
@@ -90,10 +91,14 @@ export const listDevices = defineRoute(
   (deps) =>
     async ({ query: q }) => {
       const now = deps.clock.now();
+      const after = q.cursor === undefined ? undefined : decodeDeviceCursor(q.cursor);
+      // The status depends on this instance's connections and the time: judged for every matching device, so the
+      // counts are true whatever the page, then paged by hostname.
       const all = (await listDeviceRows(deps.store.db, { os: q.os, hostname: q.q })).map((row) => summary(deps, row, now));
       const byStatus: Record<string, number> = { compliant: 0, noncompliant: 0, unknown: 0, offline: 0 };
       for (const d of all) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
-      return { items: q.status === undefined ? all : all.filter((d) => d.status === q.status), byStatus };
+      const matching = q.status === undefined ? all : all.filter((d) => d.status === q.status);
+      return { ...devicePage(matching, after, q.limit), byStatus };
     },
 );
 

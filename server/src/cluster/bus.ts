@@ -6,10 +6,10 @@ import type { Database } from "../store/schema.js";
 
 /**
  * `violation`: the highest new event seq; `policy`: the new policy version; `silent`: a device id the watchdog
- * acted on; `device`: a device notice for the live feed (JSON); `token`: the id of a revoked API token.
+ * acted on; `device`: a device notice for the live feed (JSON); `token`: the id of a revoked API token; `preview`: the id of a policy preview (its candidate is stored).
  */
-export type ClusterChannel = "violation" | "policy" | "silent" | "device" | "token";
-export const CLUSTER_CHANNELS: readonly ClusterChannel[] = ["violation", "policy", "silent", "device", "token"];
+export type ClusterChannel = "violation" | "policy" | "silent" | "device" | "token" | "preview";
+export const CLUSTER_CHANNELS: readonly ClusterChannel[] = ["violation", "policy", "silent", "device", "token", "preview"];
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more: send ids, not documents. */
 export const MAX_PAYLOAD_BYTES = 7_999;

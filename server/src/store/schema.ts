@@ -167,6 +167,23 @@ export interface Database {
   erased_users: ErasedUsersTable;
   erasure_key: ErasureKeyTable;
   webhooks: WebhooksTable;
+  policy_previews: PolicyPreviewsTable;
+  policy_preview_answers: PolicyPreviewAnswersTable;
+}
+
+/** A candidate policy being previewed across instances (JSON), kept for a minute. */
+export interface PolicyPreviewsTable {
+  id: string;
+  policy: string;
+  created_at: string;
+}
+
+/** One agent's answer to a preview (its preview-result frame, JSON), recorded by the instance it is connected to. */
+export interface PolicyPreviewAnswersTable {
+  preview_id: string;
+  device_id: string;
+  answer: string;
+  answered_at: string;
 }
 
 /** A SIEM webhook and where its delivery stands (see webhooks/dispatcher.ts). */

@@ -10,6 +10,7 @@ import * as erasedUsers from "./0006-erased-users.js";
 import * as agentRuns from "./0007-agent-runs.js";
 import * as securityRole from "./0008-security-role.js";
 import * as webhooksDeviceFacts from "./0009-webhooks-device-facts.js";
+import * as policyPreviews from "./0010-policy-previews.js";
 
 interface DialectMigration {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0007-agent-runs": agentRuns,
   "0008-security-role": securityRole,
   "0009-webhooks-device-facts": webhooksDeviceFacts,
+  "0010-policy-previews": policyPreviews,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
