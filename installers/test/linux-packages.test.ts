@@ -147,7 +147,7 @@ describe("the .deb", () => {
       "MemoryDenyWriteExecute=yes",
     ])
       expect(unit).toContain(directive);
-    expect(serviceCommand(unit).argv).toEqual(expect.arrayContaining(["--jitless", "--max-old-space-size=96", "--max-semi-space-size=1"]));
+    expect(serviceCommand(unit).argv).toEqual(expect.arrayContaining(["--jitless", "--max-old-space-size=64", "--max-semi-space-size=1"]));
     const verify = await sh("systemd-analyze", ["verify", UNIT]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 

@@ -207,7 +207,7 @@ describe("the .pkg", () => {
     const launcher =
       payload.find((e) => e.name === "./Library/WeGroup/ComplianceAgent/compliance-agent-service")?.data.toString("utf8") ?? "";
     expect(launcher).toMatch(/arm64\) node="\$dir\/node-arm64"/);
-    expect(launcher).toContain("--jitless --max-old-space-size=96 --max-semi-space-size=1");
+    expect(launcher).toContain("--jitless --max-old-space-size=64 --max-semi-space-size=1");
   });
 
   it("runs its scripts against a target volume: postinstall locks the state dir and a dropped enroll.json to root, preinstall leaves the reason upgrade, uninstall.sh is valid sh", async () => {
