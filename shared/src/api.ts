@@ -187,7 +187,8 @@ export const DeviceQuery = z.strictObject({
   status: DeviceStatus.optional(),
   os: Platform.optional(),
   q: Text({ min: 1, max: 255 }).optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Absent: every matching device in one answer (no cap); given: pages of at most this many, joined by `nextCursor`. */
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
   /** The `nextCursor` of the page before. */
   cursor: Text({ max: 2_000 }).optional(),
 });

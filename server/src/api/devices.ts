@@ -98,7 +98,7 @@ export const listDevices = defineRoute(
       const byStatus: Record<string, number> = { compliant: 0, noncompliant: 0, unknown: 0, offline: 0 };
       for (const d of all) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
       const matching = q.status === undefined ? all : all.filter((d) => d.status === q.status);
-      return { ...devicePage(matching, after, q.limit), byStatus };
+      return { ...devicePage(matching, after, q.limit ?? matching.length), byStatus };
     },
 );
 

@@ -74,6 +74,13 @@ describe.each(TEST_DATABASES)("device pages on $name", (kind) => {
     expect(offline.byStatus).toEqual({ compliant: 0, noncompliant: 3, unknown: 0, offline: 7 });
   });
 
+  it("answers every matching device at once when no limit is asked (no cap), in hostname order", async () => {
+    const page = DeviceList.parse((await server.get("/api/v1/devices?q=ops")).body);
+    expect(page.items.map((d) => d.hostname)).toEqual(["ops-01", "ops-02"]);
+    expect(page.nextCursor).toBeNull();
+    expect(DeviceList.parse((await server.get("/api/v1/devices")).body).items).toHaveLength(10);
+  });
+
   it("answers every device on one page when the limit allows, with no next cursor", async () => {
     const page = DeviceList.parse((await server.get("/api/v1/devices?limit=10")).body);
     expect(page.items).toHaveLength(10);
