@@ -35,15 +35,6 @@ export const DESCRIPTION = [
   "server and applies the policy it pushes. Runs as a system service and ships",
   "its own Node.js runtime.",
 ];
-/**
- * The V8 flags every service definition runs node with: agent/service-flags.json (what the bench measures the idle
- * agent under), plus --disable-wasm-trap-handler (no large virtual reservation for WebAssembly, which the agent never uses).
- */
-const SERVICE_FLAGS = JSON.parse(readFileSync(join(ROOT, "agent", "service-flags.json"), "utf8"));
-export const NODE_FLAGS = [...SERVICE_FLAGS.node, "--disable-wasm-trap-handler"];
-/** The environment every service definition sets for node (agent/service-flags.json). */
-export const NODE_ENV = SERVICE_FLAGS.env;
-
 const log = (line) => process.stdout.write(`[installers] ${line}\n`);
 
 export function run(cmd, args, options = {}) {

@@ -1,5 +1,5 @@
 // Every service definition starts node the way the bench measured the idle agent: the flags and environment of
-// agent/service-flags.json (installers/lib.mjs adds --disable-wasm-trap-handler), on Linux, macOS and Windows alike.
+// agent/service-flags.json, on Linux, macOS and Windows alike.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,8 +9,7 @@ const SERVICE = JSON.parse(await readFile(join(ROOT, "agent/service-flags.json")
   node: string[];
   env: Record<string, string>;
 };
-/** What installers/lib.mjs adds: no large virtual reservation for WebAssembly, which the agent never uses. */
-const NODE_FLAGS = [...SERVICE.node, "--disable-wasm-trap-handler"];
+const NODE_FLAGS = SERVICE.node;
 const NODE_ENV = SERVICE.env;
 const read = (file: string): Promise<string> => readFile(join(ROOT, "installers", file), "utf8");
 /** The run of `--flags` between the node binary and the script, as written in a service definition. */
