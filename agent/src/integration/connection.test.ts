@@ -111,7 +111,8 @@ describe("Connection", () => {
     const seen = connect(url);
     await until(() => sockets.length === 1, "the first connection");
     sockets[0]?.close(4401, "unauthorized");
-    await until(() => sockets.length === 2, "the reconnection");
+    // The server sees the socket before the hello on it arrives: wait for the hello, then look.
+    await until(() => sockets.length === 2 && heard.filter((f) => f.type === "hello").length === 2, "the reconnection's hello");
     expect(seen.states.map(([s]) => s)).toEqual(["connecting", "waiting", "connecting"]);
     expect(seen.states[1]?.[1]).toMatch(/^closed \(4401 unauthorized\); reconnecting in 0\.0 s$/);
     expect(lines.some((l) => l.includes("enroll again"))).toBe(true);
