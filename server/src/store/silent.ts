@@ -4,7 +4,7 @@ import type { ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
 import type { Db } from "./schema.js";
 import { recordOf, type ViolationWithHost } from "./violations.js";
-import { isLasting } from "./lasting.js";
+import { isLasting, isLastingByDevice } from "./lasting.js";
 
 export const AGENT_SILENT = "agent-silent" as const;
 /** The one subject of an agent-silent violation: the agent itself. */
@@ -146,7 +146,7 @@ export async function lastingSilentOf(db: Db, deviceIds: readonly string[]): Pro
       .selectAll("v")
       .select("d.hostname")
       .where("v.check", "=", AGENT_SILENT)
-      .where(isLasting("v.status"))
+      .where(isLastingByDevice(db, "v.status"))
       .where("v.device_id", "in", part)
       .execute();
     out.push(...rows.map((r) => ({ ...recordOf(r), hostname: r.hostname })));

@@ -3,7 +3,7 @@ import type { CheckId, SoftwareTitleDetail, ViolationStatus } from "@wegroup/sha
 import type { Expression, ExpressionBuilder, Selectable, SqlBool } from "kysely";
 import { canonicalJson, sameTitle, type ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
-import { isLasting } from "./lasting.js";
+import { isLastingByDevice } from "./lasting.js";
 import type { Db, DevicesTable, ViolationsTable } from "./schema.js";
 
 type ViolationRow = Selectable<ViolationsTable>;
@@ -58,7 +58,12 @@ function rowOf(v: ViolationRecord): ViolationRow {
 export async function loadLastingViolations(db: Db, deviceIds: readonly string[]): Promise<ViolationRecord[]> {
   const out: ViolationRecord[] = [];
   for (const part of chunks(deviceIds, 500)) {
-    const rows = await db.selectFrom("violations").selectAll().where("device_id", "in", part).where(isLasting("status")).execute();
+    const rows = await db
+      .selectFrom("violations")
+      .selectAll()
+      .where("device_id", "in", part)
+      .where(isLastingByDevice(db, "status"))
+      .execute();
     out.push(...rows.map(recordOf));
   }
   return out;
