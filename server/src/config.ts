@@ -53,6 +53,11 @@ export interface Tuning {
   webhookPollMs: number;
   /** SQLite only: the largest the database file may grow, in pages (tests use it to meet SQLITE_FULL as a full disk would raise it). */
   sqliteMaxPageCount?: number;
+  /**
+   * SQLite file only: apply ingest batches in a writer thread with its own connection (default), off the event loop that
+   * serves agents. Off (or a manual clock, or :memory:), they are applied on the server's connection in this thread.
+   */
+  sqliteWriterThread?: boolean;
 }
 
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({

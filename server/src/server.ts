@@ -25,6 +25,7 @@ import { DeviceNotices } from "./feed/notices.js";
 import { StreamTokenGuard } from "./feed/token-guard.js";
 import { monotonicIds } from "./ids.js";
 import { Ingest } from "./ingest/ingest.js";
+import { WriterThread } from "./ingest/writer-client.js";
 import { ServerMetrics } from "./metrics/metrics.js";
 import { createLogger, type Logger } from "./logger.js";
 import { CurrentPolicy } from "./policy/current.js";
@@ -150,6 +151,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       feedClients: () => feed.clientCount,
       policyVersion: () => policy.version,
     });
+    const applier = writerThread(config, options);
     const ingest = new Ingest(
       store,
       clock,
@@ -162,6 +164,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
           metrics.batchItems.observe(items);
           metrics.batchSeconds.observe(seconds);
         },
+        ...(applier === undefined ? {} : { applier }),
       },
       storeHealth,
     );
@@ -372,4 +375,20 @@ async function readConfigFile(file: string, option: string): Promise<Buffer> {
   } catch (error) {
     throw new Error(`${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+}
+
+/**
+ * Ingest batches go to a writer thread on a SQLite file (tuning.sqliteWriterThread, on by default). Not with a manual
+ * clock (the thread keeps real time), not with :memory: (a second connection would open another database), not on
+ * PostgreSQL (its server does the work off this process already).
+ */
+function writerThread(config: Config, options: BootOptions): WriterThread | undefined {
+  const db = config.database;
+  if (db.kind !== "sqlite" || db.path === ":memory:" || options.clock !== undefined || config.tuning.sqliteWriterThread === false)
+    return undefined;
+  return new WriterThread({
+    path: db.path,
+    sqliteMaxPageCount: config.tuning.sqliteMaxPageCount,
+    maxOpenedPerDevicePerDay: config.tuning.maxViolationsOpenedPerDevicePerDay,
+  });
 }

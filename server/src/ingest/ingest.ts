@@ -7,9 +7,8 @@ import type { DeviceActivity } from "../store/devices.js";
 import type { Store } from "../store/db.js";
 import { classifyStoreError, ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
 import type { StoreHealth } from "../store/health.js";
-import { ErasedUserFilter } from "../privacy/reidentify.js";
-import type { Db } from "../store/schema.js";
-import { type ApplyContext, applyBatch, type IngestItem, type IngestResult } from "./apply.js";
+import type { ApplyContext, IngestItem, IngestResult } from "./apply.js";
+import { type AppliedItems, type BatchApplier, storeApplier } from "./applier.js";
 import { Batcher, type BatcherOptions, type Scheduler, timerScheduler } from "./batcher.js";
 
 /** What the ingest path tells the store's health (absent in tests that do not look at it). */
@@ -17,29 +16,36 @@ export type StoreHealthSink = Pick<StoreHealth, "failed" | "recovered">;
 
 export class Ingest {
   readonly #batcher: Batcher<IngestItem, IngestResult>;
+  readonly #applier: BatchApplier;
 
+  /**
+   * Batches are applied by `options.applier` when given (the SQLite writer thread), else in this thread on `store`
+   * with `clock`'s time and ids.
+   */
   constructor(
     store: Store,
     clock: Clock,
     bus: EventBus,
-    options: BatcherOptions & Pick<ApplyContext, "maxOpenedPerDevicePerDay"> & { onBatch?: (items: number, seconds: number) => void },
+    options: BatcherOptions &
+      Pick<ApplyContext, "maxOpenedPerDevicePerDay"> & { onBatch?: (items: number, seconds: number) => void; applier?: BatchApplier },
     health?: StoreHealthSink,
     scheduler: Scheduler = timerScheduler,
   ) {
-    const ctx: ApplyContext = {
-      now: () => clock.now().toISOString(),
-      newId: monotonicIds(clock),
-      dialect: store.dialect,
-      ...(options.maxOpenedPerDevicePerDay === undefined ? {} : { maxOpenedPerDevicePerDay: options.maxOpenedPerDevicePerDay }),
-    };
-    const erased = new ErasedUserFilter();
+    const applier =
+      options.applier ??
+      storeApplier(store, {
+        now: () => clock.now().toISOString(),
+        newId: monotonicIds(clock),
+        dialect: store.dialect,
+        ...(options.maxOpenedPerDevicePerDay === undefined ? {} : { maxOpenedPerDevicePerDay: options.maxOpenedPerDevicePerDay }),
+      });
+    this.#applier = applier;
     this.#batcher = new Batcher<IngestItem, IngestResult>(
       async (items) => {
-        let applied: Awaited<ReturnType<typeof applyBatch>>;
+        let applied: AppliedItems;
         const started = performance.now();
         try {
-          // An erased user still on a reporting device is pseudonymised again before anything is stored.
-          applied = await store.db.transaction().execute(async (trx) => applyBatch(trx, await withoutErasedUsers(trx, erased, items), ctx));
+          applied = await applier.apply(items);
         } catch (error) {
           throw storeError(error, health);
         }
@@ -87,9 +93,10 @@ export class Ingest {
     return this.#batcher.pending;
   }
 
-  /** Writes what waits and refuses more. */
-  close(): Promise<void> {
-    return this.#batcher.close();
+  /** Writes what waits, refuses more, then closes the applier. */
+  async close(): Promise<void> {
+    await this.#batcher.close();
+    await this.#applier.close();
   }
 }
 
@@ -102,18 +109,4 @@ function storeError(error: unknown, health: StoreHealthSink | undefined): unknow
   }
   if (failure?.kind === "refused") return new ItemRefusedError(failure.reason);
   return error;
-}
-
-async function withoutErasedUsers(db: Db, filter: ErasedUserFilter, items: readonly IngestItem[]): Promise<IngestItem[]> {
-  const at = items.flatMap((item, i) => (item.kind === "report" ? [i] : []));
-  const reports = await filter.apply(
-    db,
-    at.map((i) => (items[i] as Extract<IngestItem, { kind: "report" }>).report),
-  );
-  const out = [...items];
-  at.forEach((i, k) => {
-    const item = items[i] as Extract<IngestItem, { kind: "report" }>;
-    out[i] = { ...item, report: reports[k] ?? item.report };
-  });
-  return out;
 }

@@ -35,7 +35,9 @@ const bulky = (n: number): CheckViolation[] =>
 describe("a full disk under SQLite", () => {
   it("refuses to acknowledge, says so on /healthz and in the error frame, and recovers when there is room again", async () => {
     // A nearly full disk: room for a few reports beyond what the database holds once started and a device enrolled.
-    server = await TestServer.start({ tuning: { sqliteMaxPageCount: 1_000_000 } });
+    // The limit is set on the server's own connection, so batches are applied on it (the writer thread meets
+    // SQLITE_FULL the same way: writer-thread.test.ts).
+    server = await TestServer.start({ tuning: { sqliteMaxPageCount: 1_000_000, sqliteWriterThread: false } });
     const { deviceId, credential } = await server.enroll();
     const pages = await sql<{ page_count: number }>`pragma page_count`.execute(server.server.store.db);
     await sql.raw(`pragma max_page_count = ${(pages.rows[0]?.page_count ?? 0) + 22}`).execute(server.server.store.db);

@@ -1,7 +1,7 @@
 // Opens the database (SQLite embedded, or PostgreSQL for several instances) and brings its schema up to date.
 import { inspect } from "node:util";
 import SqliteDatabase from "better-sqlite3";
-import { type Dialect as KyselyDialect, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, type Dialect as KyselyDialect, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DatabaseTarget } from "../config.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -110,6 +110,7 @@ export function openStore(target: DatabaseTarget, options: StoreOptions = {}): S
  * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); the ROLLBACK
  * that follows then fails with "cannot rollback - no transaction is active", and Kysely would throw that
  * instead of the error that explains it. That ROLLBACK's failure is dropped, so the cause surfaces.
+ * Transactions begin IMMEDIATE (see createDriver).
  */
 class RollbackTolerantSqliteDialect implements KyselyDialect {
   constructor(private readonly inner: SqliteDialect) {}
@@ -124,6 +125,12 @@ class RollbackTolerantSqliteDialect implements KyselyDialect {
   }
   createDriver(): Driver {
     const driver = this.inner.createDriver();
+    // IMMEDIATE: a transaction takes the write lock when it begins, waiting for another connection (the ingest's writer
+    // thread) within busy_timeout. A deferred one that read first would fail at once with SQLITE_BUSY on its first write
+    // after the other connection committed.
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    };
     const rollback = driver.rollbackTransaction.bind(driver);
     driver.rollbackTransaction = async (connection) => {
       try {
