@@ -1,6 +1,6 @@
 // One group-commit batch inside one transaction: store new reports once, run the state machine, record events and device activity.
 import type { CheckResult, ReportFrame, ViolationEvent, ViolationEventKind } from "@wegroup/shared";
-import { type CheckStateRow, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import { type CheckStateRow, loadObservedAt, upsertCheckStates } from "../store/check-states.js";
 import { deleteReports, violationsOpenedSince } from "../store/device-caps.js";
 import type { Dialect } from "../store/db.js";
 import { applyDeviceActivity, claimRun, type DeviceActivity, deviceReportContext } from "../store/devices.js";
@@ -144,7 +144,7 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
   });
   if (current.length > 0) {
     const deviceIds = [...new Set(current.map((c) => c.deviceId))];
-    const states = new Map((await loadCheckStates(db, deviceIds)).map((s) => [stateKey(s.device_id, s.check), s]));
+    const observed = new Map((await loadObservedAt(db, deviceIds)).map((s) => [stateKey(s.device_id, s.check), s.observed_at]));
     const lasting = new Map<string, ViolationRecord[]>();
     for (const v of await loadLastingViolations(db, deviceIds)) {
       const key = stateKey(v.deviceId, v.check);
@@ -160,7 +160,7 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
       // A report's checks are distinct, so their outcomes are independent: judge them all before keeping any.
       const outcomes = c.report.results.map((result) => {
         const key = stateKey(c.deviceId, result.check);
-        const outcome = applyCheckResult(lasting.get(key) ?? [], states.get(key)?.observed_at, result, c.observedAt, () => ({
+        const outcome = applyCheckResult(lasting.get(key) ?? [], observed.get(key), result, c.observedAt, () => ({
           id: ctx.newId(),
           deviceId: c.deviceId,
           check: result.check,
@@ -186,7 +186,7 @@ export async function applyBatch(db: Db, items: readonly IngestItem[], ctx: Appl
       for (const { result, key, outcome } of outcomes) {
         if (outcome.stale) continue;
         const state = checkState(c.deviceId, c.report.id, c.observedAt, result);
-        states.set(key, state);
+        observed.set(key, state.observed_at);
         changedStates.set(key, state);
         if (outcome.transitions.length === 0) continue;
         for (const t of outcome.transitions) {

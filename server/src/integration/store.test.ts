@@ -5,7 +5,7 @@ import { hashSecret } from "../auth/secrets.js";
 import { enrollAudited } from "../devices/enroll.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
 import { toApiViolation, type ViolationRecord } from "../violations/record.js";
-import { listCheckStates, loadCheckStates, upsertCheckStates } from "../store/check-states.js";
+import { listCheckStates, loadObservedAt, upsertCheckStates } from "../store/check-states.js";
 import { migrateToLatest, type Store } from "../store/db.js";
 import { queryAudit } from "../store/audit.js";
 import { applyDeviceActivity, enrollDevice, findDevice, findDeviceCredential, getDeviceWithCounts, listDevices } from "../store/devices.js";
@@ -297,7 +297,12 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
         ["software", "pass", T(1)],
         ["usb-storage", "pass", T(2)],
       ]);
-      expect(await loadCheckStates(store.db, [a])).toHaveLength(2);
+      expect(await loadObservedAt(store.db, [a])).toEqual(
+        expect.arrayContaining([
+          { device_id: a, check: "software", observed_at: T(1) },
+          { device_id: a, check: "usb-storage", observed_at: T(2) },
+        ]),
+      );
     });
   });
 

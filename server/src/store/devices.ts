@@ -1,9 +1,10 @@
 // Queries on devices: enrollment (re-enrollments included), credential and key lookup, batched activity, listings with open-violation counts.
 import type { DeviceFacts } from "@wegroup/shared";
-import { type ExpressionBuilder, type Selectable, sql, type SqlBool } from "kysely";
+import { type Selectable, sql, type SqlBool } from "kysely";
 import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
-import type { Database, Db, DevicesTable } from "./schema.js";
+import { runHot } from "./hot.js";
+import type { Db, DevicesTable } from "./schema.js";
 
 export type DeviceRow = Selectable<DevicesTable>;
 /** With the number of open violations and of checks whose latest result is pass or fail (0: nothing could be judged). */
@@ -203,53 +204,56 @@ export async function claimRun(db: Db, deviceId: string, run: AgentRun): Promise
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** `column`, raised to `version` unless it is already newer. */
-function raised(eb: ExpressionBuilder<Database, "devices">, column: "policy_sent_version" | "policy_version", version: number) {
-  return eb.case().when(column, "is", null).then(version).when(column, "<", version).then(version).else(eb.ref(column)).end();
-}
+/** `column = <version>` unless the column already holds a newer one (a queued older report lowers nothing). */
+const raisedTo = (column: "policy_sent_version" | "policy_version"): string =>
+  `${column} = case when ${column} is null then ? when ${column} < ? then ? else ${column} end`;
 
-/** What the agent said it runs is taken as said; what a report was judged by only ever raises it. */
-function policyVersionOf(eb: ExpressionBuilder<Database, "devices">, a: DeviceActivity) {
-  if (a.policyVersion !== undefined) return { policy_version: Math.max(a.policyVersion, a.policyVersionSeen ?? a.policyVersion) };
-  return a.policyVersionSeen === undefined ? {} : { policy_version: raised(eb, "policy_version", a.policyVersionSeen) };
+/**
+ * One UPDATE of a device's row: its SET clause and parameters. The text depends only on which fields are present
+ * (a few shapes: heartbeat, report, hello, goodbye…), so each shape is one cached statement (store/hot.ts).
+ */
+export function deviceActivityUpdate(a: DeviceActivity): { text: string; params: unknown[] } {
+  // Never move last_seen backwards (another instance may have written a later one).
+  const set = ["last_seen = case when last_seen is null then ? when last_seen < ? then ? else last_seen end"];
+  const params: unknown[] = [a.lastSeen, a.lastSeen, a.lastSeen];
+  const raise = (column: "policy_sent_version" | "policy_version", version: number): void => {
+    set.push(raisedTo(column));
+    params.push(version, version, version);
+  };
+  const assign = (column: string, value: unknown): void => {
+    set.push(`${column} = ?`);
+    params.push(value);
+  };
+  // What the agent said it runs is taken as said; what a report was judged by only ever raises it.
+  if (a.policyVersion !== undefined) assign("policy_version", Math.max(a.policyVersion, a.policyVersionSeen ?? a.policyVersion));
+  else if (a.policyVersionSeen !== undefined) raise("policy_version", a.policyVersionSeen);
+  if (a.policyAppliedAt !== undefined) assign("policy_applied_at", a.policyAppliedAt);
+  if (a.policySentVersion !== undefined) raise("policy_sent_version", a.policySentVersion);
+  if (a.agentVersion !== undefined) assign("agent_version", a.agentVersion);
+  if (a.hostname !== undefined) assign("hostname", a.hostname);
+  if (a.osName !== undefined) assign("os_name", a.osName);
+  if (a.osVersion !== undefined) assign("os_version", a.osVersion);
+  if (a.arch !== undefined) assign("arch", a.arch);
+  if (a.facts !== undefined) {
+    assign("hw_manufacturer", a.facts.manufacturer ?? null);
+    assign("hw_model", a.facts.model ?? null);
+    assign("hw_serial", a.facts.serial ?? null);
+    assign("os_distribution", a.facts.osDistribution ?? null);
+    assign("os_release", a.facts.osRelease ?? null);
+  }
+  if (a.goodbyeAt !== undefined) {
+    assign("goodbye_at", a.goodbyeAt);
+    assign("goodbye_reason", a.goodbyeReason ?? null);
+  }
+  params.push(a.deviceId);
+  return { text: `update devices set ${set.join(", ")} where id = ?`, params };
 }
 
 /** One UPDATE per device per batch, however many heartbeats the batch held. */
 export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
   for (const a of activities) {
-    await db
-      .updateTable("devices")
-      .set((eb) => ({
-        // Never move last_seen backwards (another instance may have written a later one).
-        last_seen: eb
-          .case()
-          .when("last_seen", "is", null)
-          .then(a.lastSeen)
-          .when("last_seen", "<", a.lastSeen)
-          .then(a.lastSeen)
-          .else(eb.ref("last_seen"))
-          .end(),
-        ...policyVersionOf(eb, a),
-        ...(a.policyAppliedAt === undefined ? {} : { policy_applied_at: a.policyAppliedAt }),
-        ...(a.policySentVersion === undefined ? {} : { policy_sent_version: raised(eb, "policy_sent_version", a.policySentVersion) }),
-        ...(a.agentVersion === undefined ? {} : { agent_version: a.agentVersion }),
-        ...(a.hostname === undefined ? {} : { hostname: a.hostname }),
-        ...(a.osName === undefined ? {} : { os_name: a.osName }),
-        ...(a.osVersion === undefined ? {} : { os_version: a.osVersion }),
-        ...(a.arch === undefined ? {} : { arch: a.arch }),
-        ...(a.facts === undefined
-          ? {}
-          : {
-              hw_manufacturer: a.facts.manufacturer ?? null,
-              hw_model: a.facts.model ?? null,
-              hw_serial: a.facts.serial ?? null,
-              os_distribution: a.facts.osDistribution ?? null,
-              os_release: a.facts.osRelease ?? null,
-            }),
-        ...(a.goodbyeAt === undefined ? {} : { goodbye_at: a.goodbyeAt, goodbye_reason: a.goodbyeReason ?? null }),
-      }))
-      .where("id", "=", a.deviceId)
-      .execute();
+    const { text, params } = deviceActivityUpdate(a);
+    await runHot(db, text, params);
   }
 }
 

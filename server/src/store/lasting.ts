@@ -1,5 +1,6 @@
 // "Open or exempted" as SQL literals: bound parameters would keep SQLite from using the partial indexes on exactly these statuses.
-import { sql, SqliteAdapter, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
+import { isSqlite } from "./hot.js";
 
 /** `<column> in ('open', 'exempted')`, matching the partial indexes violations_lasting and violations_lasting_by_check. */
 export function isLasting(column: "status" | "v.status"): RawBuilder<boolean> {
@@ -14,5 +15,5 @@ export function isLasting(column: "status" | "v.status"): RawBuilder<boolean> {
  * plain condition (`+` is not defined on its text type).
  */
 export function isLastingByDevice(db: { getExecutor(): { readonly adapter: object } }, column: "status" | "v.status"): RawBuilder<boolean> {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sql<boolean>`+${sql.ref(column)} in ('open', 'exempted')` : isLasting(column);
+  return isSqlite(db) ? sql<boolean>`+${sql.ref(column)} in ('open', 'exempted')` : isLasting(column);
 }

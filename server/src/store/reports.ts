@@ -1,5 +1,5 @@
 // Queries on stored reports: insert-once by (device, report id), so that a resend is stored once.
-import { chunks } from "./chunks.js";
+import { insertRows } from "./hot.js";
 import type { Db } from "./schema.js";
 
 export interface ReportRow {
@@ -15,17 +15,13 @@ export const reportKey = (deviceId: string, reportId: string): string => `${devi
 
 /** Inserts the reports not stored yet and answers the keys (see reportKey) of those it inserted. */
 export async function insertReports(db: Db, rows: readonly ReportRow[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (const part of chunks(rows, 200)) {
-    const done = await db
-      .insertInto("reports")
-      .values(part)
-      .onConflict((oc) => oc.columns(["device_id", "id"]).doNothing())
-      .returning(["device_id", "id"])
-      .execute();
-    for (const r of done) inserted.add(reportKey(r.device_id, r.id));
-  }
-  return inserted;
+  const done = await insertRows<{ device_id: string; id: string }>(
+    db,
+    "insert into reports (device_id, id, observed_at, received_at, policy_version, body)",
+    rows.map((r) => [r.device_id, r.id, r.observed_at, r.received_at, r.policy_version, r.body]),
+    "on conflict (device_id, id) do nothing returning device_id, id",
+  );
+  return new Set(done.map((r) => reportKey(r.device_id, r.id)));
 }
 
 export async function countReports(db: Db, deviceId: string): Promise<number> {
