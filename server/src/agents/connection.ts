@@ -249,7 +249,7 @@ export class AgentConnection implements AgentSession {
       heartbeatSeconds: policy.heartbeatSeconds,
       policyVersion: policy.version,
     });
-    if (hello.policyVersion !== policy.version) this.send({ type: "policy", policy: policy.policy });
+    if (hello.policyVersion !== policy.version) this.sendBytes(policy.frame);
     // The agent has this version now (or is about to): from here on, a report judged by an older one is outdated.
     this.notePolicySent(policy.version);
     this.#record({

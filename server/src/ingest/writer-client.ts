@@ -31,10 +31,13 @@ export class WriterThread implements BatchApplier {
   #nextId = 1;
   #exited: Promise<void> | undefined;
 
+  /** Starts the thread at once: its memory and start-up are the server's, not the first batch's. */
   constructor(
     private readonly setup: WriterSetup,
     private readonly script: URL = writerThreadScript(),
-  ) {}
+  ) {
+    this.#start();
+  }
 
   apply(items: readonly IngestItem[]): Promise<AppliedItems> {
     const worker = this.#worker ?? this.#start();
