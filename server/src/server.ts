@@ -309,27 +309,40 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       (stopping ??= (async () => {
         accepting = false;
         logger.info("stopping");
+        // How long each step took, in the "stopped" line: a slow stop says where it waited.
+        const steps: Record<string, number> = {};
+        let mark = performance.now();
+        const step = (name: string): void => {
+          const now = performance.now();
+          steps[name] = Math.round(now - mark);
+          mark = now;
+        };
         endpoint.drain();
         deviceNotices.stop();
         streamTokens.stop();
         await watchdog.stop();
         await exemptions.stop();
+        step("drainMs");
         await ingest.close();
+        step("ingestMs");
         // After the last commit: what it stored is delivered by the next instance to hold the lease, or after the restart.
         await webhooks.stop();
         await endpoint.close();
+        step("agentsMs");
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();
         // A stream whose client vanished mid-write can keep its socket half-open: close() must not wait for it forever.
         const force = setTimeout(() => app.server.closeAllConnections(), 1_500);
         await app.close();
         clearTimeout(force);
+        step("httpMs");
         policyPush.close();
         await retention.stop();
         await cluster.close();
         storeHealth.stop();
         await store.close();
-        logger.info("stopped");
+        step("storeMs");
+        logger.info(steps, "stopped");
       })());
     return {
       url,
