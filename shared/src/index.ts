@@ -13,3 +13,4 @@ export * from "./ids.js";
 export * from "./transport.js";
 export * from "./text.js";
 export * from "./webhooks.js";
+export * from "./reconnect.js";

@@ -1,6 +1,6 @@
 // The agent's channel against a real WebSocket server on loopback: hello with the upgrade's nonce, frames validated,
 // reconnects with the backoff, a goodbye that leaves before the close, and a refused credential named.
-import { AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, type ServerFrame } from "@wegroup/shared";
+import { AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, reconnectReason, type ServerFrame } from "@wegroup/shared";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
@@ -117,6 +117,18 @@ describe("Connection", () => {
     expect(seen.states[1]?.[1]).toMatch(/^closed \(4401 unauthorized\); reconnecting in 0\.0 s$/);
     expect(lines.some((l) => l.includes("enroll again"))).toBe(true);
     expect(heard.filter((f) => f.type === "hello")).toHaveLength(2);
+  });
+
+  it("comes back when a stopping server says to (herd control), not at its own backoff's pace", async () => {
+    const url = await serve(undefined);
+    const seen = connect(url);
+    await until(() => sockets.length === 1, "the first connection");
+    // random() is 0 in these tests: the first moment of the window the server announced.
+    sockets[0]?.close(1001, reconnectReason("server shutting down", { minMs: 300, maxMs: 900 }));
+    const closedAt = Date.now();
+    await until(() => sockets.length === 2, "the reconnection");
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(280);
+    expect(seen.states[1]?.[1]).toMatch(/^closed \(1001 server shutting down \(reconnect in 300-900 ms\)\); reconnecting in 0\.3 s$/);
   });
 
   it("sends its last frame before closing for good, and then sends nothing and does not reconnect", async () => {

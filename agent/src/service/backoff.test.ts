@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backoffDelay, HEALTHY_AFTER_MS, reconnectStep } from "./backoff.js";
+import { parseReconnectWindow, reconnectReason, reconnectWindowFor } from "@wegroup/shared";
+import { backoffDelay, HEALTHY_AFTER_MS, reconnectPlan, reconnectStep } from "./backoff.js";
 
 describe("backoffDelay", () => {
   const options = { baseMs: 1_000, capMs: 60_000 };
@@ -42,5 +43,30 @@ describe("reconnectStep (when the backoff starts over)", () => {
       attempt = step + 1;
     }
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000]);
+  });
+});
+
+describe("reconnectPlan (herd control)", () => {
+  const options = { baseMs: 1_000, capMs: 60_000 };
+  const dropped = { closedAt: 1_000, acked: false };
+
+  it("comes back within the window the server announced, whatever step the backoff had reached, and starts the backoff over", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, r) => {
+        const plan = reconnectPlan(attempt, dropped, { minMs: 1_000, maxMs: 6_000 }, options, () => r);
+        return plan.delayMs >= 1_000 && plan.delayMs <= 6_000 && plan.nextAttempt === 0;
+      }),
+    );
+  });
+
+  it("without a window, is the backoff: one step further after a connection that was not healthy", () => {
+    expect(reconnectPlan(3, dropped, undefined, options, () => 1)).toEqual({ delayMs: 8_000, nextAttempt: 4 });
+    expect(reconnectPlan(3, { ...dropped, acked: true }, undefined, options, () => 1)).toEqual({ delayMs: 1_000, nextAttempt: 1 });
+  });
+
+  it("follows a server's close reason end to end: a restart of 10,000 agents spreads them over 1-6 s", () => {
+    const window = parseReconnectWindow(reconnectReason("server shutting down", reconnectWindowFor(10_000)));
+    const delays = [0, 0.5, 1].map((r) => reconnectPlan(7, dropped, window, options, () => r).delayMs);
+    expect(delays).toEqual([1_000, 3_500, 6_000]);
   });
 });

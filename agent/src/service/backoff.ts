@@ -1,4 +1,5 @@
 // Reconnect delays: exponential with jitter, so that a thousand agents dropped at once do not return at once.
+import { delayInWindow, type ReconnectWindow } from "@wegroup/shared";
 
 export interface BackoffOptions {
   baseMs: number;
@@ -31,4 +32,22 @@ export interface ConnectionEnd {
 export function reconnectStep(attempt: number, ended: ConnectionEnd, healthyAfterMs: number = HEALTHY_AFTER_MS): number {
   const healthy = ended.acked || (ended.welcomedAt !== undefined && ended.closedAt - ended.welcomedAt >= healthyAfterMs);
   return healthy ? 0 : attempt;
+}
+
+/**
+ * The reconnect after a connection ended: at a moment in the window the server announced when it closed the connection
+ * (herd control; the backoff starts over after it, so a server that is not back yet is retried at the first step's
+ * pace), else after the backoff's delay for the step reconnectStep gives. `nextAttempt`: the step of the reconnect after.
+ */
+export function reconnectPlan(
+  attempt: number,
+  ended: ConnectionEnd,
+  window: ReconnectWindow | undefined,
+  options: BackoffOptions,
+  random: () => number,
+  healthyAfterMs: number = HEALTHY_AFTER_MS,
+): { delayMs: number; nextAttempt: number } {
+  if (window !== undefined) return { delayMs: delayInWindow(window, random), nextAttempt: 0 };
+  const step = reconnectStep(attempt, ended, healthyAfterMs);
+  return { delayMs: backoffDelay(step, options, random), nextAttempt: step + 1 };
 }

@@ -1,9 +1,17 @@
 // The agent's WebSocket channel: hello, frames in and out, reconnect with jittered backoff. No policy logic.
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import { type AgentFrame, HELLO_NONCE_HEADER, type HelloFrame, MAX_FRAME_BYTES, ServerFrame } from "@wegroup/shared";
+import {
+  type AgentFrame,
+  HELLO_NONCE_HEADER,
+  type HelloFrame,
+  MAX_FRAME_BYTES,
+  parseReconnectWindow,
+  type ReconnectWindow,
+  ServerFrame,
+} from "@wegroup/shared";
 import type { Logger } from "pino";
-import { backoffDelay, type BackoffOptions, reconnectStep } from "./backoff.js";
+import { type BackoffOptions, reconnectPlan } from "./backoff.js";
 import type { Channel, ChannelState } from "./channel.js";
 import { decodeServerFrame } from "./server-frames.js";
 
@@ -128,7 +136,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements Channe
           "the server refused this device's credential: enroll again (compliance-agent enroll --server URL --secret SECRET)",
         );
       }
-      this.scheduleReconnect(why);
+      this.scheduleReconnect(why, parseReconnectWindow(reason.toString()));
     });
     socket.on("unexpected-response", (_req, res) => {
       this.options.logger.warn({ status: res.statusCode }, "the server refused the WebSocket upgrade");
@@ -142,11 +150,18 @@ export class Connection extends EventEmitter<ConnectionEvents> implements Channe
     else this.emit("invalid", decoded.detail, decoded.raw);
   }
 
-  private scheduleReconnect(why: string): void {
+  /** `window`: when the server said to come back, if it did. */
+  private scheduleReconnect(why: string, window?: ReconnectWindow): void {
     const ended = { ...(this.welcomedAt === undefined ? {} : { welcomedAt: this.welcomedAt }), closedAt: this.now(), acked: this.acked };
-    const step = reconnectStep(this.attempt, ended, this.options.healthyAfterMs);
-    const delay = backoffDelay(step, this.options.backoff, this.options.random);
-    this.attempt = step + 1;
+    const { delayMs: delay, nextAttempt } = reconnectPlan(
+      this.attempt,
+      ended,
+      window,
+      this.options.backoff,
+      this.options.random,
+      this.options.healthyAfterMs,
+    );
+    this.attempt = nextAttempt;
     this.setState("waiting", `${why}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
     this.timer = setTimeout(() => this.open(), delay);
     this.timer.unref?.();

@@ -1,5 +1,5 @@
 // One simulated agent on the real protocol: hello, reports kept until acked (resent after a reconnect), heartbeats, policy-applied, jittered backoff.
-import { PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
+import { delayInWindow, parseReconnectWindow, PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
 import { WebSocket } from "ws";
 import { monoMs } from "../clock.js";
 
@@ -89,7 +89,7 @@ export class SimAgent {
       // refused, reset or cut: "close" follows and schedules the reconnect
       this.#lastError = error.code ?? error.message.replace(/\d+\.\d+\.\d+\.\d+(:\d+)?/g, "").trim();
     });
-    ws.on("close", (code: number) => this.#onClose(ws, code));
+    ws.on("close", (code: number, reason: Buffer) => this.#onClose(ws, code, reason.toString("utf8")));
   }
 
   /** Queues a report and sends it now if the channel is up; it stays queued until its ack. */
@@ -226,7 +226,7 @@ export class SimAgent {
     if (this.ready) this.ws?.send(`{"type":"heartbeat","policyVersion":${this.policyVersion}}`);
   }
 
-  #onClose(ws: WebSocket, code: number): void {
+  #onClose(ws: WebSocket, code: number, reason: string): void {
     if (this.ws !== ws) return;
     const wasReady = this.ready;
     if (!wasReady && !this.stopped) this.hooks.failed(this, this.#lastError ?? `closed ${code} before the welcome`);
@@ -236,6 +236,10 @@ export class SimAgent {
     clearTimeout(this.#heartbeat);
     this.hooks.closed(this, wasReady);
     if (this.stopped) return;
-    this.#reconnect = setTimeout(() => this.open(), this.settings.backoffDelay(this.#attempt++));
+    // As the agent does (reconnectPlan): a window the server announced when it closed (herd control), else the backoff.
+    const window = parseReconnectWindow(reason);
+    if (window !== undefined) this.#attempt = 0;
+    const delay = window === undefined ? this.settings.backoffDelay(this.#attempt++) : delayInWindow(window, Math.random);
+    this.#reconnect = setTimeout(() => this.open(), delay);
   }
 }

@@ -2,7 +2,15 @@
 import { randomBytes } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { AGENT_CHANNEL_PATH, type ErrorCode, ERROR_TRANSPORT, HELLO_NONCE_HEADER, MAX_FRAME_BYTES } from "@wegroup/shared";
+import {
+  AGENT_CHANNEL_PATH,
+  type ErrorCode,
+  ERROR_TRANSPORT,
+  HELLO_NONCE_HEADER,
+  MAX_FRAME_BYTES,
+  reconnectReason,
+  reconnectWindowFor,
+} from "@wegroup/shared";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logger.js";
 import { AgentConnection, CLOSE_GOING_AWAY, type ConnectionDeps } from "./connection.js";
@@ -63,12 +71,18 @@ export class AgentEndpoint {
     for (const c of this.#connections) c.drain();
   }
 
-  /** Closes every connection (1001, going away) and waits for them, at most `graceMs`, then cuts the rest. */
-  async close(graceMs = 2_000): Promise<void> {
+  /**
+   * Closes every connection (1001, going away) and waits for their closing handshakes at most `graceMs`, then cuts the
+   * rest: by now every report taken was committed and acknowledged, so the handshake is a courtesy, and a restart's
+   * downtime is what a whole fleet waits out.
+   */
+  async close(graceMs = 500): Promise<void> {
     this.drain();
     clearInterval(this.#sweep);
     const all = [...this.#connections];
-    for (const c of all) c.close(CLOSE_GOING_AWAY, "server shutting down");
+    // Herd control: the fleet is told to come back spread over what this server (or its successor) can take.
+    const reason = reconnectReason("server shutting down", reconnectWindowFor(all.length));
+    for (const c of all) c.close(CLOSE_GOING_AWAY, reason);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -103,7 +117,9 @@ function pathOf(url: string | undefined): string {
 function reject(socket: Duplex, code: ErrorCode, message: string): void {
   const status = ERROR_TRANSPORT[code].http;
   const body = JSON.stringify({ error: { code, message } });
+  // Closed once the answer is out: a client that keeps its end open must not keep the socket (and a stopping server) waiting.
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }

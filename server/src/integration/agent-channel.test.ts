@@ -1,5 +1,5 @@
 // The agent channel end to end in-process: real server on port 0, real WebSockets, real SQLite.
-import { MAX_FRAME_BYTES, type Violation, ViolationPage, type ViolationEvent } from "@wegroup/shared";
+import { MAX_FRAME_BYTES, parseReconnectWindow, type Violation, ViolationPage, type ViolationEvent } from "@wegroup/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countReports } from "../store/reports.js";
 import { TestAgent } from "../testing/agent-client.js";
@@ -240,14 +240,18 @@ describe("agent channel", () => {
     await expect(TestAgent.connect(server.wsUrl.replace("/api/v1/agent", "/api/v1/nope"))).rejects.toThrow(/404/);
   });
 
-  it("commits and acknowledges what it took before a graceful stop, then closes agents with 1001", async () => {
+  it("commits and acknowledges what it took before a graceful stop, then closes agents with 1001 and when to come back", async () => {
     const { deviceId, credential } = await server.enroll();
     const agent = await connect(deviceId, credential);
     const report = reportFrame([usbFail("STOP-1")]);
     agent.send(report);
     await agent.ack(report.id);
     const stopped = server.server.stop();
-    expect((await agent.waitClosed()).code).toBe(1001);
+    const closed = await agent.waitClosed();
+    expect(closed.code).toBe(1001);
+    // Herd control: one agent is told to come back 1-2 s later (the window grows with the fleet: reconnectWindowFor).
+    expect(closed.reason).toBe("server shutting down (reconnect in 1000-2000 ms)");
+    expect(parseReconnectWindow(closed.reason)).toEqual({ minMs: 1_000, maxMs: 2_000 });
     await stopped;
   });
 });
