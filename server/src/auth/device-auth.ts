@@ -2,7 +2,8 @@
 import type { HelloFrame } from "@wegroup/shared";
 import type { Kysely } from "kysely";
 import { recordAudit } from "../store/audit.js";
-import { bindDevicePublicKey, findDeviceCredential } from "../store/devices.js";
+import { Batcher } from "../ingest/batcher.js";
+import { bindDevicePublicKey, type DeviceCredentialRow, findDeviceCredential, findDeviceCredentials } from "../store/devices.js";
 import type { Database } from "../store/schema.js";
 import { verifyHelloProof } from "./device-proof.js";
 import { secretMatches } from "./secrets.js";
@@ -22,6 +23,21 @@ export interface DeviceAuthOutcome {
   via?: "key" | "key-bound" | "credential-only";
 }
 
+/** How a hello's device row is found: one query each, or batched with the hellos arriving with it (credentialBatcher). */
+export type CredentialLookup = (deviceId: string) => Promise<DeviceCredentialRow | undefined>;
+
+/**
+ * Hellos that arrive together (a fleet reconnecting after a restart) share one query for their device rows instead of
+ * one each: the lookups of a millisecond go out as one `where id in (…)`, the next gather while it runs.
+ */
+export function credentialBatcher(db: Kysely<Database>): CredentialLookup {
+  const batcher = new Batcher<string, DeviceCredentialRow | undefined>((ids) => findDeviceCredentials(db, ids), {
+    maxItems: 500,
+    maxDelayMs: 1,
+  });
+  return (deviceId) => batcher.submit(deviceId);
+}
+
 export type HelloIdentity = Pick<HelloFrame, "deviceId" | "credential" | "signature" | "publicKey">;
 
 /**
@@ -34,8 +50,9 @@ export async function authenticateDevice(
   hello: HelloIdentity,
   nonce: string | undefined,
   now: () => string,
+  lookup: CredentialLookup = (id) => findDeviceCredential(db, id),
 ): Promise<DeviceAuthOutcome> {
-  const row = await findDeviceCredential(db, hello.deviceId);
+  const row = await lookup(hello.deviceId);
   if (row === undefined) return { result: "unknown-device" };
   if (!secretMatches(hello.credential, row.credential_hash)) return { result: "wrong-credential" };
   const proves = (key: string): boolean =>

@@ -71,12 +71,21 @@ export async function findDevice(db: Db, id: string): Promise<DeviceRow | undefi
   return db.selectFrom("devices").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+export type DeviceCredentialRow = { id: string; credential_hash: string; public_key: string | null };
+
 /** What a hello needs to authenticate a device, and no more. */
-export async function findDeviceCredential(
-  db: Db,
-  id: string,
-): Promise<{ id: string; credential_hash: string; public_key: string | null } | undefined> {
+export async function findDeviceCredential(db: Db, id: string): Promise<DeviceCredentialRow | undefined> {
   return db.selectFrom("devices").select(["id", "credential_hash", "public_key"]).where("id", "=", id).executeTakeFirst();
+}
+
+/** The same for many devices at once (a fleet reconnecting): one query per 500, answered in the order of `ids`. */
+export async function findDeviceCredentials(db: Db, ids: readonly string[]): Promise<(DeviceCredentialRow | undefined)[]> {
+  const found = new Map<string, DeviceCredentialRow>();
+  for (const part of chunks([...new Set(ids)], 500)) {
+    for (const row of await db.selectFrom("devices").select(["id", "credential_hash", "public_key"]).where("id", "in", part).execute())
+      found.set(row.id, row);
+  }
+  return ids.map((id) => found.get(id));
 }
 
 /** Binds a key to a device enrolled before keys existed; false when it has one already (first use wins). */
