@@ -1,6 +1,7 @@
 // Builds and starts one server instance from a frozen config: store, ingest, agent channel, HTTP API. Answers how to stop it.
 import { mkdir, open, readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import type { Socket } from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
@@ -13,7 +14,7 @@ import { buildApp, registeredRoutes } from "./api/app.js";
 import type { RegisteredRoute } from "./api/route.js";
 import { loadDashboard } from "./api/dashboard.js";
 import { type ClusterBus, LocalClusterBus, PgClusterBus } from "./cluster/bus.js";
-import { authenticateDevice } from "./auth/device-auth.js";
+import { authenticateDevice, credentialBatcher } from "./auth/device-auth.js";
 import { type ReconciledSecrets, reconcileDataDir } from "./auth/instance-secrets.js";
 import { RateLimiter } from "./auth/rate-limit.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -85,6 +86,7 @@ const POLICY_RESYNC_MS = 60_000;
 export const DEFAULT_PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 
 export async function boot(config: Config, options: BootOptions): Promise<RunningServer> {
+  const bootStarted = performance.now();
   checkTransport(config);
   const logger = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? systemClock;
@@ -152,6 +154,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       policyVersion: () => policy.version,
     });
     const applier = writerThread(config, options);
+    const credentials = credentialBatcher(store.db);
     const ingest = new Ingest(
       store,
       clock,
@@ -232,7 +235,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       everyMs: config.tuning.tokenRecheckMs,
     });
     const endpoint = new AgentEndpoint({
-      authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString()),
+      authenticate: (hello, nonce) => authenticateDevice(store.db, hello, nonce, () => clock.now().toISOString(), credentials),
       limits: {
         helloMaxBytes: t.helloMaxBytes,
         helloMaxDepth: t.helloMaxDepth,
@@ -282,7 +285,16 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     );
     app.server.on("upgrade", endpoint.handleUpgrade);
     // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.
+    // Every connection, until it closes: a stop cuts those that never sent a byte (see stop).
+    const sockets = new Set<Socket>();
+    app.server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
     await app.listen({ host: config.listen.host, port: config.listen.port, backlog: 4096 });
+    // What a stopping server tells its agents to wait before coming back: how long this start took, with room, plus a
+    // second for the process itself to start.
+    const restartEstimateMs = Math.min(30_000, 1_000 + Math.ceil((performance.now() - bootStarted) * 1.5));
     accepting = true;
     deviceNotices.start();
     streamTokens.start();
@@ -327,12 +339,15 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         step("ingestMs");
         // After the last commit: what it stored is delivered by the next instance to hold the lease, or after the restart.
         await webhooks.stop();
-        await endpoint.close();
+        await endpoint.close(undefined, restartEstimateMs);
         step("agentsMs");
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();
         // A stream whose client vanished mid-write can keep its socket half-open: close() must not wait for it forever.
         const force = setTimeout(() => app.server.closeAllConnections(), 1_500);
+        // A connection that never sent a byte (a TCP health check, a client that connected and waited) holds no request,
+        // yet close() would wait for it until the force above.
+        for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
         await app.close();
         clearTimeout(force);
         step("httpMs");

@@ -74,14 +74,15 @@ export class AgentEndpoint {
   /**
    * Closes every connection (1001, going away) and waits for their closing handshakes at most `graceMs`, then cuts the
    * rest: by now every report taken was committed and acknowledged, so the handshake is a courtesy, and a restart's
-   * downtime is what a whole fleet waits out.
+   * downtime is what a whole fleet waits out. `restartMs`: when a restarted server may listen again (the reconnect
+   * window starts there).
    */
-  async close(graceMs = 500): Promise<void> {
+  async close(graceMs = 500, restartMs = 1_000): Promise<void> {
     this.drain();
     clearInterval(this.#sweep);
     const all = [...this.#connections];
     // Herd control: the fleet is told to come back spread over what this server (or its successor) can take.
-    const reason = reconnectReason("server shutting down", reconnectWindowFor(all.length));
+    const reason = reconnectReason("server shutting down", reconnectWindowFor(all.length, restartMs));
     for (const c of all) c.close(CLOSE_GOING_AWAY, reason);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
