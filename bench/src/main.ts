@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { CheckResult } from "@wegroup/shared";
 import { ApiClient } from "./api.js";
 import { measureBareInserts, reportRows } from "./baseline/sqlite-inserts.js";
 import { ClientPool } from "./client/pool.js";
@@ -17,6 +18,8 @@ import { type ProductContext, progress } from "./phases/context.js";
 import { evaluation } from "./phases/evaluation.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
+import { payloadIngest } from "./phases/payload.js";
+import { variedResults } from "./payload.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
@@ -65,7 +68,14 @@ async function run(
     const adminToken = await readDataDirSecret(dataDir, "admin-token");
     const secret = await readDataDirSecret(dataDir, "enroll-secret");
     let current = server;
-    let fleet: { ctx: ProductContext; runId: string; measured: Omit<FleetMeasurements, "bare" | "inserts"> } | undefined;
+    let fleet:
+      | {
+          ctx: ProductContext;
+          runId: string;
+          measured: Omit<FleetMeasurements, "bare" | "inserts" | "payloadInserts">;
+          payloadResults: CheckResult[];
+        }
+      | undefined;
     if (runs("fleet")) {
       const runId = randomBytes(4).toString("hex");
       const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
@@ -96,22 +106,35 @@ async function run(
       const push = await pushRounds(ctx);
       await previewRounds(ctx);
       const ingest = await closedLoopIngest(ctx);
+      const realistic = await payloadIngest(ctx);
       const latency = await feedLatency(ctx);
       const storm = await reconnectStorm(ctx);
       await pool.stop();
       current = ctx.server;
-      fleet = { ctx, runId, measured: { connect, push, ingest, latency, storm } };
+      fleet = {
+        ctx,
+        runId,
+        measured: { connect, push, ingest, payload: realistic.result, latency, storm },
+        payloadResults: realistic.payload.results,
+      };
     }
     if (runs("agent")) measurements.agent = await agentProcess(config, tmp, current.url, secret);
     if (profileDir !== undefined) await current.writeProfile();
     if ((await current.stop()).killed) notes.push("the server had not stopped 15 s after SIGTERM at the end of the run and was killed");
     if (fleet !== undefined) {
-      const { ctx, runId, measured } = fleet;
+      const { ctx, runId, measured, payloadResults } = fleet;
       // The bare baselines run once the server is gone, on the same machine.
       const bare = await bareBaselines(config, tmp, measured.push.frame, runId, track);
       progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
-      const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), reportRows(config.sqliteRows, config.agents), 256);
-      measurements.fleet = { ...measured, bare, inserts };
+      const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), config.sqliteRows, reportRows(config.agents), 256);
+      progress(`bare better-sqlite3: ${config.payloadRows} realistic report rows (the same bodies), 256 per transaction`);
+      const payloadInserts = measureBareInserts(
+        path.join(tmp, "bare-payload-inserts.db"),
+        config.payloadRows,
+        reportRows(config.agents, (device) => variedResults(payloadResults, device)),
+        256,
+      );
+      measurements.fleet = { ...measured, bare, inserts, payloadInserts };
       if (profileDir !== undefined) {
         for (const [dir, windows] of [
           [profileDir, ctx.windows],

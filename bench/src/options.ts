@@ -29,6 +29,8 @@ export interface BenchConfig {
   /** Reports a second that keep flowing through the reconnect storm. */
   readonly stormRate: number;
   readonly sqliteRows: number;
+  /** Rows of the realistic payload (about 16 KB each) the bare baseline inserts. */
+  readonly payloadRows: number;
   readonly evaluationRuns: number;
   readonly agentCycles: number;
   /** How many of fixtures/bundles/demo-*.json the idle agent is measured on. */
@@ -45,7 +47,7 @@ export interface BenchConfig {
 
 export const USAGE = `npm run bench -- [--quick] [--only fleet,agent,evaluation] [--agents N] [--clients 1-4] [--db postgres://…] [--profile] [--log-level info] [--out FILE] [--keep]
   --quick      small counts (200 agents), under a minute; judges no target
-  --only LIST  run only these phase groups (comma-separated): fleet (connect, push, ingest, feed, storm
+  --only LIST  run only these phase groups (comma-separated): fleet (connect, push, ingest, realistic payload, feed, storm
                and their bare baselines), agent (the real agent process), evaluation (the software evaluator)
   --agents N   simulated agents (default 10000; --quick 200)
   --clients K  client processes holding them (default 2; --quick 1)
@@ -95,6 +97,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     feedSeconds: quick ? 2 : 10,
     stormRate: quick ? 50 : 100,
     sqliteRows: quick ? 20_000 : 200_000,
+    payloadRows: quick ? 2_000 : 20_000,
     evaluationRuns: quick ? 10 : 30,
     agentCycles: quick ? 3 : 10,
     agentBundles: quick ? 1 : 3,

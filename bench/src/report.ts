@@ -6,6 +6,7 @@ import type { ConnectResult } from "./phases/connect.js";
 import type { EvaluationResult } from "./phases/evaluation.js";
 import type { LatencyResult } from "./phases/feed.js";
 import type { IngestResult } from "./phases/ingest.js";
+import type { PayloadResult } from "./phases/payload.js";
 import type { PushResult } from "./phases/push.js";
 import type { StormResult } from "./phases/storm.js";
 import type { InsertBaseline } from "./baseline/sqlite-inserts.js";
@@ -16,10 +17,13 @@ export interface FleetMeasurements {
   connect: ConnectResult;
   push: PushResult;
   ingest: IngestResult;
+  payload: PayloadResult;
   latency: LatencyResult;
   storm: StormResult;
   bare: BareResult;
   inserts: InsertBaseline;
+  /** The bare inserts of the realistic payload's bodies. */
+  payloadInserts: InsertBaseline;
 }
 
 /** Each group is there when `--only` selected it. */
@@ -43,7 +47,7 @@ export function buildFigures(m: Measurements, judge: boolean): Figure[] {
 }
 
 function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
-  const { connect, push, ingest, latency, bare, inserts } = m;
+  const { connect, push, ingest, payload, latency, bare, inserts, payloadInserts } = m;
   const figures: Figure[] = [
     figure(
       {
@@ -105,6 +109,31 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         baselineLabel: `bare better-sqlite3, ${inserts.batchSize}/txn`,
         target: { text: "≥ 5,000/s and ≥ 0.5× bare", test: (v, r) => v >= 5_000 && r !== null && r >= 0.5 },
         note: `${ingest.ackedInWindow} acks in ${fixed(ingest.seconds, 1)} s with ${ingest.inFlight} reports in flight; baseline: ${inserts.rows} rows, WAL, synchronous=FULL`,
+      },
+      judge,
+    ),
+    figure(
+      {
+        id: "payload-reports",
+        label: "realistic reports stored + acked (durable)",
+        unit: "/s",
+        value: payload.reportsPerSecond,
+        baseline: payloadInserts.rowsPerSecond,
+        baselineLabel: `bare better-sqlite3, same bodies, ${payloadInserts.batchSize}/txn`,
+        note: `every agent's full state with the built agent's result on ${payload.bundle} (${payload.titles ?? "?"} software titles judged, up to ${payload.violations} violations, ~4 in 5 of the unapproved titles per agent); ${payload.ackedInWindow} acks in ${fixed(payload.seconds, 1)} s with ${payload.inFlight} in flight, after every agent's first such report (its violations opening) was acked in ${fixed(payload.primeMs / 1000, 2)} s (${payload.primeAcked} of ${payload.primed}); baseline: ${payloadInserts.rows} rows of ${fixed(payloadInserts.bodyBytes)} bytes, reports table only`,
+      },
+      judge,
+    ),
+    figure(
+      {
+        id: "payload-bytes",
+        label: "  … bytes per realistic report",
+        unit: "B",
+        value: payload.bytesPerReport,
+        baseline: payload.limitBytes,
+        baselineLabel: "protocol MAX_FRAME_BYTES",
+        target: { text: "< MAX_FRAME_BYTES", test: (v) => v < payload.limitBytes && payload.maxFrameBytes < payload.limitBytes },
+        note: `mean frame sent; the largest (every violation of the result) is ${payload.maxFrameBytes} bytes`,
       },
       judge,
     ),

@@ -1,4 +1,5 @@
 // The commands a client process takes from the bench, and what it answers: one typed contract for both ends.
+import type { CheckResult } from "@wegroup/shared";
 
 export interface InitArgs {
   mode: "product" | "bare";
@@ -45,6 +46,8 @@ export interface ClosedLoopArgs {
   measureFrom: number;
   endAt: number;
   window: number;
+  /** The realistic payload's results (src/payload.ts), varied per agent; absent: the steady full state. */
+  payload?: CheckResult[];
 }
 
 export interface ClosedLoopAnswer {
@@ -52,6 +55,22 @@ export interface ClosedLoopAnswer {
   acked: number;
   ackedInWindow: number;
   unacked: number;
+  /** Bytes of the report frames sent. */
+  bytes: number;
+}
+
+export interface PayloadPrimeArgs {
+  payload: CheckResult[];
+  timeoutMs: number;
+}
+
+export interface PayloadPrimeAnswer {
+  /** Agents that sent their first realistic report. */
+  sent: number;
+  acked: number;
+  /** The last of their acks (monotonic ms; 0 if none). */
+  lastAckAt: number;
+  bytes: number;
 }
 
 export interface PacedArgs {
