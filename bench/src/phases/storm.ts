@@ -40,6 +40,8 @@ export interface StormResult {
   duplicated: number;
   /** Rows in the reports table for the acknowledged storm reports (SQLite only; null on PostgreSQL). */
   storedRows: number | null;
+  /** Several instances: one was killed (SIGKILL) instead of the restart; `agents` are those it disconnected. */
+  killedInstance?: { agentsOnIt: number; instances: number };
 }
 
 export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> {
@@ -72,8 +74,38 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   const delays = back.flatMap((b) => b.delays);
   progress(`reconnect storm: server back after ${(downMs / 1000).toFixed(2)} s, all agents after ${(reconnectMs / 1000).toFixed(2)} s`);
   await sleep(1_000);
+  const accounted = await accountStorm(
+    ctx,
+    reconnected === agents,
+    config.db === undefined ? path.join(old.options.dataDir, "compliance.db") : undefined,
+  );
+  const result: StormResult = {
+    reconnectMs,
+    downMs,
+    stopMs: exitedAt - signalledAt,
+    attempts: back.reduce((n, b) => n + b.attempts, 0),
+    reconnected,
+    agents,
+    delayP50Ms: percentile(delays, 50),
+    delayP90Ms: percentile(delays, 90),
+    failures: mergeCounts(back.map((b) => b.failures)),
+    listenOverflows: overflows,
+    ...accounted,
+  };
+  return result;
+}
+
+/** What the storm's accounting answers: every storm report sent, and what became of it. */
+export type StormAccount = Pick<StormResult, "sent" | "acked" | "lost" | "queued" | "duplicated" | "storedRows">;
+
+/**
+ * Stops the storm reports and checks each one: acked → exactly one violation through the API (and, on SQLite, one
+ * row in `reports` of `sqliteFile`); not acked → still queued at its agent.
+ */
+export async function accountStorm(ctx: ProductContext, allBack: boolean, sqliteFile: string | undefined): Promise<StormAccount> {
+  const { pool } = ctx;
   // Agents that are back deliver what they queued within seconds; those that are not keep it queued.
-  const stopped = await pool.all<StormAnswer>("stormStop", { timeoutMs: reconnected === agents ? 60_000 : 15_000 }, 70_000);
+  const stopped = await pool.all<StormAnswer>("stormStop", { timeoutMs: allBack ? 60_000 : 15_000 }, 70_000);
   const sent = stopped.flatMap((s) => s.sent);
   const acked = stopped.reduce((n, s) => n + s.acked, 0);
 
@@ -91,33 +123,15 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   let duplicated = 0;
   for (const n of rows.values()) if (n > 1) duplicated++;
   const ackedPairs = sent.filter(([, , a]) => a === 1).map(([device, id]): [string, string] => [device, id]);
-  const storedRows = config.db === undefined ? countStoredReports(path.join(old.options.dataDir, "compliance.db"), ackedPairs) : null;
+  const storedRows = sqliteFile !== undefined ? countStoredReports(sqliteFile, ackedPairs) : null;
   if (storedRows !== null && storedRows !== ackedPairs.length)
     ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
   if (queued > 0)
     ctx.notes.push(`storm: ${queued} reports still queued at agents that were not back (not lost: they are sent on reconnect)`);
-  const result: StormResult = {
-    reconnectMs,
-    downMs,
-    stopMs: exitedAt - signalledAt,
-    attempts: back.reduce((n, b) => n + b.attempts, 0),
-    reconnected,
-    agents,
-    delayP50Ms: percentile(delays, 50),
-    delayP90Ms: percentile(delays, 90),
-    failures: mergeCounts(back.map((b) => b.failures)),
-    listenOverflows: overflows,
-    sent: sent.length,
-    acked,
-    lost,
-    queued,
-    duplicated,
-    storedRows,
-  };
   progress(
-    `reconnect storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
+    `storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
   );
-  return result;
+  return { sent: sent.length, acked, lost, queued, duplicated, storedRows };
 }
 
 /** Read-only look at the SQLite file: how many rows the storm's (device, id) pairs have (the primary key allows one each). */
