@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { CheckResult } from "@wegroup/shared";
 import { ApiClient } from "./api.js";
-import { measureBareInserts, reportRows } from "./baseline/sqlite-inserts.js";
+import { bareInsertBaselines } from "./baseline/sqlite-inserts.js";
 import { ClientPool } from "./client/pool.js";
 import { type Figure, renderTable } from "./figures.js";
 import { type BenchConfig, parseOptions, PHASES, type Phase, UsageRequest } from "./options.js";
@@ -19,12 +19,12 @@ import { evaluation } from "./phases/evaluation.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
 import { payloadIngest } from "./phases/payload.js";
-import { variedResults } from "./payload.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
 import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
 import { loadProfile, renderSummary, summarise, type WindowSummary } from "./profile.js";
+import { runCluster } from "./cluster-run.js";
 import { buildFigures, type FleetMeasurements, type Measurements } from "./report.js";
 
 /** Whatever this run started, to be stopped however it ends. */
@@ -50,7 +50,9 @@ async function run(
   const measurements: Measurements = {};
   const notes: string[] = [];
   const profile: WindowSummary[] = [];
-  if (runs("fleet") || runs("agent")) {
+  if ((runs("fleet") || runs("agent")) && config.instances > 1) {
+    await runCluster(config, tmp, track, { measurements, notes });
+  } else if (runs("fleet") || runs("agent")) {
     const dataDir = path.join(tmp, "data");
     const profileDir = config.profile && runs("fleet") ? path.join(tmp, "cpu-profile") : undefined;
     const logFile = path.join(tmp, "server.log");
@@ -125,16 +127,7 @@ async function run(
       const { ctx, runId, measured, payloadResults } = fleet;
       // The bare baselines run once the server is gone, on the same machine.
       const bare = await bareBaselines(config, tmp, measured.push.frame, runId, track);
-      progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
-      const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), config.sqliteRows, reportRows(config.agents), 256);
-      progress(`bare better-sqlite3: ${config.payloadRows} realistic report rows (the same bodies), 256 per transaction`);
-      const payloadInserts = measureBareInserts(
-        path.join(tmp, "bare-payload-inserts.db"),
-        config.payloadRows,
-        reportRows(config.agents, (device) => variedResults(payloadResults, device)),
-        256,
-      );
-      measurements.fleet = { ...measured, bare, inserts, payloadInserts };
+      measurements.fleet = { ...measured, bare, ...bareInsertBaselines(config, tmp, payloadResults) };
       if (profileDir !== undefined) {
         for (const [dir, windows] of [
           [profileDir, ctx.windows],
@@ -196,7 +189,7 @@ async function main(): Promise<number> {
     const table = renderTable(figures);
     const lines = [
       "",
-      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}${config.only.length < PHASES.length ? ` (--only ${config.only.join(",")})` : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}, ${os.cpus().length} CPUs, Node ${process.version}`,
+      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}${config.only.length < PHASES.length ? ` (--only ${config.only.join(",")})` : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}${config.instances > 1 ? ` (${config.instances} instances behind HAProxy)` : ""}, ${os.cpus().length} CPUs, Node ${process.version}`,
       "",
       table,
       "",

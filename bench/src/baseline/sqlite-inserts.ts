@@ -1,6 +1,10 @@
 // Baseline for durable ingest: bare better-sqlite3 inserts of the same report rows, in transactions as large as the server's group commit.
+import path from "node:path";
 import { type CheckResult, uuidv7 } from "@wegroup/shared";
 import { monoMs } from "../clock.js";
+import type { BenchConfig } from "../options.js";
+import { variedResults } from "../payload.js";
+import { progress } from "../phases/context.js";
 import { reportFrame, STEADY_RESULTS } from "../reports.js";
 import { type BareReportRow, openBareReportsDb } from "./reports-db.js";
 
@@ -54,4 +58,22 @@ export function measureBareInserts(file: string, count: number, rowAt: RowSource
   } finally {
     db.close();
   }
+}
+
+/** Both bare insert baselines of the fleet group: the steady report rows, and the realistic payload's bodies. */
+export function bareInsertBaselines(
+  config: BenchConfig,
+  tmp: string,
+  payloadResults: readonly CheckResult[],
+): { inserts: InsertBaseline; payloadInserts: InsertBaseline } {
+  progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
+  const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), config.sqliteRows, reportRows(config.agents), 256);
+  progress(`bare better-sqlite3: ${config.payloadRows} realistic report rows (the same bodies), 256 per transaction`);
+  const payloadInserts = measureBareInserts(
+    path.join(tmp, "bare-payload-inserts.db"),
+    config.payloadRows,
+    reportRows(config.agents, (device) => variedResults(payloadResults, device)),
+    256,
+  );
+  return { inserts, payloadInserts };
 }

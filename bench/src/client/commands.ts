@@ -102,6 +102,21 @@ export interface StormAnswer {
   unacked: number;
 }
 
+export interface ReconnectStatus {
+  agents: number;
+  /** Welcomed and connected now. */
+  ready: number;
+  /** Agents that lost a welcomed connection since `after`. */
+  dropped: number;
+  /** Of those, welcomed again since. */
+  back: number;
+  lastWelcomeAt: number;
+  /** Each agent back: `after` → its welcome, ms. */
+  delays: number[];
+  attempts: number;
+  failures: Record<string, number>;
+}
+
 export interface ReconnectAnswer {
   /** Agents welcomed again (all of them, unless the wait timed out). */
   connected: number;

@@ -17,6 +17,7 @@ import type {
   PayloadPrimeArgs,
   PolicyAnswer,
   ReconnectAnswer,
+  ReconnectStatus,
   StormAnswer,
   StormStartArgs,
 } from "./commands.js";
@@ -65,6 +66,8 @@ export class Fleet {
   #payloadJson = new Map<SimAgent, string>();
   #reconnectAfter = Number.POSITIVE_INFINITY;
   readonly #reconnected = new Set<SimAgent>();
+  /** When each agent last lost a welcomed connection (monotonic ms). */
+  readonly #droppedAt = new Map<SimAgent, number>();
   #loop: ClosedLoop | undefined;
   #paced: Paced | undefined;
   #storm: Storm | undefined;
@@ -311,6 +314,35 @@ export class Fleet {
     };
   }
 
+  /**
+   * Where the agents stand since `after` (one instance of several was killed: only its agents drop): how many lost
+   * their connection since then, how many of those were welcomed again, and how many are connected now.
+   */
+  reconnectStatus(after: number): ReconnectStatus {
+    let dropped = 0;
+    let lastWelcomeAt = 0;
+    const delays: number[] = [];
+    for (const agent of this.agents) {
+      const at = this.#droppedAt.get(agent);
+      if (at === undefined || at < after) continue;
+      dropped++;
+      if (agent.ready && agent.welcomedAt > at) {
+        delays.push(agent.welcomedAt - after);
+        lastWelcomeAt = Math.max(lastWelcomeAt, agent.welcomedAt);
+      }
+    }
+    return {
+      agents: this.agents.length,
+      ready: this.#ready,
+      dropped,
+      back: delays.length,
+      lastWelcomeAt,
+      delays,
+      attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
+      failures: { ...this.#failures },
+    };
+  }
+
   shutdown(): void {
     for (const agent of this.agents) agent.stop();
   }
@@ -392,7 +424,10 @@ export class Fleet {
       this.#notify();
     },
     closed: (agent, wasReady) => {
-      if (wasReady) this.#ready--;
+      if (wasReady) {
+        this.#ready--;
+        this.#droppedAt.set(agent, monoMs());
+      }
       this.#settled(agent);
       this.#notify();
     },

@@ -23,6 +23,7 @@ serveRpc({
   paced: async (args: PacedArgs) => current().paced(args),
   stormStart: async (args: StormStartArgs) => current().stormStart(args),
   stormStop: async (args: { timeoutMs: number }) => current().stormStop(args.timeoutMs),
+  reconnectStatus: async (args: { after: number }) => current().reconnectStatus(args.after),
   waitReconnected: async (args: { after: number; timeoutMs: number }) => current().waitReconnected(args.after, args.timeoutMs),
   shutdown: async () => {
     fleet?.shutdown();
