@@ -16,7 +16,7 @@ import { payloadIngest } from "./phases/payload.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { ClusterUnderTest } from "./proc/cluster.js";
-import { haproxyFit } from "./proc/haproxy.js";
+import { haproxyFit, requireHaproxy } from "./proc/haproxy.js";
 import { createRunSchema } from "./proc/pg-schema.js";
 import { readDataDirSecret } from "./proc/server-process.js";
 import type { Measurements } from "./report.js";
@@ -42,6 +42,7 @@ export async function runCluster(
 ): Promise<void> {
   const runs = (phase: string): boolean => (config.only as readonly string[]).includes(phase);
   // Before anything starts: can one HAProxy carry the fleet on this machine?
+  requireHaproxy();
   const fit = haproxyFit(config.agents);
   if (config.profile) out.notes.push("--profile is not supported with --instances: no CPU profile was taken");
   const schema = await createRunSchema(config.db ?? "");

@@ -22,6 +22,7 @@ import { payloadIngest } from "./phases/payload.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
+import { haproxyFit, requireHaproxy } from "./proc/haproxy.js";
 import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
 import { loadProfile, renderSummary, summarise, type WindowSummary } from "./profile.js";
 import { runCluster } from "./cluster-run.js";
@@ -166,6 +167,16 @@ async function main(): Promise<number> {
   } catch (error) {
     process.stderr.write(`${error instanceof UsageRequest ? "" : "bench: "}${(error as Error).message}\n`);
     return error instanceof UsageRequest ? 0 : 2;
+  }
+  if (config.instances > 1) {
+    // What this machine lacks for several instances is said before anything starts.
+    try {
+      requireHaproxy();
+      haproxyFit(config.agents);
+    } catch (error) {
+      process.stderr.write(`bench: ${(error as Error).message}\n`);
+      return 2;
+    }
   }
   const tmp = await mkdtemp(path.join(os.tmpdir(), "compliance-bench-"));
   const watchdog = setTimeout(() => {

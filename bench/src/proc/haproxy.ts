@@ -40,6 +40,16 @@ export function haproxyFit(agents: number): { maxconn: number; limit: number; ra
   return { maxconn: fits, limit: hard, raises };
 }
 
+/** Throws HAPROXY_MISSING when there is no `haproxy` to run. */
+export function requireHaproxy(): void {
+  try {
+    execFileSync("haproxy", ["-v"], { stdio: "ignore", timeout: 10_000 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(HAPROXY_MISSING);
+    throw error;
+  }
+}
+
 export class Haproxy {
   private constructor(
     readonly child: ChildProcess,
@@ -50,12 +60,7 @@ export class Haproxy {
   ) {}
 
   static async start(options: { dir: string; port: number; backends: readonly HaproxyBackend[]; agents: number }): Promise<Haproxy> {
-    try {
-      execFileSync("haproxy", ["-v"], { stdio: "ignore", timeout: 10_000 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(HAPROXY_MISSING);
-      throw error;
-    }
+    requireHaproxy();
     const { maxconn } = haproxyFit(options.agents);
     const configText = haproxyConfig({ bind: { host: "127.0.0.1", port: options.port }, backends: options.backends, maxconn });
     const configFile = path.join(options.dir, "haproxy.cfg");
