@@ -48,6 +48,10 @@ export interface ClosedLoopArgs {
   window: number;
   /** The realistic payload's results (src/payload.ts), varied per agent; absent: the steady full state. */
   payload?: CheckResult[];
+  /** Only the agents whose global index is below this take part (absent: all). */
+  participants?: number;
+  /** How long the loop waits, after `endAt`, for its last reports to be acked (default 60 s). */
+  drainMs?: number;
 }
 
 export interface ClosedLoopAnswer {

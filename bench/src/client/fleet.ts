@@ -176,7 +176,9 @@ export class Fleet {
     this.#loop = loop;
     for (const agent of this.agents) this.#pump(agent);
     await sleep(Math.max(0, args.endAt - monoMs()));
-    await this.#until(() => this.#pending(kind) === 0, 60_000, "the closed loop's last reports to be acked").catch(() => undefined);
+    await this.#until(() => this.#pending(kind) === 0, args.drainMs ?? 60_000, "the closed loop's last reports to be acked").catch(
+      () => undefined,
+    );
     this.#loop = undefined;
     this.#payloadJson.clear();
     return { sent: loop.sent, acked: loop.acked, ackedInWindow: loop.ackedInWindow, unacked: this.#pending(kind), bytes: loop.bytes };
@@ -185,6 +187,7 @@ export class Fleet {
   #pump(agent: SimAgent): void {
     const loop = this.#loop;
     if (loop === undefined || !agent.ready || monoMs() >= loop.endAt) return;
+    if (loop.participants !== undefined && agent.identity.index >= loop.participants) return;
     while (agent.pendingOf(loop.kind) < loop.window) {
       const sent = loop.kind === "payload" ? this.#sendPayload(agent) : this.#send(agent, "load", STEADY_RESULTS);
       loop.bytes += Buffer.byteLength(sent.text);
