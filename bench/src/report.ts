@@ -359,7 +359,7 @@ function stormFigures({ storm, bare }: FleetMeasurements, judge: boolean): Figur
         baseline: null,
         baselineLabel: "must be 0",
         target: { text: "0", test: (v) => v === 0 },
-        note: `${storm.sent} reports sent through the ${killed === undefined ? "restart" : "kill"}, ${storm.acked} acked (${storm.queued} still queued at agents not back), of the acked ${storm.lost} missing and ${storm.duplicated} doubled in GET /api/v1/violations${storm.storedRows !== null ? `, ${storm.storedRows} rows in the reports table` : ""}`,
+        note: `${storm.sent} reports sent through the ${killed === undefined ? "restart" : "kill"}, ${storm.acked} acked (${storm.queued} still unacknowledged at their agents, ${storm.queuedStored} of those already stored), of the acked ${storm.lost} missing and ${storm.duplicated} doubled in GET /api/v1/violations${storm.storedRows !== null ? `, ${storm.storedRows} rows in the reports table` : ""}`,
       },
       true,
     ),

@@ -34,8 +34,10 @@ export interface StormResult {
   acked: number;
   /** Acknowledged but not found through the API: an ack that was not durable. */
   lost: number;
-  /** Still queued at agents that were not back (not lost: they resend when they reconnect). */
+  /** Not acknowledged when the wait ended: still queued at their agents (not lost: they resend after a reconnect). */
   queued: number;
+  /** Of the queued ones, those already stored (their violation is there): the ack had not arrived. */
+  queuedStored: number;
   /** Reports that opened more than one violation (i.e. were applied twice). */
   duplicated: number;
   /** Rows in the reports table for the acknowledged storm reports (SQLite only; null on PostgreSQL). */
@@ -96,7 +98,7 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
 }
 
 /** What the storm's accounting answers: every storm report sent, and what became of it. */
-export type StormAccount = Pick<StormResult, "sent" | "acked" | "lost" | "queued" | "duplicated" | "storedRows">;
+export type StormAccount = Pick<StormResult, "sent" | "acked" | "lost" | "queued" | "queuedStored" | "duplicated" | "storedRows">;
 
 /**
  * Stops the storm reports and checks each one: acked → exactly one violation through the API (and, on SQLite, one
@@ -116,9 +118,13 @@ export async function accountStorm(ctx: ProductContext, allBack: boolean, sqlite
   }
   let lost = 0;
   let queued = 0;
+  let queuedStored = 0;
   for (const [, id, acked] of sent) {
-    if (acked === 0) queued++;
-    else if (!rows.has(`${STORM_PREFIX}${id}`)) lost++;
+    const stored = rows.has(`${STORM_PREFIX}${id}`);
+    if (acked === 0) {
+      queued++;
+      if (stored) queuedStored++;
+    } else if (!stored) lost++;
   }
   let duplicated = 0;
   for (const n of rows.values()) if (n > 1) duplicated++;
@@ -127,11 +133,13 @@ export async function accountStorm(ctx: ProductContext, allBack: boolean, sqlite
   if (storedRows !== null && storedRows !== ackedPairs.length)
     ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
   if (queued > 0)
-    ctx.notes.push(`storm: ${queued} reports still queued at agents that were not back (not lost: they are sent on reconnect)`);
+    ctx.notes.push(
+      `storm: ${queued} reports still unacknowledged at their agents when the wait ended (${allBack ? "every agent was back" : "not every agent was back"}); ${queuedStored} of them already show as a violation (stored, ack not yet received). Not lost: an agent keeps a report until its ack and sends it again on reconnect`,
+    );
   progress(
     `storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
   );
-  return { sent: sent.length, acked, lost, queued, duplicated, storedRows };
+  return { sent: sent.length, acked, lost, queued, queuedStored, duplicated, storedRows };
 }
 
 /** Read-only look at the SQLite file: how many rows the storm's (device, id) pairs have (the primary key allows one each). */
