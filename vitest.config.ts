@@ -13,7 +13,8 @@ import { defineConfig } from "vitest/config";
  * - installers: installers/test/ — the native packages built, linted and installed (npm run test:installers).
  * A file is in exactly one tier: by folder, and a pure fuzz file by its `.fuzz.test.ts` ending.
  */
-const PURE = ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts"];
+// bench/src: only pure helpers have tests (the HAProxy configuration text, the payload's variation); bench figures never do.
+const PURE = ["shared/src/**/*.test.ts", "agent/src/**/*.test.ts", "server/src/**/*.test.ts", "bench/src/**/*.test.ts"];
 const FUZZ = "**/*.fuzz.test.ts";
 const INTEGRATION = [
   "shared/src/**/integration/**/*.test.ts",

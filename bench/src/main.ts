@@ -4,8 +4,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { CheckResult } from "@wegroup/shared";
 import { ApiClient } from "./api.js";
-import { measureBareInserts, reportRows } from "./baseline/sqlite-inserts.js";
+import { bareInsertBaselines } from "./baseline/sqlite-inserts.js";
 import { ClientPool } from "./client/pool.js";
 import { type Figure, renderTable } from "./figures.js";
 import { type BenchConfig, parseOptions, PHASES, type Phase, UsageRequest } from "./options.js";
@@ -17,11 +18,14 @@ import { type ProductContext, progress } from "./phases/context.js";
 import { evaluation } from "./phases/evaluation.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
+import { payloadIngest } from "./phases/payload.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
+import { haproxyFit, requireHaproxy } from "./proc/haproxy.js";
 import { readDataDirSecret, ServerUnderTest } from "./proc/server-process.js";
 import { loadProfile, renderSummary, summarise, type WindowSummary } from "./profile.js";
+import { runCluster } from "./cluster-run.js";
 import { buildFigures, type FleetMeasurements, type Measurements } from "./report.js";
 
 /** Whatever this run started, to be stopped however it ends. */
@@ -47,7 +51,9 @@ async function run(
   const measurements: Measurements = {};
   const notes: string[] = [];
   const profile: WindowSummary[] = [];
-  if (runs("fleet") || runs("agent")) {
+  if ((runs("fleet") || runs("agent")) && config.instances > 1) {
+    await runCluster(config, tmp, track, { measurements, notes });
+  } else if (runs("fleet") || runs("agent")) {
     const dataDir = path.join(tmp, "data");
     const profileDir = config.profile && runs("fleet") ? path.join(tmp, "cpu-profile") : undefined;
     const logFile = path.join(tmp, "server.log");
@@ -65,7 +71,14 @@ async function run(
     const adminToken = await readDataDirSecret(dataDir, "admin-token");
     const secret = await readDataDirSecret(dataDir, "enroll-secret");
     let current = server;
-    let fleet: { ctx: ProductContext; runId: string; measured: Omit<FleetMeasurements, "bare" | "inserts"> } | undefined;
+    let fleet:
+      | {
+          ctx: ProductContext;
+          runId: string;
+          measured: Omit<FleetMeasurements, "bare" | "inserts" | "payloadInserts">;
+          payloadResults: CheckResult[];
+        }
+      | undefined;
     if (runs("fleet")) {
       const runId = randomBytes(4).toString("hex");
       const wsUrl = `${server.url.replace(/^http/, "ws")}/api/v1/agent`;
@@ -96,22 +109,26 @@ async function run(
       const push = await pushRounds(ctx);
       await previewRounds(ctx);
       const ingest = await closedLoopIngest(ctx);
+      const realistic = await payloadIngest(ctx);
       const latency = await feedLatency(ctx);
       const storm = await reconnectStorm(ctx);
       await pool.stop();
       current = ctx.server;
-      fleet = { ctx, runId, measured: { connect, push, ingest, latency, storm } };
+      fleet = {
+        ctx,
+        runId,
+        measured: { connect, push, ingest, payload: realistic.result, latency, storm },
+        payloadResults: realistic.payload.results,
+      };
     }
     if (runs("agent")) measurements.agent = await agentProcess(config, tmp, current.url, secret);
     if (profileDir !== undefined) await current.writeProfile();
     if ((await current.stop()).killed) notes.push("the server had not stopped 15 s after SIGTERM at the end of the run and was killed");
     if (fleet !== undefined) {
-      const { ctx, runId, measured } = fleet;
+      const { ctx, runId, measured, payloadResults } = fleet;
       // The bare baselines run once the server is gone, on the same machine.
       const bare = await bareBaselines(config, tmp, measured.push.frame, runId, track);
-      progress(`bare better-sqlite3: ${config.sqliteRows} report rows, 256 per transaction`);
-      const inserts = measureBareInserts(path.join(tmp, "bare-inserts.db"), reportRows(config.sqliteRows, config.agents), 256);
-      measurements.fleet = { ...measured, bare, inserts };
+      measurements.fleet = { ...measured, bare, ...bareInsertBaselines(config, tmp, payloadResults) };
       if (profileDir !== undefined) {
         for (const [dir, windows] of [
           [profileDir, ctx.windows],
@@ -151,6 +168,16 @@ async function main(): Promise<number> {
     process.stderr.write(`${error instanceof UsageRequest ? "" : "bench: "}${(error as Error).message}\n`);
     return error instanceof UsageRequest ? 0 : 2;
   }
+  if (config.instances > 1) {
+    // What this machine lacks for several instances is said before anything starts.
+    try {
+      requireHaproxy();
+      haproxyFit(config.agents);
+    } catch (error) {
+      process.stderr.write(`bench: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   const tmp = await mkdtemp(path.join(os.tmpdir(), "compliance-bench-"));
   const watchdog = setTimeout(() => {
     process.stderr.write(
@@ -173,7 +200,7 @@ async function main(): Promise<number> {
     const table = renderTable(figures);
     const lines = [
       "",
-      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}${config.only.length < PHASES.length ? ` (--only ${config.only.join(",")})` : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}, ${os.cpus().length} CPUs, Node ${process.version}`,
+      `compliance benchmark${config.quick ? " (--quick: small counts, targets not judged)" : ""}${config.only.length < PHASES.length ? ` (--only ${config.only.join(",")})` : ""}: ${config.agents} agents in ${config.clientProcesses} client process(es), ${config.db === undefined ? "SQLite" : "PostgreSQL"}${config.instances > 1 ? ` (${config.instances} instances behind HAProxy)` : ""}, ${os.cpus().length} CPUs, Node ${process.version}`,
       "",
       table,
       "",

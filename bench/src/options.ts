@@ -29,12 +29,19 @@ export interface BenchConfig {
   /** Reports a second that keep flowing through the reconnect storm. */
   readonly stormRate: number;
   readonly sqliteRows: number;
+  /** Rows of the realistic payload (about 16 KB each) the bare baseline inserts. */
+  readonly payloadRows: number;
   readonly evaluationRuns: number;
   readonly agentCycles: number;
   /** How many of fixtures/bundles/demo-*.json the idle agent is measured on. */
   readonly agentBundles: number;
   readonly checkRuns: number;
   readonly db: string | undefined;
+  /**
+   * Server instances (default 1: one process, as before). More: that many compliance-server processes on one fresh
+   * PostgreSQL schema of --db, behind a HAProxy the bench starts; agents, enrollment and the API go through it.
+   */
+  readonly instances: number;
   readonly profile: boolean;
   readonly serverLogLevel: string;
   readonly out: string;
@@ -43,13 +50,15 @@ export interface BenchConfig {
   readonly timeLimitMs: number;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--only fleet,agent,evaluation] [--agents N] [--clients 1-4] [--db postgres://…] [--profile] [--log-level info] [--out FILE] [--keep]
+export const USAGE = `npm run bench -- [--quick] [--only fleet,agent,evaluation] [--agents N] [--clients 1-4] [--db postgres://…] [--instances N] [--profile] [--log-level info] [--out FILE] [--keep]
   --quick      small counts (200 agents), under a minute; judges no target
-  --only LIST  run only these phase groups (comma-separated): fleet (connect, push, ingest, feed, storm
+  --only LIST  run only these phase groups (comma-separated): fleet (connect, push, ingest, realistic payload, feed, storm
                and their bare baselines), agent (the real agent process), evaluation (the software evaluator)
   --agents N   simulated agents (default 10000; --quick 200)
   --clients K  client processes holding them (default 2; --quick 1)
   --db URL     passed to compliance-server (default: SQLite in a temporary data dir)
+  --instances N  N compliance-server processes on --db (PostgreSQL; a fresh schema, dropped after) behind a
+               HAProxy the bench starts (Debian's haproxy package); one instance is killed in the storm (default 1)
   --profile    run the server with --cpu-prof and print where its time went during push and ingest
   --log-level  the server's log level (default info, as deployed)
   --out FILE   where the results go (default bench/results.json)
@@ -64,6 +73,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
       agents: { type: "string" },
       clients: { type: "string" },
       db: { type: "string" },
+      instances: { type: "string" },
       profile: { type: "boolean", default: false },
       "log-level": { type: "string", default: "info" },
       out: { type: "string" },
@@ -80,6 +90,10 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   if (agents > clientProcesses * 15_000)
     throw new Error(`--agents: at most 15,000 per client process (open-file limit 20,000); use more --clients`);
   const only = parseOnly(values.only);
+  const instances = positiveInt(values.instances, 1, "--instances");
+  if (instances > 8) throw new Error("--instances: at most 8 (2 cores)");
+  if (instances > 1 && !/^postgres(ql)?:\/\//.test(values.db ?? ""))
+    throw new Error("--instances: several instances share one PostgreSQL database; give --db postgres://…");
   return Object.freeze({
     quick,
     only,
@@ -95,11 +109,13 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     feedSeconds: quick ? 2 : 10,
     stormRate: quick ? 50 : 100,
     sqliteRows: quick ? 20_000 : 200_000,
+    payloadRows: quick ? 2_000 : 20_000,
     evaluationRuns: quick ? 10 : 30,
     agentCycles: quick ? 3 : 10,
     agentBundles: quick ? 1 : 3,
     checkRuns: quick ? 1 : 3,
     db: values.db,
+    instances,
     profile: values.profile === true,
     serverLogLevel: values["log-level"] ?? "info",
     out: values.out ?? defaultOut,

@@ -6,9 +6,11 @@ import type { ConnectResult } from "./phases/connect.js";
 import type { EvaluationResult } from "./phases/evaluation.js";
 import type { LatencyResult } from "./phases/feed.js";
 import type { IngestResult } from "./phases/ingest.js";
+import type { PayloadResult } from "./phases/payload.js";
 import type { PushResult } from "./phases/push.js";
 import type { StormResult } from "./phases/storm.js";
 import type { InsertBaseline } from "./baseline/sqlite-inserts.js";
+import type { ClusterInfo } from "./cluster-run.js";
 import { describeCounts, median } from "./stats.js";
 
 /** What the simulated fleet measured against the server, with its bare baselines. */
@@ -16,10 +18,15 @@ export interface FleetMeasurements {
   connect: ConnectResult;
   push: PushResult;
   ingest: IngestResult;
+  payload: PayloadResult;
   latency: LatencyResult;
   storm: StormResult;
   bare: BareResult;
   inserts: InsertBaseline;
+  /** The bare inserts of the realistic payload's bodies. */
+  payloadInserts: InsertBaseline;
+  /** `--instances N`: several instances behind HAProxy (the bare baselines too). */
+  cluster?: ClusterInfo;
 }
 
 /** Each group is there when `--only` selected it. */
@@ -43,17 +50,24 @@ export function buildFigures(m: Measurements, judge: boolean): Figure[] {
 }
 
 function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
-  const { connect, push, ingest, latency, bare, inserts } = m;
+  const { connect, push, ingest, payload, latency, bare, inserts, payloadInserts, cluster } = m;
+  // Several instances: the bare ws servers stand behind the same HAProxy, as many as the instances.
+  const behind = cluster === undefined ? "" : ` ×${cluster.instances} behind the same HAProxy`;
   const figures: Figure[] = [
     figure(
       {
         id: "agents-connected",
-        label: "agents connected to one instance",
+        label:
+          cluster === undefined ? "agents connected to one instance" : `agents connected via HAProxy to ${cluster.instances} instances`,
         unit: "",
         value: connect.connected,
         baseline: bare.connected,
-        baselineLabel: "bare ws",
-        target: { text: "≥ 10,000", test: (v) => v >= 10_000 },
+        baselineLabel: `bare ws${behind}`,
+        target: cluster === undefined ? { text: "≥ 10,000", test: (v) => v >= 10_000 } : { text: "≥ 20,000", test: (v) => v >= 20_000 },
+        note:
+          cluster === undefined
+            ? undefined
+            : `PostgreSQL schema ${cluster.schema}; HAProxy maxconn ${cluster.haproxyMaxconn} with an open-file limit of ${cluster.haproxyFileLimit}${cluster.haproxyRaisesLimit ? "" : " (it cannot raise it here: no CAP_SYS_RESOURCE; two descriptors per proxied agent)"}`,
       },
       judge,
     ),
@@ -64,7 +78,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         unit: "s",
         value: connect.connectMs / 1000,
         baseline: bare.connectMs / 1000,
-        baselineLabel: "bare ws",
+        baselineLabel: `bare ws${behind}`,
         note: `${connect.attempts} connection attempts for ${connect.agents} agents (failed: ${describeCounts(connect.failures)}; listen-queue overflows: ${connect.listenOverflows ?? "?"}); policy pushed on hello applied by all at ${fixed(connect.policyOnConnectMs / 1000, 2)} s, full-state reports acked by ${fixed(connect.fullStateAckedMs / 1000, 2)} s; enrollment of all took ${fixed(connect.enrollMs / 1000, 1)} s`,
       },
       judge,
@@ -72,11 +86,11 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
     figure(
       {
         id: "server-rss-per-connection",
-        label: "server RSS per connection",
+        label: cluster === undefined ? "server RSS per connection" : "server RSS per connection (all instances)",
         unit: "KB",
         value: connect.perConnectionBytes / KB,
         baseline: bare.perConnectionBytes / KB,
-        baselineLabel: "bare ws, idle sockets",
+        baselineLabel: `bare ws${behind}, idle sockets`,
         target: { text: "≤ 30 KB", test: (v) => v <= 30 },
         note: `server RSS ${fixed(connect.rssBeforeBytes / MB)} MB before connecting, ${fixed(connect.rssAfterBytes / MB)} MB with ${connect.connected} agents`,
       },
@@ -89,7 +103,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         unit: "ms",
         value: push.medianMs,
         baseline: bare.broadcastMedianMs,
-        baselineLabel: "bare ws broadcast, same bytes",
+        baselineLabel: `bare ws${behind} broadcast, same bytes`,
         target: { text: "≤ 2 s and ≤ 2× bare", test: (v, r) => v <= 2_000 && r !== null && r <= 2 },
         note: `PUT /api/v1/policy of ${Buffer.byteLength(push.frame)} bytes to ${connect.connected} agents, median of ${push.rounds} rounds [${push.roundsMs.map((x) => fixed(x)).join(", ")}] ms (bare [${bare.broadcastMs.map((x) => fixed(x)).join(", ")}]); rollout API showed none pending by ${fixed(median(push.recordedMs))} ms (median, 100 ms polls)`,
       },
@@ -108,6 +122,31 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
       },
       judge,
     ),
+    figure(
+      {
+        id: "payload-reports",
+        label: "realistic reports stored + acked (durable)",
+        unit: "/s",
+        value: payload.reportsPerSecond,
+        baseline: payloadInserts.rowsPerSecond,
+        baselineLabel: `bare better-sqlite3, same bodies, ${payloadInserts.batchSize}/txn`,
+        note: `every agent's full state with the built agent's result on ${payload.bundle} (${payload.titles ?? "?"} software titles judged, up to ${payload.violations} violations, ~4 in 5 of the unapproved titles per agent); ${payload.ackedInWindow} acks in ${fixed(payload.seconds, 1)} s with ${payload.inFlight} in flight, after every agent's first such report (its violations opening) was acked in ${fixed(payload.primeMs / 1000, 2)} s (${payload.primeAcked} of ${payload.primed}); baseline: ${payloadInserts.rows} rows of ${fixed(payloadInserts.bodyBytes)} bytes, reports table only`,
+      },
+      judge,
+    ),
+    figure(
+      {
+        id: "payload-bytes",
+        label: "  … bytes per realistic report",
+        unit: "B",
+        value: payload.bytesPerReport,
+        baseline: payload.limitBytes,
+        baselineLabel: "protocol MAX_FRAME_BYTES",
+        target: { text: "< MAX_FRAME_BYTES", test: (v) => v < payload.limitBytes && payload.maxFrameBytes < payload.limitBytes },
+        note: `mean frame sent; the largest (every violation of the result) is ${payload.maxFrameBytes} bytes`,
+      },
+      judge,
+    ),
   ];
   if (latency.feed !== null) {
     figures.push(
@@ -118,7 +157,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
           unit: "ms",
           value: latency.feed.p50,
           baseline: bare.ackP50,
-          baselineLabel: "bare ws + SQLite commit → ack",
+          baselineLabel: `bare ws${behind} + SQLite commit → ack`,
         },
         judge,
       ),
@@ -129,7 +168,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
           unit: "ms",
           value: latency.feed.p99,
           baseline: bare.ackP99,
-          baselineLabel: "bare ws + SQLite commit → ack",
+          baselineLabel: `bare ws${behind} + SQLite commit → ack`,
           target: { text: "≤ 100 ms", test: (v) => v <= 100 },
           note: `${latency.feed.matched} opened violations matched on GET /api/v1/violations/stream`,
         },
@@ -145,7 +184,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         unit: "ms",
         value: latency.ackP50,
         baseline: bare.ackP50,
-        baselineLabel: "bare ws + SQLite commit → ack",
+        baselineLabel: `bare ws${behind} + SQLite commit → ack`,
       },
       judge,
     ),
@@ -156,7 +195,7 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
         unit: "ms",
         value: latency.ackP99,
         baseline: bare.ackP99,
-        baselineLabel: "bare ws + SQLite commit → ack",
+        baselineLabel: `bare ws${behind} + SQLite commit → ack`,
         ...(latency.feed === null ? { target: { text: "feed p99 ≤ 100 ms (no feed: stand-in)", test: (v: number) => v <= 100 } } : {}),
         note:
           latency.feed === null
@@ -276,19 +315,41 @@ function evaluationFigures(evaluation: EvaluationResult, judge: boolean): Figure
 }
 
 function stormFigures({ storm, bare }: FleetMeasurements, judge: boolean): Figure[] {
+  const killed = storm.killedInstance;
+  const reconnect =
+    killed === undefined
+      ? undefined
+      : figure(
+          {
+            id: "storm-reconnect",
+            label: `storm: 1 of ${killed.instances} instances killed → its agents back`,
+            unit: "s",
+            value: storm.reconnectMs / 1000,
+            baseline: bare.reconnectMs / 1000,
+            baselineLabel: `bare ws: 1 of ${killed.instances} killed behind the same HAProxy`,
+            target: { text: "≤ 2× bare", test: (_v, r) => r !== null && r <= 2 },
+            note: `SIGKILL of an instance holding ${killed.agentsOnIt} agents: ${storm.reconnected} of the ${storm.agents} it disconnected back through HAProxy to the others; per agent kill → welcome p50 ${fixed(storm.delayP50Ms / 1000, 1)} s, p90 ${fixed(storm.delayP90Ms / 1000, 1)} s; failed attempts: ${describeCounts(storm.failures)}`,
+          },
+          judge,
+        );
   return [
-    figure(
-      {
-        id: "storm-reconnect",
-        label: "reconnect storm: restart → all back",
-        unit: "s",
-        value: storm.reconnectMs / 1000,
-        baseline: bare.reconnectMs / 1000,
-        baselineLabel: "bare ws restart, same backoff",
-        note: `${storm.reconnected} of ${storm.agents} back; server down ${fixed(storm.downMs / 1000, 2)} s (SIGTERM → listening again; its graceful stop took ${fixed(storm.stopMs / 1000, 2)} s); per agent restart → welcome p50 ${fixed(storm.delayP50Ms / 1000, 1)} s, p90 ${fixed(storm.delayP90Ms / 1000, 1)} s; failed attempts: ${describeCounts(storm.failures)}; listen-queue overflows: ${storm.listenOverflows ?? "?"}`,
-      },
-      judge,
-    ),
+    ...(reconnect !== undefined ? [reconnect] : []),
+    ...(killed !== undefined
+      ? []
+      : [
+          figure(
+            {
+              id: "storm-reconnect",
+              label: "reconnect storm: restart → all back",
+              unit: "s",
+              value: storm.reconnectMs / 1000,
+              baseline: bare.reconnectMs / 1000,
+              baselineLabel: "bare ws restart, same backoff",
+              note: `${storm.reconnected} of ${storm.agents} back; server down ${fixed(storm.downMs / 1000, 2)} s (SIGTERM → listening again; its graceful stop took ${fixed(storm.stopMs / 1000, 2)} s); per agent restart → welcome p50 ${fixed(storm.delayP50Ms / 1000, 1)} s, p90 ${fixed(storm.delayP90Ms / 1000, 1)} s; failed attempts: ${describeCounts(storm.failures)}; listen-queue overflows: ${storm.listenOverflows ?? "?"}`,
+            },
+            judge,
+          ),
+        ]),
     figure(
       {
         id: "storm-reports-lost",
@@ -298,7 +359,7 @@ function stormFigures({ storm, bare }: FleetMeasurements, judge: boolean): Figur
         baseline: null,
         baselineLabel: "must be 0",
         target: { text: "0", test: (v) => v === 0 },
-        note: `${storm.sent} reports sent through the restart, ${storm.acked} acked (${storm.queued} still queued at agents not back), of the acked ${storm.lost} missing and ${storm.duplicated} doubled in GET /api/v1/violations${storm.storedRows !== null ? `, ${storm.storedRows} rows in the reports table` : ""}`,
+        note: `${storm.sent} reports sent through the ${killed === undefined ? "restart" : "kill"}, ${storm.acked} acked (${storm.queued} still unacknowledged at their agents, ${storm.queuedStored} of those already stored), of the acked ${storm.lost} missing and ${storm.duplicated} doubled in GET /api/v1/violations${storm.storedRows !== null ? `, ${storm.storedRows} rows in the reports table` : ""}`,
       },
       true,
     ),

@@ -12,7 +12,8 @@ const BATCH_MAX_DELAY_MS = 2;
 
 const dbPath = process.env.BENCH_BARE_DB ?? ":memory:";
 const db = openBareReportsDb(dbPath);
-const http = createServer((_req, res) => res.writeHead(404).end());
+// GET /healthz answers 200, as the product's does, so that HAProxy's health check passes in front of bare servers too.
+const http = createServer((req, res) => res.writeHead(req.url === "/healthz" ? 200 : 404).end());
 const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
 const sockets = new Set<WebSocket>();
 let broadcastAcks = 0;

@@ -1,4 +1,5 @@
 // The commands a client process takes from the bench, and what it answers: one typed contract for both ends.
+import type { CheckResult } from "@wegroup/shared";
 
 export interface InitArgs {
   mode: "product" | "bare";
@@ -45,6 +46,12 @@ export interface ClosedLoopArgs {
   measureFrom: number;
   endAt: number;
   window: number;
+  /** The realistic payload's results (src/payload.ts), varied per agent; absent: the steady full state. */
+  payload?: CheckResult[];
+  /** Only the agents whose global index is below this take part (absent: all). */
+  participants?: number;
+  /** How long the loop waits, after `endAt`, for its last reports to be acked (default 60 s). */
+  drainMs?: number;
 }
 
 export interface ClosedLoopAnswer {
@@ -52,6 +59,22 @@ export interface ClosedLoopAnswer {
   acked: number;
   ackedInWindow: number;
   unacked: number;
+  /** Bytes of the report frames sent. */
+  bytes: number;
+}
+
+export interface PayloadPrimeArgs {
+  payload: CheckResult[];
+  timeoutMs: number;
+}
+
+export interface PayloadPrimeAnswer {
+  /** Agents that sent their first realistic report. */
+  sent: number;
+  acked: number;
+  /** The last of their acks (monotonic ms; 0 if none). */
+  lastAckAt: number;
+  bytes: number;
 }
 
 export interface PacedArgs {
@@ -81,6 +104,21 @@ export interface StormAnswer {
   sent: [string, string, 0 | 1][];
   acked: number;
   unacked: number;
+}
+
+export interface ReconnectStatus {
+  agents: number;
+  /** Welcomed and connected now. */
+  ready: number;
+  /** Agents that lost a welcomed connection since `after`. */
+  dropped: number;
+  /** Of those, welcomed again since. */
+  back: number;
+  lastWelcomeAt: number;
+  /** Each agent back: `after` → its welcome, ms. */
+  delays: number[];
+  attempts: number;
+  failures: Record<string, number>;
 }
 
 export interface ReconnectAnswer {

@@ -1,7 +1,8 @@
 // The simulated agents of one client process: enrollment, connecting with bounded concurrency, and the load patterns the phases ask for.
 import { backoffDelay } from "@wegroup/agent";
-import { uuidv7 } from "@wegroup/shared";
+import { type CheckResult, uuidv7 } from "@wegroup/shared";
 import { monoMs, sleep } from "../clock.js";
+import { variedResults } from "../payload.js";
 import { FEED_CLOSE_RESULTS, FEED_PREFIX, feedOpenResults, reportFrame, STEADY_RESULTS, STORM_PREFIX, stormResults } from "../reports.js";
 import { sourceAddress } from "./addresses.js";
 import type {
@@ -12,8 +13,11 @@ import type {
   InitArgs,
   PacedAnswer,
   PacedArgs,
+  PayloadPrimeAnswer,
+  PayloadPrimeArgs,
   PolicyAnswer,
   ReconnectAnswer,
+  ReconnectStatus,
   StormAnswer,
   StormStartArgs,
 } from "./commands.js";
@@ -26,9 +30,11 @@ import { Waiters } from "./waiters.js";
 const AGENT_VERSION = "0.1.0-bench";
 
 interface ClosedLoop extends ClosedLoopArgs {
+  kind: "load" | "payload";
   sent: number;
   acked: number;
   ackedInWindow: number;
+  bytes: number;
 }
 
 interface Paced {
@@ -55,8 +61,13 @@ export class Fleet {
   readonly #waiters = new Waiters();
   #ready = 0;
   #lastSteadyAckAt = 0;
+  #lastPayloadAckAt = 0;
+  /** Each agent's realistic results, serialised once (the payload phases only). */
+  #payloadJson = new Map<SimAgent, string>();
   #reconnectAfter = Number.POSITIVE_INFINITY;
   readonly #reconnected = new Set<SimAgent>();
+  /** When each agent last lost a welcomed connection (monotonic ms). */
+  readonly #droppedAt = new Map<SimAgent, number>();
   #loop: ClosedLoop | undefined;
   #paced: Paced | undefined;
   #storm: Storm | undefined;
@@ -158,23 +169,66 @@ export class Fleet {
 
   /** Every agent keeps `window` reports in flight from `startAt` to `endAt`; acks from `measureFrom` on are counted. */
   async closedLoop(args: ClosedLoopArgs): Promise<ClosedLoopAnswer> {
+    const kind = args.payload === undefined ? "load" : "payload";
+    if (args.payload !== undefined) this.#preparePayload(args.payload);
     await sleep(Math.max(0, args.startAt - monoMs()));
-    const loop: ClosedLoop = { ...args, sent: 0, acked: 0, ackedInWindow: 0 };
+    const loop: ClosedLoop = { ...args, kind, sent: 0, acked: 0, ackedInWindow: 0, bytes: 0 };
     this.#loop = loop;
     for (const agent of this.agents) this.#pump(agent);
     await sleep(Math.max(0, args.endAt - monoMs()));
-    await this.#until(() => this.#pending("load") === 0, 60_000, "the closed loop's last reports to be acked").catch(() => undefined);
+    await this.#until(() => this.#pending(kind) === 0, args.drainMs ?? 60_000, "the closed loop's last reports to be acked").catch(
+      () => undefined,
+    );
     this.#loop = undefined;
-    return { sent: loop.sent, acked: loop.acked, ackedInWindow: loop.ackedInWindow, unacked: this.#pending("load") };
+    this.#payloadJson.clear();
+    return { sent: loop.sent, acked: loop.acked, ackedInWindow: loop.ackedInWindow, unacked: this.#pending(kind), bytes: loop.bytes };
   }
 
   #pump(agent: SimAgent): void {
     const loop = this.#loop;
     if (loop === undefined || !agent.ready || monoMs() >= loop.endAt) return;
-    while (agent.pendingOf("load") < loop.window) {
-      this.#send(agent, "load", STEADY_RESULTS);
+    if (loop.participants !== undefined && agent.identity.index >= loop.participants) return;
+    while (agent.pendingOf(loop.kind) < loop.window) {
+      const sent = loop.kind === "payload" ? this.#sendPayload(agent) : this.#send(agent, "load", STEADY_RESULTS);
+      loop.bytes += Buffer.byteLength(sent.text);
       loop.sent++;
     }
+  }
+
+  /** Every connected agent sends one realistic full-state report (its first: its violations open); settles when all are acked. */
+  async payloadPrime(args: PayloadPrimeArgs): Promise<PayloadPrimeAnswer> {
+    this.#preparePayload(args.payload);
+    this.#lastPayloadAckAt = 0;
+    let sent = 0;
+    let bytes = 0;
+    for (const agent of this.agents) {
+      if (!agent.ready) continue;
+      bytes += Buffer.byteLength(this.#sendPayload(agent).text);
+      sent++;
+    }
+    await this.#until(
+      () => this.#pending("payload") === 0,
+      args.timeoutMs,
+      () => `${this.#pending("payload")} first realistic reports to be acked`,
+    ).catch(() => undefined);
+    return { sent, acked: sent - this.#pending("payload"), lastAckAt: this.#lastPayloadAckAt, bytes };
+  }
+
+  #preparePayload(base: readonly CheckResult[]): void {
+    this.#payloadJson.clear();
+    for (const agent of this.agents) this.#payloadJson.set(agent, JSON.stringify(variedResults(base, agent.identity.index)));
+  }
+
+  /** A report of the agent's realistic results: a fresh id and time around its prepared JSON, as the agent serialises it. */
+  #sendPayload(agent: SimAgent): Pending {
+    const id = uuidv7();
+    const results = this.#payloadJson.get(agent) ?? "[]";
+    this.#count("payload", 1);
+    return agent.reportText(
+      "payload",
+      id,
+      `{"type":"report","id":"${id}","observedAt":"${new Date().toISOString()}","policyVersion":${agent.policyVersion},"results":${results}}`,
+    );
   }
 
   /** Reports at a steady rate, each agent alternating a probe that opens a violation and one that resolves it. */
@@ -263,6 +317,35 @@ export class Fleet {
     };
   }
 
+  /**
+   * Where the agents stand since `after` (one instance of several was killed: only its agents drop): how many lost
+   * their connection since then, how many of those were welcomed again, and how many are connected now.
+   */
+  reconnectStatus(after: number): ReconnectStatus {
+    let dropped = 0;
+    let lastWelcomeAt = 0;
+    const delays: number[] = [];
+    for (const agent of this.agents) {
+      const at = this.#droppedAt.get(agent);
+      if (at === undefined || at < after) continue;
+      dropped++;
+      if (agent.ready && agent.welcomedAt > at) {
+        delays.push(agent.welcomedAt - after);
+        lastWelcomeAt = Math.max(lastWelcomeAt, agent.welcomedAt);
+      }
+    }
+    return {
+      agents: this.agents.length,
+      ready: this.#ready,
+      dropped,
+      back: delays.length,
+      lastWelcomeAt,
+      delays,
+      attempts: this.agents.reduce((n, a) => n + a.attempts, 0),
+      failures: { ...this.#failures },
+    };
+  }
+
   shutdown(): void {
     for (const agent of this.agents) agent.stop();
   }
@@ -312,6 +395,14 @@ export class Fleet {
         case "steady":
           this.#lastSteadyAckAt = Math.max(this.#lastSteadyAckAt, at);
           break;
+        case "payload":
+          this.#lastPayloadAckAt = Math.max(this.#lastPayloadAckAt, at);
+          if (this.#loop !== undefined) {
+            this.#loop.acked++;
+            if (at >= this.#loop.measureFrom && at <= this.#loop.endAt) this.#loop.ackedInWindow++;
+            this.#pump(agent);
+          }
+          break;
         case "load":
           if (this.#loop !== undefined) {
             this.#loop.acked++;
@@ -336,7 +427,10 @@ export class Fleet {
       this.#notify();
     },
     closed: (agent, wasReady) => {
-      if (wasReady) this.#ready--;
+      if (wasReady) {
+        this.#ready--;
+        this.#droppedAt.set(agent, monoMs());
+      }
       this.#settled(agent);
       this.#notify();
     },

@@ -11,7 +11,7 @@ const POLICY_PUSH = /^\{"type":"policy","policy":\{"version":(\d+),/;
 /** A policy preview: a real agent judges the candidate against its facts; a simulated one has none, so it answers "no change" by the id alone. */
 const PREVIEW = /^\{"type":"preview","id":"([A-Za-z0-9_-]+)"/;
 
-export type ReportKind = "steady" | "load" | "feed" | "storm";
+export type ReportKind = "steady" | "load" | "payload" | "feed" | "storm";
 
 export interface Pending {
   id: string;
@@ -94,8 +94,13 @@ export class SimAgent {
 
   /** Queues a report and sends it now if the channel is up; it stays queued until its ack. */
   report(kind: ReportKind, frame: ReportFrame): Pending {
-    const pending: Pending = { id: frame.id, kind, text: JSON.stringify(frame), sentAt: monoMs() };
-    this.pending.set(frame.id, pending);
+    return this.reportText(kind, frame.id, JSON.stringify(frame));
+  }
+
+  /** The same, for a frame already serialised (`id` is its id). */
+  reportText(kind: ReportKind, id: string, text: string): Pending {
+    const pending: Pending = { id, kind, text, sentAt: monoMs() };
+    this.pending.set(id, pending);
     if (this.ready) this.ws?.send(pending.text);
     return pending;
   }

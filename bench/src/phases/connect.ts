@@ -35,7 +35,9 @@ export async function settledRss(read: () => Promise<number>, samples: number, e
 }
 
 export async function enrollAndConnect(ctx: ProductContext): Promise<ConnectResult> {
-  const { pool, config, server } = ctx;
+  const { pool, config, server, cluster } = ctx;
+  // Several instances: the memory of all of them, added up.
+  const rss = (): Promise<number> => (cluster !== undefined ? cluster.rss() : server.rss());
   progress(`enrolling ${config.agents} simulated agents (POST /api/v1/enroll, ${pool.clients.length} client processes)`);
   const enrollStart = monoMs();
   const enrolled = await pool.all<EnrollAnswer>("enroll", { concurrency: 16 }, 10 * 60_000);
@@ -44,7 +46,7 @@ export async function enrollAndConnect(ctx: ProductContext): Promise<ConnectResu
   progress(`enrolled ${total} in ${(enrollMs / 1000).toFixed(1)} s; connecting`);
 
   await sleep(config.settleMs);
-  const rssBeforeBytes = await settledRss(() => server.rss(), config.rssSamples);
+  const rssBeforeBytes = await settledRss(rss, config.rssSamples);
   const overflowsBefore = await listenOverflows();
   const start = monoMs();
   const answers = await pool.all<ConnectAnswer>("connect", { concurrency: config.connectConcurrency, timeoutMs: 300_000 }, 310_000);
@@ -64,6 +66,6 @@ export async function enrollAndConnect(ctx: ProductContext): Promise<ConnectResu
   };
   progress(`${connected} connected in ${(result.connectMs / 1000).toFixed(2)} s (${result.attempts} attempts); measuring server memory`);
   await sleep(config.settleMs);
-  const rssAfterBytes = await settledRss(() => server.rss(), config.rssSamples);
+  const rssAfterBytes = await settledRss(rss, config.rssSamples);
   return { ...result, rssBeforeBytes, rssAfterBytes, perConnectionBytes: (rssAfterBytes - rssBeforeBytes) / Math.max(1, connected) };
 }

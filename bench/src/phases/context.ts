@@ -2,6 +2,7 @@
 import type { ApiClient } from "../api.js";
 import type { ClientPool } from "../client/pool.js";
 import type { BenchConfig } from "../options.js";
+import type { ClusterUnderTest } from "../proc/cluster.js";
 import type { ServerUnderTest } from "../proc/server-process.js";
 import type { ProfileWindow } from "../profile.js";
 
@@ -9,6 +10,8 @@ export interface ProductContext {
   readonly config: BenchConfig;
   readonly tmp: string;
   server: ServerUnderTest;
+  /** Several instances behind HAProxy (`--instances`): `server` is the first of them, `api` goes through HAProxy. */
+  readonly cluster?: ClusterUnderTest;
   readonly api: ApiClient;
   readonly adminToken: string;
   readonly pool: ClientPool;

@@ -18,7 +18,7 @@ export interface LatencyResult {
 
 export async function feedLatency(ctx: ProductContext): Promise<LatencyResult> {
   const { config, pool } = ctx;
-  const listener = await FeedListener.connect(ctx.server.url, ctx.adminToken);
+  const listener = await FeedListener.connect(ctx.api.baseUrl, ctx.adminToken);
   const feed = listener instanceof FeedListener ? listener : undefined;
   if (feed === undefined)
     ctx.notes.push(

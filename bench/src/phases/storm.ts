@@ -34,12 +34,16 @@ export interface StormResult {
   acked: number;
   /** Acknowledged but not found through the API: an ack that was not durable. */
   lost: number;
-  /** Still queued at agents that were not back (not lost: they resend when they reconnect). */
+  /** Not acknowledged when the wait ended: still queued at their agents (not lost: they resend after a reconnect). */
   queued: number;
+  /** Of the queued ones, those already stored (their violation is there): the ack had not arrived. */
+  queuedStored: number;
   /** Reports that opened more than one violation (i.e. were applied twice). */
   duplicated: number;
   /** Rows in the reports table for the acknowledged storm reports (SQLite only; null on PostgreSQL). */
   storedRows: number | null;
+  /** Several instances: one was killed (SIGKILL) instead of the restart; `agents` are those it disconnected. */
+  killedInstance?: { agentsOnIt: number; instances: number };
 }
 
 export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> {
@@ -72,30 +76,11 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
   const delays = back.flatMap((b) => b.delays);
   progress(`reconnect storm: server back after ${(downMs / 1000).toFixed(2)} s, all agents after ${(reconnectMs / 1000).toFixed(2)} s`);
   await sleep(1_000);
-  // Agents that are back deliver what they queued within seconds; those that are not keep it queued.
-  const stopped = await pool.all<StormAnswer>("stormStop", { timeoutMs: reconnected === agents ? 60_000 : 15_000 }, 70_000);
-  const sent = stopped.flatMap((s) => s.sent);
-  const acked = stopped.reduce((n, s) => n + s.acked, 0);
-
-  // Each storm report fails usb-storage with its own subject: stored and applied once = exactly one violation row.
-  const rows = new Map<string, number>();
-  for await (const page of ctx.api.pages<Violation>("/api/v1/violations?status=all&check=usb-storage&limit=1000")) {
-    for (const v of page) if (v.subject.startsWith(STORM_PREFIX)) rows.set(v.subject, (rows.get(v.subject) ?? 0) + 1);
-  }
-  let lost = 0;
-  let queued = 0;
-  for (const [, id, acked] of sent) {
-    if (acked === 0) queued++;
-    else if (!rows.has(`${STORM_PREFIX}${id}`)) lost++;
-  }
-  let duplicated = 0;
-  for (const n of rows.values()) if (n > 1) duplicated++;
-  const ackedPairs = sent.filter(([, , a]) => a === 1).map(([device, id]): [string, string] => [device, id]);
-  const storedRows = config.db === undefined ? countStoredReports(path.join(old.options.dataDir, "compliance.db"), ackedPairs) : null;
-  if (storedRows !== null && storedRows !== ackedPairs.length)
-    ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
-  if (queued > 0)
-    ctx.notes.push(`storm: ${queued} reports still queued at agents that were not back (not lost: they are sent on reconnect)`);
+  const accounted = await accountStorm(
+    ctx,
+    reconnected === agents,
+    config.db === undefined ? path.join(old.options.dataDir, "compliance.db") : undefined,
+  );
   const result: StormResult = {
     reconnectMs,
     downMs,
@@ -107,17 +92,54 @@ export async function reconnectStorm(ctx: ProductContext): Promise<StormResult> 
     delayP90Ms: percentile(delays, 90),
     failures: mergeCounts(back.map((b) => b.failures)),
     listenOverflows: overflows,
-    sent: sent.length,
-    acked,
-    lost,
-    queued,
-    duplicated,
-    storedRows,
+    ...accounted,
   };
-  progress(
-    `reconnect storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
-  );
   return result;
+}
+
+/** What the storm's accounting answers: every storm report sent, and what became of it. */
+export type StormAccount = Pick<StormResult, "sent" | "acked" | "lost" | "queued" | "queuedStored" | "duplicated" | "storedRows">;
+
+/**
+ * Stops the storm reports and checks each one: acked → exactly one violation through the API (and, on SQLite, one
+ * row in `reports` of `sqliteFile`); not acked → still queued at its agent.
+ */
+export async function accountStorm(ctx: ProductContext, allBack: boolean, sqliteFile: string | undefined): Promise<StormAccount> {
+  const { pool } = ctx;
+  // Agents that are back deliver what they queued within seconds; those that are not keep it queued.
+  const stopped = await pool.all<StormAnswer>("stormStop", { timeoutMs: allBack ? 60_000 : 15_000 }, 70_000);
+  const sent = stopped.flatMap((s) => s.sent);
+  const acked = stopped.reduce((n, s) => n + s.acked, 0);
+
+  // Each storm report fails usb-storage with its own subject: stored and applied once = exactly one violation row.
+  const rows = new Map<string, number>();
+  for await (const page of ctx.api.pages<Violation>("/api/v1/violations?status=all&check=usb-storage&limit=1000")) {
+    for (const v of page) if (v.subject.startsWith(STORM_PREFIX)) rows.set(v.subject, (rows.get(v.subject) ?? 0) + 1);
+  }
+  let lost = 0;
+  let queued = 0;
+  let queuedStored = 0;
+  for (const [, id, acked] of sent) {
+    const stored = rows.has(`${STORM_PREFIX}${id}`);
+    if (acked === 0) {
+      queued++;
+      if (stored) queuedStored++;
+    } else if (!stored) lost++;
+  }
+  let duplicated = 0;
+  for (const n of rows.values()) if (n > 1) duplicated++;
+  const ackedPairs = sent.filter(([, , a]) => a === 1).map(([device, id]): [string, string] => [device, id]);
+  const storedRows = sqliteFile !== undefined ? countStoredReports(sqliteFile, ackedPairs) : null;
+  if (storedRows !== null && storedRows !== ackedPairs.length)
+    ctx.notes.push(`storm: ${ackedPairs.length} reports acknowledged, ${storedRows} of them in the reports table`);
+  if (queued > 0)
+    ctx.notes.push(
+      `storm: ${queued} reports still unacknowledged at their agents when the wait ended (${allBack ? "every agent was back" : "not every agent was back"}); ${queuedStored} of them already show as a violation (stored, ack not yet received). Not lost: an agent keeps a report until its ack and sends it again on reconnect`,
+    );
+  progress(
+    `storm: ${sent.length} reports sent, ${acked} acked, ${queued} still queued, ${lost} acked but not stored, ${duplicated} applied twice${storedRows !== null ? `, ${storedRows} rows stored` : ""}`,
+  );
+  return { sent: sent.length, acked, lost, queued, queuedStored, duplicated, storedRows };
 }
 
 /** Read-only look at the SQLite file: how many rows the storm's (device, id) pairs have (the primary key allows one each). */

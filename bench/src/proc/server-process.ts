@@ -17,6 +17,8 @@ export interface ServerOptions {
   /** When set, the process is profiled from its start; `writeProfile` puts the profile into this folder. */
   cpuProfileDir?: string | undefined;
   logFile: string;
+  /** `--limit name=value` settings (several instances behind HAProxy: enrollment all comes from HAProxy's address). */
+  limits?: readonly string[] | undefined;
 }
 
 const LISTENING = /^compliance-server listening on (https?:\/\/\S+)$/m;
@@ -55,6 +57,7 @@ export class ServerUnderTest {
       "--log-level",
       options.logLevel,
       ...(options.db !== undefined ? ["--db", options.db] : []),
+      ...(options.limits ?? []).flatMap((limit) => ["--limit", limit]),
     ];
     // The log goes to a file, not a pipe: the server's synchronous log writes must not wait on the bench.
     const offset = await stat(options.logFile).then(
