@@ -63,3 +63,25 @@ export async function insertRows<R>(db: Db, head: string, rows: readonly (readon
   }
   return out;
 }
+
+const inTexts = new Map<string, string>();
+
+/**
+ * `<head> where id in (?, …)` for `ids`, with `params` for the head's own placeholders first: chunks of the
+ * ROW_CHUNKS sizes, so that the statement cache holds four texts, not one per list length.
+ */
+export async function updateWhereIdIn(db: Db, head: string, params: readonly unknown[], ids: readonly string[]): Promise<void> {
+  let at = 0;
+  for (const size of ROW_CHUNKS) {
+    while (ids.length - at >= size) {
+      const key = `${head}\u0000${size}`;
+      let text = inTexts.get(key);
+      if (text === undefined) {
+        text = `${head} where id in (${Array.from({ length: size }, () => "?").join(", ")})`;
+        inTexts.set(key, text);
+      }
+      await runHot(db, text, [...params, ...ids.slice(at, at + size)]);
+      at += size;
+    }
+  }
+}

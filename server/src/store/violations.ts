@@ -3,7 +3,7 @@ import type { CheckId, SoftwareTitleDetail, ViolationStatus } from "@wegroup/sha
 import type { Expression, ExpressionBuilder, Selectable, SqlBool } from "kysely";
 import { canonicalJson, sameTitle, type ViolationRecord } from "../violations/record.js";
 import { chunks } from "./chunks.js";
-import { isSqlite, runHot } from "./hot.js";
+import { updateWhereIdIn } from "./hot.js";
 import { isLastingByDevice } from "./lasting.js";
 import type { Db, DevicesTable, ViolationsTable } from "./schema.js";
 
@@ -90,14 +90,8 @@ export async function updateViolations(db: Db, changes: readonly { before: Viola
     const { id: _id, ...rest } = rowOf(after);
     await db.updateTable("violations").set(rest).where("id", "=", after.id).execute();
   }
-  // SQLite runs one cached statement per row in-process; PostgreSQL gets one statement per distinct time (a round trip each).
-  const sqlite = isSqlite(db);
-  for (const [lastSeen, ids] of lastSeenOnly) {
-    if (sqlite) for (const id of ids) await runHot(db, "update violations set last_seen = ? where id = ?", [lastSeen, id]);
-    else
-      for (const part of chunks(ids, 500))
-        await db.updateTable("violations").set({ last_seen: lastSeen }).where("id", "in", part).execute();
-  }
+  // A report's repeats share its time: a few cached statements per report (store/hot.ts), whatever its violation count.
+  for (const [lastSeen, ids] of lastSeenOnly) await updateWhereIdIn(db, "update violations set last_seen = ?", [lastSeen], ids);
 }
 
 function onlyLastSeenMoved(a: ViolationRecord, b: ViolationRecord): boolean {

@@ -41,7 +41,24 @@ export function toApiViolation(record: ViolationRecord, hostname: string): Viola
 /** Two title details say the same (key order aside: one came from a report, the other from storage). */
 export function sameTitle(a: SoftwareTitleDetail | null, b: SoftwareTitleDetail | null): boolean {
   if (a === null || b === null) return a === b;
-  return canonicalJson(a) === canonicalJson(b);
+  return sameJson(a, b);
+}
+
+/**
+ * Two JSON values are equal, whatever the order of their objects' keys: what comparing their canonicalJson says,
+ * without building either string (a report's repeats compare every title of every violation).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // JSON.stringify leaves out undefined members: so does this.
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameJson(x[k], y[k]));
 }
 
 /** JSON with object keys sorted, so that equal values serialise equally. */
