@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { StoreUnavailableError } from "../store/failure.js";
 import type { IngestItem } from "./apply.js";
 import type { AppliedItems, BatchApplier } from "./applier.js";
 import type { WriterError, WriterResponse, WriterSetup } from "./writer-protocol.js";
@@ -77,7 +78,10 @@ export class WriterThread implements BatchApplier {
     });
     worker.once("exit", (code) => {
       if (this.#worker === worker) this.#worker = undefined;
-      const error = new Error(`the SQLite writer thread stopped (exit code ${code}${failure === undefined ? "" : `: ${failure.message}`})`);
+      // Unavailable, not refused: the batch is not split to find an item at fault (none is), its agents send it again.
+      const error = new StoreUnavailableError(
+        `the SQLite writer thread stopped (exit code ${code}${failure === undefined ? "" : `: ${failure.message}`})`,
+      );
       for (const waiting of this.#waiting.values()) waiting.reject(error);
       this.#waiting.clear();
     });

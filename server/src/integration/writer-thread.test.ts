@@ -13,7 +13,7 @@ import type { IngestItem } from "../ingest/apply.js";
 import { WriterThread } from "../ingest/writer-client.js";
 import { migrateToLatest, openStore, type Store } from "../store/db.js";
 import { enrollDevice } from "../store/devices.js";
-import { classifyStoreError } from "../store/failure.js";
+import { classifyStoreError, StoreUnavailableError } from "../store/failure.js";
 import { reportFrame, usbFail } from "../testing/frames.js";
 
 let dir: string;
@@ -112,11 +112,11 @@ describe("the SQLite writer thread", () => {
     expect(rows.rows[0]?.n).toBe(stored);
   });
 
-  it("fails the batches a dead thread held, and starts a new thread for the next", async () => {
+  it("fails the batches a dead thread held as unavailable (sent again, never split), and starts a new thread for the next", async () => {
     const crash = path.join(dir, "crash.mjs");
     await writeFile(crash, "process.exit(3);\n");
     const writer = thread({}, pathToFileURL(crash));
-    await expect(writer.apply([reportItem(await device("writer-dead"), "X")])).rejects.toThrow(/writer thread stopped \(exit code 3/);
+    await expect(writer.apply([reportItem(await device("writer-dead"), "X")])).rejects.toThrow(StoreUnavailableError);
     await expect(writer.apply([reportItem(await device("writer-dead-2"), "Y")])).rejects.toThrow(/exit code 3/);
   });
 
