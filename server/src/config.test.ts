@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkTransport, ConfigError, DEFAULT_TUNING, parseConfig, parseDatabaseUrl, parseListen } from "./config.js";
+import { checkTransport, ConfigError, DEFAULT_TUNING, parseConfig, parseDatabaseUrl, parseListen, parseTrustedProxies } from "./config.js";
 
 const CWD = "/srv/compliance";
 
@@ -158,5 +158,20 @@ describe("checkTransport: plain HTTP only on loopback", () => {
     expect(parseConfig({ allowInsecureHttp: true }, {}, CWD).allowInsecureHttp).toBe(true);
     expect(parseConfig({}, { COMPLIANCE_ALLOW_INSECURE_HTTP: "1" }, CWD).allowInsecureHttp).toBe(true);
     expect(parseConfig({}, {}, CWD).allowInsecureHttp).toBe(false);
+  });
+});
+
+describe("--trust-proxy", () => {
+  it("takes addresses and CIDR ranges, IPv4 and IPv6, from the command line or COMPLIANCE_TRUST_PROXY", () => {
+    expect(parseTrustedProxies(" 10.0.0.5, 10.1.0.0/16,::1 ,fd00::/8")).toEqual(["10.0.0.5", "10.1.0.0/16", "::1", "fd00::/8"]);
+    expect(parseConfig({ trustProxy: "10.0.0.5" }, { COMPLIANCE_TRUST_PROXY: "10.0.0.6" }, "/srv").trustedProxies).toEqual(["10.0.0.5"]);
+    expect(parseConfig({}, { COMPLIANCE_TRUST_PROXY: "10.0.0.6" }, "/srv").trustedProxies).toEqual(["10.0.0.6"]);
+    expect(parseConfig({}, {}, "/srv").trustedProxies).toEqual([]);
+  });
+
+  it.each(["lb.example.com", "10.0.0.0/33", "10.0.0.1/8/8", "::1/129", "10.0.0"])("refuses %s, naming it and what is expected", (bad) => {
+    expect(() => parseTrustedProxies(bad)).toThrow(
+      new RegExp(`--trust-proxy: "${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}" is not an IP address or CIDR range`),
+    );
   });
 });

@@ -1,4 +1,5 @@
 // The server's configuration: read once from the command line and the environment, validated, frozen.
+import { isIP } from "node:net";
 import path from "node:path";
 import { isLoopbackHost, MAX_FRAME_BYTES } from "@wegroup/shared";
 
@@ -115,6 +116,11 @@ export interface Config {
   readonly retentionDays: number;
   /** GET /metrics without a token (for a scraper on a trusted network); otherwise a viewer token is needed. */
   readonly metricsPublic: boolean;
+  /**
+   * Load balancers whose X-Forwarded-For is believed (addresses or CIDR ranges): the client's address (the per-address
+   * enrollment limit, logs) is then the one they forwarded. Empty: the peer's address, whatever a header says.
+   */
+  readonly trustedProxies: readonly string[];
   readonly tuning: Readonly<Tuning>;
 }
 
@@ -129,6 +135,8 @@ export interface CliOptions {
   retentionDays?: string | undefined;
   allowInsecureHttp?: boolean | undefined;
   metricsPublic?: boolean | undefined;
+  /** `--trust-proxy ADDR[,ADDR…]` (an address or CIDR range each). */
+  trustProxy?: string | undefined;
   /** `--limit NAME=VALUE`, repeatable. */
   limit?: string[] | undefined;
 }
@@ -163,9 +171,30 @@ export function parseConfig(cli: CliOptions, env: Environment, cwd: string, tuni
     retentionDays: parseRetentionDays(nonEmpty(cli.retentionDays) ?? nonEmpty(env.COMPLIANCE_RETENTION_DAYS)),
     allowInsecureHttp: cli.allowInsecureHttp === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_ALLOW_INSECURE_HTTP ?? ""),
     metricsPublic: cli.metricsPublic === true || /^(1|true|yes)$/i.test(env.COMPLIANCE_METRICS_PUBLIC ?? ""),
+    trustedProxies: parseTrustedProxies(nonEmpty(cli.trustProxy) ?? nonEmpty(env.COMPLIANCE_TRUST_PROXY)),
     tuning: { ...DEFAULT_TUNING, ...parseLimits(env.COMPLIANCE_LIMITS, cli.limit), ...tuning },
   };
   return deepFreeze(config);
+}
+
+/** `10.0.0.5,10.1.0.0/16,::1`: each an IP address or a CIDR range; anything else is refused, named. */
+export function parseTrustedProxies(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) => {
+      const [address = "", bits, ...rest] = part.split("/");
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+      if (family === 0 || !validBits || rest.length > 0)
+        throw new ConfigError(
+          `--trust-proxy: "${part}" is not an IP address or CIDR range (e.g. 10.0.0.5 or 10.0.0.0/24): list the load balancers whose X-Forwarded-For to believe`,
+        );
+      return part;
+    });
 }
 
 /**

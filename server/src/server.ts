@@ -281,7 +281,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         metrics,
         metricsPublic: config.metricsPublic,
       },
-      { logger, https: tls },
+      { logger, https: tls, trustedProxies: config.trustedProxies },
     );
     app.server.on("upgrade", endpoint.handleUpgrade);
     // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.

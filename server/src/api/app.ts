@@ -13,6 +13,8 @@ import { redactTokenParam } from "./stream.js";
 export interface HttpOptions {
   logger: Logger;
   https?: { key: Buffer; cert: Buffer } | undefined;
+  /** Proxies whose X-Forwarded-For gives the client's address (req.ip); none: the peer's address. */
+  trustedProxies?: readonly string[] | undefined;
 }
 
 /** What fastify registered, as its onRoute hook saw it: the reverse check against the catalogue reads this. */
@@ -27,6 +29,7 @@ export function buildApp(deps: ApiDeps, options: HttpOptions): FastifyInstance {
     loggerInstance: options.logger,
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
+    ...(options.trustedProxies === undefined || options.trustedProxies.length === 0 ? {} : { trustProxy: [...options.trustedProxies] }),
     // The reply is sent by frameworkError itself; fastify awaits nothing here.
     frameworkErrors: (error, req, reply) => void frameworkError(error, req, reply),
     ...(options.https === undefined ? {} : { https: options.https }),

@@ -30,6 +30,12 @@ export function buildProgram(actions: ProgramActions): Command {
     )
     .addOption(
       new Option(
+        "--trust-proxy <addresses>",
+        "believe X-Forwarded-For from these load balancers (comma-separated addresses or CIDR ranges; env COMPLIANCE_TRUST_PROXY): the enrollment limit then counts each laptop, not the balancer",
+      ),
+    )
+    .addOption(
+      new Option(
         "--limit <name=value>",
         `set a limit (repeatable; env COMPLIANCE_LIMITS="a=1,b=2"): ${OPERATOR_LIMITS.join(", ")}`,
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),

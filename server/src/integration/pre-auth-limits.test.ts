@@ -122,4 +122,26 @@ describe("POST /api/v1/enroll (unauthenticated)", () => {
     expect(answer.headers.get("retry-after")).toMatch(/^\d+$/);
     await logged(s, "enrollPerMinute");
   });
+
+  const attempt = (s: TestServer, forwardedFor: string) =>
+    s.request("POST", "/api/v1/enroll", {
+      body: { secret: "wrong", hostname: "h", os: "linux", hardwareId: "x" },
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+
+  it("counts each laptop behind a trusted load balancer (--trust-proxy) by the address it forwarded", async () => {
+    server = await TestServer.start({ tuning: { enrollBurst: 1, enrollPerMinute: 1 }, trustProxy: "127.0.0.1" });
+    expect((await attempt(server, "10.1.0.7")).status).toBe(401);
+    const again = await attempt(server, "10.1.0.7");
+    expect(again.status).toBe(429);
+    expect(ErrorBody.parse(again.body).error.message).toMatch(/from 10\.1\.0\.7;/);
+    // Another laptop behind the same balancer has its own attempts.
+    expect((await attempt(server, "10.1.0.8")).status).toBe(401);
+  });
+
+  it("believes no X-Forwarded-For from a peer it was not told to trust: one address, one budget", async () => {
+    const s = await start({ enrollBurst: 1, enrollPerMinute: 1 });
+    expect((await attempt(s, "10.1.0.7")).status).toBe(401);
+    expect((await attempt(s, "10.1.0.8")).status).toBe(429);
+  });
 });

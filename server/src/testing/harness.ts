@@ -15,6 +15,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** GET /metrics without a token (--metrics-public). */
   metricsPublic?: boolean;
+  /** --trust-proxy. */
+  trustProxy?: string;
 }
 
 export interface HttpAnswer {
@@ -44,6 +46,7 @@ export class TestServer {
         ...(options.database === undefined ? {} : { db: urlOf(options.database) }),
         logLevel: "debug",
         metricsPublic: options.metricsPublic === true,
+        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       },
       {},
       root,
