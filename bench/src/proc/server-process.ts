@@ -17,8 +17,10 @@ export interface ServerOptions {
   /** When set, the process is profiled from its start; `writeProfile` puts the profile into this folder. */
   cpuProfileDir?: string | undefined;
   logFile: string;
-  /** `--limit name=value` settings (several instances behind HAProxy: enrollment all comes from HAProxy's address). */
+  /** `--limit name=value` settings. */
   limits?: readonly string[] | undefined;
+  /** `--trust-proxy`: the load balancer in front (several instances behind HAProxy). */
+  trustProxy?: string | undefined;
 }
 
 const LISTENING = /^compliance-server listening on (https?:\/\/\S+)$/m;
@@ -58,6 +60,7 @@ export class ServerUnderTest {
       options.logLevel,
       ...(options.db !== undefined ? ["--db", options.db] : []),
       ...(options.limits ?? []).flatMap((limit) => ["--limit", limit]),
+      ...(options.trustProxy === undefined ? [] : ["--trust-proxy", options.trustProxy]),
     ];
     // The log goes to a file, not a pipe: the server's synchronous log writes must not wait on the bench.
     const offset = await stat(options.logFile).then(
