@@ -184,6 +184,30 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
       });
     });
 
+    it("records a batch of reports' and heartbeats' activity set-based: never backwards, versions only raised", async () => {
+      const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => newDevice(`seen-${i}`)));
+      // As stored before: seen at minute 10, running version 5 (the first three devices only).
+      await applyDeviceActivity(
+        store.db,
+        ids.slice(0, 3).map((deviceId) => ({ deviceId, lastSeen: T(10), policyVersion: 5 })),
+      );
+      await applyDeviceActivity(store.db, [
+        { deviceId: ids[0] ?? "", lastSeen: T(12), policyVersionSeen: 6 }, // later, newer: both move
+        { deviceId: ids[1] ?? "", lastSeen: T(8), policyVersionSeen: 4 }, // an older queued report: neither moves
+        { deviceId: ids[2] ?? "", lastSeen: T(11) }, // a heartbeat: the version stays
+        ...ids.slice(3).map((deviceId, i) => ({ deviceId, lastSeen: T(20 + i), policyVersionSeen: 2 })), // never seen before
+        { deviceId: ids[3] ?? "", lastSeen: T(1), policyVersionSeen: 9 }, // the same device twice in one batch
+      ]);
+      const rows = await Promise.all(ids.map((id) => findDevice(store.db, id)));
+      expect(rows.map((r) => [r?.last_seen, r?.policy_version])).toEqual([
+        [T(12), 6],
+        [T(10), 5],
+        [T(11), 5],
+        [T(20), 9],
+        ...ids.slice(4).map((_, i) => [T(21 + i), 2]),
+      ]);
+    });
+
     it("lists devices with their count of open violations only", async () => {
       const id = await newDevice("zz-counted");
       await insertViolations(store.db, [

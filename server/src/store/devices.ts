@@ -3,7 +3,7 @@ import type { DeviceFacts } from "@wegroup/shared";
 import { type Selectable, sql, type SqlBool } from "kysely";
 import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
-import { runHot } from "./hot.js";
+import { isSqlite, runHot, updateFromValues } from "./hot.js";
 import type { Db, DevicesTable } from "./schema.js";
 
 export type DeviceRow = Selectable<DevicesTable>;
@@ -258,9 +258,60 @@ export function deviceActivityUpdate(a: DeviceActivity): { text: string; params:
   return { text: `update devices set ${set.join(", ")} where id = ?`, params };
 }
 
-/** One UPDATE per device per batch, however many heartbeats the batch held. */
-export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
+/** Activity that only says "seen at, judged by version": reports and heartbeats, most of what a busy fleet sends. */
+function isSeenOnly(a: DeviceActivity): boolean {
+  return Object.keys(a).every(
+    (k) => k === "deviceId" || k === "lastSeen" || k === "policyVersionSeen" || (a as unknown as Record<string, unknown>)[k] === undefined,
+  );
+}
+
+/**
+ * A batch's seen-only activity in a few set-based statements (UPDATE … FROM VALUES, chunks of ROW_CHUNKS sizes): one
+ * round trip per chunk on PostgreSQL instead of one per device. The same rules as deviceActivityUpdate: last_seen never
+ * moves backwards, a report's policy version only ever raises the device's.
+ */
+async function applySeenOnly(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
+  const sqlite = isSqlite(db);
+  // PostgreSQL types the VALUES columns from their first row: say them.
+  const row = sqlite ? "(?, ?, ?)" : "(?::text, ?::text, ?::integer)";
+  await updateFromValues(
+    db,
+    row,
+    "update devices set " +
+      "last_seen = case when devices.last_seen is null or devices.last_seen < v.last_seen then v.last_seen else devices.last_seen end, " +
+      "policy_version = case when v.seen is null then devices.policy_version " +
+      "when devices.policy_version is null or devices.policy_version < v.seen then v.seen else devices.policy_version end " +
+      // VALUES columns are column1… in both dialects (SQLite takes no column list on the alias).
+      "from (select column1 as id, column2 as last_seen, column3 as seen from (values <rows>) as x) as v where devices.id = v.id",
+    [...latestPerDevice(activities).values()].map((a) => [a.deviceId, a.lastSeen, a.policyVersionSeen ?? null]),
+  );
+}
+
+/** One row per device (an UPDATE … FROM applies one arbitrary match per row): the latest time, the highest version. */
+function latestPerDevice(activities: readonly DeviceActivity[]): Map<string, DeviceActivity> {
+  const out = new Map<string, DeviceActivity>();
   for (const a of activities) {
+    const prev = out.get(a.deviceId);
+    if (prev === undefined) {
+      out.set(a.deviceId, a);
+      continue;
+    }
+    const seen = [prev.policyVersionSeen, a.policyVersionSeen].filter((v) => v !== undefined);
+    out.set(a.deviceId, {
+      deviceId: a.deviceId,
+      lastSeen: prev.lastSeen > a.lastSeen ? prev.lastSeen : a.lastSeen,
+      ...(seen.length === 0 ? {} : { policyVersionSeen: Math.max(...seen) }),
+    });
+  }
+  return out;
+}
+
+/** One UPDATE per device per batch, however many heartbeats the batch held; the seen-only ones set-based. */
+export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
+  const seenOnly = activities.filter(isSeenOnly);
+  if (seenOnly.length > 0) await applySeenOnly(db, seenOnly);
+  for (const a of activities) {
+    if (isSeenOnly(a)) continue;
     const { text, params } = deviceActivityUpdate(a);
     await runHot(db, text, params);
   }

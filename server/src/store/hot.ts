@@ -85,3 +85,25 @@ export async function updateWhereIdIn(db: Db, head: string, params: readonly unk
     }
   }
 }
+
+const fromValuesTexts = new Map<string, string>();
+
+/**
+ * An UPDATE … FROM (VALUES <rows>) statement: `text` holds `<rows>` where the rows go, each written as `row` (its `?`
+ * per value); `rows` in chunks of the ROW_CHUNKS sizes, so that the statement cache holds four texts.
+ */
+export async function updateFromValues(db: Db, row: string, text: string, rows: readonly (readonly unknown[])[]): Promise<void> {
+  let at = 0;
+  for (const size of ROW_CHUNKS) {
+    while (rows.length - at >= size) {
+      const key = `${text}\u0000${row}\u0000${size}`;
+      let full = fromValuesTexts.get(key);
+      if (full === undefined) {
+        full = text.replace("<rows>", Array.from({ length: size }, () => row).join(", "));
+        fromValuesTexts.set(key, full);
+      }
+      await runHot(db, full, rows.slice(at, at + size).flat());
+      at += size;
+    }
+  }
+}
