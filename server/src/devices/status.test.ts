@@ -57,6 +57,9 @@ describe("isUnreachable (for a policy push; heartbeat 60 s)", () => {
     ["connected here", { lastSeen: ago(10), connected: true, goodbyeAt: ago(5) }, false],
     ["said goodbye 5 s ago, silent since", { lastSeen: ago(5), connected: false, goodbyeAt: ago(5) }, true],
     ["said goodbye, then seen (another instance)", { lastSeen: ago(2), connected: false, goodbyeAt: ago(30) }, false],
+    // The goodbye's own lastSeen is stamped a moment after it: still its last frame, as presence judges it.
+    ["said goodbye, its last frame stamped 0.5 s later", { lastSeen: ago(4.5), connected: false, goodbyeAt: ago(5) }, true],
+    ["said goodbye, a frame 2 s later", { lastSeen: ago(3), connected: false, goodbyeAt: ago(5) }, false],
     ["no goodbye, seen 10 s ago (another instance)", { lastSeen: ago(10), connected: false, goodbyeAt: null }, false],
     ["no goodbye, silent 181 s", { lastSeen: ago(181), connected: false, goodbyeAt: null }, true],
     ["never seen", { lastSeen: null, connected: false, goodbyeAt: null }, true],

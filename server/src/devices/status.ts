@@ -1,5 +1,6 @@
 // Whether a device is compliant, noncompliant, unknown or offline: from its last sign of life, its connection, its open violations and its latest results.
 import type { DeviceStatus } from "@wegroup/shared";
+import { goodbyeWasLast } from "../violations/presence.js";
 
 /** Missed heartbeats before a device counts as silent: the `offline` status and the agent-silent watchdog share the rule. */
 export const SILENT_HEARTBEATS = 3;
@@ -32,7 +33,8 @@ export function isUnreachable(
   heartbeatSeconds: number,
 ): boolean {
   if (isOffline(d, now, heartbeatSeconds)) return true;
-  return !d.connected && d.goodbyeAt !== null && (d.lastSeen === null || Date.parse(d.goodbyeAt) >= Date.parse(d.lastSeen));
+  // The same "last frame was a goodbye" as the device's presence (violations/presence.ts), slack included.
+  return !d.connected && goodbyeWasLast(d);
 }
 
 /** Offline first; then open violations make it noncompliant; a device no check could judge is unknown, never compliant. */

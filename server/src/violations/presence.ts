@@ -104,14 +104,19 @@ export function unseenText(lastSeen: string | null, enrolledAt: string, maxOffli
 /** A goodbye counts as the last frame when nothing came more than this after it (its lastSeen is stamped a moment later). */
 export const GOODBYE_SLACK_MS = 1_000;
 
+/** The device's last frame was its goodbye: nothing came more than GOODBYE_SLACK_MS after it. */
+export function goodbyeWasLast(d: { lastSeen: string | null; goodbyeAt: string | null }): boolean {
+  if (d.goodbyeAt === null || d.lastSeen === null) return false;
+  return Date.parse(d.goodbyeAt) >= Date.parse(d.lastSeen) - GOODBYE_SLACK_MS;
+}
+
 /** The device's last frame was its goodbye: the reason and when, else undefined. */
 export function lastGoodbye(d: {
   lastSeen: string | null;
   goodbyeAt: string | null;
   goodbyeReason: string | null;
 }): { reason: GoodbyeReason; at: string } | undefined {
-  if (d.goodbyeAt === null || d.lastSeen === null) return undefined;
-  if (Date.parse(d.goodbyeAt) < Date.parse(d.lastSeen) - GOODBYE_SLACK_MS) return undefined;
+  if (d.goodbyeAt === null || !goodbyeWasLast(d)) return undefined;
   const reason = canonicalReason(d.goodbyeReason);
   return reason === undefined ? undefined : { reason, at: d.goodbyeAt };
 }
