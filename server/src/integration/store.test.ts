@@ -208,6 +208,30 @@ describe.each(TEST_DATABASES)("store on $name", (kind) => {
       ]);
     });
 
+    it("records heartbeats and policy-applied set-based: the version as said (raised by a report's), applied time kept when none", async () => {
+      const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => newDevice(`said-${i}`)));
+      await applyDeviceActivity(
+        store.db,
+        ids.map((deviceId) => ({ deviceId, lastSeen: T(10), policyVersion: 5, policyAppliedAt: T(9) })),
+      );
+      await applyDeviceActivity(store.db, [
+        { deviceId: ids[0] ?? "", lastSeen: T(12), policyVersion: 6, policyAppliedAt: T(12) }, // applied a newer one
+        { deviceId: ids[1] ?? "", lastSeen: T(11), policyVersion: 4 }, // an agent that rolled back says so: taken as said
+        { deviceId: ids[2] ?? "", lastSeen: T(8), policyVersion: 5 }, // an older heartbeat: last_seen stays
+        { deviceId: ids[3] ?? "", lastSeen: T(13), policyVersion: 6, policyAppliedAt: T(13), policyVersionSeen: 7 }, // with a report judged by 7
+        { deviceId: ids[4] ?? "", lastSeen: T(14), policyVersion: 6 }, // the same device twice: in order, one at a time
+        { deviceId: ids[4] ?? "", lastSeen: T(15), policyVersion: 7, policyAppliedAt: T(15) },
+      ]);
+      const rows = await Promise.all(ids.map((id) => findDevice(store.db, id)));
+      expect(rows.map((r) => [r?.last_seen, r?.policy_version, r?.policy_applied_at])).toEqual([
+        [T(12), 6, T(12)],
+        [T(11), 4, T(9)],
+        [T(10), 5, T(9)],
+        [T(13), 7, T(13)],
+        [T(15), 7, T(15)],
+      ]);
+    });
+
     it("lists devices with their count of open violations only", async () => {
       const id = await newDevice("zz-counted");
       await insertViolations(store.db, [

@@ -306,12 +306,54 @@ function latestPerDevice(activities: readonly DeviceActivity[]): Map<string, Dev
   return out;
 }
 
-/** One UPDATE per device per batch, however many heartbeats the batch held; the seen-only ones set-based. */
+const SAID_FIELDS = new Set(["deviceId", "lastSeen", "policyVersion", "policyAppliedAt", "policyVersionSeen"]);
+
+/** Activity that says which version the agent runs (a heartbeat, a policy-applied, either with a report's version). */
+function isVersionSaid(a: DeviceActivity): boolean {
+  return (
+    a.policyVersion !== undefined &&
+    Object.keys(a).every((k) => SAID_FIELDS.has(k) || (a as unknown as Record<string, unknown>)[k] === undefined)
+  );
+}
+
+/**
+ * Heartbeats and policy-applied frames set-based, as applySeenOnly: the version is taken as said (raised by a report's
+ * in the same batch, as deviceActivityUpdate does), the applied time when there is one, last_seen never backwards.
+ * `activities` holds each device once.
+ */
+async function applyVersionSaid(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
+  const row = isSqlite(db) ? "(?, ?, ?, ?)" : "(?::text, ?::text, ?::integer, ?::text)";
+  await updateFromValues(
+    db,
+    row,
+    "update devices set " +
+      "last_seen = case when devices.last_seen is null or devices.last_seen < v.last_seen then v.last_seen else devices.last_seen end, " +
+      "policy_version = v.version, " +
+      "policy_applied_at = coalesce(v.applied_at, devices.policy_applied_at) " +
+      "from (select column1 as id, column2 as last_seen, column3 as version, column4 as applied_at from (values <rows>) as x) as v " +
+      "where devices.id = v.id",
+    activities.map((a) => {
+      const said = a.policyVersion ?? 0;
+      return [a.deviceId, a.lastSeen, Math.max(said, a.policyVersionSeen ?? said), a.policyAppliedAt ?? null];
+    }),
+  );
+}
+
+/**
+ * One UPDATE per device per batch, however many heartbeats the batch held: the common shapes (seen by a report; a
+ * version said by a heartbeat or policy-applied) set-based, the rest (hello, goodbye) one statement each.
+ */
 export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
   const seenOnly = activities.filter(isSeenOnly);
   if (seenOnly.length > 0) await applySeenOnly(db, seenOnly);
+  // A device twice in one call goes one statement at a time, in order (the ingest merges per device, so rarely).
+  const counts = new Map<string, number>();
+  for (const a of activities) counts.set(a.deviceId, (counts.get(a.deviceId) ?? 0) + 1);
+  const said = activities.filter((a) => isVersionSaid(a) && counts.get(a.deviceId) === 1);
+  if (said.length > 0) await applyVersionSaid(db, said);
+  const setBased = new Set<DeviceActivity>([...seenOnly, ...said]);
   for (const a of activities) {
-    if (isSeenOnly(a)) continue;
+    if (setBased.has(a)) continue;
     const { text, params } = deviceActivityUpdate(a);
     await runHot(db, text, params);
   }
