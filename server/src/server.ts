@@ -1,7 +1,6 @@
 // Builds and starts one server instance from a frozen config: store, ingest, agent channel, HTTP API. Answers how to stop it.
 import { mkdir, open, readFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import type { Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { DEFAULT_POLICY, isLoopbackHost } from "@wegroup/shared";
@@ -117,6 +116,8 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     ...(config.tuning.sqliteMaxPageCount === undefined ? {} : { sqliteMaxPageCount: config.tuning.sqliteMaxPageCount }),
   });
   let closeCluster = (): Promise<void> => Promise.resolve();
+  // A start that fails after the writer thread began must not leave it holding the database.
+  let closeWriter = (): Promise<void> => Promise.resolve();
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
@@ -154,6 +155,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       policyVersion: () => policy.version,
     });
     const applier = writerThread(config, options);
+    closeWriter = () => applier?.close() ?? Promise.resolve();
     const credentials = credentialBatcher(store.db);
     const ingest = new Ingest(
       store,
@@ -284,13 +286,13 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
       { logger, https: tls, trustedProxies: config.trustedProxies },
     );
     app.server.on("upgrade", endpoint.handleUpgrade);
-    // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.
     // Every connection, until it closes: a stop cuts those that never sent a byte (see stop).
     const sockets = new Set<Socket>();
     app.server.on("connection", (socket: Socket) => {
       sockets.add(socket);
       socket.once("close", () => sockets.delete(socket));
     });
+    // A fleet reconnecting after a restart arrives at once: Node's default backlog of 511 drops most of it.
     await app.listen({ host: config.listen.host, port: config.listen.port, backlog: 4096 });
     // What a stopping server tells its agents to wait before coming back: how long this start took, with room, plus a
     // second for the process itself to start.
@@ -381,6 +383,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
     };
   } catch (error) {
     storeHealth.stop();
+    await closeWriter().catch(() => {});
     await closeCluster().catch(() => {});
     await store.close().catch(() => {});
     throw error;
