@@ -258,17 +258,18 @@ export function deviceActivityUpdate(a: DeviceActivity): { text: string; params:
   return { text: `update devices set ${set.join(", ")} where id = ?`, params };
 }
 
-/** Activity that only says "seen at, judged by version": reports and heartbeats, most of what a busy fleet sends. */
-function isSeenOnly(a: DeviceActivity): boolean {
-  return Object.keys(a).every(
-    (k) => k === "deviceId" || k === "lastSeen" || k === "policyVersionSeen" || (a as unknown as Record<string, unknown>)[k] === undefined,
-  );
+/** Whether the activity says nothing beyond these fields (absent ones may be present as undefined). */
+function saysOnly(a: DeviceActivity, fields: ReadonlySet<string>): boolean {
+  return Object.keys(a).every((k) => fields.has(k) || (a as unknown as Record<string, unknown>)[k] === undefined);
 }
+
+/** Activity that only says "seen at, judged by version": reports, most of what a busy fleet sends. */
+const SEEN_FIELDS = new Set(["deviceId", "lastSeen", "policyVersionSeen"]);
 
 /**
  * A batch's seen-only activity in a few set-based statements (UPDATE … FROM VALUES, chunks of ROW_CHUNKS sizes): one
  * round trip per chunk on PostgreSQL instead of one per device. The same rules as deviceActivityUpdate: last_seen never
- * moves backwards, a report's policy version only ever raises the device's.
+ * moves backwards, a report's policy version only ever raises the device's. `activities` holds each device once.
  */
 async function applySeenOnly(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
   const sqlite = isSqlite(db);
@@ -283,38 +284,14 @@ async function applySeenOnly(db: Db, activities: readonly DeviceActivity[]): Pro
       "when devices.policy_version is null or devices.policy_version < v.seen then v.seen else devices.policy_version end " +
       // VALUES columns are column1… in both dialects (SQLite takes no column list on the alias).
       "from (select column1 as id, column2 as last_seen, column3 as seen from (values <rows>) as x) as v where devices.id = v.id",
-    [...latestPerDevice(activities).values()].map((a) => [a.deviceId, a.lastSeen, a.policyVersionSeen ?? null]),
+    activities.map((a) => [a.deviceId, a.lastSeen, a.policyVersionSeen ?? null]),
   );
-}
-
-/** One row per device (an UPDATE … FROM applies one arbitrary match per row): the latest time, the highest version. */
-function latestPerDevice(activities: readonly DeviceActivity[]): Map<string, DeviceActivity> {
-  const out = new Map<string, DeviceActivity>();
-  for (const a of activities) {
-    const prev = out.get(a.deviceId);
-    if (prev === undefined) {
-      out.set(a.deviceId, a);
-      continue;
-    }
-    const seen = [prev.policyVersionSeen, a.policyVersionSeen].filter((v) => v !== undefined);
-    out.set(a.deviceId, {
-      deviceId: a.deviceId,
-      lastSeen: prev.lastSeen > a.lastSeen ? prev.lastSeen : a.lastSeen,
-      ...(seen.length === 0 ? {} : { policyVersionSeen: Math.max(...seen) }),
-    });
-  }
-  return out;
 }
 
 const SAID_FIELDS = new Set(["deviceId", "lastSeen", "policyVersion", "policyAppliedAt", "policyVersionSeen"]);
 
 /** Activity that says which version the agent runs (a heartbeat, a policy-applied, either with a report's version). */
-function isVersionSaid(a: DeviceActivity): boolean {
-  return (
-    a.policyVersion !== undefined &&
-    Object.keys(a).every((k) => SAID_FIELDS.has(k) || (a as unknown as Record<string, unknown>)[k] === undefined)
-  );
-}
+const isVersionSaid = (a: DeviceActivity): boolean => a.policyVersion !== undefined && saysOnly(a, SAID_FIELDS);
 
 /**
  * Heartbeats and policy-applied frames set-based, as applySeenOnly: the version is taken as said (raised by a report's
@@ -344,12 +321,14 @@ async function applyVersionSaid(db: Db, activities: readonly DeviceActivity[]): 
  * version said by a heartbeat or policy-applied) set-based, the rest (hello, goodbye) one statement each.
  */
 export async function applyDeviceActivity(db: Db, activities: readonly DeviceActivity[]): Promise<void> {
-  const seenOnly = activities.filter(isSeenOnly);
-  if (seenOnly.length > 0) await applySeenOnly(db, seenOnly);
-  // A device twice in one call goes one statement at a time, in order (the ingest merges per device, so rarely).
+  // An UPDATE … FROM applies one arbitrary match per row: a device twice in one call goes one statement at a time, in
+  // order (the ingest merges activity per device, so this is rare).
   const counts = new Map<string, number>();
   for (const a of activities) counts.set(a.deviceId, (counts.get(a.deviceId) ?? 0) + 1);
-  const said = activities.filter((a) => isVersionSaid(a) && counts.get(a.deviceId) === 1);
+  const once = activities.filter((a) => counts.get(a.deviceId) === 1);
+  const seenOnly = once.filter((a) => saysOnly(a, SEEN_FIELDS));
+  const said = once.filter(isVersionSaid);
+  if (seenOnly.length > 0) await applySeenOnly(db, seenOnly);
   if (said.length > 0) await applyVersionSaid(db, said);
   const setBased = new Set<DeviceActivity>([...seenOnly, ...said]);
   for (const a of activities) {
