@@ -30,80 +30,64 @@ export function runHot<R>(db: Db, text: string, params: readonly unknown[]): Pro
 /** Rows per multi-row statement, largest first: any count is written with few statements of only these few texts. */
 const ROW_CHUNKS = [100, 25, 5, 1] as const;
 
-const valuesTexts = new Map<string, string>();
+/** `items` cut into runs of the ROW_CHUNKS sizes, in order (e.g. 131 → 100, 25, 5, 1). */
+export function* inChunks<T>(items: readonly T[]): Generator<readonly T[]> {
+  let at = 0;
+  for (const size of ROW_CHUNKS) {
+    for (; items.length - at >= size; at += size) yield items.slice(at, at + size);
+  }
+}
 
-/** `<head> values (?, …), (…) <tail>` for `rows` rows of `columns` values, cached. */
-function valuesText(head: string, columns: number, rows: number, tail: string): string {
-  const key = `${head}\u0000${columns}\u0000${rows}\u0000${tail}`;
-  let text = valuesTexts.get(key);
+const texts = new Map<string, string>();
+
+/** The text `make` builds for this key, built once (the statement cache then prepares it once too). */
+function cachedText(key: string, make: () => string): string {
+  let text = texts.get(key);
   if (text === undefined) {
-    const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-    text = `${head} values ${Array.from({ length: rows }, () => row).join(", ")}${tail === "" ? "" : ` ${tail}`}`;
-    valuesTexts.set(key, text);
+    text = make();
+    texts.set(key, text);
   }
   return text;
 }
 
+/** `(?, ?, …)` for `n` values. */
+const placeholders = (n: number): string => `(${Array.from({ length: n }, () => "?").join(", ")})`;
+
 /**
- * A multi-row insert of `rows` (each the values of `head`'s columns, in order): one statement per chunk, with chunk
- * sizes from ROW_CHUNKS so that the statement cache holds four texts per insert, not one per row count.
- * Answers every returned row (when `tail` has a RETURNING clause).
+ * A multi-row insert of `rows` (each the values of `head`'s columns, in order), `<head> values (…), (…) <tail>`: one
+ * statement per chunk of the ROW_CHUNKS sizes, so that the statement cache holds four texts per insert, not one per
+ * row count. Answers every returned row (when `tail` has a RETURNING clause).
  */
 export async function insertRows<R>(db: Db, head: string, rows: readonly (readonly unknown[])[], tail = ""): Promise<R[]> {
   const out: R[] = [];
-  let at = 0;
-  for (const size of ROW_CHUNKS) {
-    while (rows.length - at >= size) {
-      const part = rows.slice(at, at + size);
-      at += size;
-      const columns = part[0]?.length ?? 0;
-      const result = await runHot<R>(db, valuesText(head, columns, size, tail), part.flat());
-      out.push(...result.rows);
-    }
+  for (const part of inChunks(rows)) {
+    const columns = part[0]?.length ?? 0;
+    const text = cachedText(`values\u0000${head}\u0000${columns}\u0000${part.length}\u0000${tail}`, () => {
+      const row = placeholders(columns);
+      return `${head} values ${part.map(() => row).join(", ")}${tail === "" ? "" : ` ${tail}`}`;
+    });
+    out.push(...(await runHot<R>(db, text, part.flat())).rows);
   }
   return out;
 }
 
-const inTexts = new Map<string, string>();
-
-/**
- * `<head> where id in (?, …)` for `ids`, with `params` for the head's own placeholders first: chunks of the
- * ROW_CHUNKS sizes, so that the statement cache holds four texts, not one per list length.
- */
+/** `<head> where id in (?, …)` for `ids` in chunks of the ROW_CHUNKS sizes, with `params` for the head's own placeholders first. */
 export async function updateWhereIdIn(db: Db, head: string, params: readonly unknown[], ids: readonly string[]): Promise<void> {
-  let at = 0;
-  for (const size of ROW_CHUNKS) {
-    while (ids.length - at >= size) {
-      const key = `${head}\u0000${size}`;
-      let text = inTexts.get(key);
-      if (text === undefined) {
-        text = `${head} where id in (${Array.from({ length: size }, () => "?").join(", ")})`;
-        inTexts.set(key, text);
-      }
-      await runHot(db, text, [...params, ...ids.slice(at, at + size)]);
-      at += size;
-    }
+  for (const part of inChunks(ids)) {
+    const text = cachedText(`in\u0000${head}\u0000${part.length}`, () => `${head} where id in ${placeholders(part.length)}`);
+    await runHot(db, text, [...params, ...part]);
   }
 }
 
-const fromValuesTexts = new Map<string, string>();
-
 /**
  * An UPDATE … FROM (VALUES <rows>) statement: `text` holds `<rows>` where the rows go, each written as `row` (its `?`
- * per value); `rows` in chunks of the ROW_CHUNKS sizes, so that the statement cache holds four texts.
+ * per value); `rows` in chunks of the ROW_CHUNKS sizes.
  */
 export async function updateFromValues(db: Db, row: string, text: string, rows: readonly (readonly unknown[])[]): Promise<void> {
-  let at = 0;
-  for (const size of ROW_CHUNKS) {
-    while (rows.length - at >= size) {
-      const key = `${text}\u0000${row}\u0000${size}`;
-      let full = fromValuesTexts.get(key);
-      if (full === undefined) {
-        full = text.replace("<rows>", Array.from({ length: size }, () => row).join(", "));
-        fromValuesTexts.set(key, full);
-      }
-      await runHot(db, full, rows.slice(at, at + size).flat());
-      at += size;
-    }
+  for (const part of inChunks(rows)) {
+    const full = cachedText(`from\u0000${text}\u0000${row}\u0000${part.length}`, () =>
+      text.replace("<rows>", part.map(() => row).join(", ")),
+    );
+    await runHot(db, full, part.flat());
   }
 }
