@@ -341,7 +341,7 @@ export async function boot(config: Config, options: BootOptions): Promise<Runnin
         step("ingestMs");
         // After the last commit: what it stored is delivered by the next instance to hold the lease, or after the restart.
         await webhooks.stop();
-        await endpoint.close(undefined, restartEstimateMs);
+        await endpoint.close({ restartMs: restartEstimateMs });
         step("agentsMs");
         // Event streams never end by themselves: end them, or the HTTP server would wait for them.
         feed.stop();

@@ -77,7 +77,7 @@ export class AgentEndpoint {
    * downtime is what a whole fleet waits out. `restartMs`: when a restarted server may listen again (the reconnect
    * window starts there).
    */
-  async close(graceMs = 500, restartMs = 1_000): Promise<void> {
+  async close({ graceMs = 500, restartMs = 1_000 }: { graceMs?: number; restartMs?: number } = {}): Promise<void> {
     this.drain();
     clearInterval(this.#sweep);
     const all = [...this.#connections];
