@@ -1,6 +1,5 @@
-// Property lists as macOS writes them, XML (read with `plist`) or binary (bplist00): one entry point for both.
-import { XMLValidator } from "fast-xml-parser";
-import plist from "plist";
+// Property lists as macOS writes them, XML or binary (bplist00): one entry point for both.
+import { childElements, ownText, parseXml, XmlError, type XmlElement } from "../../checks/common/parse/xml.js";
 import { decodeText } from "../../runner/decode.js";
 import { ParseError } from "../../runner/parse-error.js";
 import { decodeBinaryPlist, isBinaryPlist } from "./bplist.js";
@@ -12,16 +11,93 @@ export function decodePlist(bytes: Buffer, source: string): PlistValue {
   return parseXmlPlist(decodeText(bytes), source);
 }
 
-/** An XML plist document. Refuses anything that is not well-formed XML with a <plist> root. */
+/**
+ * An XML plist document. Refuses anything that is not well-formed XML with a <plist> root. Reads values as Apple's
+ * DTD (and the `plist` package, which it replaced and is checked against in the tests) does: a <plist> with one value
+ * is that value, with several an array of them; a <dict> whose last key has no value gives that key "".
+ */
 export function parseXmlPlist(text: string, source: string): PlistValue {
-  // `plist` (xmldom underneath) prints to the console and may return a partial tree on broken XML: check first.
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new ParseError(source, `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  let root: XmlElement;
   try {
-    return plist.parse(text) as PlistValue;
+    root = parseXml(text);
   } catch (error) {
-    throw new ParseError(source, `not a property list: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof XmlError) throw new ParseError(source, `not well-formed XML: ${error.reason} (line ${error.line})`);
+    throw error;
   }
+  if (root.name !== "plist") throw new ParseError(source, `not a property list: the root element is <${root.name}>, not <plist>`);
+  const values = plistValues(childElements(root), source);
+  return values.length === 1 ? (values[0] as PlistValue) : values;
+}
+
+function plistValues(elements: readonly XmlElement[], source: string): PlistValue[] {
+  const values: PlistValue[] = [];
+  for (const element of elements) {
+    const value = plistValue(element, source);
+    if (value !== null) values.push(value);
+  }
+  return values;
+}
+
+/** One value element; null for <null/> (not Apple's, but CoreFoundation-adjacent writers emit it), which is left out. */
+function plistValue(element: XmlElement, source: string): PlistValue | null {
+  const fail = (reason: string): never => {
+    throw new ParseError(source, `not a property list: ${reason}`);
+  };
+  switch (element.name) {
+    case "dict":
+      return plistDict(element, source);
+    case "array":
+      return plistValues(childElements(element), source);
+    case "string":
+      return ownText(element);
+    case "integer": {
+      const text = ownText(element);
+      if (text === "") fail("an empty <integer>");
+      return parseInt(text, 10);
+    }
+    case "real": {
+      const text = ownText(element);
+      if (text === "") fail("an empty <real>");
+      return parseFloat(text);
+    }
+    case "true":
+      return true;
+    case "false":
+      return false;
+    case "date": {
+      const text = ownText(element);
+      if (text === "") fail("an empty <date>");
+      return new Date(text);
+    }
+    case "data":
+      return Buffer.from(ownText(element).replace(/\s+/g, ""), "base64");
+    case "null":
+      return null;
+    default:
+      return fail(`<${element.name}> is not a plist value`);
+  }
+}
+
+function plistDict(element: XmlElement, source: string): PlistDict {
+  const dict: PlistDict = {};
+  const items = childElements(element);
+  for (let i = 0; i < items.length; i += 2) {
+    const keyElement = items[i] as XmlElement;
+    if (keyElement.name !== "key") throw new ParseError(source, `not a property list: <${keyElement.name}> where a <dict> needs a <key>`);
+    const key = ownText(keyElement);
+    // A "__proto__" key would set the object's prototype instead of an entry (the `plist` package's CVE-2022-22912).
+    if (key === "__proto__") throw new ParseError(source, 'not a property list: a "__proto__" key');
+    const valueElement = items[i + 1];
+    if (valueElement === undefined) {
+      dict[key] = "";
+      break;
+    }
+    if (valueElement.name === "key")
+      throw new ParseError(source, `not a property list: key "${ownText(valueElement)}" where "${key}" needs a value`);
+    const value = plistValue(valueElement, source);
+    if (value !== null) dict[key] = value;
+  }
+  return dict;
 }
 
 /** The top-level value as a dictionary, or a ParseError saying what it was instead. */

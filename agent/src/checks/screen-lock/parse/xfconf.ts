@@ -1,6 +1,6 @@
 // xfconf per-channel XML (e.g. xfce4-screensaver.xml): a nested <property> tree flattened to "/saver/idle-activation/delay" paths.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { ParseError } from "../../../runner/parse-error.js";
+import { childElements, parseXml, XmlError, type XmlElement } from "../../common/parse/xml.js";
 
 export interface XfconfProperty {
   /** xfconf type name: bool, int, uint, double, string, array, empty, … */
@@ -19,54 +19,33 @@ export interface XfconfChannel {
   properties: Map<string, XfconfProperty>;
 }
 
-interface RawElement {
-  "@_name"?: string;
-  "@_type"?: string;
-  "@_value"?: string;
-  "@_locked"?: string;
-  "@_unlocked"?: string;
-  property?: RawElement[];
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  parseAttributeValue: false,
-  parseTagValue: false,
-  isArray: (name) => name === "property" || name === "value" || name === "channel",
-});
-
 export function parseXfconfChannel(text: string, source: string): XfconfChannel {
   if (text.trim() === "") throw new ParseError(source, "empty file, expected a <channel> document");
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new ParseError(source, `not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
-  let doc: { channel?: RawElement[] };
+  let channel: XmlElement;
   try {
-    doc = parser.parse(text) as { channel?: RawElement[] };
+    channel = parseXml(text);
   } catch (error) {
-    // The validator lets some malformed processing instructions through that the parser then rejects (found by fuzzing).
-    throw new ParseError(source, `not well-formed XML (${(error as Error).message})`);
+    if (error instanceof XmlError) throw new ParseError(source, `not well-formed XML (line ${error.line}: ${error.reason})`);
+    throw error;
   }
-  const channels = doc.channel ?? [];
-  if (channels.length !== 1) throw new ParseError(source, `expected one <channel> element, found ${channels.length}`);
-  const channel = channels[0] as RawElement;
-  const name = channel["@_name"];
+  if (channel.name !== "channel") throw new ParseError(source, `expected one <channel> element, found <${channel.name}>`);
+  const name = channel.attributes.name;
   if (name === undefined || name === "") throw new ParseError(source, "<channel> has no name attribute");
   const properties = new Map<string, XfconfProperty>();
-  walk(channel.property ?? [], "", properties, source);
-  return { name, locked: channel["@_locked"], unlocked: channel["@_unlocked"], properties };
+  walk(channel, "", properties, source);
+  return { name, locked: channel.attributes.locked, unlocked: channel.attributes.unlocked, properties };
 }
 
-function walk(elements: readonly RawElement[], prefix: string, out: Map<string, XfconfProperty>, source: string): void {
-  for (const element of elements) {
-    const name = element["@_name"];
-    const type = element["@_type"];
+function walk(parent: XmlElement, prefix: string, out: Map<string, XfconfProperty>, source: string): void {
+  for (const element of childElements(parent)) {
+    if (element.name !== "property") continue;
+    const { name, type } = element.attributes;
     if (name === undefined || name === "" || type === undefined || type === "") {
       throw new ParseError(source, `<property> under "${prefix || "/"}" needs both name and type attributes`);
     }
     const path = `${prefix}/${name}`;
-    out.set(path, { type, value: element["@_value"], locked: element["@_locked"], unlocked: element["@_unlocked"] });
-    walk(element.property ?? [], path, out, source);
+    out.set(path, { type, value: element.attributes.value, locked: element.attributes.locked, unlocked: element.attributes.unlocked });
+    walk(element, path, out, source);
   }
 }
 
