@@ -83,7 +83,13 @@ export function nodeBinary(pkg) {
   return { bin, license };
 }
 
-/** The agent as one CommonJS file; `usb` finds its prebuilt .node under prebuilds/<platform>-<arch>/ beside it. */
+/**
+ * The agent as one CommonJS file; `usb` finds its prebuilt .node under prebuilds/<platform>-<arch>/ beside it.
+ * Two things keep the service's idle memory down (measured by `npm run bench -- --only agent`, which runs this bundle):
+ * zod's 50 translations of its error messages are left out (the agent speaks English; the `locales` namespace is
+ * never used), and the file is pure ASCII, so V8 keeps its source as a one-byte string (a single non-Latin-1 character
+ * in a regular expression, which esbuild leaves as written, doubles the 2 MB source to a two-byte string).
+ */
 export async function agentBundle() {
   mkdirSync(join(CACHE, "stage"), { recursive: true });
   const out = join(CACHE, "stage", `agent.${process.pid}.cjs`);
@@ -100,13 +106,57 @@ export async function agentBundle() {
     minifyWhitespace: true,
     legalComments: "none",
     logLevel: "error",
+    plugins: [WITHOUT_ZOD_LOCALES],
     banner: {
       js: "// WeGroup compliance agent (bundled). node-gyp-build: usb's native module lies beside this file.\nprocess.env.NODE_USB_PATH ??= __dirname;",
     },
   });
   // A library file run by the shipped node, not a script of its own: the entry's "#!" line goes (esbuild keeps it).
-  writeFileSync(out, readFileSync(out, "utf8").replace(/^#![^\n]*\n/, ""));
+  writeFileSync(out, await asciiOnly(readFileSync(out, "utf8").replace(/^#![^\n]*\n/, "")));
   return out;
+}
+
+/** zod's `locales` namespace (every translation) as an empty module; English stays, set by zod itself from locales/en.js. */
+const WITHOUT_ZOD_LOCALES = {
+  name: "without-zod-locales",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: "zod-locales", namespace: "without-zod-locales" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "without-zod-locales" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+
+/**
+ * The bundle with every non-ASCII character escaped. esbuild escapes strings and templates itself but leaves regular
+ * expression literals as written; in those a \uXXXX escape means the same character (a surrogate pair of escapes is
+ * one code point under the u flag). A tagged template's raw text cannot be escaped without changing it: the build
+ * refuses one that holds a non-ASCII character rather than ship a two-byte source.
+ */
+export async function asciiOnly(code) {
+  const acorn = await import("acorn");
+  const escape = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  let escaped = "";
+  let from = 0;
+  for (const token of acorn.tokenizer(code, { ecmaVersion: "latest" })) {
+    if (token.type !== acorn.tokTypes.regexp && token.type !== acorn.tokTypes.template) continue;
+    const text = code.slice(token.start, token.end);
+    if (!/[\u0080-\uffff]/.test(text)) continue;
+    if (token.type === acorn.tokTypes.template) {
+      throw new Error(
+        `the agent bundle has a non-ASCII character in a template's raw text at offset ${token.start}: ${JSON.stringify(text.slice(0, 60))}; write it as an escape in the source`,
+      );
+    }
+    escaped += code.slice(from, token.start) + escape(text);
+    from = token.end;
+  }
+  escaped += code.slice(from);
+  const left = /[\u0080-\uffff]/.exec(escaped);
+  if (left !== null)
+    throw new Error(
+      `the agent bundle still has a non-ASCII character at offset ${left.index}: ${JSON.stringify(escaped.slice(Math.max(0, left.index - 40), left.index + 10))}`,
+    );
+  return escaped;
 }
 
 /** The usb prebuild for a target, as node-gyp-build looks for it: prebuilds/<platform>-<arch>/<file>. */
