@@ -1,13 +1,14 @@
 // The real agent's own cost: idle RSS of `run --replay` (connected, reporting) under the service's node flags, CPU per re-check cycle in the service, and a one-shot `check --json`; baselines are bare node processes.
+// The agent measured is the one the installers ship: the single-file bundle (installers/lib.mjs agentBundle) with usb's prebuild beside it.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { copyFile, readdir, readFile, utimes } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, utimes } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { sleep, waitFor } from "../clock.js";
 import type { BenchConfig } from "../options.js";
-import { AGENT_BIN, AGENT_SERVICE_FLAGS, BENCH_DIST, BUNDLES_DIR } from "../paths.js";
+import { AGENT_SERVICE_FLAGS, BENCH_DIST, BUNDLES_DIR, REPO_ROOT } from "../paths.js";
 import { anonBytes, cpuTimes, rssBytes } from "../proc/usage.js";
 import { median } from "../stats.js";
 import { settledRss } from "./connect.js";
@@ -29,6 +30,23 @@ export interface OneShotFigures {
   maxRssBytes: number;
   wallMs: number;
   exitCode: number;
+}
+
+/** The installers' build of the agent, as the packages lay it out: agent.cjs with prebuilds/<platform>-<arch>/ beside it. */
+export async function shippedAgent(tmp: string): Promise<string> {
+  const lib = (await import(pathToFileURL(path.join(REPO_ROOT, "installers/lib.mjs")).href)) as {
+    agentBundle(): Promise<string>;
+    usbPrebuild(target: string): { from: string; rel: string }[];
+  };
+  const dir = path.join(tmp, "shipped-agent");
+  const bin = path.join(dir, "agent.cjs");
+  await mkdir(dir, { recursive: true });
+  await copyFile(await lib.agentBundle(), bin);
+  for (const file of lib.usbPrebuild(`${process.platform}-${process.arch}`)) {
+    await mkdir(path.dirname(path.join(dir, file.rel)), { recursive: true });
+    await copyFile(file.from, path.join(dir, file.rel));
+  }
+  return bin;
 }
 
 export interface AgentResult {
@@ -98,6 +116,7 @@ function medianOf(runs: readonly OneShotFigures[]): OneShotFigures {
 /** One `run --replay` service: enrolled, connected, its first report acked; then idle RSS and N re-check cycles. */
 async function measureService(
   config: BenchConfig,
+  agentBin: string,
   tmp: string,
   serverUrl: string,
   secret: string,
@@ -110,10 +129,10 @@ async function measureService(
   await copyFile(bundleFile, bundle);
   await promisify(execFile)(
     process.execPath,
-    [AGENT_BIN, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle],
+    [agentBin, "enroll", "--server", serverUrl, "--secret", secret, "--state-dir", stateDir, "--replay", bundle],
     { cwd: tmp },
   );
-  const child: ChildProcess = spawn(process.execPath, [...flags.node, AGENT_BIN, "run", "--state-dir", stateDir, "--replay", bundle], {
+  const child: ChildProcess = spawn(process.execPath, [...flags.node, agentBin, "run", "--state-dir", stateDir, "--replay", bundle], {
     cwd: tmp,
     env: { ...process.env, ...flags.env, COMPLIANCE_LOG_LEVEL: "debug" },
     stdio: ["ignore", "pipe", "ignore"],
@@ -215,14 +234,16 @@ export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: 
     .slice(0, config.agentBundles);
   if (bundles.length === 0) throw new Error(`no demo-*.json bundle in ${BUNDLES_DIR}`);
   const flags = readServiceFlags();
+  progress("agent: building the shipped bundle (installers/lib.mjs)");
+  const agentBin = await shippedAgent(tmp);
   const service: ServiceFigures[] = [];
   for (const b of bundles) {
     progress(`agent: run --replay ${b} under ${flags.node.join(" ")} (idle RSS, ${config.agentCycles} re-check cycles)`);
-    service.push(await measureService(config, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b), flags));
+    service.push(await measureService(config, agentBin, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b), flags));
   }
   progress(`agent: check --json on this machine (${config.checkRuns}×) and bare node baselines`);
   const checks: OneShotFigures[] = [];
-  for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([AGENT_BIN, "check", "--json"], tmp, "check"));
+  for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([agentBin, "check", "--json"], tmp, "check"));
   const bare: OneShotFigures[] = [];
   for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
   return {
