@@ -3,19 +3,9 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 const run = promisify(execFile);
 
@@ -65,25 +55,15 @@ async function makeCa(dir: string): Promise<{ ca: string; cert: string; key: str
 }
 
 describe("agent over TLS with a private CA", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
   let ca: string;
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-tls-");
+  const setup = serverPerTest("wg-tls-", async (dir) => {
     const pki = await makeCa(dir);
     ca = pki.ca;
-    server = await startServer({ dataDir: join(dir, "server"), tls: { cert: pki.cert, key: pki.key } });
-  });
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
+    return { tls: { cert: pki.cert, key: pki.key } };
   });
 
   it("enrolls over https and reports over wss when given --ca, and never logs its credential", async () => {
+    const { dir, server } = setup;
     expect(server.url.startsWith("https://")).toBe(true);
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
@@ -117,7 +97,7 @@ describe("agent over TLS with a private CA", () => {
       bundle,
     ]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    const agent = setup.runAgent(state, bundle);
     // Acknowledged means stored by the server: the report crossed wss:// with the private CA trusted.
     const acked = await eventually(
       async () => {
