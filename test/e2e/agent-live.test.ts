@@ -5,7 +5,7 @@ import { EventSource } from "eventsource";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Policy, PolicyRollout, PolicyStored, Violation, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { api, eventually, runAgentCli, type RunningProcess, serverPerTest, type TestServer } from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, type RunningProcess, serverPerTest, type TestServer } from "../support/processes.js";
 
 interface FeedEvent {
   at: number;
@@ -38,10 +38,7 @@ describe("the agent as a live service", () => {
     bundle = join(dir, "laptop.json");
     state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-live", usbStick: false, deniedSoftware: false }));
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
+    await enrollAgent(server, state, bundle);
     agent = setup.runAgent(state, bundle);
     // Connected and reporting: the first full state has been acknowledged.
     await eventually(

@@ -6,7 +6,7 @@ import { EventSource } from "eventsource";
 import { afterEach, describe, expect, it } from "vitest";
 import { CheckOutput, Policy, PolicyStored, Violation } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { api, eventually, runAgentCli, serverPerTest, type TestServer } from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest, type TestServer } from "../support/processes.js";
 
 /** The recorded USB stick of the laptop bundle. */
 const STICK = "071C395B848A2D24";
@@ -68,10 +68,7 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     feed = subscribe(server);
     await feed.ready;
     const events = feed.events;
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
+    await enrollAgent(server, state, bundle);
     setup.runAgent(state, bundle);
     await eventually(async () => (events.length >= underServer.length ? true : undefined), 60_000, `${underServer.length} feed events`);
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeviceList, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { api, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 describe("a laptop reporting to the server", () => {
   const setup = serverPerTest("wg-e2e-");
@@ -14,18 +14,7 @@ describe("a laptop reporting to the server", () => {
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: true, deniedSoftware: true }));
 
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, state, bundle);
     setup.runAgent(state, bundle);
 
     const open = await eventually(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { eventually, runAgentCli, serverPerTest } from "../support/processes.js";
+import { enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 const run = promisify(execFile);
 
@@ -83,20 +83,7 @@ describe("agent over TLS with a private CA", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot reach .* \(.*(CERT|certificate|SELF_SIGNED|UNABLE).*\)/i);
 
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--ca",
-      ca,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, state, bundle, ["--ca", ca]);
     const agent = setup.runAgent(state, bundle);
     // Acknowledged means stored by the server: the report crossed wss:// with the private CA trusted.
     const acked = await eventually(

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceDetail, DeviceList } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
-import { api, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 describe("device facts", () => {
   const setup = serverPerTest("wg-e2e-facts-");
@@ -21,18 +21,7 @@ describe("device facts", () => {
     const osInfo = answer("osInfo");
 
     const state = join(dir, "agent");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundlePath,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, state, bundlePath);
     setup.runAgent(state, bundlePath);
 
     const device = await eventually(

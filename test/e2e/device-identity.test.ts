@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AGENT_CHANNEL_PATH, AuditPage, DeviceList, PROTOCOL_VERSION, ViolationPage } from "@wegroup/shared";
 import WebSocket from "ws";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { api, eventually, removeDir, runAgentCli, serverPerTest, tempDir } from "../support/processes.js";
+import { api, enrollAgent, eventually, removeDir, runAgentCli, serverPerTest, tempDir } from "../support/processes.js";
 
 describe("device identity with real agents", () => {
   const setup = serverPerTest("wg-identity-");
@@ -15,18 +15,7 @@ describe("device identity with real agents", () => {
     const realBundle = join(dir, "real.json");
     const realState = join(dir, "real");
     await writeBundle(realBundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: false, deniedSoftware: false }));
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      realState,
-      "--replay",
-      realBundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, realState, realBundle);
     expect((await stat(join(realState, "device-key.pem"))).mode & 0o777).toBe(0o600);
     const enrollment = JSON.parse(await readFile(join(realState, "enrollment.json"), "utf8")) as {
       deviceId: string;
@@ -49,18 +38,7 @@ describe("device identity with real agents", () => {
 
     // The impostor: the same machine identity (any local user can read it) and the fleet's enrollment secret.
     const impostorState = join(dir, "impostor");
-    const impostor = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      impostorState,
-      "--replay",
-      realBundle,
-    ]);
-    expect(impostor.code, impostor.stderr).toBe(0);
+    await enrollAgent(server, impostorState, realBundle);
     const impostorId = (JSON.parse(await readFile(join(impostorState, "enrollment.json"), "utf8")) as { deviceId: string }).deviceId;
     expect(impostorId).not.toBe(enrollment.deviceId);
     setup.runAgent(impostorState, realBundle);

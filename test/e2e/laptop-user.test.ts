@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { eventually, runAgentCli, serverPerTest } from "../support/processes.js";
+import { enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 interface StatusJson {
   results: { check: string; details?: { subject: string; message: string; fix: string }[] }[];
@@ -19,18 +19,7 @@ describe("the person at the laptop", () => {
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0099", usbStick: true, deniedSoftware: true, laxGnomeUser: true }));
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, state, bundle);
     setup.runAgent(state, bundle);
 
     const status = await eventually(

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { afterEach, beforeEach } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SERVER_BIN = join(ROOT, "server", "bin", "compliance-server.js");
@@ -152,6 +152,31 @@ export async function runAgentCli(
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
   return { code, stdout, stderr };
+}
+
+/**
+ * `compliance-agent enroll` of the laptop replayed from `bundle` into `state`, with the server's enrollment secret and
+ * `extra` arguments (`--ca`); fails the test, with the agent's stderr, unless it enrolled.
+ */
+export async function enrollAgent(
+  server: { url: string; enrollSecret: string },
+  state: string,
+  bundle: string,
+  extra: readonly string[] = [],
+): Promise<void> {
+  const enrolled = await runAgentCli([
+    "enroll",
+    "--server",
+    server.url,
+    "--secret",
+    server.enrollSecret,
+    "--state-dir",
+    state,
+    ...extra,
+    "--replay",
+    bundle,
+  ]);
+  expect(enrolled.code, enrolled.stderr).toBe(0);
 }
 
 /** `compliance-agent run` of the laptop replayed from `bundle`, its state in `state`. */
