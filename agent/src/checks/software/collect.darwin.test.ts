@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
 import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
+import { MAC_2024_APPS_FOR_IT } from "../../testing/recorded-mac.js";
 import { collectSoftwareDarwin } from "./collect.darwin.js";
 import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 
@@ -119,60 +120,7 @@ describe("collectSoftwareDarwin", () => {
         .filter((t) => !apple(t))
         .map((t) => t.key)
         .sort(),
-    ).toEqual(
-      [
-        ...[
-          "adobe acrobat reader",
-          "adobe air application installer",
-          "adobe elements 9 organizer",
-          "adobe help",
-          "adobe photoshop elements",
-          "ape",
-          "cyberduck",
-        ],
-        ...[
-          "dna strider",
-          "enzymex",
-          "extendscript toolkit",
-          "f-secure mac protection",
-          "fiji",
-          "filezilla",
-          "firefox",
-          "gimp",
-          "google chrome",
-          "image lab",
-        ],
-        ...[
-          "imagej",
-          "inkscape",
-          "kyocera print panel",
-          "mendeley reference manager",
-          "microsoft excel",
-          "microsoft lync",
-          "microsoft messenger",
-        ],
-        ...[
-          "microsoft onenote",
-          "microsoft outlook",
-          "microsoft powerpoint",
-          "microsoft teams classic",
-          "microsoft word",
-          "onedrive",
-          "onyx",
-        ],
-        ...[
-          "photoshopdotcominspirationbrowser",
-          "r",
-          "remote desktop connection",
-          "rstudio",
-          "skype for business",
-          "snapndrag",
-          "support tool",
-          "vlc",
-        ],
-        ...["xmind", "xquartz"],
-      ].sort(),
-    );
+    ).toEqual(MAC_2024_APPS_FOR_IT);
     // 18 of those carry a signing team id; the 19 unsigned ones have no identity at all.
     expect(installed.filter((t) => t.identity.teamId !== undefined)).toHaveLength(18);
     expect(installed.filter((t) => Object.keys(t.identity).length === 0)).toHaveLength(19);
