@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
 import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
-import { MAC_2024_APPS_FOR_IT } from "../../testing/recorded-mac.js";
+import { MAC_2024_APPS_FOR_IT, WIRESHARK_TITLE } from "../../testing/recorded-mac.js";
 import { collectSoftwareDarwin } from "./collect.darwin.js";
 import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 
@@ -59,19 +59,7 @@ describe("collectSoftwareDarwin", () => {
     ]);
     // 49 apps a person put in /Applications, jq (asked for), the casks day-o and iterm2 (their apps are not in this listing).
     expect(scopes(facts.titles)).toEqual({ installed: 52, component: 306 + 36, dependency: 1 });
-    expect(titled(facts, "wireshark")).toEqual({
-      key: "wireshark",
-      name: "Wireshark",
-      versions: ["4.2.4"],
-      sources: ["app"],
-      ids: [],
-      identity: {
-        signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)",
-        publisher: "Wireshark Foundation",
-        teamId: "7Z6EMTD2C6",
-      },
-      scope: "installed",
-    });
+    expect(titled(facts, "wireshark")).toEqual(WIRESHARK_TITLE);
     expect(titled(facts, "safari")).toMatchObject({
       bundleId: "com.apple.Safari",
       identity: { signer: "Software Signing", publisher: "Apple Inc.", origin: "apple" },
