@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
+import { enrollAgent, enrollArgs, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 const run = promisify(execFile);
 
@@ -69,17 +69,7 @@ describe("agent over TLS with a private CA", () => {
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-tls", usbStick: true, deniedSoftware: false }));
 
-    const refused = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      join(dir, "no-ca"),
-      "--replay",
-      bundle,
-    ]);
+    const refused = await runAgentCli(enrollArgs(server, join(dir, "no-ca"), bundle));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot reach .* \(.*(CERT|certificate|SELF_SIGNED|UNABLE).*\)/i);
 

@@ -154,28 +154,24 @@ export async function runAgentCli(
   return { code, stdout, stderr };
 }
 
-/**
- * `compliance-agent enroll` of the laptop replayed from `bundle` into `state`, with the server's enrollment secret and
- * `extra` arguments (`--ca`); fails the test, with the agent's stderr, unless it enrolled.
- */
+/** The `compliance-agent enroll` arguments for the laptop replayed from `bundle` into `state`, with the server's secret and `extra` (`--ca`). */
+export function enrollArgs(
+  server: { url: string; enrollSecret: string },
+  state: string,
+  bundle: string,
+  extra: readonly string[] = [],
+): string[] {
+  return ["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, ...extra, "--replay", bundle];
+}
+
+/** {@link enrollArgs} run to completion: fails the test, with the agent's stderr, unless it enrolled. */
 export async function enrollAgent(
   server: { url: string; enrollSecret: string },
   state: string,
   bundle: string,
   extra: readonly string[] = [],
 ): Promise<void> {
-  const enrolled = await runAgentCli([
-    "enroll",
-    "--server",
-    server.url,
-    "--secret",
-    server.enrollSecret,
-    "--state-dir",
-    state,
-    ...extra,
-    "--replay",
-    bundle,
-  ]);
+  const enrolled = await runAgentCli(enrollArgs(server, state, bundle, extra));
   expect(enrolled.code, enrolled.stderr).toBe(0);
 }
 
