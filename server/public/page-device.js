@@ -1,9 +1,36 @@
 // One device: what is wrong with it and since when, what its agent did about it, whether the agent is healthy, its history.
 import { html } from "./vendor/vendor.js";
 import { getDevice } from "./api-devices.js";
-import { checkName, Loading, Note, Page, Td, useLoad, when } from "./ui.js";
+import { checkName, Loading, Note, Page, Table, useLoad, when } from "./ui.js";
 
 const seconds = (s) => (s === null ? "—" : s < 120 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+
+const OPEN_COLUMNS = [
+  ["Check", (v) => checkName(v.check)],
+  ["Subject", (v) => v.title?.name ?? v.subject],
+  ["Status", (v) => html`${v.status}${v.exemption ? ` (by ${v.exemption.approvedBy})` : ""}`],
+  ["Message", (v) => v.message],
+  ["Since", (v) => when(v.firstSeen)],
+];
+const RESULT_COLUMNS = [
+  ["Check", (r) => checkName(r.check)],
+  ["Result", (r) => html`<span class=${`badge badge-${r.status}`}>${r.status}</span>`],
+  ["Detail", (r) => r.reason ?? (r.violations.length > 0 ? `${r.violations.length} violation(s)` : "—")],
+  ["Observed", (r) => when(r.observedAt)],
+];
+const ENFORCEMENT_COLUMNS = [
+  ["When", (e) => when(e.observedAt)],
+  ["Action", (e) => html`${e.action} (${checkName(e.check)})`],
+  ["Subject", (e) => e.subject],
+  ["Outcome", (e) => html`${e.ok ? "done" : "failed"}: ${e.detail}`],
+];
+const HISTORY_COLUMNS = [
+  ["Check", (v) => checkName(v.check)],
+  ["Subject", (v) => v.title?.name ?? v.subject],
+  ["Status", (v) => v.status],
+  ["First seen", (v) => when(v.firstSeen)],
+  ["Resolved", (v) => (v.resolvedAt ? when(v.resolvedAt) : "—")],
+];
 
 export function DevicePage({ id }) {
   const { data: d, error } = useLoad(() => getDevice(id), [id]);
@@ -58,108 +85,24 @@ export function DevicePage({ id }) {
       ${
         open.length === 0
           ? html`<p class="note">Nothing open.</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th scope="col">Check</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Message</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${open.map(
-                  (v) =>
-                    html`<tr class=${`violation-${v.status}`}>
-                      <${Td} label="Check">${checkName(v.check)}<//
-                      ><${Td} label="Subject">${v.title?.name ?? v.subject}<//
-                      ><${Td} label="Status">${v.status}${v.exemption ? ` (by ${v.exemption.approvedBy})` : ""}<//
-                      ><${Td} label="Message">${v.message}<//
-                      ><${Td} label="Since">${when(v.firstSeen)}<//>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : html`<${Table} columns=${OPEN_COLUMNS} rows=${open} rowClass=${(v) => `violation-${v.status}`} />`
       }
     </section>
     <section aria-labelledby="results">
       <h3 id="results">Latest result per check</h3>
-      <table id="results-table">
-        <thead>
-          <tr>
-            <th scope="col">Check</th>
-            <th scope="col">Result</th>
-            <th scope="col">Detail</th>
-            <th scope="col">Observed</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${d.results.map(
-            (r) =>
-              html`<tr>
-                <${Td} label="Check">${checkName(r.check)}<//
-                ><${Td} label="Result"><span class=${`badge badge-${r.status}`}>${r.status}</span><//
-                ><${Td} label="Detail">${r.reason ?? (r.violations.length > 0 ? `${r.violations.length} violation(s)` : "—")}<//
-                ><${Td} label="Observed">${when(r.observedAt)}<//>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <${Table} id="results-table" columns=${RESULT_COLUMNS} rows=${d.results} />
     </section>
     <section aria-labelledby="enforcement">
       <h3 id="enforcement">What the agent did</h3>
       ${
         (d.enforcement ?? []).length === 0
           ? html`<p class="note">No enforcement actions reported.</p>`
-          : html`<table id="enforcement-table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${d.enforcement.map(
-                  (e) =>
-                    html`<tr>
-                      <${Td} label="When">${when(e.observedAt)}<//
-                      ><${Td} label="Action">${e.action} (${checkName(e.check)})<//
-                      ><${Td} label="Subject">${e.subject}<//
-                      ><${Td} label="Outcome">${e.ok ? "done" : "failed"}: ${e.detail}<//>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : html`<${Table} id="enforcement-table" columns=${ENFORCEMENT_COLUMNS} rows=${d.enforcement} />`
       }
     </section>
     <section aria-labelledby="history">
       <h3 id="history">Violation history</h3>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Check</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Status</th>
-            <th scope="col">First seen</th>
-            <th scope="col">Resolved</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${(d.history ?? []).map(
-            (v) =>
-              html`<tr>
-                <${Td} label="Check">${checkName(v.check)}<//
-                ><${Td} label="Subject">${v.title?.name ?? v.subject}<//
-                ><${Td} label="Status">${v.status}<//
-                ><${Td} label="First seen">${when(v.firstSeen)}<//
-                ><${Td} label="Resolved">${v.resolvedAt ? when(v.resolvedAt) : "—"}<//>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <${Table} columns=${HISTORY_COLUMNS} rows=${d.history ?? []} />
     </section>
   <//>`;
 }

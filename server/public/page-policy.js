@@ -40,6 +40,12 @@ const USB_FIELDS = [
   ["serial", "Serial"],
   ["note", "Note"],
 ];
+/** The policy's lists, each edited as rows: `path` is where it sits in the draft (and in the schema's messages). */
+const ROW_LISTS = [
+  { title: "Deny rules", id: "deny", fields: RULE_FIELDS, path: "software.deny" },
+  { title: "Allow rules", id: "allow", fields: RULE_FIELDS, path: "software.allow" },
+  { title: "USB exceptions", id: "usb", fields: USB_FIELDS, path: "usbStorage.exceptions" },
+];
 
 /** The draft as a document: empty fields left out, numbers as numbers (the schema then says what is wrong). */
 export function documentOf(draft) {
@@ -181,36 +187,20 @@ export function PolicyPage({ me }) {
           </select></label
         >
       </fieldset>
-      <${Rows}
-        title="Deny rules"
-        id="deny"
-        rows=${draft.software.deny}
-        fields=${RULE_FIELDS}
-        path="software.deny"
-        editable=${editable}
-        invalid=${invalid}
-        onChange=${(rows) => update((d) => (d.software.deny = rows))}
-      />
-      <${Rows}
-        title="Allow rules"
-        id="allow"
-        rows=${draft.software.allow}
-        fields=${RULE_FIELDS}
-        path="software.allow"
-        editable=${editable}
-        invalid=${invalid}
-        onChange=${(rows) => update((d) => (d.software.allow = rows))}
-      />
-      <${Rows}
-        title="USB exceptions"
-        id="usb"
-        rows=${draft.usbStorage.exceptions}
-        fields=${USB_FIELDS}
-        path="usbStorage.exceptions"
-        editable=${editable}
-        invalid=${invalid}
-        onChange=${(rows) => update((d) => (d.usbStorage.exceptions = rows))}
-      />
+      ${ROW_LISTS.map(({ title, id, fields, path }) => {
+        const [group, list] = path.split(".");
+        return html`<${Rows}
+          key=${id}
+          title=${title}
+          id=${id}
+          rows=${draft[group][list]}
+          fields=${fields}
+          path=${path}
+          editable=${editable}
+          invalid=${invalid}
+          onChange=${(rows) => update((d) => (d[group][list] = rows))}
+        />`;
+      })}
       <section aria-labelledby="validation-h">
         <h3 id="validation-h">Check before saving</h3>
         ${

@@ -1,4 +1,4 @@
-// Small shared pieces of the pages: loading data, dates, notes, labelled cells (so tables stack on a phone).
+// Small shared pieces of the pages: loading data, dates, notes, tables of labelled cells (so they stack on a phone).
 import { html, useCallback, useEffect, useState } from "./vendor/vendor.js";
 
 /** Loads with `load()` now and whenever `deps` change; `reload()` loads again. Never renders data as markup. */
@@ -30,6 +30,27 @@ export function Note({ error, children }) {
 
 /** A cell that names its column, for the stacked layout of narrow screens. */
 export const Td = ({ label, children, class: cls }) => html`<td data-label=${label} class=${cls}>${children}</td>`;
+
+/**
+ * A table of `rows`, a column per `[header, cell(row)]` of `columns`, every cell naming its column (see Td);
+ * `rowClass(row)` gives a row its class.
+ */
+export const Table = ({ id, columns, rows, rowClass }) =>
+  html`<table id=${id}>
+    <thead>
+      <tr>
+        ${columns.map(([header]) => html`<th scope="col">${header}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (row) =>
+          html`<tr class=${rowClass?.(row)}>
+            ${columns.map(([header, cell]) => html`<${Td} label=${header}>${cell(row)}<//>`)}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 
 export const Loading = () => html`<p class="note" role="status">Loading…</p>`;
 

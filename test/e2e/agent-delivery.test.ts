@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { DEFAULT_POLICY, type Policy } from "@wegroup/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import { AGENT_BIN, eventually, removeDir, runAgentCli, type RunningProcess, startProcess, tempDir } from "../support/processes.js";
+import {
+  AGENT_BIN,
+  enrollAgent,
+  eventually,
+  removeDir,
+  runAgentCli,
+  type RunningProcess,
+  startProcess,
+  tempDir,
+} from "../support/processes.js";
 import { type Script, ScriptedServer, welcome } from "../support/scripted-server.js";
 
 const policy = (version: number, over: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, version, ...over });
@@ -31,8 +40,7 @@ describe("agent delivery against a scripted server", () => {
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-delivery", usbStick: true, deniedSoftware: false }));
-    const enrolled = await runAgentCli(["enroll", "--server", server.url, "--secret", "any", "--state-dir", state, "--replay", bundle]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent({ url: server.url, enrollSecret: "any" }, state, bundle);
     agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
     return { state, agent, server };
   }

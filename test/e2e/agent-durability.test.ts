@@ -6,13 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import {
-  AGENT_BIN,
   api,
+  enrollAgent,
   eventually,
   removeDir,
-  runAgentCli,
+  runAgent,
   type RunningProcess,
-  startProcess,
   startServer,
   tempDir,
   type TestServer,
@@ -61,11 +60,8 @@ describe("agent durability", () => {
     const dirty = linuxLaptopBundle({ hostname: "lt-7", usbStick: true, deniedSoftware: true });
     const clean = linuxLaptopBundle({ hostname: "lt-7", usbStick: false, deniedSoftware: false });
     await writeBundle(bundle, dirty);
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle);
+    agent = runAgent(state, bundle);
     const running = agent;
     await eventually(
       async () => ((await api(server!, server!.adminToken, "/api/v1/violations", ViolationPage)).body.items.length > 0 ? true : undefined),
@@ -102,17 +98,14 @@ describe("agent durability", () => {
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-8", usbStick: true, deniedSoftware: false }));
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
+    await enrollAgent(server, state, bundle);
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(state, "outbox"), { recursive: true });
     await writeFile(join(state, "outbox", "01a00000-0000-7000-8000-000000000001.json"), '{"type":"report","id":"01a0');
     await writeFile(join(state, "outbox", "01a00000-0000-7000-8000-000000000002.json.77.1.tmp"), "{");
     await writeFile(join(state, "policy.json"), "{ not json");
 
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    agent = runAgent(state, bundle);
     await agent.waitForLine(/the queued report \S+01a00000-0000-7000-8000-000000000001\.json is damaged/);
     await agent.waitForLine(/the cached policy \S+policy\.json is damaged/);
     const open = await eventually(

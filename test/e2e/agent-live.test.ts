@@ -5,18 +5,7 @@ import { EventSource } from "eventsource";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Policy, PolicyRollout, PolicyStored, Violation, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, type RunningProcess, serverPerTest, type TestServer } from "../support/processes.js";
 
 interface FeedEvent {
   at: number;
@@ -38,24 +27,19 @@ function subscribe(server: TestServer): { events: FeedEvent[]; ready: Promise<vo
 }
 
 describe("the agent as a live service", () => {
-  let dir: string;
-  let server: TestServer;
+  const setup = serverPerTest("wg-live-");
   let agent: RunningProcess | undefined;
   let feed: ReturnType<typeof subscribe> | undefined;
   let bundle: string;
   let state: string;
 
   beforeEach(async () => {
-    dir = await tempDir("wg-live-");
-    server = await startServer({ dataDir: join(dir, "server") });
+    const { dir, server } = setup;
     bundle = join(dir, "laptop.json");
     state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-live", usbStick: false, deniedSoftware: false }));
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle);
+    agent = setup.runAgent(state, bundle);
     // Connected and reporting: the first full state has been acknowledged.
     await eventually(
       async () => {
@@ -71,15 +55,12 @@ describe("the agent as a live service", () => {
     );
   }, 120_000);
 
-  afterEach(async () => {
+  afterEach(() => {
     feed?.close();
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
   });
 
   it("shows a USB stick on the live feed within a second of it appearing", async () => {
+    const { server } = setup;
     feed = subscribe(server);
     await feed.ready;
     const plugged = performance.now();
@@ -97,6 +78,7 @@ describe("the agent as a live service", () => {
   }, 60_000);
 
   it("applies a pushed policy at once, without a restart, and the server sees it applied", async () => {
+    const { server } = setup;
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-live", usbStick: true, deniedSoftware: false }));
     await eventually(
       async () => {

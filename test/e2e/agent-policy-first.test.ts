@@ -3,21 +3,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EventSource } from "eventsource";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CheckOutput, Policy, PolicyStored, Violation } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest, type TestServer } from "../support/processes.js";
 
 /** The recorded USB stick of the laptop bundle. */
 const STICK = "071C395B848A2D24";
@@ -44,24 +33,15 @@ async function violationsOf(args: string[]): Promise<string[]> {
 }
 
 describe("a new laptop on a server whose policy allows more than the agent's built-in one", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
+  const setup = serverPerTest("wg-policy-first-");
   let feed: ReturnType<typeof subscribe> | undefined;
 
-  beforeEach(async () => {
-    dir = await tempDir("wg-policy-first-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-  afterEach(async () => {
+  afterEach(() => {
     feed?.close();
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
   });
 
   it("opens each violation once, under the server's policy, and nothing opens and then resolves", async () => {
+    const { dir, server } = setup;
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-new", usbStick: true, deniedSoftware: true, laxGnomeUser: true }));
@@ -88,11 +68,8 @@ describe("a new laptop on a server whose policy allows more than the agent's bui
     feed = subscribe(server);
     await feed.ready;
     const events = feed.events;
-    expect(
-      (await runAgentCli(["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, "--replay", bundle]))
-        .code,
-    ).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle);
+    setup.runAgent(state, bundle);
     await eventually(async () => (events.length >= underServer.length ? true : undefined), 60_000, `${underServer.length} feed events`);
 
     // IT withdraws the exception: the push is judged again and the stick opens. This later event proves that

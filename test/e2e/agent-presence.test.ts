@@ -8,13 +8,13 @@ import { type BundleInput, DeviceList, type DeviceSummary, ViolationPage } from 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixtureText, linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import {
-  AGENT_BIN,
   api,
+  enrollAgent,
   eventually,
   removeDir,
+  runAgent,
   runAgentCli,
   type RunningProcess,
-  startProcess,
   startServer,
   tempDir,
   type TestServer,
@@ -71,24 +71,11 @@ describe("agent presence", () => {
     const state = join(dir, hostname);
     const bundle = join(dir, `${hostname}.json`);
     await writeBundle(bundle, laptop(hostname, boot));
-    const r = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundle,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
+    await enrollAgent(server, state, bundle);
     const run = async (options: { control?: boolean } = {}): Promise<RunningProcess> => {
-      const agent = startProcess(
-        [AGENT_BIN, "run", "--state-dir", state, "--replay", bundle],
-        options.control === true ? { COMPLIANCE_AGENT_CONTROL: "stdin" } : {},
-        { stdin: options.control === true ? "pipe" : "ignore" },
-      );
+      const agent = runAgent(state, bundle, options.control === true ? { COMPLIANCE_AGENT_CONTROL: "stdin" } : {}, {
+        stdin: options.control === true ? "pipe" : "ignore",
+      });
       agents.push(agent);
       await eventually(
         async () => {

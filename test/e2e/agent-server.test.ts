@@ -1,56 +1,21 @@
 // End to end: a real server process and a real agent process replaying a laptop; violations open, then resolve.
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeviceList, ViolationPage } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-  AGENT_BIN,
-} from "../support/processes.js";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 describe("a laptop reporting to the server", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-e2e-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-e2e-");
 
   it("opens violations for a USB stick and nmap, and resolves them when the laptop is clean again", async () => {
+    const { dir, server } = setup;
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: true, deniedSoftware: true }));
 
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle);
+    setup.runAgent(state, bundle);
 
     const open = await eventually(
       async () => {
@@ -93,12 +58,14 @@ describe("a laptop reporting to the server", () => {
   }, 120_000);
 
   it("refuses a wrong enrollment secret with a message that says what to do", async () => {
+    const { dir, server } = setup;
     const r = await runAgentCli(["enroll", "--server", server.url, "--secret", "not-the-secret", "--state-dir", join(dir, "agent2")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refused the enrollment secret/);
   });
 
   it("tells a person who runs an unenrolled agent how to enroll", async () => {
+    const { dir } = setup;
     const r = await runAgentCli(["run", "--state-dir", join(dir, "nowhere")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not enrolled .* compliance-agent enroll --server URL --secret SECRET/);

@@ -3,19 +3,9 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { enrollAgent, enrollArgs, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 const run = promisify(execFile);
 
@@ -65,59 +55,26 @@ async function makeCa(dir: string): Promise<{ ca: string; cert: string; key: str
 }
 
 describe("agent over TLS with a private CA", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
   let ca: string;
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-tls-");
+  const setup = serverPerTest("wg-tls-", async (dir) => {
     const pki = await makeCa(dir);
     ca = pki.ca;
-    server = await startServer({ dataDir: join(dir, "server"), tls: { cert: pki.cert, key: pki.key } });
-  });
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
+    return { tls: { cert: pki.cert, key: pki.key } };
   });
 
   it("enrolls over https and reports over wss when given --ca, and never logs its credential", async () => {
+    const { dir, server } = setup;
     expect(server.url.startsWith("https://")).toBe(true);
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-tls", usbStick: true, deniedSoftware: false }));
 
-    const refused = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      join(dir, "no-ca"),
-      "--replay",
-      bundle,
-    ]);
+    const refused = await runAgentCli(enrollArgs(server, join(dir, "no-ca"), bundle));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot reach .* \(.*(CERT|certificate|SELF_SIGNED|UNABLE).*\)/i);
 
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--ca",
-      ca,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle, ["--ca", ca]);
+    const agent = setup.runAgent(state, bundle);
     // Acknowledged means stored by the server: the report crossed wss:// with the private CA trusted.
     const acked = await eventually(
       async () => {

@@ -21,14 +21,13 @@ import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
 import {
-  AGENT_BIN,
   api,
+  enrollAgent,
   eventually,
   removeDir,
   ROOT,
-  runAgentCli,
+  runAgent,
   type RunningProcess,
-  startProcess,
   startServer,
   tempDir,
   type TestServer,
@@ -101,19 +100,8 @@ async function startAgent(
   const bundle = join(dir, `${hostname}.json`);
   const state = join(dir, hostname);
   await writeBundle(bundle, linuxLaptopBundle({ hostname, usbStick: false, deniedSoftware: false, ...bundleOptions }));
-  const enrolled = await runAgentCli([
-    "enroll",
-    "--server",
-    server.url,
-    "--secret",
-    server.enrollSecret,
-    "--state-dir",
-    state,
-    "--replay",
-    bundle,
-  ]);
-  expect(enrolled.code, enrolled.stderr).toBe(0);
-  const proc = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+  await enrollAgent(server, state, bundle);
+  const proc = runAgent(state, bundle);
   agents.push(proc);
   return { state, bundle, proc };
 }

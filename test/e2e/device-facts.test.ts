@@ -3,38 +3,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceDetail, DeviceList } from "@wegroup/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  AGENT_BIN,
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { describe, expect, it } from "vitest";
+import { api, enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 describe("device facts", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-e2e-facts-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-e2e-facts-");
 
   it("records systeminformation's answers in the bundle, replays them in the hello, and the device API shows them", async () => {
+    const { dir, server } = setup;
     const bundlePath = join(dir, "this-machine.json");
     const collected = await runAgentCli(["collect", "--out", bundlePath]);
     expect(collected.code, collected.stderr).toBe(0);
@@ -45,19 +21,8 @@ describe("device facts", () => {
     const osInfo = answer("osInfo");
 
     const state = join(dir, "agent");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundlePath,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundlePath]);
+    await enrollAgent(server, state, bundlePath);
+    setup.runAgent(state, bundlePath);
 
     const device = await eventually(
       async () => {

@@ -5,50 +5,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AGENT_CHANNEL_PATH, AuditPage, DeviceList, PROTOCOL_VERSION, ViolationPage } from "@wegroup/shared";
 import WebSocket from "ws";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { api, enrollAgent, eventually, removeDir, runAgentCli, serverPerTest, tempDir } from "../support/processes.js";
 
 describe("device identity with real agents", () => {
-  let dir: string;
-  let server: TestServer;
-  const agents: RunningProcess[] = [];
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-identity-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-  afterEach(async () => {
-    await Promise.all(agents.splice(0).map((a) => a.stop()));
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-identity-");
 
   it("keeps the real agent's device when an impostor enrolls with its hardware id: a new device, flagged and audited", async () => {
+    const { dir, server } = setup;
     const realBundle = join(dir, "real.json");
     const realState = join(dir, "real");
     await writeBundle(realBundle, linuxLaptopBundle({ hostname: "lt-0042", usbStick: false, deniedSoftware: false }));
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      realState,
-      "--replay",
-      realBundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
+    await enrollAgent(server, realState, realBundle);
     expect((await stat(join(realState, "device-key.pem"))).mode & 0o777).toBe(0o600);
     const enrollment = JSON.parse(await readFile(join(realState, "enrollment.json"), "utf8")) as {
       deviceId: string;
@@ -56,7 +23,7 @@ describe("device identity with real agents", () => {
       publicKey?: string;
     };
     expect(enrollment.publicKey).toMatch(/^[A-Za-z0-9_-]{59}$/);
-    agents.push(startProcess([AGENT_BIN, "run", "--state-dir", realState, "--replay", realBundle]));
+    setup.runAgent(realState, realBundle);
     await eventually(
       async () => {
         const devices = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
@@ -71,21 +38,10 @@ describe("device identity with real agents", () => {
 
     // The impostor: the same machine identity (any local user can read it) and the fleet's enrollment secret.
     const impostorState = join(dir, "impostor");
-    const impostor = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      impostorState,
-      "--replay",
-      realBundle,
-    ]);
-    expect(impostor.code, impostor.stderr).toBe(0);
+    await enrollAgent(server, impostorState, realBundle);
     const impostorId = (JSON.parse(await readFile(join(impostorState, "enrollment.json"), "utf8")) as { deviceId: string }).deviceId;
     expect(impostorId).not.toBe(enrollment.deviceId);
-    agents.push(startProcess([AGENT_BIN, "run", "--state-dir", impostorState, "--replay", realBundle]));
+    setup.runAgent(impostorState, realBundle);
 
     const devices = (await api(server, server.adminToken, "/api/v1/devices", DeviceList)).body.items;
     expect(devices.find((d) => d.id === enrollment.deviceId)?.reEnrollmentOf).toBeNull();
@@ -186,18 +142,10 @@ describe("agent transport and state files", () => {
 });
 
 describe("enroll --ca", () => {
-  let dir: string;
-  let server: TestServer;
-  beforeEach(async () => {
-    dir = await tempDir("wg-ca-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-  afterEach(async () => {
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-ca-");
 
   it("stores the CA file as an absolute path, so that the service finds it from any working directory", async () => {
+    const { dir, server } = setup;
     // A CA file is only read to trust https; a loopback http server suffices to see where its path is stored.
     await writeFile(join(dir, "corp-ca.pem"), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
     const state = join(dir, "agent");

@@ -2,19 +2,9 @@
 // read (no secrets in it), listing this device's violations with their fixes, and the notifications the agent gave.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { enrollAgent, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 interface StatusJson {
   results: { check: string; details?: { subject: string; message: string; fix: string }[] }[];
@@ -22,39 +12,15 @@ interface StatusJson {
 }
 
 describe("the person at the laptop", () => {
-  let dir: string;
-  let server: TestServer;
-  let agent: RunningProcess | undefined;
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-e2e-user-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-e2e-user-");
 
   it("reads the violations with their fixes in `status`, and each was told once through the runner", async () => {
+    const { dir, server } = setup;
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "agent");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-0099", usbStick: true, deniedSoftware: true, laxGnomeUser: true }));
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--server",
-      server.url,
-      "--secret",
-      server.enrollSecret,
-      "--state-dir",
-      state,
-      "--replay",
-      bundle,
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle]);
+    await enrollAgent(server, state, bundle);
+    setup.runAgent(state, bundle);
 
     const status = await eventually(
       async () => {

@@ -2,46 +2,23 @@
 // installer's enroll.json (contract of the installers), then keeps only the server URL in that file.
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeviceList } from "@wegroup/shared";
 import { linuxLaptopBundle, writeBundle } from "../support/bundles.js";
-import {
-  AGENT_BIN,
-  api,
-  eventually,
-  removeDir,
-  runAgentCli,
-  type RunningProcess,
-  startProcess,
-  startServer,
-  tempDir,
-  type TestServer,
-} from "../support/processes.js";
+import { api, eventually, runAgentCli, serverPerTest } from "../support/processes.js";
 
 describe("silent enrollment from the installer's configuration", () => {
-  let dir: string;
-  let server: TestServer;
-  const agents: RunningProcess[] = [];
-
-  beforeEach(async () => {
-    dir = await tempDir("wg-silent-");
-    server = await startServer({ dataDir: join(dir, "server") });
-  });
-  afterEach(async () => {
-    await Promise.all(agents.splice(0).map((a) => a.stop()));
-    await server.stop();
-    await removeDir(dir);
-  });
+  const setup = serverPerTest("wg-silent-");
 
   it("enrolls at the first start, removes the secret from enroll.json, reports, and starts enrolled the next time", async () => {
+    const { dir, server } = setup;
     const bundle = join(dir, "laptop.json");
     const state = join(dir, "state");
     const config = join(dir, "enroll.json");
     await writeBundle(bundle, linuxLaptopBundle({ hostname: "lt-silent-01", usbStick: false, deniedSoftware: false }));
     await writeFile(config, JSON.stringify({ server: server.url, secret: server.enrollSecret }), { mode: 0o600 });
     const env = { COMPLIANCE_AGENT_ENROLL_CONFIG: config };
-    const agent = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle], env);
-    agents.push(agent);
+    const agent = setup.runAgent(state, bundle, env);
     const device = await eventually(
       async () => {
         const devices = await api(server, server.adminToken, "/api/v1/devices", DeviceList);
@@ -56,9 +33,8 @@ describe("silent enrollment from the installer's configuration", () => {
     expect((await stat(config)).mode & 0o777).toBe(0o600);
     expect(agent.output()).not.toContain(server.enrollSecret);
 
-    await agents.pop()?.stop();
-    const again = startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle], env);
-    agents.push(again);
+    await agent.stop();
+    setup.runAgent(state, bundle, env);
     await eventually(
       async () => {
         const status = JSON.parse((await runAgentCli(["status", "--state-dir", state, "--json"])).stdout) as { connection: string };
@@ -72,6 +48,7 @@ describe("silent enrollment from the installer's configuration", () => {
   }, 90_000);
 
   it("says what to do when the configuration is wrong or its secret was already used", async () => {
+    const { dir, server } = setup;
     const state = join(dir, "state");
     const config = join(dir, "enroll.json");
     await writeFile(config, JSON.stringify({ server: "compliance.example", secret: "x" }));

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
+import { afterEach, beforeEach, expect } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SERVER_BIN = join(ROOT, "server", "bin", "compliance-server.js");
@@ -104,10 +105,15 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface ServerOptions {
+  dataDir?: string;
+  db?: string;
+  listen?: string;
+  tls?: { cert: string; key: string };
+}
+
 /** Starts `compliance-server` on 127.0.0.1:0 with a fresh data dir (or the given one) and waits until it listens. */
-export async function startServer(
-  options: { dataDir?: string; db?: string; listen?: string; tls?: { cert: string; key: string } } = {},
-): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "wg-server-")));
   const args = [SERVER_BIN, "--listen", options.listen ?? "127.0.0.1:0", "--data-dir", dataDir];
   if (options.db !== undefined) args.push("--db", options.db);
@@ -146,6 +152,82 @@ export async function runAgentCli(
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
   return { code, stdout, stderr };
+}
+
+/** The `compliance-agent enroll` arguments for the laptop replayed from `bundle` into `state`, with the server's secret and `extra` (`--ca`). */
+export function enrollArgs(
+  server: { url: string; enrollSecret: string },
+  state: string,
+  bundle: string,
+  extra: readonly string[] = [],
+): string[] {
+  return ["enroll", "--server", server.url, "--secret", server.enrollSecret, "--state-dir", state, ...extra, "--replay", bundle];
+}
+
+/** {@link enrollArgs} run to completion: fails the test, with the agent's stderr, unless it enrolled. */
+export async function enrollAgent(
+  server: { url: string; enrollSecret: string },
+  state: string,
+  bundle: string,
+  extra: readonly string[] = [],
+): Promise<void> {
+  const enrolled = await runAgentCli(enrollArgs(server, state, bundle, extra));
+  expect(enrolled.code, enrolled.stderr).toBe(0);
+}
+
+/** `compliance-agent run` of the laptop replayed from `bundle`, its state in `state`. */
+export function runAgent(
+  state: string,
+  bundle: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { stdin?: "ignore" | "pipe" } = {},
+): RunningProcess {
+  return startProcess([AGENT_BIN, "run", "--state-dir", state, "--replay", bundle], env, options);
+}
+
+export interface ServerPerTest {
+  /** This test's own folder: the server's data dir is its `server/`. */
+  readonly dir: string;
+  readonly server: TestServer;
+  /** {@link runAgent}, stopped after the test (before the server). */
+  runAgent(state: string, bundle: string, env?: NodeJS.ProcessEnv): RunningProcess;
+}
+
+/**
+ * For each test of the describe block that calls it: a fresh temporary folder and a `compliance-server` in it; after the
+ * test, the agents it started with `runAgent` and the server are stopped and the folder removed. `options(dir)` adds to
+ * startServer's options (TLS files made in the folder, say).
+ */
+export function serverPerTest(prefix: string, options: (dir: string) => Promise<ServerOptions> = async () => ({})): ServerPerTest {
+  let current: { dir: string; server: TestServer } | undefined;
+  const agents: RunningProcess[] = [];
+  beforeEach(async () => {
+    const dir = await tempDir(prefix);
+    current = { dir, server: await startServer({ dataDir: join(dir, "server"), ...(await options(dir)) }) };
+  });
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((a) => a.stop()));
+    await current?.server.stop();
+    if (current !== undefined) await removeDir(current.dir);
+    current = undefined;
+  });
+  const now = (): { dir: string; server: TestServer } => {
+    if (current === undefined) throw new Error("serverPerTest: the server runs only while a test does");
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get server() {
+      return now().server;
+    },
+    runAgent(state, bundle, env = {}) {
+      const agent = runAgent(state, bundle, env);
+      agents.push(agent);
+      return agent;
+    },
+  };
 }
 
 export async function tempDir(prefix: string): Promise<string> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
 import { collectReadingDeclared, ReadRecorder, undeclaredReads } from "../../testing/declared-sources.js";
 import { fakeRunner, type FakeCommand } from "../../testing/fake-runner.js";
+import { MAC_2024_APPS_FOR_IT, WIRESHARK_TITLE } from "../../testing/recorded-mac.js";
 import { collectSoftwareDarwin } from "./collect.darwin.js";
 import type { SoftwareFacts, SoftwareTitle } from "./facts.js";
 
@@ -58,19 +59,7 @@ describe("collectSoftwareDarwin", () => {
     ]);
     // 49 apps a person put in /Applications, jq (asked for), the casks day-o and iterm2 (their apps are not in this listing).
     expect(scopes(facts.titles)).toEqual({ installed: 52, component: 306 + 36, dependency: 1 });
-    expect(titled(facts, "wireshark")).toEqual({
-      key: "wireshark",
-      name: "Wireshark",
-      versions: ["4.2.4"],
-      sources: ["app"],
-      ids: [],
-      identity: {
-        signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)",
-        publisher: "Wireshark Foundation",
-        teamId: "7Z6EMTD2C6",
-      },
-      scope: "installed",
-    });
+    expect(titled(facts, "wireshark")).toEqual(WIRESHARK_TITLE);
     expect(titled(facts, "safari")).toMatchObject({
       bundleId: "com.apple.Safari",
       identity: { signer: "Software Signing", publisher: "Apple Inc.", origin: "apple" },
@@ -119,60 +108,7 @@ describe("collectSoftwareDarwin", () => {
         .filter((t) => !apple(t))
         .map((t) => t.key)
         .sort(),
-    ).toEqual(
-      [
-        ...[
-          "adobe acrobat reader",
-          "adobe air application installer",
-          "adobe elements 9 organizer",
-          "adobe help",
-          "adobe photoshop elements",
-          "ape",
-          "cyberduck",
-        ],
-        ...[
-          "dna strider",
-          "enzymex",
-          "extendscript toolkit",
-          "f-secure mac protection",
-          "fiji",
-          "filezilla",
-          "firefox",
-          "gimp",
-          "google chrome",
-          "image lab",
-        ],
-        ...[
-          "imagej",
-          "inkscape",
-          "kyocera print panel",
-          "mendeley reference manager",
-          "microsoft excel",
-          "microsoft lync",
-          "microsoft messenger",
-        ],
-        ...[
-          "microsoft onenote",
-          "microsoft outlook",
-          "microsoft powerpoint",
-          "microsoft teams classic",
-          "microsoft word",
-          "onedrive",
-          "onyx",
-        ],
-        ...[
-          "photoshopdotcominspirationbrowser",
-          "r",
-          "remote desktop connection",
-          "rstudio",
-          "skype for business",
-          "snapndrag",
-          "support tool",
-          "vlc",
-        ],
-        ...["xmind", "xquartz"],
-      ].sort(),
-    );
+    ).toEqual(MAC_2024_APPS_FOR_IT);
     // 18 of those carry a signing team id; the 19 unsigned ones have no identity at all.
     expect(installed.filter((t) => t.identity.teamId !== undefined)).toHaveLength(18);
     expect(installed.filter((t) => Object.keys(t.identity).length === 0)).toHaveLength(19);

@@ -5,6 +5,7 @@ import { CHECKS } from "../../checks/registry.js";
 import { collectSoftwareDarwin } from "../../checks/software/collect.darwin.js";
 import { ReplayRunner } from "../../runner/replay.js";
 import { fixture, fixtureText } from "../../testing/fixtures.js";
+import { MAC_2024_APPS_FOR_IT, WIRESHARK_TITLE } from "../../testing/recorded-mac.js";
 
 const bundle = Bundle.parse(JSON.parse(fixtureText("bundles/demo-mac.json")));
 const AS_USER1 = ["launchctl", "asuser", "501", "sudo", "-n", "-u", "user1"];
@@ -127,22 +128,10 @@ describe("fixtures/bundles/demo-mac.json", () => {
     const installed = facts.titles.filter((t) => t.scope === "installed");
     const apps = installed.filter((t) => t.sources[0] === "app");
     expect(apps).toHaveLength(49);
-    expect(facts.titles.find((t) => t.key === "wireshark")).toEqual({
-      key: "wireshark",
-      name: "Wireshark",
-      versions: ["4.2.4"],
-      sources: ["app"],
-      ids: [],
-      identity: {
-        signer: "Developer ID Application: Wireshark Foundation (7Z6EMTD2C6)",
-        publisher: "Wireshark Foundation",
-        teamId: "7Z6EMTD2C6",
-      },
-      scope: "installed",
-    });
+    expect(facts.titles.find((t) => t.key === "wireshark")).toEqual(WIRESHARK_TITLE);
     // The apps IT decides on: every installed app whose identity is not Apple's (platform-signed or from the App Store).
     const notApple = apps.filter((t) => t.identity.origin !== "apple" && t.identity.origin !== "mac-app-store").map((t) => t.key);
-    expect(notApple.sort()).toEqual(DECIDED_BY_IT);
+    expect(notApple.sort()).toEqual([...MAC_2024_APPS_FOR_IT, "wireshark"].sort());
     // Printer and fax filters, scanner drivers, helpers nested in bundles or under Application Support, Adobe's GUID
     // uninstaller and every receipt stay out of the allowlist's way (deny rules still see them).
     const components = facts.titles.filter((t) => t.scope === "component").map((t) => t.key);
@@ -168,48 +157,3 @@ describe("fixtures/bundles/demo-mac.json", () => {
     );
   });
 });
-
-const DECIDED_BY_IT = [
-  "adobe acrobat reader",
-  "adobe air application installer",
-  "adobe elements 9 organizer",
-  "adobe help",
-  "adobe photoshop elements",
-  "ape",
-  "cyberduck",
-  "dna strider",
-  "enzymex",
-  "extendscript toolkit",
-  "f-secure mac protection",
-  "fiji",
-  "filezilla",
-  "firefox",
-  "gimp",
-  "google chrome",
-  "image lab",
-  "imagej",
-  "inkscape",
-  "kyocera print panel",
-  "mendeley reference manager",
-  "microsoft excel",
-  "microsoft lync",
-  "microsoft messenger",
-  "microsoft onenote",
-  "microsoft outlook",
-  "microsoft powerpoint",
-  "microsoft teams classic",
-  "microsoft word",
-  "onedrive",
-  "onyx",
-  "photoshopdotcominspirationbrowser",
-  "r",
-  "remote desktop connection",
-  "rstudio",
-  "skype for business",
-  "snapndrag",
-  "support tool",
-  "vlc",
-  "wireshark",
-  "xmind",
-  "xquartz",
-];
