@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, redactQuery } from "./logger.js";
+import { createLogger, LazyChildLogger, redactQuery } from "./logger.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -44,5 +44,39 @@ describe("logger", () => {
     ["/api/v1/devices", "/api/v1/devices"],
   ])("logs %s as %s", (url, logged) => {
     expect(redactQuery(url)).toBe(logged);
+  });
+});
+
+describe("LazyChildLogger", () => {
+  it("makes its child on the first line at an enabled level, not for lines below the level", () => {
+    const { lines, stream } = capture();
+    const parent = createLogger("info", stream);
+    let children = 0;
+    const child = parent.child.bind(parent);
+    parent.child = ((...args: Parameters<typeof child>) => {
+      children++;
+      return child(...args);
+    }) as typeof parent.child;
+    const log = new LazyChildLogger(parent, { conn: 7, remote: "127.0.0.1" });
+    log.debug({ reportId: "r-1" }, "report acknowledged");
+    expect(children).toBe(0);
+    log.info({ code: 1008 }, "closing agent connection");
+    log.warn({ code: 1 }, "again");
+    expect(children).toBe(1);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 30, conn: 7, remote: "127.0.0.1", code: 1008, msg: "closing agent connection" }),
+      expect.objectContaining({ level: 40, conn: 7, remote: "127.0.0.1", code: 1, msg: "again" }),
+    ]);
+  });
+
+  it("adds bindings for the lines from then on, and redacts through them as the logger does", () => {
+    const { lines, stream } = capture();
+    const log = new LazyChildLogger(createLogger("info", stream), { conn: 1 });
+    log.info({}, "before hello");
+    log.bind({ deviceId: "dev-1" });
+    log.error({ frame: { credential: "c-1" }, hostname: "alice-laptop" }, "after hello");
+    expect(lines[0]).toMatchObject({ conn: 1, msg: "before hello" });
+    expect(lines[0]?.deviceId).toBeUndefined();
+    expect(lines[1]).toMatchObject({ conn: 1, deviceId: "dev-1", frame: { credential: "[redacted]" }, hostname: "[redacted]" });
   });
 });

@@ -84,3 +84,47 @@ function safeDecode(text: string): string {
     return text;
   }
 }
+
+type LineLevel = "debug" | "info" | "warn" | "error";
+
+/**
+ * A child logger made when its first line is written at an enabled level: a pino child costs ~14 µs and a few hundred
+ * bytes, and most agent connections never write a line at the deployed level (a child per connection and another per
+ * hello were ~5 % of a 10,000-agent connect's CPU). Lines carry the same bindings as the child would give them.
+ */
+export class LazyChildLogger {
+  #child: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private bindings: Record<string, unknown>,
+  ) {}
+
+  /** More bindings for the lines from now on (the device id once a connection has said hello). */
+  bind(more: Record<string, unknown>): void {
+    this.bindings = { ...this.bindings, ...more };
+    this.#child = undefined;
+  }
+
+  debug(fields: object, msg: string): void {
+    this.#write("debug", fields, msg);
+  }
+
+  info(fields: object, msg: string): void {
+    this.#write("info", fields, msg);
+  }
+
+  warn(fields: object, msg: string): void {
+    this.#write("warn", fields, msg);
+  }
+
+  error(fields: object, msg: string): void {
+    this.#write("error", fields, msg);
+  }
+
+  #write(level: LineLevel, fields: object, msg: string): void {
+    if (!this.parent.isLevelEnabled(level)) return;
+    this.#child ??= this.parent.child(this.bindings);
+    this.#child[level](fields, msg);
+  }
+}

@@ -19,7 +19,7 @@ import type { Ingest } from "../ingest/ingest.js";
 import { setMessageLimit } from "../limits/message-limit.js";
 import { TokenBucket } from "../limits/token-bucket.js";
 import { ItemRefusedError, StoreUnavailableError } from "../store/failure.js";
-import type { Logger } from "../logger.js";
+import { LazyChildLogger, type Logger } from "../logger.js";
 import type { CurrentPolicy } from "../policy/current.js";
 import { decodeAgentFrame, encodeServerFrame, errorFrame } from "./frames.js";
 import type { AgentChannelObserver } from "../metrics/metrics.js";
@@ -74,7 +74,7 @@ export class AgentConnection implements AgentSession {
   /** The newest policy version sent on this connection (welcome, push); -1 before the welcome. */
   #policySent = -1;
   #helloTimer: NodeJS.Timeout | undefined;
-  #log: Logger;
+  readonly #log: LazyChildLogger;
   /** Set by any frame or pong; the endpoint's sweep drops a peer that stayed silent through a ping. */
   alive = true;
   /** Settles when the socket has closed, however it closed. */
@@ -84,10 +84,12 @@ export class AgentConnection implements AgentSession {
     private readonly ws: WebSocket,
     private readonly deps: ConnectionDeps,
     logger: Logger,
+    /** What this connection's log lines carry (connection number, remote address; the device id from its hello). */
+    logBindings: Record<string, unknown>,
     /** The nonce sent in this connection's upgrade answer. */
     private readonly nonce?: string,
   ) {
-    this.#log = logger;
+    this.#log = new LazyChildLogger(logger, logBindings);
     this.#frames = new TokenBucket(deps.limits.frameBurst, deps.limits.framesPerSecond);
     // Until the hello is in, a frame larger than a hello is refused by its header, before its payload is buffered.
     setMessageLimit(ws, deps.limits.helloMaxBytes);
@@ -236,7 +238,7 @@ export class AgentConnection implements AgentSession {
     if (outcome.via === "key-bound") this.#log.info({ deviceId: hello.deviceId }, "device key bound on first use");
     this.#clearHelloTimer();
     this.#deviceId = hello.deviceId;
-    this.#log = this.#log.child({ deviceId: hello.deviceId });
+    this.#log.bind({ deviceId: hello.deviceId });
     this.#state = "ready";
     const replaced = this.deps.registry.add(this);
     replaced?.close(CLOSE_REPLACED, "replaced by a newer connection of this device");

@@ -1,5 +1,4 @@
 // The agent channel endpoint: WebSocket upgrades on GET /api/v1/agent, liveness pings, orderly shutdown.
-import { randomBytes } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import {
@@ -12,6 +11,7 @@ import {
   reconnectWindowFor,
 } from "@wegroup/shared";
 import { WebSocketServer } from "ws";
+import { newHelloNonce } from "../auth/device-proof.js";
 import type { Logger } from "../logger.js";
 import { AgentConnection, CLOSE_GOING_AWAY, type ConnectionDeps } from "./connection.js";
 
@@ -55,11 +55,11 @@ export class AgentEndpoint {
       reject(socket, "unavailable", "the server is shutting down; reconnect shortly");
       return;
     }
-    const nonce = randomBytes(32).toString("base64url");
+    const nonce = newHelloNonce();
     this.#nonces.set(req, nonce);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const log = this.deps.logger.child({ conn: this.#nextId++, remote: req.socket.remoteAddress });
-      const connection = new AgentConnection(ws, this.deps, log, nonce);
+      const bindings = { conn: this.#nextId++, remote: req.socket.remoteAddress };
+      const connection = new AgentConnection(ws, this.deps, this.deps.logger, bindings, nonce);
       this.#connections.add(connection);
       void connection.closed.then(() => this.#connections.delete(connection));
     });

@@ -46,6 +46,31 @@ describe("agent channel", () => {
     expect(push.policy.software.deny.length).toBeGreaterThan(10);
   });
 
+  it("logs each connection's lines with its number and remote address, and its device id from the hello on", async () => {
+    const { deviceId, credential } = await server.enroll();
+    const agent = await connect(deviceId, credential, { policyVersion: 1 });
+    const report = reportFrame([usbPass()]);
+    agent.send(report);
+    await agent.ack(report.id);
+    const stranger = await raw();
+    stranger.send({ type: "heartbeat", policyVersion: 1 });
+    await until(() => server.logs.some((l) => l.includes("closing agent connection")));
+    const lines = server.logs.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const acked = lines.find((l) => l.msg === "report acknowledged" && l.reportId === report.id);
+    expect(acked).toMatchObject({ deviceId, remote: "127.0.0.1" });
+    const refused = lines.find((l) => l.msg === "closing agent connection");
+    expect(refused).toMatchObject({ remote: "127.0.0.1" });
+    expect(refused?.deviceId).toBeUndefined();
+    expect(typeof acked?.conn).toBe("number");
+    expect(refused?.conn).not.toBe(acked?.conn);
+  });
+
   it("sends no policy frame to an agent that runs the current version", async () => {
     const { deviceId, credential } = await server.enroll();
     const agent = await connect(deviceId, credential, { policyVersion: 1 });
