@@ -3,7 +3,7 @@ import type { DeviceFacts } from "@wegroup/shared";
 import { type Selectable, sql, type SqlBool } from "kysely";
 import type { PreviousRun } from "@wegroup/shared";
 import { chunks } from "./chunks.js";
-import { isSqlite, runHot, updateFromValues } from "./hot.js";
+import { isSqlite, runHot, selectWhereIdIn, updateFromValues } from "./hot.js";
 import type { Db, DevicesTable } from "./schema.js";
 
 export type DeviceRow = Selectable<DevicesTable>;
@@ -80,11 +80,9 @@ export async function findDeviceCredential(db: Db, id: string): Promise<DeviceCr
 
 /** The same for many devices at once (a fleet reconnecting): one query per 500, answered in the order of `ids`. */
 export async function findDeviceCredentials(db: Db, ids: readonly string[]): Promise<(DeviceCredentialRow | undefined)[]> {
-  const found = new Map<string, DeviceCredentialRow>();
-  for (const part of chunks([...new Set(ids)], 500)) {
-    for (const row of await db.selectFrom("devices").select(["id", "credential_hash", "public_key"]).where("id", "in", part).execute())
-      found.set(row.id, row);
-  }
+  // On every hello (batched): a cached text, not the query builder.
+  const rows = await selectWhereIdIn<DeviceCredentialRow>(db, "select id, credential_hash, public_key from devices", [...new Set(ids)]);
+  const found = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => found.get(id));
 }
 
@@ -105,10 +103,12 @@ export async function deviceReportContext(
   ids: readonly string[],
 ): Promise<Map<string, { hostname: string; policySentVersion: number | null }>> {
   const out = new Map<string, { hostname: string; policySentVersion: number | null }>();
-  for (const part of chunks(ids, 500)) {
-    const rows = await db.selectFrom("devices").select(["id", "hostname", "policy_sent_version"]).where("id", "in", part).execute();
-    for (const row of rows) out.set(row.id, { hostname: row.hostname, policySentVersion: row.policy_sent_version });
-  }
+  const rows = await selectWhereIdIn<{ id: string; hostname: string; policy_sent_version: number | null }>(
+    db,
+    "select id, hostname, policy_sent_version from devices",
+    ids,
+  );
+  for (const row of rows) out.set(row.id, { hostname: row.hostname, policySentVersion: row.policy_sent_version });
   return out;
 }
 
