@@ -51,6 +51,9 @@ async function run(
   const measurements: Measurements = {};
   const notes: string[] = [];
   const profile: WindowSummary[] = [];
+  // In-process, so first: after the fleet phases this process holds their clients' data, and its GC showed in the
+  // evaluation figures (34.6 ms for a new policy in a full run against 9-14 ms with --only evaluation).
+  if (runs("evaluation")) measurements.evaluation = await evaluation(config);
   if ((runs("fleet") || runs("agent")) && config.instances > 1) {
     await runCluster(config, tmp, track, { measurements, notes });
   } else if (runs("fleet") || runs("agent")) {
@@ -143,7 +146,6 @@ async function run(
       }
     }
   }
-  if (runs("evaluation")) measurements.evaluation = await evaluation(config);
   return { figures: buildFigures(measurements, !config.quick), measurements, notes, profile };
 }
 
