@@ -54,7 +54,7 @@ describe("agent channel", () => {
     await agent.ack(report.id);
     const stranger = await raw();
     stranger.send({ type: "heartbeat", policyVersion: 1 });
-    await until(() => server.logs.some((l) => l.includes("closing agent connection")));
+    await until(() => server.logs.some((l) => l.includes("closing agent connection")), 5_000, "the refused connection's log line");
     const lines = server.logs.flatMap((l) => {
       try {
         return [JSON.parse(l) as Record<string, unknown>];
