@@ -1,6 +1,5 @@
-import { generateKeyPairSync, sign } from "node:crypto";
-import { helloProofText } from "@wegroup/shared";
 import { describe, expect, it } from "vitest";
+import { testDeviceKey } from "../testing/device-key.js";
 import { newHelloNonce, verifyHelloProof } from "./device-proof.js";
 
 describe("newHelloNonce", () => {
@@ -19,11 +18,10 @@ describe("newHelloNonce", () => {
   });
 
   it("is what a device signs in its hello: a proof over one nonce does not verify with the next", () => {
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-    const spki = publicKey.export({ format: "der", type: "spki" }).toString("base64url");
+    const key = testDeviceKey();
     const [nonce, other] = [newHelloNonce(), newHelloNonce()];
-    const signature = sign(null, Buffer.from(helloProofText(nonce, "device-1"), "utf8"), privateKey).toString("base64url");
-    expect(verifyHelloProof(spki, nonce, "device-1", signature)).toBe(true);
-    expect(verifyHelloProof(spki, other, "device-1", signature)).toBe(false);
+    const signature = key.signHello(nonce, "device-1");
+    expect(verifyHelloProof(key.publicKey, nonce, "device-1", signature)).toBe(true);
+    expect(verifyHelloProof(key.publicKey, other, "device-1", signature)).toBe(false);
   });
 });
