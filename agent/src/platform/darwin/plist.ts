@@ -24,9 +24,13 @@ export function parseXmlPlist(text: string, source: string): PlistValue {
     if (error instanceof XmlError) throw new ParseError(source, `not well-formed XML: ${error.reason} (line ${error.line})`);
     throw error;
   }
-  if (root.name !== "plist") throw new ParseError(source, `not a property list: the root element is <${root.name}>, not <plist>`);
+  if (root.name !== "plist") notAPlist(source, `the root element is <${root.name}>, not <plist>`);
   const values = plistValues(childElements(root), source);
   return values.length === 1 ? (values[0] as PlistValue) : values;
+}
+
+function notAPlist(source: string, reason: string): never {
+  throw new ParseError(source, `not a property list: ${reason}`);
 }
 
 function plistValues(elements: readonly XmlElement[], source: string): PlistValue[] {
@@ -40,9 +44,6 @@ function plistValues(elements: readonly XmlElement[], source: string): PlistValu
 
 /** One value element; null for <null/> (not Apple's, but CoreFoundation-adjacent writers emit it), which is left out. */
 function plistValue(element: XmlElement, source: string): PlistValue | null {
-  const fail = (reason: string): never => {
-    throw new ParseError(source, `not a property list: ${reason}`);
-  };
   switch (element.name) {
     case "dict":
       return plistDict(element, source);
@@ -52,12 +53,12 @@ function plistValue(element: XmlElement, source: string): PlistValue | null {
       return ownText(element);
     case "integer": {
       const text = ownText(element);
-      if (text === "") fail("an empty <integer>");
+      if (text === "") notAPlist(source, "an empty <integer>");
       return parseInt(text, 10);
     }
     case "real": {
       const text = ownText(element);
-      if (text === "") fail("an empty <real>");
+      if (text === "") notAPlist(source, "an empty <real>");
       return parseFloat(text);
     }
     case "true":
@@ -66,7 +67,7 @@ function plistValue(element: XmlElement, source: string): PlistValue | null {
       return false;
     case "date": {
       const text = ownText(element);
-      if (text === "") fail("an empty <date>");
+      if (text === "") notAPlist(source, "an empty <date>");
       return new Date(text);
     }
     case "data":
@@ -74,7 +75,7 @@ function plistValue(element: XmlElement, source: string): PlistValue | null {
     case "null":
       return null;
     default:
-      return fail(`<${element.name}> is not a plist value`);
+      return notAPlist(source, `<${element.name}> is not a plist value`);
   }
 }
 
@@ -83,17 +84,16 @@ function plistDict(element: XmlElement, source: string): PlistDict {
   const items = childElements(element);
   for (let i = 0; i < items.length; i += 2) {
     const keyElement = items[i] as XmlElement;
-    if (keyElement.name !== "key") throw new ParseError(source, `not a property list: <${keyElement.name}> where a <dict> needs a <key>`);
+    if (keyElement.name !== "key") notAPlist(source, `<${keyElement.name}> where a <dict> needs a <key>`);
     const key = ownText(keyElement);
     // A "__proto__" key would set the object's prototype instead of an entry (the `plist` package's CVE-2022-22912).
-    if (key === "__proto__") throw new ParseError(source, 'not a property list: a "__proto__" key');
+    if (key === "__proto__") notAPlist(source, 'a "__proto__" key');
     const valueElement = items[i + 1];
     if (valueElement === undefined) {
       dict[key] = "";
       break;
     }
-    if (valueElement.name === "key")
-      throw new ParseError(source, `not a property list: key "${ownText(valueElement)}" where "${key}" needs a value`);
+    if (valueElement.name === "key") notAPlist(source, `key "${ownText(valueElement)}" where "${key}" needs a value`);
     const value = plistValue(valueElement, source);
     if (value !== null) dict[key] = value;
   }
