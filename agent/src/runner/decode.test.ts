@@ -22,6 +22,23 @@ describe("decodeText", () => {
     expect(decodeText(Buffer.from("für"), { fallbackEncoding: "cp850" })).toBe("für");
   });
 
+  it("reads every byte of code page 850 as iconv-lite does, and UTF-16 of any length as iconv-lite does", () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, b) => b));
+    expect(decodeText(all, { fallbackEncoding: "cp850" })).toBe(iconv.decode(all, "cp850").replace(/\r\n?/g, "\n"));
+    for (const bytes of [
+      [0x41, 0x00, 0x42],
+      [0x3d, 0xd8, 0x00, 0xde],
+      [0x3d, 0xd8],
+      [0xe9, 0x00, 0x0a, 0x20, 0x42],
+    ]) {
+      const le = Buffer.from([0xff, 0xfe, ...bytes]);
+      expect(decodeText(le)).toBe(iconv.decode(le.subarray(2), "utf16le"));
+      const swapped = bytes.map((_, i) => bytes[i % 2 === 0 ? i + 1 : i - 1] ?? 0x42).slice(0, bytes.length);
+      const be = Buffer.from([0xfe, 0xff, ...swapped]);
+      expect(decodeText(be)).toBe(iconv.decode(be.subarray(2), "utf16be"));
+    }
+  });
+
   it("returns an empty string for empty output", () => {
     expect(decodeText(Buffer.alloc(0))).toBe("");
   });
