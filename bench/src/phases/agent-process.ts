@@ -52,26 +52,35 @@ export async function shippedAgent(tmp: string): Promise<string> {
 export interface AgentResult {
   /** The node flags the service runs under (agent/service-flags.json), applied to the idle baseline too. */
   serviceFlags: string[];
+  /** The environment they run in (agent/service-flags.json's env, and linuxEnv on Linux). */
+  serviceEnv: Record<string, string>;
   service: ServiceFigures[];
   check: OneShotFigures;
   bare: { oneShot: OneShotFigures; idleRssBytes: number; idleAnonBytes: number };
 }
 
-/** How the service definitions start node: flags and environment, one file the installers read too. */
+/** How the service definitions and the `compliance-agent` command start node: flags and environment, one file the installers' tests read too. */
 export interface ServiceFlags {
   node: string[];
+  /** `env`, and on Linux `linuxEnv` (glibc's allocator settings) over it. */
   env: Record<string, string>;
 }
 
-export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
-  const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown };
+export function readServiceFlags(file = AGENT_SERVICE_FLAGS, platform: NodeJS.Platform = process.platform): ServiceFlags {
+  const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown; linuxEnv?: unknown };
   const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? doc.node : undefined;
-  const env =
-    typeof doc.env === "object" && doc.env !== null && Object.values(doc.env).every((v) => typeof v === "string")
-      ? (doc.env as Record<string, string>)
-      : undefined;
-  if (node === undefined || env === undefined) throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}}`);
-  return { node, env };
+  const env = stringRecord(doc.env);
+  const linuxEnv = stringRecord(doc.linuxEnv ?? {});
+  if (node === undefined || env === undefined || linuxEnv === undefined) {
+    throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}, "linuxEnv": {NAME: value}}`);
+  }
+  return { node, env: platform === "linux" ? { ...env, ...linuxEnv } : env };
+}
+
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string")
+    ? (value as Record<string, string>)
+    : undefined;
 }
 
 /** How long the replaying agent is left alone after its first report was acked before its RSS is read. */
@@ -79,13 +88,13 @@ const AGENT_IDLE_MS = 10_000;
 
 const PROBE = pathToFileURL(path.join(BENCH_DIST, "proc/usage-probe.js")).href;
 
-/** Runs `node --import probe …args` to its end and answers what the probe recorded. */
-async function oneShot(args: readonly string[], tmp: string, name: string): Promise<OneShotFigures> {
+/** Runs `node <flags> --import probe …args` to its end, in the flags' environment, and answers what the probe recorded. */
+async function oneShot(args: readonly string[], tmp: string, name: string, flags: ServiceFlags): Promise<OneShotFigures> {
   const usageFile = path.join(tmp, `usage-${name}-${Date.now()}.json`);
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", PROBE, ...args], {
+    const child = spawn(process.execPath, [...flags.node, "--import", PROBE, ...args], {
       cwd: tmp,
-      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      env: { ...process.env, ...flags.env, BENCH_USAGE_FILE: usageFile },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -241,13 +250,15 @@ export async function agentProcess(config: BenchConfig, tmp: string, serverUrl: 
     progress(`agent: run --replay ${b} under ${flags.node.join(" ")} (idle RSS, ${config.agentCycles} re-check cycles)`);
     service.push(await measureService(config, agentBin, tmp, serverUrl, secret, path.join(BUNDLES_DIR, b), flags));
   }
-  progress(`agent: check --json on this machine (${config.checkRuns}×) and bare node baselines`);
+  // The `compliance-agent` command of every package starts node as the service does (installers/test/service-flags.test.ts).
+  progress(`agent: check --json on this machine (${config.checkRuns}×) as the compliance-agent command runs it, and bare node baselines`);
   const checks: OneShotFigures[] = [];
-  for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([agentBin, "check", "--json"], tmp, "check"));
+  for (let i = 0; i < config.checkRuns; i++) checks.push(await oneShot([agentBin, "check", "--json"], tmp, "check", flags));
   const bare: OneShotFigures[] = [];
-  for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node"));
+  for (let i = 0; i < config.checkRuns; i++) bare.push(await oneShot(["-e", ""], tmp, "bare-node", flags));
   return {
     serviceFlags: flags.node,
+    serviceEnv: flags.env,
     service,
     check: medianOf(checks),
     bare: { oneShot: medianOf(bare), ...(await bareIdle(config, tmp, flags)) },
