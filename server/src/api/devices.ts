@@ -15,7 +15,7 @@ import {
 import { decodeDeviceCursor, devicePage } from "../devices/page.js";
 import { deviceStatus } from "../devices/status.js";
 import { listCheckStates } from "../store/check-states.js";
-import { type DeviceListRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
+import { type DeviceSummaryRow, getDeviceWithCounts, listDevices as listDeviceRows } from "../store/devices.js";
 import { latestPolicy } from "../store/policies.js";
 import { latestReports, type ReportRow } from "../store/reports.js";
 import { queryViolations } from "../store/violations.js";
@@ -28,7 +28,7 @@ import { withExemptions } from "./violations.js";
 const REPORTS_READ = 50;
 const HISTORY = 100;
 
-function summary(deps: ApiDeps, row: DeviceListRow, now: Date): DeviceSummary {
+function summary(deps: ApiDeps, row: DeviceSummaryRow, now: Date): DeviceSummary {
   const connected = deps.registry.isConnected(row.id);
   const goodbye = connected
     ? undefined
@@ -155,7 +155,7 @@ export const getDevice = defineRoute(
 );
 
 /** The stored facts, leaving out what is unknown. */
-function deviceFacts(row: DeviceListRow): DeviceFacts {
+function deviceFacts(row: DeviceSummaryRow): DeviceFacts {
   const facts: DeviceFacts = {};
   if (row.hw_manufacturer !== null) facts.manufacturer = row.hw_manufacturer;
   if (row.hw_model !== null) facts.model = row.hw_model;

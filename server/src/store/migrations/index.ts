@@ -11,6 +11,7 @@ import * as agentRuns from "./0007-agent-runs.js";
 import * as securityRole from "./0008-security-role.js";
 import * as webhooksDeviceFacts from "./0009-webhooks-device-facts.js";
 import * as policyPreviews from "./0010-policy-previews.js";
+import * as readIndexes from "./0011-read-indexes.js";
 
 interface DialectMigration {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0008-security-role": securityRole,
   "0009-webhooks-device-facts": webhooksDeviceFacts,
   "0010-policy-previews": policyPreviews,
+  "0011-read-indexes": readIndexes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
