@@ -13,6 +13,7 @@ import { type ProductContext, progress } from "./phases/context.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
 import { payloadIngest } from "./phases/payload.js";
+import { cockpitReads } from "./phases/reads.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { ClusterUnderTest } from "./proc/cluster.js";
@@ -104,6 +105,7 @@ export async function runCluster(
       const realistic = await payloadIngest(ctx);
       const latency = await feedLatency(ctx);
       const storm = await killOneInstanceStorm(ctx, cluster);
+      const reads = await cockpitReads(ctx);
       await pool.stop();
       if (runs("agent")) out.measurements.agent = await agentProcess(config, tmp, cluster.url, secret);
       if ((await cluster.stop()).killed)
@@ -116,6 +118,7 @@ export async function runCluster(
         payload: realistic.result,
         latency,
         storm,
+        reads,
         bare,
         ...bareInsertBaselines(config, tmp, realistic.payload.results),
         cluster: info,

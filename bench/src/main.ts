@@ -19,6 +19,7 @@ import { evaluation } from "./phases/evaluation.js";
 import { feedLatency } from "./phases/feed.js";
 import { closedLoopIngest } from "./phases/ingest.js";
 import { payloadIngest } from "./phases/payload.js";
+import { cockpitReads } from "./phases/reads.js";
 import { previewRounds } from "./phases/preview.js";
 import { pushRounds } from "./phases/push.js";
 import { reconnectStorm } from "./phases/storm.js";
@@ -117,12 +118,14 @@ async function run(
       // Last: it leaves every device with tens of open violations, which the steady reports of the phases above would
       // resolve en masse (measuring that instead of what they are for).
       const realistic = await payloadIngest(ctx);
+      // With every agent connected and the violations of the realistic payload stored.
+      const reads = await cockpitReads(ctx);
       await pool.stop();
       current = ctx.server;
       fleet = {
         ctx,
         runId,
-        measured: { connect, push, ingest, payload: realistic.result, latency, storm },
+        measured: { connect, push, ingest, payload: realistic.result, latency, storm, reads },
         payloadResults: realistic.payload.results,
       };
     }

@@ -8,6 +8,7 @@ import type { LatencyResult } from "./phases/feed.js";
 import type { IngestResult } from "./phases/ingest.js";
 import type { PayloadResult } from "./phases/payload.js";
 import type { PushResult } from "./phases/push.js";
+import type { PageRead, ReadsResult } from "./phases/reads.js";
 import type { StormResult } from "./phases/storm.js";
 import type { InsertBaseline } from "./baseline/sqlite-inserts.js";
 import type { ClusterInfo } from "./cluster-run.js";
@@ -21,6 +22,8 @@ export interface FleetMeasurements {
   payload: PayloadResult;
   latency: LatencyResult;
   storm: StormResult;
+  /** The first page of the cockpit's lists, read with the fleet connected and its violations stored. */
+  reads: ReadsResult;
   bare: BareResult;
   inserts: InsertBaseline;
   /** The bare inserts of the realistic payload's bodies. */
@@ -204,6 +207,25 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
       },
       judge,
     ),
+  );
+  const { reads } = m;
+  const page = (id: string, label: string, read: PageRead, over: string): Figure =>
+    figure(
+      {
+        id,
+        label,
+        unit: "ms",
+        value: read.medianMs,
+        baseline: null,
+        baselineLabel: "no baseline",
+        note: `GET ${read.path} over ${read.over} ${over}, median of ${reads.rounds} (slowest ${fixed(read.maxMs)} ms), with every agent connected: the server's event loop, which serves the agents too, is busy for most of it`,
+      },
+      judge,
+    );
+  figures.push(
+    page("read-devices", "cockpit: device list, first page", reads.devices, "devices (every one judged for the counts per status)"),
+    page("read-violations", "cockpit: violation list, first page", reads.violations, "open violations (counted per check)"),
+    page("read-software", "cockpit: software titles", reads.software, "titles (from every lasting software violation)"),
   );
   return figures;
 }
