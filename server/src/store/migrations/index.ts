@@ -12,6 +12,7 @@ import * as securityRole from "./0008-security-role.js";
 import * as webhooksDeviceFacts from "./0009-webhooks-device-facts.js";
 import * as policyPreviews from "./0010-policy-previews.js";
 import * as readIndexes from "./0011-read-indexes.js";
+import * as softwareTitlesIndex from "./0012-software-titles-index.js";
 
 interface DialectMigration {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "0009-webhooks-device-facts": webhooksDeviceFacts,
   "0010-policy-previews": policyPreviews,
   "0011-read-indexes": readIndexes,
+  "0012-software-titles-index": softwareTitlesIndex,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
