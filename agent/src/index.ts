@@ -2,3 +2,4 @@
 export { compilePolicy, evaluateSoftware } from "./checks/software/evaluate.js";
 export type { InstalledPackage, SoftwareFacts, SoftwareTitle } from "./checks/software/facts.js";
 export { backoffDelay, type BackoffOptions } from "./service/backoff.js";
+export { type DeviceKey, newDeviceKey } from "./state/device-key.js";

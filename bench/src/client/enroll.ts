@@ -1,5 +1,6 @@
 // Real enrollment of a simulated device: POST /api/v1/enroll from its own loopback source address, as a separate laptop would.
 import http from "node:http";
+import type { DeviceKey } from "@wegroup/agent";
 import { EnrollResponse } from "@wegroup/shared";
 import { sleep } from "../clock.js";
 
@@ -28,6 +29,8 @@ export interface EnrollInput {
   hostname: string;
   hardwareId: string;
   localAddress: string;
+  /** The device key whose public half enrollment registers, as the real agent's enrollment does. */
+  key: DeviceKey;
 }
 
 /** Answers the device id and credential; waits out a 429 (Retry-After) a few times before giving up. */
@@ -45,7 +48,13 @@ export async function enroll(input: EnrollInput): Promise<EnrollResponse> {
 
 function post(input: EnrollInput): Promise<{ status: number; body: string; retryAfter: number }> {
   const url = new URL("/api/v1/enroll", input.baseUrl);
-  const payload = JSON.stringify({ secret: input.secret, hostname: input.hostname, os: "linux", hardwareId: input.hardwareId });
+  const payload = JSON.stringify({
+    secret: input.secret,
+    hostname: input.hostname,
+    os: "linux",
+    hardwareId: input.hardwareId,
+    publicKey: input.key.publicKey,
+  });
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

@@ -1,5 +1,5 @@
 // The simulated agents of one client process: enrollment, connecting with bounded concurrency, and the load patterns the phases ask for.
-import { backoffDelay } from "@wegroup/agent";
+import { backoffDelay, newDeviceKey } from "@wegroup/agent";
 import { type CheckResult, uuidv7 } from "@wegroup/shared";
 import { monoMs, sleep } from "../clock.js";
 import { variedResults } from "../payload.js";
@@ -111,7 +111,7 @@ export class Fleet {
 
   async enroll(concurrency: number): Promise<EnrollAnswer> {
     const firstAt = monoMs();
-    const seeds = Array.from({ length: this.args.count }, (_, k) => this.#seed(this.args.first + k));
+    const seeds = Array.from({ length: this.args.count }, (_, k) => ({ ...this.#seed(this.args.first + k), key: newDeviceKey().key }));
     const identities = await enrollAll(seeds, concurrency, this.args.baseUrl, this.args.secret);
     for (const identity of identities) this.#add(identity);
     return { enrolled: identities.length, firstAt, lastAt: monoMs() };

@@ -1,5 +1,6 @@
 // One simulated agent on the real protocol: hello, reports kept until acked (resent after a reconnect), heartbeats, policy-applied, jittered backoff.
-import { delayInWindow, parseReconnectWindow, PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
+import type { DeviceKey } from "@wegroup/agent";
+import { delayInWindow, HELLO_NONCE_HEADER, parseReconnectWindow, PROTOCOL_VERSION, type ReportFrame } from "@wegroup/shared";
 import { WebSocket } from "ws";
 import { monoMs } from "../clock.js";
 
@@ -28,6 +29,8 @@ export interface Identity {
   localAddress: string;
   deviceId: string;
   credential: string;
+  /** The key enrollment registered (none for the bare baseline's sockets): every hello signs the connection's nonce. */
+  key?: DeviceKey;
 }
 
 /** What the fleet hears from its agents. */
@@ -80,9 +83,14 @@ export class SimAgent {
     });
     this.ws = ws;
     this.#lastError = undefined;
+    let nonce: string | undefined;
+    ws.on("upgrade", (res) => {
+      const header = res.headers[HELLO_NONCE_HEADER];
+      nonce = typeof header === "string" ? header : undefined;
+    });
     ws.on("open", () => {
       if (this.settings.mode === "bare") this.#onWelcome(undefined);
-      else ws.send(JSON.stringify(this.#hello()));
+      else ws.send(JSON.stringify(this.#hello(nonce)));
     });
     ws.on("message", (data: Buffer) => this.#onMessage(data.toString("utf8")));
     ws.on("error", (error: NodeJS.ErrnoException) => {
@@ -119,13 +127,15 @@ export class SimAgent {
     this.ws?.terminate();
   }
 
-  #hello(): object {
+  /** As the real agent's (agent/src/service/agent-service.ts): the nonce of the upgrade answer signed with the device key. */
+  #hello(nonce: string | undefined): object {
     const { identity, settings } = this;
     return {
       type: "hello",
       protocol: PROTOCOL_VERSION,
       deviceId: identity.deviceId,
       credential: identity.credential,
+      ...(nonce === undefined || identity.key === undefined ? {} : { signature: identity.key.signHello(nonce, identity.deviceId) }),
       agentVersion: settings.agentVersion,
       policyVersion: this.policyVersion,
       device: {
