@@ -10,7 +10,7 @@ export interface ReconnectWindow {
 /** No window longer than this is believed (a close reason is text; a typo must not park a fleet for an hour). */
 export const MAX_RECONNECT_WINDOW_MS = 5 * 60_000;
 
-/** Agents a server takes back a second, for sizing the window (this 2-core machine measured about 1,400 a second). */
+/** Agents a server takes back a second, for sizing the window (this 2-core machine: ~1,900 a second with signed hellos, npm run bench connect-all). */
 export const RECONNECTS_PER_SECOND = 2_000;
 
 /** The window a server closing `connections` agents announces: from `restartMs` (when it may listen again), spread over what it can take. */
