@@ -64,6 +64,31 @@ describe.each(TEST_DATABASES)("software violations stored on $name", (kind) => {
     await database?.dispose();
   });
 
+  it("stores and groups a title detail as long as the result schema allows (no index entry limit refuses it)", async () => {
+    // 20 versions, every text at its 300-character limit, in three-byte characters that do not compress: ~25 KB of
+    // JSON (PostgreSQL compresses a large index entry before it refuses one above ~2.7 KB).
+    let seed = 12_345;
+    const long = (c: string): string =>
+      Array.from({ length: 300 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return String.fromCharCode(c.charCodeAt(0) + (seed % 2_000));
+      }).join("");
+    const widest = title({
+      name: long("名"),
+      versions: Array.from({ length: 20 }, (_, i) => long(String.fromCharCode(0x4e00 + i))),
+      sources: ["dpkg", "rpm", "snap", "flatpak", "homebrew", "app", "pkgutil", "registry", "winget", "appx"],
+      identity: { teamId: long("T"), signer: long("署"), origin: long("源"), publisher: long("発") },
+      declaredPublisher: long("p"),
+      bundleId: long("b"),
+    });
+    const subject = `widest-${kind.name}-${long("s").slice(0, 280)}`;
+    const [a, b] = [await newDevice(), await newDevice()];
+    await insertViolations(store.db, [software(a, { subject, title: widest }), software(b, { subject, title: widest })]);
+    const groups = (await softwareViolationGroups(store.db, "open")).filter((g) => g.subject === subject);
+    expect(groups.map((g) => g.devices)).toEqual([2]);
+    expect(groups[0]?.title).toEqual(widest);
+  });
+
   it("keeps the title detail and writes a change of it even when nothing else changed", async () => {
     const d = await newDevice();
     const row = software(d);
