@@ -1,6 +1,5 @@
 // The ingest path's lookups read SQLite by device, not by status: a plan that walks every lasting row of the fleet per batch made the reconnect storm 20× slower.
 import { uuidv7 } from "@wegroup/shared";
-import { CompiledQuery, createQueryId, type OperationNode } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../store/db.js";
 import { violationsOpenedSince } from "../store/device-caps.js";
@@ -9,6 +8,7 @@ import { lastingSilentOf, silentDevices, stoppedDevices } from "../store/silent.
 import type { Db } from "../store/schema.js";
 import { loadLastingViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
+import { sqlitePlans } from "../testing/query-plans.js";
 
 const sqlite = TEST_DATABASES.find((d) => d.name === "sqlite");
 if (sqlite === undefined) throw new Error("no SQLite test database");
@@ -73,27 +73,7 @@ describe("SQLite query plans of the ingest path (no statistics, as a fresh datab
 
   /** Runs `call` and answers the plan of every statement it ran on violations. */
   async function plansOf(call: (db: Db) => Promise<unknown>): Promise<string[]> {
-    const nodes: OperationNode[] = [];
-    const db = store.db.withPlugin({
-      transformQuery: (args) => {
-        nodes.push(args.node);
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    });
-    await call(db);
-    const plans: string[] = [];
-    for (const node of nodes) {
-      const compiled = store.db
-        .getExecutor()
-        .compileQuery(node as Parameters<ReturnType<Db["getExecutor"]>["compileQuery"]>[0], createQueryId());
-      if (!/violations/.test(compiled.sql)) continue;
-      const plan = await store.db.executeQuery<{ detail: string }>(
-        CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
-      );
-      plans.push(plan.rows.map((r) => r.detail).join(" | "));
-    }
-    return plans;
+    return (await sqlitePlans(store, call)).filter((s) => /violations/.test(s.sql)).map((s) => s.plan);
   }
 
   it.each([3, 50, 500])("loads the lasting rows of %i devices through a device index", async (n) => {

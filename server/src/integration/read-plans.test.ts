@@ -1,10 +1,8 @@
 // The security team's lists stay cheap at fleet size: the counts they show on every page are read from indexes, not
-// from every violation row (at 10,000 devices and 300,000 violations: device list 240 → 110 ms, violation list
-// 171 → 25 ms, software titles 360 → ~55 ms; npm run bench measures the pages). SQLite's own plan of each statement
+// from every violation row (at 10,000 devices and 300,000 violations: device list 240 → 109 ms, violation list
+// 171 → 25 ms, software titles 360 → 71 ms; npm run bench measures the pages). SQLite's own plan of each statement
 // the store runs is the proof.
 import { uuidv7 } from "@wegroup/shared";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
-import { CompiledQuery } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.js";
 import type { Store } from "../store/db.js";
@@ -13,18 +11,7 @@ import type { Db } from "../store/schema.js";
 import { softwareViolationGroups } from "../store/software.js";
 import { countViolationsByCheck, insertViolations } from "../store/violations.js";
 import { TEST_DATABASES, type TestDatabase } from "../testing/databases.js";
-
-/** Every statement a store function runs, compiled as the driver ran it. */
-class StatementLog implements KyselyPlugin {
-  readonly nodes: { node: RootOperationNode; queryId: PluginTransformQueryArgs["queryId"] }[] = [];
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.nodes.push({ node: args.node, queryId: args.queryId });
-    return args.node;
-  }
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
-  }
-}
+import { sqlitePlans } from "../testing/query-plans.js";
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === "sqlite");
 
@@ -78,18 +65,7 @@ describe.runIf(sqlite !== undefined)("read plans on SQLite", () => {
 
   /** SQLite's plan of every statement `run` makes, one text per statement. */
   async function plans(run: (db: Db) => Promise<unknown>): Promise<string[]> {
-    const log = new StatementLog();
-    const db = store.db.withPlugin(log);
-    await run(db);
-    const out: string[] = [];
-    for (const { node, queryId } of log.nodes) {
-      const compiled = db.getExecutor().compileQuery(node, queryId);
-      const explained = await store.db.executeQuery<{ detail: string }>(
-        CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
-      );
-      out.push(explained.rows.map((r) => r.detail).join("\n"));
-    }
-    return out;
+    return (await sqlitePlans(store, run)).map((s) => s.plan);
   }
 
   it("counts each listed device's open violations from the partial index alone, and reads no secret", async () => {
