@@ -230,6 +230,12 @@ function fleetFigures(m: FleetMeasurements, judge: boolean): Figure[] {
   return figures;
 }
 
+/** An environment as a shell would set it: `NAME=value NAME=value`. */
+const envText = (env: Record<string, string>): string =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+
 function agentFigures(agent: AgentResult, judge: boolean): Figure[] {
   const figures: Figure[] = [];
   for (const s of agent.service) {
@@ -243,13 +249,7 @@ function agentFigures(agent: AgentResult, judge: boolean): Figure[] {
           baseline: agent.bare.idleRssBytes / MB,
           baselineLabel: "bare node -e, idle, same flags",
           target: { text: "≤ 60 MB and ≤ 1.5× bare", test: (v, r) => v <= 60 && r !== null && r <= 1.5 },
-          note: `the shipped bundle (agent.cjs) under the service's node flags (agent/service-flags.json): ${agent.serviceFlags.join(" ")} ${Object.entries(
-            agent.serviceEnv,
-          )
-            .map(([k, v]) => `${k}=${v}`)
-            .join(
-              " ",
-            )}; of it anonymous (heap, code, malloc) ${fixed(s.idleAnonBytes / MB, 1)} MB vs bare ${fixed(agent.bare.idleAnonBytes / MB, 1)} MB; the rest is the node binary's pages`,
+          note: `the shipped bundle (agent.cjs) under the service's node flags (agent/service-flags.json): ${agent.serviceFlags.join(" ")} ${envText(agent.serviceEnv)}; of it anonymous (heap, code, malloc) ${fixed(s.idleAnonBytes / MB, 1)} MB vs bare ${fixed(agent.bare.idleAnonBytes / MB, 1)} MB; the rest is the node binary's pages`,
         },
         judge,
       ),
@@ -290,11 +290,7 @@ function agentFigures(agent: AgentResult, judge: boolean): Figure[] {
         baseline: agent.bare.oneShot.maxRssBytes / MB,
         baselineLabel: "bare node -e '', same flags",
         target: { text: "≤ 1.5× bare", test: (_v, r) => r !== null && r <= 1.5 },
-        note: `the shipped bundle (agent.cjs), as a person runs it: every package's compliance-agent command starts node with the service's flags and environment (${Object.entries(
-          agent.serviceEnv,
-        )
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ")})`,
+        note: `the shipped bundle (agent.cjs), as a person runs it: every package's compliance-agent command starts node with the service's flags and environment (${envText(agent.serviceEnv)})`,
       },
       judge,
     ),

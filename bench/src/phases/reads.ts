@@ -22,14 +22,8 @@ export interface ReadsResult {
   software: PageRead;
 }
 
-/** `rounds` reads of `path` one after another; each answer is checked against its schema (`parse`) and counted (`over`). */
-async function timed<T>(
-  ctx: ProductContext,
-  path: string,
-  parse: (body: unknown) => T,
-  rounds: number,
-  over: (page: T) => number,
-): Promise<PageRead> {
+/** `rounds` reads of `path` one after another; `count` checks an answer against its schema and says what the page counts over. */
+async function timed(ctx: ProductContext, path: string, rounds: number, count: (body: unknown) => number): Promise<PageRead> {
   const ms: number[] = [];
   let counted = 0;
   for (let i = 0; i < rounds; i++) {
@@ -37,7 +31,7 @@ async function timed<T>(
     const answer = await ctx.api.request("GET", path);
     ms.push(monoMs() - sentAt);
     if (answer.status !== 200) throw new Error(`GET ${path}: ${errorText(answer)}`);
-    counted = over(parse(answer.body));
+    counted = count(answer.body);
   }
   return { path, medianMs: median(ms), maxMs: Math.max(...ms), over: counted };
 }
@@ -45,27 +39,14 @@ async function timed<T>(
 export async function cockpitReads(ctx: ProductContext, rounds = 5): Promise<ReadsResult> {
   progress(`cockpit reads: the first page of the device, violation and software lists (${rounds}× each)`);
   const from = monoMs();
-  const devices = await timed(
-    ctx,
-    "/api/v1/devices?limit=50",
-    (b) => DeviceList.parse(b),
-    rounds,
-    (p) => Object.values(p.byStatus ?? {}).reduce((a, b) => a + b, 0),
+  const devices = await timed(ctx, "/api/v1/devices?limit=50", rounds, (b) =>
+    Object.values(DeviceList.parse(b).byStatus ?? {}).reduce((a, n) => a + n, 0),
   );
-  const violations = await timed(
-    ctx,
-    "/api/v1/violations?limit=50",
-    (b) => ViolationPage.parse(b),
-    rounds,
-    (p) => p.total ?? p.items.length,
-  );
-  const software = await timed(
-    ctx,
-    "/api/v1/software",
-    (b) => SoftwareList.parse(b),
-    rounds,
-    (p) => p.items.length,
-  );
+  const violations = await timed(ctx, "/api/v1/violations?limit=50", rounds, (b) => {
+    const page = ViolationPage.parse(b);
+    return page.total ?? page.items.length;
+  });
+  const software = await timed(ctx, "/api/v1/software", rounds, (b) => SoftwareList.parse(b).items.length);
   ctx.windows.push({ name: "cockpit reads", from, to: monoMs() });
   progress(
     `cockpit reads: devices ${devices.medianMs.toFixed(0)} ms (of ${devices.over}), violations ${violations.medianMs.toFixed(0)} ms (of ${violations.over}), software ${software.medianMs.toFixed(0)} ms (${software.over} titles)`,
