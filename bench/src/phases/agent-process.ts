@@ -66,7 +66,7 @@ export interface ServiceFlags {
   env: Record<string, string>;
 }
 
-export function readServiceFlags(file = AGENT_SERVICE_FLAGS, platform: NodeJS.Platform = process.platform): ServiceFlags {
+export function readServiceFlags(file = AGENT_SERVICE_FLAGS): ServiceFlags {
   const doc = JSON.parse(readFileSync(file, "utf8")) as { node?: unknown; env?: unknown; linuxEnv?: unknown };
   const node = Array.isArray(doc.node) && doc.node.every((f) => typeof f === "string") ? doc.node : undefined;
   const env = stringRecord(doc.env);
@@ -74,7 +74,7 @@ export function readServiceFlags(file = AGENT_SERVICE_FLAGS, platform: NodeJS.Pl
   if (node === undefined || env === undefined || linuxEnv === undefined) {
     throw new Error(`${file}: expected {"node": [flags…], "env": {NAME: value}, "linuxEnv": {NAME: value}}`);
   }
-  return { node, env: platform === "linux" ? { ...env, ...linuxEnv } : env };
+  return { node, env: process.platform === "linux" ? { ...env, ...linuxEnv } : env };
 }
 
 function stringRecord(value: unknown): Record<string, string> | undefined {
