@@ -33,7 +33,7 @@ describe("decodeText", () => {
     ]) {
       const le = Buffer.from([0xff, 0xfe, ...bytes]);
       expect(decodeText(le)).toBe(iconv.decode(le.subarray(2), "utf16le"));
-      const swapped = bytes.map((_, i) => bytes[i % 2 === 0 ? i + 1 : i - 1] ?? 0x42).slice(0, bytes.length);
+      const swapped = bytes.map((_, i) => bytes[i % 2 === 0 ? i + 1 : i - 1] ?? 0x42);
       const be = Buffer.from([0xfe, 0xff, ...swapped]);
       expect(decodeText(be)).toBe(iconv.decode(be.subarray(2), "utf16be"));
     }
